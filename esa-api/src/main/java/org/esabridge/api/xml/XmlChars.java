@@ -1,0 +1,36 @@
+package org.esabridge.api.xml;
+
+/** The characters XML 1.0 can carry (production Char of the XML specification). */
+final class XmlChars {
+    private XmlChars() {
+    }
+
+    /** The index of the first character XML 1.0 cannot carry, or -1. */
+    static int firstIllegal(String text) {
+        for (int i = 0; i < text.length(); ) {
+            int c = text.codePointAt(i);
+            if (!legal(c)) { // a lone surrogate arrives here as itself, outside every range
+                return i;
+            }
+            i += Character.charCount(c);
+        }
+        return -1;
+    }
+
+    static boolean legal(int c) {
+        return c == 0x9 || c == 0xA || c == 0xD
+                || c >= 0x20 && c <= 0xD7FF
+                || c >= 0xE000 && c <= 0xFFFD
+                || c >= 0x10000 && c <= 0x10FFFF;
+    }
+
+    /** The text with every character XML cannot carry replaced by U+FFFD; for messages only. */
+    static String sanitize(String text) {
+        if (firstIllegal(text) < 0) {
+            return text;
+        }
+        StringBuilder out = new StringBuilder(text.length());
+        text.codePoints().forEach(c -> out.appendCodePoint(legal(c) ? c : 0xFFFD));
+        return out.toString();
+    }
+}
