@@ -220,4 +220,25 @@ class EsaCallReaderTest {
                 .read(new java.io.ByteArrayInputStream(out.toByteArray()));
         assertEquals(new EsaCall.Read("caf\u00e9", "1"), request.call());
     }
+
+    @Test
+    void oneReaderServesManyThreads() throws Exception {
+        EsaCallReader reader = new EsaCallReader(XmlLimits.defaults());
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<EsaRequest>> results = new ArrayList<>();
+            for (int i = 0; i < 400; i++) {
+                String document = Docs.esaCall(Integer.toString(i), "<read><structure>s</structure><id>" + i
+                        + "</id></read>");
+                results.add(pool.submit(() -> reader.read(new java.io.ByteArrayInputStream(Docs.bytes(document)))));
+            }
+            for (int i = 0; i < results.size(); i++) {
+                EsaRequest request = results.get(i).get();
+                assertEquals(Integer.toString(i), request.callId());
+                assertEquals(new EsaCall.Read("s", Integer.toString(i)), request.call());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }
