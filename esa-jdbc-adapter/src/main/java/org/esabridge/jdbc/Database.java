@@ -39,10 +39,10 @@ final class Database implements AutoCloseable {
         hc.setPassword(password);
         hc.setMaximumPoolSize(config.poolSize());
         hc.setMinimumIdle(Math.min(2, config.poolSize()));
-        hc.setConnectionTimeout(10_000);
+        hc.setConnectionTimeout(3_000);
         // Every session in UTC, so TIMESTAMP values and UTC_TIMESTAMP()/NOW() agree and nothing depends on
         // the server's or the JVM's zone. The driver reads/writes java.time values in this zone too.
-        hc.setConnectionInitSql("SET time_zone = '+00:00'");
+        hc.setConnectionInitSql("SET time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'");
         hc.addDataSourceProperty("connectionTimeZone", "UTC");
         hc.addDataSourceProperty("forceConnectionTimeZoneToSession", "false");
         hc.addDataSourceProperty("preserveInstants", "true");

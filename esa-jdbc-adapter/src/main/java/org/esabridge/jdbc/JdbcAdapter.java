@@ -1,8 +1,15 @@
 package org.esabridge.jdbc;
 
 import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.esabridge.api.Cursor;
 import org.esabridge.api.ErrorCode;
 import org.esabridge.api.EsaException;
@@ -14,24 +21,81 @@ import org.esabridge.api.ExternalSystemAdapter;
 import org.esabridge.api.Relation;
 import org.esabridge.api.ResultSink;
 import org.esabridge.api.Session;
+import org.esabridge.jdbc.catalog.Catalog;
+import org.esabridge.jdbc.catalog.CatalogLoader;
+import org.esabridge.jdbc.catalog.Table;
+import org.esabridge.jdbc.catalog.ValueCodec;
+import org.esabridge.jdbc.changes.ChangeReader;
+import org.esabridge.jdbc.changes.TombstoneTriggers;
+import org.esabridge.jdbc.dialect.Dialect;
+import org.esabridge.jdbc.dialect.Faults;
+import org.esabridge.jdbc.dialect.MariaDbDialect;
+import org.esabridge.jdbc.write.RecordWriter;
+import org.esabridge.jdbc.write.Written;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Any MariaDB database as an external system. Thread-safe. */
+/**
+ * Any MariaDB database as an external system: each table with an id and a modification column is a
+ * structure (see {@link CatalogLoader} for the rules). Thread-safe; holds no state that matters beyond the
+ * catalog cache and the per-session {@code needSyncAgain} flags: everything else lives in {@code esa_}
+ * tables.
+ *
+ * <p>Where each call goes: catalog calls → {@link CatalogLoader}; {@code getModified}/{@code getDeleted} →
+ * {@link ChangeReader}; writes → {@link RecordWriter}; {@code read}/{@code countRange} → {@link RecordReader};
+ * paged calls → {@link Paging}.
+ */
 public final class JdbcAdapter implements ExternalSystemAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcAdapter.class);
+
     private final JdbcAdapterConfig config;
     private final Database database;
+    private final Dialect dialect = MariaDbDialect.INSTANCE;
+    private final CatalogLoader loader;
+    private final TombstoneTriggers triggers;
+    private final ChangeReader changes;
+    private final RecordWriter writer;
+    private final RecordReader reader;
+    private final Paging paging = Paging.NONE;
+    private final Set<String> triggersEnsured = ConcurrentHashMap.newKeySet();
+    private final Map<String, Boolean> syncAgain = new ConcurrentHashMap<>();
+    private final Object initLock = new Object();
+    private volatile boolean initialised;
+    private volatile Catalog catalog = new Catalog(Map.of());
 
     private JdbcAdapter(JdbcAdapterConfig config, Database database) {
         this.config = config;
         this.database = database;
+        this.loader = new CatalogLoader(config, config.demo() ? DemoSchema.TABLES : Set.of());
+        this.triggers = new TombstoneTriggers(dialect);
+        int timeout = config.queryTimeoutSeconds();
+        this.changes = new ChangeReader(database.dataSource(), dialect, config.inlineThreshold(),
+                config.tombstoneRetentionDays(), timeout);
+        this.writer = new RecordWriter(database.dataSource(), dialect, timeout);
+        this.reader = new RecordReader(database.dataSource(), dialect, timeout);
     }
 
     /**
      * Opens the database (the embedded MariaDB when no {@code jdbc-url} is configured), runs the migrations
-     * of the {@code esa_} tables and creates the demo schema when asked. {@link #close()} stops all of it.
+     * of the {@code esa_} tables, creates the demo schema when asked and loads the catalog. {@link #close()}
+     * stops all of it. An external database that cannot be reached does not stop the start: calls answer
+     * DATABASE_UNAVAILABLE until it can, and the first call after that finishes the start.
+     *
+     * @throws IllegalStateException when the embedded database does not start or the schema cannot be set up
      */
     public static JdbcAdapter start(JdbcAdapterConfig config) {
         Database database = Database.open(config);
-        return new JdbcAdapter(config, database);
+        JdbcAdapter adapter = new JdbcAdapter(config, database);
+        try {
+            adapter.ensureInitialised();
+        } catch (EsaException e) {
+            if (e.code() != ErrorCode.DATABASE_UNAVAILABLE) {
+                adapter.close();
+                throw new IllegalStateException("the database could not be prepared: " + e.getMessage(), e);
+            }
+            LOG.warn("database unreachable at start; calls answer DATABASE_UNAVAILABLE until it is back");
+        }
+        return adapter;
     }
 
     /** The configuration this adapter runs with. */
@@ -39,33 +103,230 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         return config;
     }
 
-    private static EsaException cursorsNotYet() {
-        return new EsaException(ErrorCode.NOT_SUPPORTED, "paged results are not available yet");
+    private void ensureInitialised() throws EsaException {
+        if (initialised) {
+            return;
+        }
+        synchronized (initLock) {
+            if (initialised) {
+                return;
+            }
+            try (Connection c = database.dataSource().getConnection()) {
+                Migrations.migrate(c);
+                if (config.demo()) {
+                    DemoSchema.createOnce(c);
+                }
+                refreshCatalog(c);
+                changes.purgeTombstones(c);
+                initialised = true;
+            } catch (SQLException e) {
+                throw Faults.of(dialect, e, "start");
+            }
+        }
     }
 
-    @Override public String startSync(Session session, String externalSystemId) throws EsaException { throw cursorsNotYet(); }
-    @Override public void endSync(Session session) throws EsaException { throw cursorsNotYet(); }
-    @Override public int getAllowedRunModes() throws EsaException { throw cursorsNotYet(); }
-    @Override public String configure(String externalSystemId, boolean force) throws EsaException { throw cursorsNotYet(); }
-    @Override public List<ExternalStructure> getStructureList() throws EsaException { throw cursorsNotYet(); }
-    @Override public List<ExternalField> getFieldList(String structure, String locale) throws EsaException { throw cursorsNotYet(); }
-    @Override public List<Relation> getRelations(String structure, String locale) throws EsaException { throw cursorsNotYet(); }
-    @Override public List<EsaParameter> getParametersMeta(String locale) throws EsaException { throw cursorsNotYet(); }
-    @Override public boolean getModified(String structure, Instant after, ResultSink sink) throws EsaException, IOException { throw cursorsNotYet(); }
-    @Override public Cursor getModifiedPaged(Session session, String structure, Instant after) throws EsaException { throw cursorsNotYet(); }
-    @Override public boolean getDeleted(String structure, Instant after, ResultSink sink) throws EsaException, IOException { throw cursorsNotYet(); }
-    @Override public Cursor getDeletedPaged(Session session, String structure, Instant after) throws EsaException { throw cursorsNotYet(); }
-    @Override public void readDataPage(Session session, String cursorId, long pageIndex, ResultSink sink) throws EsaException, IOException { throw cursorsNotYet(); }
-    @Override public void closeCursor(Session session, String cursorId) throws EsaException { throw cursorsNotYet(); }
-    @Override public void leaseSession(Session session) throws EsaException { throw cursorsNotYet(); }
-    @Override public ExternalRecord read(String structure, String id) throws EsaException { throw cursorsNotYet(); }
-    @Override public ExternalRecord create(Session session, String structure, ExternalRecord record) throws EsaException { throw cursorsNotYet(); }
-    @Override public Instant update(Session session, String structure, Instant lastSeen, ExternalRecord record) throws EsaException { throw cursorsNotYet(); }
-    @Override public void delete(Session session, String structure, Instant lastSeen, String id) throws EsaException { throw cursorsNotYet(); }
-    @Override public long countRange(String structure, String minId, String maxId) throws EsaException { throw cursorsNotYet(); }
-    @Override public Instant getCurrentTime() throws EsaException { throw cursorsNotYet(); }
-    @Override public boolean needSyncAgain(Session session) throws EsaException { throw cursorsNotYet(); }
-    @Override public void release(Session session) throws EsaException { throw cursorsNotYet(); }
+    /** Reloads the catalog and installs the delete trigger of every structure seen for the first time. */
+    private Catalog refreshCatalog(Connection c) throws SQLException {
+        Catalog fresh = loader.load(c);
+        for (Table t : fresh.tables()) {
+            if (t.deleteStrategy().kind() == DeleteStrategy.Kind.TOMBSTONE && !triggersEnsured.contains(t.name())) {
+                try {
+                    triggers.ensure(c, t);
+                    triggersEnsured.add(t.name());
+                } catch (SQLException e) {
+                    // Most often the TRIGGER privilege is missing; getDeleted then answers NOT_SUPPORTED.
+                    LOG.warn("could not install the delete trigger of {}: {}", t.name(), e.getMessage());
+                }
+            }
+        }
+        catalog = fresh;
+        return fresh;
+    }
+
+    private Catalog refreshCatalog() throws EsaException {
+        ensureInitialised();
+        try (Connection c = database.dataSource().getConnection()) {
+            return refreshCatalog(c);
+        } catch (SQLException e) {
+            throw Faults.of(dialect, e, "reading the catalog");
+        }
+    }
+
+    /** The table of a structure; a name not in the cached catalog triggers one refresh (a new table). */
+    private Table table(String structure) throws EsaException {
+        ensureInitialised();
+        Table t = catalog.find(structure);
+        return t != null ? t : refreshCatalog().table(structure);
+    }
+
+    // --- session and configuration ---
+
+    @Override
+    public String startSync(Session session, String externalSystemId) throws EsaException {
+        ensureInitialised();
+        try (Connection c = database.dataSource().getConnection()) {
+            String stored = ConfigStore.externalSystemId(c);
+            if (stored != null && externalSystemId != null && !stored.equals(externalSystemId.trim())) {
+                throw new EsaException(ErrorCode.UNAUTHORIZED, "this ESA is configured for another external system");
+            }
+            refreshCatalog(c);
+            changes.purgeTombstones(c);
+        } catch (SQLException e) {
+            throw Faults.of(dialect, e, "startSync");
+        }
+        syncAgain.remove(session.principal());
+        return PROTOCOL_VERSION;
+    }
+
+    @Override
+    public void endSync(Session session) {
+        // Nothing to finish: every call commits on its own.
+    }
+
+    @Override
+    public int getAllowedRunModes() {
+        // The database cannot start a sync by itself, so no RUN_MODE_EXTERNAL_REQUEST.
+        return RUN_MODE_MANUAL | RUN_MODE_SYNC_ACTIONS;
+    }
+
+    @Override
+    public String configure(String externalSystemId, boolean force) throws EsaException {
+        if (externalSystemId == null || externalSystemId.isBlank()) {
+            throw new EsaException(ErrorCode.INVALID_VALUE, "configure needs an external system id");
+        }
+        ensureInitialised();
+        try (Connection c = database.dataSource().getConnection()) {
+            return ConfigStore.configure(c, externalSystemId.trim(), force);
+        } catch (SQLException e) {
+            throw Faults.of(dialect, e, "configure");
+        }
+    }
+
+    @Override
+    public List<EsaParameter> getParametersMeta(String locale) {
+        // Every setting comes from the server's configuration file; none is managed by the host.
+        return List.of();
+    }
+
+    @Override
+    public boolean needSyncAgain(Session session) {
+        return syncAgain.getOrDefault(session.principal(), Boolean.FALSE);
+    }
+
+    @Override
+    public void release(Session session) throws EsaException {
+        syncAgain.remove(session.principal());
+        paging.release(session);
+    }
+
+    @Override
+    public Instant getCurrentTime() throws EsaException {
+        ensureInitialised();
+        try (Connection c = database.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT UTC_TIMESTAMP(6)");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return ValueCodec.readInstant(rs, 1);
+        } catch (SQLException e) {
+            throw Faults.of(dialect, e, "getCurrentTime");
+        }
+    }
+
+    // --- catalog ---
+
+    @Override
+    public List<ExternalStructure> getStructureList() throws EsaException {
+        return refreshCatalog().structures();
+    }
+
+    @Override
+    public List<ExternalField> getFieldList(String structure, String locale) throws EsaException {
+        return table(structure).fields();
+    }
+
+    @Override
+    public List<Relation> getRelations(String structure, String locale) throws EsaException {
+        return table(structure).relations();
+    }
+
+    // --- change capture ---
+
+    @Override
+    public boolean getModified(String structure, Instant after, ResultSink sink) throws EsaException, IOException {
+        return changes.getModified(table(structure), after == null ? Instant.EPOCH : after, sink);
+    }
+
+    @Override
+    public boolean getDeleted(String structure, Instant after, ResultSink sink) throws EsaException, IOException {
+        return changes.getDeleted(table(structure), after == null ? Instant.EPOCH : after, sink);
+    }
+
+    @Override
+    public Cursor getModifiedPaged(Session session, String structure, Instant after) throws EsaException {
+        return paging.getModifiedPaged(session, table(structure), after == null ? Instant.EPOCH : after);
+    }
+
+    @Override
+    public Cursor getDeletedPaged(Session session, String structure, Instant after) throws EsaException {
+        return paging.getDeletedPaged(session, table(structure), after == null ? Instant.EPOCH : after);
+    }
+
+    @Override
+    public void readDataPage(Session session, String cursorId, long pageIndex, ResultSink sink)
+            throws EsaException, IOException {
+        paging.readDataPage(session, cursorId, pageIndex, sink);
+    }
+
+    @Override
+    public void closeCursor(Session session, String cursorId) throws EsaException {
+        paging.closeCursor(session, cursorId);
+    }
+
+    @Override
+    public void leaseSession(Session session) throws EsaException {
+        paging.leaseSession(session);
+    }
+
+    // --- records ---
+
+    @Override
+    public ExternalRecord read(String structure, String id) throws EsaException {
+        return reader.read(table(structure), id);
+    }
+
+    @Override
+    public long countRange(String structure, String minId, String maxId) throws EsaException {
+        return reader.countRange(table(structure), minId, maxId);
+    }
+
+    @Override
+    public ExternalRecord create(Session session, String structure, ExternalRecord record) throws EsaException {
+        return noteOthers(session, writer.create(table(structure), record));
+    }
+
+    @Override
+    public Instant update(Session session, String structure, Instant lastSeen, ExternalRecord record)
+            throws EsaException {
+        if (lastSeen == null) {
+            throw new EsaException(ErrorCode.INVALID_VALUE, "update needs last-seen");
+        }
+        return noteOthers(session, writer.update(table(structure), lastSeen, record));
+    }
+
+    @Override
+    public void delete(Session session, String structure, Instant lastSeen, String id) throws EsaException {
+        if (lastSeen == null) {
+            throw new EsaException(ErrorCode.INVALID_VALUE, "delete needs last-seen");
+        }
+        noteOthers(session, writer.delete(table(structure), lastSeen, id));
+    }
+
+    private <T> T noteOthers(Session session, Written<T> written) {
+        if (written.othersChanged()) {
+            syncAgain.put(session.principal(), Boolean.TRUE);
+        }
+        return written.value();
+    }
 
     @Override
     public void close() {

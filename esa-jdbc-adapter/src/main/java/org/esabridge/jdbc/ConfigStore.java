@@ -1,0 +1,41 @@
+package org.esabridge.jdbc;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/**
+ * What {@code configure} stores, in {@code esa_config} so that every node and every restart sees it. The
+ * first external system id is kept; only {@code force} replaces it (esa-protocol.md §5). The decision is one
+ * statement, so two hosts configuring at once cannot both win.
+ */
+final class ConfigStore {
+    static final String EXTERNAL_SYSTEM_ID = "external-system-id";
+
+    private ConfigStore() {
+    }
+
+    static String configure(Connection c, String id, boolean force) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO esa_config (name, value, updated_at)"
+                + " VALUES (?, ?, UTC_TIMESTAMP(6)) ON DUPLICATE KEY UPDATE"
+                + " updated_at = IF(?, VALUES(updated_at), updated_at), value = IF(?, VALUES(value), value)")) {
+            ps.setString(1, EXTERNAL_SYSTEM_ID);
+            ps.setString(2, id);
+            ps.setBoolean(3, force);
+            ps.setBoolean(4, force);
+            ps.executeUpdate();
+        }
+        return externalSystemId(c);
+    }
+
+    /** The stored id, or null before the first {@code configure}. */
+    static String externalSystemId(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT value FROM esa_config WHERE name = ?")) {
+            ps.setString(1, EXTERNAL_SYSTEM_ID);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package org.esabridge.jdbc;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates and upgrades the adapter's own {@code esa_} tables: numbered migrations, each applied once and
+ * recorded in {@code esa_schema_version}. Nodes starting together serialise on a named lock, and every
+ * statement is idempotent, so a migration interrupted half-way simply runs again.
+ *
+ * <p>The server keeps no state of its own: configuration, tombstones and (later) cursors live here.
+ */
+final class Migrations {
+    private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
+
+    /** Version n is the n-th entry; never edit an applied entry, append a new one. */
+    private static final List<List<String>> VERSIONS = List.of(
+            List.of(
+                    "CREATE TABLE IF NOT EXISTS esa_config ("
+                            + " name VARCHAR(64) NOT NULL PRIMARY KEY,"
+                            + " value TEXT NULL,"
+                            + " updated_at DATETIME(6) NOT NULL)"
+                            + " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+                    // One row per structure whose deletions are captured, with the moment capture began.
+                    "CREATE TABLE IF NOT EXISTS esa_structure ("
+                            + " table_name VARCHAR(64) NOT NULL PRIMARY KEY,"
+                            + " tracking_since DATETIME(6) NOT NULL)"
+                            + " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+                    // row_id is TEXT: a trigger must never fail a user's DELETE because an id is long.
+                    "CREATE TABLE IF NOT EXISTS esa_tombstone ("
+                            + " seq BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,"
+                            + " table_name VARCHAR(64) NOT NULL,"
+                            + " row_id TEXT NOT NULL,"
+                            + " deleted_at DATETIME(6) NOT NULL,"
+                            + " KEY esa_tombstone_by_time (table_name, deleted_at, seq))"
+                            + " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"));
+
+    private Migrations() {
+    }
+
+    /** The schema version this code expects. */
+    static int latest() {
+        return VERSIONS.size();
+    }
+
+    static void migrate(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS esa_schema_version ("
+                    + " version INT NOT NULL PRIMARY KEY, applied_at DATETIME(6) NOT NULL) ENGINE=InnoDB");
+        }
+        try (PreparedStatement lock = c.prepareStatement("SELECT GET_LOCK(CONCAT(DATABASE(), '.esa_migrations'), 60)");
+             ResultSet rs = lock.executeQuery()) {
+            if (!rs.next() || rs.getInt(1) != 1) {
+                throw new SQLException("another node holds the migration lock for more than 60 s");
+            }
+        }
+        try {
+            int current = current(c);
+            for (int v = current + 1; v <= VERSIONS.size(); v++) {
+                try (Statement s = c.createStatement()) {
+                    for (String sql : VERSIONS.get(v - 1)) {
+                        s.execute(sql);
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO esa_schema_version (version, applied_at) VALUES (?, UTC_TIMESTAMP(6))")) {
+                    ps.setInt(1, v);
+                    ps.executeUpdate();
+                }
+                LOG.info("esa_ tables migrated to version {}", v);
+            }
+        } finally {
+            try (PreparedStatement unlock = c.prepareStatement("SELECT RELEASE_LOCK(CONCAT(DATABASE(), '.esa_migrations'))")) {
+                unlock.execute();
+            }
+        }
+    }
+
+    static int current(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(MAX(version), 0) FROM esa_schema_version");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+}

@@ -1,0 +1,264 @@
+package org.esabridge.jdbc.catalog;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.esabridge.api.ExternalField;
+import org.esabridge.api.FieldType;
+import org.esabridge.api.Relation;
+import org.esabridge.jdbc.DeleteStrategy;
+import org.esabridge.jdbc.JdbcAdapterConfig;
+import org.esabridge.jdbc.StructureSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the current schema's tables from {@code information_schema} (it tells what JDBC metadata does not:
+ * {@code ON UPDATE CURRENT_TIMESTAMP}, generated columns, exact column types) and applies the configuration.
+ *
+ * <p>A table is exposed when the include/exclude patterns select it, its name does not start with
+ * {@code esa_}, it has id columns (configured, else the primary key) and a modification column (configured,
+ * else the first TIMESTAMP/DATETIME column with {@code ON UPDATE CURRENT_TIMESTAMP}). Tables that fail a
+ * rule are logged once per load at debug level, misconfigured ones at warn.
+ */
+public final class CatalogLoader {
+    private static final Logger LOG = LoggerFactory.getLogger(CatalogLoader.class);
+
+    private final JdbcAdapterConfig config;
+    private final Set<String> writableByDefault;
+
+    /**
+     * @param writableByDefault tables that are writable unless configured otherwise (the demo schema)
+     */
+    public CatalogLoader(JdbcAdapterConfig config, Set<String> writableByDefault) {
+        this.config = config;
+        this.writableByDefault = Set.copyOf(writableByDefault);
+    }
+
+    private record RawFk(String name, String table, List<String> columns, String refTable, List<String> refColumns,
+                         String deleteRule) {
+    }
+
+    public Catalog load(Connection c) throws SQLException {
+        Map<String, List<Column>> columns = columns(c);
+        Map<String, List<String>> primaryKeys = primaryKeys(c);
+        List<RawFk> fks = foreignKeys(c);
+        Map<String, Set<String>> triggers = userTriggers(c);
+
+        Map<String, Table> tables = new LinkedHashMap<>();
+        // First pass without relations: a relation needs to know which targets are exposed.
+        for (Map.Entry<String, List<Column>> e : columns.entrySet()) {
+            Table t = table(e.getKey(), e.getValue(), primaryKeys.getOrDefault(e.getKey(), List.of()), fks,
+                    triggers.getOrDefault(e.getKey(), Set.of()));
+            if (t != null) {
+                tables.put(t.name(), t);
+            }
+        }
+        Map<String, Table> withRelations = new LinkedHashMap<>();
+        for (Table t : tables.values()) {
+            List<Relation> relations = new ArrayList<>();
+            for (RawFk fk : fks) {
+                if (fk.table().equals(t.name()) && fk.columns().size() == 1 && tables.containsKey(fk.refTable())
+                        && t.fieldColumn(fk.columns().get(0)) != null) {
+                    relations.add(new Relation(fk.name(), fk.refTable(), fk.columns().get(0), fk.refTable(),
+                            fk.refColumns().get(0), false));
+                }
+            }
+            withRelations.put(t.name(), new Table(t.name(), t.label(), t.writable(), t.idColumns(), t.modColumn(),
+                    t.fieldColumns(), t.kinds(), t.readOnlyColumns(), t.deleteStrategy(), t.softDelete(), t.fields(),
+                    List.copyOf(relations), t.cascades(), t.userTriggers(), t.hasGenerated()));
+        }
+        return new Catalog(withRelations);
+    }
+
+    private Table table(String name, List<Column> cols, List<String> pk, List<RawFk> fks, Set<String> triggers) {
+        if (name.toLowerCase(Locale.ROOT).startsWith("esa_") || !config.selects(name)) {
+            return null;
+        }
+        StructureSettings s = config.structure(name);
+        Map<String, Column> byName = new LinkedHashMap<>();
+        cols.forEach(col -> byName.put(col.name(), col));
+
+        List<String> idNames = s.idColumns().isEmpty() ? pk : s.idColumns();
+        if (idNames.isEmpty()) {
+            LOG.debug("table {} has no primary key and no configured id columns: not exposed", name);
+            return null;
+        }
+        List<Column> ids = new ArrayList<>();
+        for (String id : idNames) {
+            Column col = byName.get(id);
+            if (col == null || TypeMapping.kind(col) == null) {
+                LOG.warn("table {}: id column {} does not exist or has an unsupported type: not exposed", name, id);
+                return null;
+            }
+            ids.add(col);
+        }
+        if (s.changeTracking() == StructureSettings.ChangeTracking.VERSION_TABLE) {
+            LOG.warn("table {}: change-tracking=version-table is not available in this version: not exposed", name);
+            return null;
+        }
+        Column mod = modColumn(name, s, byName);
+        if (mod == null) {
+            return null;
+        }
+        Column softDelete = null;
+        if (s.deleteStrategy().kind() == DeleteStrategy.Kind.SOFT_DELETE) {
+            softDelete = byName.get(s.deleteStrategy().column());
+            if (softDelete == null) {
+                LOG.warn("table {}: soft-delete column {} does not exist: not exposed", name, s.deleteStrategy().column());
+                return null;
+            }
+        }
+        boolean writable = s.writable() != null ? s.writable() : writableByDefault.contains(name);
+        Set<String> hidden = new HashSet<>(idNames);
+        hidden.add(mod.name());
+        if (softDelete != null) {
+            hidden.add(softDelete.name());
+        }
+        Map<String, ValueKind> kinds = new HashMap<>();
+        List<Column> fieldColumns = new ArrayList<>();
+        List<ExternalField> fields = new ArrayList<>();
+        Set<String> readOnly = new LinkedHashSet<>();
+        boolean hasGenerated = false;
+        for (Column col : cols) {
+            ValueKind kind = TypeMapping.kind(col);
+            hasGenerated |= col.generated();
+            if (kind == null) {
+                LOG.debug("table {}: column {} of type {} is not exposed", name, col.name(), col.dataType());
+                continue;
+            }
+            kinds.put(col.name(), kind);
+            if (hidden.contains(col.name())) {
+                continue;
+            }
+            boolean ro = col.generated() || s.readOnlyColumns().contains(col.name());
+            if (ro) {
+                readOnly.add(col.name());
+            }
+            FieldType type = TypeMapping.fieldType(col, kind);
+            fieldColumns.add(col);
+            fields.add(new ExternalField(col.name(), col.name(), type, TypeMapping.length(col, kind),
+                    !col.nullable() && !col.hasDefault(), ro || !writable));
+        }
+        for (String ro : s.readOnlyColumns()) {
+            if (!byName.containsKey(ro)) {
+                LOG.warn("table {}: read-only column {} does not exist", name, ro);
+            }
+        }
+        List<Table.ForeignKey> cascades = new ArrayList<>();
+        for (RawFk fk : fks) {
+            if (fk.refTable().equals(name) && !fk.deleteRule().equals("RESTRICT") && !fk.deleteRule().equals("NO ACTION")) {
+                cascades.add(new Table.ForeignKey(fk.name(), fk.table(), fk.columns(), fk.refColumns()));
+            }
+        }
+        return new Table(name, s.label() != null ? s.label() : name, writable, List.copyOf(ids), mod,
+                List.copyOf(fieldColumns), Map.copyOf(kinds), Set.copyOf(readOnly), s.deleteStrategy(), softDelete,
+                List.copyOf(fields), List.of(), List.copyOf(cascades), Set.copyOf(triggers), hasGenerated);
+    }
+
+    private static Column modColumn(String table, StructureSettings s, Map<String, Column> byName) {
+        if (s.modifiedColumn() != null) {
+            Column c = byName.get(s.modifiedColumn());
+            if (c == null || !c.isTemporal()) {
+                LOG.warn("table {}: modified-column {} is not a TIMESTAMP or DATETIME column: not exposed", table,
+                        s.modifiedColumn());
+                return null;
+            }
+            return c;
+        }
+        for (Column c : byName.values()) {
+            if (c.isTemporal() && c.onUpdateNow()) {
+                return c;
+            }
+        }
+        LOG.debug("table {} has no modification column: not exposed", table);
+        return null;
+    }
+
+    private static Map<String, List<Column>> columns(Connection c) throws SQLException {
+        String sql = "SELECT c.TABLE_NAME, COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, CHARACTER_MAXIMUM_LENGTH,"
+                + " NUMERIC_PRECISION, NUMERIC_SCALE, DATETIME_PRECISION, IS_NULLABLE, COLUMN_DEFAULT, EXTRA, IS_GENERATED"
+                + " FROM information_schema.COLUMNS c JOIN information_schema.TABLES t"
+                + " ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME AND t.TABLE_TYPE = 'BASE TABLE'"
+                + " WHERE c.TABLE_SCHEMA = DATABASE() ORDER BY c.TABLE_NAME, ORDINAL_POSITION";
+        Map<String, List<Column>> out = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                String extra = rs.getString(11) == null ? "" : rs.getString(11).toLowerCase(Locale.ROOT);
+                boolean nullable = "YES".equals(rs.getString(9));
+                boolean autoIncrement = extra.contains("auto_increment");
+                boolean generated = "ALWAYS".equalsIgnoreCase(rs.getString(12)) || extra.contains("generated");
+                boolean hasDefault = rs.getString(10) != null || nullable || autoIncrement || generated;
+                long fsp = rs.getLong(8);
+                out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new Column(rs.getString(2),
+                        rs.getString(3), rs.getString(4), (Long) rs.getObject(5, Long.class),
+                        (Long) rs.getObject(6, Long.class), (Long) rs.getObject(7, Long.class), (int) Math.min(6, fsp),
+                        nullable, hasDefault, autoIncrement, generated, extra.contains("on update")));
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, List<String>> primaryKeys(Connection c) throws SQLException {
+        String sql = "SELECT TABLE_NAME, COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE"
+                + " WHERE TABLE_SCHEMA = DATABASE() AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY TABLE_NAME, ORDINAL_POSITION";
+        Map<String, List<String>> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
+            }
+        }
+        return out;
+    }
+
+    private static List<RawFk> foreignKeys(Connection c) throws SQLException {
+        String sql = "SELECT k.CONSTRAINT_NAME, k.TABLE_NAME, k.COLUMN_NAME, k.REFERENCED_TABLE_NAME,"
+                + " k.REFERENCED_COLUMN_NAME, r.DELETE_RULE"
+                + " FROM information_schema.KEY_COLUMN_USAGE k JOIN information_schema.REFERENTIAL_CONSTRAINTS r"
+                + " ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME"
+                + " AND r.TABLE_NAME = k.TABLE_NAME"
+                + " WHERE k.TABLE_SCHEMA = DATABASE() AND k.REFERENCED_TABLE_NAME IS NOT NULL"
+                + " ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION";
+        Map<String, RawFk> out = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                String key = rs.getString(2) + "\u0000" + rs.getString(1);
+                RawFk fk = out.computeIfAbsent(key, k -> {
+                    try {
+                        return new RawFk(rs.getString(1), rs.getString(2), new ArrayList<>(), rs.getString(4),
+                                new ArrayList<>(), rs.getString(6));
+                    } catch (SQLException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                fk.columns().add(rs.getString(3));
+                fk.refColumns().add(rs.getString(5));
+            }
+        }
+        return new ArrayList<>(out.values());
+    }
+
+    private static Map<String, Set<String>> userTriggers(Connection c) throws SQLException {
+        String sql = "SELECT EVENT_OBJECT_TABLE, EVENT_MANIPULATION, TRIGGER_NAME FROM information_schema.TRIGGERS"
+                + " WHERE TRIGGER_SCHEMA = DATABASE()";
+        Map<String, Set<String>> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                if (!rs.getString(3).startsWith("esa_")) {
+                    out.computeIfAbsent(rs.getString(1), k -> new HashSet<>()).add(rs.getString(2));
+                }
+            }
+        }
+        return out;
+    }
+}

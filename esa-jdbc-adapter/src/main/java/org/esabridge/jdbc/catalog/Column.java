@@ -1,0 +1,43 @@
+package org.esabridge.jdbc.catalog;
+
+import java.util.Locale;
+
+/**
+ * One column as {@code information_schema.COLUMNS} describes it.
+ *
+ * @param name            the column name as the catalog spells it
+ * @param dataType        {@code DATA_TYPE}, lower case ({@code varchar}, {@code timestamp} …)
+ * @param columnType      {@code COLUMN_TYPE}, lower case ({@code tinyint(1) unsigned} …)
+ * @param charLength      {@code CHARACTER_MAXIMUM_LENGTH} (characters, or bytes for binary kinds), or null
+ * @param precision       {@code NUMERIC_PRECISION}, or null
+ * @param scale           {@code NUMERIC_SCALE}, or null
+ * @param fsp             fractional-seconds digits of temporal kinds ({@code DATETIME_PRECISION}), else 0
+ * @param nullable        whether null is allowed
+ * @param hasDefault      whether an insert may leave it out (a default, auto-increment or generated)
+ * @param autoIncrement   whether the database generates it
+ * @param generated       whether it is a computed (virtual or stored) column that cannot be written
+ * @param onUpdateNow     whether it has {@code ON UPDATE CURRENT_TIMESTAMP}
+ */
+public record Column(String name, String dataType, String columnType, Long charLength, Long precision, Long scale,
+                     int fsp, boolean nullable, boolean hasDefault, boolean autoIncrement, boolean generated,
+                     boolean onUpdateNow) {
+
+    public Column {
+        dataType = dataType.toLowerCase(Locale.ROOT);
+        columnType = columnType.toLowerCase(Locale.ROOT);
+    }
+
+    /** TIMESTAMP: stored in UTC, shown with {@code Z}. */
+    public boolean isTimestamp() {
+        return dataType.equals("timestamp");
+    }
+
+    /** A column that can serve as a modification time. */
+    public boolean isTemporal() {
+        return dataType.equals("timestamp") || dataType.equals("datetime");
+    }
+
+    public boolean isUnsigned() {
+        return columnType.contains("unsigned");
+    }
+}

@@ -1,0 +1,128 @@
+package org.esabridge.jdbc.catalog;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.StringJoiner;
+import org.esabridge.api.ExternalRecord;
+import org.esabridge.api.FieldValue;
+import org.esabridge.jdbc.dialect.Dialect;
+
+/**
+ * Rows of one table ⇄ records, and the SQL fragments that address a row by id. Every query that returns
+ * records selects {@link #selectList()} so that {@link #map} reads columns by position: the id columns,
+ * the modification column, then the fields. Shared by reads, change capture and cursors.
+ */
+public final class RecordMapper {
+    private final Table table;
+    private final Dialect dialect;
+    private final String selectList;
+    private final String idWhere;
+    private final String idOrder;
+
+    public RecordMapper(Table table, Dialect dialect) {
+        this.table = table;
+        this.dialect = dialect;
+        StringJoiner select = new StringJoiner(", ");
+        StringJoiner where = new StringJoiner(" AND ");
+        StringJoiner order = new StringJoiner(", ");
+        for (Column c : table.idColumns()) {
+            select.add(dialect.quote(c.name()));
+            where.add(dialect.quote(c.name()) + " = ?");
+            order.add(dialect.quote(c.name()));
+        }
+        select.add(dialect.quote(table.modColumn().name()));
+        for (Column c : table.fieldColumns()) {
+            select.add(dialect.quote(c.name()));
+        }
+        this.selectList = select.toString();
+        this.idWhere = where.toString();
+        this.idOrder = order.toString();
+    }
+
+    public Table table() {
+        return table;
+    }
+
+    /** The quoted table name. */
+    public String from() {
+        return dialect.quote(table.name());
+    }
+
+    /** The quoted modification column. */
+    public String mod() {
+        return dialect.quote(table.modColumn().name());
+    }
+
+    /** Id columns, modification column, fields. */
+    public String selectList() {
+        return selectList;
+    }
+
+    /** {@code `a` = ? AND `b` = ?} over the id columns. */
+    public String idWhere() {
+        return idWhere;
+    }
+
+    /** {@link #idWhere()} with every column qualified by a table alias. */
+    public String idWhere(String alias) {
+        StringJoiner where = new StringJoiner(" AND ");
+        for (Column c : table.idColumns()) {
+            where.add(alias + "." + dialect.quote(c.name()) + " = ?");
+        }
+        return where.toString();
+    }
+
+    /** The id columns, comma-separated, for ORDER BY. */
+    public String idOrder() {
+        return idOrder;
+    }
+
+    /** Position of the modification column in {@link #selectList()}. */
+    public int modIndex() {
+        return table.idColumns().size() + 1;
+    }
+
+    /** Maps the current row of a result selected with {@link #selectList()}. */
+    public ExternalRecord map(ResultSet rs) throws SQLException {
+        String id = readId(rs, 1);
+        List<FieldValue> fields = new ArrayList<>(table.fieldColumns().size());
+        int i = modIndex() + 1;
+        for (Column c : table.fieldColumns()) {
+            fields.add(new FieldValue(c.name(), ValueCodec.read(rs, i++, c, table.kind(c))));
+        }
+        return new ExternalRecord(id, ValueCodec.readInstant(rs, modIndex()), fields);
+    }
+
+    /** Reads the id columns starting at {@code first} and encodes them. */
+    public String readId(ResultSet rs, int first) throws SQLException {
+        List<String> parts = new ArrayList<>(table.idColumns().size());
+        int i = first;
+        for (Column c : table.idColumns()) {
+            parts.add(ValueCodec.read(rs, i++, c, table.kind(c)));
+        }
+        return RecordId.encode(parts);
+    }
+
+    /**
+     * Binds an external id to the placeholders of {@link #idWhere()} starting at {@code first}.
+     *
+     * @return the next placeholder index
+     */
+    public int bindId(PreparedStatement ps, int first, String id) throws SQLException, ValueCodec.BadValueException {
+        List<String> parts;
+        try {
+            parts = RecordId.decode(id, table.idColumns().size());
+        } catch (IllegalArgumentException e) {
+            throw new ValueCodec.BadValueException("bad id " + Catalog.quoteForMessage(id) + ": " + e.getMessage());
+        }
+        int i = first;
+        for (int k = 0; k < parts.size(); k++) {
+            Column c = table.idColumns().get(k);
+            ValueCodec.bind(ps, i++, c, table.kind(c), parts.get(k));
+        }
+        return i;
+    }
+}

@@ -1,0 +1,65 @@
+package org.esabridge.jdbc.catalog;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.esabridge.api.ExternalField;
+import org.esabridge.api.ExternalStructure;
+import org.esabridge.api.Relation;
+import org.esabridge.jdbc.DeleteStrategy;
+
+/**
+ * One exposed table: everything the queries need, all identifiers as the catalog spells them.
+ *
+ * @param name              the table name (= structure name)
+ * @param label             the structure label
+ * @param writable          whether create/update/delete are allowed
+ * @param idColumns         the id columns in key order
+ * @param modColumn         the modification timestamp column
+ * @param fieldColumns      the columns shown as fields, in table order (neither id nor modification column)
+ * @param kinds             the value kind of every column above, by name
+ * @param readOnlyColumns   field columns that writes may not set
+ * @param deleteStrategy    how deletions are found
+ * @param softDelete        the soft-delete column (not a field) when that is the strategy, else null
+ * @param fields            the protocol fields, parallel to {@code fieldColumns}
+ * @param relations         outgoing foreign keys to exposed structures
+ * @param cascades          foreign keys of other tables that a delete of this table's rows changes
+ *                          (ON DELETE CASCADE / SET NULL / SET DEFAULT)
+ * @param userTriggers      events (INSERT, UPDATE, DELETE) that have triggers other than the adapter's
+ * @param hasGenerated      whether a computed column may change when other columns do
+ */
+public record Table(String name, String label, boolean writable, List<Column> idColumns, Column modColumn,
+                    List<Column> fieldColumns, Map<String, ValueKind> kinds, Set<String> readOnlyColumns,
+                    DeleteStrategy deleteStrategy, Column softDelete, List<ExternalField> fields, List<Relation> relations,
+                    List<ForeignKey> cascades, Set<String> userTriggers, boolean hasGenerated) {
+
+    /**
+     * A single- or multi-column foreign key of {@code table} referring to the table that holds this record.
+     *
+     * @param name       the constraint name
+     * @param table      the referring table
+     * @param columns    the referring columns
+     * @param refColumns the referenced columns, parallel
+     */
+    public record ForeignKey(String name, String table, List<String> columns, List<String> refColumns) {
+    }
+
+    public ExternalStructure structure() {
+        return new ExternalStructure(name, label, writable);
+    }
+
+    public ValueKind kind(Column c) {
+        return kinds.get(c.name());
+    }
+
+    /** The field column of that name, or null. */
+    public Column fieldColumn(String fieldName) {
+        for (Column c : fieldColumns) {
+            if (c.name().equals(fieldName)) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+}

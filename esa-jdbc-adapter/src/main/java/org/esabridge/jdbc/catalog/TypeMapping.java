@@ -1,0 +1,68 @@
+package org.esabridge.jdbc.catalog;
+
+import org.esabridge.api.FieldType;
+
+/**
+ * MariaDB column types → {@link ValueKind} and protocol {@link FieldType}. Types with no faithful text form
+ * (geometry kinds) map to null and are not exposed.
+ */
+public final class TypeMapping {
+    /** Strings longer than this are TEXT (a multi-line editor on the host), shorter ones STRING. */
+    static final long STRING_MAX = 255;
+
+    private TypeMapping() {
+    }
+
+    /** The kind of a column, or null when it is not exposed. */
+    public static ValueKind kind(Column c) {
+        switch (c.dataType()) {
+            case "tinyint":
+                // tinyint(1) is how MariaDB spells BOOLEAN.
+                return c.columnType().startsWith("tinyint(1)") ? ValueKind.BOOLEAN : ValueKind.INTEGER;
+            case "smallint": case "mediumint": case "int": case "integer": case "bigint": case "year":
+                return ValueKind.INTEGER;
+            case "bit":
+                return c.columnType().equals("bit(1)") ? ValueKind.BOOLEAN : ValueKind.BITS;
+            case "decimal": case "numeric":
+                return ValueKind.DECIMAL;
+            case "float":
+                return ValueKind.FLOAT;
+            case "double": case "real":
+                return ValueKind.DOUBLE;
+            case "char": case "varchar": case "tinytext": case "text": case "mediumtext": case "longtext":
+            case "enum": case "set": case "json": case "uuid": case "inet4": case "inet6":
+                return ValueKind.STRING;
+            case "date":
+                return ValueKind.DATE;
+            case "time":
+                return ValueKind.TIME;
+            case "datetime":
+                return ValueKind.DATETIME;
+            case "timestamp":
+                return ValueKind.TIMESTAMP;
+            case "binary": case "varbinary": case "tinyblob": case "blob": case "mediumblob": case "longblob":
+                return ValueKind.BINARY;
+            default:
+                return null;
+        }
+    }
+
+    /** The protocol type: strings up to {@value #STRING_MAX} characters are STRING, longer ones and JSON TEXT. */
+    public static FieldType fieldType(Column c, ValueKind kind) {
+        if (kind == ValueKind.STRING) {
+            boolean text = c.dataType().endsWith("text") || c.dataType().equals("json")
+                    || (c.charLength() != null && c.charLength() > STRING_MAX);
+            return text ? FieldType.TEXT : FieldType.STRING;
+        }
+        return kind.fieldType();
+    }
+
+    /** The length of a field: characters of strings, bytes of binaries, digits of decimals; else null. */
+    public static Long length(Column c, ValueKind kind) {
+        return switch (kind) {
+            case STRING, BINARY -> c.charLength();
+            case DECIMAL -> c.precision();
+            default -> null;
+        };
+    }
+}

@@ -1,0 +1,35 @@
+package org.esabridge.jdbc.catalog;
+
+import org.esabridge.api.FieldType;
+
+/**
+ * How a column's values are read, written and shown; several MariaDB types share a kind. The protocol
+ * {@link FieldType} is derived from it (with TEXT vs STRING decided by length).
+ */
+public enum ValueKind {
+    INTEGER(FieldType.INTEGER),
+    DECIMAL(FieldType.DECIMAL),
+    FLOAT(FieldType.DECIMAL),
+    DOUBLE(FieldType.DECIMAL),
+    BOOLEAN(FieldType.BOOLEAN),
+    /** BIT(n) with n > 1: a number. */
+    BITS(FieldType.INTEGER),
+    STRING(FieldType.STRING),
+    DATE(FieldType.DATE),
+    TIME(FieldType.TIME),
+    /** DATETIME: zone-less, shown without offset. */
+    DATETIME(FieldType.DATETIME),
+    /** TIMESTAMP: an instant, shown in UTC with Z. */
+    TIMESTAMP(FieldType.DATETIME),
+    BINARY(FieldType.BINARY);
+
+    private final FieldType fieldType;
+
+    ValueKind(FieldType fieldType) {
+        this.fieldType = fieldType;
+    }
+
+    public FieldType fieldType() {
+        return fieldType;
+    }
+}

@@ -1,0 +1,372 @@
+package org.esabridge.jdbc.write;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+import org.esabridge.api.ErrorCode;
+import org.esabridge.api.EsaException;
+import org.esabridge.api.EsaRecordException;
+import org.esabridge.api.ExternalRecord;
+import org.esabridge.api.FieldValue;
+import org.esabridge.jdbc.catalog.Catalog;
+import org.esabridge.jdbc.catalog.Column;
+import org.esabridge.jdbc.catalog.RecordMapper;
+import org.esabridge.jdbc.catalog.Table;
+import org.esabridge.jdbc.catalog.ValueCodec;
+import org.esabridge.jdbc.catalog.ValueKind;
+import org.esabridge.jdbc.changes.ChangeQueries;
+import org.esabridge.jdbc.dialect.Dialect;
+import org.esabridge.jdbc.dialect.Faults;
+
+/**
+ * {@code create}, {@code update} and {@code delete}. The {@code last-seen} check and the write are one
+ * conditional statement ({@code … WHERE id = ? AND mod < ?}, see {@link LastSeen}), so no other writer can
+ * slip between them; when it touches no row, a read in the same transaction tells a missing record from a
+ * modified one.
+ *
+ * <p>The adapter stamps the modification column itself rather than relying on {@code ON UPDATE
+ * CURRENT_TIMESTAMP}: {@code GREATEST(now, floorMs(old) + step)}, where the step passes the next millisecond
+ * boundary (and, for microsecond columns, avoids landing on a whole millisecond), so that every write makes
+ * the value grow visibly even to a host that keeps milliseconds only. The stored value is read back in the
+ * same transaction and returned: that is exactly what {@code getModified} shows, whatever the column's
+ * precision.
+ *
+ * <p>{@link Written#othersChanged()} (→ {@code needSyncAgain}) is decided from the catalog and, for cascades,
+ * from the data: a delete whose row is referenced through an ON DELETE CASCADE/SET NULL/SET DEFAULT key
+ * changes the referring rows (checked with an EXISTS query in the transaction, before the delete); a user
+ * trigger on the written event may change anything, so its presence alone counts; so do computed columns and
+ * further ON UPDATE columns, which change the record beyond what the host sent. Affected-row counts cannot
+ * tell: they count the addressed row only, never rows changed by triggers or cascades.
+ */
+public final class RecordWriter {
+    private final DataSource ds;
+    private final Dialect dialect;
+    private final int queryTimeout;
+
+    public RecordWriter(DataSource ds, Dialect dialect, int queryTimeout) {
+        this.ds = ds;
+        this.dialect = dialect;
+        this.queryTimeout = queryTimeout;
+    }
+
+    public Written<ExternalRecord> create(Table t, ExternalRecord record) throws EsaException {
+        requireWritable(t, record.id());
+        List<Column> cols = writableColumns(t, record);
+        boolean givenId = record.id() != null;
+        Column generatedId = null;
+        if (!givenId) {
+            if (t.idColumns().size() != 1 || !t.idColumns().get(0).autoIncrement()) {
+                throw new EsaRecordException(ErrorCode.INVALID_VALUE, "structure " + t.name()
+                        + " does not generate ids: the record needs an id", t.name(), null, null);
+            }
+            generatedId = t.idColumns().get(0);
+        }
+        RecordMapper m = new RecordMapper(t, dialect);
+        StringBuilder names = new StringBuilder();
+        StringBuilder values = new StringBuilder();
+        if (givenId) {
+            for (Column c : t.idColumns()) {
+                names.append(dialect.quote(c.name())).append(", ");
+                values.append("?, ");
+            }
+        }
+        for (Column c : cols) {
+            names.append(dialect.quote(c.name())).append(", ");
+            values.append("?, ");
+        }
+        names.append(m.mod());
+        values.append(ChangeQueries.TS);
+        String sql = "INSERT INTO " + m.from() + " (" + names + ") VALUES (" + values + ")";
+        Column genId = generatedId;
+        try {
+            return Deadlocks.retry(dialect, () -> inTransaction(c -> {
+                Instant now = stamp(c);
+                String id;
+                try (PreparedStatement ps = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
+                    ps.setQueryTimeout(queryTimeout);
+                    int i = givenId ? m.bindId(ps, 1, record.id()) : 1;
+                    i = bindFields(ps, i, t, cols, record);
+                    ValueCodec.bindInstant(ps, i, now);
+                    ps.executeUpdate();
+                    if (givenId) {
+                        id = record.id();
+                    } else {
+                        try (ResultSet keys = ps.getGeneratedKeys()) {
+                            keys.next();
+                            id = keys.getString(1);
+                        }
+                    }
+                } catch (ValueCodec.BadValueException e) {
+                    throw new EsaRecordException(ErrorCode.INVALID_VALUE, e.getMessage(), t.name(), record.id(), null);
+                }
+                ExternalRecord stored = readInTx(c, m, id);
+                if (stored == null) {
+                    // Only possible when the given id's text differs from its stored form (e.g. "007" for 7).
+                    throw new EsaRecordException(ErrorCode.INVALID_VALUE, "the id " + Catalog.quoteForMessage(id)
+                            + " is not in the canonical form of its column", t.name(), id, null);
+                }
+                return new Written<>(stored, t.userTriggers().contains("INSERT"));
+            }));
+        } catch (SQLException e) {
+            throw Faults.ofRecord(dialect, e, "create in " + t.name(), t.name(), record.id());
+        }
+    }
+
+    public Written<Instant> update(Table t, Instant lastSeen, ExternalRecord record) throws EsaException {
+        requireWritable(t, record.id());
+        if (record.id() == null) {
+            throw new EsaRecordException(ErrorCode.INVALID_VALUE, "update needs the record's id", t.name(), null, null);
+        }
+        List<Column> cols = writableColumns(t, record);
+        RecordMapper m = new RecordMapper(t, dialect);
+        StringBuilder set = new StringBuilder();
+        for (Column c : cols) {
+            set.append(dialect.quote(c.name())).append(" = ?, ");
+        }
+        set.append(m.mod()).append(" = ").append(nextStamp(t, m.mod()));
+        String sql = "UPDATE " + m.from() + " SET " + set + " WHERE " + m.idWhere() + " AND " + notModified(m)
+                + new ChangeQueries(m, dialect).live(t, true);
+        boolean derived = t.userTriggers().contains("UPDATE") || t.hasGenerated()
+                || t.fieldColumns().stream().anyMatch(Column::onUpdateNow);
+        try {
+            return Deadlocks.retry(dialect, () -> inTransaction(c -> {
+                Instant now = stamp(c);
+                int n;
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    ps.setQueryTimeout(queryTimeout);
+                    int i = bindFields(ps, 1, t, cols, record);
+                    ValueCodec.bindInstant(ps, i++, now);
+                    i = m.bindId(ps, i, record.id());
+                    ValueCodec.bindInstant(ps, i, LastSeen.exclusiveBound(lastSeen));
+                    n = ps.executeUpdate();
+                } catch (ValueCodec.BadValueException e) {
+                    throw new EsaRecordException(ErrorCode.INVALID_VALUE, e.getMessage(), t.name(), record.id(), null);
+                }
+                Instant current = currentMod(c, m, record.id());
+                if (n == 0) {
+                    throw current == null ? notFound(t, record.id()) : modified(t, record.id(), current);
+                }
+                return new Written<>(current, derived);
+            }));
+        } catch (SQLException e) {
+            throw Faults.ofRecord(dialect, e, "update in " + t.name(), t.name(), record.id());
+        }
+    }
+
+    /** Deletes (or soft-deletes); a record that does not exist counts as deleted. */
+    public Written<Void> delete(Table t, Instant lastSeen, String id) throws EsaException {
+        requireWritable(t, id);
+        if (id == null) {
+            throw new EsaRecordException(ErrorCode.INVALID_VALUE, "delete needs an id", t.name(), null, null);
+        }
+        RecordMapper m = new RecordMapper(t, dialect);
+        ChangeQueries q = new ChangeQueries(m, dialect);
+        Column sd = t.softDelete();
+        String sql = sd == null
+                ? "DELETE FROM " + m.from() + " WHERE " + m.idWhere() + " AND " + notModified(m)
+                : "UPDATE " + m.from() + " SET " + dialect.quote(sd.name()) + " = " + deletedMarker(t, sd) + ", "
+                        + m.mod() + " = " + nextStamp(t, m.mod()) + " WHERE " + m.idWhere() + " AND " + notModified(m)
+                        + q.live(t, true);
+        boolean triggers = t.userTriggers().contains(sd == null ? "DELETE" : "UPDATE");
+        try {
+            return Deadlocks.retry(dialect, () -> inTransaction(c -> {
+                boolean cascades = sd == null && referenced(c, t, m, id);
+                int n;
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    ps.setQueryTimeout(queryTimeout);
+                    int i = 1;
+                    if (sd != null) {
+                        ValueCodec.bindInstant(ps, i++, stamp(c));
+                    }
+                    i = m.bindId(ps, i, id);
+                    ValueCodec.bindInstant(ps, i, LastSeen.exclusiveBound(lastSeen));
+                    n = ps.executeUpdate();
+                } catch (ValueCodec.BadValueException e) {
+                    throw new EsaRecordException(ErrorCode.INVALID_VALUE, e.getMessage(), t.name(), id, null);
+                }
+                if (n == 0) {
+                    Instant current = currentMod(c, m, id);
+                    if (current != null) {
+                        throw modified(t, id, current);
+                    }
+                    return new Written<Void>(null, false);
+                }
+                return new Written<Void>(null, triggers || cascades);
+            }));
+        } catch (SQLException e) {
+            throw Faults.ofRecord(dialect, e, "delete in " + t.name(), t.name(), id);
+        }
+    }
+
+    // --- pieces ---
+
+    private interface TxWork<T> {
+        T run(Connection c) throws SQLException, EsaException;
+    }
+
+    private <T> T inTransaction(TxWork<T> work) throws SQLException, EsaException {
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | EsaException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    /**
+     * The database's clock to the microsecond, moved off a whole millisecond (see {@link LastSeen}): a
+     * {@code last-seen} that is a whole millisecond then always means "the host truncated".
+     */
+    private Instant stamp(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT UTC_TIMESTAMP(6)"); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            Instant now = ValueCodec.readInstant(rs, 1);
+            return now.getNano() % 1_000_000 == 0 ? now.plus(1, ChronoUnit.MICROS) : now;
+        }
+    }
+
+    /**
+     * {@code GREATEST(?, floorMs(mod) + step)}: never earlier than the clock, always past the next
+     * millisecond boundary of the previous value; the step is a whole number of the column's units so that
+     * a low-precision column still stores a larger value.
+     */
+    private static String nextStamp(Table t, String mod) {
+        int fsp = t.modColumn().fsp();
+        long step = fsp == 6 ? 1001 : Math.max(1000, (long) Math.pow(10, 6 - fsp));
+        String floorMs = "(" + mod + " - INTERVAL (MICROSECOND(" + mod + ") % 1000) MICROSECOND)";
+        return "COALESCE(GREATEST(" + ChangeQueries.TS + ", " + floorMs + " + INTERVAL " + step + " MICROSECOND), "
+                + "UTC_TIMESTAMP(6))";
+    }
+
+    /** The last-seen condition; a row without a modification time has never been modified. */
+    private static String notModified(RecordMapper m) {
+        return "(" + m.mod() + " IS NULL OR " + m.mod() + " < " + ChangeQueries.TS + ")";
+    }
+
+    private String deletedMarker(Table t, Column sd) {
+        ValueKind kind = t.kind(sd);
+        return switch (kind) {
+            case DATETIME, TIMESTAMP -> "UTC_TIMESTAMP(6)";
+            case STRING -> "'deleted'";
+            default -> "1";
+        };
+    }
+
+    /** The current modification time of a live row, or null when there is none. */
+    private Instant currentMod(Connection c, RecordMapper m, String id) throws SQLException, EsaException {
+        String sql = "SELECT " + m.mod() + " FROM " + m.from() + " WHERE " + m.idWhere()
+                + new ChangeQueries(m, dialect).live(m.table(), true);
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            m.bindId(ps, 1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                Instant mod = ValueCodec.readInstant(rs, 1);
+                return mod == null ? Instant.EPOCH : mod;
+            }
+        } catch (ValueCodec.BadValueException e) {
+            throw new EsaRecordException(ErrorCode.INVALID_VALUE, e.getMessage(), m.table().name(), id, null);
+        }
+    }
+
+    private ExternalRecord readInTx(Connection c, RecordMapper m, String id) throws SQLException, EsaException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT " + m.selectList() + " FROM " + m.from() + " WHERE " + m.idWhere())) {
+            m.bindId(ps, 1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? m.map(rs) : null;
+            }
+        } catch (ValueCodec.BadValueException e) {
+            throw new EsaRecordException(ErrorCode.INVALID_VALUE, e.getMessage(), m.table().name(), id, null);
+        }
+    }
+
+    /** Whether a row of another table refers to this one through a key whose delete rule changes it. */
+    private boolean referenced(Connection c, Table t, RecordMapper m, String id) throws SQLException, EsaException {
+        for (Table.ForeignKey fk : t.cascades()) {
+            StringBuilder cols = new StringBuilder();
+            StringBuilder refs = new StringBuilder();
+            for (int k = 0; k < fk.columns().size(); k++) {
+                cols.append(k == 0 ? "" : ", ").append("x.").append(dialect.quote(fk.columns().get(k)));
+                refs.append(k == 0 ? "" : ", ").append("r.").append(dialect.quote(fk.refColumns().get(k)));
+            }
+            String sql = "SELECT EXISTS (SELECT 1 FROM " + dialect.quote(fk.table()) + " x JOIN " + m.from()
+                    + " r ON (" + cols + ") = (" + refs + ") WHERE " + m.idWhere("r")
+                    + ")";
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                m.bindId(ps, 1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (rs.getBoolean(1)) {
+                        return true;
+                    }
+                }
+            } catch (ValueCodec.BadValueException e) {
+                throw new EsaRecordException(ErrorCode.INVALID_VALUE, e.getMessage(), t.name(), id, null);
+            }
+        }
+        return false;
+    }
+
+    private static void requireWritable(Table t, String id) throws EsaRecordException {
+        if (!t.writable()) {
+            throw new EsaRecordException(ErrorCode.READ_ONLY, "structure " + t.name() + " is read-only", t.name(), id, null);
+        }
+    }
+
+    /** The columns a write sets, in record order; unknown and read-only fields are refused. */
+    private static List<Column> writableColumns(Table t, ExternalRecord record) throws EsaRecordException {
+        List<Column> cols = new ArrayList<>();
+        for (FieldValue f : record.fields()) {
+            Column c = t.fieldColumn(f.name());
+            if (c == null) {
+                throw new EsaRecordException(ErrorCode.UNKNOWN_FIELD, "structure " + t.name() + " has no field "
+                        + Catalog.quoteForMessage(f.name()), t.name(), record.id(), null);
+            }
+            if (t.readOnlyColumns().contains(c.name())) {
+                throw new EsaRecordException(ErrorCode.READ_ONLY, "field " + c.name() + " of structure " + t.name()
+                        + " is read-only", t.name(), record.id(), null);
+            }
+            if (cols.contains(c)) {
+                throw new EsaRecordException(ErrorCode.INVALID_VALUE, "field " + c.name() + " is given twice",
+                        t.name(), record.id(), null);
+            }
+            cols.add(c);
+        }
+        return cols;
+    }
+
+    private static int bindFields(PreparedStatement ps, int first, Table t, List<Column> cols, ExternalRecord record)
+            throws SQLException, ValueCodec.BadValueException {
+        int i = first;
+        for (Column c : cols) {
+            ValueCodec.bind(ps, i++, c, t.kind(c), record.field(c.name()).text());
+        }
+        return i;
+    }
+
+    private static EsaRecordException notFound(Table t, String id) {
+        return new EsaRecordException(ErrorCode.RECORD_NOT_FOUND, "record " + Catalog.quoteForMessage(id)
+                + " of structure " + t.name() + " does not exist", t.name(), id, null);
+    }
+
+    private static EsaRecordException modified(Table t, String id, Instant current) {
+        return new EsaRecordException(ErrorCode.RECORD_MODIFIED, "record " + Catalog.quoteForMessage(id)
+                + " of structure " + t.name() + " changed after last-seen", t.name(), id, current);
+    }
+}
