@@ -1,0 +1,99 @@
+package org.esabridge.jdbc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class JdbcAdapterConfigTest {
+    private static final Path DATA = Path.of("esa-data");
+
+    private static IllegalArgumentException refused(Map<String, String> settings) {
+        return assertThrows(IllegalArgumentException.class, () -> JdbcAdapterConfig.fromSettings(settings, DATA));
+    }
+
+    @Test
+    void defaults() {
+        JdbcAdapterConfig c = JdbcAdapterConfig.fromSettings(Map.of(), DATA);
+        assertNull(c.jdbcUrl());
+        assertEquals("esa", c.database());
+        assertEquals(1000, c.pageSize());
+        assertEquals(1000, c.inlineThreshold());
+        assertEquals(30, c.tombstoneRetentionDays());
+        assertFalse(c.demo());
+        assertTrue(c.selects("anything"));
+        assertEquals(StructureSettings.DEFAULT, c.structure("orders"));
+        assertEquals(DATA.toAbsolutePath(), c.dataDir());
+    }
+
+    @Test
+    void messagesNameTheOffendingKey() {
+        assertTrue(refused(Map.of("page-size", "99")).getMessage().contains("'page-size'"));
+        assertTrue(refused(Map.of("page-size", "x")).getMessage().contains("'page-size'"));
+        assertTrue(refused(Map.of("tombstone-retention-days", "29")).getMessage().contains("'tombstone-retention-days'"));
+        assertTrue(refused(Map.of("demo", "yes")).getMessage().contains("'demo'"));
+        assertTrue(refused(Map.of("jdbc-url", "jdbc:postgresql://x/y")).getMessage().contains("'jdbc-url'"));
+        assertTrue(refused(Map.of("database", "a-b")).getMessage().contains("'database'"));
+        assertTrue(refused(Map.of("structure.orders.delete-strategy", "soft"))
+                .getMessage().contains("'structure.orders.delete-strategy'"));
+        assertTrue(refused(Map.of("structure.orders.writeable", "true")).getMessage().contains("'structure.orders.writeable'"));
+        assertTrue(refused(Map.of("jdbc-uri", "x")).getMessage().contains("'jdbc-uri'"));
+        assertThrows(IllegalArgumentException.class, () -> JdbcAdapterConfig.fromSettings(Map.of(), null));
+    }
+
+    @Test
+    void perStructureSettings() {
+        JdbcAdapterConfig c = JdbcAdapterConfig.fromSettings(Map.of(
+                "structure.sales.orders.writable", "true",
+                "structure.sales.orders.id-columns", "a, b",
+                "structure.sales.orders.read-only-columns", "x",
+                "structure.sales.orders.delete-strategy", "soft-delete:gone",
+                "structure.sales.orders.label", "Orders",
+                "structures.include", "sales.*, x?",
+                "structures.exclude", "*tmp*",
+                "port", "8443"), DATA);
+        StructureSettings s = c.structure("sales.orders");
+        assertTrue(s.isWritable());
+        assertEquals(List.of("a", "b"), s.idColumns());
+        assertEquals(Set.of("x"), s.readOnlyColumns());
+        assertEquals(new DeleteStrategy(DeleteStrategy.Kind.SOFT_DELETE, "gone"), s.deleteStrategy());
+        assertEquals("Orders", s.label());
+        assertTrue(c.selects("sales.orders"));
+        assertTrue(c.selects("xy"));
+        assertFalse(c.selects("xyz"));
+        assertFalse(c.selects("sales.tmp1"));
+    }
+
+    @Test
+    void everyDeclaredKeyIsKnownAndDocumented() {
+        List<SettingDoc> docs = JdbcAdapterConfig.settings();
+        assertEquals(19, docs.size());
+        for (SettingDoc d : docs) {
+            assertFalse(d.description().isBlank(), d.name());
+            assertTrue(JdbcAdapterConfig.isKnownKey(d.name().replace("<table>", "t1")), d.name());
+        }
+        for (String key : List.of("jdbc-url", "jdbc-user", "jdbc-password", "demo", "database", "structures.include",
+                "structures.exclude", "structure.t.label", "structure.t.id-columns", "structure.t.modified-column",
+                "structure.t.writable", "structure.t.read-only-columns", "structure.t.delete-strategy",
+                "structure.t.change-tracking", "page-size", "inline-threshold", "tombstone-retention-days", "pool-size",
+                "query-timeout-seconds")) {
+            assertTrue(JdbcAdapterConfig.isKnownKey(key), key);
+        }
+        assertFalse(JdbcAdapterConfig.isKnownKey("port"));
+        assertFalse(JdbcAdapterConfig.isKnownKey("structure.t.colour"));
+    }
+
+    @Test
+    void thePasswordIsNeverPrinted() {
+        JdbcAdapterConfig c = JdbcAdapterConfig.fromSettings(Map.of("jdbc-url", "jdbc:mariadb://db/x",
+                "jdbc-password", "hunter2"), null);
+        assertFalse(c.toString().contains("hunter2"));
+    }
+}
