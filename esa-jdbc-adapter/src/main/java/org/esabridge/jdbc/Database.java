@@ -40,6 +40,7 @@ final class Database implements AutoCloseable {
         hc.setMaximumPoolSize(config.poolSize());
         hc.setMinimumIdle(Math.min(2, config.poolSize()));
         hc.setConnectionTimeout(3_000);
+        // Strict mode: a bad value fails the write (INVALID_VALUE) instead of being truncated or zeroed.
         // Every session in UTC, so TIMESTAMP values and UTC_TIMESTAMP()/NOW() agree and nothing depends on
         // the server's or the JVM's zone. The driver reads/writes java.time values in this zone too.
         hc.setConnectionInitSql("SET time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'");

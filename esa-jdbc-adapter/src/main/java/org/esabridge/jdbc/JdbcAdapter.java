@@ -27,6 +27,7 @@ import org.esabridge.jdbc.catalog.Table;
 import org.esabridge.jdbc.catalog.ValueCodec;
 import org.esabridge.jdbc.changes.ChangeReader;
 import org.esabridge.jdbc.changes.TombstoneTriggers;
+import org.esabridge.jdbc.changes.VersionTables;
 import org.esabridge.jdbc.dialect.Dialect;
 import org.esabridge.jdbc.dialect.Faults;
 import org.esabridge.jdbc.dialect.MariaDbDialect;
@@ -57,7 +58,9 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     private final RecordWriter writer;
     private final RecordReader reader;
     private final Paging paging = Paging.NONE;
+    private final VersionTables versions;
     private final Set<String> triggersEnsured = ConcurrentHashMap.newKeySet();
+    private final Set<String> versionsEnsured = ConcurrentHashMap.newKeySet();
     private final Map<String, Boolean> syncAgain = new ConcurrentHashMap<>();
     private final Object initLock = new Object();
     private volatile boolean initialised;
@@ -68,6 +71,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         this.database = database;
         this.loader = new CatalogLoader(config, config.demo() ? DemoSchema.TABLES : Set.of());
         this.triggers = new TombstoneTriggers(dialect);
+        this.versions = new VersionTables(dialect);
         int timeout = config.queryTimeoutSeconds();
         this.changes = new ChangeReader(database.dataSource(), dialect, config.inlineThreshold(),
                 config.tombstoneRetentionDays(), timeout);
@@ -125,9 +129,25 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         }
     }
 
-    /** Reloads the catalog and installs the delete trigger of every structure seen for the first time. */
+    /**
+     * Reloads the catalog; for every structure seen for the first time, sets up its version table (if it
+     * uses one; a structure whose version table cannot be set up is not served) and its delete trigger.
+     */
     private Catalog refreshCatalog(Connection c) throws SQLException {
-        Catalog fresh = loader.load(c);
+        Map<String, Table> served = new java.util.LinkedHashMap<>();
+        for (Table t : loader.load(c).tables()) {
+            if (t.versionTable() != null && !versionsEnsured.contains(t.name())) {
+                try {
+                    versions.ensure(c, t);
+                    versionsEnsured.add(t.name());
+                } catch (SQLException e) {
+                    LOG.warn("could not set up the version table of {}: {}; not served", t.name(), e.getMessage());
+                    continue;
+                }
+            }
+            served.put(t.name(), t);
+        }
+        Catalog fresh = new Catalog(served);
         for (Table t : fresh.tables()) {
             if (t.deleteStrategy().kind() == DeleteStrategy.Kind.TOMBSTONE && !triggersEnsured.contains(t.name())) {
                 try {

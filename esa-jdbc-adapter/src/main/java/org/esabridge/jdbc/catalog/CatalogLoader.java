@@ -75,7 +75,7 @@ public final class CatalogLoader {
                 }
             }
             withRelations.put(t.name(), new Table(t.name(), t.label(), t.writable(), t.idColumns(), t.modColumn(),
-                    t.fieldColumns(), t.kinds(), t.readOnlyColumns(), t.deleteStrategy(), t.softDelete(), t.fields(),
+                    t.versionTable(), t.fieldColumns(), t.kinds(), t.readOnlyColumns(), t.deleteStrategy(), t.softDelete(), t.fields(),
                     List.copyOf(relations), t.cascades(), t.userTriggers(), t.hasGenerated()));
         }
         return new Catalog(withRelations);
@@ -103,11 +103,8 @@ public final class CatalogLoader {
             }
             ids.add(col);
         }
-        if (s.changeTracking() == StructureSettings.ChangeTracking.VERSION_TABLE) {
-            LOG.warn("table {}: change-tracking=version-table is not available in this version: not exposed", name);
-            return null;
-        }
-        Column mod = modColumn(name, s, byName);
+        boolean versioned = s.changeTracking() == StructureSettings.ChangeTracking.VERSION_TABLE;
+        Column mod = versioned ? VERSION_COLUMN : modColumn(name, s, byName);
         if (mod == null) {
             return null;
         }
@@ -162,8 +159,33 @@ public final class CatalogLoader {
             }
         }
         return new Table(name, s.label() != null ? s.label() : name, writable, List.copyOf(ids), mod,
+                versioned ? versionTableName(name) : null,
                 List.copyOf(fieldColumns), Map.copyOf(kinds), Set.copyOf(readOnly), s.deleteStrategy(), softDelete,
                 List.copyOf(fields), List.of(), List.copyOf(cascades), Set.copyOf(triggers), hasGenerated);
+    }
+
+    /** The modification column of every version table. */
+    public static final Column VERSION_COLUMN = new Column("esa_modified_at", "datetime", "datetime(6)", null, null,
+            null, 6, false, true, false, false, false);
+
+    /** {@code esa_ver_<table>}, shortened with a hash when that would exceed 64 characters. */
+    public static String versionTableName(String table) {
+        return esaName("esa_ver_", table);
+    }
+
+    /** An {@code esa_} object name for a table: prefix + table name, hashed when longer than 64 characters. */
+    public static String esaName(String prefix, String table) {
+        String name = prefix + table;
+        if (name.length() <= 64) {
+            return name;
+        }
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(table.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return prefix + table.substring(0, 40) + "_" + java.util.HexFormat.of().formatHex(h, 0, 6);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static Column modColumn(String table, StructureSettings s, Map<String, Column> byName) {
@@ -201,8 +223,8 @@ public final class CatalogLoader {
                 boolean hasDefault = rs.getString(10) != null || nullable || autoIncrement || generated;
                 long fsp = rs.getLong(8);
                 out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new Column(rs.getString(2),
-                        rs.getString(3), rs.getString(4), (Long) rs.getObject(5, Long.class),
-                        (Long) rs.getObject(6, Long.class), (Long) rs.getObject(7, Long.class), (int) Math.min(6, fsp),
+                        rs.getString(3), rs.getString(4), rs.getObject(5, Long.class),
+                        rs.getObject(6, Long.class), rs.getObject(7, Long.class), (int) Math.min(6, fsp),
                         nullable, hasDefault, autoIncrement, generated, extra.contains("on update")));
             }
         }

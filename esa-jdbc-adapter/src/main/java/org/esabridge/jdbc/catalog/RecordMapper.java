@@ -29,13 +29,13 @@ public final class RecordMapper {
         StringJoiner where = new StringJoiner(" AND ");
         StringJoiner order = new StringJoiner(", ");
         for (Column c : table.idColumns()) {
-            select.add(dialect.quote(c.name()));
-            where.add(dialect.quote(c.name()) + " = ?");
-            order.add(dialect.quote(c.name()));
+            select.add(col(c));
+            where.add(col(c) + " = ?");
+            order.add(col(c));
         }
-        select.add(dialect.quote(table.modColumn().name()));
+        select.add(mod());
         for (Column c : table.fieldColumns()) {
-            select.add(dialect.quote(c.name()));
+            select.add(col(c));
         }
         this.selectList = select.toString();
         this.idWhere = where.toString();
@@ -46,14 +46,35 @@ public final class RecordMapper {
         return table;
     }
 
-    /** The quoted table name. */
-    public String from() {
+    /** The quoted table name, unqualified (for INSERT). */
+    public String tableName() {
         return dialect.quote(table.name());
     }
 
-    /** The quoted modification column. */
+    /**
+     * The FROM clause: the table as {@code t}, joined with its version table as {@code v} when it has one
+     * (a LEFT JOIN, so that a row whose version is missing is still read and written).
+     */
+    public String from() {
+        String from = dialect.quote(table.name()) + " t";
+        if (table.versionTable() == null) {
+            return from;
+        }
+        StringJoiner on = new StringJoiner(" AND ");
+        for (Column c : table.idColumns()) {
+            on.add("t." + dialect.quote(c.name()) + " = v." + dialect.quote(c.name()));
+        }
+        return from + " LEFT JOIN " + dialect.quote(table.versionTable()) + " v ON " + on;
+    }
+
+    /** A column of the table, qualified with the alias {@code t}. */
+    public String col(Column c) {
+        return "t." + dialect.quote(c.name());
+    }
+
+    /** The modification column, qualified ({@code t.} or, for a version table, {@code v.}). */
     public String mod() {
-        return dialect.quote(table.modColumn().name());
+        return (table.versionTable() == null ? "t." : "v.") + dialect.quote(table.modColumn().name());
     }
 
     /** Id columns, modification column, fields. */
@@ -61,7 +82,7 @@ public final class RecordMapper {
         return selectList;
     }
 
-    /** {@code `a` = ? AND `b` = ?} over the id columns. */
+    /** {@code t.`a` = ? AND t.`b` = ?} over the id columns. */
     public String idWhere() {
         return idWhere;
     }

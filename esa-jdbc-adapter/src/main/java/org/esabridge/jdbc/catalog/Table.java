@@ -15,7 +15,9 @@ import org.esabridge.jdbc.DeleteStrategy;
  * @param label             the structure label
  * @param writable          whether create/update/delete are allowed
  * @param idColumns         the id columns in key order
- * @param modColumn         the modification timestamp column
+ * @param modColumn         the modification timestamp column (of the version table when there is one)
+ * @param versionTable      the adapter-managed version table holding the modification times
+ *                          ({@code change-tracking=version-table}), else null
  * @param fieldColumns      the columns shown as fields, in table order (neither id nor modification column)
  * @param kinds             the value kind of every column above, by name
  * @param readOnlyColumns   field columns that writes may not set
@@ -29,6 +31,7 @@ import org.esabridge.jdbc.DeleteStrategy;
  * @param hasGenerated      whether a computed column may change when other columns do
  */
 public record Table(String name, String label, boolean writable, List<Column> idColumns, Column modColumn,
+                    String versionTable,
                     List<Column> fieldColumns, Map<String, ValueKind> kinds, Set<String> readOnlyColumns,
                     DeleteStrategy deleteStrategy, Column softDelete, List<ExternalField> fields, List<Relation> relations,
                     List<ForeignKey> cascades, Set<String> userTriggers, boolean hasGenerated) {

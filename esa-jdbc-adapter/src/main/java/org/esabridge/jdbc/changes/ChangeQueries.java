@@ -77,7 +77,7 @@ public final class ChangeQueries {
         if (sd == null) {
             return live ? "" : " AND FALSE";
         }
-        String col = dialect.quote(sd.name());
+        String col = "t." + dialect.quote(sd.name());
         ValueKind kind = t.kind(sd);
         String deleted = kind == ValueKind.BOOLEAN || kind == ValueKind.INTEGER || kind == ValueKind.BITS
                 ? "(" + col + " IS NOT NULL AND " + col + " <> 0)"

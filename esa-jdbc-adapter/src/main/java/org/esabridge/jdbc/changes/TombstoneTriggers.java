@@ -1,14 +1,11 @@
 package org.esabridge.jdbc.changes;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.HexFormat;
 import java.util.StringJoiner;
+import org.esabridge.jdbc.catalog.CatalogLoader;
 import org.esabridge.jdbc.catalog.Column;
 import org.esabridge.jdbc.catalog.Table;
 import org.esabridge.jdbc.catalog.ValueKind;
@@ -31,16 +28,7 @@ public final class TombstoneTriggers {
 
     /** The trigger's name: {@code esa_del_<table>}, hashed when that would exceed 64 characters. */
     public static String triggerName(String table) {
-        String name = "esa_del_" + table;
-        if (name.length() <= 64) {
-            return name;
-        }
-        try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest(table.getBytes(StandardCharsets.UTF_8));
-            return "esa_del_" + table.substring(0, 40) + "_" + HexFormat.of().formatHex(h, 0, 6);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return CatalogLoader.esaName("esa_del_", table);
     }
 
     /** Creates the trigger when missing (idempotent, safe against a concurrent node) and notes the start. */
@@ -59,7 +47,7 @@ public final class TombstoneTriggers {
         }
     }
 
-    private String idExpression(Table t) {
+    String idExpression(Table t) {
         if (t.idColumns().size() == 1) {
             Column c = t.idColumns().get(0);
             return textOf(c, t.kind(c));

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.StringJoiner;
 import javax.sql.DataSource;
 import org.esabridge.api.ErrorCode;
 import org.esabridge.api.EsaException;
@@ -81,9 +82,16 @@ public final class RecordWriter {
             names.append(dialect.quote(c.name())).append(", ");
             values.append("?, ");
         }
-        names.append(m.mod());
-        values.append(ChangeQueries.TS);
-        String sql = "INSERT INTO " + m.from() + " (" + names + ") VALUES (" + values + ")";
+        boolean versioned = t.versionTable() != null;
+        if (versioned) {
+            // The version table's AFTER INSERT trigger stamps the new row.
+            names.setLength(Math.max(0, names.length() - 2));
+            values.setLength(Math.max(0, values.length() - 2));
+        } else {
+            names.append(dialect.quote(t.modColumn().name()));
+            values.append(ChangeQueries.TS);
+        }
+        String sql = "INSERT INTO " + m.tableName() + " (" + names + ") VALUES (" + values + ")";
         Column genId = generatedId;
         try {
             return Deadlocks.retry(dialect, () -> inTransaction(c -> {
@@ -93,7 +101,9 @@ public final class RecordWriter {
                     ps.setQueryTimeout(queryTimeout);
                     int i = givenId ? m.bindId(ps, 1, record.id()) : 1;
                     i = bindFields(ps, i, t, cols, record);
-                    ValueCodec.bindInstant(ps, i, now);
+                    if (!versioned) {
+                        ValueCodec.bindInstant(ps, i, now);
+                    }
                     ps.executeUpdate();
                     if (givenId) {
                         id = record.id();
@@ -126,15 +136,18 @@ public final class RecordWriter {
         }
         List<Column> cols = writableColumns(t, record);
         RecordMapper m = new RecordMapper(t, dialect);
+        boolean derived = t.userTriggers().contains("UPDATE") || t.hasGenerated()
+                || t.fieldColumns().stream().anyMatch(Column::onUpdateNow);
+        if (t.versionTable() != null) {
+            return versionedUpdate(t, m, cols, lastSeen, record, derived);
+        }
         StringBuilder set = new StringBuilder();
         for (Column c : cols) {
-            set.append(dialect.quote(c.name())).append(" = ?, ");
+            set.append(m.col(c)).append(" = ?, ");
         }
         set.append(m.mod()).append(" = ").append(nextStamp(t, m.mod()));
         String sql = "UPDATE " + m.from() + " SET " + set + " WHERE " + m.idWhere() + " AND " + notModified(m)
                 + new ChangeQueries(m, dialect).live(t, true);
-        boolean derived = t.userTriggers().contains("UPDATE") || t.hasGenerated()
-                || t.fieldColumns().stream().anyMatch(Column::onUpdateNow);
         try {
             return Deadlocks.retry(dialect, () -> inTransaction(c -> {
                 Instant now = stamp(c);
@@ -169,9 +182,12 @@ public final class RecordWriter {
         RecordMapper m = new RecordMapper(t, dialect);
         ChangeQueries q = new ChangeQueries(m, dialect);
         Column sd = t.softDelete();
+        if (t.versionTable() != null) {
+            return versionedDelete(t, m, lastSeen, id);
+        }
         String sql = sd == null
-                ? "DELETE FROM " + m.from() + " WHERE " + m.idWhere() + " AND " + notModified(m)
-                : "UPDATE " + m.from() + " SET " + dialect.quote(sd.name()) + " = " + deletedMarker(t, sd) + ", "
+                ? "DELETE t FROM " + m.from() + " WHERE " + m.idWhere() + " AND " + notModified(m)
+                : "UPDATE " + m.from() + " SET " + m.col(sd) + " = " + deletedMarker(t, sd) + ", "
                         + m.mod() + " = " + nextStamp(t, m.mod()) + " WHERE " + m.idWhere() + " AND " + notModified(m)
                         + q.live(t, true);
         boolean triggers = t.userTriggers().contains(sd == null ? "DELETE" : "UPDATE");
@@ -202,6 +218,118 @@ public final class RecordWriter {
             }));
         } catch (SQLException e) {
             throw Faults.ofRecord(dialect, e, "delete in " + t.name(), t.name(), id);
+        }
+    }
+
+    // --- version-table structures ---
+    //
+    // MariaDB forbids a statement to use a table that a trigger it fires writes (error 1442), and the
+    // version table's triggers write it on every change of the table. So here the check and the write
+    // cannot be one statement; instead the row is locked first (SELECT … FOR UPDATE, the same lock order as
+    // any other writer: row, then version) and the check and the write follow under that lock, which is
+    // just as atomic. The adapter then stamps the version itself, past the next millisecond (see above).
+
+    private Written<Instant> versionedUpdate(Table t, RecordMapper m, List<Column> cols, Instant lastSeen,
+                                             ExternalRecord record, boolean derived) throws EsaException {
+        StringBuilder set = new StringBuilder();
+        for (Column c : cols) {
+            set.append(set.length() == 0 ? "" : ", ").append(m.col(c)).append(" = ?");
+        }
+        String sql = "UPDATE " + m.tableName() + " t SET " + set + " WHERE " + m.idWhere();
+        try {
+            return Deadlocks.retry(dialect, () -> inTransaction(c -> {
+                Instant current = lockAndCheck(c, t, m, record.id(), lastSeen);
+                if (current == null) {
+                    throw notFound(t, record.id());
+                }
+                if (!cols.isEmpty()) {
+                    try (PreparedStatement ps = c.prepareStatement(sql)) {
+                        ps.setQueryTimeout(queryTimeout);
+                        m.bindId(ps, bindFields(ps, 1, t, cols, record), record.id());
+                        ps.executeUpdate();
+                    } catch (ValueCodec.BadValueException e) {
+                        throw new EsaRecordException(ErrorCode.INVALID_VALUE, e.getMessage(), t.name(), record.id(), null);
+                    }
+                }
+                stampVersion(c, t, m, record.id(), current);
+                return new Written<>(currentMod(c, m, record.id()), derived);
+            }));
+        } catch (SQLException e) {
+            throw Faults.ofRecord(dialect, e, "update in " + t.name(), t.name(), record.id());
+        }
+    }
+
+    private Written<Void> versionedDelete(Table t, RecordMapper m, Instant lastSeen, String id) throws EsaException {
+        Column sd = t.softDelete();
+        String sql = sd == null
+                ? "DELETE t FROM " + m.tableName() + " t WHERE " + m.idWhere()
+                : "UPDATE " + m.tableName() + " t SET " + m.col(sd) + " = " + deletedMarker(t, sd) + " WHERE " + m.idWhere();
+        boolean triggers = t.userTriggers().contains(sd == null ? "DELETE" : "UPDATE");
+        try {
+            return Deadlocks.retry(dialect, () -> inTransaction(c -> {
+                Instant current = lockAndCheck(c, t, m, id, lastSeen);
+                if (current == null) {
+                    return new Written<Void>(null, false);
+                }
+                boolean cascades = sd == null && referenced(c, t, m, id);
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    ps.setQueryTimeout(queryTimeout);
+                    m.bindId(ps, 1, id);
+                    ps.executeUpdate();
+                } catch (ValueCodec.BadValueException e) {
+                    throw new EsaRecordException(ErrorCode.INVALID_VALUE, e.getMessage(), t.name(), id, null);
+                }
+                if (sd != null) {
+                    stampVersion(c, t, m, id, current);
+                }
+                return new Written<Void>(null, triggers || cascades);
+            }));
+        } catch (SQLException e) {
+            throw Faults.ofRecord(dialect, e, "delete in " + t.name(), t.name(), id);
+        }
+    }
+
+    /** Locks the live row; null when there is none, else its modification time, refused when after last-seen. */
+    private Instant lockAndCheck(Connection c, Table t, RecordMapper m, String id, Instant lastSeen)
+            throws SQLException, EsaException {
+        String lock = "SELECT 1 FROM " + m.tableName() + " t WHERE " + m.idWhere()
+                + new ChangeQueries(m, dialect).live(t, true) + " FOR UPDATE";
+        try (PreparedStatement ps = c.prepareStatement(lock)) {
+            ps.setQueryTimeout(queryTimeout);
+            m.bindId(ps, 1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+            }
+        } catch (ValueCodec.BadValueException e) {
+            throw new EsaRecordException(ErrorCode.INVALID_VALUE, e.getMessage(), t.name(), id, null);
+        }
+        Instant current = currentMod(c, m, id);
+        if (current != null && !current.isBefore(LastSeen.exclusiveBound(lastSeen))) {
+            throw modified(t, id, current);
+        }
+        return current;
+    }
+
+    private void stampVersion(Connection c, Table t, RecordMapper m, String id, Instant previous)
+            throws SQLException, EsaException {
+        Instant next = previous.truncatedTo(ChronoUnit.MILLIS).plus(1001, ChronoUnit.MICROS);
+        Instant now = stamp(c);
+        Instant value = now.isAfter(next) ? now : next;
+        StringJoiner ids = new StringJoiner(", ");
+        StringJoiner marks = new StringJoiner(", ");
+        for (Column col : t.idColumns()) {
+            ids.add(dialect.quote(col.name()));
+            marks.add("?");
+        }
+        String sql = "INSERT INTO " + dialect.quote(t.versionTable()) + " (" + ids + ", esa_modified_at) VALUES ("
+                + marks + ", " + ChangeQueries.TS + ") ON DUPLICATE KEY UPDATE esa_modified_at = VALUES(esa_modified_at)";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ValueCodec.bindInstant(ps, m.bindId(ps, 1, id), value);
+            ps.executeUpdate();
+        } catch (ValueCodec.BadValueException e) {
+            throw new EsaRecordException(ErrorCode.INVALID_VALUE, e.getMessage(), t.name(), id, null);
         }
     }
 
@@ -303,11 +431,10 @@ public final class RecordWriter {
             StringBuilder refs = new StringBuilder();
             for (int k = 0; k < fk.columns().size(); k++) {
                 cols.append(k == 0 ? "" : ", ").append("x.").append(dialect.quote(fk.columns().get(k)));
-                refs.append(k == 0 ? "" : ", ").append("r.").append(dialect.quote(fk.refColumns().get(k)));
+                refs.append(k == 0 ? "" : ", ").append("t.").append(dialect.quote(fk.refColumns().get(k)));
             }
-            String sql = "SELECT EXISTS (SELECT 1 FROM " + dialect.quote(fk.table()) + " x JOIN " + m.from()
-                    + " r ON (" + cols + ") = (" + refs + ") WHERE " + m.idWhere("r")
-                    + ")";
+            String sql = "SELECT EXISTS (SELECT 1 FROM " + dialect.quote(fk.table()) + " x JOIN " + m.tableName()
+                    + " t ON (" + cols + ") = (" + refs + ") WHERE " + m.idWhere() + ")";
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 m.bindId(ps, 1, id);
                 try (ResultSet rs = ps.executeQuery()) {
