@@ -36,6 +36,7 @@ public final class CatalogLoader {
 
     private final JdbcAdapterConfig config;
     private final Set<String> writableByDefault;
+    private final Set<String> warnedIndex = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
      * @param writableByDefault tables that are writable unless configured otherwise (the demo schema)
@@ -54,6 +55,7 @@ public final class CatalogLoader {
         Map<String, List<String>> primaryKeys = primaryKeys(c);
         List<RawFk> fks = foreignKeys(c);
         Map<String, Set<String>> triggers = userTriggers(c);
+        Set<String> indexed = indexLeads(c);
 
         Map<String, Table> tables = new LinkedHashMap<>();
         // First pass without relations: a relation needs to know which targets are exposed.
@@ -62,6 +64,13 @@ public final class CatalogLoader {
                     triggers.getOrDefault(e.getKey(), Set.of()));
             if (t != null) {
                 tables.put(t.name(), t);
+                if (t.versionTable() == null && !indexed.contains(t.name() + "\u0000" + t.modColumn().name())
+                        && warnedIndex.add(t.name())) {
+                    // Not created behind the owner's back: an index on a large table is a schema decision.
+                    LOG.warn("table {}: no index starts with {}; getModified scans the whole table. Suggested:"
+                            + " CREATE INDEX esa_modified ON {} ({}, <id columns>)", t.name(), t.modColumn().name(),
+                            t.name(), t.modColumn().name());
+                }
             }
         }
         Map<String, Table> withRelations = new LinkedHashMap<>();
@@ -226,6 +235,19 @@ public final class CatalogLoader {
                         rs.getString(3), rs.getString(4), rs.getObject(5, Long.class),
                         rs.getObject(6, Long.class), rs.getObject(7, Long.class), (int) Math.min(6, fsp),
                         nullable, hasDefault, autoIncrement, generated, extra.contains("on update")));
+            }
+        }
+        return out;
+    }
+
+    /** {@code table\0column} of every column that leads an index. */
+    private static Set<String> indexLeads(Connection c) throws SQLException {
+        String sql = "SELECT TABLE_NAME, COLUMN_NAME FROM information_schema.STATISTICS"
+                + " WHERE TABLE_SCHEMA = DATABASE() AND SEQ_IN_INDEX = 1";
+        Set<String> out = new HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(rs.getString(1) + "\u0000" + rs.getString(2));
             }
         }
         return out;
