@@ -1,0 +1,81 @@
+package org.esabridge.server;
+
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.esabridge.jdbc.JdbcAdapter;
+import org.esabridge.jdbc.JdbcAdapterConfig;
+import org.esabridge.jdbc.SettingDoc;
+import org.esabridge.server.config.CommandLineOptions;
+import org.esabridge.server.config.ServerConfig;
+import org.esabridge.server.security.TlsIdentity;
+
+/** {@code java -jar esa-server.jar}: parses the command line, creates the server, starts it and waits. */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        PrintStream err = System.err;
+        CommandLineOptions options = commandLine();
+        ServerConfig config;
+        JdbcAdapterConfig adapterConfig;
+        try {
+            CommandLineOptions.Parsed parsed = options.parse(args);
+            if (parsed.help()) {
+                System.out.print(options.usage());
+                return;
+            }
+            config = ServerConfig.load(parsed, JdbcAdapterConfig::isKnownKey);
+            adapterConfig = JdbcAdapterConfig.fromSettings(config.adapterSettings(), config.dataDir());
+        } catch (IllegalArgumentException e) {
+            err.println("esa-server: " + e.getMessage());
+            err.println("Run with --help for the options.");
+            System.exit(2);
+            return;
+        } catch (Exception e) {
+            err.println("esa-server: cannot read the configuration: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        EsaServer server = null;
+        try {
+            TlsIdentity tls = EsaServer.tlsIdentity(config);
+            server = EsaServer.create(config, JdbcAdapter.start(adapterConfig), tls);
+            EsaServer running = server;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> stopQuietly(running), "esa-shutdown"));
+            server.start();
+            System.out.println("esa-bridge is serving " + server.httpsUri());
+            server.httpUri().ifPresent(uri -> System.out.println("plain HTTP (this machine only): " + uri));
+            if (tls.selfSigned()) {
+                System.out.println("self-signed certificate " + tls.keystore() + ", SHA-256 fingerprint "
+                        + tls.sha256Fingerprint());
+            }
+            server.join();
+        } catch (Exception e) {
+            err.println("esa-server: " + e.getMessage());
+            if (server != null) {
+                stopQuietly(server);
+            }
+            System.exit(1);
+        }
+    }
+
+    /** The command line, with the adapter's own documentation for the adapter flags. */
+    static CommandLineOptions commandLine() {
+        Map<String, String> adapterDocs = new LinkedHashMap<>();
+        for (SettingDoc doc : JdbcAdapterConfig.settings()) {
+            adapterDocs.put(doc.name(), doc.description());
+        }
+        return new CommandLineOptions(adapterDocs);
+    }
+
+    private static void stopQuietly(EsaServer server) {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            System.err.println("esa-server: error while stopping: " + e.getMessage());
+        }
+    }
+}

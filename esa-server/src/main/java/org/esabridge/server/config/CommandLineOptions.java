@@ -1,0 +1,103 @@
+package org.esabridge.server.config;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * The command line, built from the setting declarations rather than annotations, so that a setting is
+ * declared in exactly one place ({@link ServerSettings}).
+ */
+public final class CommandLineOptions {
+
+    /**
+     * What the command line said.
+     *
+     * @param help       whether usage was asked for
+     * @param configFile the {@code --config} file, or null
+     * @param values     the settings given on the command line, key without dashes → text
+     */
+    public record Parsed(boolean help, Path configFile, Map<String, String> values) {
+        public Parsed {
+            values = Map.copyOf(values);
+        }
+    }
+
+    private final CommandSpec spec;
+
+    /** @param adapterFlagDocs documentation of {@link ServerSettings#ADAPTER_FLAGS}, by key */
+    public CommandLineOptions(Map<String, String> adapterFlagDocs) {
+        spec = CommandSpec.create().name("esa-server");
+        spec.usageMessage()
+                .description("Serves a relational database as an External System Adapter (ESA) over HTTPS.",
+                        "Every option can also be given in the --config file under its name without dashes;",
+                        "the command line wins over the file.")
+                .sortOptions(false);
+        spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("Show this help.").build());
+        spec.addOption(OptionSpec.builder(ServerSettings.CONFIG_FLAG).paramLabel("FILE").type(Path.class)
+                .description("Java properties file with settings.").build());
+        for (Setting setting : ServerSettings.ALL) {
+            String doc = setting.doc() + (setting.defaultValue() == null ? "" : " Default: " + setting.defaultValue() + ".");
+            spec.addOption(OptionSpec.builder(setting.flag())
+                    .paramLabel(label(setting.type()))
+                    .type(String.class)
+                    .interactive(false)
+                    .description(doc).build());
+        }
+        for (String key : ServerSettings.ADAPTER_FLAGS) {
+            OptionSpec.Builder option = OptionSpec.builder("--" + key)
+                    .description(adapterFlagDocs.getOrDefault(key, "Passed to the database adapter."));
+            if (ServerSettings.BOOLEAN_ADAPTER_FLAGS.contains(key)) {
+                option.type(boolean.class).arity("0..1");
+            } else {
+                option.type(String.class).paramLabel("TEXT");
+            }
+            spec.addOption(option.build());
+        }
+    }
+
+    /** @throws IllegalArgumentException for an unknown option or a missing value, with picocli's message */
+    public Parsed parse(String... args) {
+        ParseResult result;
+        try {
+            result = new CommandLine(spec).parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        Path configFile = null;
+        for (OptionSpec option : result.matchedOptions()) {
+            String name = option.longestName();
+            if (name.equals(ServerSettings.CONFIG_FLAG)) {
+                configFile = option.getValue();
+            } else if (!option.usageHelp()) {
+                values.put(name.substring(2), String.valueOf((Object) option.getValue()));
+            }
+        }
+        return new Parsed(result.isUsageHelpRequested(), configFile, values);
+    }
+
+    /** The {@code --help} text. */
+    public String usage() {
+        return new CommandLine(spec).getUsageMessage(CommandLine.Help.Ansi.OFF);
+    }
+
+    private static String label(SettingType type) {
+        switch (type) {
+            case PORT:
+                return "PORT";
+            case PATH:
+                return "PATH";
+            case BYTES:
+                return "BYTES";
+            case BOOLEAN:
+                return "true|false";
+            default:
+                return "TEXT";
+        }
+    }
+}
