@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.StringJoiner;
 import javax.sql.DataSource;
 import org.esabridge.api.ErrorCode;
 import org.esabridge.api.EsaException;
@@ -50,11 +49,13 @@ public final class RecordWriter {
     private final DataSource ds;
     private final Dialect dialect;
     private final int queryTimeout;
+    private final VersionedWriter versioned;
 
     public RecordWriter(DataSource ds, Dialect dialect, int queryTimeout) {
         this.ds = ds;
         this.dialect = dialect;
         this.queryTimeout = queryTimeout;
+        this.versioned = new VersionedWriter(this, dialect, queryTimeout);
     }
 
     public Written<ExternalRecord> create(Table t, ExternalRecord record) throws EsaException {
@@ -139,7 +140,7 @@ public final class RecordWriter {
         boolean derived = t.userTriggers().contains("UPDATE") || t.hasGenerated()
                 || t.fieldColumns().stream().anyMatch(Column::onUpdateNow);
         if (t.versionTable() != null) {
-            return versionedUpdate(t, m, cols, lastSeen, record, derived);
+            return versioned.update(t, m, cols, lastSeen, record, derived);
         }
         StringBuilder set = new StringBuilder();
         for (Column c : cols) {
@@ -183,7 +184,7 @@ public final class RecordWriter {
         ChangeQueries q = new ChangeQueries(m, dialect);
         Column sd = t.softDelete();
         if (t.versionTable() != null) {
-            return versionedDelete(t, m, lastSeen, id);
+            return versioned.delete(t, m, lastSeen, id);
         }
         String sql = sd == null
                 ? "DELETE t FROM " + m.from() + " WHERE " + m.idWhere() + " AND " + notModified(m)
@@ -221,125 +222,13 @@ public final class RecordWriter {
         }
     }
 
-    // --- version-table structures ---
-    //
-    // MariaDB forbids a statement to use a table that a trigger it fires writes (error 1442), and the
-    // version table's triggers write it on every change of the table. So here the check and the write
-    // cannot be one statement; instead the row is locked first (SELECT … FOR UPDATE, the same lock order as
-    // any other writer: row, then version) and the check and the write follow under that lock, which is
-    // just as atomic. The adapter then stamps the version itself, past the next millisecond (see above).
-
-    private Written<Instant> versionedUpdate(Table t, RecordMapper m, List<Column> cols, Instant lastSeen,
-                                             ExternalRecord record, boolean derived) throws EsaException {
-        StringBuilder set = new StringBuilder();
-        for (Column c : cols) {
-            set.append(set.length() == 0 ? "" : ", ").append(m.col(c)).append(" = ?");
-        }
-        String sql = "UPDATE " + m.tableName() + " t SET " + set + " WHERE " + m.idWhere();
-        try {
-            return Deadlocks.retry(dialect, () -> inTransaction(c -> {
-                Instant current = lockAndCheck(c, t, m, record.id(), lastSeen);
-                if (current == null) {
-                    throw notFound(t, record.id());
-                }
-                if (!cols.isEmpty()) {
-                    try (PreparedStatement ps = c.prepareStatement(sql)) {
-                        ps.setQueryTimeout(queryTimeout);
-                        m.bindId(ps, bindFields(ps, 1, t, cols, record), record.id());
-                        ps.executeUpdate();
-                    } catch (ValueCodec.BadValueException e) {
-                        throw new EsaRecordException(ErrorCode.INVALID_VALUE, e.getMessage(), t.name(), record.id(), null);
-                    }
-                }
-                stampVersion(c, t, m, record.id(), current);
-                return new Written<>(currentMod(c, m, record.id()), derived);
-            }));
-        } catch (SQLException e) {
-            throw Faults.ofRecord(dialect, e, "update in " + t.name(), t.name(), record.id());
-        }
-    }
-
-    private Written<Void> versionedDelete(Table t, RecordMapper m, Instant lastSeen, String id) throws EsaException {
-        Column sd = t.softDelete();
-        String sql = sd == null
-                ? "DELETE t FROM " + m.tableName() + " t WHERE " + m.idWhere()
-                : "UPDATE " + m.tableName() + " t SET " + m.col(sd) + " = " + deletedMarker(t, sd) + " WHERE " + m.idWhere();
-        boolean triggers = t.userTriggers().contains(sd == null ? "DELETE" : "UPDATE");
-        try {
-            return Deadlocks.retry(dialect, () -> inTransaction(c -> {
-                Instant current = lockAndCheck(c, t, m, id, lastSeen);
-                if (current == null) {
-                    return new Written<Void>(null, false);
-                }
-                boolean cascades = sd == null && referenced(c, t, m, id);
-                try (PreparedStatement ps = c.prepareStatement(sql)) {
-                    ps.setQueryTimeout(queryTimeout);
-                    m.bindId(ps, 1, id);
-                    ps.executeUpdate();
-                } catch (ValueCodec.BadValueException e) {
-                    throw new EsaRecordException(ErrorCode.INVALID_VALUE, e.getMessage(), t.name(), id, null);
-                }
-                if (sd != null) {
-                    stampVersion(c, t, m, id, current);
-                }
-                return new Written<Void>(null, triggers || cascades);
-            }));
-        } catch (SQLException e) {
-            throw Faults.ofRecord(dialect, e, "delete in " + t.name(), t.name(), id);
-        }
-    }
-
-    /** Locks the live row; null when there is none, else its modification time, refused when after last-seen. */
-    private Instant lockAndCheck(Connection c, Table t, RecordMapper m, String id, Instant lastSeen)
-            throws SQLException, EsaException {
-        String lock = "SELECT 1 FROM " + m.tableName() + " t WHERE " + m.idWhere()
-                + new ChangeQueries(m, dialect).live(t, true) + " FOR UPDATE";
-        try (PreparedStatement ps = c.prepareStatement(lock)) {
-            ps.setQueryTimeout(queryTimeout);
-            m.bindId(ps, 1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return null;
-                }
-            }
-        } catch (ValueCodec.BadValueException e) {
-            throw new EsaRecordException(ErrorCode.INVALID_VALUE, e.getMessage(), t.name(), id, null);
-        }
-        Instant current = currentMod(c, m, id);
-        if (current != null && !current.isBefore(LastSeen.exclusiveBound(lastSeen))) {
-            throw modified(t, id, current);
-        }
-        return current;
-    }
-
-    private void stampVersion(Connection c, Table t, RecordMapper m, String id, Instant previous)
-            throws SQLException, EsaException {
-        Instant next = previous.truncatedTo(ChronoUnit.MILLIS).plus(1001, ChronoUnit.MICROS);
-        Instant now = stamp(c);
-        Instant value = now.isAfter(next) ? now : next;
-        StringJoiner ids = new StringJoiner(", ");
-        StringJoiner marks = new StringJoiner(", ");
-        for (Column col : t.idColumns()) {
-            ids.add(dialect.quote(col.name()));
-            marks.add("?");
-        }
-        String sql = "INSERT INTO " + dialect.quote(t.versionTable()) + " (" + ids + ", esa_modified_at) VALUES ("
-                + marks + ", " + ChangeQueries.TS + ") ON DUPLICATE KEY UPDATE esa_modified_at = VALUES(esa_modified_at)";
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ValueCodec.bindInstant(ps, m.bindId(ps, 1, id), value);
-            ps.executeUpdate();
-        } catch (ValueCodec.BadValueException e) {
-            throw new EsaRecordException(ErrorCode.INVALID_VALUE, e.getMessage(), t.name(), id, null);
-        }
-    }
-
     // --- pieces ---
 
-    private interface TxWork<T> {
+    interface TxWork<T> {
         T run(Connection c) throws SQLException, EsaException;
     }
 
-    private <T> T inTransaction(TxWork<T> work) throws SQLException, EsaException {
+    <T> T inTransaction(TxWork<T> work) throws SQLException, EsaException {
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -359,7 +248,7 @@ public final class RecordWriter {
      * The database's clock to the microsecond, moved off a whole millisecond (see {@link LastSeen}): a
      * {@code last-seen} that is a whole millisecond then always means "the host truncated".
      */
-    private Instant stamp(Connection c) throws SQLException {
+    Instant stamp(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT UTC_TIMESTAMP(6)"); ResultSet rs = ps.executeQuery()) {
             rs.next();
             Instant now = ValueCodec.readInstant(rs, 1);
@@ -385,7 +274,7 @@ public final class RecordWriter {
         return "(" + m.mod() + " IS NULL OR " + m.mod() + " < " + ChangeQueries.TS + ")";
     }
 
-    private String deletedMarker(Table t, Column sd) {
+    String deletedMarker(Table t, Column sd) {
         ValueKind kind = t.kind(sd);
         return switch (kind) {
             case DATETIME, TIMESTAMP -> "UTC_TIMESTAMP(6)";
@@ -395,7 +284,7 @@ public final class RecordWriter {
     }
 
     /** The current modification time of a live row, or null when there is none. */
-    private Instant currentMod(Connection c, RecordMapper m, String id) throws SQLException, EsaException {
+    Instant currentMod(Connection c, RecordMapper m, String id) throws SQLException, EsaException {
         String sql = "SELECT " + m.mod() + " FROM " + m.from() + " WHERE " + m.idWhere()
                 + new ChangeQueries(m, dialect).live(m.table(), true);
         try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -425,7 +314,7 @@ public final class RecordWriter {
     }
 
     /** Whether a row of another table refers to this one through a key whose delete rule changes it. */
-    private boolean referenced(Connection c, Table t, RecordMapper m, String id) throws SQLException, EsaException {
+    boolean referenced(Connection c, Table t, RecordMapper m, String id) throws SQLException, EsaException {
         for (Table.ForeignKey fk : t.cascades()) {
             StringBuilder cols = new StringBuilder();
             StringBuilder refs = new StringBuilder();
@@ -478,7 +367,7 @@ public final class RecordWriter {
         return cols;
     }
 
-    private static int bindFields(PreparedStatement ps, int first, Table t, List<Column> cols, ExternalRecord record)
+    static int bindFields(PreparedStatement ps, int first, Table t, List<Column> cols, ExternalRecord record)
             throws SQLException, ValueCodec.BadValueException {
         int i = first;
         for (Column c : cols) {
@@ -487,12 +376,12 @@ public final class RecordWriter {
         return i;
     }
 
-    private static EsaRecordException notFound(Table t, String id) {
+    static EsaRecordException notFound(Table t, String id) {
         return new EsaRecordException(ErrorCode.RECORD_NOT_FOUND, "record " + Catalog.quoteForMessage(id)
                 + " of structure " + t.name() + " does not exist", t.name(), id, null);
     }
 
-    private static EsaRecordException modified(Table t, String id, Instant current) {
+    static EsaRecordException modified(Table t, String id, Instant current) {
         return new EsaRecordException(ErrorCode.RECORD_MODIFIED, "record " + Catalog.quoteForMessage(id)
                 + " of structure " + t.name() + " changed after last-seen", t.name(), id, current);
     }

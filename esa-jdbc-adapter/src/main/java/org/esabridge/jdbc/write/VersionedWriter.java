@@ -1,0 +1,147 @@
+package org.esabridge.jdbc.write;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.StringJoiner;
+import org.esabridge.api.ErrorCode;
+import org.esabridge.api.EsaException;
+import org.esabridge.api.EsaRecordException;
+import org.esabridge.api.ExternalRecord;
+import org.esabridge.jdbc.catalog.Column;
+import org.esabridge.jdbc.catalog.RecordMapper;
+import org.esabridge.jdbc.catalog.Table;
+import org.esabridge.jdbc.catalog.ValueCodec;
+import org.esabridge.jdbc.changes.ChangeQueries;
+import org.esabridge.jdbc.dialect.Dialect;
+import org.esabridge.jdbc.dialect.Faults;
+
+/**
+ * update and delete of structures tracked through a version table ({@code change-tracking=version-table}).
+ *
+ * <p>MariaDB forbids a statement to use a table that a trigger it fires writes (error 1442), and the
+ * version table's triggers write it on every change of the table. So here the check and the write
+ * cannot be one statement; instead the row is locked first (SELECT … FOR UPDATE, the same lock order as
+ * any other writer: row, then version) and the check and the write follow under that lock, which is
+ * just as atomic. The adapter then stamps the version itself, past the next millisecond (as
+ * {@link RecordWriter} does).
+ */
+final class VersionedWriter {
+    private final RecordWriter w;
+    private final Dialect dialect;
+    private final int queryTimeout;
+
+    VersionedWriter(RecordWriter w, Dialect dialect, int queryTimeout) {
+        this.w = w;
+        this.dialect = dialect;
+        this.queryTimeout = queryTimeout;
+    }
+
+    Written<Instant> update(Table t, RecordMapper m, List<Column> cols, Instant lastSeen, ExternalRecord record,
+                            boolean derived) throws EsaException {
+        StringBuilder set = new StringBuilder();
+        for (Column c : cols) {
+            set.append(set.length() == 0 ? "" : ", ").append(m.col(c)).append(" = ?");
+        }
+        String sql = "UPDATE " + m.tableName() + " t SET " + set + " WHERE " + m.idWhere();
+        try {
+            return Deadlocks.retry(dialect, () -> w.inTransaction(c -> {
+                Instant current = lockAndCheck(c, t, m, record.id(), lastSeen);
+                if (current == null) {
+                    throw RecordWriter.notFound(t, record.id());
+                }
+                if (!cols.isEmpty()) {
+                    try (PreparedStatement ps = c.prepareStatement(sql)) {
+                        ps.setQueryTimeout(queryTimeout);
+                        m.bindId(ps, RecordWriter.bindFields(ps, 1, t, cols, record), record.id());
+                        ps.executeUpdate();
+                    } catch (ValueCodec.BadValueException e) {
+                        throw new EsaRecordException(ErrorCode.INVALID_VALUE, e.getMessage(), t.name(), record.id(), null);
+                    }
+                }
+                stampVersion(c, t, m, record.id(), current);
+                return new Written<>(w.currentMod(c, m, record.id()), derived);
+            }));
+        } catch (SQLException e) {
+            throw Faults.ofRecord(dialect, e, "update in " + t.name(), t.name(), record.id());
+        }
+    }
+
+    Written<Void> delete(Table t, RecordMapper m, Instant lastSeen, String id) throws EsaException {
+        Column sd = t.softDelete();
+        String sql = sd == null
+                ? "DELETE t FROM " + m.tableName() + " t WHERE " + m.idWhere()
+                : "UPDATE " + m.tableName() + " t SET " + m.col(sd) + " = " + w.deletedMarker(t, sd) + " WHERE " + m.idWhere();
+        boolean triggers = t.userTriggers().contains(sd == null ? "DELETE" : "UPDATE");
+        try {
+            return Deadlocks.retry(dialect, () -> w.inTransaction(c -> {
+                Instant current = lockAndCheck(c, t, m, id, lastSeen);
+                if (current == null) {
+                    return new Written<Void>(null, false);
+                }
+                boolean cascades = sd == null && w.referenced(c, t, m, id);
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    ps.setQueryTimeout(queryTimeout);
+                    m.bindId(ps, 1, id);
+                    ps.executeUpdate();
+                } catch (ValueCodec.BadValueException e) {
+                    throw new EsaRecordException(ErrorCode.INVALID_VALUE, e.getMessage(), t.name(), id, null);
+                }
+                if (sd != null) {
+                    stampVersion(c, t, m, id, current);
+                }
+                return new Written<Void>(null, triggers || cascades);
+            }));
+        } catch (SQLException e) {
+            throw Faults.ofRecord(dialect, e, "delete in " + t.name(), t.name(), id);
+        }
+    }
+
+    /** Locks the live row; null when there is none, else its modification time, refused when after last-seen. */
+    private Instant lockAndCheck(Connection c, Table t, RecordMapper m, String id, Instant lastSeen)
+            throws SQLException, EsaException {
+        String lock = "SELECT 1 FROM " + m.tableName() + " t WHERE " + m.idWhere()
+                + new ChangeQueries(m, dialect).live(t, true) + " FOR UPDATE";
+        try (PreparedStatement ps = c.prepareStatement(lock)) {
+            ps.setQueryTimeout(queryTimeout);
+            m.bindId(ps, 1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+            }
+        } catch (ValueCodec.BadValueException e) {
+            throw new EsaRecordException(ErrorCode.INVALID_VALUE, e.getMessage(), t.name(), id, null);
+        }
+        Instant current = w.currentMod(c, m, id);
+        if (current != null && !current.isBefore(LastSeen.exclusiveBound(lastSeen))) {
+            throw RecordWriter.modified(t, id, current);
+        }
+        return current;
+    }
+
+    private void stampVersion(Connection c, Table t, RecordMapper m, String id, Instant previous)
+            throws SQLException, EsaException {
+        Instant next = previous.truncatedTo(ChronoUnit.MILLIS).plus(1001, ChronoUnit.MICROS);
+        Instant now = w.stamp(c);
+        Instant value = now.isAfter(next) ? now : next;
+        StringJoiner ids = new StringJoiner(", ");
+        StringJoiner marks = new StringJoiner(", ");
+        for (Column col : t.idColumns()) {
+            ids.add(dialect.quote(col.name()));
+            marks.add("?");
+        }
+        String sql = "INSERT INTO " + dialect.quote(t.versionTable()) + " (" + ids + ", esa_modified_at) VALUES ("
+                + marks + ", " + ChangeQueries.TS + ") ON DUPLICATE KEY UPDATE esa_modified_at = VALUES(esa_modified_at)";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ValueCodec.bindInstant(ps, m.bindId(ps, 1, id), value);
+            ps.executeUpdate();
+        } catch (ValueCodec.BadValueException e) {
+            throw new EsaRecordException(ErrorCode.INVALID_VALUE, e.getMessage(), t.name(), id, null);
+        }
+    }
+}
