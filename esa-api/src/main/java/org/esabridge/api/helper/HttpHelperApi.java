@@ -25,6 +25,7 @@ import org.esabridge.api.call.ApiCall;
 import org.esabridge.api.xml.ApiCallWriter;
 import org.esabridge.api.xml.ApiResult;
 import org.esabridge.api.xml.ApiResultReader;
+import org.esabridge.api.xml.UnreadableAnswerException;
 import org.esabridge.api.xml.UnwritableValueException;
 
 /**
@@ -48,9 +49,6 @@ import org.esabridge.api.xml.UnwritableValueException;
  */
 public final class HttpHelperApi implements HelperApi {
     private static final System.Logger LOG = System.getLogger(HttpHelperApi.class.getName());
-
-    // What ApiResultReader says when it cannot read an answer at all, as opposed to a host <exception>.
-    private static final String UNREADABLE = "the Helper API answer is unreadable";
 
     private final HelperApiConfig config;
     private final HttpClient client;
@@ -271,8 +269,7 @@ public final class HttpHelperApi implements HelperApi {
     }
 
     private static boolean unreadable(EsaException fault) {
-        return fault.getClass() == EsaException.class && fault.code() == ErrorCode.MALFORMED_REQUEST
-                && String.valueOf(fault.getMessage()).startsWith(UNREADABLE);
+        return fault instanceof UnreadableAnswerException;
     }
 
     private static ErrorCode statusCode(int status) {

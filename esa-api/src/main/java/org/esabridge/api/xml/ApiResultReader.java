@@ -15,7 +15,7 @@ import org.esabridge.api.EsaRecordException;
  * Reads the host's answer to a Helper API call: a {@code <sync><result response-to>} document, hardened
  * and bounded like {@link EsaCallReader}. A host {@code <exception>} is thrown as the matching
  * {@link EsaException} type with its code ({@link ErrorCode#INTERNAL} for a code this ESA does not know).
- * An unreadable answer is thrown as {@link ErrorCode#MALFORMED_REQUEST}. Thread-safe.
+ * An unreadable answer is thrown as {@link UnreadableAnswerException}. Thread-safe.
  */
 public final class ApiResultReader {
     private final BoundedXmlParser parser;
@@ -101,7 +101,7 @@ public final class ApiResultReader {
         return found.isEmpty() ? null : found.get(0).text.strip();
     }
 
-    private static EsaException unreadable(String reason) {
-        return new EsaException(ErrorCode.MALFORMED_REQUEST, "the Helper API answer is unreadable: " + reason);
+    private static UnreadableAnswerException unreadable(String reason) {
+        return new UnreadableAnswerException(reason);
     }
 }
