@@ -181,7 +181,7 @@ final class FakeAdapter implements ExternalSystemAdapter {
             throws EsaException, IOException {
         FakeCursor cursor = cursors.get(cursorId);
         if (cursor == null || !cursor.principal().equals(session.principal())) {
-            throw new EsaException(ErrorCode.CURSOR_NOT_FOUND, "cursor " + cursorId + " is unknown, closed or expired");
+            throw new EsaException(ErrorCode.CURSOR_NOT_FOUND, "the cursor is unknown, closed or expired");
         }
         if (pageIndex < 0 || pageIndex >= cursor.cursor().pageCount()) {
             throw new EsaException(ErrorCode.PAGE_OUT_OF_RANGE, "page " + pageIndex + " is not in 0.."

@@ -1,0 +1,122 @@
+package org.esabridge.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Proxy;
+import java.lang.reflect.RecordComponent;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.esabridge.api.Cursor;
+import org.esabridge.api.CursorType;
+import org.esabridge.api.ExternalRecord;
+import org.esabridge.api.ExternalSystemAdapter;
+import org.esabridge.api.Session;
+import org.esabridge.api.call.EsaCall;
+import org.esabridge.api.xml.EsaResultWriter;
+import org.junit.jupiter.api.Test;
+
+class CallDispatcherTest {
+
+    /** Every call type reaches the adapter method of the same name: none falls through the chain. */
+    @Test
+    void everyPermittedCallTypeIsDispatchedToItsAdapterMethod() throws Exception {
+        List<String> called = new ArrayList<>();
+        CallDispatcher dispatcher = new CallDispatcher(recordingAdapter(called), null);
+        Class<?>[] callTypes = EsaCall.class.getPermittedSubclasses();
+        assertTrue(callTypes.length >= 26, "the protocol has 26 calls");
+        for (Class<?> type : callTypes) {
+            EsaCall call = sample(type);
+            called.clear();
+            EsaResultWriter out = new EsaResultWriter(new ByteArrayOutputStream());
+            out.begin("1");
+            dispatcher.dispatch(new Session("test"), call, out);
+            out.end();
+            assertEquals(List.of(call.name()), called, "adapter methods called for " + call.name());
+        }
+    }
+
+    @Test
+    void foreignExternalSystemIdNeverReachesTheAdapter() {
+        List<String> called = new ArrayList<>();
+        CallDispatcher dispatcher = new CallDispatcher(recordingAdapter(called), "host-1");
+        EsaResultWriter out = new EsaResultWriter(new ByteArrayOutputStream());
+        assertThrows(ForeignExternalSystemException.class,
+                () -> dispatcher.dispatch(new Session("test"), new EsaCall.Configure("other", true), out));
+        assertThrows(ForeignExternalSystemException.class,
+                () -> dispatcher.dispatch(new Session("test"), new EsaCall.StartSync("other"), out));
+        assertEquals(List.of(), called);
+    }
+
+    /** A call with plain sample values for every component. */
+    private static EsaCall sample(Class<?> type) throws Exception {
+        RecordComponent[] components = type.getRecordComponents();
+        Class<?>[] types = new Class<?>[components.length];
+        Object[] values = new Object[components.length];
+        for (int i = 0; i < components.length; i++) {
+            types[i] = components[i].getType();
+            values[i] = sampleValue(types[i]);
+        }
+        Constructor<?> constructor = type.getDeclaredConstructor(types);
+        return (EsaCall) constructor.newInstance(values);
+    }
+
+    private static Object sampleValue(Class<?> type) {
+        if (type == String.class) {
+            return "s";
+        }
+        if (type == Instant.class) {
+            return Instant.parse("2026-11-23T05:46:31Z");
+        }
+        if (type == long.class) {
+            return 0L;
+        }
+        if (type == boolean.class) {
+            return false;
+        }
+        if (type == ExternalRecord.class) {
+            return new ExternalRecord("1", null, List.of());
+        }
+        throw new IllegalArgumentException("no sample for " + type);
+    }
+
+    /** An adapter that records the name of each method called and returns a plausible value. */
+    private static ExternalSystemAdapter recordingAdapter(List<String> called) {
+        InvocationHandler handler = (proxy, method, args) -> {
+            called.add(method.getName());
+            Class<?> returns = method.getReturnType();
+            if (returns == String.class) {
+                return "1.0";
+            }
+            if (returns == int.class) {
+                return 3;
+            }
+            if (returns == long.class) {
+                return 2L;
+            }
+            if (returns == boolean.class) {
+                return true;
+            }
+            if (returns == List.class) {
+                return List.of();
+            }
+            if (returns == Instant.class) {
+                return Instant.parse("2026-11-23T05:46:31Z");
+            }
+            if (returns == Cursor.class) {
+                return new Cursor("c", CursorType.RECORDS, 0, 10, 0, Instant.parse("2026-11-23T05:46:31Z"));
+            }
+            if (returns == ExternalRecord.class) {
+                return new ExternalRecord("1", Instant.parse("2026-11-23T05:46:31Z"), List.of());
+            }
+            return null;
+        };
+        return (ExternalSystemAdapter) Proxy.newProxyInstance(CallDispatcherTest.class.getClassLoader(),
+                new Class<?>[] {ExternalSystemAdapter.class}, handler);
+    }
+}

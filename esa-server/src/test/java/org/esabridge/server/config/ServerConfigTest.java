@@ -1,0 +1,86 @@
+package org.esabridge.server.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServerConfigTest {
+
+    private static final CommandLineOptions OPTIONS = new CommandLineOptions(Map.of("jdbc-url", "the database"));
+
+    @Test
+    void defaultsComeFromTheDeclarations() throws Exception {
+        ServerConfig config = ServerConfig.load(OPTIONS.parse(), key -> false);
+        assertEquals(8443, config.port());
+        assertEquals(OptionalInt.empty(), config.httpPort());
+        assertEquals(Path.of("./esa-data"), config.dataDir());
+        assertEquals(10L * 1024 * 1024, config.maxBodyBytes());
+        assertEquals(null, config.keystore());
+    }
+
+    @Test
+    void commandLineWinsOverTheConfigFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("esa.properties");
+        Files.writeString(file, "port=9443\nhttp-port=8080\nexternal-system-id=from-file\njdbc-url=jdbc:mariadb://db/x\n");
+        ServerConfig config = ServerConfig.load(
+                OPTIONS.parse("--config", file.toString(), "--port", "10443", "--demo"), key -> key.startsWith("jdbc-")
+                        || key.equals("demo"));
+        assertEquals(10443, config.port());
+        assertEquals(OptionalInt.of(8080), config.httpPort());
+        assertEquals("from-file", config.externalSystemId());
+        assertEquals(Map.of("jdbc-url", "jdbc:mariadb://db/x", "demo", "true"), config.adapterSettings());
+    }
+
+    @Test
+    void unknownKeyInTheFileFailsNamingTheKey(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("esa.properties");
+        Files.writeString(file, "port=9443\nmax-bdy-bytes=5\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ServerConfig.load(OPTIONS.parse("--config", file.toString()), key -> false));
+        assertTrue(e.getMessage().startsWith("max-bdy-bytes"), e.getMessage());
+    }
+
+    @Test
+    void invalidValuesFailNamingTheKey() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ServerConfig.load(
+                OPTIONS.parse("--port", "99999"), key -> false)).getMessage().startsWith("port"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ServerConfig.load(
+                OPTIONS.parse("--max-body-bytes", "-1"), key -> false)).getMessage().startsWith("max-body-bytes"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ServerConfig.load(
+                OPTIONS.parse("--keystore", "x.p12"), key -> false)).getMessage().startsWith("keystore-password"));
+    }
+
+    @Test
+    void unknownOptionIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> OPTIONS.parse("--prot", "1"));
+    }
+
+    @Test
+    void helpListsEveryFlagAndPrintsNoSecrets() {
+        String usage = OPTIONS.usage();
+        for (Setting setting : ServerSettings.ALL) {
+            assertTrue(usage.contains(setting.flag()), setting.flag());
+        }
+        for (String flag : ServerSettings.ADAPTER_FLAGS) {
+            assertTrue(usage.contains("--" + flag), flag);
+        }
+        assertTrue(usage.contains("--config"));
+        assertTrue(OPTIONS.parse("--help").help());
+    }
+
+    @Test
+    void secretsAreMaskedInTheStartupLine() {
+        ServerConfig config = ServerConfig.from(Map.of("keystore", "k.p12", "keystore-password", "s3cret",
+                "jdbc-password", "t0psecret"), key -> true);
+        assertFalse(config.toString().contains("s3cret"), config.toString());
+        assertFalse(config.toString().contains("t0psecret"), config.toString());
+    }
+}
