@@ -33,9 +33,9 @@ public final class CommandLineOptions {
     public CommandLineOptions(Map<String, String> adapterFlagDocs) {
         spec = CommandSpec.create().name("esa-server");
         spec.usageMessage()
-                .description("Serves a relational database as an External System Adapter (ESA) over HTTPS.",
-                        "Every option can also be given in the --config file under its name without dashes;",
-                        "the command line wins over the file.")
+                .description("Serves a relational database as an External System Adapter (ESA) over HTTPS. "
+                        + "Every option can also be given in the --config file under its name without dashes; "
+                        + "the command line wins over the file.")
                 .sortOptions(false);
         spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("Show this help.").build());
         spec.addOption(OptionSpec.builder(ServerSettings.CONFIG_FLAG).paramLabel("FILE").type(Path.class)
@@ -52,7 +52,7 @@ public final class CommandLineOptions {
             OptionSpec.Builder option = OptionSpec.builder("--" + key)
                     .description(adapterFlagDocs.getOrDefault(key, "Passed to the database adapter."));
             if (ServerSettings.BOOLEAN_ADAPTER_FLAGS.contains(key)) {
-                option.type(boolean.class).arity("0..1");
+                option.type(boolean.class).arity("0..1").paramLabel("true|false");
             } else {
                 option.type(String.class).paramLabel("TEXT");
             }
@@ -75,7 +75,8 @@ public final class CommandLineOptions {
             if (name.equals(ServerSettings.CONFIG_FLAG)) {
                 configFile = option.getValue();
             } else if (!option.usageHelp()) {
-                values.put(name.substring(2), String.valueOf((Object) option.getValue()));
+                Object value = option.getValue();
+                values.put(name.substring(2), String.valueOf(value));
             }
         }
         return new Parsed(result.isUsageHelpRequested(), configFile, values);
