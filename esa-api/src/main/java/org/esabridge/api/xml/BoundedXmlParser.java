@@ -57,14 +57,22 @@ final class BoundedXmlParser {
         return factory;
     }
 
+    /**
+     * A StAX reader from the hardened factory, for readers that stream instead of building a tree
+     * ({@link EsaResultReader}); they must still refuse the DTD and ENTITY_REFERENCE events themselves.
+     */
+    static XMLStreamReader hardenedReader(InputStream in) throws XMLStreamException {
+        synchronized (FACTORY) {
+            // XMLInputFactory is not specified as thread-safe for creation; creation is cheap.
+            return FACTORY.createXMLStreamReader(in);
+        }
+    }
+
     /** Parses the document; the caller closes the stream. */
     XmlNode parse(InputStream in) throws Refusal {
         XMLStreamReader reader = null;
         try {
-            synchronized (FACTORY) {
-                // XMLInputFactory is not specified as thread-safe for creation; creation is cheap.
-                reader = FACTORY.createXMLStreamReader(in);
-            }
+            reader = hardenedReader(in);
             return read(reader);
         } catch (XMLStreamException e) {
             // The parser's own message names its classes and internals; only the position is passed on.
@@ -164,7 +172,7 @@ final class BoundedXmlParser {
         return new Builder(name, attributes, nil);
     }
 
-    private static String position(Location location) {
+    static String position(Location location) {
         if (location == null || location.getLineNumber() < 0) {
             return "";
         }
