@@ -9,6 +9,7 @@ import org.esabridge.jdbc.SettingDoc;
 import org.esabridge.server.config.CommandLineOptions;
 import org.esabridge.server.config.ServerConfig;
 import org.esabridge.server.security.TlsIdentity;
+import org.esabridge.testkit.cli.EsaTools;
 
 /** {@code java -jar esa-server.jar}: parses the command line, creates the server, starts it and waits. */
 public final class Main {
@@ -17,6 +18,11 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && EsaTools.NAMES.contains(args[0])) {
+            // sync, check and bench: the testkit's commands; without one of them the server starts as always.
+            System.exit(EsaTools.commandLine("esa-server", new ServerBenchEnvironment()).execute(args));
+            return;
+        }
         PrintStream err = System.err;
         CommandLineOptions options = commandLine();
         ServerConfig config;

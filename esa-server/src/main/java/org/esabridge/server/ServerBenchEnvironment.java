@@ -1,0 +1,90 @@
+package org.esabridge.server;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import javax.net.ssl.SSLContext;
+import org.esabridge.jdbc.JdbcAdapter;
+import org.esabridge.jdbc.JdbcAdapterConfig;
+import org.esabridge.jdbc.embedded.EmbeddedMariaDb;
+import org.esabridge.server.config.ServerConfig;
+import org.esabridge.server.config.ServerSettings;
+import org.esabridge.testkit.ClientTls;
+import org.esabridge.testkit.bench.BenchEnvironment;
+
+/**
+ * What {@code bench} runs against: the embedded MariaDB (a separate process) under the work directory, and a
+ * JdbcAdapter behind a real {@link EsaServer} on a free HTTPS port in this JVM, trusted by its self-signed
+ * certificate. The heap the benchmark reports is therefore the server's and the client's together.
+ */
+final class ServerBenchEnvironment implements BenchEnvironment {
+    private static final String SCHEMA = "esa_bench";
+
+    @Override
+    public Database startDatabase(Path workDir) {
+        EmbeddedMariaDb db = EmbeddedMariaDb.start(workDir);
+        db.createSchema(SCHEMA);
+        return new Database() {
+            @Override
+            public String jdbcUrl() {
+                return db.url(SCHEMA);
+            }
+
+            @Override
+            public String user() {
+                return "root";
+            }
+
+            @Override
+            public String password() {
+                return "";
+            }
+
+            @Override
+            public void close() {
+                db.close();
+            }
+        };
+    }
+
+    @Override
+    public Esa startEsa(Database database, Path workDir, Map<String, String> adapterSettings) throws Exception {
+        Map<String, String> values = new HashMap<>(adapterSettings);
+        values.put(ServerSettings.PORT.name(), "0");
+        values.put(ServerSettings.DATA_DIR.name(), workDir.toString());
+        values.put(JdbcAdapterConfig.JDBC_URL, database.jdbcUrl());
+        values.put(JdbcAdapterConfig.JDBC_USER, database.user());
+        values.put(JdbcAdapterConfig.JDBC_PASSWORD, database.password());
+        values.put(JdbcAdapterConfig.STRUCTURES_INCLUDE, "bench_*");
+        ServerConfig config = ServerConfig.from(values, JdbcAdapterConfig::isKnownKey);
+        JdbcAdapterConfig adapterConfig = JdbcAdapterConfig.fromSettings(config.adapterSettings(), config.dataDir());
+        EsaServer server = EsaServer.create(config, JdbcAdapter.start(adapterConfig), EsaServer.tlsIdentity(config));
+        server.start();
+        SSLContext tls = ClientTls.selfSignedOf(workDir);
+        String description = "JdbcAdapter + EsaServer (Jetty, HTTPS TLS 1.3) in the benchmark's JVM, MariaDB "
+                + "(embedded, separate process) on the same machine; page-size " + adapterConfig.pageSize()
+                + ", inline-threshold " + adapterConfig.inlineThreshold();
+        return new Esa() {
+            @Override
+            public URI url() {
+                return server.httpsUri();
+            }
+
+            @Override
+            public SSLContext tls() {
+                return tls;
+            }
+
+            @Override
+            public String description() {
+                return description;
+            }
+
+            @Override
+            public void close() throws Exception {
+                server.stop();
+            }
+        };
+    }
+}

@@ -1,0 +1,363 @@
+package org.esabridge.testkit;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLContext;
+import org.esabridge.api.Cursor;
+import org.esabridge.api.ErrorCode;
+import org.esabridge.api.EsaException;
+import org.esabridge.api.ExternalField;
+import org.esabridge.api.ExternalRecord;
+import org.esabridge.api.ExternalStructure;
+import org.esabridge.api.ResultSink;
+import org.esabridge.api.call.EsaCall;
+import org.esabridge.api.xml.EsaCallWriter;
+import org.esabridge.api.xml.EsaResultHandler;
+import org.esabridge.api.xml.EsaResultReader;
+import org.esabridge.api.xml.ProtocolTime;
+import org.esabridge.api.xml.XmlLimits;
+
+/**
+ * The sync host's side of the wire (esa-protocol.md §1): one call per HTTPS POST over HTTP/1.1 with kept-alive
+ * connections, the answer read as it streams in. Typed methods for the calls of §5; {@link #call} for any call
+ * with a handler of one's own; {@link #post} for raw documents. Faults the ESA answers are thrown as the typed
+ * {@link EsaException}s with their code, whatever the HTTP status. Thread-safe.
+ */
+public final class EsaClient implements AutoCloseable {
+    /** A raw exchange, for the conformance checks that send what the codec would never write. */
+    public record RawAnswer(int status, String contentType, String body) {
+    }
+
+    private final URI url;
+    private final HttpClient http;
+    private final Duration timeout;
+    private final EsaResultReader reader = new EsaResultReader(XmlLimits.defaults());
+    private final AtomicLong callIds = new AtomicLong();
+
+    private EsaClient(URI url, HttpClient http, Duration timeout) {
+        this.url = url;
+        this.http = http;
+        this.timeout = timeout;
+    }
+
+    /** @param tls the trust to use for {@code https} URLs (see {@link ClientTls}) */
+    public static EsaClient connect(URI url, SSLContext tls, Duration timeout) {
+        Objects.requireNonNull(url, "url == null");
+        // Pinned to HTTP/1.1: on plain HTTP the JDK client would otherwise ask for an h2c upgrade (design.md).
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(tls)
+                .connectTimeout(Duration.ofSeconds(10)).build();
+        return new EsaClient(url, http, timeout);
+    }
+
+    public URI url() {
+        return url;
+    }
+
+    /**
+     * Sends one call and hands the entries of its result to {@code handler} as they arrive.
+     *
+     * @throws EsaException the ESA's fault, or {@link org.esabridge.api.xml.UnreadableResultException} when the
+     *                      answer is not a result addressed to this call
+     * @throws IOException  the connection failed
+     */
+    public void call(EsaCall call, EsaResultHandler handler) throws EsaException, IOException {
+        String callId = Long.toString(callIds.incrementAndGet());
+        ByteArrayOutputStream body = new ByteArrayOutputStream(256);
+        EsaCallWriter.write(body, callId, call);
+        HttpResponse<InputStream> response = send(body.toByteArray(), HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream in = response.body()) {
+            String responseTo = reader.read(in, handler);
+            if (response.statusCode() != 200) {
+                throw new EsaException(ErrorCode.INTERNAL, "HTTP " + response.statusCode()
+                        + " without an <exception> in the answer to " + call.name());
+            }
+            if (!callId.equals(responseTo)) {
+                throw new EsaException(ErrorCode.MALFORMED_REQUEST, "the answer to " + call.name() + " (call " + callId
+                        + ") is addressed to call " + responseTo);
+            }
+        } catch (EsaException e) {
+            if (response.statusCode() != 200 && e instanceof org.esabridge.api.xml.UnreadableResultException) {
+                throw new EsaException(e.code(), "HTTP " + response.statusCode() + ": " + e.getMessage());
+            }
+            throw e;
+        }
+    }
+
+    /** POSTs a document as it is, for checks of how an ESA treats what a correct host never sends. */
+    public RawAnswer post(String document, String contentType) throws IOException {
+        HttpRequest request = HttpRequest.newBuilder(url).timeout(timeout).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(document, StandardCharsets.UTF_8)).build();
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return new RawAnswer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+                    response.body());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    private <T> HttpResponse<T> send(byte[] body, HttpResponse.BodyHandler<T> handler) throws IOException {
+        HttpRequest request = HttpRequest.newBuilder(url).timeout(timeout)
+                .header("Content-Type", "application/xml; charset=UTF-8")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        try {
+            return http.send(request, handler);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    // --- typed calls (esa-protocol.md §5) ---
+
+    public String startSync(String externalSystemId) throws EsaException, IOException {
+        return single(new EsaCall.StartSync(externalSystemId));
+    }
+
+    public void endSync() throws EsaException, IOException {
+        empty(new EsaCall.EndSync());
+    }
+
+    public int getAllowedRunModes() throws EsaException, IOException {
+        return Integer.parseInt(single(new EsaCall.GetAllowedRunModes()));
+    }
+
+    public Instant getCurrentTime() throws EsaException, IOException {
+        return timestamp(single(new EsaCall.GetCurrentTime()), "getCurrentTime");
+    }
+
+    public List<ExternalStructure> getStructureList() throws EsaException, IOException {
+        Collected c = collect(new EsaCall.GetStructureList());
+        return c.structures;
+    }
+
+    public List<ExternalField> getFieldList(String structure) throws EsaException, IOException {
+        return collect(new EsaCall.GetFieldList(structure, null)).fields;
+    }
+
+    /** Streams the records into the sink; false when the ESA answered NULL (use {@link #getModifiedPaged}). */
+    public boolean getModified(String structure, Instant after, ResultSink sink) throws EsaException, IOException {
+        return streamed(new EsaCall.GetModified(structure, after), sink);
+    }
+
+    /** Streams the ids into the sink; false when the ESA answered NULL (use {@link #getDeletedPaged}). */
+    public boolean getDeleted(String structure, Instant after, ResultSink sink) throws EsaException, IOException {
+        return streamed(new EsaCall.GetDeleted(structure, after), sink);
+    }
+
+    public Cursor getModifiedPaged(String structure, Instant after) throws EsaException, IOException {
+        return cursor(new EsaCall.GetModifiedPaged(structure, after));
+    }
+
+    public Cursor getDeletedPaged(String structure, Instant after) throws EsaException, IOException {
+        return cursor(new EsaCall.GetDeletedPaged(structure, after));
+    }
+
+    public void readDataPage(String cursorId, long pageIndex, ResultSink sink) throws EsaException, IOException {
+        Objects.requireNonNull(sink, "sink == null");
+        call(new EsaCall.ReadDataPage(cursorId, pageIndex), new EsaResultHandler() {
+            @Override
+            public void record(ExternalRecord record) throws IOException {
+                sink.record(record);
+            }
+
+            @Override
+            public void id(String id) throws IOException {
+                sink.id(id);
+            }
+        });
+    }
+
+    public void closeCursor(String cursorId) throws EsaException, IOException {
+        empty(new EsaCall.CloseCursor(cursorId));
+    }
+
+    public void leaseSession() throws EsaException, IOException {
+        empty(new EsaCall.LeaseSession());
+    }
+
+    public ExternalRecord read(String structure, String id) throws EsaException, IOException {
+        return oneRecord(new EsaCall.Read(structure, id));
+    }
+
+    public ExternalRecord create(String structure, ExternalRecord record) throws EsaException, IOException {
+        return oneRecord(new EsaCall.Create(structure, record));
+    }
+
+    /** @return the record's new modified-at */
+    public Instant update(String structure, Instant lastSeen, ExternalRecord record) throws EsaException, IOException {
+        return timestamp(single(new EsaCall.Update(structure, lastSeen, record)), "update");
+    }
+
+    public void delete(String structure, Instant lastSeen, String id) throws EsaException, IOException {
+        Collected c = collect(new EsaCall.Delete(structure, lastSeen, id));
+        if (c.values.size() > 1) {
+            throw shape("delete", "at most one <value>", c);
+        }
+    }
+
+    public long countRange(String structure, String minId, String maxId) throws EsaException, IOException {
+        return Long.parseLong(single(new EsaCall.CountRange(structure, minId, maxId)));
+    }
+
+    public boolean needSyncAgain() throws EsaException, IOException {
+        String value = single(new EsaCall.NeedSyncAgain());
+        return value.equals("true") || value.equals("1");
+    }
+
+    public void release() throws EsaException, IOException {
+        empty(new EsaCall.Release());
+    }
+
+    @Override
+    public void close() {
+        // java.net.http on Java 17 has no close(); its connections end with the client's garbage collection.
+    }
+
+    // --- result shapes ---
+
+    /** Everything of a small result; records and ids only where the call answers one or a few. */
+    static final class Collected implements EsaResultHandler {
+        final List<String> values = new ArrayList<>();
+        final List<ExternalRecord> records = new ArrayList<>();
+        final List<String> ids = new ArrayList<>();
+        final List<ExternalStructure> structures = new ArrayList<>();
+        final List<ExternalField> fields = new ArrayList<>();
+        final List<Cursor> cursors = new ArrayList<>();
+        int nulls;
+
+        @Override
+        public void record(ExternalRecord record) {
+            records.add(record);
+        }
+
+        @Override
+        public void id(String id) {
+            ids.add(id);
+        }
+
+        @Override
+        public void value(String value) {
+            values.add(value);
+        }
+
+        @Override
+        public void nullValue() {
+            nulls++;
+        }
+
+        @Override
+        public void cursor(Cursor cursor) {
+            cursors.add(cursor);
+        }
+
+        @Override
+        public void structure(ExternalStructure structure) {
+            structures.add(structure);
+        }
+
+        @Override
+        public void field(ExternalField field) {
+            fields.add(field);
+        }
+
+        int entries() {
+            return values.size() + records.size() + ids.size() + structures.size() + fields.size() + cursors.size() + nulls;
+        }
+
+        String describe() {
+            return entries() == 0 ? "an empty result" : values.size() + " value(s), " + records.size() + " record(s), "
+                    + ids.size() + " id(s), " + nulls + " nullValue, " + cursors.size() + " cursor(s)";
+        }
+    }
+
+    Collected collect(EsaCall call) throws EsaException, IOException {
+        Collected c = new Collected();
+        call(call, c);
+        return c;
+    }
+
+    private String single(EsaCall call) throws EsaException, IOException {
+        Collected c = collect(call);
+        if (c.values.size() != 1 || c.entries() != 1) {
+            throw shape(call.name(), "exactly one <value>", c);
+        }
+        return c.values.get(0);
+    }
+
+    private void empty(EsaCall call) throws EsaException, IOException {
+        Collected c = collect(call);
+        if (c.entries() != 0) {
+            throw shape(call.name(), "an empty result", c);
+        }
+    }
+
+    private ExternalRecord oneRecord(EsaCall call) throws EsaException, IOException {
+        Collected c = collect(call);
+        if (c.records.size() != 1 || c.entries() != 1) {
+            throw shape(call.name(), "exactly one <record>", c);
+        }
+        return c.records.get(0);
+    }
+
+    private Cursor cursor(EsaCall call) throws EsaException, IOException {
+        Collected c = collect(call);
+        if (c.cursors.size() != 1 || c.entries() != 1) {
+            throw shape(call.name(), "exactly one <cursor>", c);
+        }
+        return c.cursors.get(0);
+    }
+
+    private boolean streamed(EsaCall call, ResultSink sink) throws EsaException, IOException {
+        Objects.requireNonNull(sink, "sink == null");
+        boolean[] nullAnswer = new boolean[1];
+        long[] entries = new long[1];
+        call(call, new EsaResultHandler() {
+            @Override
+            public void record(ExternalRecord record) throws IOException {
+                entries[0]++;
+                sink.record(record);
+            }
+
+            @Override
+            public void id(String id) throws IOException {
+                entries[0]++;
+                sink.id(id);
+            }
+
+            @Override
+            public void nullValue() {
+                nullAnswer[0] = true;
+            }
+        });
+        if (nullAnswer[0] && entries[0] > 0) {
+            throw new EsaException(ErrorCode.MALFORMED_REQUEST, call.name() + " answered entries and nullValue together");
+        }
+        return !nullAnswer[0];
+    }
+
+    private static EsaException shape(String call, String expected, Collected got) {
+        return new EsaException(ErrorCode.MALFORMED_REQUEST, call + " must answer " + expected + ", got " + got.describe());
+    }
+
+    private static Instant timestamp(String text, String call) throws EsaException {
+        try {
+            return ProtocolTime.parse(text);
+        } catch (java.time.DateTimeException e) {
+            throw new EsaException(ErrorCode.MALFORMED_REQUEST, call + " answered '" + text + "', not a timestamp");
+        }
+    }
+}
