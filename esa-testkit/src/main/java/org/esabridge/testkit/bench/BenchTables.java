@@ -64,7 +64,7 @@ final class BenchTables {
 
     private static String insert(String table, String shape) {
         String columns = "id, name, amount, modified_at";
-        String values = "seq, CONCAT('name ', seq), seq / 100, TIMESTAMP '2026-01-01 00:00:00' + INTERVAL seq MILLISECOND";
+        String values = "seq, CONCAT('name ', seq), seq / 100, TIMESTAMP '2026-01-01 00:00:00' + INTERVAL seq * 1000 MICROSECOND";
         if (shape.equals("wide")) {
             StringBuilder c = new StringBuilder(columns);
             StringBuilder v = new StringBuilder(values);
