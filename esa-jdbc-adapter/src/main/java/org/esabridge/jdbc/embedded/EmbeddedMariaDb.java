@@ -38,6 +38,14 @@ public final class EmbeddedMariaDb implements AutoCloseable {
      * @param dataDir the adapter's data directory; persistent only outside the system temp directory
      */
     public static EmbeddedMariaDb start(Path dataDir) {
+        return start(dataDir, 0);
+    }
+
+    /**
+     * Starts the server on the given port (0 = a free one). A fixed port lets a test stop the server and
+     * start it again where the clients' pool expects it.
+     */
+    public static EmbeddedMariaDb start(Path dataDir, int port) {
         Path dir = dataDir.toAbsolutePath().normalize();
         Path tmp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize();
         if (dir.startsWith(tmp)) {
@@ -50,7 +58,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         try {
             Files.createDirectories(dir);
             DBConfigurationBuilder builder = DBConfigurationBuilder.newBuilder()
-                    .setPort(0)
+                    .setPort(port)
                     .setDataDir(dir.resolve("mariadb").toString())
                     .setBaseDir(dir.resolve("mariadb-base").toString())
                     .setTmpDir(dir.resolve("mariadb-tmp").toString())
@@ -63,10 +71,10 @@ public final class EmbeddedMariaDb implements AutoCloseable {
             DB db = DB.newEmbeddedDB(builder.build());
             long started = System.nanoTime();
             db.start();
-            int port = db.getConfiguration().getPort();
-            LOG.info("embedded MariaDB on port {} with data in {} ({} ms)", port, dir.resolve("mariadb"),
+            int bound = db.getConfiguration().getPort();
+            LOG.info("embedded MariaDB on port {} with data in {} ({} ms)", bound, dir.resolve("mariadb"),
                     (System.nanoTime() - started) / 1_000_000);
-            return new EmbeddedMariaDb(db, port);
+            return new EmbeddedMariaDb(db, bound);
         } catch (ManagedProcessException | IOException e) {
             throw new IllegalStateException("the embedded MariaDB did not start: " + e.getMessage(), e);
         }
