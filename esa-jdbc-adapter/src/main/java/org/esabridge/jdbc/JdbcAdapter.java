@@ -107,6 +107,14 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         return config;
     }
 
+    /**
+     * The connection pool (a HikariDataSource), for the server's pool metrics and nothing else: calls go
+     * through the SPI.
+     */
+    public javax.sql.DataSource dataSource() {
+        return database.dataSource();
+    }
+
     private void ensureInitialised() throws EsaException {
         if (initialised) {
             return;
