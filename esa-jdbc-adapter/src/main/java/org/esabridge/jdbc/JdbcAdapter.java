@@ -26,6 +26,8 @@ import org.esabridge.jdbc.catalog.CatalogLoader;
 import org.esabridge.jdbc.catalog.Table;
 import org.esabridge.jdbc.catalog.ValueCodec;
 import org.esabridge.jdbc.changes.ChangeReader;
+import org.esabridge.jdbc.changes.Watermark;
+import org.esabridge.jdbc.cursor.Cursors;
 import org.esabridge.jdbc.changes.TombstoneTriggers;
 import org.esabridge.jdbc.changes.VersionTables;
 import org.esabridge.jdbc.dialect.Dialect;
@@ -44,7 +46,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Where each call goes: catalog calls → {@link CatalogLoader}; {@code getModified}/{@code getDeleted} →
  * {@link ChangeReader}; writes → {@link RecordWriter}; {@code read}/{@code countRange} → {@link RecordReader};
- * paged calls → {@link Paging}.
+ * paged calls → {@link Cursors}. Every read that serves changes goes through the {@link Watermark}.
  */
 public final class JdbcAdapter implements ExternalSystemAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcAdapter.class);
@@ -57,7 +59,9 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     private final ChangeReader changes;
     private final RecordWriter writer;
     private final RecordReader reader;
-    private final Paging paging = Paging.NONE;
+    private final Paging paging;
+    private final Watermark watermark;
+    private final Watermark.Mode forcedWatermark;
     private final VersionTables versions;
     private final Set<String> triggersEnsured = ConcurrentHashMap.newKeySet();
     private final Set<String> versionsEnsured = ConcurrentHashMap.newKeySet();
@@ -66,15 +70,19 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     private volatile boolean initialised;
     private volatile Catalog catalog = new Catalog(Map.of());
 
-    private JdbcAdapter(JdbcAdapterConfig config, Database database) {
+    private JdbcAdapter(JdbcAdapterConfig config, Database database, Watermark.Mode forcedWatermark) {
         this.config = config;
         this.database = database;
+        this.forcedWatermark = forcedWatermark;
         this.loader = new CatalogLoader(config, config.demo() ? DemoSchema.TABLES : Set.of());
         this.triggers = new TombstoneTriggers(dialect);
         this.versions = new VersionTables(dialect);
         int timeout = config.queryTimeoutSeconds();
+        this.watermark = new Watermark(config.watermarkFallbackLagSeconds(), timeout);
         this.changes = new ChangeReader(database.dataSource(), dialect, config.inlineThreshold(),
-                config.tombstoneRetentionDays(), timeout);
+                config.tombstoneRetentionDays(), timeout, watermark);
+        this.paging = new Cursors(database.dataSource(), dialect, watermark, changes, this::table, config.pageSize(),
+                config.cursorTimeoutMinutes(), timeout);
         this.writer = new RecordWriter(database.dataSource(), dialect, timeout);
         this.reader = new RecordReader(database.dataSource(), dialect, timeout);
     }
@@ -88,8 +96,17 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
      * @throws IllegalStateException when the embedded database does not start or the schema cannot be set up
      */
     public static JdbcAdapter start(JdbcAdapterConfig config) {
+        return start(config, null);
+    }
+
+    /**
+     * {@link #start(JdbcAdapterConfig)} with the watermark's mode chosen instead of detected: tests use
+     * {@link Watermark.Mode#OFF} to show the naive read's misses and {@link Watermark.Mode#FIXED_LAG} for the
+     * fallback.
+     */
+    static JdbcAdapter start(JdbcAdapterConfig config, Watermark.Mode forcedWatermark) {
         Database database = Database.open(config);
-        JdbcAdapter adapter = new JdbcAdapter(config, database);
+        JdbcAdapter adapter = new JdbcAdapter(config, database, forcedWatermark);
         try {
             adapter.ensureInitialised();
         } catch (EsaException e) {
@@ -125,6 +142,11 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
             }
             try (Connection c = database.dataSource().getConnection()) {
                 Migrations.migrate(c);
+                if (forcedWatermark == null) {
+                    watermark.detect(c);
+                } else {
+                    watermark.force(forcedWatermark);
+                }
                 if (config.demo()) {
                     DemoSchema.createOnce(c);
                 }

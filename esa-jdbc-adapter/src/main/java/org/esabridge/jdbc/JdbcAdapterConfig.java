@@ -42,6 +42,8 @@ public final class JdbcAdapterConfig {
     public static final String TOMBSTONE_RETENTION_DAYS = "tombstone-retention-days";
     public static final String POOL_SIZE = "pool-size";
     public static final String QUERY_TIMEOUT_SECONDS = "query-timeout-seconds";
+    public static final String CURSOR_TIMEOUT_MINUTES = "cursor-timeout-minutes";
+    public static final String WATERMARK_FALLBACK_LAG_SECONDS = "watermark-fallback-lag-seconds";
 
     private static final String STRUCTURE_PREFIX = "structure.";
 
@@ -76,7 +78,11 @@ public final class JdbcAdapterConfig {
                     "days tombstones are kept (>= 30); an older getDeleted 'after' is refused"),
             new Setting(POOL_SIZE, "10", s -> intIn(s, 1, 1000), "maximum database connections"),
             new Setting(QUERY_TIMEOUT_SECONDS, "30", s -> intIn(s, 1, 86_400),
-                    "time limit of one SQL statement, seconds"));
+                    "time limit of one SQL statement, seconds"),
+            new Setting(CURSOR_TIMEOUT_MINUTES, "30", s -> intIn(s, 1, 1440),
+                    "a cursor not read or leased for this many minutes expires"),
+            new Setting(WATERMARK_FALLBACK_LAG_SECONDS, "300", s -> intIn(s, 1, 86_400),
+                    "without the PROCESS privilege, changes are re-read this far back (longest expected transaction)"));
 
     private static final List<StructureSetting> STRUCTURE_SETTINGS = List.of(
             new StructureSetting("label", "<table>", s -> s, "human label of the structure"),
@@ -105,6 +111,8 @@ public final class JdbcAdapterConfig {
     private final int tombstoneRetentionDays;
     private final int poolSize;
     private final int queryTimeoutSeconds;
+    private final int cursorTimeoutMinutes;
+    private final int watermarkFallbackLagSeconds;
     private final Map<String, StructureSettings> structures;
     private final Path dataDir;
 
@@ -122,6 +130,8 @@ public final class JdbcAdapterConfig {
         this.tombstoneRetentionDays = (Integer) global.get(TOMBSTONE_RETENTION_DAYS);
         this.poolSize = (Integer) global.get(POOL_SIZE);
         this.queryTimeoutSeconds = (Integer) global.get(QUERY_TIMEOUT_SECONDS);
+        this.cursorTimeoutMinutes = (Integer) global.get(CURSOR_TIMEOUT_MINUTES);
+        this.watermarkFallbackLagSeconds = (Integer) global.get(WATERMARK_FALLBACK_LAG_SECONDS);
         this.structures = Map.copyOf(structures);
         this.dataDir = dataDir;
     }
@@ -375,6 +385,14 @@ public final class JdbcAdapterConfig {
 
     public int queryTimeoutSeconds() {
         return queryTimeoutSeconds;
+    }
+
+    public int cursorTimeoutMinutes() {
+        return cursorTimeoutMinutes;
+    }
+
+    public int watermarkFallbackLagSeconds() {
+        return watermarkFallbackLagSeconds;
     }
 
     /** Whether the include/exclude patterns select the table (esa_ tables are excluded elsewhere). */

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * recorded in {@code esa_schema_version}. Nodes starting together serialise on a named lock, and every
  * statement is idempotent, so a migration interrupted half-way simply runs again.
  *
- * <p>The server keeps no state of its own: configuration, tombstones and (later) cursors live here.
+ * <p>The server keeps no state of its own: configuration, tombstones, watermarks and cursors live here.
  */
 final class Migrations {
     private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
@@ -39,6 +39,42 @@ final class Migrations {
                             + " row_id TEXT NOT NULL,"
                             + " deleted_at DATETIME(6) NOT NULL,"
                             + " KEY esa_tombstone_by_time (table_name, deleted_at, seq))"
+                            + " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"),
+            List.of(
+                    // One row per read that served changes: when it read, and the oldest moment a change it
+                    // could not see may carry (changes.Watermark).
+                    "CREATE TABLE IF NOT EXISTS esa_watermark ("
+                            + " seq BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,"
+                            + " read_at DATETIME(6) NOT NULL,"
+                            + " low DATETIME(6) NOT NULL,"
+                            + " KEY esa_watermark_by_time (read_at, low))"
+                            + " ENGINE=InnoDB",
+                    // A cursor: what it covers (after, horizon] and its shape; pages are cut by first keys.
+                    "CREATE TABLE IF NOT EXISTS esa_cursor ("
+                            + " id CHAR(22) NOT NULL PRIMARY KEY,"
+                            + " principal VARCHAR(255) NOT NULL,"
+                            + " structure VARCHAR(64) NOT NULL,"
+                            + " source VARCHAR(16) NOT NULL,"
+                            + " requested_after DATETIME(6) NOT NULL,"
+                            + " after DATETIME(6) NOT NULL,"
+                            + " horizon DATETIME(6) NOT NULL,"
+                            + " page_size INT NOT NULL,"
+                            + " total BIGINT NOT NULL,"
+                            + " page_count BIGINT NOT NULL,"
+                            + " created_at DATETIME(6) NOT NULL,"
+                            + " expires_at DATETIME(6) NOT NULL,"
+                            + " KEY esa_cursor_by_principal (principal, expires_at),"
+                            + " KEY esa_cursor_by_expiry (expires_at))"
+                            + " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+                    // first_id: the row's external id, or a tombstone's seq, as text.
+                    "CREATE TABLE IF NOT EXISTS esa_cursor_page ("
+                            + " cursor_id CHAR(22) NOT NULL,"
+                            + " page_index BIGINT NOT NULL,"
+                            + " first_mod DATETIME(6) NOT NULL,"
+                            + " first_id TEXT NOT NULL,"
+                            + " PRIMARY KEY (cursor_id, page_index),"
+                            + " CONSTRAINT esa_cursor_page_cursor FOREIGN KEY (cursor_id) REFERENCES esa_cursor (id)"
+                            + " ON DELETE CASCADE)"
                             + " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"));
 
     private Migrations() {

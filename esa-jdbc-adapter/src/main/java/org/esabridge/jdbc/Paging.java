@@ -9,11 +9,11 @@ import org.esabridge.api.Session;
 import org.esabridge.jdbc.catalog.Table;
 
 /**
- * The paged calls, kept behind one seam so that a {@code cursor} package can supply them: it reuses
- * {@code catalog.RecordMapper} (row → record) and {@code changes.ChangeQueries} (the keyset query over
- * (modification time, id)). Until then {@link #NONE} answers NOT_SUPPORTED.
+ * The paged calls, one seam between {@link JdbcAdapter} and the {@code cursor} package that implements them
+ * ({@link org.esabridge.jdbc.cursor.Cursors}). Internal: public only because the implementation lives in
+ * another package.
  */
-interface Paging {
+public interface Paging {
 
     Cursor getModifiedPaged(Session session, Table table, Instant after) throws EsaException;
 
@@ -27,40 +27,4 @@ interface Paging {
 
     /** Frees the cursors of an ended session. */
     void release(Session session) throws EsaException;
-
-    Paging NONE = new Paging() {
-        private EsaException notYet() {
-            return new EsaException(org.esabridge.api.ErrorCode.NOT_SUPPORTED, "paged results are not available yet");
-        }
-
-        @Override
-        public Cursor getModifiedPaged(Session session, Table table, Instant after) throws EsaException {
-            throw notYet();
-        }
-
-        @Override
-        public Cursor getDeletedPaged(Session session, Table table, Instant after) throws EsaException {
-            throw notYet();
-        }
-
-        @Override
-        public void readDataPage(Session session, String cursorId, long pageIndex, ResultSink sink) throws EsaException {
-            throw notYet();
-        }
-
-        @Override
-        public void closeCursor(Session session, String cursorId) throws EsaException {
-            throw notYet();
-        }
-
-        @Override
-        public void leaseSession(Session session) throws EsaException {
-            throw notYet();
-        }
-
-        @Override
-        public void release(Session session) {
-            // No cursors, nothing to free.
-        }
-    };
 }

@@ -133,13 +133,7 @@ class ChangesTest {
     }
 
     @Test
-    void pagedCallsAreNotSupportedYet() {
-        assertEquals(ErrorCode.NOT_SUPPORTED, assertThrows(EsaException.class,
-                () -> adapter.getModifiedPaged(HOST, "item", Instant.EPOCH)).code());
-        assertEquals(ErrorCode.NOT_SUPPORTED, assertThrows(EsaException.class,
-                () -> adapter.getDeletedPaged(HOST, "item", Instant.EPOCH)).code());
-        assertEquals(ErrorCode.NOT_SUPPORTED, assertThrows(EsaException.class,
-                () -> adapter.readDataPage(HOST, "c", 0, new RecordingSink())).code());
+    void anUnknownStructureIsRefused() {
         assertEquals(ErrorCode.UNKNOWN_STRUCTURE, assertThrows(EsaException.class,
                 () -> adapter.getModified("nope", Instant.EPOCH, new RecordingSink())).code());
     }

@@ -25,7 +25,8 @@ import org.esabridge.jdbc.dialect.Faults;
  *
  * <p>Both run in one REPEATABLE READ transaction: a bounded count decides between streaming and the
  * protocol's NULL, and the streamed rows come from the same snapshot, so the answer is never cut short and
- * never exceeds what was counted. Rows go from the result set (fetched in chunks, not buffered whole) straight
+ * never exceeds what was counted. Before the snapshot, {@link Watermark} widens {@code after} so that a change
+ * committed late with an earlier stamp is not missed. Rows go from the result set (fetched in chunks, not buffered whole) straight
  * into the sink.
  *
  * <p>Tombstones are kept {@code tombstone-retention-days} and exist only since the trigger was installed.
@@ -43,9 +44,12 @@ public final class ChangeReader {
     private final int inlineThreshold;
     private final int retentionDays;
     private final int queryTimeout;
+    private final Watermark watermark;
 
-    public ChangeReader(DataSource ds, Dialect dialect, int inlineThreshold, int retentionDays, int queryTimeout) {
+    public ChangeReader(DataSource ds, Dialect dialect, int inlineThreshold, int retentionDays, int queryTimeout,
+                        Watermark watermark) {
         this.ds = ds;
+        this.watermark = watermark;
         this.dialect = dialect;
         this.inlineThreshold = inlineThreshold;
         this.retentionDays = retentionDays;
@@ -55,8 +59,9 @@ public final class ChangeReader {
     public boolean getModified(Table t, Instant after, ResultSink sink) throws EsaException, IOException {
         ChangeQueries q = new ChangeQueries(new RecordMapper(t, dialect), dialect);
         try (Connection c = ds.getConnection()) {
+            Instant from = watermark.beforeRead(c, after);
             return stream(c, q.countModifiedSql(), q.modifiedSql(false), ps -> {
-                ValueCodec.bindInstant(ps, 1, after);
+                ValueCodec.bindInstant(ps, 1, from);
                 return 2;
             }, rs -> sink.record(q.mapper().map(rs)));
         } catch (SQLException e) {
@@ -73,17 +78,20 @@ public final class ChangeReader {
         try (Connection c = ds.getConnection()) {
             if (kind == DeleteStrategy.Kind.SOFT_DELETE) {
                 ChangeQueries q = new ChangeQueries(new RecordMapper(t, dialect), dialect);
+                Instant from = watermark.beforeRead(c, after);
                 return stream(c, q.countSoftDeletedSql(), q.softDeletedSql(), ps -> {
-                    ValueCodec.bindInstant(ps, 1, after);
+                    ValueCodec.bindInstant(ps, 1, from);
                     return 2;
                 }, rs -> sink.id(q.mapper().readId(rs, 1)));
             }
+            // The horizon applies to the host's after; the widened range before it holds no more than we have.
             checkHorizon(c, t, after);
+            Instant from = watermark.beforeRead(c, after);
             String where = " FROM esa_tombstone WHERE table_name = ? AND deleted_at > " + ChangeQueries.TS;
             return stream(c, "SELECT COUNT(*) FROM (SELECT 1" + where + " LIMIT ?) x",
                     "SELECT row_id" + where + " ORDER BY deleted_at, seq", ps -> {
                         ps.setString(1, t.name());
-                        ValueCodec.bindInstant(ps, 2, after);
+                        ValueCodec.bindInstant(ps, 2, from);
                         return 3;
                     }, rs -> sink.id(rs.getString(1)));
         } catch (SQLException e) {
@@ -91,8 +99,12 @@ public final class ChangeReader {
         }
     }
 
-    /** Deletes tombstones past the retention period; cheap thanks to the (table_name, deleted_at) index. */
+    /**
+     * Deletes tombstones and watermarks past the retention period; cheap thanks to the indexes on their
+     * times.
+     */
     public void purgeTombstones(Connection c) throws SQLException {
+        watermark.prune(c, retentionDays);
         try (PreparedStatement ps = c.prepareStatement(
                 "DELETE FROM esa_tombstone WHERE deleted_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY")) {
             ps.setInt(1, retentionDays);
@@ -102,7 +114,7 @@ public final class ChangeReader {
     }
 
     /** Refuses an {@code after} before the oldest moment from which every deletion is still on record. */
-    private void checkHorizon(Connection c, Table t, Instant after) throws SQLException, EsaException {
+    public void checkHorizon(Connection c, Table t, Instant after) throws SQLException, EsaException {
         try (PreparedStatement ps = c.prepareStatement("SELECT GREATEST(tracking_since, UTC_TIMESTAMP(6) - INTERVAL ? DAY)"
                 + " FROM esa_structure WHERE table_name = ?")) {
             ps.setInt(1, retentionDays);

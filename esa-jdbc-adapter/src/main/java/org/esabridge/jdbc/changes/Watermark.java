@@ -1,0 +1,198 @@
+package org.esabridge.jdbc.changes;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import org.esabridge.jdbc.catalog.ValueCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The no-missed-change guarantee (design.md, promise 1).
+ *
+ * <h2>The problem</h2>
+ * A row is stamped with the time of the statement that wrote it (T1) but becomes visible only when its
+ * transaction commits (T2). A read between T1 and T2 cannot see it; the host's next {@code after} is the
+ * time it got before that read, later than T1, so a plain {@code mod > after} never returns the row. The
+ * same holds for tombstones ({@code deleted_at} is stamped by the trigger, inside the deleting transaction).
+ *
+ * <h2>The mechanism</h2>
+ * <ol>
+ *   <li>Before every read that serves changes ({@code getModified}, {@code getDeleted}, opening a cursor) and
+ *       before its snapshot, one row goes into {@code esa_watermark}: {@code read_at} = the database's
+ *       {@code UTC_TIMESTAMP(6)}, {@code low} = the earliest stamp a change this read cannot see may carry.
+ *       That is the start of the oldest open InnoDB transaction other than ours that has modified rows or
+ *       holds locks ({@code information_schema.INNODB_TRX}), or {@code read_at} when there is none, minus a
+ *       margin (below). Transactions that only read are left out, so a long report does not hold the
+ *       watermark back; a transaction that starts writing after this moment stamps its rows later than
+ *       {@code low}.</li>
+ *   <li>A read with {@code after = A} reads from {@code min(A, min{low : read_at >= A})} instead: any read at
+ *       or after A may have been the host's previous one, and each of them knew how far back an invisible
+ *       change could lie. So the row stamped T1 whose transaction was open during the previous read is
+ *       returned by the next one. The price is duplicates (rows the host already has), bounded by the age of
+ *       the oldest writing transaction; the protocol allows them, misses it does not.</li>
+ *   <li>A cursor records the widened after it used ({@code esa_cursor.after}).</li>
+ *   <li>Rows older than the tombstone retention are pruned: a host that did not sync for that long is asked
+ *       to compare ids anyway.</li>
+ * </ol>
+ *
+ * <p>{@code trx_started} is the server's <i>system</i> local time with second precision (whatever the session
+ * time zone), so its age is measured against {@code CONVERT_TZ(UTC_TIMESTAMP, '+00:00', 'SYSTEM')} and
+ * applied to {@code UTC_TIMESTAMP}; one second is added for the truncation, one more because InnoDB
+ * registers a transaction when it first touches a table, a little after the statement fixed its
+ * {@code CURRENT_TIMESTAMP}. The same second covers modification columns with fewer fractional digits.
+ *
+ * <h2>Privileges and fallback</h2>
+ * {@code INNODB_TRX} needs the global PROCESS privilege. Without it (checked at start, and again whenever
+ * the query is refused) the adapter logs one WARN and uses {@code low = read_at - watermark-fallback-lag-seconds}
+ * (default 300): complete as long as no writing transaction stays open longer than that lag.
+ *
+ * <h2>What it does not cover</h2>
+ * Rows written with an explicit, older modification time; a statement that waited more than a second for a
+ * metadata lock (DDL) after fixing its timestamp and before InnoDB saw it; transactions open across a
+ * daylight-saving fall-back of the server's system time zone (run MariaDB with a UTC system zone); clocks
+ * of different Galera nodes that disagree by more than the margin.
+ */
+public final class Watermark {
+    private static final Logger LOG = LoggerFactory.getLogger(Watermark.class);
+
+    /** How {@code low} is found. */
+    public enum Mode {
+        /** From {@code information_schema.INNODB_TRX} (needs PROCESS). */
+        OPEN_TRANSACTIONS,
+        /** {@code read_at} minus the configured lag. */
+        FIXED_LAG,
+        /** No watermark: the naive read, for tests that show what it misses. */
+        OFF
+    }
+
+    private static final String OPEN_TRANSACTIONS_SQL = "INSERT INTO esa_watermark (read_at, low)"
+            + " SELECT n.now, LEAST(n.now, COALESCE(n.now - INTERVAL (x.age + 1) SECOND, n.now)) - INTERVAL 1 SECOND"
+            + " FROM (SELECT UTC_TIMESTAMP(6) AS now) n,"
+            + " (SELECT TIMESTAMPDIFF(SECOND, MIN(trx_started), CONVERT_TZ(UTC_TIMESTAMP(6), '+00:00', 'SYSTEM')) AS age"
+            + " FROM information_schema.INNODB_TRX WHERE trx_mysql_thread_id <> CONNECTION_ID()"
+            + " AND (trx_rows_modified > 0 OR trx_lock_structs > 0)) x";
+    private static final String FIXED_LAG_SQL = "INSERT INTO esa_watermark (read_at, low)"
+            + " SELECT n.now, n.now - INTERVAL ? SECOND FROM (SELECT UTC_TIMESTAMP(6) AS now) n";
+    /** MariaDB: "Access denied; you need (at least one of) the PROCESS privilege(s)". */
+    private static final int SPECIFIC_ACCESS_DENIED = 1227;
+
+    private final int lagSeconds;
+    private final int queryTimeout;
+    private volatile Mode mode;
+
+    /**
+     * A watermark that uses INNODB_TRX until {@link #detect} finds otherwise.
+     *
+     * @param lagSeconds how far back to read without the PROCESS privilege
+     */
+    public Watermark(int lagSeconds, int queryTimeout) {
+        this.mode = Mode.OPEN_TRANSACTIONS;
+        this.lagSeconds = lagSeconds;
+        this.queryTimeout = queryTimeout;
+    }
+
+    /** Uses INNODB_TRX when this connection's user may read it, else the fixed lag (with a WARN). */
+    public void detect(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM information_schema.INNODB_TRX");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            mode = Mode.OPEN_TRANSACTIONS;
+        } catch (SQLException e) {
+            if (e.getErrorCode() != SPECIFIC_ACCESS_DENIED) {
+                throw e;
+            }
+            warnFallback(lagSeconds);
+            mode = Mode.FIXED_LAG;
+        }
+    }
+
+    /** Chooses the mode instead of detecting it: for tests. */
+    public void force(Mode forced) {
+        this.mode = forced;
+    }
+
+    private static void warnFallback(int lagSeconds) {
+        LOG.warn("the database user lacks the PROCESS privilege, so open transactions cannot be seen in"
+                + " information_schema.INNODB_TRX; changes are re-read {} s back (watermark-fallback-lag-seconds),"
+                + " and a writing transaction open longer than that may be missed. GRANT PROCESS ON *.* to the user"
+                + " to remove the limit", lagSeconds);
+    }
+
+    public Mode mode() {
+        return mode;
+    }
+
+    /**
+     * Widens {@code after} by the watermarks of earlier reads, then records this read. Call on a connection in
+     * auto-commit mode, before the read's snapshot begins: a transaction that starts writing after the record
+     * stamps its rows later than the recorded {@code low}.
+     *
+     * @return the after to read from, never later than {@code after}
+     */
+    public Instant beforeRead(Connection c, Instant after) throws SQLException {
+        Mode m = mode;
+        if (m == Mode.OFF) {
+            return after;
+        }
+        Instant effective = widen(c, after);
+        record(c, m);
+        return effective;
+    }
+
+    private Instant widen(Connection c, Instant after) throws SQLException {
+        if (!after.isAfter(Instant.EPOCH)) {
+            return after;
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT MIN(low) FROM esa_watermark WHERE read_at >= " + ChangeQueries.TS)) {
+            ps.setQueryTimeout(queryTimeout);
+            ValueCodec.bindInstant(ps, 1, after);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                LocalDateTime low = rs.getObject(1, LocalDateTime.class);
+                if (low == null) {
+                    return after;
+                }
+                Instant l = low.toInstant(ZoneOffset.UTC);
+                return l.isBefore(after) ? l : after;
+            }
+        }
+    }
+
+    private void record(Connection c, Mode m) throws SQLException {
+        if (m == Mode.OPEN_TRANSACTIONS) {
+            try (PreparedStatement ps = c.prepareStatement(OPEN_TRANSACTIONS_SQL)) {
+                ps.setQueryTimeout(queryTimeout);
+                ps.executeUpdate();
+                return;
+            } catch (SQLException e) {
+                if (e.getErrorCode() != SPECIFIC_ACCESS_DENIED) {
+                    throw e;
+                }
+                // The privilege was revoked while running.
+                mode = Mode.FIXED_LAG;
+                warnFallback(lagSeconds);
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(FIXED_LAG_SQL)) {
+            ps.setQueryTimeout(queryTimeout);
+            ps.setInt(1, lagSeconds);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Deletes watermarks older than the tombstone retention. */
+    public void prune(Connection c, int retentionDays) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "DELETE FROM esa_watermark WHERE read_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY")) {
+            ps.setQueryTimeout(queryTimeout);
+            ps.setInt(1, retentionDays);
+            ps.executeUpdate();
+        }
+    }
+}

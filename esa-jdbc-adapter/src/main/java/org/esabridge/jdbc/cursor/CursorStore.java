@@ -1,0 +1,191 @@
+package org.esabridge.jdbc.cursor;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import org.esabridge.jdbc.catalog.ValueCodec;
+
+/**
+ * The cursor tables: {@code esa_cursor} (one row per cursor) and {@code esa_cursor_page} (the first key of
+ * every page; deleted with its cursor by a cascading foreign key). All times come from the database clock, so
+ * every node agrees on expiry.
+ */
+final class CursorStore {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int INSERT_BATCH = 500;
+    private static final String COLUMNS = "id, structure, source, after, horizon, page_size, total, page_count, expires_at";
+
+    /** A cursor as stored. */
+    record Stored(String id, String structure, Source source, Instant after, Instant horizon, int pageSize,
+                  long total, long pageCount, Instant expiresAt) {
+    }
+
+    private final int timeoutMinutes;
+    private final int queryTimeout;
+
+    CursorStore(int timeoutMinutes, int queryTimeout) {
+        this.timeoutMinutes = timeoutMinutes;
+        this.queryTimeout = queryTimeout;
+    }
+
+    /** 128 random bits, base64url without padding (22 characters): unguessable, and safe in XML and logs. */
+    static String newId() {
+        byte[] b = new byte[16];
+        RANDOM.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    /** The principal as stored: itself, or a digest when longer than the column. */
+    static String principalKey(String principal) {
+        if (principal.length() <= 255) {
+            return principal;
+        }
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(principal.getBytes(StandardCharsets.UTF_8));
+            return "sha256:" + HexFormat.of().formatHex(d);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Stores a cursor and its page starts in one transaction. */
+    void insert(Connection c, Stored s, String principal, Instant requestedAfter, List<PageKey> starts) throws SQLException {
+        c.setAutoCommit(false);
+        try {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO esa_cursor (" + COLUMNS
+                    + ", principal, requested_after, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6))")) {
+                ps.setQueryTimeout(queryTimeout);
+                ps.setString(1, s.id());
+                ps.setString(2, s.structure());
+                ps.setString(3, s.source().name());
+                ValueCodec.bindInstant(ps, 4, s.after());
+                ValueCodec.bindInstant(ps, 5, s.horizon());
+                ps.setInt(6, s.pageSize());
+                ps.setLong(7, s.total());
+                ps.setLong(8, s.pageCount());
+                ValueCodec.bindInstant(ps, 9, s.expiresAt());
+                ps.setString(10, principalKey(principal));
+                ValueCodec.bindInstant(ps, 11, requestedAfter);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO esa_cursor_page (cursor_id, page_index, first_mod, first_id) VALUES (?, ?, ?, ?)")) {
+                ps.setQueryTimeout(queryTimeout);
+                for (int i = 0; i < starts.size(); i++) {
+                    ps.setString(1, s.id());
+                    ps.setLong(2, i);
+                    ValueCodec.bindInstant(ps, 3, starts.get(i).mod());
+                    ps.setString(4, starts.get(i).id());
+                    ps.addBatch();
+                    if (i % INSERT_BATCH == INSERT_BATCH - 1) {
+                        ps.executeBatch();
+                    }
+                }
+                ps.executeBatch();
+            }
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
+    /**
+     * Finds a live cursor of this principal and extends its expiry; null when it is unknown, closed, expired
+     * or another principal's.
+     */
+    Stored touch(Connection c, String id, String principal) throws SQLException {
+        String who = principalKey(principal);
+        try (PreparedStatement ps = c.prepareStatement("UPDATE esa_cursor SET expires_at ="
+                + " GREATEST(expires_at, UTC_TIMESTAMP(6) + INTERVAL ? MINUTE)"
+                + " WHERE id = ? AND principal = ? AND expires_at > UTC_TIMESTAMP(6)")) {
+            ps.setQueryTimeout(queryTimeout);
+            ps.setInt(1, timeoutMinutes);
+            ps.setString(2, id);
+            ps.setString(3, who);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
+                + " FROM esa_cursor WHERE id = ? AND principal = ? AND expires_at > UTC_TIMESTAMP(6)")) {
+            ps.setQueryTimeout(queryTimeout);
+            ps.setString(1, id);
+            ps.setString(2, who);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                return new Stored(rs.getString(1), rs.getString(2), Source.valueOf(rs.getString(3)),
+                        ValueCodec.readInstant(rs, 4), ValueCodec.readInstant(rs, 5), rs.getInt(6), rs.getLong(7),
+                        rs.getLong(8), ValueCodec.readInstant(rs, 9));
+            }
+        }
+    }
+
+    /** The first keys of page {@code index} and of the page after it (null past the last page). */
+    PageKey[] bounds(Connection c, String id, long index) throws SQLException {
+        PageKey[] b = new PageKey[2];
+        try (PreparedStatement ps = c.prepareStatement("SELECT page_index, first_mod, first_id FROM esa_cursor_page"
+                + " WHERE cursor_id = ? AND page_index IN (?, ?)")) {
+            ps.setQueryTimeout(queryTimeout);
+            ps.setString(1, id);
+            ps.setLong(2, index);
+            ps.setLong(3, index + 1);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    b[(int) (rs.getLong(1) - index)] = new PageKey(ValueCodec.readInstant(rs, 2), rs.getString(3));
+                }
+            }
+        }
+        return b;
+    }
+
+    void delete(Connection c, String id, String principal) throws SQLException {
+        update(c, "DELETE FROM esa_cursor WHERE id = ? AND principal = ?", id, principalKey(principal));
+    }
+
+    /** Extends the expiry of every live cursor of the principal. */
+    void lease(Connection c, String principal) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE esa_cursor SET expires_at ="
+                + " GREATEST(expires_at, UTC_TIMESTAMP(6) + INTERVAL ? MINUTE)"
+                + " WHERE principal = ? AND expires_at > UTC_TIMESTAMP(6)")) {
+            ps.setQueryTimeout(queryTimeout);
+            ps.setInt(1, timeoutMinutes);
+            ps.setString(2, principalKey(principal));
+            ps.executeUpdate();
+        }
+    }
+
+    void deleteAll(Connection c, String principal) throws SQLException {
+        update(c, "DELETE FROM esa_cursor WHERE principal = ?", principalKey(principal));
+    }
+
+    /** Deletes expired cursors, a bounded number at a time so that no call pays for a long backlog. */
+    void purgeExpired(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "DELETE FROM esa_cursor WHERE expires_at <= UTC_TIMESTAMP(6) ORDER BY expires_at LIMIT 20")) {
+            ps.setQueryTimeout(queryTimeout);
+            ps.executeUpdate();
+        }
+    }
+
+    private void update(Connection c, String sql, String... params) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setQueryTimeout(queryTimeout);
+            for (int i = 0; i < params.length; i++) {
+                ps.setString(i + 1, params[i]);
+            }
+            ps.executeUpdate();
+        }
+    }
+}

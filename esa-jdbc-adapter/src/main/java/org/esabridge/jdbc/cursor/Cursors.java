@@ -1,0 +1,216 @@
+package org.esabridge.jdbc.cursor;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+import org.esabridge.api.Cursor;
+import org.esabridge.api.ErrorCode;
+import org.esabridge.api.EsaException;
+import org.esabridge.api.ResultSink;
+import org.esabridge.api.Session;
+import org.esabridge.jdbc.DeleteStrategy;
+import org.esabridge.jdbc.Paging;
+import org.esabridge.jdbc.catalog.RecordMapper;
+import org.esabridge.jdbc.catalog.Table;
+import org.esabridge.jdbc.catalog.ValueCodec;
+import org.esabridge.jdbc.changes.ChangeQueries;
+import org.esabridge.jdbc.changes.ChangeReader;
+import org.esabridge.jdbc.changes.Watermark;
+import org.esabridge.jdbc.dialect.Dialect;
+import org.esabridge.jdbc.dialect.Faults;
+
+/**
+ * Cursors whose whole state lives in the database, so that any node answers {@code readDataPage} and a cursor
+ * survives a restart.
+ *
+ * <p><b>Opening</b> widens {@code after} by the {@link Watermark}, freezes a horizon (the database's
+ * {@code UTC_TIMESTAMP(6)}; later changes are left for the next sync), then makes one pass over the
+ * (mod, id) keys in index order, streamed, keeping every page-size-th key as a page start: work and memory
+ * grow with the number of pages, not rows. Cursor and page starts are stored in one transaction.
+ *
+ * <p><b>A page</b> is every entry with key in {@code [start_i, start_i+1)} and {@code after < mod <= horizon},
+ * read afresh (keyset, never OFFSET) and streamed to the sink: any page, any order, as often as wanted. A row
+ * unchanged since the opening keeps its key and so its page; a row changed meanwhile gets a modification time
+ * past the horizon, leaves the cursor and is delivered by the next sync (design.md, promise 3). Only a row
+ * whose change was stamped before the horizon but committed after it may show twice; duplicates are allowed.
+ *
+ * <p><b>Life</b>: ids are 128 random bits; a cursor belongs to the principal that opened it (another gets
+ * CURSOR_NOT_FOUND, so ids cannot be probed); {@code readDataPage} and {@code leaseSession} push its expiry to
+ * now + {@code cursor-timeout-minutes}; {@code closeCursor} and {@code release} delete it; expired cursors are
+ * deleted lazily when cursors are opened.
+ */
+public final class Cursors implements Paging {
+    private static final int FETCH_SIZE = 1000;
+
+    /** Finds the table of a structure (refreshing the catalog when needed). */
+    public interface TableLookup {
+        Table table(String structure) throws EsaException;
+    }
+
+    private final DataSource ds;
+    private final Dialect dialect;
+    private final Watermark watermark;
+    private final ChangeReader changes;
+    private final TableLookup lookup;
+    private final int pageSize;
+    private final Duration timeout;
+    private final int queryTimeout;
+    private final CursorStore store;
+
+    public Cursors(DataSource ds, Dialect dialect, Watermark watermark, ChangeReader changes, TableLookup lookup,
+                   int pageSize, int timeoutMinutes, int queryTimeout) {
+        this.ds = ds;
+        this.dialect = dialect;
+        this.watermark = watermark;
+        this.changes = changes;
+        this.lookup = lookup;
+        this.pageSize = pageSize;
+        this.timeout = Duration.ofMinutes(timeoutMinutes);
+        this.queryTimeout = queryTimeout;
+        this.store = new CursorStore(timeoutMinutes, queryTimeout);
+    }
+
+    @Override
+    public Cursor getModifiedPaged(Session session, Table table, Instant after) throws EsaException {
+        return open(session, table, after, Source.MODIFIED);
+    }
+
+    @Override
+    public Cursor getDeletedPaged(Session session, Table table, Instant after) throws EsaException {
+        DeleteStrategy.Kind kind = table.deleteStrategy().kind();
+        if (kind == DeleteStrategy.Kind.NONE) {
+            throw new EsaException(ErrorCode.NOT_SUPPORTED, "structure " + table.name()
+                    + " does not track deletions; compare ids instead");
+        }
+        return open(session, table, after, kind == DeleteStrategy.Kind.SOFT_DELETE ? Source.SOFT_DELETED : Source.TOMBSTONES);
+    }
+
+    private KeyedRows rows(Table t, Source source) {
+        return switch (source) {
+            case MODIFIED -> new TableRows(new ChangeQueries(new RecordMapper(t, dialect), dialect), true);
+            case SOFT_DELETED -> new TableRows(new ChangeQueries(new RecordMapper(t, dialect), dialect), false);
+            case TOMBSTONES -> new TombstoneRows(t.name());
+        };
+    }
+
+    private Cursor open(Session session, Table t, Instant after, Source source) throws EsaException {
+        KeyedRows rows = rows(t, source);
+        try (Connection c = ds.getConnection()) {
+            store.purgeExpired(c);
+            if (source == Source.TOMBSTONES) {
+                changes.checkHorizon(c, t, after);
+            }
+            Instant from = watermark.beforeRead(c, after);
+            Instant horizon = now(c);
+            List<PageKey> starts = new ArrayList<>();
+            long total = 0;
+            try (PreparedStatement ps = c.prepareStatement(rows.keysSql())) {
+                ps.setQueryTimeout(queryTimeout);
+                ps.setFetchSize(FETCH_SIZE);
+                rows.bindRange(ps, 1, from, horizon);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        // Only page starts are decoded: the other rows cost a cursor step, no allocation.
+                        if (total % pageSize == 0) {
+                            starts.add(rows.key(rs));
+                        }
+                        total++;
+                    }
+                }
+            }
+            CursorStore.Stored s = new CursorStore.Stored(CursorStore.newId(), t.name(), source, from, horizon,
+                    pageSize, total, starts.size(), horizon.plus(timeout));
+            store.insert(c, s, session.principal(), after, starts);
+            return new Cursor(s.id(), rows.type(), s.pageCount(), pageSize, total, s.expiresAt());
+        } catch (SQLException e) {
+            throw Faults.of(dialect, e, "opening a cursor on " + t.name());
+        }
+    }
+
+    @Override
+    public void readDataPage(Session session, String cursorId, long pageIndex, ResultSink sink)
+            throws EsaException, IOException {
+        try (Connection c = ds.getConnection()) {
+            CursorStore.Stored s = cursorId == null ? null : store.touch(c, cursorId.trim(), session.principal());
+            if (s == null) {
+                throw notFound();
+            }
+            if (pageIndex < 0 || pageIndex >= s.pageCount()) {
+                throw new EsaException(ErrorCode.PAGE_OUT_OF_RANGE, "page " + pageIndex + " is not in 0.."
+                        + (s.pageCount() - 1) + " (the cursor has " + s.pageCount() + " pages)");
+            }
+            PageKey[] bounds = store.bounds(c, s.id(), pageIndex);
+            KeyedRows rows = rows(lookup.table(s.structure()), s.source());
+            // The first page has no lower bound: a row stamped earlier than its first key but committed late is
+            // welcome there (a duplicate at worst), and the range stays the cursor's whole (after, horizon].
+            boolean lower = pageIndex > 0;
+            boolean upper = bounds[1] != null;
+            try (PreparedStatement ps = c.prepareStatement(rows.pageSql(lower, upper))) {
+                ps.setQueryTimeout(queryTimeout);
+                ps.setFetchSize(FETCH_SIZE);
+                int i = rows.bindRange(ps, 1, s.after(), s.horizon());
+                if (lower) {
+                    i = rows.bindKey(ps, i, bounds[0]);
+                }
+                if (upper) {
+                    rows.bindKey(ps, i, bounds[1]);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rows.emit(rs, sink);
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw Faults.of(dialect, e, "readDataPage");
+        }
+    }
+
+    private static EsaException notFound() {
+        return new EsaException(ErrorCode.CURSOR_NOT_FOUND, "the cursor is unknown, closed or expired");
+    }
+
+    @Override
+    public void closeCursor(Session session, String cursorId) throws EsaException {
+        if (cursorId == null) {
+            return;
+        }
+        try (Connection c = ds.getConnection()) {
+            store.delete(c, cursorId.trim(), session.principal());
+        } catch (SQLException e) {
+            throw Faults.of(dialect, e, "closeCursor");
+        }
+    }
+
+    @Override
+    public void leaseSession(Session session) throws EsaException {
+        try (Connection c = ds.getConnection()) {
+            store.lease(c, session.principal());
+        } catch (SQLException e) {
+            throw Faults.of(dialect, e, "leaseSession");
+        }
+    }
+
+    @Override
+    public void release(Session session) throws EsaException {
+        try (Connection c = ds.getConnection()) {
+            store.deleteAll(c, session.principal());
+        } catch (SQLException e) {
+            throw Faults.of(dialect, e, "release");
+        }
+    }
+
+    private Instant now(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT UTC_TIMESTAMP(6)"); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return ValueCodec.readInstant(rs, 1);
+        }
+    }
+}

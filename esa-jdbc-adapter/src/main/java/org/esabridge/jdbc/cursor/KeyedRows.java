@@ -1,0 +1,46 @@
+package org.esabridge.jdbc.cursor;
+
+import java.io.IOException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import org.esabridge.api.CursorType;
+import org.esabridge.api.ResultSink;
+
+/**
+ * The entries a cursor pages through, in (modification time, id) order, restricted to
+ * {@code after < mod <= horizon}: the SQL for the one pass that finds the page starts and for one page.
+ *
+ * <p>A page is the key range {@code [start_i, start_i+1)}. Each bound is written
+ * {@code mod >= ? AND (mod, id) >= (?, ?)}: the plain comparison gives the optimizer a range on the
+ * (mod, id) index, so any page costs the same however deep it lies; the row comparison cuts inside one
+ * modification time.
+ */
+interface KeyedRows {
+
+    CursorType type();
+
+    /** Selects the keys (mod, id columns…) in order; parameters bound by {@link #bindRange}. */
+    String keysSql();
+
+    /** The key of the current row of {@link #keysSql()}. */
+    PageKey key(ResultSet rs) throws SQLException;
+
+    /**
+     * Selects one page.
+     *
+     * @param lower whether the page starts at a key (every page but the first)
+     * @param upper whether the page ends before a key (every page but the last)
+     */
+    String pageSql(boolean lower, boolean upper);
+
+    /** Binds the (after, horizon] range (and whatever precedes it); returns the next parameter index. */
+    int bindRange(PreparedStatement ps, int index, Instant after, Instant horizon) throws SQLException;
+
+    /** Binds one bound of {@link #pageSql}; returns the next parameter index. */
+    int bindKey(PreparedStatement ps, int index, PageKey key) throws SQLException;
+
+    /** Sends the current row of {@link #pageSql} to the sink. */
+    void emit(ResultSet rs, ResultSink sink) throws SQLException, IOException;
+}

@@ -1,0 +1,11 @@
+package org.esabridge.jdbc.cursor;
+
+/** What a cursor pages through; stored in {@code esa_cursor.source}. */
+enum Source {
+    /** Live rows of the table, as records. */
+    MODIFIED,
+    /** Rows marked deleted by the soft-delete column, as ids. */
+    SOFT_DELETED,
+    /** Tombstones written by the delete trigger, as ids. */
+    TOMBSTONES
+}

@@ -1,0 +1,93 @@
+package org.esabridge.jdbc;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.esabridge.api.Cursor;
+import org.esabridge.api.ExternalRecord;
+import org.esabridge.api.ExternalSystemAdapter;
+import org.esabridge.api.ResultSink;
+import org.esabridge.api.Session;
+
+/**
+ * A light working sync host for one structure: pulls changes the way esa-protocol.md §7 describes
+ * (getCurrentTime, then getModified → NULL → getModifiedPaged → readDataPage 0..n-1 → closeCursor, getDeleted
+ * likewise, with after = the previous sync's time) into an in-memory replica.
+ */
+final class ReplicaHost {
+    final Map<String, ExternalRecord> replica = new HashMap<>();
+    private final ExternalSystemAdapter adapter;
+    private final Session session;
+    private final String structure;
+    private Instant previous;
+    int syncs;
+    int cursors;
+    int pages;
+    long delivered;
+    long duplicatesInACursor;
+
+    ReplicaHost(ExternalSystemAdapter adapter, String principal, String structure) {
+        this.adapter = adapter;
+        this.session = new Session(principal);
+        this.structure = structure;
+    }
+
+    /** One incremental sync; the first one is a full read of the modified rows. */
+    void sync() throws Exception {
+        Instant now = adapter.getCurrentTime();
+        Instant after = previous == null ? Instant.EPOCH : previous;
+        ResultSink apply = new ResultSink() {
+            @Override
+            public void record(ExternalRecord r) {
+                replica.put(r.id(), r);
+                delivered++;
+            }
+
+            @Override
+            public void id(String id) {
+                replica.remove(id);
+                delivered++;
+            }
+        };
+        if (!adapter.getModified(structure, after, apply)) {
+            readAll(adapter.getModifiedPaged(session, structure, after), apply);
+        }
+        if (previous != null && !adapter.getDeleted(structure, after, apply)) {
+            readAll(adapter.getDeletedPaged(session, structure, after), apply);
+        }
+        previous = now;
+        syncs++;
+    }
+
+    private void readAll(Cursor c, ResultSink apply) throws Exception {
+        cursors++;
+        Set<String> seen = new HashSet<>();
+        ResultSink counting = new ResultSink() {
+            @Override
+            public void record(ExternalRecord r) throws IOException {
+                note(r.id());
+                apply.record(r);
+            }
+
+            @Override
+            public void id(String id) throws IOException {
+                note(id);
+                apply.id(id);
+            }
+
+            private void note(String id) {
+                if (!seen.add(id)) {
+                    duplicatesInACursor++;
+                }
+            }
+        };
+        for (long p = 0; p < c.pageCount(); p++) {
+            adapter.readDataPage(session, c.cursorId(), p, counting);
+            pages++;
+        }
+        adapter.closeCursor(session, c.cursorId());
+    }
+}
