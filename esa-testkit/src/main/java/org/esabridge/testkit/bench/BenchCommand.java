@@ -186,7 +186,9 @@ public final class BenchCommand implements Callable<Integer> {
             }
             System.err.printf(Locale.ROOT, "%s: paged calls NOT_SUPPORTED; measuring one inline getModified%n", table);
             if (inlineEsa == null) {
-                inlineEsa = environment.startEsa(db, workDir, Map.of("inline-threshold", "1000000"));
+                // One inline answer of a large table outlasts the default 30 s statement limit.
+                inlineEsa = environment.startEsa(db, workDir, Map.of("inline-threshold", "1000000",
+                        "query-timeout-seconds", "3600"));
             }
             synced[0] = 0;
             synced[1] = 0;
