@@ -119,6 +119,11 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         return adapter;
     }
 
+    /** How the watermark finds open transactions (detected at start). */
+    Watermark.Mode watermarkMode() {
+        return watermark.mode();
+    }
+
     /** The configuration this adapter runs with. */
     public JdbcAdapterConfig config() {
         return config;

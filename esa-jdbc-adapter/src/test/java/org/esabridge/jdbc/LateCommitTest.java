@@ -1,0 +1,181 @@
+package org.esabridge.jdbc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.List;
+import org.esabridge.api.Cursor;
+import org.esabridge.api.Session;
+import org.esabridge.jdbc.changes.Watermark;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The late commit (design.md promise 1): a transaction stamps a row at T1, the host syncs, the transaction
+ * commits, the host syncs again with after = the time it got before the first sync (> T1). A naive read
+ * (the watermark off) never delivers the row; esa-bridge does, for changed rows and for tombstones, inline
+ * and through a cursor, with INNODB_TRX and with the fallback lag when the PROCESS privilege is missing.
+ * Deterministic: the transaction is held open by the test itself.
+ */
+class LateCommitTest {
+    private static final String DB = "esa_late_commit_test";
+    private static final Session HOST = new Session("host");
+    private static JdbcAdapter guarded;
+    private static JdbcAdapter naive;
+
+    @BeforeAll
+    static void start() {
+        TestDatabase.freshSchema(DB);
+        TestDatabase.exec(DB, "CREATE TABLE item (id INT PRIMARY KEY, v VARCHAR(10), modified TIMESTAMP(6) NOT NULL"
+                + " DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6), KEY item_mod (modified, id))");
+        guarded = TestDatabase.adapter(DB);
+        naive = JdbcAdapter.start(JdbcAdapterConfig.fromSettings(TestDatabase.settings(DB), null), Watermark.Mode.OFF);
+    }
+
+    @AfterAll
+    static void stop() {
+        guarded.close();
+        naive.close();
+    }
+
+    /** What one host sees: its previous time and what its two syncs delivered. */
+    private record Outcome(List<String> firstSync, List<String> secondSync) {
+    }
+
+    private interface Change {
+        void apply(Statement s) throws Exception;
+    }
+
+    private interface Read {
+        List<String> read(JdbcAdapter a, Instant after) throws Exception;
+    }
+
+    private static final Read MODIFIED = (a, after) -> {
+        RecordingSink sink = new RecordingSink();
+        assertTrue(a.getModified("item", after, sink));
+        return sink.records.stream().map(r -> r.id() + "=" + r.field("v").text()).toList();
+    };
+
+    private static final Read DELETED = (a, after) -> {
+        RecordingSink sink = new RecordingSink();
+        assertTrue(a.getDeleted("item", after, sink));
+        return sink.ids;
+    };
+
+    private static final Read PAGED = (a, after) -> {
+        Cursor c = a.getModifiedPaged(HOST, "item", after);
+        RecordingSink sink = new RecordingSink();
+        for (long p = 0; p < c.pageCount(); p++) {
+            a.readDataPage(HOST, c.cursorId(), p, sink);
+        }
+        a.closeCursor(HOST, c.cursorId());
+        return sink.records.stream().map(r -> r.id() + "=" + r.field("v").text()).toList();
+    };
+
+    /**
+     * Runs the scenario for one adapter: the change is made in a transaction held open across the first sync
+     * and committed before the second.
+     */
+    private static Outcome scenario(JdbcAdapter a, Change change, Read read) throws Exception {
+        Instant previous = a.getCurrentTime();
+        try (Connection writer = TestDatabase.connect(DB); Statement s = writer.createStatement()) {
+            writer.setAutoCommit(false);
+            change.apply(s); // stamped T1 > previous
+            // Longer than the watermark's margin, so that only the open transaction can explain a delivery.
+            Thread.sleep(1100);
+            Instant first = a.getCurrentTime(); // > T1 + 1 s
+            List<String> firstSync = read.read(a, previous);
+            writer.commit();
+            return new Outcome(firstSync, read.read(a, first));
+        }
+    }
+
+    @Test
+    void aRowStampedBeforeASyncAndCommittedAfterItIsDeliveredNextTimeWhereANaiveReadMissesIt() throws Exception {
+        TestDatabase.exec(DB, "INSERT INTO item (id, v) VALUES (1, 'old'), (2, 'old')");
+        Outcome naiveHost = scenario(naive, s -> s.execute("UPDATE item SET v = 'n1' WHERE id = 1"), MODIFIED);
+        assertEquals(List.of(), naiveHost.firstSync(), "invisible while the transaction is open");
+        assertEquals(List.of(), naiveHost.secondSync(), "the naive read misses the committed row for good");
+
+        Outcome host = scenario(guarded, s -> {
+            s.execute("UPDATE item SET v = 'g2' WHERE id = 2");
+            s.execute("INSERT INTO item (id, v) VALUES (3, 'g3')");
+        }, MODIFIED);
+        assertEquals(List.of(), host.firstSync());
+        assertTrue(host.secondSync().containsAll(List.of("2=g2", "3=g3")), host.secondSync().toString());
+    }
+
+    @Test
+    void aDeleteStampedBeforeASyncAndCommittedAfterItIsDeliveredNextTime() throws Exception {
+        TestDatabase.exec(DB, "INSERT INTO item (id, v) VALUES (10, 'x'), (11, 'x')");
+        Outcome naiveHost = scenario(naive, s -> s.execute("DELETE FROM item WHERE id = 10"), DELETED);
+        assertEquals(List.of(), naiveHost.firstSync());
+        assertEquals(List.of(), naiveHost.secondSync(), "the naive read misses the tombstone");
+
+        Outcome host = scenario(guarded, s -> s.execute("DELETE FROM item WHERE id = 11"), DELETED);
+        assertEquals(List.of(), host.firstSync());
+        assertTrue(host.secondSync().contains("11"), host.secondSync().toString());
+    }
+
+    @Test
+    void aCursorOpenedAfterTheLateCommitDeliversTheRow() throws Exception {
+        TestDatabase.exec(DB, "INSERT INTO item (id, v) VALUES (20, 'old')");
+        Outcome naiveHost = scenario(naive, s -> s.execute("UPDATE item SET v = 'n20' WHERE id = 20"), PAGED);
+        assertFalse(naiveHost.secondSync().contains("20=n20"), naiveHost.secondSync().toString());
+        Outcome host = scenario(guarded, s -> s.execute("UPDATE item SET v = 'g20' WHERE id = 20"), PAGED);
+        assertTrue(host.secondSync().contains("20=g20"), host.secondSync().toString());
+    }
+
+    @Test
+    void withoutTheProcessPrivilegeTheFallbackLagStillDeliversTheRow() throws Exception {
+        // The embedded server runs without grant tables, so the missing privilege is simulated: detection is
+        // checked against the driver's refusal below, the fallback here against the real database.
+        TestDatabase.exec(DB, "INSERT INTO item (id, v) VALUES (30, 'old')");
+        try (JdbcAdapter limited = JdbcAdapter.start(JdbcAdapterConfig.fromSettings(TestDatabase.settings(DB,
+                JdbcAdapterConfig.WATERMARK_FALLBACK_LAG_SECONDS, "60"), null), Watermark.Mode.FIXED_LAG)) {
+            Outcome host = scenario(limited, s -> s.execute("UPDATE item SET v = 'f30' WHERE id = 30"), MODIFIED);
+            assertEquals(List.of(), host.firstSync().stream().filter(r -> r.startsWith("30=")).toList());
+            assertTrue(host.secondSync().contains("30=f30"), host.secondSync().toString());
+        }
+        assertEquals(Watermark.Mode.OPEN_TRANSACTIONS, guarded.watermarkMode(), "root may read INNODB_TRX");
+    }
+
+    @Test
+    void aRefusedInnodbTrxQuerySwitchesToTheFallback() throws Exception {
+        Connection refusing = (Connection) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                    throw new java.sql.SQLException("Access denied; you need (at least one of) the PROCESS privilege(s)"
+                            + " for this operation", "42000", 1227);
+                });
+        Watermark w = new Watermark(300, 5);
+        w.detect(refusing);
+        assertEquals(Watermark.Mode.FIXED_LAG, w.mode());
+    }
+
+    @Test
+    void everyReadRecordsAWatermarkNoLaterThanTheOldestWritingTransaction() throws Exception {
+        TestDatabase.exec(DB, "INSERT INTO item (id, v) VALUES (40, 'old')");
+        try (Connection writer = TestDatabase.connect(DB); Statement s = writer.createStatement()) {
+            writer.setAutoCommit(false);
+            Instant before = guarded.getCurrentTime();
+            s.execute("UPDATE item SET v = 'w' WHERE id = 40");
+            Thread.sleep(2100);
+            guarded.getModified("item", guarded.getCurrentTime(), new RecordingSink());
+            try (Connection c = TestDatabase.connect(DB); Statement q = c.createStatement();
+                 java.sql.ResultSet rs = q.executeQuery("SELECT read_at, low FROM esa_watermark ORDER BY seq DESC LIMIT 1")) {
+                rs.next();
+                Instant readAt = rs.getObject(1, java.time.LocalDateTime.class).toInstant(java.time.ZoneOffset.UTC);
+                Instant low = rs.getObject(2, java.time.LocalDateTime.class).toInstant(java.time.ZoneOffset.UTC);
+                assertTrue(!low.isAfter(before), "low " + low + " <= the transaction's start, not after " + before);
+                assertTrue(low.isAfter(before.minusSeconds(4)), "and not far before it: " + low + " vs " + before);
+                assertTrue(readAt.isAfter(before.plusSeconds(2)), readAt.toString());
+            }
+            writer.rollback();
+        }
+    }
+}
