@@ -32,9 +32,22 @@
  *   <li><b>Faults.</b> Driver errors are classified by MariaDB error number ({@link
  *       org.esabridge.jdbc.dialect.MariaDbDialect}); messages never carry SQL or driver text. Deadlock
  *       victims are retried (4 attempts).</li>
- *   <li><b>Paging.</b> The paged calls go through {@code Paging}, today answering NOT_SUPPORTED; a
- *       {@code cursor} package reuses {@link org.esabridge.jdbc.catalog.RecordMapper} and {@link
- *       org.esabridge.jdbc.changes.ChangeQueries#modifiedSql(boolean)} (keyset over (mod, id)).</li>
+ *   <li><b>Watermark</b> (no committed change is ever missed). A row stamped at T1 by a transaction that
+ *       commits at T2 is invisible to a read in between, and the host's next {@code after} is later than T1.
+ *       Before every read that serves changes, {@code esa_watermark} gets (read_at, low): low = the start of the
+ *       oldest other open InnoDB transaction that modified rows or holds locks ({@code INNODB_TRX}, needs the
+ *       PROCESS privilege; else read_at − {@code watermark-fallback-lag-seconds}, with one WARN at start), minus
+ *       a 2 s margin. A read with {@code after = A} reads from {@code min(A, min{low : read_at >= A})}. Tombstones
+ *       and cursors likewise. Duplicates are allowed, misses are not. Details and limits: {@link
+ *       org.esabridge.jdbc.changes.Watermark}.</li>
+ *   <li><b>Cursors</b> ({@link org.esabridge.jdbc.cursor.Cursors}). Opening widens {@code after}, freezes a
+ *       horizon (the database's UTC_TIMESTAMP(6)), streams the (mod, id) keys once in index order and stores
+ *       every page-size-th key in {@code esa_cursor_page}, the cursor in {@code esa_cursor}. Page i = keys in
+ *       [start_i, start_i+1) within (after, horizon], read afresh by keyset (never OFFSET), so any node answers
+ *       and a restart loses nothing. Ids are 128 random bits; a cursor belongs to the principal that opened
+ *       it; {@code cursor-timeout-minutes} of idleness expire it ({@code readDataPage} and {@code leaseSession}
+ *       extend); expired cursors are deleted lazily. Deleted-ids cursors page over tombstones
+ *       (deleted_at, seq) or over soft-deleted rows.</li>
  * </ul>
  */
 package org.esabridge.jdbc;
