@@ -27,6 +27,8 @@ class JdbcAdapterConfigTest {
         assertEquals(1000, c.pageSize());
         assertEquals(1000, c.inlineThreshold());
         assertEquals(30, c.tombstoneRetentionDays());
+        assertEquals(30, c.cursorTimeoutMinutes());
+        assertEquals(300, c.watermarkFallbackLagSeconds());
         assertFalse(c.demo());
         assertTrue(c.selects("anything"));
         assertEquals(StructureSettings.DEFAULT, c.structure("orders"));
@@ -37,6 +39,10 @@ class JdbcAdapterConfigTest {
     void messagesNameTheOffendingKey() {
         assertTrue(refused(Map.of("page-size", "99")).getMessage().contains("'page-size'"));
         assertTrue(refused(Map.of("page-size", "x")).getMessage().contains("'page-size'"));
+        assertTrue(refused(Map.of("page-size", "10001")).getMessage().contains("'page-size'"));
+        assertTrue(refused(Map.of("cursor-timeout-minutes", "0")).getMessage().contains("'cursor-timeout-minutes'"));
+        assertTrue(refused(Map.of("watermark-fallback-lag-seconds", "0")).getMessage()
+                .contains("'watermark-fallback-lag-seconds'"));
         assertTrue(refused(Map.of("tombstone-retention-days", "29")).getMessage().contains("'tombstone-retention-days'"));
         assertTrue(refused(Map.of("demo", "yes")).getMessage().contains("'demo'"));
         assertTrue(refused(Map.of("jdbc-url", "jdbc:postgresql://x/y")).getMessage().contains("'jdbc-url'"));
@@ -74,7 +80,7 @@ class JdbcAdapterConfigTest {
     @Test
     void everyDeclaredKeyIsKnownAndDocumented() {
         List<SettingDoc> docs = JdbcAdapterConfig.settings();
-        assertEquals(19, docs.size());
+        assertEquals(21, docs.size());
         for (SettingDoc d : docs) {
             assertFalse(d.description().isBlank(), d.name());
             assertTrue(JdbcAdapterConfig.isKnownKey(d.name().replace("<table>", "t1")), d.name());
@@ -83,7 +89,7 @@ class JdbcAdapterConfigTest {
                 "structures.exclude", "structure.t.label", "structure.t.id-columns", "structure.t.modified-column",
                 "structure.t.writable", "structure.t.read-only-columns", "structure.t.delete-strategy",
                 "structure.t.change-tracking", "page-size", "inline-threshold", "tombstone-retention-days", "pool-size",
-                "query-timeout-seconds")) {
+                "query-timeout-seconds", "cursor-timeout-minutes", "watermark-fallback-lag-seconds")) {
             assertTrue(JdbcAdapterConfig.isKnownKey(key), key);
         }
         assertFalse(JdbcAdapterConfig.isKnownKey("port"));
