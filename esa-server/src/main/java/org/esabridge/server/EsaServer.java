@@ -1,13 +1,17 @@
 package org.esabridge.server;
 
+import jakarta.servlet.DispatcherType;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -21,23 +25,33 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.esabridge.api.ExternalSystemAdapter;
 import org.esabridge.api.xml.EsaCallReader;
-import org.esabridge.api.xml.XmlLimits;
+import org.esabridge.server.config.AuthSettings;
 import org.esabridge.server.config.ServerConfig;
+import org.esabridge.server.security.Authenticator;
+import org.esabridge.server.security.LoginThrottle;
 import org.esabridge.server.security.SelfSignedCertificate;
 import org.esabridge.server.security.TlsIdentity;
+import org.esabridge.server.security.Tokens;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The embedded Jetty server, composed in plain code: an HTTPS connector (TLS 1.2/1.3), an optional plain
- * HTTP connector on 127.0.0.1, and {@link EsaServlet} at {@value #ESA_PATH}. {@link #create} builds it
- * unstarted; {@link #stop} lets calls in flight finish (up to {@link #STOP_TIMEOUT_MS}), answers new ones
- * 503, then closes the adapter.
+ * The embedded Jetty server, composed in plain code: an HTTPS connector (TLS 1.2/1.3, optionally asking for
+ * client certificates), an optional plain HTTP connector on 127.0.0.1, {@link EsaServlet} at
+ * {@value #ESA_PATH} behind {@link AuthFilter}, and the operator's {@code /health}, {@code /ready} and
+ * {@code /metrics}. {@link #create} builds it unstarted; {@link #stop} lets calls in flight finish (up to
+ * {@link #STOP_TIMEOUT_MS}), answers new ones 503, then closes the adapter and the audit log.
+ *
+ * <p>With no credential configured (and not {@code insecure-no-auth}), a bearer token is generated once
+ * into {@code <data-dir>/auth/token}: a server is never open to whoever reaches its port.
  */
 public final class EsaServer {
     private static final Logger LOG = LoggerFactory.getLogger(EsaServer.class);
 
     public static final String ESA_PATH = "/esa";
+    public static final String HEALTH_PATH = "/health";
+    public static final String READY_PATH = "/ready";
+    public static final String METRICS_PATH = "/metrics";
     static final long STOP_TIMEOUT_MS = 10_000;
 
     private final Server server;
@@ -46,16 +60,27 @@ public final class EsaServer {
     private final SslContextFactory.Server ssl;
     private final TlsIdentity tls;
     private final ExternalSystemAdapter adapter;
+    private final String host;
+    private final Path generatedToken;
+    private final AuditLog audit;
+    private final EsaMetrics metrics;
+    private final OpsServlets.Ready ready;
     private final AtomicBoolean stopped = new AtomicBoolean();
 
     private EsaServer(Server server, ServerConnector https, ServerConnector http, SslContextFactory.Server ssl,
-                      TlsIdentity tls, ExternalSystemAdapter adapter) {
+                      TlsIdentity tls, ExternalSystemAdapter adapter, String host, Path generatedToken, AuditLog audit,
+                      EsaMetrics metrics, OpsServlets.Ready ready) {
         this.server = server;
         this.https = https;
         this.http = http;
         this.ssl = ssl;
         this.tls = tls;
         this.adapter = adapter;
+        this.host = host;
+        this.generatedToken = generatedToken;
+        this.audit = audit;
+        this.metrics = metrics;
+        this.ready = ready;
     }
 
     /** The configured keystore, or the self-signed identity under the data directory (created once). */
@@ -68,9 +93,23 @@ public final class EsaServer {
         return SelfSignedCertificate.loadOrCreate(config.dataDir());
     }
 
-    /** Builds the server, unstarted. The server owns the adapter from here on and closes it on {@link #stop}. */
-    public static EsaServer create(ServerConfig config, ExternalSystemAdapter adapter, TlsIdentity tls) {
+    /**
+     * Builds the server, unstarted. The server owns the adapter from here on and closes it on {@link #stop}.
+     *
+     * @throws IOException when the generated token or the audit log cannot be written
+     */
+    public static EsaServer create(ServerConfig config, ExternalSystemAdapter adapter, TlsIdentity tls)
+            throws IOException {
         Objects.requireNonNull(adapter, "adapter == null");
+        AuthSettings auth = config.auth();
+        Path tokenFile = null;
+        String generated = null;
+        if (!auth.anyConfigured() && !auth.insecureNoAuth()) {
+            generated = Tokens.loadOrCreateGenerated(config.dataDir());
+            tokenFile = Tokens.generatedFile(config.dataDir());
+        }
+        Authenticator authenticator = new Authenticator(auth, generated);
+
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("esa");
         Server server = new Server(threads);
@@ -81,6 +120,9 @@ public final class EsaServer {
         HttpConfiguration httpConfig = new HttpConfiguration();
         httpConfig.setSendServerVersion(false);
         httpConfig.setSendXPoweredBy(false);
+        httpConfig.setIdleTimeout(config.limits().idleTimeoutSeconds() * 1000L);
+        // A body trickling in slower than this is abandoned with 408: a slow client cannot pin a thread.
+        httpConfig.setMinRequestDataRate(config.limits().minRequestBytesPerSecond());
 
         SslContextFactory.Server ssl = new SslContextFactory.Server();
         ssl.setKeyStoreType("PKCS12");
@@ -90,6 +132,16 @@ public final class EsaServer {
         // Jetty already excludes MD5/SHA-1 MACs, static RSA key exchange, NULL and anonymous suites; CBC
         // modes, RC4 and (3)DES go too, leaving forward-secret AEAD suites only.
         ssl.addExcludeCipherSuites("^.*_CBC_.*$", "^.*_RC4_.*$", "^.*_3?DES_.*$", "^.*_EXPORT_.*$");
+        if (auth.clientAuth() != AuthSettings.ClientAuth.NONE) {
+            ssl.setTrustStoreType("PKCS12");
+            ssl.setTrustStorePath(auth.trustStore().toString());
+            ssl.setTrustStorePassword(auth.trustStorePassword());
+            if (auth.clientAuth() == AuthSettings.ClientAuth.NEED) {
+                ssl.setNeedClientAuth(true);
+            } else {
+                ssl.setWantClientAuth(true);
+            }
+        }
         HttpConfiguration httpsConfig = new HttpConfiguration(httpConfig);
         SecureRequestCustomizer secure = new SecureRequestCustomizer();
         // One certificate only: a Host that the certificate does not name is the client's TLS check to make,
@@ -99,7 +151,9 @@ public final class EsaServer {
         ServerConnector https = new ServerConnector(server,
                 new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(httpsConfig));
         https.setName("https");
+        https.setHost(config.host());
         https.setPort(config.port());
+        https.setIdleTimeout(config.limits().idleTimeoutSeconds() * 1000L);
         server.addConnector(https);
 
         ServerConnector http = null;
@@ -109,16 +163,35 @@ public final class EsaServer {
             // Plain HTTP is for development on this machine only; never reachable from the network.
             http.setHost("127.0.0.1");
             http.setPort(config.httpPort().getAsInt());
+            http.setIdleTimeout(config.limits().idleTimeoutSeconds() * 1000L);
             server.addConnector(http);
         }
 
-        EsaServlet servlet = new EsaServlet(new EsaCallReader(XmlLimits.defaults()),
-                new CallDispatcher(adapter, config.externalSystemId()), config.maxBodyBytes());
+        AuditLog audit = AuditLog.open(config.auditLog());
+        CursorGauge cursors = new CursorGauge();
+        EsaServlet[] servlet = new EsaServlet[1];
+        EsaMetrics metrics = new EsaMetrics(cursors, () -> servlet[0] == null ? 0 : servlet[0].inFlight());
+        metrics.bindPool(adapter);
+        CallObserver observer = new CallObserver(metrics);
+        servlet[0] = new EsaServlet(new EsaCallReader(config.limits().xml()),
+                new CallDispatcher(adapter, config.externalSystemId(), config.readOnly(), audit, cursors), observer,
+                config.maxBodyBytes(), config.limits().maxConcurrentCalls());
+        OpsServlets.Ready ready = new OpsServlets.Ready(adapter);
+
         ServletContextHandler context = new ServletContextHandler("/");
-        context.addServlet(new ServletHolder("esa", servlet), ESA_PATH);
+        context.addServlet(new ServletHolder("esa", servlet[0]), ESA_PATH);
+        context.addServlet(new ServletHolder("health", new OpsServlets.Health()), HEALTH_PATH);
+        context.addServlet(new ServletHolder("ready", ready), READY_PATH);
+        context.addServlet(new ServletHolder("metrics", new OpsServlets.Metrics(metrics)), METRICS_PATH);
+        FilterHolder authFilter = new FilterHolder(new AuthFilter(authenticator,
+                new LoginThrottle(auth.maxFailedLoginsPerMinute()), observer));
+        context.addFilter(authFilter, ESA_PATH, EnumSet.of(DispatcherType.REQUEST));
+        if (!auth.metricsPublic()) {
+            context.addFilter(authFilter, METRICS_PATH, EnumSet.of(DispatcherType.REQUEST));
+        }
         context.setErrorHandler(new FaultDocumentErrorHandler());
         server.setHandler(new GracefulHandler(context));
-        return new EsaServer(server, https, http, ssl, tls, adapter);
+        return new EsaServer(server, https, http, ssl, tls, adapter, config.host(), tokenFile, audit, metrics, ready);
     }
 
     public void start() throws Exception {
@@ -135,7 +208,13 @@ public final class EsaServer {
         try {
             server.stop();
         } finally {
-            adapter.close();
+            ready.close();
+            try {
+                adapter.close();
+            } finally {
+                audit.close();
+                metrics.close();
+            }
         }
         LOG.info("esa-bridge stopped");
     }
@@ -146,7 +225,24 @@ public final class EsaServer {
 
     /** The ESA endpoint over HTTPS; the port is the bound one once started. */
     public URI httpsUri() {
-        return URI.create("https://localhost:" + https.getLocalPort() + ESA_PATH);
+        return httpsUri(ESA_PATH);
+    }
+
+    /** Another path on the HTTPS connector: {@link #HEALTH_PATH}, {@link #READY_PATH}, {@link #METRICS_PATH}. */
+    public URI httpsUri(String path) {
+        String name = host == null || host.isBlank() || host.equals("0.0.0.0") || host.equals("::") ? "localhost"
+                : host.contains(":") ? "[" + host + "]" : host;
+        return URI.create("https://" + name + ":" + https.getLocalPort() + path);
+    }
+
+    /** The file of the bearer token generated because no credential is configured, if it was. */
+    public Optional<Path> generatedTokenFile() {
+        return Optional.ofNullable(generatedToken);
+    }
+
+    /** The file writes are audited to. */
+    public Path auditLog() {
+        return audit.file();
     }
 
     /** The ESA endpoint over plain HTTP, when that connector is on. */

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.Semaphore;
 import org.esabridge.api.ErrorCode;
 import org.esabridge.api.EsaException;
 import org.esabridge.api.Session;
@@ -39,6 +40,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>An unexpected exception is logged with its call id and answered INTERNAL without details: no body
  * ever holds a stack trace, class name, SQL or path.
+ *
+ * <p>At most {@code max-concurrent-calls} calls are served at once; one more is answered 503 with
+ * {@code Retry-After} at once instead of waiting in a queue that would grow with the load. Every request
+ * ends in one call-log line and the metrics ({@link CallObserver}).
  */
 final class EsaServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
@@ -49,69 +54,116 @@ final class EsaServlet extends HttpServlet {
     static final long DISCARD_MAX_BYTES = 256L * 1024 * 1024;
     static final long DISCARD_MAX_MILLIS = 30_000;
 
-    /** Until authentication exists, every caller is one session; this is the one place that decides. */
-    private static final Session ANONYMOUS = new Session("anonymous");
-
     private final transient EsaCallReader reader;
     private final transient CallDispatcher dispatcher;
+    private final transient CallObserver observer;
+    private final transient Semaphore permits;
     private final long maxBodyBytes;
+    private final int maxConcurrentCalls;
 
-    EsaServlet(EsaCallReader reader, CallDispatcher dispatcher, long maxBodyBytes) {
+    EsaServlet(EsaCallReader reader, CallDispatcher dispatcher, CallObserver observer, long maxBodyBytes,
+               int maxConcurrentCalls) {
         this.reader = Objects.requireNonNull(reader, "reader == null");
         this.dispatcher = Objects.requireNonNull(dispatcher, "dispatcher == null");
+        this.observer = Objects.requireNonNull(observer, "observer == null");
         this.maxBodyBytes = maxBodyBytes;
+        this.maxConcurrentCalls = maxConcurrentCalls;
+        this.permits = new Semaphore(maxConcurrentCalls);
+    }
+
+    /** Calls being served right now. */
+    int inFlight() {
+        return maxConcurrentCalls - permits.availablePermits();
     }
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        CallTrace trace = (CallTrace) request.getAttribute(CallTrace.ATTRIBUTE);
+        if (trace == null || trace.principal == null) {
+            // AuthFilter always runs first; without its verdict nobody is let in.
+            refuse(response, HttpServletResponse.SC_UNAUTHORIZED,
+                    new EsaException(ErrorCode.UNAUTHORIZED, "credentials required"));
+            return;
+        }
+        try {
+            serve(request, response, trace);
+        } catch (IOException | RuntimeException | Error e) {
+            trace.outcome(trace.status, "ABORTED");
+            throw e;
+        } finally {
+            observer.finished(trace);
+        }
+    }
+
+    private void serve(HttpServletRequest request, HttpServletResponse response, CallTrace trace) throws IOException {
         response.setBufferSize(RESPONSE_BUFFER_BYTES);
         if (!"POST".equals(request.getMethod())) {
             response.setHeader("Allow", "POST");
-            refuse(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED,
+            refuse(response, trace, HttpServletResponse.SC_METHOD_NOT_ALLOWED,
                     new EsaException(ErrorCode.NOT_SUPPORTED, "the ESA endpoint accepts POST only"));
             return;
         }
         if (!isXmlInUtf8(request.getContentType())) {
-            refuse(response, HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE, new EsaException(ErrorCode.MALFORMED_REQUEST,
-                    "the body must be sent as Content-Type: application/xml; charset=UTF-8"));
+            refuse(response, trace, HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE, new EsaException(
+                    ErrorCode.MALFORMED_REQUEST, "the body must be sent as Content-Type: application/xml; charset=UTF-8"));
             return;
         }
         if (request.getContentLengthLong() > maxBodyBytes) {
+            trace.outcome(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, ErrorCode.TOO_LARGE.name());
             refuseTooLarge(request, response);
             return;
         }
-        BodyLimitInputStream body = new BodyLimitInputStream(request.getInputStream(), maxBodyBytes);
-        EsaRequest call;
-        try {
-            call = reader.read(body);
-        } catch (EsaRequestException e) {
-            if (body.exceeded()) {
-                refuseTooLarge(request, response);
-            } else if (e.callId() == null) {
-                refuse(response, HttpServletResponse.SC_BAD_REQUEST, e);
-            } else {
-                answerFault(response, HttpServletResponse.SC_OK, e.callId(), e);
-            }
+        if (!permits.tryAcquire()) {
+            response.setHeader("Retry-After", "1");
+            response.setHeader("Connection", "close");
+            trace.outcome(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "BUSY");
+            refuse(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, new EsaException(ErrorCode.INTERNAL,
+                    "too many calls in progress; retry shortly"));
             return;
         }
-        answer(call, response);
+        try {
+            BodyLimitInputStream body = new BodyLimitInputStream(request.getInputStream(), maxBodyBytes);
+            EsaRequest call;
+            try {
+                call = reader.read(body);
+            } catch (EsaRequestException e) {
+                if (body.exceeded()) {
+                    trace.outcome(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, ErrorCode.TOO_LARGE.name());
+                    refuseTooLarge(request, response);
+                } else if (e.callId() == null) {
+                    refuse(response, trace, HttpServletResponse.SC_BAD_REQUEST, e);
+                } else {
+                    trace.callId = e.callId();
+                    trace.outcome(HttpServletResponse.SC_OK, e.code().name());
+                    answerFault(response, HttpServletResponse.SC_OK, e.callId(), e);
+                }
+                return;
+            }
+            trace.read(call.callId(), call.call());
+            answer(call, response, trace);
+        } finally {
+            permits.release();
+        }
     }
 
-    private void answer(EsaRequest call, HttpServletResponse response) throws IOException {
+    private void answer(EsaRequest call, HttpServletResponse response, CallTrace trace) throws IOException {
         response.setStatus(HttpServletResponse.SC_OK);
         response.setContentType(CONTENT_TYPE);
         // The writer is deliberately never closed on failure: closing flushes what it still holds into a
         // response that is about to be replaced by a fault.
         EsaResultWriter writer = new EsaResultWriter(response.getOutputStream());
+        CallContext context = new CallContext(new Session(trace.principal), call.callId(), trace.remote);
         try {
             writer.begin(call.callId());
-            dispatcher.dispatch(ANONYMOUS, call.call(), writer);
+            trace.rows = dispatcher.dispatch(context, call.call(), writer);
             writer.end();
         } catch (EsaException e) {
             LOG.debug("Call {} ({}) answered {}", call.callId(), call.call().name(), e.code());
+            trace.outcome(statusOf(e), e.code().name());
             replaceWithFault(response, statusOf(e), call, e);
         } catch (UnwritableValueException e) {
             LOG.warn("Call {} ({}): {}", call.callId(), call.call().name(), e.getMessage());
+            trace.outcome(HttpServletResponse.SC_OK, e.fault().code().name());
             replaceWithFault(response, HttpServletResponse.SC_OK, call, e.fault());
         } catch (IOException e) {
             // The client went away; there is nobody left to answer.
@@ -119,9 +171,16 @@ final class EsaServlet extends HttpServlet {
             throw e;
         } catch (RuntimeException | Error e) {
             LOG.error("Call {} ({}) failed unexpectedly", call.callId(), call.call().name(), e);
+            trace.outcome(HttpServletResponse.SC_OK, ErrorCode.INTERNAL.name());
             replaceWithFault(response, HttpServletResponse.SC_OK, call, new EsaException(ErrorCode.INTERNAL,
                     "internal error; the server log has the details of call " + call.callId()));
         }
+    }
+
+    private static void refuse(HttpServletResponse response, CallTrace trace, int status, EsaException fault)
+            throws IOException {
+        trace.outcome(status, fault.code().name());
+        refuse(response, status, fault);
     }
 
     private static void replaceWithFault(HttpServletResponse response, int status, EsaRequest call, EsaException fault)
@@ -181,7 +240,7 @@ final class EsaServlet extends HttpServlet {
         answerFault(response, status, null, fault);
     }
 
-    private static void answerFault(HttpServletResponse response, int status, String responseTo, EsaException fault)
+    static void answerFault(HttpServletResponse response, int status, String responseTo, EsaException fault)
             throws IOException {
         response.setStatus(status);
         response.setContentType(CONTENT_TYPE);

@@ -55,6 +55,8 @@ final class FaultDocumentErrorHandler extends ErrorHandler {
                 return new EsaException(ErrorCode.NOT_SUPPORTED, "no ESA endpoint at this path; use /esa");
             case 405:
                 return new EsaException(ErrorCode.NOT_SUPPORTED, "the ESA endpoint accepts POST only");
+            case 408:
+                return new EsaException(ErrorCode.MALFORMED_REQUEST, "the request arrived too slowly or not at all");
             case 413:
             case 414:
             case 431:

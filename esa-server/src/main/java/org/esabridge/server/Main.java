@@ -8,6 +8,7 @@ import org.esabridge.jdbc.JdbcAdapterConfig;
 import org.esabridge.jdbc.SettingDoc;
 import org.esabridge.server.config.CommandLineOptions;
 import org.esabridge.server.config.ServerConfig;
+import org.esabridge.server.security.CredentialCommands;
 import org.esabridge.server.security.TlsIdentity;
 import org.esabridge.testkit.cli.EsaTools;
 
@@ -21,6 +22,10 @@ public final class Main {
         if (args.length > 0 && EsaTools.NAMES.contains(args[0])) {
             // sync, check and bench: the testkit's commands; without one of them the server starts as always.
             System.exit(EsaTools.commandLine("esa-server", new ServerBenchEnvironment()).execute(args));
+            return;
+        }
+        if (args.length > 0 && CredentialCommands.NAMES.contains(args[0])) {
+            System.exit(CredentialCommands.run(args, System.out, System.err));
             return;
         }
         PrintStream err = System.err;
@@ -54,6 +59,8 @@ public final class Main {
             server.start();
             System.out.println("esa-bridge is serving " + server.httpsUri());
             server.httpUri().ifPresent(uri -> System.out.println("plain HTTP (this machine only): " + uri));
+            server.generatedTokenFile().ifPresent(file -> System.out.println("no credentials configured: callers "
+                    + "need the bearer token in " + file + " (Authorization: Bearer <token>)"));
             if (tls.selfSigned()) {
                 System.out.println("self-signed certificate " + tls.keystore() + ", SHA-256 fingerprint "
                         + tls.sha256Fingerprint());

@@ -52,6 +52,9 @@ final class ServerBenchEnvironment implements BenchEnvironment {
     public Esa startEsa(Database database, Path workDir, Map<String, String> adapterSettings) throws Exception {
         Map<String, String> values = new HashMap<>(adapterSettings);
         values.put(ServerSettings.PORT.name(), "0");
+        // The benchmark's client sends no credentials; loopback only, so nothing else can reach it.
+        values.put(ServerSettings.HOST.name(), "127.0.0.1");
+        values.put(ServerSettings.INSECURE_NO_AUTH.name(), "true");
         values.put(ServerSettings.DATA_DIR.name(), workDir.toString());
         values.put(JdbcAdapterConfig.JDBC_URL, database.jdbcUrl());
         values.put(JdbcAdapterConfig.JDBC_USER, database.user());

@@ -1,6 +1,7 @@
 package org.esabridge.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,12 +10,16 @@ import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Proxy;
 import java.lang.reflect.RecordComponent;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.esabridge.api.Cursor;
 import org.esabridge.api.CursorType;
+import org.esabridge.api.ErrorCode;
+import org.esabridge.api.EsaException;
 import org.esabridge.api.ExternalRecord;
+import org.esabridge.api.ExternalStructure;
 import org.esabridge.api.ExternalSystemAdapter;
 import org.esabridge.api.Session;
 import org.esabridge.api.call.EsaCall;
@@ -22,12 +27,13 @@ import org.esabridge.api.xml.EsaResultWriter;
 import org.junit.jupiter.api.Test;
 
 class CallDispatcherTest {
+    private static final CallContext CONTEXT = new CallContext(new Session("test"), "1", "127.0.0.1");
 
     /** Every call type reaches the adapter method of the same name: none falls through the chain. */
     @Test
     void everyPermittedCallTypeIsDispatchedToItsAdapterMethod() throws Exception {
         List<String> called = new ArrayList<>();
-        CallDispatcher dispatcher = new CallDispatcher(recordingAdapter(called), null);
+        CallDispatcher dispatcher = new CallDispatcher(recordingAdapter(called), null, false, null, new CursorGauge());
         Class<?>[] callTypes = EsaCall.class.getPermittedSubclasses();
         assertTrue(callTypes.length >= 26, "the protocol has 26 calls");
         for (Class<?> type : callTypes) {
@@ -35,7 +41,7 @@ class CallDispatcherTest {
             called.clear();
             EsaResultWriter out = new EsaResultWriter(new ByteArrayOutputStream());
             out.begin("1");
-            dispatcher.dispatch(new Session("test"), call, out);
+            dispatcher.dispatch(CONTEXT, call, out);
             out.end();
             assertEquals(List.of(call.name()), called, "adapter methods called for " + call.name());
         }
@@ -44,13 +50,32 @@ class CallDispatcherTest {
     @Test
     void foreignExternalSystemIdNeverReachesTheAdapter() {
         List<String> called = new ArrayList<>();
-        CallDispatcher dispatcher = new CallDispatcher(recordingAdapter(called), "host-1");
+        CallDispatcher dispatcher = new CallDispatcher(recordingAdapter(called), "host-1", false, null, new CursorGauge());
         EsaResultWriter out = new EsaResultWriter(new ByteArrayOutputStream());
         assertThrows(ForeignExternalSystemException.class,
-                () -> dispatcher.dispatch(new Session("test"), new EsaCall.Configure("other", true), out));
+                () -> dispatcher.dispatch(CONTEXT, new EsaCall.Configure("other", true), out));
         assertThrows(ForeignExternalSystemException.class,
-                () -> dispatcher.dispatch(new Session("test"), new EsaCall.StartSync("other"), out));
+                () -> dispatcher.dispatch(CONTEXT, new EsaCall.StartSync("other"), out));
         assertEquals(List.of(), called);
+    }
+
+    @Test
+    void readOnlyModeRefusesWritesBeforeTheAdapterAndListsNothingWritable() throws Exception {
+        List<String> called = new ArrayList<>();
+        CallDispatcher dispatcher = new CallDispatcher(recordingAdapter(called), null, true, null, new CursorGauge());
+        for (Class<?> type : List.of(EsaCall.Create.class, EsaCall.Update.class, EsaCall.Delete.class)) {
+            EsaResultWriter out = new EsaResultWriter(new ByteArrayOutputStream());
+            EsaException e = assertThrows(EsaException.class, () -> dispatcher.dispatch(CONTEXT, sample(type), out));
+            assertEquals(ErrorCode.READ_ONLY, e.code());
+        }
+        assertEquals(List.of(), called);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        EsaResultWriter out = new EsaResultWriter(bytes);
+        out.begin("1");
+        dispatcher.dispatch(CONTEXT, new EsaCall.GetStructureList(), out);
+        out.end();
+        assertTrue(bytes.toString(StandardCharsets.UTF_8).contains("<writable>false</writable>"), bytes.toString());
+        assertFalse(bytes.toString(StandardCharsets.UTF_8).contains("<writable>true</writable>"), bytes.toString());
     }
 
     /** A call with plain sample values for every component. */
@@ -101,6 +126,9 @@ class CallDispatcherTest {
             }
             if (returns == boolean.class) {
                 return true;
+            }
+            if (method.getName().equals("getStructureList")) {
+                return List.of(new ExternalStructure("t", "t", true));
             }
             if (returns == List.class) {
                 return List.of();

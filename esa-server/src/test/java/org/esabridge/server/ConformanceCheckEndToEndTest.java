@@ -31,7 +31,7 @@ class ConformanceCheckEndToEndTest {
 
     @Test
     void esaBridgePassesEveryCheck() throws Exception {
-        try (TestServer server = TestServer.start(EndToEndDatabase.demoAdapter("e2e_check"), Map.of())) {
+        try (TestServer server = TestServer.startLoopbackWithoutAuth(EndToEndDatabase.demoAdapter("e2e_check"), Map.of())) {
             List<ConformanceSuite.Result> results = check(server);
             assertTrue(ConformanceSuite.passed(results), table(results));
             assertTrue(results.stream().filter(r -> r.outcome() == ConformanceSuite.Outcome.PASS).count() >= 18,
@@ -48,7 +48,7 @@ class ConformanceCheckEndToEndTest {
     @Test
     void anEsaThatIgnoresLastSeenFailsWithTheReason() throws Exception {
         ExternalSystemAdapter broken = new IgnoresLastSeenAdapter(EndToEndDatabase.demoAdapter("e2e_broken"));
-        try (TestServer server = TestServer.start(broken, Map.of())) {
+        try (TestServer server = TestServer.startLoopbackWithoutAuth(broken, Map.of())) {
             List<ConformanceSuite.Result> results = check(server);
             assertTrue(!ConformanceSuite.passed(results), table(results));
             List<ConformanceSuite.Result> failed = results.stream()

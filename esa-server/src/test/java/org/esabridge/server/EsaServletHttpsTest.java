@@ -194,7 +194,7 @@ class EsaServletHttpsTest {
         assertTrue(bound.getAddress().isLoopbackAddress(), "bound to " + bound);
         HttpResponse<String> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
                 HttpRequest.newBuilder(server.server().httpUri().orElseThrow())
-                        .header("Content-Type", "application/xml")
+                        .header("Content-Type", "application/xml").header("Authorization", TestServer.BEARER)
                         .POST(HttpRequest.BodyPublishers.ofString(call("3", "<getAllowedRunModes/>"))).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertResult(response, "3");

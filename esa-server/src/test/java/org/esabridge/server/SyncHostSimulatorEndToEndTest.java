@@ -47,7 +47,7 @@ class SyncHostSimulatorEndToEndTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = TestServer.start(EndToEndDatabase.demoAdapter(SCHEMA), Map.of());
+        server = TestServer.startLoopbackWithoutAuth(EndToEndDatabase.demoAdapter(SCHEMA), Map.of());
         client = EsaClient.connect(server.esa(), ClientTls.selfSignedOf(server.dataDir()), Duration.ofSeconds(30));
     }
 

@@ -35,18 +35,22 @@ public final class CommandLineOptions {
         spec.usageMessage()
                 .description("Serves a relational database as an External System Adapter (ESA) over HTTPS. "
                         + "Every option can also be given in the --config file under its name without dashes; "
-                        + "the command line wins over the file.")
+                        + "the command line wins over the file. Also: 'hash-password' and 'new-token' print "
+                        + "credentials for the file; 'sync', 'check' and 'bench' test an ESA.")
                 .sortOptions(false);
         spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("Show this help.").build());
         spec.addOption(OptionSpec.builder(ServerSettings.CONFIG_FLAG).paramLabel("FILE").type(Path.class)
                 .description("Java properties file with settings.").build());
         for (Setting setting : ServerSettings.ALL) {
             String doc = setting.doc() + (setting.defaultValue() == null ? "" : " Default: " + setting.defaultValue() + ".");
-            spec.addOption(OptionSpec.builder(setting.flag())
-                    .paramLabel(label(setting.type()))
-                    .type(String.class)
-                    .interactive(false)
-                    .description(doc).build());
+            OptionSpec.Builder option = OptionSpec.builder(setting.flag()).interactive(false).description(doc);
+            if (setting.type() == SettingType.BOOLEAN) {
+                // --read-only alone means true, like the adapter's --demo.
+                option.type(boolean.class).arity("0..1").paramLabel("true|false");
+            } else {
+                option.type(String.class).paramLabel(label(setting.type()));
+            }
+            spec.addOption(option.build());
         }
         for (String key : ServerSettings.ADAPTER_FLAGS) {
             OptionSpec.Builder option = OptionSpec.builder("--" + key)
@@ -95,8 +99,8 @@ public final class CommandLineOptions {
                 return "PATH";
             case BYTES:
                 return "BYTES";
-            case BOOLEAN:
-                return "true|false";
+            case INTEGER:
+                return "N";
             default:
                 return "TEXT";
         }

@@ -1,13 +1,19 @@
 package org.esabridge.server.config;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.Locale;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.function.Predicate;
+import org.esabridge.api.xml.XmlLimits;
+import org.esabridge.server.security.PasswordHash;
 
 /**
  * The server's configuration, validated once at start-up. Every key is either a server setting
@@ -21,13 +27,22 @@ import java.util.function.Predicate;
  * @param externalSystemId the only external system id accepted, or null for any
  * @param maxBodyBytes     largest accepted request body
  * @param adapterSettings  the keys meant for the adapter, unchanged
+ * @param host             the address the HTTPS connector listens on, or null for every interface
+ * @param auth             who may call
+ * @param readOnly         whether writes are refused before they reach the adapter
+ * @param auditLog         the file writes are audited to
+ * @param limits           request bounds
  */
 public record ServerConfig(int port, OptionalInt httpPort, Path dataDir, Path keystore, String keystorePassword,
-                           String externalSystemId, long maxBodyBytes, Map<String, String> adapterSettings) {
+                           String externalSystemId, long maxBodyBytes, Map<String, String> adapterSettings,
+                           String host, AuthSettings auth, boolean readOnly, Path auditLog, Limits limits) {
 
     public ServerConfig {
         Objects.requireNonNull(httpPort, "httpPort == null");
         Objects.requireNonNull(dataDir, "dataDir == null");
+        Objects.requireNonNull(auth, "auth == null");
+        Objects.requireNonNull(auditLog, "auditLog == null");
+        Objects.requireNonNull(limits, "limits == null");
         adapterSettings = Map.copyOf(adapterSettings);
         if (keystore != null && keystorePassword == null) {
             throw new IllegalArgumentException("keystore-password: required when keystore is given");
@@ -54,15 +69,103 @@ public record ServerConfig(int port, OptionalInt httpPort, Path dataDir, Path ke
         }
         String httpPort = text(values, ServerSettings.HTTP_PORT);
         String keystore = text(values, ServerSettings.KEYSTORE);
+        Path dataDir = Path.of(text(values, ServerSettings.DATA_DIR));
+        String auditLog = text(values, ServerSettings.AUDIT_LOG);
+        String host = text(values, ServerSettings.HOST);
+        AuthSettings auth = auth(values, host);
+        Limits limits = new Limits(
+                new XmlLimits(integer(values, ServerSettings.XML_MAX_DEPTH), integer(values, ServerSettings.XML_MAX_ELEMENTS),
+                        integer(values, ServerSettings.XML_MAX_ATTRIBUTE_LENGTH),
+                        integer(values, ServerSettings.XML_MAX_TEXT_LENGTH)),
+                integer(values, ServerSettings.MAX_CONCURRENT_CALLS),
+                integer(values, ServerSettings.IDLE_TIMEOUT_SECONDS),
+                integer(values, ServerSettings.MIN_REQUEST_BYTES_PER_SECOND));
         return new ServerConfig(
                 port(ServerSettings.PORT, text(values, ServerSettings.PORT)),
                 httpPort == null ? OptionalInt.empty() : OptionalInt.of(port(ServerSettings.HTTP_PORT, httpPort)),
-                Path.of(text(values, ServerSettings.DATA_DIR)),
+                dataDir,
                 keystore == null ? null : Path.of(keystore),
                 text(values, ServerSettings.KEYSTORE_PASSWORD),
                 text(values, ServerSettings.EXTERNAL_SYSTEM_ID),
                 bytes(ServerSettings.MAX_BODY_BYTES, text(values, ServerSettings.MAX_BODY_BYTES)),
-                adapter);
+                adapter,
+                host,
+                auth,
+                bool(values, ServerSettings.READ_ONLY),
+                auditLog == null ? dataDir.resolve("audit.log") : Path.of(auditLog),
+                limits);
+    }
+
+    private static AuthSettings auth(Map<String, String> values, String host) {
+        String user = text(values, ServerSettings.AUTH_USER);
+        String passwordHash = text(values, ServerSettings.AUTH_PASSWORD_HASH);
+        if ((user == null) != (passwordHash == null)) {
+            throw new IllegalArgumentException((user == null ? ServerSettings.AUTH_USER : ServerSettings.AUTH_PASSWORD_HASH)
+                    .name() + ": auth-user and auth-password-hash go together");
+        }
+        if (user != null && user.contains(":")) {
+            throw new IllegalArgumentException(ServerSettings.AUTH_USER.name() + ": a Basic user name cannot hold ':'");
+        }
+        if (passwordHash != null) {
+            try {
+                PasswordHash.parse(passwordHash);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(ServerSettings.AUTH_PASSWORD_HASH.name() + ": " + e.getMessage()
+                        + "; create one with: java -jar esa-server.jar hash-password");
+            }
+        }
+        String token = text(values, ServerSettings.AUTH_TOKEN_SHA256);
+        if (token != null) {
+            token = token.toLowerCase(Locale.ROOT);
+            if (!token.matches("[0-9a-f]{64}")) {
+                throw new IllegalArgumentException(ServerSettings.AUTH_TOKEN_SHA256.name()
+                        + ": not 64 hex digits (the SHA-256 of the token, not the token)");
+            }
+            HexFormat.of().parseHex(token);
+        }
+        AuthSettings.ClientAuth clientAuth;
+        String mode = text(values, ServerSettings.CLIENT_AUTH);
+        try {
+            clientAuth = AuthSettings.ClientAuth.valueOf(mode.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(ServerSettings.CLIENT_AUTH.name() + ": none, want or need, not " + mode);
+        }
+        String trustStore = text(values, ServerSettings.TRUST_STORE);
+        String trustStorePassword = text(values, ServerSettings.TRUST_STORE_PASSWORD);
+        if (clientAuth != AuthSettings.ClientAuth.NONE && trustStore == null) {
+            throw new IllegalArgumentException(ServerSettings.TRUST_STORE.name() + ": required when client-auth is "
+                    + mode);
+        }
+        if (trustStore != null && trustStorePassword == null) {
+            throw new IllegalArgumentException(ServerSettings.TRUST_STORE_PASSWORD.name()
+                    + ": required when trust-store is given");
+        }
+        boolean insecure = bool(values, ServerSettings.INSECURE_NO_AUTH);
+        if (insecure && !isLoopback(host)) {
+            // An ESA without authentication reachable from the network is never what anyone should run.
+            throw new IllegalArgumentException(ServerSettings.INSECURE_NO_AUTH.name()
+                    + ": allowed only together with a loopback host (--host 127.0.0.1)");
+        }
+        return new AuthSettings(user, passwordHash, token, clientAuth, trustStore == null ? null : Path.of(trustStore),
+                trustStorePassword, insecure, bool(values, ServerSettings.METRICS_PUBLIC),
+                integer(values, ServerSettings.MAX_FAILED_LOGINS_PER_MINUTE));
+    }
+
+    /** Whether the host names only this machine; an unresolvable name does not. */
+    static boolean isLoopback(String host) {
+        if (host == null) {
+            return false;
+        }
+        try {
+            for (InetAddress address : InetAddress.getAllByName(host)) {
+                if (!address.isLoopbackAddress()) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     /**
@@ -82,6 +185,30 @@ public record ServerConfig(int port, OptionalInt httpPort, Path dataDir, Path ke
             return setting.defaultValue();
         }
         return value.trim();
+    }
+
+    private static boolean bool(Map<String, String> values, Setting setting) {
+        String text = text(values, setting);
+        if ("true".equalsIgnoreCase(text)) {
+            return true;
+        }
+        if ("false".equalsIgnoreCase(text)) {
+            return false;
+        }
+        throw new IllegalArgumentException(setting.name() + ": true or false, not " + text);
+    }
+
+    private static int integer(Map<String, String> values, Setting setting) {
+        String text = text(values, setting);
+        try {
+            int value = Integer.parseInt(text);
+            if (value > 0) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(setting.name() + ": not a positive whole number: " + text);
     }
 
     private static int port(Setting setting, String text) {
@@ -115,7 +242,13 @@ public record ServerConfig(int port, OptionalInt httpPort, Path dataDir, Path ke
                 + ", data-dir=" + dataDir + ", keystore=" + (keystore == null ? "self-signed" : keystore)
                 + ", keystore-password=" + (keystorePassword == null ? "-" : "****")
                 + ", external-system-id=" + (externalSystemId == null ? "any" : externalSystemId)
-                + ", max-body-bytes=" + maxBodyBytes + ", adapter=" + masked(adapterSettings);
+                + ", max-body-bytes=" + maxBodyBytes + ", host=" + (host == null ? "*" : host)
+                + ", auth-user=" + (auth.user() == null ? "-" : auth.user())
+                + ", auth-password-hash=" + (auth.passwordHash() == null ? "-" : "****")
+                + ", auth-token-sha256=" + (auth.tokenSha256() == null ? "-" : "****")
+                + ", client-auth=" + auth.clientAuth().name().toLowerCase(Locale.ROOT)
+                + ", insecure-no-auth=" + auth.insecureNoAuth() + ", read-only=" + readOnly
+                + ", audit-log=" + auditLog + ", " + limits + ", adapter=" + masked(adapterSettings);
     }
 
     private static Map<String, String> masked(Map<String, String> settings) {

@@ -12,10 +12,13 @@ public final class ServerSettings {
 
     public static final Setting PORT = new Setting("port", SettingType.PORT, "8443", false,
             "HTTPS port.");
+    public static final Setting HOST = new Setting("host", SettingType.STRING, null, false,
+            "Address the HTTPS connector listens on, e.g. 127.0.0.1. Default: every interface.");
     public static final Setting HTTP_PORT = new Setting("http-port", SettingType.PORT, null, false,
             "Plain-HTTP port, bound to 127.0.0.1 only, for development. Off unless given.");
     public static final Setting DATA_DIR = new Setting("data-dir", SettingType.PATH, "./esa-data", false,
-            "Directory for the embedded database and the generated certificate; survives restarts.");
+            "Directory for the embedded database, the generated certificate and token, and the audit log; "
+                    + "survives restarts.");
     public static final Setting KEYSTORE = new Setting("keystore", SettingType.PATH, null, false,
             "PKCS12 keystore with the server's TLS key and certificate. Without it a self-signed "
                     + "certificate is generated once into <data-dir>/tls/.");
@@ -23,12 +26,66 @@ public final class ServerSettings {
             "Password of the keystore (and of its key).");
     public static final Setting EXTERNAL_SYSTEM_ID = new Setting("external-system-id", SettingType.STRING, null,
             false, "When set, startSync and configure with any other external system id are refused (HTTP 403).");
+
+    public static final Setting AUTH_USER = new Setting("auth-user", SettingType.STRING, null, false,
+            "User name for HTTP Basic authentication; needs auth-password-hash.");
+    public static final Setting AUTH_PASSWORD_HASH = new Setting("auth-password-hash", SettingType.STRING, null, true,
+            "Salted hash of the Basic password, pbkdf2-sha256$iterations$salt$hash, as printed by "
+                    + "'java -jar esa-server.jar hash-password'. Never the password itself.");
+    public static final Setting AUTH_TOKEN_SHA256 = new Setting("auth-token-sha256", SettingType.STRING, null, true,
+            "Hex SHA-256 of a bearer token (Authorization: Bearer <token>), as printed by "
+                    + "'java -jar esa-server.jar new-token'.");
+    public static final Setting CLIENT_AUTH = new Setting("client-auth", SettingType.STRING, "none", false,
+            "TLS client certificates: none, want (a certificate signed by trust-store authenticates; else "
+                    + "Basic or bearer) or need (the TLS handshake fails without one).");
+    public static final Setting TRUST_STORE = new Setting("trust-store", SettingType.PATH, null, false,
+            "PKCS12 trust store with the CA certificates client certificates must be signed by.");
+    public static final Setting TRUST_STORE_PASSWORD = new Setting("trust-store-password", SettingType.STRING, null,
+            true, "Password of the trust store.");
+    public static final Setting INSECURE_NO_AUTH = new Setting("insecure-no-auth", SettingType.BOOLEAN, "false",
+            false, "Serve without authentication. Allowed only with a loopback host (127.0.0.1, ::1, localhost).");
+    public static final Setting MAX_FAILED_LOGINS_PER_MINUTE = new Setting("max-failed-logins-per-minute",
+            SettingType.INTEGER, "10", false,
+            "Failed logins allowed per remote address and minute (burst of the same size); beyond them the "
+                    + "address is answered 429 with Retry-After.");
+    public static final Setting METRICS_PUBLIC = new Setting("metrics-public", SettingType.BOOLEAN, "false", false,
+            "Serve /metrics without authentication. Default: /metrics needs the same credentials as /esa.");
+
+    public static final Setting READ_ONLY = new Setting("read-only", SettingType.BOOLEAN, "false", false,
+            "Refuse create, update and delete with READ_ONLY before they reach the database; structures are "
+                    + "listed as not writable.");
+    public static final Setting AUDIT_LOG = new Setting("audit-log", SettingType.PATH, null, false,
+            "File that every write (create, update, delete) is appended to, one line each, without field "
+                    + "values. Default: <data-dir>/audit.log.");
+
     public static final Setting MAX_BODY_BYTES = new Setting("max-body-bytes", SettingType.BYTES, "10485760", false,
             "Largest accepted request body in bytes; larger bodies are refused with HTTP 413.");
+    public static final Setting XML_MAX_DEPTH = new Setting("xml-max-depth", SettingType.INTEGER, "32", false,
+            "Deepest element nesting of a request document; deeper is refused with HTTP 400.");
+    public static final Setting XML_MAX_ELEMENTS = new Setting("xml-max-elements", SettingType.INTEGER, "100000", false,
+            "Elements per request document; more are refused with HTTP 400.");
+    public static final Setting XML_MAX_ATTRIBUTE_LENGTH = new Setting("xml-max-attribute-length", SettingType.INTEGER,
+            "1024", false, "Characters per attribute value; longer is refused with HTTP 400.");
+    public static final Setting XML_MAX_TEXT_LENGTH = new Setting("xml-max-text-length", SettingType.INTEGER,
+            "1048576", false, "Characters of text per element (one field value); longer is refused with HTTP 400.");
+    public static final Setting MAX_CONCURRENT_CALLS = new Setting("max-concurrent-calls", SettingType.INTEGER, "32",
+            false, "Calls served at the same time; one more is answered 503 with Retry-After at once, never queued. "
+                    + "Keep it at least pool-size.");
+    public static final Setting IDLE_TIMEOUT_SECONDS = new Setting("idle-timeout-seconds", SettingType.INTEGER, "30",
+            false, "A connection on which nothing is received or sent for this long is closed, also mid-request.");
+    public static final Setting MIN_REQUEST_BYTES_PER_SECOND = new Setting("min-request-bytes-per-second",
+            SettingType.INTEGER, "1024", false,
+            "A request body that arrives slower than this is abandoned (HTTP 408), so a trickling client "
+                    + "cannot hold a thread.");
 
     /** All server settings, in the order of {@code --help} and the README. */
     public static final List<Setting> ALL = List.of(
-            PORT, HTTP_PORT, DATA_DIR, KEYSTORE, KEYSTORE_PASSWORD, EXTERNAL_SYSTEM_ID, MAX_BODY_BYTES);
+            PORT, HOST, HTTP_PORT, DATA_DIR, KEYSTORE, KEYSTORE_PASSWORD, EXTERNAL_SYSTEM_ID,
+            AUTH_USER, AUTH_PASSWORD_HASH, AUTH_TOKEN_SHA256, CLIENT_AUTH, TRUST_STORE, TRUST_STORE_PASSWORD,
+            INSECURE_NO_AUTH, MAX_FAILED_LOGINS_PER_MINUTE, METRICS_PUBLIC,
+            READ_ONLY, AUDIT_LOG,
+            MAX_BODY_BYTES, XML_MAX_DEPTH, XML_MAX_ELEMENTS, XML_MAX_ATTRIBUTE_LENGTH, XML_MAX_TEXT_LENGTH,
+            MAX_CONCURRENT_CALLS, IDLE_TIMEOUT_SECONDS, MIN_REQUEST_BYTES_PER_SECOND);
 
     /**
      * Adapter keys that are also command-line flags ({@code --jdbc-url} …); their documentation comes from

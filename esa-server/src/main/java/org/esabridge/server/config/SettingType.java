@@ -11,5 +11,7 @@ public enum SettingType {
     /** {@code true} or {@code false}; as a command-line flag, present means true. */
     BOOLEAN,
     /** A positive number of bytes. */
-    BYTES
+    BYTES,
+    /** A positive whole number (a count, seconds, a rate). */
+    INTEGER
 }

@@ -147,7 +147,7 @@ public final class SelfSignedCertificate {
         return names;
     }
 
-    private static void createOwnerOnlyDirectories(Path dir) throws IOException {
+    static void createOwnerOnlyDirectories(Path dir) throws IOException {
         if (Files.isDirectory(dir)) {
             return;
         }
@@ -161,7 +161,7 @@ public final class SelfSignedCertificate {
         return file;
     }
 
-    private static FileAttribute<?>[] ownerOnly(boolean directory) {
+    static FileAttribute<?>[] ownerOnly(boolean directory) {
         if (!FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
             return new FileAttribute<?>[0];
         }

@@ -1,0 +1,42 @@
+package org.esabridge.server;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Values of the key=value log lines (call log, audit log). Structure names, ids and call ids come from the
+ * request, so anything that could forge a line or a key — white space, '=', quotes, control characters —
+ * is percent-encoded, and a value is cut at {@link #MAX_CHARS}.
+ */
+final class LogValues {
+    static final int MAX_CHARS = 128;
+
+    private LogValues() {
+    }
+
+    static String of(Object value) {
+        if (value == null) {
+            return "-";
+        }
+        String text = value.toString();
+        if (text.isEmpty()) {
+            return "-";
+        }
+        StringBuilder out = new StringBuilder(Math.min(text.length(), MAX_CHARS) + 8);
+        for (int i = 0; i < text.length(); i++) {
+            if (out.length() >= MAX_CHARS) {
+                return out.append("...").toString();
+            }
+            char c = text.charAt(i);
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "._:@+/-".indexOf(c) >= 0) {
+                out.append(c);
+            } else {
+                int end = Character.isHighSurrogate(c) && i + 1 < text.length() ? i + 2 : i + 1;
+                for (byte b : text.substring(i, end).getBytes(StandardCharsets.UTF_8)) {
+                    out.append('%').append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
+                }
+                i = end - 1;
+            }
+        }
+        return out.toString();
+    }
+}
