@@ -44,7 +44,10 @@ import org.slf4j.LoggerFactory;
  * time zone), so its age is measured against {@code CONVERT_TZ(UTC_TIMESTAMP, '+00:00', 'SYSTEM')} and
  * applied to {@code UTC_TIMESTAMP}; one second is added for the truncation, one more because InnoDB
  * registers a transaction when it first touches a table, a little after the statement fixed its
- * {@code CURRENT_TIMESTAMP}. The same second covers modification columns with fewer fractional digits.
+ * {@code CURRENT_TIMESTAMP}. The same second covers modification columns with fewer fractional digits, and
+ * the staleness of {@code INNODB_TRX} itself: InnoDB serves it from a cache refreshed at most every 100 ms,
+ * so a transaction that began just before the read, or one that ended just before it, may be missing from or
+ * still present in what the read sees (observed here: an uncommitted UPDATE absent from a read 30 ms later).
  *
  * <h2>Privileges and fallback</h2>
  * {@code INNODB_TRX} needs the global PROCESS privilege. Without it (checked at start, and again whenever
