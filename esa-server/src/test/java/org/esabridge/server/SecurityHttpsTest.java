@@ -1,0 +1,203 @@
+package org.esabridge.server;
+
+import static org.esabridge.server.EsaServletHttpsTest.call;
+import static org.esabridge.server.Responses.assertFault;
+import static org.esabridge.server.Responses.assertResult;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.esabridge.api.ExternalSystemAdapter;
+import org.esabridge.server.config.ServerConfig;
+import org.esabridge.server.security.PasswordHash;
+import org.esabridge.server.security.Tokens;
+import org.junit.jupiter.api.Test;
+
+/** Authentication, throttling, the operator's endpoints, read-only mode and the concurrency limit, over HTTPS. */
+class SecurityHttpsTest {
+    private static final String PASSWORD = "correct horse battery staple";
+    private static final String HASH = PasswordHash.create(PASSWORD.toCharArray(), PasswordHash.MIN_ITERATIONS).toString();
+
+    private static HttpRequest.Builder esaPost(TestServer server, String body) {
+        return HttpRequest.newBuilder(server.esa()).header("Content-Type", "application/xml")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+    }
+
+    private static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void missingOrWrongCredentialsAre401WithChallengeAndFault() throws Exception {
+        try (TestServer server = TestServer.start(new FakeAdapter(), Map.of("auth-user", "host",
+                "auth-password-hash", HASH, "auth-token-sha256", Tokens.sha256Hex(TestServer.TOKEN)))) {
+            String body = call("1", "<getAllowedRunModes/>");
+            HttpResponse<String> none = server.sendAsIs(esaPost(server, body));
+            assertFault(none, 401, "UNAUTHORIZED");
+            List<String> challenges = none.headers().allValues("WWW-Authenticate");
+            assertTrue(challenges.stream().anyMatch(c -> c.startsWith("Basic realm=")), challenges.toString());
+            assertTrue(challenges.stream().anyMatch(c -> c.startsWith("Bearer realm=")), challenges.toString());
+            for (String wrong : List.of("Bearer nope", basic("host", "wrong"), basic("other", PASSWORD),
+                    "Basic !!notbase64!!", "Digest x", "Bearer")) {
+                assertFault(server.sendAsIs(esaPost(server, body).header("Authorization", wrong)), 401, "UNAUTHORIZED");
+            }
+            assertResult(server.sendAsIs(esaPost(server, body).header("Authorization", basic("host", PASSWORD))), "1");
+            assertResult(server.sendAsIs(esaPost(server, body).header("Authorization", TestServer.BEARER)), "1");
+            // Wrong method or content type without credentials: still 401 first, nothing else is revealed.
+            assertFault(server.sendAsIs(HttpRequest.newBuilder(server.esa()).GET()), 401, "UNAUTHORIZED");
+        }
+    }
+
+    @Test
+    void repeatedFailuresAreThrottledButKnownGoodCredentialsStillPass() throws Exception {
+        try (TestServer server = TestServer.start(new FakeAdapter(), Map.of("auth-user", "host",
+                "auth-password-hash", HASH, "auth-token-sha256", Tokens.sha256Hex(TestServer.TOKEN),
+                "max-failed-logins-per-minute", "3"))) {
+            String body = call("1", "<getAllowedRunModes/>");
+            assertResult(server.sendAsIs(esaPost(server, body).header("Authorization", TestServer.BEARER)), "1");
+            for (int i = 0; i < 3; i++) {
+                assertFault(server.sendAsIs(esaPost(server, body).header("Authorization", basic("host", "guess" + i))),
+                        401, "UNAUTHORIZED");
+            }
+            HttpResponse<String> throttled = server.sendAsIs(esaPost(server, body)
+                    .header("Authorization", basic("host", "guess3")));
+            assertFault(throttled, 429, "UNAUTHORIZED");
+            long retryAfter = Long.parseLong(throttled.headers().firstValue("Retry-After").orElseThrow());
+            assertTrue(retryAfter > 0 && retryAfter <= 20, "Retry-After " + retryAfter);
+            // Even the right password is not checked while throttled — it never passed before…
+            assertFault(server.sendAsIs(esaPost(server, body).header("Authorization", basic("host", PASSWORD))),
+                    429, "UNAUTHORIZED");
+            // …but the host's credentials that did pass keep working: a brute force cannot lock it out.
+            assertResult(server.sendAsIs(esaPost(server, body).header("Authorization", TestServer.BEARER)), "1");
+            String metrics = server.sendAsIs(HttpRequest.newBuilder(server.server().httpsUri(EsaServer.METRICS_PATH))
+                    .header("Authorization", TestServer.BEARER)).body();
+            assertTrue(metrics.contains("esa_logins_failed_total 3.0"), metrics);
+            assertTrue(metrics.contains("esa_calls_total{call=\"unread\",outcome=\"THROTTLED\"} 2.0"), metrics);
+        }
+    }
+
+    @Test
+    void withoutConfiguredCredentialsAGeneratedOwnerOnlyTokenIsRequired() throws Exception {
+        try (TestServer server = TestServer.start(new FakeAdapter(), Map.of("client-auth", "none"))) {
+            Path file = server.server().generatedTokenFile().orElseThrow();
+            assertEquals(server.dataDir().resolve("auth/token"), file);
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+            String token = Files.readString(file).trim();
+            String body = call("1", "<getAllowedRunModes/>");
+            assertFault(server.sendAsIs(esaPost(server, body)), 401, "UNAUTHORIZED");
+            assertResult(server.sendAsIs(esaPost(server, body).header("Authorization", "Bearer " + token)), "1");
+        }
+    }
+
+    @Test
+    void noAuthenticationOnlyOnLoopback() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ServerConfig.from(
+                Map.of("insecure-no-auth", "true"), key -> false));
+        assertTrue(e.getMessage().startsWith("insecure-no-auth"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> ServerConfig.from(
+                Map.of("insecure-no-auth", "true", "host", "0.0.0.0"), key -> false));
+        assertTrue(ServerConfig.from(Map.of("insecure-no-auth", "true", "host", "127.0.0.1"), key -> false)
+                .auth().insecureNoAuth());
+        assertThrows(IllegalArgumentException.class, () -> ServerConfig.from(
+                Map.of("auth-user", "host", "auth-password-hash", "plain-password"), key -> false));
+        assertThrows(IllegalArgumentException.class, () -> ServerConfig.from(
+                Map.of("auth-token-sha256", "the-token-itself"), key -> false));
+        assertThrows(IllegalArgumentException.class, () -> ServerConfig.from(
+                Map.of("client-auth", "need"), key -> false), "a trust store is required");
+    }
+
+    @Test
+    void healthAndReadyNeedNoCredentialsMetricsDoes() throws Exception {
+        try (TestServer server = TestServer.start(new FakeAdapter(), Map.of())) {
+            HttpResponse<String> health = server.sendAsIs(HttpRequest.newBuilder(server.server().httpsUri(EsaServer.HEALTH_PATH)));
+            assertEquals(200, health.statusCode());
+            assertEquals("ok\n", health.body());
+            HttpResponse<String> ready = server.sendAsIs(HttpRequest.newBuilder(server.server().httpsUri(EsaServer.READY_PATH)));
+            assertEquals(200, ready.statusCode());
+            assertEquals("ready\n", ready.body());
+            HttpRequest.Builder metrics = HttpRequest.newBuilder(server.server().httpsUri(EsaServer.METRICS_PATH));
+            assertFault(server.sendAsIs(metrics), 401, "UNAUTHORIZED");
+            HttpResponse<String> scraped = server.send(HttpRequest.newBuilder(server.server().httpsUri(EsaServer.METRICS_PATH)));
+            assertEquals(200, scraped.statusCode());
+            assertTrue(scraped.body().contains("esa_cursors_open"), scraped.body());
+        }
+        try (TestServer server = TestServer.start(new FakeAdapter(), Map.of("metrics-public", "true"))) {
+            assertEquals(200, server.sendAsIs(HttpRequest.newBuilder(server.server().httpsUri(EsaServer.METRICS_PATH)))
+                    .statusCode());
+        }
+    }
+
+    @Test
+    void readOnlyModeRefusesWritesAndAuditsTheAttempt() throws Exception {
+        FakeAdapter adapter = new FakeAdapter();
+        try (TestServer server = TestServer.start(adapter, Map.of("read-only", "true"))) {
+            HttpResponse<String> update = server.post(call("31", "<update><structure>contacts</structure>"
+                    + "<last-seen>2026-11-23T05:46:31.123456Z</last-seen><record><id>1</id>"
+                    + "<field name=\"email\">secret-value@example.org</field></record></update>"));
+            assertFault(update, 200, "READ_ONLY");
+            assertFault(server.post(call("32", "<delete><structure>contacts</structure>"
+                    + "<last-seen>2026-11-23T05:46:31.123456Z</last-seen><id>1</id></delete>")), 200, "READ_ONLY");
+            assertTrue(server.post(call("33", "<read><structure>contacts</structure><id>1</id></read>")).body()
+                    .contains("ada@example.org"), "the record is unchanged");
+            String audit = Files.readString(server.server().auditLog());
+            assertTrue(audit.contains("call=update principal=token remote=127.0.0.1 call-id=31 structure=contacts id=1 "
+                    + "outcome=READ_ONLY last-seen=2026-11-23T05:46:31.123456Z"), audit);
+            assertTrue(audit.contains("call=delete"), audit);
+            assertFalse(audit.contains("secret-value"), "field values never reach the audit log: " + audit);
+        }
+    }
+
+    @Test
+    void excessCallsAre503WithRetryAfterNotQueued() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        FakeAdapter fake = new FakeAdapter();
+        ExternalSystemAdapter blocking = (ExternalSystemAdapter) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {ExternalSystemAdapter.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getCurrentTime")) {
+                        entered.countDown();
+                        release.await(20, TimeUnit.SECONDS);
+                    }
+                    try {
+                        return method.invoke(fake, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        try (TestServer server = TestServer.start(blocking, Map.of("max-concurrent-calls", "1"))) {
+            CompletableFuture<HttpResponse<String>> slow = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return server.post(call("1", "<getCurrentTime/>"));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertTrue(entered.await(10, TimeUnit.SECONDS));
+            long started = System.nanoTime();
+            HttpResponse<String> busy = server.post(call("2", "<getAllowedRunModes/>"));
+            assertTrue(System.nanoTime() - started < 2_000_000_000L, "answered at once, not queued");
+            assertFault(busy, 503, "INTERNAL");
+            assertEquals("1", busy.headers().firstValue("Retry-After").orElse(null));
+            release.countDown();
+            assertResult(slow.get(20, TimeUnit.SECONDS), "1");
+            assertResult(server.post(call("3", "<getAllowedRunModes/>")), "3");
+        } finally {
+            release.countDown();
+        }
+    }
+}
