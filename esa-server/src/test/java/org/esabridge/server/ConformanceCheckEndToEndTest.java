@@ -46,6 +46,17 @@ class ConformanceCheckEndToEndTest {
     }
 
     @Test
+    void thePagedChecksPassWhenGetModifiedAnswersNull() throws Exception {
+        try (TestServer server = TestServer.startLoopbackWithoutAuth(EndToEndDatabase.demoAdapter("e2e_check_paged",
+                "inline-threshold", "0", "page-size", "100"), Map.of())) {
+            List<ConformanceSuite.Result> results = check(server);
+            assertTrue(ConformanceSuite.passed(results), table(results));
+            assertTrue(results.stream().anyMatch(r -> r.check().startsWith("paged cursor")
+                    && r.outcome() == ConformanceSuite.Outcome.PASS), table(results));
+        }
+    }
+
+    @Test
     void anEsaThatIgnoresLastSeenFailsWithTheReason() throws Exception {
         ExternalSystemAdapter broken = new IgnoresLastSeenAdapter(EndToEndDatabase.demoAdapter("e2e_broken"));
         try (TestServer server = TestServer.startLoopbackWithoutAuth(broken, Map.of())) {
@@ -61,6 +72,17 @@ class ConformanceCheckEndToEndTest {
 
             int exit = run("check", "--url", server.esa().toString(), "--insecure");
             assertEquals(1, exit);
+        }
+    }
+
+    @Test
+    void checkAuthenticatesWithTheGivenToken() throws Exception {
+        try (TestServer server = TestServer.start(EndToEndDatabase.demoAdapter("e2e_check_auth"), Map.of())) {
+            String url = server.esa().toString();
+            String dir = server.dataDir().toString();
+            assertEquals(0, run("check", "--url", url, "--server-data-dir", dir, "--token", TestServer.TOKEN));
+            assertEquals(1, run("check", "--url", url, "--server-data-dir", dir, "--read-only"),
+                    "without credentials every call is refused");
         }
     }
 

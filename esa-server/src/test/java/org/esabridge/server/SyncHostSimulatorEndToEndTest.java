@@ -47,7 +47,10 @@ class SyncHostSimulatorEndToEndTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = TestServer.startLoopbackWithoutAuth(EndToEndDatabase.demoAdapter(SCHEMA), Map.of());
+        // inline-threshold 0: every non-empty getModified/getDeleted answers NULL, so every sync takes the
+        // paged path (getModifiedPaged, readDataPage, closeCursor); the inline path is covered by check.
+        server = TestServer.startLoopbackWithoutAuth(EndToEndDatabase.demoAdapter(SCHEMA, "inline-threshold", "0", "page-size", "100"),
+                Map.of());
         client = EsaClient.connect(server.esa(), ClientTls.selfSignedOf(server.dataDir()), Duration.ofSeconds(30));
     }
 
@@ -77,6 +80,8 @@ class SyncHostSimulatorEndToEndTest {
         assertEquals(List.of(), first.conflicts());
         assertEquals(List.of(), first.errors());
         assertEquals(9, first.records());
+        assertTrue(first.structures().stream().allMatch(SyncReport.StructureStats::paged), first.summary());
+        assertEquals(List.of(), first.warnings(), first.summary());
         assertReplicaEqualsDatabase();
 
         // ESA side, behind the ESA's back: an update, an insert, a delete.
@@ -94,8 +99,10 @@ class SyncHostSimulatorEndToEndTest {
         SyncReport second = sync();
         assertEquals(List.of(), second.conflicts(), second.summary());
         assertEquals(List.of(), second.errors(), second.summary());
-        assertEquals(2, stats(second, "customers").records(), "incremental: only the two changed customers");
-        assertEquals(0, stats(second, "products").records());
+        // Incremental, not a full read; the adapter's watermark may deliver a record twice (duplicates are
+        // allowed, misses are not), so "at least the two changed customers" rather than "exactly".
+        assertTrue(stats(second, "customers").records() >= 2, second.summary());
+        assertTrue(second.records() < 10, "a second sync reads only what changed: " + second.records());
         assertEquals(1, stats(second, "orders").deletes(), second.summary());
         assertEquals(1, stats(second, "customers").created());
         assertEquals(1, stats(second, "customers").updated());

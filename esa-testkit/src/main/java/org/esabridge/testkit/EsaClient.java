@@ -45,20 +45,50 @@ public final class EsaClient implements AutoCloseable {
     private final Duration timeout;
     private final EsaResultReader reader = new EsaResultReader(XmlLimits.defaults());
     private final AtomicLong callIds = new AtomicLong();
+    private final String authorization;
 
-    private EsaClient(URI url, HttpClient http, Duration timeout) {
+    private EsaClient(URI url, HttpClient http, Duration timeout, String authorization) {
         this.url = url;
         this.http = http;
         this.timeout = timeout;
+        this.authorization = authorization;
     }
 
-    /** @param tls the trust to use for {@code https} URLs (see {@link ClientTls}) */
+    /** A client that sends no credentials (an ESA without authentication). */
     public static EsaClient connect(URI url, SSLContext tls, Duration timeout) {
+        return connect(url, tls, timeout, null);
+    }
+
+    /**
+     * @param tls           the trust to use for {@code https} URLs (see {@link ClientTls})
+     * @param authorization the {@code Authorization} header of every call ({@link #bearer}, {@link #basic}),
+     *                      or null for none
+     */
+    public static EsaClient connect(URI url, SSLContext tls, Duration timeout, String authorization) {
         Objects.requireNonNull(url, "url == null");
         // Pinned to HTTP/1.1: on plain HTTP the JDK client would otherwise ask for an h2c upgrade (design.md).
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(tls)
                 .connectTimeout(Duration.ofSeconds(10)).build();
-        return new EsaClient(url, http, timeout);
+        return new EsaClient(url, http, timeout, authorization);
+    }
+
+    /** {@code Authorization} value for a bearer token. */
+    public static String bearer(String token) {
+        return "Bearer " + token.strip();
+    }
+
+    /** {@code Authorization} value for HTTP Basic. */
+    public static String basic(String user, String password) {
+        return "Basic " + java.util.Base64.getEncoder().encodeToString((user + ":" + password)
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
+    private HttpRequest.Builder request() {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(url).timeout(timeout);
+        if (authorization != null) {
+            builder.header("Authorization", authorization);
+        }
+        return builder;
     }
 
     public URI url() {
@@ -97,7 +127,7 @@ public final class EsaClient implements AutoCloseable {
 
     /** POSTs a document as it is, for checks of how an ESA treats what a correct host never sends. */
     public RawAnswer post(String document, String contentType) throws IOException {
-        HttpRequest request = HttpRequest.newBuilder(url).timeout(timeout).header("Content-Type", contentType)
+        HttpRequest request = request().header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofString(document, StandardCharsets.UTF_8)).build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
@@ -110,8 +140,7 @@ public final class EsaClient implements AutoCloseable {
     }
 
     private <T> HttpResponse<T> send(byte[] body, HttpResponse.BodyHandler<T> handler) throws IOException {
-        HttpRequest request = HttpRequest.newBuilder(url).timeout(timeout)
-                .header("Content-Type", "application/xml; charset=UTF-8")
+        HttpRequest request = request().header("Content-Type", "application/xml; charset=UTF-8")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         try {
             return http.send(request, handler);

@@ -22,12 +22,25 @@ public final class ConnectionOptions {
     String trustStorePassword;
 
     @Option(names = "--server-data-dir", paramLabel = "DIR",
-            description = "Trust the self-signed certificate an esa-bridge server generated in DIR/tls/.")
+            description = "Trust the self-signed certificate an esa-bridge server generated in DIR/tls/, and "
+                    + "authenticate with the token it generated in DIR/auth/token unless credentials are given.")
     Path serverDataDir;
 
     @Option(names = "--insecure",
             description = "Trust any certificate and skip the host name check. For a first look only.")
     boolean insecure;
+
+    @Option(names = "--token", paramLabel = "TEXT", description = "Bearer token to authenticate with.")
+    String token;
+
+    @Option(names = "--token-file", paramLabel = "FILE", description = "File holding the bearer token.")
+    Path tokenFile;
+
+    @Option(names = "--user", paramLabel = "NAME", description = "HTTP Basic user (with --password).")
+    String user;
+
+    @Option(names = "--password", paramLabel = "TEXT", description = "HTTP Basic password.")
+    String password;
 
     @Option(names = "--external-system-id", paramLabel = "ID", defaultValue = "esa-testkit",
             description = "Id sent with startSync. Default: ${DEFAULT-VALUE}.")
@@ -38,8 +51,34 @@ public final class ConnectionOptions {
     int timeoutSeconds;
 
     EsaClient client() throws Exception {
-        return EsaClient.connect(url, tls(), Duration.ofSeconds(timeoutSeconds));
+        return EsaClient.connect(url, tls(), Duration.ofSeconds(timeoutSeconds), authorization());
     }
+
+    /** The credentials given, else the token an esa-bridge server generated under --server-data-dir, else none. */
+    private String authorization() throws java.io.IOException {
+        if (token != null) {
+            return EsaClient.bearer(token);
+        }
+        if (tokenFile != null) {
+            return EsaClient.bearer(java.nio.file.Files.readString(tokenFile));
+        }
+        if (user != null) {
+            if (password == null) {
+                throw new IllegalArgumentException("--user needs --password");
+            }
+            return EsaClient.basic(user, password);
+        }
+        if (serverDataDir != null) {
+            Path generated = serverDataDir.resolve(GENERATED_TOKEN);
+            if (java.nio.file.Files.exists(generated)) {
+                return EsaClient.bearer(java.nio.file.Files.readString(generated));
+            }
+        }
+        return null;
+    }
+
+    /** Where esa-bridge writes the bearer token it generates when no credential is configured. */
+    static final String GENERATED_TOKEN = "auth/token";
 
     private SSLContext tls() throws Exception {
         int given = (trustStore != null ? 1 : 0) + (serverDataDir != null ? 1 : 0) + (insecure ? 1 : 0);
