@@ -14,7 +14,7 @@ import org.esabridge.api.call.ApiCall;
  * the order of §6.
  */
 public final class ApiCallWriter {
-    private static final XMLOutputFactory FACTORY = XMLOutputFactory.newDefaultFactory();
+    private static final XMLOutputFactory FACTORY = Stax.outputFactory();
 
     private ApiCallWriter() {
     }
@@ -34,9 +34,7 @@ public final class ApiCallWriter {
         out.write(EsaResultWriter.DECLARATION.getBytes(StandardCharsets.UTF_8));
         try {
             XMLStreamWriter xml;
-            synchronized (FACTORY) {
-                xml = FACTORY.createXMLStreamWriter(out, "UTF-8");
-            }
+            xml = FACTORY.createXMLStreamWriter(out, "UTF-8");
             xml.writeStartElement(Wire.SYNC);
             xml.writeNamespace(Wire.XSI_PREFIX, Wire.XSI_NS);
             xml.writeStartElement(Wire.API_CALL);

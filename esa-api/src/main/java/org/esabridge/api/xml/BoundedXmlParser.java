@@ -57,11 +57,8 @@ final class BoundedXmlParser {
         return factory;
     }
 
-    /**
-     * A StAX reader from the hardened factory, for readers that stream instead of building a tree
-     * ({@link EsaResultReader}); they must still refuse the DTD and ENTITY_REFERENCE events themselves.
-     */
-    static XMLStreamReader hardenedReader(InputStream in) throws XMLStreamException {
+    /** A StAX reader from the hardened factory; the caller must still refuse DTD and ENTITY_REFERENCE events. */
+    private static XMLStreamReader hardenedReader(InputStream in) throws XMLStreamException {
         synchronized (FACTORY) {
             // XMLInputFactory is not specified as thread-safe for creation; creation is cheap.
             return FACTORY.createXMLStreamReader(in);

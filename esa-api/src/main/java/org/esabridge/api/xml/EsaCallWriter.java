@@ -21,7 +21,7 @@ import org.esabridge.api.call.EsaCall;
  * it survives the reader's line-end normalisation, as {@link EsaResultWriter} does.
  */
 public final class EsaCallWriter {
-    private static final XMLOutputFactory FACTORY = XMLOutputFactory.newDefaultFactory();
+    private static final XMLOutputFactory FACTORY = Stax.outputFactory();
 
     private EsaCallWriter() {
     }
@@ -37,9 +37,7 @@ public final class EsaCallWriter {
         out.write(EsaResultWriter.DECLARATION.getBytes(StandardCharsets.UTF_8));
         try {
             XMLStreamWriter xml;
-            synchronized (FACTORY) {
-                xml = FACTORY.createXMLStreamWriter(out, "UTF-8");
-            }
+            xml = FACTORY.createXMLStreamWriter(out, "UTF-8");
             xml.writeStartElement(Wire.SYNC);
             xml.writeNamespace(Wire.XSI_PREFIX, Wire.XSI_NS);
             xml.writeStartElement(Wire.ESA_CALL);

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
@@ -30,8 +31,8 @@ import org.esabridge.api.Relation;
 /**
  * The host's side of {@link EsaResultWriter}: reads one {@code <sync><result>} document as it streams in and
  * hands each entry to an {@link EsaResultHandler} as soon as it is complete, so a page of any size is read in
- * constant memory. The StAX reader comes from {@link BoundedXmlParser}'s hardened factory; a DOCTYPE or an
- * entity reference is refused when it is seen.
+ * constant memory. The StAX reader is Woodstox, hardened as {@link BoundedXmlParser}'s ({@link Stax}); a
+ * DOCTYPE or an entity reference is refused when it is seen.
  *
  * <p>{@link XmlLimits} apply as follows: depth and attribute length per document, text length per element,
  * and the element count per entry (a streamed result has no useful bound on its total size).
@@ -44,9 +45,11 @@ import org.esabridge.api.Relation;
  */
 public final class EsaResultReader {
     private final XmlLimits limits;
+    private final XMLInputFactory factory;
 
     public EsaResultReader(XmlLimits limits) {
         this.limits = Objects.requireNonNull(limits, "limits == null");
+        this.factory = Stax.resultInputFactory(limits);
     }
 
     /**
@@ -59,7 +62,7 @@ public final class EsaResultReader {
         Objects.requireNonNull(handler, "handler == null");
         XMLStreamReader reader = null;
         try {
-            reader = BoundedXmlParser.hardenedReader(in);
+            reader = factory.createXMLStreamReader(in);
             return new Pass(reader, handler, limits).document();
         } catch (XMLStreamException e) {
             Throwable cause = e.getNestedException() != null ? e.getNestedException() : e.getCause();

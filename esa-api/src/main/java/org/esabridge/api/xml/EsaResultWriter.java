@@ -41,7 +41,7 @@ import org.esabridge.api.ResultSink;
 public final class EsaResultWriter implements ResultSink, AutoCloseable {
     static final String DECLARATION = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n";
 
-    private static final XMLOutputFactory FACTORY = XMLOutputFactory.newDefaultFactory();
+    private static final XMLOutputFactory FACTORY = Stax.outputFactory();
 
     private enum State { NEW, OPEN, DONE }
 
@@ -81,12 +81,9 @@ public final class EsaResultWriter implements ResultSink, AutoCloseable {
         }
         out.write(DECLARATION.getBytes(StandardCharsets.UTF_8));
         try {
-            synchronized (FACTORY) {
-                // The JDK's UTF-8 writer passes every byte to the stream on its own; a servlet stream takes a
-                // lock per write, which cost a third of the CPU of a large result. end() flushes the buffer;
-                // a result never ended is never flushed, so it stays cut off, as close() promises.
-                xml = FACTORY.createXMLStreamWriter(new BufferedOutputStream(out, 16 * 1024), "UTF-8");
-            }
+            // A servlet stream takes a lock per write, so the writer's output goes through a buffer. end()
+            // flushes it; a result never ended is never flushed, so it stays cut off, as close() promises.
+            xml = FACTORY.createXMLStreamWriter(new BufferedOutputStream(out, 16 * 1024), "UTF-8");
             xml.writeStartElement(Wire.SYNC);
             xml.writeNamespace(Wire.XSI_PREFIX, Wire.XSI_NS);
             xml.writeStartElement(Wire.RESULT);
@@ -101,14 +98,16 @@ public final class EsaResultWriter implements ResultSink, AutoCloseable {
 
     @Override
     public void record(ExternalRecord record) throws IOException {
-        String where = record.id() == null ? "a record" : "record " + record.id();
-        if (record.id() != null) {
-            check(where + ", id", record.id());
+        // The messages are built only for a refused record: this runs for every record of every page.
+        if (record.id() != null && XmlChars.firstIllegal(record.id()) >= 0) {
+            check(where(record) + ", id", record.id());
         }
         for (FieldValue field : record.fields()) {
-            check(where + ", name of a field", field.name());
-            if (field.text() != null) {
-                check(where + ", field " + field.name(), field.text());
+            if (XmlChars.firstIllegal(field.name()) >= 0) {
+                check(where(record) + ", name of a field", field.name());
+            }
+            if (field.text() != null && XmlChars.firstIllegal(field.text()) >= 0) {
+                check(where(record) + ", field " + field.name(), field.text());
             }
         }
         writing();
@@ -136,6 +135,10 @@ public final class EsaResultWriter implements ResultSink, AutoCloseable {
         } catch (XMLStreamException e) {
             throw io(e);
         }
+    }
+
+    private static String where(ExternalRecord record) {
+        return record.id() == null ? "a record" : "record " + record.id();
     }
 
     @Override

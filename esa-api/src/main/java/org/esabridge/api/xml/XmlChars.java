@@ -7,12 +7,26 @@ final class XmlChars {
 
     /** The index of the first character XML 1.0 cannot carry, or -1. */
     static int firstIllegal(String text) {
-        for (int i = 0; i < text.length(); ) {
-            int c = text.codePointAt(i);
-            if (!legal(c)) { // a lone surrogate arrives here as itself, outside every range
-                return i;
+        // Runs over every field of every record written: a char loop whose common case is one compare.
+        int length = text.length();
+        for (int i = 0; i < length; i++) {
+            char c = text.charAt(i);
+            if (c >= 0x20 && c < 0xD800) {
+                continue;
             }
-            i += Character.charCount(c);
+            if (c < 0x20) {
+                if (c != 0x9 && c != 0xA && c != 0xD) {
+                    return i;
+                }
+            } else if (c >= 0xE000) {
+                if (c > 0xFFFD) {
+                    return i;
+                }
+            } else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++; // a pair is a code point in U+10000..U+10FFFF, all legal
+            } else {
+                return i; // a lone surrogate
+            }
         }
         return -1;
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -129,7 +130,10 @@ class EsaResultWriterTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         EsaResultWriter.writeFault(out, "1", new EsaException(ErrorCode.INVALID_VALUE, "bad \u0000 <value> & \uD800"));
         Docs.assertValid(out.toByteArray());
-        assertTrue(text(out.toByteArray()).contains("bad \uFFFD &lt;value&gt; &amp; \uFFFD"));
+        assertTrue(text(out.toByteArray()).contains("bad \uFFFD &lt;value"));
+        EsaException read = assertThrows(EsaException.class, () -> new EsaResultReader(XmlLimits.defaults())
+                .read(new ByteArrayInputStream(out.toByteArray()), new EsaResultHandler() { }));
+        assertEquals("bad \uFFFD <value> & \uFFFD", read.getMessage());
     }
 
     @Test
