@@ -55,7 +55,7 @@ public final class CatalogLoader {
         Map<String, List<String>> primaryKeys = primaryKeys(c);
         List<RawFk> fks = foreignKeys(c);
         Map<String, Set<String>> triggers = userTriggers(c);
-        Set<String> indexed = indexLeads(c);
+        Map<String, List<List<String>>> indexes = indexes(c);
 
         Map<String, Table> tables = new LinkedHashMap<>();
         // First pass without relations: a relation needs to know which targets are exposed.
@@ -64,8 +64,7 @@ public final class CatalogLoader {
                     triggers.getOrDefault(e.getKey(), Set.of()));
             if (t != null) {
                 tables.put(t.name(), t);
-                if (t.versionTable() == null && !indexed.contains(t.name() + "\u0000" + t.modColumn().name())
-                        && warnedIndex.add(t.name())) {
+                if (t.versionTable() == null && modIndex(t, indexes) == null && warnedIndex.add(t.name())) {
                     // Not created behind the owner's back: an index on a large table is a schema decision.
                     LOG.warn("table {}: no index starts with {}; getModified scans the whole table. Suggested:"
                             + " CREATE INDEX esa_modified ON {} ({}, <id columns>)", t.name(), t.modColumn().name(),
@@ -84,7 +83,7 @@ public final class CatalogLoader {
                 }
             }
             withRelations.put(t.name(), new Table(t.name(), t.label(), t.writable(), t.idColumns(), t.modColumn(),
-                    t.versionTable(), t.fieldColumns(), t.kinds(), t.readOnlyColumns(), t.deleteStrategy(), t.softDelete(), t.fields(),
+                    t.versionTable(), t.versionTable() == null ? modIndex(t, indexes) : null, t.fieldColumns(), t.kinds(), t.readOnlyColumns(), t.deleteStrategy(), t.softDelete(), t.fields(),
                     List.copyOf(relations), t.cascades(), t.userTriggers(), t.hasGenerated()));
         }
         return new Catalog(withRelations);
@@ -168,7 +167,7 @@ public final class CatalogLoader {
             }
         }
         return new Table(name, s.label() != null ? s.label() : name, writable, List.copyOf(ids), mod,
-                versioned ? versionTableName(name) : null,
+                versioned ? versionTableName(name) : null, null,
                 List.copyOf(fieldColumns), Map.copyOf(kinds), Set.copyOf(readOnly), s.deleteStrategy(), softDelete,
                 List.copyOf(fields), List.of(), List.copyOf(cascades), Set.copyOf(triggers), hasGenerated);
     }
@@ -240,17 +239,48 @@ public final class CatalogLoader {
         return out;
     }
 
-    /** {@code table\0column} of every column that leads an index. */
-    private static Set<String> indexLeads(Connection c) throws SQLException {
-        String sql = "SELECT TABLE_NAME, COLUMN_NAME FROM information_schema.STATISTICS"
-                + " WHERE TABLE_SCHEMA = DATABASE() AND SEQ_IN_INDEX = 1";
-        Set<String> out = new HashSet<>();
+    /** Per table, every index as its name followed by its columns in order. */
+    private static Map<String, List<List<String>>> indexes(Connection c) throws SQLException {
+        String sql = "SELECT TABLE_NAME, INDEX_NAME, COLUMN_NAME FROM information_schema.STATISTICS"
+                + " WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX";
+        Map<String, List<List<String>>> out = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            List<String> current = null;
+            String currentKey = null;
             while (rs.next()) {
-                out.add(rs.getString(1) + "\u0000" + rs.getString(2));
+                String table = rs.getString(1);
+                String index = rs.getString(2);
+                if (!(table + "\u0000" + index).equals(currentKey)) {
+                    currentKey = table + "\u0000" + index;
+                    current = new ArrayList<>(List.of(index));
+                    out.computeIfAbsent(table, k -> new ArrayList<>()).add(current);
+                }
+                current.add(rs.getString(3));
             }
         }
         return out;
+    }
+
+    /**
+     * The index that leads with the modification column, preferring one followed by the id columns (the
+     * keyset's whole order), or null. Change queries name it (FORCE INDEX): with statistics that a bulk load
+     * left stale, the optimizer was seen to sort the whole table for every page.
+     */
+    static String modIndex(Table t, Map<String, List<List<String>>> indexes) {
+        List<String> keyset = new ArrayList<>();
+        keyset.add(t.modColumn().name());
+        t.idColumns().forEach(col -> keyset.add(col.name()));
+        String leading = null;
+        for (List<String> index : indexes.getOrDefault(t.name(), List.of())) {
+            List<String> cols = index.subList(1, index.size());
+            if (cols.size() >= keyset.size() && cols.subList(0, keyset.size()).equals(keyset)) {
+                return index.get(0);
+            }
+            if (leading == null && cols.get(0).equals(t.modColumn().name())) {
+                leading = index.get(0);
+            }
+        }
+        return leading;
     }
 
     private static Map<String, List<String>> primaryKeys(Connection c) throws SQLException {

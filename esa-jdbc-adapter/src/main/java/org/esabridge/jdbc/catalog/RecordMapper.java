@@ -55,6 +55,14 @@ public final class RecordMapper {
      * The FROM clause: the table as {@code t}, joined with its version table as {@code v} when it has one
      * (a LEFT JOIN, so that a row whose version is missing is still read and written).
      */
+    /**
+     * {@link #from()} for the queries that walk changes in (modification time, id) order: pinned to the
+     * table's modification index when it has one ({@link Table#modIndex()}).
+     */
+    public String changesFrom() {
+        return table.modIndex() == null ? from() : from() + " FORCE INDEX (" + dialect.quote(table.modIndex()) + ")";
+    }
+
     public String from() {
         String from = dialect.quote(table.name()) + " t";
         if (table.versionTable() == null) {

@@ -27,11 +27,13 @@ import org.esabridge.jdbc.DeleteStrategy;
  * @param relations         outgoing foreign keys to exposed structures
  * @param cascades          foreign keys of other tables that a delete of this table's rows changes
  *                          (ON DELETE CASCADE / SET NULL / SET DEFAULT)
+ * @param modIndex          the index that leads with the modification column (then the id columns, when
+ *                          one does), or null; change queries are pinned to it
  * @param userTriggers      events (INSERT, UPDATE, DELETE) that have triggers other than the adapter's
  * @param hasGenerated      whether a computed column may change when other columns do
  */
 public record Table(String name, String label, boolean writable, List<Column> idColumns, Column modColumn,
-                    String versionTable,
+                    String versionTable, String modIndex,
                     List<Column> fieldColumns, Map<String, ValueKind> kinds, Set<String> readOnlyColumns,
                     DeleteStrategy deleteStrategy, Column softDelete, List<ExternalField> fields, List<Relation> relations,
                     List<ForeignKey> cascades, Set<String> userTriggers, boolean hasGenerated) {

@@ -36,25 +36,25 @@ public final class ChangeQueries {
      * @param keyset whether to continue after a (mod, id) position given as further parameters
      */
     public String modifiedSql(boolean keyset) {
-        return "SELECT " + mapper.selectList() + " FROM " + mapper.from() + " WHERE " + mapper.mod() + " > " + TS
+        return "SELECT " + mapper.selectList() + " FROM " + mapper.changesFrom() + " WHERE " + mapper.mod() + " > " + TS
                 + live(mapper.table(), true) + (keyset ? " AND " + keysetCondition() : "")
                 + " ORDER BY " + mapper.mod() + ", " + mapper.idOrder();
     }
 
     /** Counts at most {@code limit} rows of {@link #modifiedSql(boolean) modifiedSql(false)}; parameters: after, limit. */
     public String countModifiedSql() {
-        return "SELECT COUNT(*) FROM (SELECT 1 FROM " + mapper.from() + " WHERE " + mapper.mod() + " > " + TS
+        return "SELECT COUNT(*) FROM (SELECT 1 FROM " + mapper.changesFrom() + " WHERE " + mapper.mod() + " > " + TS
                 + live(mapper.table(), true) + " LIMIT ?) x";
     }
 
     /** Soft-deleted rows whose modification time is after the first parameter; selects the id columns. */
     public String softDeletedSql() {
-        return "SELECT " + mapper.idOrder() + " FROM " + mapper.from() + " WHERE " + mapper.mod() + " > " + TS
+        return "SELECT " + mapper.idOrder() + " FROM " + mapper.changesFrom() + " WHERE " + mapper.mod() + " > " + TS
                 + live(mapper.table(), false) + " ORDER BY " + mapper.mod() + ", " + mapper.idOrder();
     }
 
     public String countSoftDeletedSql() {
-        return "SELECT COUNT(*) FROM (SELECT 1 FROM " + mapper.from() + " WHERE " + mapper.mod() + " > " + TS
+        return "SELECT COUNT(*) FROM (SELECT 1 FROM " + mapper.changesFrom() + " WHERE " + mapper.mod() + " > " + TS
                 + live(mapper.table(), false) + " LIMIT ?) x";
     }
 

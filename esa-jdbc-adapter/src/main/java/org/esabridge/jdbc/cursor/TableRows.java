@@ -24,7 +24,7 @@ final class TableRows implements KeyedRows {
     TableRows(ChangeQueries q, boolean live) {
         this.m = q.mapper();
         this.live = live;
-        this.where = " FROM " + m.from() + " WHERE " + m.mod() + " > " + ChangeQueries.TS + " AND " + m.mod() + " <= "
+        this.where = " FROM " + m.changesFrom() + " WHERE " + m.mod() + " > " + ChangeQueries.TS + " AND " + m.mod() + " <= "
                 + ChangeQueries.TS + q.live(m.table(), live);
         this.order = " ORDER BY " + m.mod() + ", " + m.idOrder();
     }
