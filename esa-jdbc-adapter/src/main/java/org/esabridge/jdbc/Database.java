@@ -43,7 +43,11 @@ final class Database implements AutoCloseable {
         // Strict mode: a bad value fails the write (INVALID_VALUE) instead of being truncated or zeroed.
         // Every session in UTC, so TIMESTAMP values and UTC_TIMESTAMP()/NOW() agree and nothing depends on
         // the server's or the JVM's zone. The driver reads/writes java.time values in this zone too.
-        hc.setConnectionInitSql("SET time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'");
+        // A write waits for a row lock at most a quarter of query-timeout-seconds (at least 1 s): its bounded
+        // retries (write.Deadlocks) then fit in the time one statement may take, instead of InnoDB's 50 s each.
+        int lockWait = Math.max(1, config.queryTimeoutSeconds() / 4);
+        hc.setConnectionInitSql("SET time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,"
+                + "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', innodb_lock_wait_timeout = " + lockWait);
         hc.addDataSourceProperty("connectionTimeZone", "UTC");
         hc.addDataSourceProperty("forceConnectionTimeZoneToSession", "false");
         hc.addDataSourceProperty("preserveInstants", "true");

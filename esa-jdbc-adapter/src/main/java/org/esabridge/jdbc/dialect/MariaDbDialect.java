@@ -45,6 +45,9 @@ public final class MariaDbDialect implements Dialect {
             case 1048, 1364 -> ErrorCode.CONSTRAINT_VIOLATION;   // NOT NULL / no default
             case 1264, 1265, 1292, 1366, 1367, 1406, 1411, 1690, 3140, 4078 -> ErrorCode.INVALID_VALUE;
             case 1040, 1053, 2002, 2003, 2006, 2013, 1927 -> ErrorCode.DATABASE_UNAVAILABLE;
+            // Lock wait timed out, statement interrupted by query-timeout-seconds or max_statement_time: the
+            // database is too busy to answer in time, which the host handles like an outage (retry later).
+            case 1205, 1317, 1969, 3024 -> ErrorCode.DATABASE_UNAVAILABLE;
             default -> ErrorCode.INTERNAL;
         };
     }
@@ -52,7 +55,9 @@ public final class MariaDbDialect implements Dialect {
     @Override
     public boolean isRetryable(SQLException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException s && (s.getErrorCode() == 1213 || "40001".equals(s.getSQLState()))) {
+            // 1213 deadlock, 1205 lock wait timeout: the write transaction is rolled back as a whole and run again.
+            if (t instanceof SQLException s && (s.getErrorCode() == 1213 || s.getErrorCode() == 1205
+                    || "40001".equals(s.getSQLState()))) {
                 return true;
             }
         }
