@@ -133,6 +133,14 @@ public interface ExternalSystemAdapter extends AutoCloseable {
     /** Ends the session: closes its cursors. */
     void release(Session session) throws EsaException;
 
+    /**
+     * Called first for every authenticated incoming ESA call, before the call itself: an adapter that batches
+     * {@code trackRecordDeletion} reports sends them here, as esa-protocol.md §6 requires. It must not fail
+     * the call: reports that cannot be delivered stay pending. Does nothing unless the adapter overrides it.
+     */
+    default void beforeCall() {
+    }
+
     /** Frees the adapter's resources (pools, threads). */
     @Override
     void close();

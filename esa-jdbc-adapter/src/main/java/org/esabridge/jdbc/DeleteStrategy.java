@@ -14,12 +14,18 @@ public record DeleteStrategy(Kind kind, String column) {
         TOMBSTONE,
         /** Rows are never removed; a non-null, non-zero column marks them deleted. */
         SOFT_DELETE,
+        /**
+         * No trigger: the host lists the ids it knows ({@code enumerateKnownIDs}) and {@code getDeleted}
+         * answers those no longer in the table; needs {@code helper-url}.
+         */
+        HELPER,
         /** Deletions are not tracked; {@code getDeleted} answers NOT_SUPPORTED so the host compares ids. */
         NONE
     }
 
     public static final DeleteStrategy TOMBSTONE = new DeleteStrategy(Kind.TOMBSTONE, null);
     public static final DeleteStrategy NONE = new DeleteStrategy(Kind.NONE, null);
+    public static final DeleteStrategy HELPER = new DeleteStrategy(Kind.HELPER, null);
 
     public DeleteStrategy {
         Objects.requireNonNull(kind, "kind == null");
@@ -28,11 +34,14 @@ public record DeleteStrategy(Kind kind, String column) {
         }
     }
 
-    /** Parses {@code tombstone}, {@code none} or {@code soft-delete:<column>}. */
+    /** Parses {@code tombstone}, {@code helper}, {@code none} or {@code soft-delete:<column>}. */
     static DeleteStrategy parse(String text) {
         String t = text.trim();
         if (t.equals("tombstone")) {
             return TOMBSTONE;
+        }
+        if (t.equals("helper")) {
+            return HELPER;
         }
         if (t.equals("none")) {
             return NONE;
@@ -40,6 +49,6 @@ public record DeleteStrategy(Kind kind, String column) {
         if (t.startsWith("soft-delete:") && t.length() > "soft-delete:".length()) {
             return new DeleteStrategy(Kind.SOFT_DELETE, t.substring("soft-delete:".length()).trim());
         }
-        throw new IllegalArgumentException("expected tombstone, none or soft-delete:<column>");
+        throw new IllegalArgumentException("expected tombstone, helper, none or soft-delete:<column>");
     }
 }

@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -21,11 +22,15 @@ import org.esabridge.api.ExternalSystemAdapter;
 import org.esabridge.api.Relation;
 import org.esabridge.api.ResultSink;
 import org.esabridge.api.Session;
+import org.esabridge.api.helper.DeletionReporter;
+import org.esabridge.api.helper.HelperApi;
+import org.esabridge.api.helper.HttpHelperApi;
 import org.esabridge.jdbc.catalog.Catalog;
 import org.esabridge.jdbc.catalog.CatalogLoader;
 import org.esabridge.jdbc.catalog.Table;
 import org.esabridge.jdbc.catalog.ValueCodec;
 import org.esabridge.jdbc.changes.ChangeReader;
+import org.esabridge.jdbc.changes.HelperDeletions;
 import org.esabridge.jdbc.changes.Watermark;
 import org.esabridge.jdbc.cursor.Cursors;
 import org.esabridge.jdbc.changes.TombstoneTriggers;
@@ -33,6 +38,7 @@ import org.esabridge.jdbc.changes.VersionTables;
 import org.esabridge.jdbc.dialect.Dialect;
 import org.esabridge.jdbc.dialect.Faults;
 import org.esabridge.jdbc.dialect.MariaDbDialect;
+import org.esabridge.jdbc.notify.ChangeNotifier;
 import org.esabridge.jdbc.write.RecordWriter;
 import org.esabridge.jdbc.write.Written;
 import org.slf4j.Logger;
@@ -49,6 +55,8 @@ import org.slf4j.LoggerFactory;
  * paged calls → {@link Cursors}. Every read that serves changes goes through the {@link Watermark}.
  */
 public final class JdbcAdapter implements ExternalSystemAdapter {
+    /** Pending deletion reports at which the reporter warns and tries to deliver at once (DeletionReporter). */
+    private static final int DELETION_REPORT_BOUND = 10_000;
     private static final Logger LOG = LoggerFactory.getLogger(JdbcAdapter.class);
 
     private final JdbcAdapterConfig config;
@@ -63,6 +71,11 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     private final Watermark watermark;
     private final Watermark.Mode forcedWatermark;
     private final VersionTables versions;
+    private final HelperApi helper;
+    private final HelperDeletions helperDeletions;
+    private final HostManagedSettings settings;
+    private final DeletionReporter deletions;
+    private volatile ChangeNotifier notifier;
     private final Set<String> triggersEnsured = ConcurrentHashMap.newKeySet();
     private final Set<String> versionsEnsured = ConcurrentHashMap.newKeySet();
     private final Map<String, Boolean> syncAgain = new ConcurrentHashMap<>();
@@ -70,8 +83,10 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     private volatile boolean initialised;
     private volatile Catalog catalog = new Catalog(Map.of());
 
-    private JdbcAdapter(JdbcAdapterConfig config, Database database, Watermark.Mode forcedWatermark) {
+    private JdbcAdapter(JdbcAdapterConfig config, Database database, Watermark.Mode forcedWatermark,
+                        HelperApi helper) {
         this.config = config;
+        this.helper = helper;
         this.database = database;
         this.forcedWatermark = forcedWatermark;
         this.loader = new CatalogLoader(config, config.demo() ? DemoSchema.TABLES : Set.of());
@@ -79,12 +94,15 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         this.versions = new VersionTables(dialect);
         int timeout = config.queryTimeoutSeconds();
         this.watermark = new Watermark(config.watermarkFallbackLagSeconds(), timeout);
-        this.changes = new ChangeReader(database.dataSource(), dialect, config.inlineThreshold(),
+        this.settings = new HostManagedSettings(config);
+        this.changes = new ChangeReader(database.dataSource(), dialect, settings::inlineThreshold,
                 config.tombstoneRetentionDays(), timeout, watermark);
-        this.paging = new Cursors(database.dataSource(), dialect, watermark, changes, this::table, config.pageSize(),
+        this.paging = new Cursors(database.dataSource(), dialect, watermark, changes, this::table, settings::pageSize,
                 config.cursorTimeoutMinutes(), timeout);
         this.writer = new RecordWriter(database.dataSource(), dialect, timeout);
         this.reader = new RecordReader(database.dataSource(), dialect, timeout);
+        this.helperDeletions = new HelperDeletions(database.dataSource(), dialect, timeout);
+        this.deletions = helper == null ? null : new DeletionReporter(helper, DELETION_REPORT_BOUND);
     }
 
     /**
@@ -96,7 +114,12 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
      * @throws IllegalStateException when the embedded database does not start or the schema cannot be set up
      */
     public static JdbcAdapter start(JdbcAdapterConfig config) {
-        return start(config, null);
+        return start(config, null, config.helper() == null ? null : new HttpHelperApi(config.helper()));
+    }
+
+    /** {@link #start(JdbcAdapterConfig)} with the Helper API given (tests use a fake or MockWebServer). */
+    static JdbcAdapter start(JdbcAdapterConfig config, HelperApi helper) {
+        return start(config, null, helper);
     }
 
     /**
@@ -105,8 +128,12 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
      * fallback.
      */
     static JdbcAdapter start(JdbcAdapterConfig config, Watermark.Mode forcedWatermark) {
+        return start(config, forcedWatermark, null);
+    }
+
+    private static JdbcAdapter start(JdbcAdapterConfig config, Watermark.Mode forcedWatermark, HelperApi helper) {
         Database database = Database.open(config);
-        JdbcAdapter adapter = new JdbcAdapter(config, database, forcedWatermark);
+        JdbcAdapter adapter = new JdbcAdapter(config, database, forcedWatermark, helper);
         try {
             adapter.ensureInitialised();
         } catch (EsaException e) {
@@ -115,6 +142,10 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
                 throw new IllegalStateException("the database could not be prepared: " + e.getMessage(), e);
             }
             LOG.warn("database unreachable at start; calls answer DATABASE_UNAVAILABLE until it is back");
+        }
+        if (helper != null && config.notifyIntervalSeconds() > 0) {
+            adapter.notifier = new ChangeNotifier(database.dataSource(), adapter.dialect, () -> adapter.catalog, helper,
+                    adapter.deletions, Duration.ofSeconds(config.notifyIntervalSeconds()));
         }
         return adapter;
     }
@@ -230,6 +261,9 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
             throw Faults.of(dialect, e, "startSync");
         }
         syncAgain.remove(session.principal());
+        if (helper != null) {
+            settings.refresh(helper);
+        }
         return PROTOCOL_VERSION;
     }
 
@@ -259,8 +293,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
 
     @Override
     public List<EsaParameter> getParametersMeta(String locale) {
-        // Every setting comes from the server's configuration file; none is managed by the host.
-        return List.of();
+        return settings.meta();
     }
 
     @Override
@@ -313,7 +346,11 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
 
     @Override
     public boolean getDeleted(String structure, Instant after, ResultSink sink) throws EsaException, IOException {
-        return changes.getDeleted(table(structure), after == null ? Instant.EPOCH : after, sink);
+        Table t = table(structure);
+        if (t.deleteStrategy().kind() == DeleteStrategy.Kind.HELPER) {
+            return helperDeletions.getDeleted(t, helper, settings.inlineThreshold(), sink);
+        }
+        return changes.getDeleted(t, after == null ? Instant.EPOCH : after, sink);
     }
 
     @Override
@@ -323,7 +360,11 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
 
     @Override
     public Cursor getDeletedPaged(Session session, String structure, Instant after) throws EsaException {
-        return paging.getDeletedPaged(session, table(structure), after == null ? Instant.EPOCH : after);
+        Table t = table(structure);
+        if (t.deleteStrategy().kind() == DeleteStrategy.Kind.HELPER) {
+            throw HelperDeletions.pagedNotSupported(t);
+        }
+        return paging.getDeletedPaged(session, t, after == null ? Instant.EPOCH : after);
     }
 
     @Override
@@ -384,7 +425,27 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     }
 
     @Override
+    public void beforeCall() {
+        if (deletions == null || deletions.pending() == 0) {
+            return;
+        }
+        try {
+            deletions.flush();
+        } catch (EsaException e) {
+            LOG.warn("{} deletion reports not delivered to the sync host ({}: {}); kept for the next call",
+                    deletions.pending(), e.code(), e.getMessage());
+        }
+    }
+
+    @Override
     public void close() {
+        ChangeNotifier n = notifier;
+        if (n != null) {
+            n.close();
+        }
+        if (deletions != null) {
+            deletions.close();
+        }
         database.close();
     }
 }

@@ -1,6 +1,8 @@
 package org.esabridge.jdbc;
 
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -14,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import org.esabridge.api.helper.HelperApiConfig;
 
 /**
  * The configuration of the JDBC adapter: immutable, validated eagerly, every problem reported with the
@@ -44,6 +47,19 @@ public final class JdbcAdapterConfig {
     public static final String QUERY_TIMEOUT_SECONDS = "query-timeout-seconds";
     public static final String CURSOR_TIMEOUT_MINUTES = "cursor-timeout-minutes";
     public static final String WATERMARK_FALLBACK_LAG_SECONDS = "watermark-fallback-lag-seconds";
+    public static final String HELPER_URL = "helper-url";
+    public static final String HELPER_USER = "helper-user";
+    public static final String HELPER_PASSWORD = "helper-password";
+    public static final String HELPER_TOKEN = "helper-token";
+    public static final String HELPER_TRUST_STORE = "helper-trust-store";
+    public static final String HELPER_TRUST_STORE_PASSWORD = "helper-trust-store-password";
+    public static final String HELPER_TIMEOUT_SECONDS = "helper-timeout-seconds";
+    public static final String NOTIFY_INTERVAL_SECONDS = "notify-interval-seconds";
+    /**
+     * Declared by the server (its {@code external-system-id}), read here too: the Helper API sends the same id
+     * the server accepts, so one key names it.
+     */
+    public static final String EXTERNAL_SYSTEM_ID = "external-system-id";
 
     private static final String STRUCTURE_PREFIX = "structure.";
 
@@ -82,7 +98,19 @@ public final class JdbcAdapterConfig {
             new Setting(CURSOR_TIMEOUT_MINUTES, "30", s -> intIn(s, 1, 1440),
                     "a cursor not read or leased for this many minutes expires"),
             new Setting(WATERMARK_FALLBACK_LAG_SECONDS, "300", s -> intIn(s, 1, 86_400),
-                    "without the PROCESS privilege, changes are re-read this far back (longest expected transaction)"));
+                    "without the PROCESS privilege, changes are re-read this far back (longest expected transaction)"),
+            new Setting(HELPER_URL, "", JdbcAdapterConfig::helperUrl,
+                    "the sync host's Helper API URL (https); empty: no calls to the host (needs external-system-id)"),
+            new Setting(HELPER_USER, "", s -> s, "Basic user for helper-url (empty: none)"),
+            new Setting(HELPER_PASSWORD, "", s -> s, "Basic password for helper-url (secret)"),
+            new Setting(HELPER_TOKEN, "", s -> s, "bearer token for helper-url, instead of user/password (secret)"),
+            new Setting(HELPER_TRUST_STORE, "", s -> s.trim(),
+                    "PKCS12 file of the certificates to trust for helper-url (empty: the JDK's trusted roots)"),
+            new Setting(HELPER_TRUST_STORE_PASSWORD, "", s -> s, "password of helper-trust-store (secret)"),
+            new Setting(HELPER_TIMEOUT_SECONDS, "30", s -> intIn(s, 1, 3600),
+                    "time allowed per Helper API request, seconds (connect: at most 5)"),
+            new Setting(NOTIFY_INTERVAL_SECONDS, "0", s -> intIn(s, 0, 86_400),
+                    "poll the structures this often and ask the host (startSync) to sync on a change; 0 = off"));
 
     private static final List<StructureSetting> STRUCTURE_SETTINGS = List.of(
             new StructureSetting("label", "<table>", s -> s, "human label of the structure"),
@@ -95,7 +123,7 @@ public final class JdbcAdapterConfig {
             new StructureSetting("read-only-columns", "", JdbcAdapterConfig::columnList,
                     "comma-separated columns that writes may not set"),
             new StructureSetting("delete-strategy", "tombstone", s -> DeleteStrategy.parse(s),
-                    "tombstone (trigger-written) | soft-delete:<column> | none"),
+                    "tombstone (trigger-written) | soft-delete:<column> | helper (ids the host knows, via helper-url) | none"),
             new StructureSetting("change-tracking", "column", JdbcAdapterConfig::changeTracking,
                     "column | version-table (adapter-managed, for tables without a modification column)"));
 
@@ -115,6 +143,8 @@ public final class JdbcAdapterConfig {
     private final int watermarkFallbackLagSeconds;
     private final Map<String, StructureSettings> structures;
     private final Path dataDir;
+    private final HelperApiConfig helper;
+    private final int notifyIntervalSeconds;
 
     private JdbcAdapterConfig(Map<String, Object> global, Map<String, StructureSettings> structures, Path dataDir) {
         String url = (String) global.get(JDBC_URL);
@@ -134,6 +164,34 @@ public final class JdbcAdapterConfig {
         this.watermarkFallbackLagSeconds = (Integer) global.get(WATERMARK_FALLBACK_LAG_SECONDS);
         this.structures = Map.copyOf(structures);
         this.dataDir = dataDir;
+        this.helper = helperConfig(global);
+        this.notifyIntervalSeconds = (Integer) global.get(NOTIFY_INTERVAL_SECONDS);
+    }
+
+    private static HelperApiConfig helperConfig(Map<String, Object> global) {
+        String url = (String) global.get(HELPER_URL);
+        if (url.isEmpty()) {
+            return null;
+        }
+        HelperApiConfig.Builder b = HelperApiConfig.builder(URI.create(url), (String) global.get(EXTERNAL_SYSTEM_ID))
+                .requestTimeout(Duration.ofSeconds((Integer) global.get(HELPER_TIMEOUT_SECONDS)));
+        String trustStore = (String) global.get(HELPER_TRUST_STORE);
+        if (!trustStore.isEmpty()) {
+            b.trustStore(Path.of(trustStore), (String) global.get(HELPER_TRUST_STORE_PASSWORD));
+        }
+        String token = (String) global.get(HELPER_TOKEN);
+        String user = (String) global.get(HELPER_USER);
+        try {
+            if (!token.isEmpty()) {
+                b.bearerToken(token);
+            } else if (!user.isEmpty()) {
+                b.basicAuth(user, (String) global.get(HELPER_PASSWORD));
+            }
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("setting '" + (token.isEmpty() ? HELPER_USER : HELPER_TOKEN) + "': "
+                    + e.getMessage().replace("credentials ", ""), e);
+        }
     }
 
     /**
@@ -163,7 +221,8 @@ public final class JdbcAdapterConfig {
                 StructureSetting s = structureSetting(split.get()[1]).orElseThrow();
                 perTable.computeIfAbsent(table, t -> new HashMap<>())
                         .put(s.suffix(), parse(key, e.getValue() == null ? "" : e.getValue(), s.parser()));
-            } else if (key.startsWith("jdbc-") || key.startsWith(STRUCTURE_PREFIX) || key.startsWith("structures.")) {
+            } else if (key.startsWith("jdbc-") || key.startsWith("helper-") || key.startsWith(STRUCTURE_PREFIX)
+                    || key.startsWith("structures.")) {
                 throw new IllegalArgumentException("unknown setting '" + key + "'");
             }
         }
@@ -172,6 +231,18 @@ public final class JdbcAdapterConfig {
         if (((String) global.get(JDBC_URL)).isEmpty() && dataDir == null) {
             throw new IllegalArgumentException("'" + JDBC_URL + "' is empty, so the embedded MariaDB needs a data directory");
         }
+        String externalSystemId = settings.get(EXTERNAL_SYSTEM_ID);
+        if (!((String) global.get(HELPER_URL)).isEmpty() && (externalSystemId == null || externalSystemId.isBlank())) {
+            throw new IllegalArgumentException("'" + HELPER_URL + "' is set, so '" + EXTERNAL_SYSTEM_ID
+                    + "' is needed: the Helper API sends it with every call");
+        }
+        if (!((String) global.get(HELPER_TOKEN)).isEmpty() && !((String) global.get(HELPER_USER)).isEmpty()) {
+            throw new IllegalArgumentException("'" + HELPER_TOKEN + "' and '" + HELPER_USER + "' exclude each other");
+        }
+        if (((Integer) global.get(NOTIFY_INTERVAL_SECONDS)) > 0 && ((String) global.get(HELPER_URL)).isEmpty()) {
+            throw new IllegalArgumentException("'" + NOTIFY_INTERVAL_SECONDS + "' needs '" + HELPER_URL + "'");
+        }
+        global.put(EXTERNAL_SYSTEM_ID, externalSystemId == null ? null : externalSystemId.trim());
         return new JdbcAdapterConfig(global, structures, dataDir == null ? null : dataDir.toAbsolutePath().normalize());
     }
 
@@ -190,6 +261,11 @@ public final class JdbcAdapterConfig {
     /** Whether this module reads the key, including per-structure keys like {@code structure.orders.writable}. */
     public static boolean isKnownKey(String key) {
         return key != null && (globalSetting(key).isPresent() || splitStructureKey(key).isPresent());
+    }
+
+    /** Parses a value the sync host stores for a setting it manages, with the file's rules and ranges. */
+    static int parseHostManaged(String key, String raw) {
+        return (Integer) globalSetting(key).orElseThrow().parser().apply(raw);
     }
 
     private static Optional<Setting> globalSetting(String key) {
@@ -246,6 +322,21 @@ public final class JdbcAdapterConfig {
         String t = s.trim();
         if (!t.isEmpty() && !t.startsWith("jdbc:mariadb:") && !t.startsWith("jdbc:mysql:")) {
             throw new IllegalArgumentException("expected a jdbc:mariadb:// URL");
+        }
+        return t;
+    }
+
+    private static Object helperUrl(String s) {
+        String t = s.trim();
+        if (t.isEmpty()) {
+            return t;
+        }
+        try {
+            // HelperApiConfig's own checks (scheme, host, no user info) with their reasons.
+            HelperApiConfig.builder(URI.create(t), "check").build();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage().startsWith("url") ? "expected an https URL without user info"
+                    : e.getMessage());
         }
         return t;
     }
@@ -393,6 +484,16 @@ public final class JdbcAdapterConfig {
 
     public int watermarkFallbackLagSeconds() {
         return watermarkFallbackLagSeconds;
+    }
+
+    /** How to reach the sync host's Helper API, or null when {@code helper-url} is not set. */
+    public HelperApiConfig helper() {
+        return helper;
+    }
+
+    /** Seconds between two polls of the change notifier; 0 when it is off. */
+    public int notifyIntervalSeconds() {
+        return notifyIntervalSeconds;
     }
 
     /** Whether the include/exclude patterns select the table (esa_ tables are excluded elsewhere). */

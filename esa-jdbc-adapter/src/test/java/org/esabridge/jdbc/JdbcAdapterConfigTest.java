@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -80,7 +81,7 @@ class JdbcAdapterConfigTest {
     @Test
     void everyDeclaredKeyIsKnownAndDocumented() {
         List<SettingDoc> docs = JdbcAdapterConfig.settings();
-        assertEquals(21, docs.size());
+        assertEquals(29, docs.size());
         for (SettingDoc d : docs) {
             assertFalse(d.description().isBlank(), d.name());
             assertTrue(JdbcAdapterConfig.isKnownKey(d.name().replace("<table>", "t1")), d.name());
@@ -89,7 +90,9 @@ class JdbcAdapterConfigTest {
                 "structures.exclude", "structure.t.label", "structure.t.id-columns", "structure.t.modified-column",
                 "structure.t.writable", "structure.t.read-only-columns", "structure.t.delete-strategy",
                 "structure.t.change-tracking", "page-size", "inline-threshold", "tombstone-retention-days", "pool-size",
-                "query-timeout-seconds", "cursor-timeout-minutes", "watermark-fallback-lag-seconds")) {
+                "query-timeout-seconds", "cursor-timeout-minutes", "watermark-fallback-lag-seconds", "helper-url",
+                "helper-user", "helper-password", "helper-token", "helper-trust-store", "helper-trust-store-password",
+                "helper-timeout-seconds", "notify-interval-seconds")) {
             assertTrue(JdbcAdapterConfig.isKnownKey(key), key);
         }
         assertFalse(JdbcAdapterConfig.isKnownKey("port"));
@@ -101,5 +104,33 @@ class JdbcAdapterConfigTest {
         JdbcAdapterConfig c = JdbcAdapterConfig.fromSettings(Map.of("jdbc-url", "jdbc:mariadb://db/x",
                 "jdbc-password", "hunter2"), null);
         assertFalse(c.toString().contains("hunter2"));
+    }
+
+    @Test
+    void theHelperSettingsAreCheckedTogetherAndNoSecretIsPrinted() {
+        Map<String, String> base = Map.of("jdbc-url", "jdbc:mariadb://db/x", "helper-url", "https://host/helper");
+        IllegalArgumentException noId = assertThrows(IllegalArgumentException.class,
+                () -> JdbcAdapterConfig.fromSettings(base, null));
+        assertTrue(noId.getMessage().contains("external-system-id"), noId.getMessage());
+        Map<String, String> both = new HashMap<>(base);
+        both.putAll(Map.of("external-system-id", "esa-1", "helper-user", "u", "helper-token", "s3cret-token"));
+        assertThrows(IllegalArgumentException.class, () -> JdbcAdapterConfig.fromSettings(both, null));
+        IllegalArgumentException notifyAlone = assertThrows(IllegalArgumentException.class,
+                () -> JdbcAdapterConfig.fromSettings(Map.of("jdbc-url", "jdbc:mariadb://db/x",
+                        "notify-interval-seconds", "5"), null));
+        assertTrue(notifyAlone.getMessage().contains("helper-url"), notifyAlone.getMessage());
+        IllegalArgumentException userInfo = assertThrows(IllegalArgumentException.class,
+                () -> JdbcAdapterConfig.fromSettings(Map.of("jdbc-url", "jdbc:mariadb://db/x",
+                        "helper-url", "https://u:p@host/helper", "external-system-id", "esa-1"), null));
+        assertFalse(userInfo.getMessage().contains(":p@"), userInfo.getMessage());
+
+        both.remove("helper-user");
+        both.put("helper-trust-store", "/etc/esa/host.p12");
+        both.put("helper-trust-store-password", "tru5t");
+        JdbcAdapterConfig c = JdbcAdapterConfig.fromSettings(both, null);
+        assertEquals("esa-1", c.helper().externalSystemId());
+        assertEquals("Bearer s3cret-token", c.helper().credentials().authorization());
+        assertEquals(Path.of("/etc/esa/host.p12"), c.helper().trustStore().path());
+        assertFalse(c.helper().toString().contains("s3cret-token") || c.helper().toString().contains("tru5t"));
     }
 }

@@ -41,7 +41,9 @@ class SessionCallsTest {
             a.release(HOST);
             assertEquals(ExternalSystemAdapter.RUN_MODE_MANUAL | ExternalSystemAdapter.RUN_MODE_SYNC_ACTIONS,
                     a.getAllowedRunModes());
-            assertEquals(List.of(), a.getParametersMeta("en"));
+            // the settings the host may manage, with this configuration's values as defaults
+            assertEquals(List.of("page-size", "inline-threshold"),
+                    a.getParametersMeta("en").stream().map(p -> p.name()).toList());
         }
     }
 

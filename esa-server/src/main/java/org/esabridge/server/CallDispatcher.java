@@ -58,6 +58,7 @@ final class CallDispatcher {
      * @return the records and ids written
      */
     long dispatch(CallContext context, EsaCall call, EsaResultWriter writer) throws EsaException, IOException {
+        adapter.beforeCall(); // pending deletion reports reach the host before this call is processed (§6)
         Session session = context.session();
         CountingSink out = new CountingSink(writer);
         if (call instanceof EsaCall.Create || call instanceof EsaCall.Update || call instanceof EsaCall.Delete) {

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.function.IntSupplier;
 import javax.sql.DataSource;
 import org.esabridge.api.ErrorCode;
 import org.esabridge.api.EsaException;
@@ -41,12 +42,12 @@ public final class ChangeReader {
 
     private final DataSource ds;
     private final Dialect dialect;
-    private final int inlineThreshold;
+    private final IntSupplier inlineThreshold;
     private final int retentionDays;
     private final int queryTimeout;
     private final Watermark watermark;
 
-    public ChangeReader(DataSource ds, Dialect dialect, int inlineThreshold, int retentionDays, int queryTimeout,
+    public ChangeReader(DataSource ds, Dialect dialect, IntSupplier inlineThreshold, int retentionDays, int queryTimeout,
                         Watermark watermark) {
         this.ds = ds;
         this.watermark = watermark;
@@ -153,10 +154,11 @@ public final class ChangeReader {
         return inSnapshot(c, () -> {
             try (PreparedStatement ps = c.prepareStatement(countSql)) {
                 ps.setQueryTimeout(queryTimeout);
-                ps.setLong(binder.bind(ps), inlineThreshold + 1L);
+                int threshold = inlineThreshold.getAsInt();
+                ps.setLong(binder.bind(ps), threshold + 1L);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
-                    if (rs.getLong(1) > inlineThreshold) {
+                    if (rs.getLong(1) > threshold) {
                         return false;
                     }
                 }

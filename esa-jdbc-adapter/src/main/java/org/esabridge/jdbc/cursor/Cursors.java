@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntSupplier;
 import javax.sql.DataSource;
 import org.esabridge.api.Cursor;
 import org.esabridge.api.ErrorCode;
@@ -59,13 +60,13 @@ public final class Cursors implements Paging {
     private final Watermark watermark;
     private final ChangeReader changes;
     private final TableLookup lookup;
-    private final int pageSize;
+    private final IntSupplier pageSize;
     private final Duration timeout;
     private final int queryTimeout;
     private final CursorStore store;
 
     public Cursors(DataSource ds, Dialect dialect, Watermark watermark, ChangeReader changes, TableLookup lookup,
-                   int pageSize, int timeoutMinutes, int queryTimeout) {
+                   IntSupplier pageSize, int timeoutMinutes, int queryTimeout) {
         this.ds = ds;
         this.dialect = dialect;
         this.watermark = watermark;
@@ -102,6 +103,7 @@ public final class Cursors implements Paging {
 
     private Cursor open(Session session, Table t, Instant after, Source source) throws EsaException {
         KeyedRows rows = rows(t, source);
+        int pageSize = this.pageSize.getAsInt();
         try (Connection c = ds.getConnection()) {
             store.purgeExpired(c);
             if (source == Source.TOMBSTONES) {

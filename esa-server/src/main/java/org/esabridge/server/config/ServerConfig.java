@@ -60,6 +60,9 @@ public record ServerConfig(int port, OptionalInt httpPort, Path dataDir, Path ke
         Map<String, String> adapter = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : new TreeMap<>(values).entrySet()) {
             if (ServerSettings.byName(e.getKey()).isPresent()) {
+                if (e.getKey().equals(ServerSettings.EXTERNAL_SYSTEM_ID.name())) {
+                    adapter.put(e.getKey(), e.getValue()); // the adapter's Helper API calls send it too
+                }
                 continue;
             }
             if (!adapterKnowsKey.test(e.getKey())) {

@@ -112,6 +112,7 @@ public final class ServerSettings {
 
     /** Whether the key is a secret, be it a server setting or an adapter flag. */
     public static boolean isSecret(String name) {
-        return byName(name).map(Setting::secret).orElse(SECRET_ADAPTER_FLAGS.contains(name) || name.contains("password"));
+        return byName(name).map(Setting::secret).orElse(SECRET_ADAPTER_FLAGS.contains(name) || name.contains("password")
+                || name.contains("token"));
     }
 }

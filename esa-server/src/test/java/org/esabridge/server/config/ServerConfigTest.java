@@ -36,7 +36,9 @@ class ServerConfigTest {
         assertEquals(10443, config.port());
         assertEquals(OptionalInt.of(8080), config.httpPort());
         assertEquals("from-file", config.externalSystemId());
-        assertEquals(Map.of("jdbc-url", "jdbc:mariadb://db/x", "demo", "true"), config.adapterSettings());
+        // external-system-id is the server's, and the adapter's too: its Helper API calls send it
+        assertEquals(Map.of("jdbc-url", "jdbc:mariadb://db/x", "demo", "true", "external-system-id", "from-file"),
+                config.adapterSettings());
     }
 
     @Test

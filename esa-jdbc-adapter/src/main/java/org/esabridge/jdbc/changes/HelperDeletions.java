@@ -1,0 +1,174 @@
+package org.esabridge.jdbc.changes;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.StringJoiner;
+import javax.sql.DataSource;
+import org.esabridge.api.ErrorCode;
+import org.esabridge.api.EsaException;
+import org.esabridge.api.ResultSink;
+import org.esabridge.api.helper.HelperApi;
+import org.esabridge.jdbc.catalog.RecordMapper;
+import org.esabridge.jdbc.catalog.Table;
+import org.esabridge.jdbc.catalog.ValueCodec;
+import org.esabridge.jdbc.dialect.Dialect;
+import org.esabridge.jdbc.dialect.Faults;
+
+/**
+ * {@code getDeleted} for delete strategy {@code helper}: where no trigger may be installed, the host says
+ * which ids it knows ({@code enumerateKnownIDs}, esa-protocol.md §6) and the answer is those no longer in
+ * the table.
+ *
+ * <p>{@code known-before} is the database's current time, not the host's {@code after}: every id the host
+ * knows is checked, so a record the host learned late and that was deleted since is reported too. An id
+ * no longer in the table was deleted at some time we cannot know, so {@code after} does not narrow the
+ * answer; the host no longer knowing a record it already deleted keeps repeats away.
+ *
+ * <p>The ids are checked in batches of {@value #BATCH} with one primary-key lookup each ({@code IN} for one id
+ * column, an OR of equalities for several; both are index range scans). An id that cannot be a key of the
+ * table (say {@code x} for an integer key) is not in it, so it is reported. Ids are compared in this ESA's
+ * own text form, the one {@code getModified} gave the host ({@code 7}, not {@code 007}).
+ *
+ * <p>Answered inline only: the missing ids exist nowhere in the database, so a cursor would need a table of
+ * its own. More than {@code inline-threshold} missing ids end the call with {@link ErrorCode#NOT_SUPPORTED}
+ * and nothing streamed (the host then compares ids itself with {@code detectDeleted}/{@code countRange}),
+ * and so does {@code getDeletedPaged}.
+ */
+public final class HelperDeletions {
+    static final int BATCH = 500;
+
+    private final DataSource ds;
+    private final Dialect dialect;
+    private final int queryTimeout;
+
+    public HelperDeletions(DataSource ds, Dialect dialect, int queryTimeout) {
+        this.ds = ds;
+        this.dialect = dialect;
+        this.queryTimeout = queryTimeout;
+    }
+
+    /** Streams the ids the host knows that the table no longer holds; true (never NULL) or a fault. */
+    public boolean getDeleted(Table t, HelperApi helper, int inlineThreshold, ResultSink sink)
+            throws EsaException, IOException {
+        if (helper == null) {
+            throw new EsaException(ErrorCode.NOT_SUPPORTED, "deletions of structure " + t.name()
+                    + " are found through the host, but no helper-url is configured; compare ids instead");
+        }
+        RecordMapper m = new RecordMapper(t, dialect);
+        List<String> missing = new ArrayList<>();
+        try (Connection c = ds.getConnection()) {
+            Instant knownBefore = now(c);
+            List<String> batch = new ArrayList<>(BATCH);
+            helper.enumerateKnownIds(knownBefore, t.name(), id -> {
+                batch.add(id);
+                if (batch.size() == BATCH) {
+                    check(c, m, batch, missing, inlineThreshold);
+                }
+            });
+            check(c, m, batch, missing, inlineThreshold);
+        } catch (SQLException e) {
+            throw Faults.of(dialect, e, "getDeleted of " + t.name());
+        }
+        for (String id : missing) {
+            sink.id(id);
+        }
+        return true;
+    }
+
+    /** Tells {@code getDeletedPaged} apart: the missing ids have no table to page over. */
+    public static EsaException pagedNotSupported(Table t) {
+        return new EsaException(ErrorCode.NOT_SUPPORTED, "deletions of structure " + t.name()
+                + " are found through the host and answered inline only; compare ids instead");
+    }
+
+    private void check(Connection c, RecordMapper m, List<String> batch, List<String> missing, int inlineThreshold)
+            throws EsaException {
+        if (batch.isEmpty()) {
+            return;
+        }
+        try {
+            missing.addAll(absent(c, m, batch));
+        } catch (SQLException e) {
+            throw Faults.of(dialect, e, "getDeleted of " + m.table().name());
+        }
+        batch.clear();
+        if (missing.size() > inlineThreshold) {
+            // Ends the enumeration: the host's sink contract passes this failure on unchanged.
+            throw new EsaException(ErrorCode.NOT_SUPPORTED, "more than " + inlineThreshold + " records of structure "
+                    + m.table().name() + " were deleted, more than this ESA answers inline; compare ids instead");
+        }
+    }
+
+    private List<String> absent(Connection c, RecordMapper m, List<String> ids) throws SQLException {
+        List<String> absent = new ArrayList<>();
+        List<String> keys = new ArrayList<>(ids.size());
+        // Binding parses each part as its column's type; executing this probe is never needed.
+        try (PreparedStatement probe = c.prepareStatement("SELECT 1 FROM " + dialect.quote(m.table().name())
+                + " t WHERE " + m.idWhere())) {
+            for (String id : ids) {
+                try {
+                    m.bindId(probe, 1, id);
+                    keys.add(id);
+                } catch (ValueCodec.BadValueException e) {
+                    // cannot be a key of this table, so it is not in it
+                }
+            }
+        }
+        Set<String> present = new HashSet<>();
+        if (!keys.isEmpty()) {
+            present(c, m, keys, present);
+        }
+        for (String id : ids) {
+            // in the host's order
+            if (!present.contains(id)) {
+                absent.add(id);
+            }
+        }
+        return absent;
+    }
+
+    private void present(Connection c, RecordMapper m, List<String> keys, Set<String> present) throws SQLException {
+        int columns = m.table().idColumns().size();
+        StringJoiner where = new StringJoiner(columns == 1 ? ", " : " OR ", columns == 1 ? m.idOrder() + " IN (" : "(",
+                ")");
+        for (int i = 0; i < keys.size(); i++) {
+            where.add(columns == 1 ? "?" : "(" + m.idWhere() + ")");
+        }
+        String sql = "SELECT " + m.idOrder() + " FROM " + dialect.quote(m.table().name()) + " t WHERE " + where;
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setQueryTimeout(queryTimeout);
+            int next = 1;
+            for (String id : keys) {
+                next = bind(m, ps, next, id);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    present.add(m.readId(rs, 1));
+                }
+            }
+        }
+    }
+
+    private static int bind(RecordMapper m, PreparedStatement ps, int first, String id) throws SQLException {
+        try {
+            return m.bindId(ps, first, id);
+        } catch (ValueCodec.BadValueException e) {
+            throw new IllegalStateException("checked bindable before", e);
+        }
+    }
+
+    private static Instant now(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT UTC_TIMESTAMP(6)"); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return ValueCodec.readInstant(rs, 1);
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package org.esabridge.jdbc.notify;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+import org.esabridge.api.helper.DeletionReporter;
+import org.esabridge.api.helper.HelperApi;
+import org.esabridge.jdbc.DeleteStrategy;
+import org.esabridge.jdbc.catalog.Catalog;
+import org.esabridge.jdbc.catalog.RecordMapper;
+import org.esabridge.jdbc.catalog.Table;
+import org.esabridge.jdbc.catalog.ValueCodec;
+import org.esabridge.jdbc.dialect.Dialect;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Push-triggered sync ({@code notify-interval-seconds}): one thread polls every exposed structure's
+ * {@code MAX(modification column)} (an index's last entry when the column is indexed) and the tombstones'
+ * {@code MAX(seq)}, and when anything moved since the last poll asks the host to sync ({@code startSync}
+ * asynchronously) through a {@link SyncTrigger}. The first poll only takes the baseline.
+ *
+ * <p>New tombstones of the exposed structures are also handed to the {@link DeletionReporter}
+ * ({@code trackRecordDeletion}); it sends them before the ESA processes its next call, which the requested
+ * sync brings at once. These reports are a head start, not the guarantee: a tombstone committed late with a
+ * lower {@code seq} is not reported here, and {@code getDeleted} (with its watermark) still answers every one.
+ *
+ * <p>Not seen: deletions of structures with delete strategy {@code helper} or {@code none} (no tombstone
+ * moves; the next change or the host's own schedule covers them). The same thread sends the requests, so a
+ * slow host delays polls, never stacks them.
+ */
+public final class ChangeNotifier implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ChangeNotifier.class);
+    /** Bounds one poll's work; a burst of deletions is reported over the following polls. */
+    private static final int REPORTS_PER_POLL = 10_000;
+
+    private final DataSource ds;
+    private final Dialect dialect;
+    private final Supplier<Catalog> catalog;
+    private final ScheduledExecutorService thread;
+    private final SyncTrigger trigger;
+    private final DeletionReporter deletions;
+    private Map<String, Object> last;
+    private long lastTombstone = -1;
+
+    /** @param deletions where new tombstones are reported, or null to report none */
+    public ChangeNotifier(DataSource ds, Dialect dialect, Supplier<Catalog> catalog, HelperApi helper,
+                          DeletionReporter deletions, Duration interval) {
+        this.ds = ds;
+        this.deletions = deletions;
+        this.dialect = dialect;
+        this.catalog = catalog;
+        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "esa-change-notifier");
+            t.setDaemon(true);
+            return t;
+        });
+        this.trigger = new SyncTrigger(() -> helper.startSync(true), thread, Duration.ofSeconds(1),
+                Duration.ofMinutes(5));
+        long millis = interval.toMillis();
+        thread.scheduleWithFixedDelay(this::poll, millis, millis, TimeUnit.MILLISECONDS);
+    }
+
+    private void poll() {
+        Map<String, Object> now;
+        try {
+            now = snapshot();
+            if (deletions != null) {
+                reportNewTombstones();
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("change notifier: could not poll the database: {}", e.getMessage());
+            return;
+        }
+        if (last != null && !last.equals(now)) {
+            trigger.trigger();
+        }
+        last = now;
+    }
+
+    private Map<String, Object> snapshot() throws SQLException {
+        Map<String, Object> marks = new HashMap<>();
+        try (Connection c = ds.getConnection()) {
+            for (Table t : catalog.get().tables()) {
+                RecordMapper m = new RecordMapper(t, dialect);
+                marks.put(t.name(), max(c, "SELECT MAX(" + m.mod() + ") FROM " + m.from()));
+            }
+            marks.put("esa_tombstone", max(c, "SELECT MAX(seq) FROM esa_tombstone"));
+        }
+        return marks;
+    }
+
+    private void reportNewTombstones() throws SQLException {
+        try (Connection c = ds.getConnection()) {
+            if (lastTombstone < 0) {
+                lastTombstone = Long.parseLong(Objects.toString(max(c, "SELECT COALESCE(MAX(seq), 0) FROM esa_tombstone")));
+                return;
+            }
+            Map<String, Table> tracked = new HashMap<>();
+            for (Table t : catalog.get().tables()) {
+                if (t.deleteStrategy().kind() == DeleteStrategy.Kind.TOMBSTONE) {
+                    tracked.put(t.name(), t);
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT seq, table_name, row_id, deleted_at FROM esa_tombstone"
+                    + " WHERE seq > ? ORDER BY seq LIMIT " + REPORTS_PER_POLL)) {
+                ps.setLong(1, lastTombstone);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        lastTombstone = rs.getLong(1);
+                        if (tracked.containsKey(rs.getString(2))) {
+                            deletions.report(ValueCodec.readInstant(rs, 4), rs.getString(2), rs.getString(3));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static Object max(Connection c, String sql) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return Objects.toString(rs.getObject(1), "");
+        }
+    }
+
+    @Override
+    public void close() {
+        thread.shutdownNow();
+    }
+}
