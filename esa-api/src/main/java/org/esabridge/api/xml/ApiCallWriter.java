@@ -1,10 +1,9 @@
 package org.esabridge.api.xml;
 
+import static org.esabridge.api.xml.CallDocument.element;
+
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import javax.xml.stream.XMLOutputFactory;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamWriter;
 import org.esabridge.api.call.ApiCall;
@@ -14,8 +13,6 @@ import org.esabridge.api.call.ApiCall;
  * the order of §6.
  */
 public final class ApiCallWriter {
-    private static final XMLOutputFactory FACTORY = Stax.outputFactory();
-
     private ApiCallWriter() {
     }
 
@@ -31,30 +28,13 @@ public final class ApiCallWriter {
                 EsaResultWriter.check("a value of " + call.name(), text);
             }
         }
-        out.write(EsaResultWriter.DECLARATION.getBytes(StandardCharsets.UTF_8));
-        try {
-            XMLStreamWriter xml;
-            xml = FACTORY.createXMLStreamWriter(out, "UTF-8");
-            xml.writeStartElement(Wire.SYNC);
-            xml.writeNamespace(Wire.XSI_PREFIX, Wire.XSI_NS);
-            xml.writeStartElement(Wire.API_CALL);
-            xml.writeAttribute(Wire.CALL_ID, callId);
-            xml.writeStartElement(call.name());
+        CallDocument.write(out, Wire.API_CALL, callId, call.name(), xml -> {
             if (call instanceof ApiCall.StartSync) {
                 xml.writeAttribute(Wire.ASYNCHRONOUS, Boolean.toString(((ApiCall.StartSync) call).asynchronous()));
             }
             element(xml, Wire.EXTERNAL_SYSTEM_ID, call.externalSystemId());
             children(xml, call);
-            xml.writeEndElement();
-            xml.writeEndElement();
-            xml.writeEndElement();
-            xml.writeEndDocument();
-            xml.flush();
-            xml.close();
-        } catch (XMLStreamException e) {
-            throw new IOException("the Helper API call could not be written", e);
-        }
-        out.flush();
+        }, "the Helper API call");
     }
 
     private static void children(XMLStreamWriter xml, ApiCall call) throws XMLStreamException {
@@ -101,15 +81,5 @@ public final class ApiCallWriter {
             return new String[] {c.externalSystemId(), c.structure(), c.id()};
         }
         return new String[] {call.externalSystemId()};
-    }
-
-    private static void element(XMLStreamWriter xml, String name, Instant value) throws XMLStreamException {
-        element(xml, name, ProtocolTime.format(value));
-    }
-
-    private static void element(XMLStreamWriter xml, String name, String value) throws XMLStreamException {
-        xml.writeStartElement(name);
-        xml.writeCharacters(value);
-        xml.writeEndElement();
     }
 }

@@ -1,10 +1,10 @@
 package org.esabridge.api.xml;
 
+import static org.esabridge.api.xml.CallDocument.element;
+
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import javax.xml.stream.XMLOutputFactory;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamWriter;
 import org.esabridge.api.ExternalRecord;
@@ -21,8 +21,6 @@ import org.esabridge.api.call.EsaCall;
  * it survives the reader's line-end normalisation, as {@link EsaResultWriter} does.
  */
 public final class EsaCallWriter {
-    private static final XMLOutputFactory FACTORY = Stax.outputFactory();
-
     private EsaCallWriter() {
     }
 
@@ -34,26 +32,7 @@ public final class EsaCallWriter {
     public static void write(OutputStream out, String callId, EsaCall call) throws IOException {
         EsaResultWriter.check("call id", callId);
         checkTexts(call);
-        out.write(EsaResultWriter.DECLARATION.getBytes(StandardCharsets.UTF_8));
-        try {
-            XMLStreamWriter xml;
-            xml = FACTORY.createXMLStreamWriter(out, "UTF-8");
-            xml.writeStartElement(Wire.SYNC);
-            xml.writeNamespace(Wire.XSI_PREFIX, Wire.XSI_NS);
-            xml.writeStartElement(Wire.ESA_CALL);
-            xml.writeAttribute(Wire.CALL_ID, callId);
-            xml.writeStartElement(call.name());
-            children(xml, call);
-            xml.writeEndElement();
-            xml.writeEndElement();
-            xml.writeEndElement();
-            xml.writeEndDocument();
-            xml.flush();
-            xml.close();
-        } catch (XMLStreamException e) {
-            throw new IOException("the ESA call could not be written", e);
-        }
-        out.flush();
+        CallDocument.write(out, Wire.ESA_CALL, callId, call.name(), xml -> children(xml, call), "the ESA call");
     }
 
     // One instanceof chain over the sealed calls, in the order of the protocol page; a call without
@@ -176,16 +155,6 @@ public final class EsaCallWriter {
         if (value != null) {
             element(xml, name, value);
         }
-    }
-
-    private static void element(XMLStreamWriter xml, String name, Instant value) throws XMLStreamException {
-        element(xml, name, ProtocolTime.format(value));
-    }
-
-    private static void element(XMLStreamWriter xml, String name, String value) throws XMLStreamException {
-        xml.writeStartElement(name);
-        xml.writeCharacters(value);
-        xml.writeEndElement();
     }
 
     /** Every string of the call, checked before the first byte is written. */

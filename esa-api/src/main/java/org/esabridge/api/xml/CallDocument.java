@@ -1,0 +1,61 @@
+package org.esabridge.api.xml;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import javax.xml.stream.XMLOutputFactory;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamWriter;
+
+/**
+ * The envelope both call writers share: {@code <sync xmlns:xsi><WRAPPER call-id><NAME>…</NAME></WRAPPER></sync>},
+ * where the wrapper is {@code esa-call} ({@link EsaCallWriter}) or {@code api-call} ({@link ApiCallWriter})
+ * and the call's own attributes and children come from {@link Body}.
+ */
+final class CallDocument {
+    private static final XMLOutputFactory FACTORY = Stax.outputFactory();
+
+    /** Writes the call element's attributes and children. */
+    @FunctionalInterface
+    interface Body {
+        void write(XMLStreamWriter xml) throws XMLStreamException;
+    }
+
+    private CallDocument() {
+    }
+
+    /** Writes the whole document and flushes; does not close {@code out}. The caller checked every text. */
+    static void write(OutputStream out, String wrapper, String callId, String callName, Body body, String what)
+            throws IOException {
+        out.write(EsaResultWriter.DECLARATION.getBytes(StandardCharsets.UTF_8));
+        try {
+            XMLStreamWriter xml = FACTORY.createXMLStreamWriter(out, "UTF-8");
+            xml.writeStartElement(Wire.SYNC);
+            xml.writeNamespace(Wire.XSI_PREFIX, Wire.XSI_NS);
+            xml.writeStartElement(wrapper);
+            xml.writeAttribute(Wire.CALL_ID, callId);
+            xml.writeStartElement(callName);
+            body.write(xml);
+            xml.writeEndElement();
+            xml.writeEndElement();
+            xml.writeEndElement();
+            xml.writeEndDocument();
+            xml.flush();
+            xml.close();
+        } catch (XMLStreamException e) {
+            throw new IOException(what + " could not be written", e);
+        }
+        out.flush();
+    }
+
+    static void element(XMLStreamWriter xml, String name, String value) throws XMLStreamException {
+        xml.writeStartElement(name);
+        xml.writeCharacters(value);
+        xml.writeEndElement();
+    }
+
+    static void element(XMLStreamWriter xml, String name, Instant value) throws XMLStreamException {
+        element(xml, name, ProtocolTime.format(value));
+    }
+}
