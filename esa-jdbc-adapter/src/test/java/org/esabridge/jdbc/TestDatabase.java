@@ -13,9 +13,10 @@ import org.esabridge.jdbc.embedded.EmbeddedMariaDb;
  * The one MariaDB of a test JVM: {@code ESA_TEST_JDBC_URL} (+ {@code ESA_TEST_JDBC_USER}/{@code _PASSWORD})
  * when set, else an embedded server started on first use with its data under {@code target/} (outside the
  * system temp directory when the checkout is not there) and stopped when the JVM ends. Each test class works
- * in its own schema, dropped and created afresh, so classes never see each other's tables.
+ * in its own schema, dropped and created afresh, so classes never see each other's tables. Shared with
+ * esa-server's end-to-end tests through this module's test-jar.
  */
-final class TestDatabase {
+public final class TestDatabase {
     private static String serverUrl;
     private static String user;
     private static String password;
@@ -45,7 +46,7 @@ final class TestDatabase {
     }
 
     /** Drops and creates the schema. */
-    static void freshSchema(String schema) {
+    public static void freshSchema(String schema) {
         start();
         try (Connection c = DriverManager.getConnection(serverUrl, user, password); Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS `" + schema + "`");
@@ -55,13 +56,13 @@ final class TestDatabase {
         }
     }
 
-    static String url(String schema) {
+    public static String url(String schema) {
         start();
         return serverUrl + schema;
     }
 
     /** A plain connection to the schema, in UTC, for arranging and checking data behind the adapter's back. */
-    static Connection connect(String schema) throws SQLException {
+    public static Connection connect(String schema) throws SQLException {
         Connection c = DriverManager.getConnection(url(schema), user, password);
         try (Statement s = c.createStatement()) {
             s.execute("SET time_zone = '+00:00'");
@@ -69,7 +70,7 @@ final class TestDatabase {
         return c;
     }
 
-    static void exec(String schema, String... sql) {
+    public static void exec(String schema, String... sql) {
         try (Connection c = connect(schema); Statement s = c.createStatement()) {
             for (String q : sql) {
                 s.execute(q);
@@ -80,7 +81,7 @@ final class TestDatabase {
     }
 
     /** Settings pointing at the schema, plus {@code extra} (key, value, key, value …). */
-    static Map<String, String> settings(String schema, String... extra) {
+    public static Map<String, String> settings(String schema, String... extra) {
         Map<String, String> m = new HashMap<>();
         m.put(JdbcAdapterConfig.JDBC_URL, url(schema));
         m.put(JdbcAdapterConfig.JDBC_USER, user);
@@ -91,7 +92,7 @@ final class TestDatabase {
         return m;
     }
 
-    static JdbcAdapter adapter(String schema, String... extra) {
+    public static JdbcAdapter adapter(String schema, String... extra) {
         return JdbcAdapter.start(JdbcAdapterConfig.fromSettings(settings(schema, extra), null));
     }
 }
