@@ -1,6 +1,13 @@
 package org.esabridge.jdbc;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.esabridge.api.EsaException;
 import org.esabridge.api.EsaParameter;
 import org.esabridge.api.ParameterType;
@@ -22,7 +29,14 @@ import org.slf4j.LoggerFactory;
 final class HostManagedSettings {
     private static final Logger LOG = LoggerFactory.getLogger(HostManagedSettings.class);
 
+    private static final Executor REFRESHER = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "esa-host-settings");
+        t.setDaemon(true);
+        return t;
+    });
+
     private final JdbcAdapterConfig file;
+    private CompletableFuture<Void> inFlight;
     private volatile int pageSize;
     private volatile int inlineThreshold;
 
@@ -50,6 +64,31 @@ final class HostManagedSettings {
     private static EsaParameter integer(String name, String label, int fileValue) {
         return new EsaParameter(name, label, ParameterType.INTEGER, false, false, List.of(Integer.toString(fileValue)),
                 List.of());
+    }
+
+    /**
+     * {@link #refresh} on its own thread, waited for at most {@code wait}: the host is in the middle of its
+     * {@code startSync} call to us, and a host that answers one request at a time could not answer ours until
+     * that call returns. A refresh that takes longer still applies, to the calls after it; one runs at a time.
+     */
+    void refreshAtStartSync(HelperApi host, Duration wait) {
+        CompletableFuture<Void> running;
+        synchronized (this) {
+            if (inFlight == null || inFlight.isDone()) {
+                inFlight = CompletableFuture.runAsync(() -> refresh(host), REFRESHER);
+            }
+            running = inFlight;
+        }
+        try {
+            running.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.info("the sync host has not answered getParameter within {} ms; its settings apply when it does",
+                    wait.toMillis());
+        } catch (ExecutionException e) {
+            LOG.warn("reading the host-managed settings failed: {}", e.getCause().toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Asks the host for each managed setting and applies what it stores. */

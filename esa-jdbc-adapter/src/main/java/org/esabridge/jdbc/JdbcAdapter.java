@@ -57,6 +57,8 @@ import org.slf4j.LoggerFactory;
 public final class JdbcAdapter implements ExternalSystemAdapter {
     /** Pending deletion reports at which the reporter warns and tries to deliver at once (DeletionReporter). */
     private static final int DELETION_REPORT_BOUND = 10_000;
+    /** How long startSync waits for the host's answers to getParameter (see HostManagedSettings). */
+    private static final Duration HOST_SETTINGS_WAIT = Duration.ofSeconds(2);
     private static final Logger LOG = LoggerFactory.getLogger(JdbcAdapter.class);
 
     private final JdbcAdapterConfig config;
@@ -262,7 +264,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         }
         syncAgain.remove(session.principal());
         if (helper != null) {
-            settings.refresh(helper);
+            settings.refreshAtStartSync(helper, HOST_SETTINGS_WAIT);
         }
         return PROTOCOL_VERSION;
     }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,6 +28,7 @@ final class HelperHost implements AutoCloseable {
     final List<String> requests = new CopyOnWriteArrayList<>();
     private final Map<String, Function<String, String>> answers = new ConcurrentHashMap<>();
     private final Map<String, Integer> statuses = new ConcurrentHashMap<>();
+    private final Map<String, Long> delays = new ConcurrentHashMap<>();
 
     HelperHost() throws IOException {
         server.setDispatcher(new Dispatcher() {
@@ -38,6 +40,7 @@ final class HelperHost implements AutoCloseable {
                 int status = statuses.getOrDefault(call, 200);
                 String content = answers.getOrDefault(call, b -> "").apply(body);
                 return new MockResponse.Builder().code(status)
+                        .headersDelay(delays.getOrDefault(call, 0L), TimeUnit.MILLISECONDS)
                         .setHeader("Content-Type", "application/xml; charset=UTF-8")
                         .body("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sync><result response-to=\""
                                 + group(CALL_ID, body) + "\">" + content + "</result></sync>\n")
@@ -55,6 +58,12 @@ final class HelperHost implements AutoCloseable {
     /** The result content for a call, computed from the request body (say, by the parameter asked for). */
     HelperHost answer(String call, Function<String, String> content) {
         answers.put(call, content);
+        return this;
+    }
+
+    /** Answers the call only after this many milliseconds. */
+    HelperHost delay(String call, long millis) {
+        delays.put(call, millis);
         return this;
     }
 

@@ -100,6 +100,21 @@ class HostCallbacksTest {
         assertTrue(host.requests("getParameter").stream().anyMatch(r -> r.contains("<name>inline-threshold</name>")));
     }
 
+    @Test
+    void aHostSlowToAnswerGetParameterDoesNotHoldUpStartSync() throws Exception {
+        host.delay("getParameter", 3000);
+        try {
+            long started = System.nanoTime();
+            adapter.startSync(new Session("host"), "esa-bridge-1");
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            assertTrue(millis < 2900, "startSync waited " + millis + " ms for the host's settings");
+            assertTrue(millis >= 1900, "startSync gave the host about 2 s: " + millis + " ms");
+        } finally {
+            host.delay("getParameter", 0);
+            Thread.sleep(3500); // let the late refresh finish before other tests change the host's answers
+        }
+    }
+
     private static String awaitRequest(String call, int seconds) throws InterruptedException {
         return awaitRequest(call, seconds, 1);
     }
