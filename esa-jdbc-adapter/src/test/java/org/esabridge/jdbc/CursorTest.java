@@ -200,6 +200,8 @@ class CursorTest {
         Cursor other = adapter.getModifiedPaged(OTHER, "item", Instant.EPOCH);
         assertTrue(Duration.between(now, c.expiresAt()).toMinutes() >= 29, "default 30 minutes: " + c.expiresAt());
         assertEquals(c.expiresAt(), expiresAt(c.cursorId()));
+        page(adapter, HOST, c, 0);
+        assertEquals(c.expiresAt(), expiresAt(c.cursorId()), "an expiry less than a minute old is not rewritten");
 
         expireIn(c.cursorId(), "1 MINUTE");
         page(adapter, HOST, c, 1);

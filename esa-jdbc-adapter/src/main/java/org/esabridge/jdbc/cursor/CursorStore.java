@@ -107,13 +107,19 @@ final class CursorStore {
      */
     Stored touch(Connection c, String id, String principal) throws SQLException {
         String who = principalKey(principal);
+        // Written only when the expiry would move by more than a tenth of the time-out (a minute at most): a
+        // commit per page, flushed to disk, cost more than the page's own query on 1000-row pages, and a host
+        // reading pages back to back then writes once a minute instead.
+        int timeoutSeconds = timeoutMinutes * 60;
         try (PreparedStatement ps = c.prepareStatement("UPDATE esa_cursor SET expires_at ="
-                + " GREATEST(expires_at, UTC_TIMESTAMP(6) + INTERVAL ? MINUTE)"
-                + " WHERE id = ? AND principal = ? AND expires_at > UTC_TIMESTAMP(6)")) {
+                + " UTC_TIMESTAMP(6) + INTERVAL ? SECOND"
+                + " WHERE id = ? AND principal = ? AND expires_at > UTC_TIMESTAMP(6)"
+                + " AND expires_at < UTC_TIMESTAMP(6) + INTERVAL ? SECOND")) {
             ps.setQueryTimeout(queryTimeout);
-            ps.setInt(1, timeoutMinutes);
+            ps.setInt(1, timeoutSeconds);
             ps.setString(2, id);
             ps.setString(3, who);
+            ps.setInt(4, timeoutSeconds - Math.min(60, timeoutSeconds / 10));
             ps.executeUpdate();
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
