@@ -96,7 +96,7 @@ public final class JdbcAdapterConfig {
             new Setting(QUERY_TIMEOUT_SECONDS, "30", s -> intIn(s, 1, 86_400),
                     "time limit of one SQL statement, seconds"),
             new Setting(CURSOR_TIMEOUT_MINUTES, "30", s -> intIn(s, 1, 1440),
-                    "a cursor not read or leased for this many minutes expires (a read renews it at most once a minute)"),
+                    "a cursor not read or leased for this many minutes expires (renewals are written at most every tenth of it, or every minute)"),
             new Setting(WATERMARK_FALLBACK_LAG_SECONDS, "300", s -> intIn(s, 1, 86_400),
                     "without the PROCESS privilege, changes are re-read this far back (longest expected transaction)"),
             new Setting(HELPER_URL, "", JdbcAdapterConfig::helperUrl,
