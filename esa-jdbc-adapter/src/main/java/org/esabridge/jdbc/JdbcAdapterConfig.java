@@ -87,7 +87,7 @@ public final class JdbcAdapterConfig {
                     "comma-separated glob patterns (* and ?) of table names to expose"),
             new Setting(STRUCTURES_EXCLUDE, "", JdbcAdapterConfig::globs,
                     "comma-separated glob patterns of table names never to expose (esa_* never are)"),
-            new Setting(PAGE_SIZE, "1000", s -> intIn(s, 100, 10_000), "entries per cursor page, 100..10000"),
+            new Setting(PAGE_SIZE, "5000", s -> intIn(s, 100, 10_000), "entries per cursor page, 100..10000"),
             new Setting(INLINE_THRESHOLD, "1000", s -> intIn(s, 0, 1_000_000),
                     "getModified/getDeleted answer inline up to this many entries, else NULL (use paging)"),
             new Setting(TOMBSTONE_RETENTION_DAYS, "30", s -> intIn(s, 30, 36_500),

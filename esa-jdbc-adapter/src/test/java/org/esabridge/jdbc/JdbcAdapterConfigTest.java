@@ -25,7 +25,7 @@ class JdbcAdapterConfigTest {
         JdbcAdapterConfig c = JdbcAdapterConfig.fromSettings(Map.of(), DATA);
         assertNull(c.jdbcUrl());
         assertEquals("esa", c.database());
-        assertEquals(1000, c.pageSize());
+        assertEquals(5000, c.pageSize());
         assertEquals(1000, c.inlineThreshold());
         assertEquals(30, c.tombstoneRetentionDays());
         assertEquals(30, c.cursorTimeoutMinutes());

@@ -53,7 +53,7 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Embedded database and certificate; tables are reused between runs. Default: ${DEFAULT-VALUE}.")
     Path workDir;
 
-    @Option(names = "--page-size", defaultValue = "1000", paramLabel = "N",
+    @Option(names = "--page-size", defaultValue = "5000", paramLabel = "N",
             description = "The adapter's page-size. Default: ${DEFAULT-VALUE}.")
     int pageSize;
 
