@@ -80,7 +80,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     private volatile ChangeNotifier notifier;
     private final Set<String> triggersEnsured = ConcurrentHashMap.newKeySet();
     private final Set<String> versionsEnsured = ConcurrentHashMap.newKeySet();
-    private final Map<String, Boolean> syncAgain = new ConcurrentHashMap<>();
+    private final SyncAgainFlags syncAgain;
     private final Object initLock = new Object();
     private volatile boolean initialised;
     private volatile Catalog catalog = new Catalog(Map.of());
@@ -104,6 +104,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         this.writer = new RecordWriter(database.dataSource(), dialect, timeout);
         this.reader = new RecordReader(database.dataSource(), dialect, timeout);
         this.helperDeletions = new HelperDeletions(database.dataSource(), dialect, timeout);
+        this.syncAgain = new SyncAgainFlags(database.dataSource(), dialect, timeout);
         this.deletions = helper == null ? null : new DeletionReporter(helper, DELETION_REPORT_BOUND);
     }
 
@@ -262,7 +263,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         } catch (SQLException e) {
             throw Faults.of(dialect, e, "startSync");
         }
-        syncAgain.remove(session.principal());
+        syncAgain.clear(session.principal());
         if (helper != null) {
             settings.refreshAtStartSync(helper, HOST_SETTINGS_WAIT);
         }
@@ -299,13 +300,14 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     }
 
     @Override
-    public boolean needSyncAgain(Session session) {
-        return syncAgain.getOrDefault(session.principal(), Boolean.FALSE);
+    public boolean needSyncAgain(Session session) throws EsaException {
+        ensureInitialised();
+        return syncAgain.isRaised(session.principal());
     }
 
     @Override
     public void release(Session session) throws EsaException {
-        syncAgain.remove(session.principal());
+        syncAgain.clear(session.principal());
         paging.release(session);
     }
 
@@ -421,7 +423,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
 
     private <T> T noteOthers(Session session, Written<T> written) {
         if (written.othersChanged()) {
-            syncAgain.put(session.principal(), Boolean.TRUE);
+            syncAgain.raise(session.principal());
         }
         return written.value();
     }

@@ -75,6 +75,12 @@ final class Migrations {
                             + " PRIMARY KEY (cursor_id, page_index),"
                             + " CONSTRAINT esa_cursor_page_cursor FOREIGN KEY (cursor_id) REFERENCES esa_cursor (id)"
                             + " ON DELETE CASCADE)"
+                            + " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"),
+            List.of(
+                    // needSyncAgain per host principal, shared by every node (SyncAgainFlags).
+                    "CREATE TABLE IF NOT EXISTS esa_sync_again ("
+                            + " principal VARCHAR(255) NOT NULL PRIMARY KEY,"
+                            + " raised_at DATETIME(6) NOT NULL)"
                             + " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"));
 
     private Migrations() {

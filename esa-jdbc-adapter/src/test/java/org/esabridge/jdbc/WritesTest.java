@@ -204,6 +204,13 @@ class WritesTest {
         adapter.update(s, "audited", a.modifiedAt(), rec("5", "v", "b"));
         assertTrue(adapter.needSyncAgain(s), "the user trigger wrote audit_log");
         assertFalse(adapter.needSyncAgain(new Session("other")), "flags are per session");
+
+        // Another server node on the same database answers the same, and its release clears the flag for all.
+        try (JdbcAdapter otherNode = TestDatabase.adapter(DB)) {
+            assertTrue(otherNode.needSyncAgain(s), "the flag lives in the database, not in one node");
+            otherNode.release(s);
+        }
+        assertFalse(adapter.needSyncAgain(s));
     }
 
     @Test

@@ -1,8 +1,5 @@
 package org.esabridge.jdbc.cursor;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -10,7 +7,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import org.esabridge.jdbc.catalog.ValueCodec;
 
@@ -44,19 +40,6 @@ final class CursorStore {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
-    /** The principal as stored: itself, or a digest when longer than the column. */
-    static String principalKey(String principal) {
-        if (principal.length() <= 255) {
-            return principal;
-        }
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(principal.getBytes(StandardCharsets.UTF_8));
-            return "sha256:" + HexFormat.of().formatHex(d);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     /** Stores a cursor and its page starts in one transaction. */
     void insert(Connection c, Stored s, String principal, Instant requestedAfter, List<PageKey> starts) throws SQLException {
         c.setAutoCommit(false);
@@ -73,7 +56,7 @@ final class CursorStore {
                 ps.setLong(7, s.total());
                 ps.setLong(8, s.pageCount());
                 ValueCodec.bindInstant(ps, 9, s.expiresAt());
-                ps.setString(10, principalKey(principal));
+                ps.setString(10, PrincipalKey.of(principal));
                 ValueCodec.bindInstant(ps, 11, requestedAfter);
                 ps.executeUpdate();
             }
@@ -106,7 +89,7 @@ final class CursorStore {
      * or another principal's.
      */
     Stored touch(Connection c, String id, String principal) throws SQLException {
-        String who = principalKey(principal);
+        String who = PrincipalKey.of(principal);
         // Written only when the expiry would move by more than a tenth of the time-out (a minute at most): a
         // commit per page, flushed to disk, cost more than the page's own query on 1000-row pages, and a host
         // reading pages back to back then writes once a minute instead.
@@ -157,7 +140,7 @@ final class CursorStore {
     }
 
     void delete(Connection c, String id, String principal) throws SQLException {
-        update(c, "DELETE FROM esa_cursor WHERE id = ? AND principal = ?", id, principalKey(principal));
+        update(c, "DELETE FROM esa_cursor WHERE id = ? AND principal = ?", id, PrincipalKey.of(principal));
     }
 
     /** Extends the expiry of every live cursor of the principal. */
@@ -167,13 +150,13 @@ final class CursorStore {
                 + " WHERE principal = ? AND expires_at > UTC_TIMESTAMP(6)")) {
             ps.setQueryTimeout(queryTimeout);
             ps.setInt(1, timeoutMinutes);
-            ps.setString(2, principalKey(principal));
+            ps.setString(2, PrincipalKey.of(principal));
             ps.executeUpdate();
         }
     }
 
     void deleteAll(Connection c, String principal) throws SQLException {
-        update(c, "DELETE FROM esa_cursor WHERE principal = ?", principalKey(principal));
+        update(c, "DELETE FROM esa_cursor WHERE principal = ?", PrincipalKey.of(principal));
     }
 
     /** Deletes expired cursors, a bounded number at a time so that no call pays for a long backlog. */
