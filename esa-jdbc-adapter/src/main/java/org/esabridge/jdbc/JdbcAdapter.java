@@ -120,11 +120,6 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         return start(config, null, config.helper() == null ? null : new HttpHelperApi(config.helper()));
     }
 
-    /** {@link #start(JdbcAdapterConfig)} with the Helper API given (tests use a fake or MockWebServer). */
-    static JdbcAdapter start(JdbcAdapterConfig config, HelperApi helper) {
-        return start(config, null, helper);
-    }
-
     /**
      * {@link #start(JdbcAdapterConfig)} with the watermark's mode chosen instead of detected: tests use
      * {@link Watermark.Mode#OFF} to show the naive read's misses and {@link Watermark.Mode#FIXED_LAG} for the
