@@ -50,9 +50,7 @@ final class CallDocument {
     }
 
     static void element(XMLStreamWriter xml, String name, String value) throws XMLStreamException {
-        xml.writeStartElement(name);
-        xml.writeCharacters(value);
-        xml.writeEndElement();
+        RecordXml.element(xml, name, value);
     }
 
     static void element(XMLStreamWriter xml, String name, Instant value) throws XMLStreamException {

@@ -79,12 +79,12 @@ public final class EsaCallWriter {
         } else if (call instanceof EsaCall.Create) {
             EsaCall.Create c = (EsaCall.Create) call;
             element(xml, Wire.STRUCTURE, c.structure());
-            record(xml, c.record());
+            RecordXml.write(xml, c.record());
         } else if (call instanceof EsaCall.Update) {
             EsaCall.Update c = (EsaCall.Update) call;
             element(xml, Wire.STRUCTURE, c.structure());
             element(xml, Wire.LAST_SEEN, c.lastSeen());
-            record(xml, c.record());
+            RecordXml.write(xml, c.record());
         } else if (call instanceof EsaCall.Delete) {
             EsaCall.Delete c = (EsaCall.Delete) call;
             element(xml, Wire.STRUCTURE, c.structure());
@@ -117,38 +117,6 @@ public final class EsaCallWriter {
     private static void structureToken(XMLStreamWriter xml, String structure, String token) throws XMLStreamException {
         element(xml, Wire.STRUCTURE, structure);
         element(xml, Wire.TOKEN, token);
-    }
-
-    private static void record(XMLStreamWriter xml, ExternalRecord record) throws XMLStreamException {
-        xml.writeStartElement(Wire.RECORD);
-        optional(xml, Wire.ID, record.id());
-        if (record.modifiedAt() != null) {
-            element(xml, Wire.MODIFIED_AT, record.modifiedAt());
-        }
-        for (FieldValue field : record.fields()) {
-            if (field.isNull()) {
-                xml.writeEmptyElement(Wire.FIELD);
-                xml.writeAttribute(Wire.FIELD_NAME, field.name());
-                xml.writeAttribute(Wire.XSI_PREFIX, Wire.XSI_NS, Wire.XSI_NIL, "true");
-            } else {
-                xml.writeStartElement(Wire.FIELD);
-                xml.writeAttribute(Wire.FIELD_NAME, field.name());
-                fieldText(xml, field.text());
-                xml.writeEndElement();
-            }
-        }
-        xml.writeEndElement();
-    }
-
-    /** Field values are never trimmed by the reader, so a CR must survive line-end normalisation. */
-    private static void fieldText(XMLStreamWriter xml, String value) throws XMLStreamException {
-        int from = 0;
-        for (int cr = value.indexOf('\r'); cr >= 0; cr = value.indexOf('\r', from)) {
-            xml.writeCharacters(value.substring(from, cr));
-            xml.writeEntityRef("#13");
-            from = cr + 1;
-        }
-        xml.writeCharacters(value.substring(from));
     }
 
     private static void optional(XMLStreamWriter xml, String name, String value) throws XMLStreamException {

@@ -112,26 +112,7 @@ public final class EsaResultWriter implements ResultSink, AutoCloseable {
         }
         writing();
         try {
-            xml.writeStartElement(Wire.RECORD);
-            if (record.id() != null) {
-                element(Wire.ID, record.id());
-            }
-            if (record.modifiedAt() != null) {
-                element(Wire.MODIFIED_AT, ProtocolTime.format(record.modifiedAt()));
-            }
-            for (FieldValue field : record.fields()) {
-                if (field.isNull()) {
-                    xml.writeEmptyElement(Wire.FIELD);
-                    xml.writeAttribute(Wire.FIELD_NAME, field.name());
-                    xml.writeAttribute(Wire.XSI_PREFIX, Wire.XSI_NS, Wire.XSI_NIL, "true");
-                } else {
-                    xml.writeStartElement(Wire.FIELD);
-                    xml.writeAttribute(Wire.FIELD_NAME, field.name());
-                    text(field.text());
-                    xml.writeEndElement();
-                }
-            }
-            xml.writeEndElement();
+            RecordXml.write(xml, record);
         } catch (XMLStreamException e) {
             throw io(e);
         }
@@ -344,24 +325,10 @@ public final class EsaResultWriter implements ResultSink, AutoCloseable {
 
     private void element(String name, String value) throws IOException {
         try {
-            xml.writeStartElement(name);
-            text(value);
-            xml.writeEndElement();
+            RecordXml.element(xml, name, value);
         } catch (XMLStreamException e) {
             throw io(e);
         }
-    }
-
-    private void text(String value) throws XMLStreamException {
-        // A literal CR would come back as LF from any XML reader (line-end normalisation), so it is
-        // written as a character reference; the writer escapes &, < and > itself.
-        int from = 0;
-        for (int cr = value.indexOf('\r'); cr >= 0; cr = value.indexOf('\r', from)) {
-            xml.writeCharacters(value.substring(from, cr));
-            xml.writeEntityRef("#13");
-            from = cr + 1;
-        }
-        xml.writeCharacters(value.substring(from));
     }
 
     static void check(String what, String text) throws UnwritableValueException {
