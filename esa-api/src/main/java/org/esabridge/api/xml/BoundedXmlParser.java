@@ -163,7 +163,7 @@ final class BoundedXmlParser {
                 attributes.put(attributeName, value);
             } else if (Wire.XSI_NS.equals(attributeNs) && Wire.XSI_NIL.equals(attributeName)) {
                 String flag = value.strip();
-                nil = flag.equals("true") || flag.equals("1");
+                nil = Boolean.TRUE.equals(Wire.parseBoolean(flag));
             }
         }
         return new Builder(name, attributes, nil);

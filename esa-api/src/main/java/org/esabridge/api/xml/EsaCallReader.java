@@ -224,16 +224,11 @@ public final class EsaCallReader {
             if (text == null) {
                 return false;
             }
-            switch (text) {
-                case "true":
-                case "1":
-                    return true;
-                case "false":
-                case "0":
-                    return false;
-                default:
-                    throw invalid("<" + name + "> is not a boolean: '" + echo(text) + "'");
+            Boolean value = Wire.parseBoolean(text);
+            if (value == null) {
+                throw invalid("<" + name + "> is not a boolean: '" + echo(text) + "'");
             }
+            return value;
         }
 
         private long pageIndex() throws EsaRequestException {

@@ -400,7 +400,7 @@ public final class EsaResultReader {
                 return false;
             }
             String f = flag.strip();
-            return f.equals("true") || f.equals("1");
+            return Boolean.TRUE.equals(Wire.parseBoolean(f));
         }
 
         private Instant timestamp(String name, String value) throws EsaException {
@@ -435,16 +435,11 @@ public final class EsaResultReader {
 
         boolean bool(String name) throws EsaException {
             String value = required(name);
-            switch (value) {
-                case "true":
-                case "1":
-                    return true;
-                case "false":
-                case "0":
-                    return false;
-                default:
-                    throw unreadable("<" + name + "> is not a boolean: '" + EsaCallReader.echo(value) + "'");
+            Boolean parsed = Wire.parseBoolean(value);
+            if (parsed == null) {
+                throw unreadable("<" + name + "> is not a boolean: '" + EsaCallReader.echo(value) + "'");
             }
+            return parsed;
         }
 
         long number(String name) throws EsaException {

@@ -72,4 +72,18 @@ public final class Wire {
     public static final String EXCEPTION_TYPE = "type";
     public static final String EXCEPTION_CODE = "code";
     public static final String MESSAGE = "message";
+
+    /** An {@code xsd:boolean} ({@code true}, {@code 1}, {@code false}, {@code 0}), or null for any other text. */
+    static Boolean parseBoolean(String text) {
+        switch (text) {
+            case "true":
+            case "1":
+                return Boolean.TRUE;
+            case "false":
+            case "0":
+                return Boolean.FALSE;
+            default:
+                return null;
+        }
+    }
 }
