@@ -29,8 +29,8 @@ final class Database implements AutoCloseable {
                 throw e;
             }
             url = embedded.url(config.database());
-            user = "root";
-            password = "";
+            user = embedded.user();
+            password = embedded.password();
         }
         HikariConfig hc = new HikariConfig();
         hc.setPoolName("esa-jdbc");

@@ -40,9 +40,9 @@ public final class TestDatabase {
         }
         EmbeddedMariaDb db = EmbeddedMariaDb.start(Path.of("target", "esa-test-data"));
         Runtime.getRuntime().addShutdownHook(new Thread(db::close, "embedded-mariadb-stop"));
-        serverUrl = "jdbc:mariadb://localhost:" + db.port() + "/";
-        user = "root";
-        password = "";
+        serverUrl = db.url("");
+        user = db.user();
+        password = db.password();
     }
 
     /** Drops and creates the schema. */

@@ -33,12 +33,12 @@ final class ServerBenchEnvironment implements BenchEnvironment {
 
             @Override
             public String user() {
-                return "root";
+                return db.user();
             }
 
             @Override
             public String password() {
-                return "";
+                return db.password();
             }
 
             @Override

@@ -12,7 +12,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,14 +54,14 @@ class DatabaseFaultsTest {
         TestServer server = null;
         try {
             // A fresh schema each run: the data directory outlives the test, the demo data is created once.
-            try (Connection c = DriverManager.getConnection(db.url(""), "root", "");
+            try (Connection c = db.connect("");
                  Statement s = c.createStatement()) {
                 s.execute("DROP DATABASE IF EXISTS " + SCHEMA);
             }
             db.createSchema(SCHEMA);
             JdbcAdapter adapter = JdbcAdapter.start(JdbcAdapterConfig.fromSettings(Map.of(
-                    JdbcAdapterConfig.JDBC_URL, db.url(SCHEMA), JdbcAdapterConfig.JDBC_USER, "root",
-                    JdbcAdapterConfig.JDBC_PASSWORD, "", JdbcAdapterConfig.DEMO, "true"), null));
+                    JdbcAdapterConfig.JDBC_URL, db.url(SCHEMA), JdbcAdapterConfig.JDBC_USER, db.user(),
+                    JdbcAdapterConfig.JDBC_PASSWORD, db.password(), JdbcAdapterConfig.DEMO, "true"), null));
             server = TestServer.start(adapter, Map.of("external-system-id", "host-1"));
             TestServer running = server;
 

