@@ -153,17 +153,20 @@ final class CallDispatcher {
         return out.count;
     }
 
-    /** create, update and delete: refused in read-only mode, audited whatever their outcome. */
+    /**
+     * create, update and delete: refused in read-only mode, audited whatever their outcome. The audit line is
+     * appended as soon as the adapter has committed (or refused) the write, before a byte of the answer is
+     * written: a client that resets the connection cannot make a landed write go unaudited.
+     */
     private void write(CallContext context, EsaCall call, CountingSink out) throws EsaException, IOException {
         String structure;
         String id;
-        Instant lastSeen = null;
-        if (call instanceof EsaCall.Create) {
-            EsaCall.Create c = (EsaCall.Create) call;
+        Instant lastSeen;
+        if (call instanceof EsaCall.Create c) {
             structure = c.structure();
             id = c.record().id();
-        } else if (call instanceof EsaCall.Update) {
-            EsaCall.Update c = (EsaCall.Update) call;
+            lastSeen = null;
+        } else if (call instanceof EsaCall.Update c) {
             structure = c.structure();
             id = c.record().id();
             lastSeen = c.lastSeen();
@@ -174,31 +177,36 @@ final class CallDispatcher {
             lastSeen = c.lastSeen();
         }
         Session session = context.session();
+        ExternalRecord created = null;
+        Instant modifiedAt = null;
         try {
             if (readOnly) {
                 throw new EsaRecordException(ErrorCode.READ_ONLY, "this ESA is read-only", structure, id, null);
             }
-            Instant modifiedAt = null;
-            if (call instanceof EsaCall.Create) {
-                ExternalRecord created = adapter.create(session, structure, ((EsaCall.Create) call).record());
+            if (call instanceof EsaCall.Create c) {
+                created = adapter.create(session, structure, c.record());
                 id = created.id();
                 modifiedAt = created.modifiedAt();
-                out.record(created);
-            } else if (call instanceof EsaCall.Update) {
-                modifiedAt = adapter.update(session, structure, lastSeen, ((EsaCall.Update) call).record());
-                out.writer.value(modifiedAt);
+            } else if (call instanceof EsaCall.Update c) {
+                modifiedAt = adapter.update(session, structure, lastSeen, c.record());
             } else {
                 adapter.delete(session, structure, lastSeen, id);
-                out.writer.value("true");
-            }
-            if (audit != null) {
-                audit.succeeded(context, call.name(), structure, id, lastSeen, modifiedAt);
             }
         } catch (EsaException e) {
             if (audit != null) {
                 audit.failed(context, call.name(), structure, id, lastSeen, e);
             }
             throw e;
+        }
+        if (audit != null) {
+            audit.succeeded(context, call.name(), structure, id, lastSeen, modifiedAt);
+        }
+        if (created != null) {
+            out.record(created);
+        } else if (call instanceof EsaCall.Update) {
+            out.writer.value(modifiedAt);
+        } else {
+            out.writer.value("true");
         }
     }
 

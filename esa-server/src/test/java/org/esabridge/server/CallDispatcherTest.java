@@ -6,11 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Proxy;
 import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,10 +25,12 @@ import org.esabridge.api.EsaException;
 import org.esabridge.api.ExternalRecord;
 import org.esabridge.api.ExternalStructure;
 import org.esabridge.api.ExternalSystemAdapter;
+import org.esabridge.api.FieldValue;
 import org.esabridge.api.Session;
 import org.esabridge.api.call.EsaCall;
 import org.esabridge.api.xml.EsaResultWriter;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CallDispatcherTest {
     private static final CallContext CONTEXT = new CallContext(new Session("test"), "1", "127.0.0.1");
@@ -82,6 +88,55 @@ class CallDispatcherTest {
         out.end();
         assertTrue(bytes.toString(StandardCharsets.UTF_8).contains("<writable>false</writable>"), bytes.toString());
         assertFalse(bytes.toString(StandardCharsets.UTF_8).contains("<writable>true</writable>"), bytes.toString());
+    }
+
+    /**
+     * Issue 11 §5: the audit line of a landed write is appended before its answer is written, so a client that
+     * is gone (the answer's bytes cannot be written) or an answer that cannot be written at all does not lose it.
+     */
+    @Test
+    void aLandedWriteIsAuditedEvenWhenItsAnswerCannotBeWritten(@TempDir Path dir) throws Exception {
+        String big = "x".repeat(64 * 1024);
+        ExternalRecord landed = new ExternalRecord("7", Instant.parse("2026-11-23T05:46:31Z"),
+                List.of(new FieldValue("note", big)));
+        ExternalSystemAdapter adapter = adapterCreating(landed);
+        try (AuditLog audit = AuditLog.open(dir.resolve("audit.log"))) {
+            CallDispatcher dispatcher = new CallDispatcher(adapter, null, false, audit, new CursorGauge());
+            EsaResultWriter out = new EsaResultWriter(new ClientGoneAfterDeclaration());
+            out.begin("9");
+            EsaCall create = new EsaCall.Create("t", new ExternalRecord(null, null, List.of(new FieldValue("note", big))));
+            assertThrows(IOException.class, () -> dispatcher.dispatch(CONTEXT, create, out));
+        }
+        List<String> lines = Files.readAllLines(dir.resolve("audit.log"));
+        assertEquals(1, lines.size(), lines.toString());
+        assertTrue(lines.get(0).contains(" call=create ") && lines.get(0).contains(" id=7 ")
+                && lines.get(0).contains(" outcome=ok "), lines.get(0));
+    }
+
+    /** Takes the XML declaration, then fails like a socket whose peer reset the connection. */
+    private static final class ClientGoneAfterDeclaration extends OutputStream {
+        private boolean declared;
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (declared) {
+                throw new IOException("connection reset by peer");
+            }
+            declared = true;
+        }
+    }
+
+    private static ExternalSystemAdapter adapterCreating(ExternalRecord created) {
+        List<String> ignored = new ArrayList<>();
+        ExternalSystemAdapter recording = recordingAdapter(ignored);
+        return (ExternalSystemAdapter) Proxy.newProxyInstance(CallDispatcherTest.class.getClassLoader(),
+                new Class<?>[] {ExternalSystemAdapter.class}, (proxy, method, args) -> method.getName().equals("create")
+                        ? created : method.invoke(recording, args));
     }
 
     /** A call with plain sample values for every component. */
