@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.esabridge.api.Cursor;
 import org.esabridge.api.ErrorCode;
 import org.esabridge.api.EsaException;
@@ -59,6 +60,8 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     private static final int DELETION_REPORT_BOUND = 10_000;
     /** How long startSync waits for the host's answers to getParameter (see HostManagedSettings). */
     private static final Duration HOST_SETTINGS_WAIT = Duration.ofSeconds(2);
+    /** Unknown structure names reload the catalog at most this often. */
+    static final Duration MISS_REFRESH_INTERVAL = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(JdbcAdapter.class);
 
     private final JdbcAdapterConfig config;
@@ -84,6 +87,8 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     private final Object initLock = new Object();
     private volatile boolean initialised;
     private volatile Catalog catalog = new Catalog(Map.of());
+    private final RefreshLimiter missRefresh = new RefreshLimiter(MISS_REFRESH_INTERVAL, System::nanoTime);
+    private final AtomicLong catalogLoads = new AtomicLong();
 
     private JdbcAdapter(JdbcAdapterConfig config, Database database, Watermark.Mode forcedWatermark,
                         HelperApi helper) {
@@ -100,7 +105,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         this.changes = new ChangeReader(database.dataSource(), dialect, settings::inlineThreshold,
                 config.tombstoneRetentionDays(), timeout, watermark);
         this.paging = new Cursors(database.dataSource(), dialect, watermark, changes, this::table, settings::pageSize,
-                config.cursorTimeoutMinutes(), timeout);
+                config.cursorTimeoutMinutes(), config.maxOpenCursors(), timeout);
         this.writer = new RecordWriter(database.dataSource(), dialect, timeout);
         this.reader = new RecordReader(database.dataSource(), dialect, timeout);
         this.helperDeletions = new HelperDeletions(database.dataSource(), dialect, timeout);
@@ -198,6 +203,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
      * uses one; a structure whose version table cannot be set up is not served) and its delete trigger.
      */
     private Catalog refreshCatalog(Connection c) throws SQLException {
+        catalogLoads.incrementAndGet();
         Map<String, Table> served = new java.util.LinkedHashMap<>();
         for (Table t : loader.load(c).tables()) {
             if (t.versionTable() != null && !versionsEnsured.contains(t.name())) {
@@ -236,11 +242,22 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         }
     }
 
-    /** The table of a structure; a name not in the cached catalog triggers one refresh (a new table). */
+    /**
+     * The table of a structure; a name not in the cached catalog reloads it (a new table), at most once per
+     * {@link #MISS_REFRESH_INTERVAL}.
+     */
     private Table table(String structure) throws EsaException {
         ensureInitialised();
         Table t = catalog.find(structure);
-        return t != null ? t : refreshCatalog().table(structure);
+        if (t != null) {
+            return t;
+        }
+        return missRefresh.tryAcquire() ? refreshCatalog().table(structure) : catalog.table(structure);
+    }
+
+    /** How often the catalog was loaded from the database, for tests of the refresh rate. */
+    long catalogLoads() {
+        return catalogLoads.get();
     }
 
     // --- session and configuration ---

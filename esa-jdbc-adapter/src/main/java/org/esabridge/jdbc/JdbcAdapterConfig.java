@@ -46,6 +46,7 @@ public final class JdbcAdapterConfig {
     public static final String POOL_SIZE = "pool-size";
     public static final String QUERY_TIMEOUT_SECONDS = "query-timeout-seconds";
     public static final String CURSOR_TIMEOUT_MINUTES = "cursor-timeout-minutes";
+    public static final String MAX_OPEN_CURSORS = "max-open-cursors";
     public static final String WATERMARK_FALLBACK_LAG_SECONDS = "watermark-fallback-lag-seconds";
     public static final String HELPER_URL = "helper-url";
     public static final String HELPER_USER = "helper-user";
@@ -97,6 +98,8 @@ public final class JdbcAdapterConfig {
                     "time limit of one SQL statement, seconds"),
             new Setting(CURSOR_TIMEOUT_MINUTES, "30", s -> intIn(s, 1, 1440),
                     "a cursor not read or leased for this many minutes expires (renewals are written at most every tenth of it, or every minute)"),
+            new Setting(MAX_OPEN_CURSORS, "100", s -> intIn(s, 1, 100_000),
+                    "open cursors allowed per principal; one more is refused TOO_LARGE (close or release them)"),
             new Setting(WATERMARK_FALLBACK_LAG_SECONDS, "300", s -> intIn(s, 1, 86_400),
                     "without the PROCESS privilege, changes are re-read this far back (longest expected transaction)"),
             new Setting(HELPER_URL, "", JdbcAdapterConfig::helperUrl,
@@ -140,6 +143,7 @@ public final class JdbcAdapterConfig {
     private final int poolSize;
     private final int queryTimeoutSeconds;
     private final int cursorTimeoutMinutes;
+    private final int maxOpenCursors;
     private final int watermarkFallbackLagSeconds;
     private final Map<String, StructureSettings> structures;
     private final Path dataDir;
@@ -161,6 +165,7 @@ public final class JdbcAdapterConfig {
         this.poolSize = (Integer) global.get(POOL_SIZE);
         this.queryTimeoutSeconds = (Integer) global.get(QUERY_TIMEOUT_SECONDS);
         this.cursorTimeoutMinutes = (Integer) global.get(CURSOR_TIMEOUT_MINUTES);
+        this.maxOpenCursors = (Integer) global.get(MAX_OPEN_CURSORS);
         this.watermarkFallbackLagSeconds = (Integer) global.get(WATERMARK_FALLBACK_LAG_SECONDS);
         this.structures = Map.copyOf(structures);
         this.dataDir = dataDir;
@@ -480,6 +485,11 @@ public final class JdbcAdapterConfig {
 
     public int cursorTimeoutMinutes() {
         return cursorTimeoutMinutes;
+    }
+
+    /** Open cursors one principal may hold at once. */
+    public int maxOpenCursors() {
+        return maxOpenCursors;
     }
 
     public int watermarkFallbackLagSeconds() {

@@ -18,6 +18,7 @@ import org.esabridge.jdbc.catalog.ValueCodec;
 final class CursorStore {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int INSERT_BATCH = 500;
+    private static final int PURGE_BATCH = 500;
     private static final String COLUMNS = "id, structure, source, after, horizon, page_size, total, page_count, expires_at";
 
     /** A cursor as stored. */
@@ -159,12 +160,30 @@ final class CursorStore {
         update(c, "DELETE FROM esa_cursor WHERE principal = ?", PrincipalKey.of(principal));
     }
 
-    /** Deletes expired cursors, a bounded number at a time so that no call pays for a long backlog. */
+    /**
+     * Deletes every expired cursor (and, by cascade, its pages), {@value #PURGE_BATCH} per statement so that no
+     * statement holds its locks long; expiry outpacing a fixed number per call would otherwise let them pile up.
+     */
     void purgeExpired(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "DELETE FROM esa_cursor WHERE expires_at <= UTC_TIMESTAMP(6) ORDER BY expires_at LIMIT 20")) {
+                "DELETE FROM esa_cursor WHERE expires_at <= UTC_TIMESTAMP(6) ORDER BY expires_at LIMIT " + PURGE_BATCH)) {
             ps.setQueryTimeout(queryTimeout);
-            ps.executeUpdate();
+            while (ps.executeUpdate() == PURGE_BATCH) {
+                // another batch
+            }
+        }
+    }
+
+    /** The principal's cursors that have not expired. */
+    long countLive(Connection c, String principal) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT COUNT(*) FROM esa_cursor WHERE principal = ? AND expires_at > UTC_TIMESTAMP(6)")) {
+            ps.setQueryTimeout(queryTimeout);
+            ps.setString(1, PrincipalKey.of(principal));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
         }
     }
 

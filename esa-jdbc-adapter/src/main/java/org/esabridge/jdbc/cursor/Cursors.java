@@ -45,7 +45,8 @@ import org.esabridge.jdbc.dialect.Faults;
  * <p><b>Life</b>: ids are 128 random bits; a cursor belongs to the principal that opened it (another gets
  * CURSOR_NOT_FOUND, so ids cannot be probed); {@code readDataPage} and {@code leaseSession} push its expiry to
  * now + {@code cursor-timeout-minutes}; {@code closeCursor} and {@code release} delete it; expired cursors are
- * deleted lazily when cursors are opened.
+ * deleted, all of them, when cursors are opened. A principal holds at most {@code max-open-cursors} live cursors
+ * (TOO_LARGE beyond), so a session that never closes its cursors cannot fill the table.
  */
 public final class Cursors implements Paging {
     private static final int FETCH_SIZE = 1000;
@@ -62,11 +63,12 @@ public final class Cursors implements Paging {
     private final TableLookup lookup;
     private final IntSupplier pageSize;
     private final Duration timeout;
+    private final int maxOpenCursors;
     private final int queryTimeout;
     private final CursorStore store;
 
     public Cursors(DataSource ds, Dialect dialect, Watermark watermark, ChangeReader changes, TableLookup lookup,
-                   IntSupplier pageSize, int timeoutMinutes, int queryTimeout) {
+                   IntSupplier pageSize, int timeoutMinutes, int maxOpenCursors, int queryTimeout) {
         this.ds = ds;
         this.dialect = dialect;
         this.watermark = watermark;
@@ -74,6 +76,7 @@ public final class Cursors implements Paging {
         this.lookup = lookup;
         this.pageSize = pageSize;
         this.timeout = Duration.ofMinutes(timeoutMinutes);
+        this.maxOpenCursors = maxOpenCursors;
         this.queryTimeout = queryTimeout;
         this.store = new CursorStore(timeoutMinutes, queryTimeout);
     }
@@ -106,6 +109,13 @@ public final class Cursors implements Paging {
         int pageSize = this.pageSize.getAsInt();
         try (Connection c = ds.getConnection()) {
             store.purgeExpired(c);
+            // Checked before the scan, so a refusal costs one indexed count; calls racing past it at once can
+            // exceed the cap by at most their number.
+            long open = store.countLive(c, session.principal());
+            if (open >= maxOpenCursors) {
+                throw new EsaException(ErrorCode.TOO_LARGE, "this session has " + open
+                        + " open cursors, the most allowed (max-open-cursors); close or release some first");
+            }
             if (source == Source.TOMBSTONES) {
                 changes.checkHorizon(c, t, after);
             }
