@@ -7,6 +7,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import javax.xml.XMLConstants;
 import javax.xml.stream.Location;
 import javax.xml.stream.XMLInputFactory;
@@ -33,6 +34,17 @@ final class BoundedXmlParser {
         }
     }
 
+    /**
+     * Attributes one element may carry; protocol elements carry one at most. The JDK parser stops at this many
+     * while scanning, before building anything of them.
+     */
+    static final int MAX_ATTRIBUTES_PER_ELEMENT = 8;
+    /**
+     * The only attributes kept in the tree, those the readers ask for (xsi:nil is kept as a flag): any other
+     * attribute is dropped as it is read, so a body of junk attributes costs no memory beyond one element's.
+     */
+    private static final Set<String> KEPT_ATTRIBUTES = Set.of(Wire.CALL_ID, Wire.RESPONSE_TO, Wire.FIELD_NAME,
+            Wire.EXCEPTION_TYPE, Wire.EXCEPTION_CODE);
     private static final XMLInputFactory FACTORY = hardenedFactory();
 
     private final XmlLimits limits;
@@ -51,6 +63,7 @@ final class BoundedXmlParser {
         factory.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, true);
         factory.setProperty(XMLInputFactory.IS_COALESCING, false);
         factory.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
+        factory.setProperty("jdk.xml.elementAttributeLimit", String.valueOf(MAX_ATTRIBUTES_PER_ELEMENT));
         factory.setXMLResolver((publicId, systemId, baseUri, namespace) -> {
             throw new XMLStreamException("external resources are not read");
         });
@@ -149,7 +162,10 @@ final class BoundedXmlParser {
         String ns = reader.getNamespaceURI();
         String local = reader.getLocalName();
         String name = ns == null || ns.isEmpty() ? local : "{" + ns + "}" + local;
-        Map<String, String> attributes = new LinkedHashMap<>();
+        if (reader.getAttributeCount() > MAX_ATTRIBUTES_PER_ELEMENT) {
+            throw new Refusal("<" + local + "> has more than " + MAX_ATTRIBUTES_PER_ELEMENT + " attributes");
+        }
+        Map<String, String> attributes = Map.of();
         boolean nil = false;
         for (int i = 0; i < reader.getAttributeCount(); i++) {
             String value = reader.getAttributeValue(i);
@@ -159,7 +175,10 @@ final class BoundedXmlParser {
             }
             String attributeNs = reader.getAttributeNamespace(i);
             String attributeName = reader.getAttributeLocalName(i);
-            if (attributeNs == null || attributeNs.isEmpty()) {
+            if ((attributeNs == null || attributeNs.isEmpty()) && KEPT_ATTRIBUTES.contains(attributeName)) {
+                if (attributes.isEmpty()) {
+                    attributes = new LinkedHashMap<>(4);
+                }
                 attributes.put(attributeName, value);
             } else if (Wire.XSI_NS.equals(attributeNs) && Wire.XSI_NIL.equals(attributeName)) {
                 String flag = value.strip();

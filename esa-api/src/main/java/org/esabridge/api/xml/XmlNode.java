@@ -11,7 +11,7 @@ import java.util.Map;
 final class XmlNode {
     /** Local name; elements in a namespace get {@code {namespace}local} so they never match a protocol name. */
     final String name;
-    /** Attributes in no namespace, by local name. */
+    /** The protocol's attributes in no namespace, by local name (others are not kept). */
     final Map<String, String> attributes;
     /** Whether {@code xsi:nil} was {@code true} or {@code 1}. */
     final boolean nil;
