@@ -78,7 +78,7 @@ public final class JdbcAdapterConfig {
     private static final List<Setting> SETTINGS = List.of(
             new Setting(JDBC_URL, "", JdbcAdapterConfig::jdbcUrl,
                     "JDBC URL of an existing MariaDB (jdbc:mariadb://host:3306/db); empty starts the embedded MariaDB"),
-            new Setting(JDBC_USER, "", s -> s, "database user for jdbc-url (embedded: root)"),
+            new Setting(JDBC_USER, "", s -> s, "database user for jdbc-url (the embedded MariaDB has its own generated account, see Security)"),
             new Setting(JDBC_PASSWORD, "", s -> s, "database password for jdbc-url (secret)"),
             new Setting(DEMO, "false", JdbcAdapterConfig::bool,
                     "create the demo schema (customers, products, orders) on first start, writable"),

