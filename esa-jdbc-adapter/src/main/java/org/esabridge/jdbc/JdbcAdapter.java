@@ -60,7 +60,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     private static final int DELETION_REPORT_BOUND = 10_000;
     /** How long startSync waits for the host's answers to getParameter (see HostManagedSettings). */
     private static final Duration HOST_SETTINGS_WAIT = Duration.ofSeconds(2);
-    /** Unknown structure names reload the catalog at most this often. */
+    /** An existing table that a reload did not serve is looked at again at most this often. */
     static final Duration MISS_REFRESH_INTERVAL = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(JdbcAdapter.class);
 
@@ -87,7 +87,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     private final Object initLock = new Object();
     private volatile boolean initialised;
     private volatile Catalog catalog = new Catalog(Map.of());
-    private final RefreshLimiter missRefresh = new RefreshLimiter(MISS_REFRESH_INTERVAL, System::nanoTime);
+    private final UnservableNames unservable = new UnservableNames(MISS_REFRESH_INTERVAL, System::nanoTime);
     private final AtomicLong catalogLoads = new AtomicLong();
 
     private JdbcAdapter(JdbcAdapterConfig config, Database database, Watermark.Mode forcedWatermark,
@@ -243,8 +243,10 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     }
 
     /**
-     * The table of a structure; a name not in the cached catalog reloads it (a new table), at most once per
-     * {@link #MISS_REFRESH_INTERVAL}.
+     * The table of a structure. A name the cached catalog does not know reloads it only when a table of that
+     * name exists in the schema (one indexed lookup, no reload for names that are not there) and was not found
+     * unservable by an earlier reload less than {@link #MISS_REFRESH_INTERVAL} ago (no primary key, say): a new
+     * table is served at its first mention, unknown names in a loop never reload the catalog.
      */
     private Table table(String structure) throws EsaException {
         ensureInitialised();
@@ -252,7 +254,33 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         if (t != null) {
             return t;
         }
-        return missRefresh.tryAcquire() ? refreshCatalog().table(structure) : catalog.table(structure);
+        String name = structure == null ? "" : structure.trim();
+        if (name.toLowerCase(java.util.Locale.ROOT).startsWith("esa_") || !config.selects(name)) {
+            return catalog.table(structure);
+        }
+        try (Connection c = database.dataSource().getConnection()) {
+            if (!unservable.reloadDue(name) || !tableExists(c, name)) {
+                return catalog.table(structure);
+            }
+            Catalog fresh = refreshCatalog(c);
+            if (fresh.find(name) == null) {
+                unservable.unservable(name);
+            }
+            return fresh.table(structure);
+        } catch (SQLException e) {
+            throw Faults.of(dialect, e, "reading the catalog");
+        }
+    }
+
+    private boolean tableExists(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM information_schema.TABLES"
+                + " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?")) {
+            ps.setQueryTimeout(config.queryTimeoutSeconds());
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     /** How often the catalog was loaded from the database, for tests of the refresh rate. */

@@ -48,35 +48,50 @@ class CheapRefusalsTest {
     }
 
     @Test
-    void unknownStructureNamesInALoopReloadTheCatalogAtMostOnce() throws Exception {
+    void unknownStructureNamesInALoopNeverReloadTheCatalog() throws Exception {
         long before = adapter.catalogLoads();
         for (int i = 0; i < 200; i++) {
-            String name = "nope_" + i;
-            EsaException e = assertThrows(EsaException.class, () -> adapter.countRange(name, "1", "2"));
-            assertEquals(ErrorCode.UNKNOWN_STRUCTURE, e.code());
+            assertUnknown("nope_" + i);
+            assertUnknown("esa_cursor");
+        }
+        assertEquals(0, adapter.catalogLoads() - before);
+    }
+
+    @Test
+    void anUnservableTableNamedInALoopReloadsTheCatalogAtMostOnce() throws Exception {
+        TestDatabase.exec(DB, "CREATE TABLE no_key (v INT)");
+        long before = adapter.catalogLoads();
+        for (int i = 0; i < 200; i++) {
+            assertUnknown("no_key");
         }
         assertTrue(adapter.catalogLoads() - before <= 1, (adapter.catalogLoads() - before) + " reloads");
     }
 
     @Test
-    void aNewTableIsStillFoundByTheStructureList() throws Exception {
+    void aNewTableIsServedAtItsFirstMention() throws Exception {
+        assertUnknown("late");
         TestDatabase.exec(DB, "CREATE TABLE late (id INT PRIMARY KEY, modified TIMESTAMP(6) NOT NULL"
                 + " DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6))");
-        assertTrue(adapter.getStructureList().stream().anyMatch(s -> s.name().equals("late")));
         assertEquals(0, adapter.countRange("late", "1", "9"), "the new structure is served at once");
     }
 
+    private static void assertUnknown(String structure) {
+        EsaException e = assertThrows(EsaException.class, () -> adapter.countRange(structure, "1", "2"));
+        assertEquals(ErrorCode.UNKNOWN_STRUCTURE, e.code());
+    }
+
     @Test
-    void missesAfterTheIntervalReloadAgainAndConcurrentMissesOnce() {
+    void anUnservableTableIsLookedAtAgainOnceTheIntervalHasPassed() {
         AtomicLong clock = new AtomicLong(1_000);
-        RefreshLimiter limiter = new RefreshLimiter(Duration.ofNanos(100), clock::get);
-        assertTrue(limiter.tryAcquire(), "the first miss reloads");
-        assertFalse(limiter.tryAcquire(), "a second miss at once does not");
+        UnservableNames names = new UnservableNames(Duration.ofNanos(100), clock::get);
+        assertTrue(names.reloadDue("t"), "a name never seen unservable reloads");
+        names.unservable("t");
+        assertFalse(names.reloadDue("t"));
         clock.addAndGet(99);
-        assertFalse(limiter.tryAcquire());
+        assertFalse(names.reloadDue("t"));
         clock.addAndGet(1);
-        assertTrue(limiter.tryAcquire(), "once the interval has passed a miss reloads again");
-        assertFalse(limiter.tryAcquire());
+        assertTrue(names.reloadDue("t"), "once the interval has passed it reloads again");
+        assertTrue(names.reloadDue("other"));
     }
 
     @Test
