@@ -50,7 +50,7 @@ class ValueBombsTest {
 
     @AfterAll
     static void stop() {
-        TestDatabase.exec(DB, "SET GLOBAL general_log = 'OFF'");
+        TestDatabase.exec(DB, "SET GLOBAL general_log = 'OFF'", "TRUNCATE TABLE mysql.general_log");
         adapter.close();
     }
 
