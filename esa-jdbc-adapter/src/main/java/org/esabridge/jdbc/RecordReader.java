@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.List;
 import java.util.StringJoiner;
 import javax.sql.DataSource;
 import org.esabridge.api.ErrorCode;
@@ -12,8 +11,6 @@ import org.esabridge.api.EsaException;
 import org.esabridge.api.EsaRecordException;
 import org.esabridge.api.ExternalRecord;
 import org.esabridge.jdbc.catalog.Catalog;
-import org.esabridge.jdbc.catalog.Column;
-import org.esabridge.jdbc.catalog.RecordId;
 import org.esabridge.jdbc.catalog.RecordMapper;
 import org.esabridge.jdbc.catalog.Table;
 import org.esabridge.jdbc.catalog.ValueCodec;
@@ -38,6 +35,11 @@ final class RecordReader {
             throw new EsaException(ErrorCode.INVALID_VALUE, "read needs an id");
         }
         RecordMapper m = new RecordMapper(t, dialect);
+        try {
+            m.checkId(id);
+        } catch (ValueCodec.BadValueException e) {
+            throw new EsaRecordException(ErrorCode.INVALID_VALUE, e.getMessage(), t.name(), id, null);
+        }
         String sql = "SELECT " + m.selectList() + " FROM " + m.from() + " WHERE " + m.idWhere()
                 + new ChangeQueries(m, dialect).live(t, true);
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
@@ -66,6 +68,12 @@ final class RecordReader {
             throw new EsaException(ErrorCode.INVALID_VALUE, "countRange needs min-id and max-id");
         }
         RecordMapper m = new RecordMapper(t, dialect);
+        try {
+            m.checkId(minId);
+            m.checkId(maxId);
+        } catch (ValueCodec.BadValueException e) {
+            throw new EsaException(ErrorCode.INVALID_VALUE, e.getMessage());
+        }
         StringJoiner params = new StringJoiner(", ", "(", ")");
         for (int i = 0; i < t.idColumns().size(); i++) {
             params.add("?");
@@ -75,8 +83,7 @@ final class RecordReader {
                 + params + new ChangeQueries(m, dialect).live(t, true);
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setQueryTimeout(queryTimeout);
-            int next = bindParts(ps, 1, t, minId);
-            bindParts(ps, next, t, maxId);
+            m.bindId(ps, m.bindId(ps, 1, minId), maxId);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
@@ -86,21 +93,5 @@ final class RecordReader {
         } catch (SQLException e) {
             throw Faults.of(dialect, e, "countRange of " + t.name());
         }
-    }
-
-    private static int bindParts(PreparedStatement ps, int first, Table t, String id)
-            throws SQLException, ValueCodec.BadValueException {
-        List<String> parts;
-        try {
-            parts = RecordId.decode(id, t.idColumns().size());
-        } catch (IllegalArgumentException e) {
-            throw new ValueCodec.BadValueException("bad id " + Catalog.quoteForMessage(id) + ": " + e.getMessage());
-        }
-        int i = first;
-        for (int k = 0; k < parts.size(); k++) {
-            Column c = t.idColumns().get(k);
-            ValueCodec.bind(ps, i++, c, t.kind(c), parts.get(k));
-        }
-        return i;
     }
 }

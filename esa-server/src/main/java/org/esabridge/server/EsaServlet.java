@@ -158,19 +158,19 @@ final class EsaServlet extends HttpServlet {
             trace.rows = dispatcher.dispatch(context, call.call(), writer);
             writer.end();
         } catch (EsaException e) {
-            LOG.debug("Call {} ({}) answered {}", call.callId(), call.call().name(), e.code());
+            LOG.debug("Call {} ({}) answered {}", LogValues.of(call.callId()), call.call().name(), e.code());
             trace.outcome(statusOf(e), e.code().name());
             replaceWithFault(response, statusOf(e), call, e);
         } catch (UnwritableValueException e) {
-            LOG.warn("Call {} ({}): {}", call.callId(), call.call().name(), e.getMessage());
+            LOG.warn("Call {} ({}): {}", LogValues.of(call.callId()), call.call().name(), e.getMessage());
             trace.outcome(HttpServletResponse.SC_OK, e.fault().code().name());
             replaceWithFault(response, HttpServletResponse.SC_OK, call, e.fault());
         } catch (IOException e) {
             // The client went away; there is nobody left to answer.
-            LOG.debug("Call {} ({}): client connection lost", call.callId(), call.call().name(), e);
+            LOG.debug("Call {} ({}): client connection lost", LogValues.of(call.callId()), call.call().name(), e);
             throw e;
         } catch (RuntimeException | Error e) {
-            LOG.error("Call {} ({}) failed unexpectedly", call.callId(), call.call().name(), e);
+            LOG.error("Call {} ({}) failed unexpectedly", LogValues.of(call.callId()), call.call().name(), e);
             trace.outcome(HttpServletResponse.SC_OK, ErrorCode.INTERNAL.name());
             replaceWithFault(response, HttpServletResponse.SC_OK, call, new EsaException(ErrorCode.INTERNAL,
                     "internal error; the server log has the details of call " + call.callId()));
@@ -187,7 +187,7 @@ final class EsaServlet extends HttpServlet {
             throws IOException {
         if (response.isCommitted()) {
             LOG.warn("Call {} ({}) failed with {} after part of its result was sent; aborting the response",
-                    call.callId(), call.call().name(), fault.code());
+                    LogValues.of(call.callId()), call.call().name(), fault.code());
             throw new ResultAbortedException(call.callId());
         }
         response.resetBuffer();
@@ -277,7 +277,7 @@ final class EsaServlet extends HttpServlet {
         private static final long serialVersionUID = 1L;
 
         ResultAbortedException(String callId) {
-            super("result of call " + callId + " aborted after it was partly sent", null, false, false);
+            super("result of call " + LogValues.of(callId) + " aborted after it was partly sent", null, false, false);
         }
     }
 }

@@ -18,7 +18,8 @@ import javax.xml.stream.XMLStreamReader;
 /**
  * Reads a whole protocol document into {@link XmlNode}s with the JDK's own StAX parser, hardened: no DTD,
  * no external entities, no entity expansion, a DOCTYPE refused as soon as it is seen (so an entity bomb
- * is never expanded), and the {@link XmlLimits} checked at every event before anything is kept.
+ * is never expanded), XML 1.0 in UTF-8 only, and the {@link XmlLimits} checked at every event before
+ * anything is kept.
  *
  * <p>Protocol documents are small except for record fields, which the call needs whole anyway, so a tree
  * keeps the readers simple (children in any order) without holding more than the limits allow.
@@ -83,6 +84,7 @@ final class BoundedXmlParser {
         XMLStreamReader reader = null;
         try {
             reader = hardenedReader(in);
+            checkDeclaration(reader);
             return read(reader);
         } catch (XMLStreamException e) {
             // The parser's own message names its classes and internals; only the position is passed on.
@@ -98,6 +100,26 @@ final class BoundedXmlParser {
                     // nothing was held beyond the stream, which the caller closes
                 }
             }
+        }
+    }
+
+    /**
+     * Refuses, before the first element is read, a document that declares XML 1.1 or is not in UTF-8.
+     * XML 1.1 admits {@code &#1;}…{@code &#31;} as character references, so its values could hold controls that
+     * no XML 1.0 answer can carry back; any other encoding is not what the protocol's Content-Type promises
+     * (esa-protocol.md §1). The reader has read the declaration when it is created.
+     */
+    private static void checkDeclaration(XMLStreamReader reader) throws Refusal {
+        String version = reader.getVersion();
+        if (version != null && !version.equals("1.0")) {
+            throw new Refusal("only XML version 1.0 is accepted");
+        }
+        // The declared encoding, and the one the parser detected (a UTF-16 byte order mark, say).
+        String declared = reader.getCharacterEncodingScheme();
+        String detected = reader.getEncoding();
+        if (declared != null && !declared.equalsIgnoreCase("UTF-8")
+                || detected != null && !detected.equalsIgnoreCase("UTF-8")) {
+            throw new Refusal("only the UTF-8 encoding is accepted");
         }
     }
 

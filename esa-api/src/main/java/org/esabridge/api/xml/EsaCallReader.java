@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import org.esabridge.api.ControlCharacters;
 import org.esabridge.api.ErrorCode;
 import org.esabridge.api.ExternalRecord;
 import org.esabridge.api.FieldValue;
@@ -19,8 +20,9 @@ import org.esabridge.api.call.EsaRequest;
  * <p>Refusals, in the order they are checked:
  * <ul>
  *   <li>{@link ErrorCode#MALFORMED_REQUEST}, call id null (HTTP 400): not well-formed, a DOCTYPE or entity
- *       reference, a {@link XmlLimits limit} exceeded, a root other than {@code <sync>}, not exactly one
- *       {@code <esa-call>} with a {@code call-id}, not exactly one call element inside it;</li>
+ *       reference, XML 1.1 or an encoding other than UTF-8, a {@link XmlLimits limit} exceeded, a root other
+ *       than {@code <sync>}, not exactly one {@code <esa-call>} with a {@code call-id}, a {@code call-id}
+ *       holding a {@link ControlCharacters control character}, not exactly one call element inside it;</li>
  *   <li>{@link ErrorCode#UNKNOWN_CALL}, call id known: the call element names no call of §5;</li>
  *   <li>{@link ErrorCode#INVALID_VALUE}, call id known: a required child missing, empty or given twice, an
  *       unexpected child, an unparsable timestamp, number or boolean. The document was readable, so the
@@ -61,6 +63,10 @@ public final class EsaCallReader {
             throw malformed("<" + Wire.ESA_CALL + "> needs a " + Wire.CALL_ID + " attribute");
         }
         callId = callId.strip();
+        if (ControlCharacters.anyIn(callId)) {
+            // It could be neither repeated in response-to nor logged as sent, so it is no usable call id.
+            throw malformed("the " + Wire.CALL_ID + " holds a control character");
+        }
         if (envelope.children.size() != 1 || !envelope.blankText()) {
             throw malformed("<" + Wire.ESA_CALL + "> must hold exactly one call element");
         }

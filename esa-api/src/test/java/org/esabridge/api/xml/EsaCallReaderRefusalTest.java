@@ -86,6 +86,46 @@ class EsaCallReaderRefusalTest {
         assertMalformed(refuse(XmlLimits.defaults(), document));
     }
 
+    /** Issue 11: XML 1.1 lets {@code &#1;} and {@code &#27;} through as character references. */
+    @Test
+    void xml11IsMalformed() {
+        String document = "<?xml version=\"1.1\" encoding=\"UTF-8\"?><sync><esa-call call-id=\"1\">"
+                + "<read><structure>s</structure><id>1&#1;&#27;</id></read></esa-call></sync>";
+        EsaRequestException e = refuse(document);
+        assertMalformed(e);
+        assertTrue(e.getMessage().contains("1.0"), e.getMessage());
+    }
+
+    @Test
+    void callIdWithControlCharactersOfXml11IsMalformed() {
+        assertMalformed(refuse("<?xml version=\"1.1\"?><sync><esa-call call-id=\"1&#27;[2J\"><endSync/>"
+                + "</esa-call></sync>"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ISO-8859-1", "US-ASCII", "windows-1252", "UTF-16"})
+    void encodingsOtherThanUtf8AreMalformed(String encoding) {
+        String document = "<?xml version=\"1.0\" encoding=\"" + encoding + "\"?><sync><esa-call call-id=\"1\">"
+                + "<read><structure>cafe</structure><id>1</id></read></esa-call></sync>";
+        assertMalformed(refuse(XmlLimits.defaults(), document.getBytes(java.nio.charset.Charset.forName(encoding))));
+    }
+
+    @Test
+    void utf16WithAByteOrderMarkAndNoDeclarationIsMalformed() {
+        byte[] document = ("\uFEFF<sync><esa-call call-id=\"1\"><endSync/></esa-call></sync>")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_16BE);
+        assertMalformed(refuse(XmlLimits.defaults(), document));
+    }
+
+    /** XML 1.0 carries DEL and the C1 controls; a call id holding one could not be logged or echoed as sent. */
+    @ParameterizedTest
+    @ValueSource(strings = {"&#x7F;", "&#x85;", "&#x9B;"})
+    void callIdWithAControlCharacterIsMalformed(String reference) {
+        EsaRequestException e = refuse("<sync><esa-call call-id=\"7" + reference + "\"><endSync/></esa-call></sync>");
+        assertMalformed(e);
+        assertTrue(e.getMessage().contains("call-id"), e.getMessage());
+    }
+
     @Test
     void billionLaughsIsRefusedFast() {
         StringBuilder dtd = new StringBuilder("<!DOCTYPE sync [<!ENTITY lol0 \"lol\">");

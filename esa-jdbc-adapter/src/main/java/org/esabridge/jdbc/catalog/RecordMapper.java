@@ -136,22 +136,43 @@ public final class RecordMapper {
     }
 
     /**
+     * Checks an external id against the id columns ({@link ValueCodec#check}) without touching the database:
+     * callers do this before they take a connection, so an id that cannot exist (a million digits for a
+     * BIGINT) costs a scan of its text and nothing more. Refused the way any unusable id is: INVALID_VALUE.
+     */
+    public void checkId(String id) throws ValueCodec.BadValueException {
+        checkId(table, id);
+    }
+
+    /** {@link #checkId(String)} for a table without a mapper. */
+    public static void checkId(Table table, String id) throws ValueCodec.BadValueException {
+        List<String> parts = decode(table, id);
+        for (int k = 0; k < parts.size(); k++) {
+            Column c = table.idColumns().get(k);
+            ValueCodec.check(c, table.kind(c), parts.get(k));
+        }
+    }
+
+    /**
      * Binds an external id to the placeholders of {@link #idWhere()} starting at {@code first}.
      *
      * @return the next placeholder index
      */
     public int bindId(PreparedStatement ps, int first, String id) throws SQLException, ValueCodec.BadValueException {
-        List<String> parts;
-        try {
-            parts = RecordId.decode(id, table.idColumns().size());
-        } catch (IllegalArgumentException e) {
-            throw new ValueCodec.BadValueException("bad id " + Catalog.quoteForMessage(id) + ": " + e.getMessage());
-        }
+        List<String> parts = decode(table, id);
         int i = first;
         for (int k = 0; k < parts.size(); k++) {
             Column c = table.idColumns().get(k);
             ValueCodec.bind(ps, i++, c, table.kind(c), parts.get(k));
         }
         return i;
+    }
+
+    private static List<String> decode(Table table, String id) throws ValueCodec.BadValueException {
+        try {
+            return RecordId.decode(id, table.idColumns().size());
+        } catch (IllegalArgumentException e) {
+            throw new ValueCodec.BadValueException("bad id " + Catalog.quoteForMessage(id) + ": " + e.getMessage());
+        }
     }
 }

@@ -18,6 +18,7 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoField;
 import java.util.Base64;
 import java.util.Locale;
+import org.esabridge.api.ControlCharacters;
 
 /**
  * Column values ⇄ protocol text (esa-protocol.md §3): plain decimals at full precision, {@code true}/
@@ -37,6 +38,12 @@ public final class ValueCodec {
             super(message);
         }
     }
+
+    /** DECIMAL's largest precision and scale, for a column whose catalog entry lacks them. */
+    private static final long MAX_DECIMAL_PRECISION = 65;
+    private static final long MAX_DECIMAL_SCALE = 38;
+    /** FLOAT/DOUBLE: digits kept beyond these are rounded away by the database anyway. */
+    private static final int MAX_FLOAT_DIGITS = 100;
 
     private static final DateTimeFormatter[] DATE_TIME = new DateTimeFormatter[7];
     private static final DateTimeFormatter[] TIME = new DateTimeFormatter[7];
@@ -125,6 +132,27 @@ public final class ValueCodec {
         ps.setObject(index, LocalDateTime.ofInstant(i, ZoneOffset.UTC));
     }
 
+    /**
+     * Checks request text against a column without building anything from it and without touching the
+     * database: no refused {@link ControlCharacters control character}, and a number within the column's
+     * type (digits, precision and scale, range). {@link #bind} checks again; call this first so that a write
+     * or lookup with a bad value is refused before it takes a connection.
+     */
+    public static void check(Column c, ValueKind kind, String text) throws BadValueException {
+        if (text == null) {
+            return;
+        }
+        if (ControlCharacters.anyIn(text)) {
+            throw new BadValueException("field " + c.name() + " holds a control character");
+        }
+        switch (kind) {
+            case INTEGER, BITS, DECIMAL, FLOAT, DOUBLE -> number(c, kind, text);
+            default -> {
+                // parsed when bound; their parsers do bounded work on bounded text
+            }
+        }
+    }
+
     /** Binds protocol text (null for xsi:nil) as the value of a column. */
     public static void bind(PreparedStatement ps, int index, Column c, ValueKind kind, String text)
             throws SQLException, BadValueException {
@@ -132,10 +160,14 @@ public final class ValueCodec {
             ps.setNull(index, Types.NULL);
             return;
         }
+        check(c, kind, text);
         try {
             switch (kind) {
-                case INTEGER, BITS -> ps.setBigDecimal(index, new BigDecimal(new BigInteger(text.trim())));
-                case DECIMAL, FLOAT, DOUBLE -> ps.setBigDecimal(index, decimal(c, kind, text));
+                // Built from the checked digits only: a number's size is known before it is built.
+                case INTEGER, BITS, DECIMAL -> ps.setBigDecimal(index, number(c, kind, text).toBigDecimal());
+                // As a double: MariaDB reads a plain decimal literal as DECIMAL, capped at 65 digits (1e308
+                // became 1e65, 1e-300 zero).
+                case FLOAT, DOUBLE -> ps.setDouble(index, number(c, kind, text).toBigDecimal().doubleValue());
                 case BOOLEAN -> ps.setBoolean(index, bool(text));
                 case STRING -> ps.setString(index, text);
                 case DATE -> ps.setObject(index, LocalDate.parse(text.trim()));
@@ -153,14 +185,89 @@ public final class ValueCodec {
         }
     }
 
-    private static BigDecimal decimal(Column c, ValueKind kind, String text) {
-        BigDecimal d = new BigDecimal(text.trim());
-        // DECIMAL would round extra digits silently (only a note, even in strict mode): refuse instead, so a
-        // stored value is always exactly the one sent.
-        if (kind == ValueKind.DECIMAL && c.scale() != null && d.stripTrailingZeros().scale() > c.scale()) {
-            throw new IllegalArgumentException("more than " + c.scale() + " fractional digits");
+    /**
+     * Scans a number and checks it against the column before anything is built (see {@link NumberText}); the
+     * message names the field, never the value, which may be a megabyte long.
+     */
+    private static NumberText number(Column c, ValueKind kind, String text) throws BadValueException {
+        boolean integer = kind == ValueKind.INTEGER || kind == ValueKind.BITS;
+        NumberText n = NumberText.scan(text, !integer);
+        if (n == null) {
+            throw new BadValueException("field " + c.name() + " needs " + (integer ? "an integer" : "a decimal number"));
         }
-        return d;
+        if (n.isZero()) {
+            return n;
+        }
+        if (n.negative && (c.isUnsigned() || kind == ValueKind.BITS)) {
+            throw new BadValueException("field " + c.name() + " is unsigned: a negative value is out of range");
+        }
+        switch (kind) {
+            case INTEGER, BITS -> integerInRange(c, kind, n);
+            case DECIMAL -> {
+                // DECIMAL would round extra fractional digits silently (only a note, even in strict mode):
+                // refuse instead, so a stored value is always exactly the one sent.
+                long precision = c.precision() != null ? c.precision() : MAX_DECIMAL_PRECISION;
+                long scale = c.scale() != null ? c.scale() : MAX_DECIMAL_SCALE;
+                if (n.fractionDigits() > scale) {
+                    throw new BadValueException("field " + c.name() + ": more than " + scale + " fractional digits");
+                }
+                if (n.integerDigits() > precision - scale) {
+                    throw new BadValueException("field " + c.name() + ": more than " + (precision - scale)
+                            + " digits before the decimal point");
+                }
+            }
+            default -> {
+                // FLOAT, DOUBLE: a magnitude the type can hold, with no more digits than could matter.
+                int maxPower = kind == ValueKind.FLOAT ? 38 : 308;
+                int minPower = kind == ValueKind.FLOAT ? -45 : -324;
+                if (n.significand.length() > MAX_FLOAT_DIGITS) {
+                    throw new BadValueException("field " + c.name() + ": more than " + MAX_FLOAT_DIGITS
+                            + " significant digits");
+                }
+                if (n.highPower() > maxPower || n.highPower() < minPower) {
+                    throw new BadValueException("field " + c.name() + ": out of the range of " + c.dataType());
+                }
+                double d = n.toBigDecimal().doubleValue(); // at most 100 digits: cheap
+                if (Double.isInfinite(kind == ValueKind.FLOAT ? (float) d : d)) {
+                    throw new BadValueException("field " + c.name() + ": out of the range of " + c.dataType());
+                }
+            }
+        }
+        return n;
+    }
+
+    /** The integer types' ranges in bits; BIT(n) holds n bits, YEAR four digits. */
+    private static void integerInRange(Column c, ValueKind kind, NumberText n) throws BadValueException {
+        if (c.dataType().equals("year")) {
+            // 1901..2155 and 0: the database checks the range; only the digits are bounded here.
+            if (n.highPower() + 1 > 4) {
+                throw new BadValueException("field " + c.name() + ": out of the range of " + c.columnType());
+            }
+            return;
+        }
+        int bits;
+        if (kind == ValueKind.BITS) {
+            bits = c.precision() != null ? Math.toIntExact(c.precision()) : 64;
+        } else {
+            bits = switch (c.dataType()) {
+                case "tinyint" -> 8;
+                case "smallint" -> 16;
+                case "mediumint" -> 24;
+                case "int", "integer" -> 32;
+                default -> 64;
+            };
+        }
+        boolean signed = kind == ValueKind.INTEGER && !c.isUnsigned();
+        int valueBits = signed ? bits - 1 : bits;
+        // Digits first (2^64 has 20), so that no long digit string is ever parsed.
+        if (n.highPower() + 1 > 20) {
+            throw new BadValueException("field " + c.name() + ": out of the range of " + c.columnType());
+        }
+        BigInteger value = n.toBigDecimal().toBigIntegerExact().abs();
+        BigInteger limit = BigInteger.ONE.shiftLeft(valueBits); // |min| for a negative signed value
+        if (n.negative ? value.compareTo(limit) > 0 : value.compareTo(limit) >= 0) {
+            throw new BadValueException("field " + c.name() + ": out of the range of " + c.columnType());
+        }
     }
 
     private static boolean bool(String text) {

@@ -62,6 +62,9 @@ public final class RecordWriter {
         requireWritable(t, record.id());
         List<Column> cols = writableColumns(t, record);
         boolean givenId = record.id() != null;
+        if (givenId) {
+            checkId(t, record.id());
+        }
         Column generatedId = null;
         if (!givenId) {
             if (t.idColumns().size() != 1 || !t.idColumns().get(0).autoIncrement()) {
@@ -136,6 +139,7 @@ public final class RecordWriter {
             throw new EsaRecordException(ErrorCode.INVALID_VALUE, "update needs the record's id", t.name(), null, null);
         }
         List<Column> cols = writableColumns(t, record);
+        checkId(t, record.id());
         RecordMapper m = new RecordMapper(t, dialect);
         boolean derived = t.userTriggers().contains("UPDATE") || t.hasGenerated()
                 || t.fieldColumns().stream().anyMatch(Column::onUpdateNow);
@@ -180,6 +184,7 @@ public final class RecordWriter {
         if (id == null) {
             throw new EsaRecordException(ErrorCode.INVALID_VALUE, "delete needs an id", t.name(), null, null);
         }
+        checkId(t, id);
         RecordMapper m = new RecordMapper(t, dialect);
         ChangeQueries q = new ChangeQueries(m, dialect);
         Column sd = t.softDelete();
@@ -345,7 +350,10 @@ public final class RecordWriter {
         }
     }
 
-    /** The columns a write sets, in record order; unknown and read-only fields are refused. */
+    /**
+     * The columns a write sets, in record order; unknown and read-only fields are refused, and so are values
+     * that cannot fit their column ({@link ValueCodec#check}), before any connection is taken.
+     */
     private static List<Column> writableColumns(Table t, ExternalRecord record) throws EsaRecordException {
         List<Column> cols = new ArrayList<>();
         for (FieldValue f : record.fields()) {
@@ -362,9 +370,23 @@ public final class RecordWriter {
                 throw new EsaRecordException(ErrorCode.INVALID_VALUE, "field " + c.name() + " is given twice",
                         t.name(), record.id(), null);
             }
+            try {
+                ValueCodec.check(c, t.kind(c), f.text());
+            } catch (ValueCodec.BadValueException e) {
+                throw new EsaRecordException(ErrorCode.INVALID_VALUE, e.getMessage(), t.name(), record.id(), null);
+            }
             cols.add(c);
         }
         return cols;
+    }
+
+    /** {@link RecordMapper#checkId}, as the write's fault. */
+    private static void checkId(Table t, String id) throws EsaRecordException {
+        try {
+            RecordMapper.checkId(t, id);
+        } catch (ValueCodec.BadValueException e) {
+            throw new EsaRecordException(ErrorCode.INVALID_VALUE, e.getMessage(), t.name(), id, null);
+        }
     }
 
     static int bindFields(PreparedStatement ps, int first, Table t, List<Column> cols, ExternalRecord record)
