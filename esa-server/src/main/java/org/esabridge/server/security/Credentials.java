@@ -41,6 +41,12 @@ record Credentials(String scheme, String value) {
         return scheme + " " + value;
     }
 
+    /** Never the value: a record's own toString would put the password into whatever logs it. */
+    @Override
+    public String toString() {
+        return "Credentials[" + scheme + " ****]";
+    }
+
     private static boolean isSpace(char c) {
         return c == ' ' || c == '\t';
     }

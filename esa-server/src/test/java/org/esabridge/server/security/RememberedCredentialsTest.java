@@ -53,5 +53,6 @@ class RememberedCredentialsTest {
         assertNull(Credentials.parse("Basic !!not base64!!"));
         assertNull(Credentials.parse("Bearer"));
         assertNull(Credentials.parse("   "));
+        assertEquals("Credentials[basic ****]", canonical.toString(), "the password never shows");
     }
 }
