@@ -28,6 +28,7 @@ import org.esabridge.api.xml.EsaCallReader;
 import org.esabridge.server.config.AuthSettings;
 import org.esabridge.server.config.ServerConfig;
 import org.esabridge.server.security.Authenticator;
+import org.esabridge.server.security.LoginGate;
 import org.esabridge.server.security.LoginThrottle;
 import org.esabridge.server.security.SelfSignedCertificate;
 import org.esabridge.server.security.TlsIdentity;
@@ -184,7 +185,7 @@ public final class EsaServer {
         context.addServlet(new ServletHolder("ready", ready), READY_PATH);
         context.addServlet(new ServletHolder("metrics", new OpsServlets.Metrics(metrics)), METRICS_PATH);
         FilterHolder authFilter = new FilterHolder(new AuthFilter(authenticator,
-                new LoginThrottle(auth.maxFailedLoginsPerMinute()), observer));
+                new LoginGate(authenticator, new LoginThrottle(auth.maxFailedLoginsPerMinute())), observer));
         context.addFilter(authFilter, ESA_PATH, EnumSet.of(DispatcherType.REQUEST));
         if (!auth.metricsPublic()) {
             context.addFilter(authFilter, METRICS_PATH, EnumSet.of(DispatcherType.REQUEST));

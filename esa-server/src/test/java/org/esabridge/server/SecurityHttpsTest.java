@@ -7,18 +7,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -88,6 +93,84 @@ class SecurityHttpsTest {
                     .header("Authorization", TestServer.BEARER)).body();
             assertTrue(metrics.contains("esa_logins_failed_total 3.0"), metrics);
             assertTrue(metrics.contains("esa_calls_total{call=\"unread\",outcome=\"THROTTLED\"} 2.0"), metrics);
+        }
+    }
+
+    @Test
+    void parallelWrongLoginsFromOneAddressAreCheckedAtMostTheBurst() throws Exception {
+        int burst = 5;
+        int attempts = 200;
+        // The real iteration count: the old race needed a slow check, and few checks run here anyway.
+        String slowHash = PasswordHash.create(PASSWORD.toCharArray(), PasswordHash.DEFAULT_ITERATIONS).toString();
+        try (TestServer server = TestServer.start(new FakeAdapter(), Map.of("auth-user", "host",
+                "auth-password-hash", slowHash, "auth-token-sha256", Tokens.sha256Hex(TestServer.TOKEN),
+                "max-failed-logins-per-minute", Integer.toString(burst)))) {
+            String body = call("1", "<getAllowedRunModes/>");
+            // The real host from the same address, in before the attack, stays in: its token passed.
+            assertResult(server.sendAsIs(esaPost(server, body).header("Authorization", TestServer.BEARER)), "1");
+            // Two hundred TLS handshakes at once take a while on a busy machine: a connect timeout only as a hang guard.
+            HttpClient client = TestServer.trustingClient(server.server(), Duration.ofMinutes(3));
+            long started = System.nanoTime();
+            List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+            for (int i = 0; i < attempts; i++) {
+                answers.add(client.sendAsync(esaPost(server, body).header("Authorization",
+                        basic("host", "guess-" + i)).timeout(Duration.ofMinutes(3)).build(),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+            Map<Integer, Integer> statuses = new TreeMap<>();
+            for (CompletableFuture<HttpResponse<String>> answer : answers) {
+                HttpResponse<String> response = answer.get(4, TimeUnit.MINUTES);
+                statuses.merge(response.statusCode(), 1, Integer::sum);
+                switch (response.statusCode()) {
+                    case 401 -> assertFault(response, 401, "UNAUTHORIZED");
+                    case 429 -> assertFault(response, 429, "UNAUTHORIZED");
+                    case 503 -> assertFault(response, 503, "INTERNAL");
+                    default -> fail("unexpected " + response.statusCode() + " " + response.body());
+                }
+                if (response.statusCode() != 401) {
+                    assertTrue(response.headers().firstValue("Retry-After").isPresent(), response.headers().toString());
+                }
+            }
+            // The bucket earns burst tokens a minute: whatever the test's duration allowed is no race.
+            double minutes = (System.nanoTime() - started) / 60e9;
+            int bound = burst + (int) Math.floor(minutes * burst);
+            int checked = statuses.getOrDefault(401, 0);
+            assertTrue(checked >= 1 && checked <= bound, "wrong passwords checked: " + statuses + ", at most " + bound);
+            assertResult(server.sendAsIs(esaPost(server, body).header("Authorization", TestServer.BEARER)), "1");
+            String metrics = server.sendAsIs(HttpRequest.newBuilder(server.server().httpsUri(EsaServer.METRICS_PATH))
+                    .header("Authorization", TestServer.BEARER)).body();
+            assertTrue(metrics.contains("esa_logins_failed_total " + checked + ".0"), metrics);
+        }
+    }
+
+    @Test
+    void credentialsThatPassedOutlastOtherSpellingsAndABruteForceFromTheSameAddress() throws Exception {
+        try (TestServer server = TestServer.start(new FakeAdapter(), Map.of("auth-user", "host",
+                "auth-password-hash", HASH, "auth-token-sha256", Tokens.sha256Hex(TestServer.TOKEN),
+                "max-failed-logins-per-minute", "3"))) {
+            String body = call("1", "<getAllowedRunModes/>");
+            // A client that spells its scheme in each of its 64 cases: once, each spelling took a place in the
+            // memory of credentials that passed, and a full memory took no more. Each on a new connection:
+            // Jetty's per-connection header cache would hand the server the first spelling again.
+            for (int i = 0; i < 64; i++) {
+                StringBuilder scheme = new StringBuilder();
+                for (int c = 0; c < "bearer".length(); c++) {
+                    char letter = "bearer".charAt(c);
+                    scheme.append((i >> c & 1) == 1 ? Character.toUpperCase(letter) : letter);
+                }
+                HttpRequest request = esaPost(server, body).header("Authorization", scheme + " " + TestServer.TOKEN)
+                        .timeout(Duration.ofSeconds(30)).build();
+                assertResult(TestServer.trustingClient(server.server()).send(request,
+                        HttpResponse.BodyHandlers.ofString()), "1");
+            }
+            assertResult(server.sendAsIs(esaPost(server, body).header("Authorization", basic("host", PASSWORD))), "1");
+            for (int i = 0; i < 10; i++) {
+                assertTrue(server.sendAsIs(esaPost(server, body).header("Authorization", basic("host", "guess" + i)))
+                        .statusCode() >= 400);
+            }
+            assertFault(server.sendAsIs(esaPost(server, body).header("Authorization", basic("host", "guess"))),
+                    429, "UNAUTHORIZED");
+            assertResult(server.sendAsIs(esaPost(server, body).header("Authorization", basic("host", PASSWORD))), "1");
         }
     }
 

@@ -82,6 +82,11 @@ final class TestServer implements AutoCloseable {
     }
 
     static HttpClient trustingClient(EsaServer server) throws Exception {
+        return trustingClient(server, Duration.ofSeconds(5));
+    }
+
+    /** @param connectTimeout long for a test that opens hundreds of TLS connections at once on a busy machine */
+    static HttpClient trustingClient(EsaServer server, Duration connectTimeout) throws Exception {
         KeyStore trusted = KeyStore.getInstance("PKCS12");
         trusted.load(null, null);
         trusted.setCertificateEntry("esa", server.tls().certificate());
@@ -90,7 +95,7 @@ final class TestServer implements AutoCloseable {
         SSLContext tls = SSLContext.getInstance("TLS");
         tls.init(null, trust.getTrustManagers(), null);
         return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(tls)
-                .connectTimeout(Duration.ofSeconds(5)).build();
+                .connectTimeout(connectTimeout).build();
     }
 
     EsaServer server() {

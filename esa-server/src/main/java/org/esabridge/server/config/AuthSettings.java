@@ -15,10 +15,12 @@ import java.nio.file.Path;
  * @param insecureNoAuth           serve without authentication (only on a loopback host)
  * @param metricsPublic            serve /metrics without authentication
  * @param maxFailedLoginsPerMinute failed logins per remote address and minute before 429
+ * @param maxConcurrentPasswordChecks PBKDF2 checks of Basic passwords running at once; more are answered 503
  */
 public record AuthSettings(String user, String passwordHash, String tokenSha256, ClientAuth clientAuth,
                            Path trustStore, String trustStorePassword, boolean insecureNoAuth,
-                           boolean metricsPublic, int maxFailedLoginsPerMinute) {
+                           boolean metricsPublic, int maxFailedLoginsPerMinute,
+                           int maxConcurrentPasswordChecks) {
 
     /** TLS client certificates. */
     public enum ClientAuth {

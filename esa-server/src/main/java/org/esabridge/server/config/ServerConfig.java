@@ -151,7 +151,8 @@ public record ServerConfig(int port, OptionalInt httpPort, Path dataDir, Path ke
         }
         return new AuthSettings(user, passwordHash, token, clientAuth, trustStore == null ? null : Path.of(trustStore),
                 trustStorePassword, insecure, bool(values, ServerSettings.METRICS_PUBLIC),
-                integer(values, ServerSettings.MAX_FAILED_LOGINS_PER_MINUTE));
+                integer(values, ServerSettings.MAX_FAILED_LOGINS_PER_MINUTE),
+                integer(values, ServerSettings.MAX_CONCURRENT_PASSWORD_CHECKS));
     }
 
     /** Whether the host names only this machine; an unresolvable name does not. */

@@ -47,7 +47,13 @@ public final class ServerSettings {
     public static final Setting MAX_FAILED_LOGINS_PER_MINUTE = new Setting("max-failed-logins-per-minute",
             SettingType.INTEGER, "10", false,
             "Failed logins allowed per remote address and minute (burst of the same size); beyond them the "
-                    + "address is answered 429 with Retry-After.");
+                    + "address is answered 429 with Retry-After. Counted before the credentials are checked; an "
+                    + "IPv6 address counts by its /64.");
+    public static final Setting MAX_CONCURRENT_PASSWORD_CHECKS = new Setting("max-concurrent-password-checks",
+            SettingType.INTEGER, "4", false,
+            "Basic password checks (PBKDF2, about 0.3 s of a core each) running at the same time; one more is "
+                    + "answered 503 with Retry-After at once, never queued. Credentials that passed before are "
+                    + "not checked again.");
     public static final Setting METRICS_PUBLIC = new Setting("metrics-public", SettingType.BOOLEAN, "false", false,
             "Serve /metrics without authentication. Default: /metrics needs the same credentials as /esa.");
 
@@ -82,7 +88,7 @@ public final class ServerSettings {
     public static final List<Setting> ALL = List.of(
             PORT, HOST, HTTP_PORT, DATA_DIR, KEYSTORE, KEYSTORE_PASSWORD, EXTERNAL_SYSTEM_ID,
             AUTH_USER, AUTH_PASSWORD_HASH, AUTH_TOKEN_SHA256, CLIENT_AUTH, TRUST_STORE, TRUST_STORE_PASSWORD,
-            INSECURE_NO_AUTH, MAX_FAILED_LOGINS_PER_MINUTE, METRICS_PUBLIC,
+            INSECURE_NO_AUTH, MAX_FAILED_LOGINS_PER_MINUTE, MAX_CONCURRENT_PASSWORD_CHECKS, METRICS_PUBLIC,
             READ_ONLY, AUDIT_LOG,
             MAX_BODY_BYTES, XML_MAX_DEPTH, XML_MAX_ELEMENTS, XML_MAX_ATTRIBUTE_LENGTH, XML_MAX_TEXT_LENGTH,
             MAX_CONCURRENT_CALLS, IDLE_TIMEOUT_SECONDS, MIN_REQUEST_BYTES_PER_SECOND);

@@ -4,11 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
@@ -19,38 +17,59 @@ import org.esabridge.server.config.AuthSettings;
  * TLS handshake) or the {@code Authorization} header: HTTP Basic checked against a PBKDF2 hash, or a
  * bearer token checked against its SHA-256. Every comparison is constant-time.
  *
- * <p>PBKDF2 is slow on purpose (≈0.3 s), too slow for every call of a sync. A header that passed once is
- * remembered by its SHA-256 ({@link #MAX_REMEMBERED} at most), so the next call with the same header costs
- * one hash; the plain header is never kept.
+ * <p>PBKDF2 is slow on purpose (≈0.3 s of a core), too slow for every call of a sync. Credentials that
+ * passed once are {@link RememberedCredentials remembered} by the SHA-256 of their canonical form, so the
+ * next call with them costs one hash; the plain header is never kept. At most
+ * {@code max-concurrent-password-checks} PBKDF2 checks run at once; one more is answered {@link Verdict#BUSY}
+ * at once rather than queued, so a flood of guesses cannot take every core.
+ *
+ * <p>{@link #recognise} answers what needs no check; {@link #check} runs the check. {@link LoginGate} puts
+ * the throttle between the two.
  */
 public final class Authenticator {
     /** The principal when authentication is off (insecure-no-auth on loopback). */
     public static final String ANONYMOUS = "anonymous";
     /** The principal of a bearer token: tokens carry no name. */
     public static final String TOKEN_PRINCIPAL = "token";
-    static final int MAX_REMEMBERED = 64;
 
     /** What the credentials said. */
-    public enum Verdict { OK, MISSING, WRONG }
+    public enum Verdict {
+        OK, MISSING, WRONG,
+        /** Not checked: {@code max-concurrent-password-checks} PBKDF2 checks were already running. */
+        BUSY
+    }
 
     /** @param principal the caller's name when {@link Verdict#OK}, else null */
     public record Result(Verdict verdict, String principal) {
     }
 
+    /** The check of a Basic password; PBKDF2 but for tests that count or hold checks. */
+    interface PasswordCheck {
+        boolean matches(char[] password);
+    }
+
     private final boolean off;
     private final byte[] user;
-    private final PasswordHash password;
+    private final PasswordCheck password;
+    private final Semaphore passwordChecks;
     private final List<byte[]> tokenHashes;
     private final boolean certificates;
-    private final ConcurrentHashMap<String, String> rememberedPrincipal = new ConcurrentHashMap<>();
+    private final RememberedCredentials remembered = new RememberedCredentials();
 
     /**
      * @param generatedToken the token generated because nothing is configured, or null
      */
     public Authenticator(AuthSettings settings, String generatedToken) {
+        this(settings, generatedToken, null);
+    }
+
+    /** @param passwordCheck replaces the PBKDF2 check of the configured hash, or null for that check */
+    Authenticator(AuthSettings settings, String generatedToken, PasswordCheck passwordCheck) {
         this.off = settings.insecureNoAuth();
         this.user = settings.user() == null ? null : settings.user().getBytes(StandardCharsets.UTF_8);
-        this.password = settings.passwordHash() == null ? null : PasswordHash.parse(settings.passwordHash());
+        PasswordHash hash = settings.passwordHash() == null ? null : PasswordHash.parse(settings.passwordHash());
+        this.password = hash == null ? null : passwordCheck != null ? passwordCheck : hash::matches;
+        this.passwordChecks = new Semaphore(settings.maxConcurrentPasswordChecks());
         List<byte[]> tokens = new ArrayList<>();
         if (settings.tokenSha256() != null) {
             tokens.add(HexFormat.of().parseHex(settings.tokenSha256()));
@@ -75,10 +94,15 @@ public final class Authenticator {
     }
 
     /**
+     * What can be said without checking credentials: {@link Verdict#OK} when authentication is off, for a
+     * verified client certificate and for credentials that passed before; {@link Verdict#MISSING} without
+     * credentials.
+     *
      * @param authorization the Authorization header, or null
      * @param chain         the client's verified certificate chain, or null
+     * @return that verdict, or null when the credentials must be {@link #check checked}
      */
-    public Result authenticate(String authorization, X509Certificate[] chain) {
+    public Result recognise(String authorization, X509Certificate[] chain) {
         if (off) {
             return new Result(Verdict.OK, ANONYMOUS);
         }
@@ -88,65 +112,78 @@ public final class Authenticator {
         if (authorization == null || authorization.isBlank()) {
             return new Result(Verdict.MISSING, null);
         }
-        String key = Tokens.sha256Hex(authorization);
-        String known = rememberedPrincipal.get(key);
-        if (known != null) {
-            return new Result(Verdict.OK, known);
-        }
-        String principal = check(authorization.trim());
-        if (principal == null) {
-            return new Result(Verdict.WRONG, null);
-        }
-        if (rememberedPrincipal.size() < MAX_REMEMBERED) {
-            rememberedPrincipal.put(key, principal);
-        }
-        return new Result(Verdict.OK, principal);
+        Credentials credentials = Credentials.parse(authorization);
+        String known = credentials == null ? null : remembered.principal(credentials);
+        return known == null ? null : new Result(Verdict.OK, known);
     }
 
     /**
-     * Whether these credentials passed before — the only ones let through while the caller's address is
-     * throttled, so a brute force cannot lock the real host out once it is in.
+     * Checks the header's credentials, remembering them when they pass.
+     *
+     * @return {@link Verdict#OK}, {@link Verdict#WRONG}, or {@link Verdict#BUSY} when a Basic password could
+     *         not be checked because {@code max-concurrent-password-checks} checks were running
      */
-    public boolean knownGood(String authorization, X509Certificate[] chain) {
-        if (off || (certificates && chain != null && chain.length > 0)) {
-            return true;
+    public Result check(String authorization) {
+        Credentials credentials = authorization == null ? null : Credentials.parse(authorization);
+        if (credentials == null) {
+            return new Result(Verdict.WRONG, null);
         }
-        return authorization != null && rememberedPrincipal.containsKey(Tokens.sha256Hex(authorization));
+        Result result = switch (credentials.scheme()) {
+            case "bearer" -> checkToken(credentials.value());
+            case "basic" -> checkPassword(credentials.value());
+            default -> new Result(Verdict.WRONG, null);
+        };
+        if (result.verdict() == Verdict.OK) {
+            remembered.remember(credentials, result.principal());
+        }
+        return result;
     }
 
-    private String check(String authorization) {
-        int space = authorization.indexOf(' ');
-        if (space < 0) {
-            return null;
+    /** {@link #recognise}, else {@link #check}: without a throttle in between. */
+    public Result authenticate(String authorization, X509Certificate[] chain) {
+        Result known = recognise(authorization, chain);
+        return known != null ? known : check(authorization);
+    }
+
+    /** Whether the credentials pass without a check (see {@link #recognise}). */
+    public boolean knownGood(String authorization, X509Certificate[] chain) {
+        Result known = recognise(authorization, chain);
+        return known != null && known.verdict() == Verdict.OK;
+    }
+
+    int remembered() {
+        return remembered.size();
+    }
+
+    private Result checkToken(String token) {
+        byte[] hash = Tokens.sha256(token.getBytes(StandardCharsets.UTF_8));
+        boolean match = false;
+        for (byte[] expected : tokenHashes) {
+            match |= MessageDigest.isEqual(expected, hash);
         }
-        String scheme = authorization.substring(0, space).toLowerCase(Locale.ROOT);
-        String value = authorization.substring(space + 1).trim();
-        if (scheme.equals("bearer")) {
-            byte[] hash = Tokens.sha256(value.getBytes(StandardCharsets.UTF_8));
-            boolean match = false;
-            for (byte[] expected : tokenHashes) {
-                match |= MessageDigest.isEqual(expected, hash);
-            }
-            return match ? TOKEN_PRINCIPAL : null;
+        return match ? new Result(Verdict.OK, TOKEN_PRINCIPAL) : new Result(Verdict.WRONG, null);
+    }
+
+    private Result checkPassword(String decoded) {
+        int colon = decoded.indexOf(':');
+        if (password == null || colon < 0) {
+            return new Result(Verdict.WRONG, null);
         }
-        if (scheme.equals("basic") && password != null) {
-            String decoded;
-            try {
-                decoded = new String(Base64.getDecoder().decode(value), StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                return null;
-            }
-            int colon = decoded.indexOf(':');
-            if (colon < 0) {
-                return null;
-            }
-            byte[] givenUser = decoded.substring(0, colon).getBytes(StandardCharsets.UTF_8);
-            // Both checks always run, so the time taken does not tell whether the user name was right.
-            boolean userMatches = MessageDigest.isEqual(user, givenUser);
-            boolean passwordMatches = password.matches(decoded.substring(colon + 1).toCharArray());
-            return userMatches && passwordMatches ? decoded.substring(0, colon) : null;
+        byte[] givenUser = decoded.substring(0, colon).getBytes(StandardCharsets.UTF_8);
+        // Both checks always run, so the time taken does not tell whether the user name was right.
+        boolean userMatches = MessageDigest.isEqual(user, givenUser);
+        // Refused, not queued: a queue of 0.3 s checks would only grow under a flood and delay everyone.
+        if (!passwordChecks.tryAcquire()) {
+            return new Result(Verdict.BUSY, null);
         }
-        return null;
+        boolean passwordMatches;
+        try {
+            passwordMatches = password.matches(decoded.substring(colon + 1).toCharArray());
+        } finally {
+            passwordChecks.release();
+        }
+        return userMatches && passwordMatches ? new Result(Verdict.OK, decoded.substring(0, colon))
+                : new Result(Verdict.WRONG, null);
     }
 
     private static String commonName(X509Certificate certificate) {

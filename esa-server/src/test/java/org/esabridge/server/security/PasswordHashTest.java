@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class PasswordHashTest {
@@ -33,28 +32,5 @@ class PasswordHashTest {
         assertThrows(IllegalArgumentException.class, () -> PasswordHash.parse("s3cret"));
         assertThrows(IllegalArgumentException.class, () -> PasswordHash.parse("pbkdf2-sha256$1000$AAAAAAAAAAA$AAAA"));
         assertThrows(IllegalArgumentException.class, () -> PasswordHash.parse("pbkdf2-sha256$x$y$z"));
-    }
-
-    @Test
-    void throttleAllowsABurstThenAsksToWaitAndRefills() {
-        AtomicLong now = new AtomicLong();
-        LoginThrottle throttle = new LoginThrottle(3, now::get);
-        for (int i = 0; i < 3; i++) {
-            assertEquals(0, throttle.retryAfterSeconds("10.0.0.1"));
-            throttle.failed("10.0.0.1");
-        }
-        assertEquals(20, throttle.retryAfterSeconds("10.0.0.1"), "one attempt per 20 s at 3 per minute");
-        assertEquals(0, throttle.retryAfterSeconds("10.0.0.2"), "other addresses are not affected");
-        now.addAndGet(20_000_000_000L);
-        assertEquals(0, throttle.retryAfterSeconds("10.0.0.1"));
-    }
-
-    @Test
-    void throttleForgetsTheLeastRecentAddressesBeyondItsBound() {
-        LoginThrottle throttle = new LoginThrottle(10);
-        for (int i = 0; i < LoginThrottle.MAX_ADDRESSES + 500; i++) {
-            throttle.failed("addr-" + i);
-        }
-        assertEquals(LoginThrottle.MAX_ADDRESSES, throttle.size());
     }
 }
