@@ -121,6 +121,9 @@ public final class EsaServer {
         HttpConfiguration httpConfig = new HttpConfiguration();
         httpConfig.setSendServerVersion(false);
         httpConfig.setSendXPoweredBy(false);
+        // Jetty caches header values per connection and, by default, matches them ignoring case: a token that
+        // differs from an earlier one on the same connection only in case would be read as that earlier one.
+        httpConfig.setHeaderCacheCaseSensitive(true);
         httpConfig.setIdleTimeout(config.limits().idleTimeoutSeconds() * 1000L);
         // A body trickling in slower than this is abandoned with 408: a slow client cannot pin a thread.
         httpConfig.setMinRequestDataRate(config.limits().minRequestBytesPerSecond());

@@ -143,6 +143,19 @@ class SecurityHttpsTest {
         }
     }
 
+    /** Jetty's per-connection header cache once matched values ignoring case: a wrong-case token passed. */
+    @Test
+    void aTokenInAnotherCaseOnTheSameConnectionIsRefused() throws Exception {
+        try (TestServer server = TestServer.start(new FakeAdapter(), Map.of())) {
+            String body = call("1", "<getAllowedRunModes/>");
+            String swapped = "Bearer " + TestServer.TOKEN.toUpperCase(java.util.Locale.ROOT);
+            for (int i = 0; i < 3; i++) { // one client: its connection is kept alive and reused
+                assertResult(server.sendAsIs(esaPost(server, body).header("Authorization", TestServer.BEARER)), "1");
+                assertFault(server.sendAsIs(esaPost(server, body).header("Authorization", swapped)), 401, "UNAUTHORIZED");
+            }
+        }
+    }
+
     @Test
     void credentialsThatPassedOutlastOtherSpellingsAndABruteForceFromTheSameAddress() throws Exception {
         try (TestServer server = TestServer.start(new FakeAdapter(), Map.of("auth-user", "host",
