@@ -53,6 +53,8 @@ class CheapRefusalsTest {
         for (int i = 0; i < 200; i++) {
             assertUnknown("nope_" + i);
             assertUnknown("esa_cursor");
+            assertUnknown("emoji_\uD83D\uDE00");
+            assertUnknown("x".repeat(65));
         }
         assertEquals(0, adapter.catalogLoads() - before);
     }
