@@ -136,7 +136,10 @@ public interface ExternalSystemAdapter extends AutoCloseable {
     /**
      * Called first for every authenticated incoming ESA call, before the call itself: an adapter that batches
      * {@code trackRecordDeletion} reports sends them here, as esa-protocol.md §6 requires. It must not fail
-     * the call: reports that cannot be delivered stay pending. Does nothing unless the adapter overrides it.
+     * the call: reports that cannot be delivered stay pending. It must not hold the call long either: a host
+     * that does not answer may delay it by a short bound only (the JDBC adapter's
+     * {@code helper-flush-wait-millis}), after which sending continues in the background. Does nothing unless
+     * the adapter overrides it.
      */
     default void beforeCall() {
     }

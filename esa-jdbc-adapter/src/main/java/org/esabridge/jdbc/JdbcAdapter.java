@@ -483,7 +483,9 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
             return;
         }
         try {
-            deletions.flush();
+            // Bounded: a host that does not answer delays this call by helper-flush-wait-millis at most, and
+            // the reports go on being sent in the background (see DeletionReporter on the order kept).
+            deletions.flushWithin(config.helperFlushWait());
         } catch (EsaException e) {
             LOG.warn("{} deletion reports not delivered to the sync host ({}: {}); kept for the next call",
                     deletions.pending(), e.code(), e.getMessage());

@@ -55,6 +55,7 @@ public final class JdbcAdapterConfig {
     public static final String HELPER_TRUST_STORE = "helper-trust-store";
     public static final String HELPER_TRUST_STORE_PASSWORD = "helper-trust-store-password";
     public static final String HELPER_TIMEOUT_SECONDS = "helper-timeout-seconds";
+    public static final String HELPER_FLUSH_WAIT_MILLIS = "helper-flush-wait-millis";
     public static final String NOTIFY_INTERVAL_SECONDS = "notify-interval-seconds";
     /**
      * Declared by the server (its {@code external-system-id}), read here too: the Helper API sends the same id
@@ -112,6 +113,9 @@ public final class JdbcAdapterConfig {
             new Setting(HELPER_TRUST_STORE_PASSWORD, "", s -> s, "password of helper-trust-store (secret)"),
             new Setting(HELPER_TIMEOUT_SECONDS, "30", s -> intIn(s, 1, 3600),
                     "time allowed per Helper API request, seconds (connect: at most 5)"),
+            new Setting(HELPER_FLUSH_WAIT_MILLIS, "2000", s -> intIn(s, 0, 60_000),
+                    "longest wait of an incoming call for pending deletion reports to reach the host, ms; then the "
+                            + "call proceeds and the reports go on being sent in the background"),
             new Setting(NOTIFY_INTERVAL_SECONDS, "0", s -> intIn(s, 0, 86_400),
                     "poll the structures this often and ask the host (startSync) to sync on a change; 0 = off"));
 
@@ -149,6 +153,7 @@ public final class JdbcAdapterConfig {
     private final Path dataDir;
     private final HelperApiConfig helper;
     private final int notifyIntervalSeconds;
+    private final int helperFlushWaitMillis;
 
     private JdbcAdapterConfig(Map<String, Object> global, Map<String, StructureSettings> structures, Path dataDir) {
         String url = (String) global.get(JDBC_URL);
@@ -171,6 +176,7 @@ public final class JdbcAdapterConfig {
         this.dataDir = dataDir;
         this.helper = helperConfig(global);
         this.notifyIntervalSeconds = (Integer) global.get(NOTIFY_INTERVAL_SECONDS);
+        this.helperFlushWaitMillis = (Integer) global.get(HELPER_FLUSH_WAIT_MILLIS);
     }
 
     private static HelperApiConfig helperConfig(Map<String, Object> global) {
@@ -504,6 +510,11 @@ public final class JdbcAdapterConfig {
     /** Seconds between two polls of the change notifier; 0 when it is off. */
     public int notifyIntervalSeconds() {
         return notifyIntervalSeconds;
+    }
+
+    /** How long an incoming call waits for pending deletion reports to reach the host (DeletionReporter). */
+    public Duration helperFlushWait() {
+        return Duration.ofMillis(helperFlushWaitMillis);
     }
 
     /** Whether the include/exclude patterns select the table (esa_ tables are excluded elsewhere). */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,7 @@ class JdbcAdapterConfigTest {
         assertEquals(30, c.tombstoneRetentionDays());
         assertEquals(30, c.cursorTimeoutMinutes());
         assertEquals(300, c.watermarkFallbackLagSeconds());
+        assertEquals(Duration.ofMillis(2000), c.helperFlushWait());
         assertFalse(c.demo());
         assertTrue(c.selects("anything"));
         assertEquals(StructureSettings.DEFAULT, c.structure("orders"));
@@ -46,6 +48,9 @@ class JdbcAdapterConfigTest {
                 .contains("'watermark-fallback-lag-seconds'"));
         assertTrue(refused(Map.of("tombstone-retention-days", "29")).getMessage().contains("'tombstone-retention-days'"));
         assertTrue(refused(Map.of("demo", "yes")).getMessage().contains("'demo'"));
+        assertTrue(refused(Map.of("helper-flush-wait-millis", "-1")).getMessage().contains("'helper-flush-wait-millis'"));
+        assertTrue(refused(Map.of("helper-flush-wait-millis", "60001")).getMessage()
+                .contains("'helper-flush-wait-millis'"));
         assertTrue(refused(Map.of("jdbc-url", "jdbc:postgresql://x/y")).getMessage().contains("'jdbc-url'"));
         assertTrue(refused(Map.of("database", "a-b")).getMessage().contains("'database'"));
         assertTrue(refused(Map.of("structure.orders.delete-strategy", "soft"))
@@ -91,7 +96,7 @@ class JdbcAdapterConfigTest {
                 "structure.t.change-tracking", "page-size", "inline-threshold", "tombstone-retention-days", "pool-size",
                 "query-timeout-seconds", "cursor-timeout-minutes", "watermark-fallback-lag-seconds", "helper-url",
                 "helper-user", "helper-password", "helper-token", "helper-trust-store", "helper-trust-store-password",
-                "helper-timeout-seconds", "notify-interval-seconds")) {
+                "helper-timeout-seconds", "helper-flush-wait-millis", "notify-interval-seconds")) {
             assertTrue(JdbcAdapterConfig.isKnownKey(key), key);
         }
         assertFalse(JdbcAdapterConfig.isKnownKey("port"));

@@ -23,10 +23,12 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code esa_calls_total{call,outcome}} — every request; call = the protocol's call name, or
  *       {@value CallTrace#UNREAD} when refused before its body was read; outcome = {@code ok}, a fault code,
- *       {@code BUSY} or {@code THROTTLED};</li>
+ *       {@code BUSY}, {@code THROTTLED} or {@code SLOW_READER};</li>
  *   <li>{@code esa_call_duration_seconds{call}} — latency, with a percentile histogram (…_bucket);</li>
  *   <li>{@code esa_rows_served_total{call}} — records and ids written into answers;</li>
  *   <li>{@code esa_conflicts_total} — writes refused RECORD_MODIFIED;</li>
+ *   <li>{@code esa_slow_readers_total} — answers abandoned because the client took them too slowly
+ *       ({@link SlowReaderGuard});</li>
  *   <li>{@code esa_logins_failed_total}, {@code esa_cursors_open}, {@code esa_calls_in_flight};</li>
  *   <li>{@code hikaricp_connections_*} — the JDBC adapter's pool; {@code jvm_*}, {@code process_*}.</li>
  * </ul>
@@ -39,11 +41,14 @@ final class EsaMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Counter conflicts;
     private final Counter failedLogins;
+    private final Counter slowReaders;
 
     EsaMetrics(CursorGauge cursors, IntSupplier inFlight) {
         conflicts = Counter.builder("esa.conflicts").description("writes refused RECORD_MODIFIED").register(registry);
         failedLogins = Counter.builder("esa.logins.failed").description("requests with wrong credentials")
                 .register(registry);
+        slowReaders = Counter.builder("esa.slow.readers")
+                .description("answers abandoned because the client took them too slowly").register(registry);
         // Strong references: Micrometer holds a gauge's object weakly, and a lambda has no other holder.
         Gauge.builder("esa.cursors.open", cursors, CursorGauge::open).strongReference(true)
                 .description("cursors handed out by this node, not closed, released or expired").register(registry);
@@ -79,6 +84,8 @@ final class EsaMetrics {
         }
         if (ErrorCode.RECORD_MODIFIED.name().equals(trace.outcome)) {
             conflicts.increment();
+        } else if (SlowReaderGuard.OUTCOME.equals(trace.outcome)) {
+            slowReaders.increment();
         }
     }
 

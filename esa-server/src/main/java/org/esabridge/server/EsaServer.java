@@ -179,7 +179,9 @@ public final class EsaServer {
         CallObserver observer = new CallObserver(metrics);
         servlet[0] = new EsaServlet(new EsaCallReader(config.limits().xml()),
                 new CallDispatcher(adapter, config.externalSystemId(), config.readOnly(), audit, cursors), observer,
-                config.maxBodyBytes(), config.limits().maxConcurrentCalls());
+                config.maxBodyBytes(), config.limits().maxConcurrentCalls(),
+                SlowReaderGuard.Policy.of(config.limits().responseWriteTimeoutSeconds(),
+                        config.limits().minResponseBytesPerSecond()));
         OpsServlets.Ready ready = new OpsServlets.Ready(adapter);
 
         ServletContextHandler context = new ServletContextHandler("/");

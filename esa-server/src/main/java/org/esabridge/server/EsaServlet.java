@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.Semaphore;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.esabridge.api.ErrorCode;
 import org.esabridge.api.EsaException;
 import org.esabridge.api.Session;
@@ -42,8 +43,9 @@ import org.slf4j.LoggerFactory;
  * ever holds a stack trace, class name, SQL or path.
  *
  * <p>At most {@code max-concurrent-calls} calls are served at once; one more is answered 503 with
- * {@code Retry-After} at once instead of waiting in a queue that would grow with the load. Every request
- * ends in one call-log line and the metrics ({@link CallObserver}).
+ * {@code Retry-After} at once instead of waiting in a queue that would grow with the load. A client that
+ * takes its answer too slowly loses its connection ({@link SlowReaderGuard}), so it cannot keep a permit
+ * and a database connection. Every request ends in one call-log line and the metrics ({@link CallObserver}).
  */
 final class EsaServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
@@ -58,14 +60,16 @@ final class EsaServlet extends HttpServlet {
     private final transient CallDispatcher dispatcher;
     private final transient CallObserver observer;
     private final transient Semaphore permits;
+    private final transient SlowReaderGuard.Policy slowReaders;
     private final long maxBodyBytes;
     private final int maxConcurrentCalls;
 
     EsaServlet(EsaCallReader reader, CallDispatcher dispatcher, CallObserver observer, long maxBodyBytes,
-               int maxConcurrentCalls) {
+               int maxConcurrentCalls, SlowReaderGuard.Policy slowReaders) {
         this.reader = Objects.requireNonNull(reader, "reader == null");
         this.dispatcher = Objects.requireNonNull(dispatcher, "dispatcher == null");
         this.observer = Objects.requireNonNull(observer, "observer == null");
+        this.slowReaders = Objects.requireNonNull(slowReaders, "slowReaders == null");
         this.maxBodyBytes = maxBodyBytes;
         this.maxConcurrentCalls = maxConcurrentCalls;
         this.permits = new Semaphore(maxConcurrentCalls);
@@ -88,7 +92,9 @@ final class EsaServlet extends HttpServlet {
         try {
             serve(request, response, trace);
         } catch (IOException | RuntimeException | Error e) {
-            trace.outcome(trace.status, "ABORTED");
+            if (!SlowReaderGuard.OUTCOME.equals(trace.outcome)) {
+                trace.outcome(trace.status, "ABORTED");
+            }
             throw e;
         } finally {
             observer.finished(trace);
@@ -140,18 +146,41 @@ final class EsaServlet extends HttpServlet {
                 return;
             }
             trace.read(call.callId(), call.call());
-            answer(call, response, trace);
+            answer(call, request, response, trace);
         } finally {
             permits.release();
         }
     }
 
-    private void answer(EsaRequest call, HttpServletResponse response, CallTrace trace) throws IOException {
+    private void answer(EsaRequest call, HttpServletRequest request, HttpServletResponse response, CallTrace trace)
+            throws IOException {
         response.setStatus(HttpServletResponse.SC_OK);
         response.setContentType(CONTENT_TYPE);
+        ServletContextRequest jetty = ServletContextRequest.getServletContextRequest(request);
+        SlowReaderGuard guard = new SlowReaderGuard(response.getOutputStream(), slowReaders,
+                jetty.getComponents().getScheduler(),
+                SlowReaderGuard.closing(jetty.getConnectionMetaData().getConnection().getEndPoint()));
+        try {
+            answer(call, response, trace, guard);
+        } catch (IOException | RuntimeException e) {
+            if (!guard.tripped()) {
+                throw e;
+            }
+            // We closed the connection ourselves: the adapter has unwound, nobody is left to answer.
+            LOG.debug("Call {} ({}): the client took its answer too slowly", call.callId(), call.call().name(), e);
+        } finally {
+            guard.close();
+            if (guard.tripped()) {
+                trace.outcome(trace.status, SlowReaderGuard.OUTCOME);
+            }
+        }
+    }
+
+    private void answer(EsaRequest call, HttpServletResponse response, CallTrace trace, SlowReaderGuard guard)
+            throws IOException {
         // The writer is deliberately never closed on failure: closing flushes what it still holds into a
         // response that is about to be replaced by a fault.
-        EsaResultWriter writer = new EsaResultWriter(response.getOutputStream());
+        EsaResultWriter writer = new EsaResultWriter(guard);
         CallContext context = new CallContext(new Session(trace.principal), call.callId(), trace.remote);
         try {
             writer.begin(call.callId());

@@ -1,13 +1,17 @@
 package org.esabridge.api.helper;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -135,7 +139,7 @@ class DeletionReporterTest {
         reporter.report(AT, "contacts", "8");
 
         // what the server does for every incoming ESA call, before processing it
-        reporter.flush();
+        assertTrue(reporter.flushWithin(Duration.ofSeconds(10)));
         api.isKnownId("contacts", "9");
 
         assertEquals(List.of("trackRecordDeletion", "trackRecordDeletion", "other"), switchable.calls);
@@ -158,6 +162,74 @@ class DeletionReporterTest {
         reporter.report(AT, "contacts", "4");
         assertEquals(3, reporter.flush());
         assertEquals(List.of("1", "2", "3", "4"), switchable.delivered);
+    }
+
+    @Test
+    void aBoundedFlushReportsTheHostsFaultAndKeepsTheReportsForTheNextCall() throws EsaException {
+        DeletionReporter reporter = new DeletionReporter(api, 100);
+        reporter.report(AT, "contacts", "1");
+        reporter.report(AT, "contacts", "2");
+        switchable.up = false;
+
+        assertThrows(HelperApiUnavailableException.class, () -> reporter.flushWithin(Duration.ofSeconds(10)));
+        assertEquals(2, reporter.pending());
+
+        switchable.up = true;
+        assertTrue(reporter.flushWithin(Duration.ofSeconds(10)));
+        assertEquals(List.of("1", "2"), switchable.delivered);
+    }
+
+    /**
+     * Issue 11 §7: a host that takes a report and does not answer costs the next call the bound only, later
+     * calls nothing; when the host answers at last, every report arrives once and in order, including those
+     * made meanwhile.
+     */
+    @Test
+    void aHostThatDoesNotAnswerHoldsOneCallForTheBoundOnlyAndStillGetsEveryReportInOrder() throws Exception {
+        CountDownLatch hostAnswers = new CountDownLatch(1);
+        CountDownLatch firstReportArrived = new CountDownLatch(1);
+        List<String> arrived = Collections.synchronizedList(new ArrayList<>());
+        host.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
+                String body = Exchanges.body(request);
+                Matcher id = ID.matcher(body);
+                arrived.add(id.find() ? id.group(1) : "?");
+                firstReportArrived.countDown();
+                hostAnswers.await(60, TimeUnit.SECONDS);
+                return Exchanges.xml(200, Exchanges.result(Exchanges.callId(body), ""));
+            }
+        });
+        // The host's silence outlasts the test's patience: only the bound can let a call go on.
+        HelperApi silentHost = new HttpHelperApi(Clients.config(host).maxAttempts(1)
+                .requestTimeout(Duration.ofSeconds(60)).build());
+        DeletionReporter reporter = new DeletionReporter(silentHost, 100);
+        Duration bound = Duration.ofMillis(1000);
+        try {
+            reporter.report(AT, "contacts", "1");
+            reporter.report(AT, "contacts", "2");
+
+            assertFalse(assertTimeoutPreemptively(Duration.ofSeconds(10), () -> reporter.flushWithin(bound)),
+                    "the call proceeds after the bound although the host has not answered");
+            assertTrue(firstReportArrived.await(10, TimeUnit.SECONDS));
+            long later = System.nanoTime();
+            assertFalse(assertTimeoutPreemptively(Duration.ofSeconds(10), () -> reporter.flushWithin(bound)));
+            long laterMillis = (System.nanoTime() - later) / 1_000_000;
+            assertTrue(laterMillis < bound.toMillis(), "a later call does not wait again: " + laterMillis + " ms");
+            reporter.report(AT, "contacts", "3"); // made while the host still hangs
+            assertEquals(List.of("1"), arrived, "one sender at a time");
+
+            hostAnswers.countDown();
+            assertTrue(reporter.flushWithin(Duration.ofSeconds(30)), "the late sending ends, then 3 goes too");
+            assertEquals(List.of("1", "2", "3"), arrived);
+            assertEquals(0, reporter.pending());
+            assertEquals(1, warnings.size(), warnings.toString());
+            assertTrue(warnings.get(0).startsWith("deletion reports: the sync host has not taken them within 1000 ms"),
+                    warnings.get(0));
+        } finally {
+            hostAnswers.countDown();
+            reporter.close();
+        }
     }
 
     @Test

@@ -82,7 +82,9 @@ public record ServerConfig(int port, OptionalInt httpPort, Path dataDir, Path ke
                         integer(values, ServerSettings.XML_MAX_TEXT_LENGTH)),
                 integer(values, ServerSettings.MAX_CONCURRENT_CALLS),
                 integer(values, ServerSettings.IDLE_TIMEOUT_SECONDS),
-                integer(values, ServerSettings.MIN_REQUEST_BYTES_PER_SECOND));
+                integer(values, ServerSettings.MIN_REQUEST_BYTES_PER_SECOND),
+                integer(values, ServerSettings.RESPONSE_WRITE_TIMEOUT_SECONDS),
+                integer(values, ServerSettings.MIN_RESPONSE_BYTES_PER_SECOND));
         return new ServerConfig(
                 port(ServerSettings.PORT, text(values, ServerSettings.PORT)),
                 httpPort == null ? OptionalInt.empty() : OptionalInt.of(port(ServerSettings.HTTP_PORT, httpPort)),

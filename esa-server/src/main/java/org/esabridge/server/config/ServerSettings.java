@@ -83,6 +83,14 @@ public final class ServerSettings {
             SettingType.INTEGER, "1024", false,
             "A request body that arrives slower than this is abandoned (HTTP 408), so a trickling client "
                     + "cannot hold a thread.");
+    public static final Setting RESPONSE_WRITE_TIMEOUT_SECONDS = new Setting("response-write-timeout-seconds",
+            SettingType.INTEGER, "30", false,
+            "Time an answer may wait for its client to take it, plus one second per min-response-bytes-per-second "
+                    + "bytes sent; past it the connection is closed and the call's database connection and permit "
+                    + "are released (outcome SLOW_READER).");
+    public static final Setting MIN_RESPONSE_BYTES_PER_SECOND = new Setting("min-response-bytes-per-second",
+            SettingType.INTEGER, "16384", false,
+            "The slowest rate at which a client must take a large answer; see response-write-timeout-seconds.");
 
     /** All server settings, in the order of {@code --help} and the README. */
     public static final List<Setting> ALL = List.of(
@@ -91,7 +99,8 @@ public final class ServerSettings {
             INSECURE_NO_AUTH, MAX_FAILED_LOGINS_PER_MINUTE, MAX_CONCURRENT_PASSWORD_CHECKS, METRICS_PUBLIC,
             READ_ONLY, AUDIT_LOG,
             MAX_BODY_BYTES, XML_MAX_DEPTH, XML_MAX_ELEMENTS, XML_MAX_ATTRIBUTE_LENGTH, XML_MAX_TEXT_LENGTH,
-            MAX_CONCURRENT_CALLS, IDLE_TIMEOUT_SECONDS, MIN_REQUEST_BYTES_PER_SECOND);
+            MAX_CONCURRENT_CALLS, IDLE_TIMEOUT_SECONDS, MIN_REQUEST_BYTES_PER_SECOND,
+            RESPONSE_WRITE_TIMEOUT_SECONDS, MIN_RESPONSE_BYTES_PER_SECOND);
 
     /**
      * Adapter keys that are also command-line flags ({@code --jdbc-url} …); their documentation comes from
