@@ -82,6 +82,8 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     private final DeletionReporter deletions;
     private volatile ChangeNotifier notifier;
     private final Set<String> triggersEnsured = ConcurrentHashMap.newKeySet();
+    /** Tables whose delete trigger could not be installed, with the database's error code. */
+    private final Map<String, Integer> missingTriggers = new ConcurrentHashMap<>();
     private final Set<String> versionsEnsured = ConcurrentHashMap.newKeySet();
     private final SyncAgainFlags syncAgain;
     private final Object initLock = new Object();
@@ -223,7 +225,9 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
                 try {
                     triggers.ensure(c, t);
                     triggersEnsured.add(t.name());
+                    missingTriggers.remove(t.name());
                 } catch (SQLException e) {
+                    missingTriggers.put(t.name(), e.getErrorCode());
                     // Most often the TRIGGER privilege is missing; getDeleted then answers NOT_SUPPORTED.
                     LOG.warn("could not install the delete trigger of {}: {}", t.name(), e.getMessage());
                 }
@@ -290,6 +294,15 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
                 return rs.next();
             }
         }
+    }
+
+    /**
+     * Two lines for the start's output: what changes and deletions are captured and how, what is not, and what
+     * would remedy it (see {@link CaptureSummary}).
+     */
+    public List<String> captureSummary() {
+        return CaptureSummary.of(catalog, watermark.mode(), config.watermarkFallbackLagSeconds(),
+                new java.util.TreeMap<>(missingTriggers));
     }
 
     /** How often the catalog was loaded from the database, for tests of the refresh rate. */

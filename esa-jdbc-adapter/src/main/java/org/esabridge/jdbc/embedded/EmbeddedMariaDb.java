@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +66,14 @@ public final class EmbeddedMariaDb implements AutoCloseable {
      * start it again where the clients' pool expects it.
      */
     public static EmbeddedMariaDb start(Path dataDir, int port) {
+        return start(dataDir, port, List.of());
+    }
+
+    /**
+     * {@link #start(Path, int)} with further server options, for tests against a server set up like production
+     * ones (e.g. {@code --log-bin}).
+     */
+    public static EmbeddedMariaDb start(Path dataDir, int port, List<String> serverOptions) {
         Path dir = dataDir.toAbsolutePath().normalize();
         Path initFile = null;
         DB db = null;
@@ -90,6 +99,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
             builder.addArg("--init-file=" + initFile);
             // Stored values of TIMESTAMP columns and NOW() must not depend on the host's zone.
             builder.addArg("--default-time-zone=+00:00");
+            serverOptions.forEach(builder::addArg);
             db = DB.newEmbeddedDB(builder.build());
             long started = System.nanoTime();
             db.start();

@@ -1,0 +1,99 @@
+package org.esabridge.jdbc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.esabridge.api.ErrorCode;
+import org.esabridge.api.EsaException;
+import org.esabridge.jdbc.changes.Watermark;
+import org.esabridge.jdbc.embedded.EmbeddedMariaDb;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A server set up like production ones: binary log on (ROW), and an application account without SUPER or
+ * PROCESS. The adapter starts and serves; what it cannot capture it says at start, with the remedy, and once
+ * the remedy is applied it captures that too.
+ */
+@Tag("database")
+class ProductionAccountTest {
+    @TempDir
+    static Path dir;
+    private static EmbeddedMariaDb server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = EmbeddedMariaDb.start(dir, 0, List.of("--log-bin=esa-binlog", "--binlog-format=ROW", "--server-id=1"));
+        server.createSchema("prod");
+        try (Connection c = server.connect("prod"); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE item (id INT PRIMARY KEY, v VARCHAR(20), modified TIMESTAMP(6) NOT NULL"
+                    + " DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6), KEY item_mod (modified, id))");
+            s.execute("INSERT INTO item (id, v) VALUES (1, 'a'), (2, 'b')");
+            s.execute("CREATE USER app@'127.0.0.1' IDENTIFIED BY 'app-password'");
+            s.execute("GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, INDEX, DROP, TRIGGER, REFERENCES"
+                    + " ON prod.* TO app@'127.0.0.1'");
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    private static JdbcAdapter adapter() {
+        return JdbcAdapter.start(JdbcAdapterConfig.fromSettings(Map.of(JdbcAdapterConfig.JDBC_URL, server.url("prod"),
+                JdbcAdapterConfig.JDBC_USER, "app", JdbcAdapterConfig.JDBC_PASSWORD, "app-password"), null));
+    }
+
+    @Test
+    void withoutSuperOrProcessItServesAndNamesWhatItCannotCaptureWithTheRemedy() throws Exception {
+        try (JdbcAdapter adapter = adapter()) {
+            assertEquals(Watermark.Mode.FIXED_LAG, adapter.watermarkMode());
+            List<String> summary = adapter.captureSummary();
+            assertEquals(2, summary.size(), summary.toString());
+            assertTrue(summary.get(0).contains("GRANT PROCESS"), summary.get(0));
+            assertTrue(summary.get(1).contains("no delete trigger on item")
+                    && summary.get(1).contains("log_bin_trust_function_creators=1"), summary.get(1));
+
+            RecordingSink modified = new RecordingSink();
+            assertTrue(adapter.getModified("item", Instant.EPOCH, modified));
+            assertEquals(2, modified.records.size());
+            EsaException e = assertThrows(EsaException.class,
+                    () -> adapter.getDeleted("item", Instant.EPOCH, new RecordingSink()));
+            assertEquals(ErrorCode.NOT_SUPPORTED, e.code(), "no partial list of deletions without a trigger");
+        }
+
+        try (Connection c = server.connect(""); Statement s = c.createStatement()) {
+            s.execute("SET GLOBAL log_bin_trust_function_creators = 1");
+            s.execute("GRANT PROCESS ON *.* TO app@'127.0.0.1'");
+        }
+        try (JdbcAdapter adapter = adapter()) {
+            assertEquals(Watermark.Mode.OPEN_TRANSACTIONS, adapter.watermarkMode());
+            List<String> summary = adapter.captureSummary();
+            assertFalse(String.join("\n", summary).contains("GRANT"), summary.toString());
+            assertTrue(summary.get(1).startsWith("deletions: 1 by triggers"), summary.get(1));
+            Instant before = adapter.getCurrentTime();
+            try (Connection c = server.connect("prod"); Statement s = c.createStatement()) {
+                s.execute("DELETE FROM item WHERE id = 2");
+            }
+            RecordingSink deleted = new RecordingSink();
+            assertTrue(adapter.getDeleted("item", before, deleted));
+            assertEquals(List.of("2"), deleted.ids);
+        } finally {
+            try (Connection c = server.connect(""); Statement s = c.createStatement()) {
+                s.execute("SET GLOBAL log_bin_trust_function_creators = 0");
+            }
+        }
+    }
+}
