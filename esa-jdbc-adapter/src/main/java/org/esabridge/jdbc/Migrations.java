@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import org.esabridge.jdbc.dialect.Dialect;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +19,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Migrations {
     private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
+    private static final String LOCK = "esa_migrations";
 
     /** Version n is the n-th entry; never edit an applied entry, append a new one. */
     private static final List<List<String>> VERSIONS = List.of(
@@ -91,12 +93,12 @@ final class Migrations {
         return VERSIONS.size();
     }
 
-    static void migrate(Connection c) throws SQLException {
+    static void migrate(Connection c, Dialect dialect) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS esa_schema_version ("
                     + " version INT NOT NULL PRIMARY KEY, applied_at DATETIME(6) NOT NULL) ENGINE=InnoDB");
         }
-        try (PreparedStatement lock = c.prepareStatement("SELECT GET_LOCK(CONCAT(DATABASE(), '.esa_migrations'), 60)");
+        try (PreparedStatement lock = c.prepareStatement(dialect.namedLockSql(LOCK, 60));
              ResultSet rs = lock.executeQuery()) {
             if (!rs.next() || rs.getInt(1) != 1) {
                 throw new SQLException("another node holds the migration lock for more than 60 s");
@@ -111,14 +113,14 @@ final class Migrations {
                     }
                 }
                 try (PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO esa_schema_version (version, applied_at) VALUES (?, UTC_TIMESTAMP(6))")) {
+                        "INSERT INTO esa_schema_version (version, applied_at) VALUES (?, " + dialect.now() + ")")) {
                     ps.setInt(1, v);
                     ps.executeUpdate();
                 }
                 LOG.info("esa_ tables migrated to version {}", v);
             }
         } finally {
-            try (PreparedStatement unlock = c.prepareStatement("SELECT RELEASE_LOCK(CONCAT(DATABASE(), '.esa_migrations'))")) {
+            try (PreparedStatement unlock = c.prepareStatement(dialect.namedUnlockSql(LOCK))) {
                 unlock.execute();
             }
         }
