@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * recorded in {@code esa_schema_version}. Nodes starting together serialise on a named lock, and every
  * statement is idempotent, so a migration interrupted half-way simply runs again.
  *
- * <p>The server keeps no state of its own: configuration, tombstones, watermarks and cursors live here.
+ * <p>The server keeps no state of its own: configuration, tombstones, watermarks, cursors and
+ * {@code needSyncAgain} flags live here. The DDL is MariaDB's; another database would bring its own list.
  */
 final class Migrations {
     private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
