@@ -18,9 +18,10 @@ final class ConfigStore {
     }
 
     static String configure(Connection c, Dialect dialect, String id, boolean force) throws SQLException {
+        String update = "updated_at = CASE WHEN ? THEN " + dialect.inserted("updated_at") + " ELSE updated_at END,"
+                + " value = CASE WHEN ? THEN " + dialect.inserted("value") + " ELSE value END";
         try (PreparedStatement ps = c.prepareStatement(dialect.upsert("esa_config", "name, value, updated_at",
-                "?, ?, " + dialect.now(), "name", "updated_at = CASE WHEN ? THEN " + dialect.inserted("updated_at")
-                        + " ELSE updated_at END, value = CASE WHEN ? THEN " + dialect.inserted("value") + " ELSE value END"))) {
+                "?, ?, " + dialect.now(), "name", update))) {
             ps.setString(1, EXTERNAL_SYSTEM_ID);
             ps.setString(2, id);
             ps.setBoolean(3, force);

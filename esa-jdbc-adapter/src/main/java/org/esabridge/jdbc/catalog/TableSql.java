@@ -1,5 +1,6 @@
 package org.esabridge.jdbc.catalog;
 
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import org.esabridge.jdbc.dialect.Dialect;
@@ -171,8 +172,8 @@ public record TableSql(Table table, RecordMapper mapper, String modified, String
     private static String nextStamp(Table t, String mod, Dialect dialect) {
         int fsp = t.modColumn().fsp();
         long step = fsp == 6 ? 1001 : Math.max(1000, (long) Math.pow(10, 6 - fsp));
-        return "COALESCE(GREATEST(" + dialect.timestampParameter() + ", "
-                + dialect.plusMicros(dialect.floorToMillis(mod), step) + "), " + dialect.now() + ")";
+        String past = dialect.plus(dialect.floorToMillis(mod), Long.toString(step), ChronoUnit.MICROS);
+        return "COALESCE(GREATEST(" + dialect.timestampParameter() + ", " + past + "), " + dialect.now() + ")";
     }
 
     /** What a soft delete writes into the soft-delete column. */

@@ -58,10 +58,11 @@ public final class ChangeReader {
         this.inlineThreshold = inlineThreshold;
         this.retentionDays = retentionDays;
         this.queryTimeout = queryTimeout;
-        this.tombstoneWhere = " FROM esa_tombstone WHERE table_name = ? AND deleted_at > " + dialect.timestampParameter();
-        this.purgeTombstones = "DELETE FROM esa_tombstone WHERE deleted_at < " + dialect.minusDays(dialect.now(), "?");
-        this.horizon = "SELECT GREATEST(tracking_since, " + dialect.minusDays(dialect.now(), "?")
-                + ") FROM esa_structure WHERE table_name = ?";
+        this.tombstoneWhere = " FROM esa_tombstone WHERE table_name = ? AND deleted_at > "
+                + dialect.timestampParameter();
+        String retained = dialect.minus(dialect.now(), "?", ChronoUnit.DAYS);
+        this.purgeTombstones = "DELETE FROM esa_tombstone WHERE deleted_at < " + retained;
+        this.horizon = "SELECT GREATEST(tracking_since, " + retained + ") FROM esa_structure WHERE table_name = ?";
     }
 
     public boolean getModified(TableSql q, Instant after, ResultSink sink) throws EsaException, IOException {

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import org.esabridge.jdbc.catalog.ValueCodec;
 import org.esabridge.jdbc.dialect.Dialect;
 import org.slf4j.Logger;
@@ -92,7 +93,8 @@ public final class Watermark {
     public Watermark(Dialect dialect, int lagSeconds, int queryTimeout) {
         this.dialect = dialect;
         this.widenSql = "SELECT MIN(low) FROM esa_watermark WHERE read_at >= " + dialect.timestampParameter();
-        this.pruneSql = "DELETE FROM esa_watermark WHERE read_at < " + dialect.minusDays(dialect.now(), "?");
+        this.pruneSql = "DELETE FROM esa_watermark WHERE read_at < "
+                + dialect.minus(dialect.now(), "?", ChronoUnit.DAYS);
         this.mode = Mode.OPEN_TRANSACTIONS;
         this.lagSeconds = lagSeconds;
         this.queryTimeout = queryTimeout;

@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.List;
 import org.esabridge.jdbc.catalog.ValueCodec;
@@ -43,11 +44,12 @@ final class CursorStore {
         String live = "expires_at > " + now;
         this.insert = "INSERT INTO esa_cursor (" + COLUMNS + ", principal, requested_after, created_at)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " + now + ")";
-        this.touch = "UPDATE esa_cursor SET expires_at = " + dialect.plusSeconds(now, "?")
-                + " WHERE id = ? AND principal = ? AND " + live + " AND expires_at < " + dialect.plusSeconds(now, "?");
+        this.touch = "UPDATE esa_cursor SET expires_at = " + dialect.plus(now, "?", ChronoUnit.SECONDS)
+                + " WHERE id = ? AND principal = ? AND " + live + " AND expires_at < "
+                + dialect.plus(now, "?", ChronoUnit.SECONDS);
         this.find = "SELECT " + COLUMNS + " FROM esa_cursor WHERE id = ? AND principal = ? AND " + live;
-        this.lease = "UPDATE esa_cursor SET expires_at = GREATEST(expires_at, " + dialect.plusMinutes(now, "?") + ")"
-                + " WHERE principal = ? AND " + live;
+        this.lease = "UPDATE esa_cursor SET expires_at = GREATEST(expires_at, "
+                + dialect.plus(now, "?", ChronoUnit.MINUTES) + ") WHERE principal = ? AND " + live;
         this.purge = dialect.deleteFirst("esa_cursor", "expires_at <= " + now, "expires_at", PURGE_BATCH);
         this.countLive = "SELECT COUNT(*) FROM esa_cursor WHERE principal = ? AND " + live;
     }

@@ -1,6 +1,7 @@
 package org.esabridge.jdbc.dialect;
 
 import java.sql.SQLException;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.esabridge.api.ErrorCode;
 import org.esabridge.jdbc.catalog.Table;
@@ -45,17 +46,14 @@ public interface Dialect {
      */
     String timestampParameter();
 
-    /** {@code timestamp} plus {@code seconds} (an expression or {@code ?}). */
-    String plusSeconds(String timestamp, String seconds);
+    /**
+     * {@code timestamp} plus {@code amount} (a number, an expression or {@code ?}) of {@code unit}: one of
+     * {@code MICROS}, {@code SECONDS}, {@code MINUTES}, {@code DAYS}.
+     */
+    String plus(String timestamp, String amount, ChronoUnit unit);
 
-    /** {@code timestamp} plus {@code minutes} (an expression or {@code ?}). */
-    String plusMinutes(String timestamp, String minutes);
-
-    /** {@code timestamp} minus {@code days} (an expression or {@code ?}). */
-    String minusDays(String timestamp, String days);
-
-    /** {@code timestamp} plus a fixed number of microseconds. */
-    String plusMicros(String timestamp, long micros);
+    /** {@code timestamp} minus {@code amount} of {@code unit}, as {@link #plus}. */
+    String minus(String timestamp, String amount, ChronoUnit unit);
 
     /** {@code timestamp} cut down to its whole millisecond. */
     String floorToMillis(String timestamp);
@@ -65,7 +63,7 @@ public interface Dialect {
     /** A FROM clause ({@code from}, which starts with one table) pinned to one of that table's indexes. */
     String forceIndex(String from, String index);
 
-    /** The clause that ends a SELECT after at most {@code rows} rows (an expression or {@code ?}), with a leading space. */
+    /** The clause, with a leading space, that ends a SELECT after at most {@code rows} rows (a number or {@code ?}). */
     String limit(String rows);
 
     /** Deletes the rows of alias {@code t} from {@code from} (a FROM clause naming the table as {@code t}). */

@@ -3,6 +3,7 @@ package org.esabridge.jdbc.dialect;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.StringJoiner;
 import org.esabridge.api.ErrorCode;
@@ -100,23 +101,23 @@ public final class MariaDbDialect implements Dialect {
     }
 
     @Override
-    public String plusSeconds(String timestamp, String seconds) {
-        return timestamp + " + INTERVAL " + seconds + " SECOND";
+    public String plus(String timestamp, String amount, ChronoUnit unit) {
+        return timestamp + " + INTERVAL " + amount + " " + intervalUnit(unit);
     }
 
     @Override
-    public String plusMinutes(String timestamp, String minutes) {
-        return timestamp + " + INTERVAL " + minutes + " MINUTE";
+    public String minus(String timestamp, String amount, ChronoUnit unit) {
+        return timestamp + " - INTERVAL " + amount + " " + intervalUnit(unit);
     }
 
-    @Override
-    public String minusDays(String timestamp, String days) {
-        return timestamp + " - INTERVAL " + days + " DAY";
-    }
-
-    @Override
-    public String plusMicros(String timestamp, long micros) {
-        return timestamp + " + INTERVAL " + micros + " MICROSECOND";
+    private static String intervalUnit(ChronoUnit unit) {
+        return switch (unit) {
+            case MICROS -> "MICROSECOND";
+            case SECONDS -> "SECOND";
+            case MINUTES -> "MINUTE";
+            case DAYS -> "DAY";
+            default -> throw new IllegalArgumentException("no interval unit for " + unit);
+        };
     }
 
     @Override
@@ -178,9 +179,14 @@ public final class MariaDbDialect implements Dialect {
 
     @Override
     public String tombstoneTriggerSql(Table t, String triggerName) {
-        return "CREATE TRIGGER IF NOT EXISTS " + quote(triggerName) + " AFTER DELETE ON " + quote(t.name())
-                + " FOR EACH ROW INSERT INTO esa_tombstone (table_name, row_id, deleted_at)"
-                + " VALUES (" + literal(t.name()) + ", " + idExpression(t) + ", " + NOW + ")";
+        return trigger(triggerName, "DELETE", quote(t.name()), "INSERT INTO esa_tombstone"
+                + " (table_name, row_id, deleted_at) VALUES (" + literal(t.name()) + ", " + idExpression(t) + ", " + NOW + ")");
+    }
+
+    /** A row trigger, created unless one of that name exists (idempotent, safe against a concurrent node). */
+    private String trigger(String name, String event, String table, String statement) {
+        return "CREATE TRIGGER IF NOT EXISTS " + quote(name) + " AFTER " + event + " ON " + table + " FOR EACH ROW "
+                + statement;
     }
 
     /** The external id of the deleted row ({@code OLD}), as {@code RecordId} encodes it. */
@@ -231,13 +237,13 @@ public final class MariaDbDialect implements Dialect {
                 "esa_modified_at = " + inserted("esa_modified_at"));
         return List.of(
                 // The default only satisfies strict mode during CREATE … SELECT; every real row gets a stamp.
-                "CREATE TABLE IF NOT EXISTS " + v + " (esa_modified_at DATETIME(6) NOT NULL DEFAULT '1970-01-01 00:00:01',"
+                "CREATE TABLE IF NOT EXISTS " + v
+                        + " (esa_modified_at DATETIME(6) NOT NULL DEFAULT '1970-01-01 00:00:01',"
                         + " PRIMARY KEY (" + ids + "), KEY esa_ver_by_time (esa_modified_at, " + ids + "))"
                         + " ENGINE=InnoDB SELECT " + ids + " FROM " + tbl + " WHERE FALSE",
-                "CREATE TRIGGER IF NOT EXISTS " + quote(insertTrigger) + " AFTER INSERT ON " + tbl + " FOR EACH ROW " + upsert,
-                "CREATE TRIGGER IF NOT EXISTS " + quote(updateTrigger) + " AFTER UPDATE ON " + tbl + " FOR EACH ROW " + upsert,
-                "CREATE TRIGGER IF NOT EXISTS " + quote(deleteTrigger) + " AFTER DELETE ON " + tbl
-                        + " FOR EACH ROW DELETE FROM " + v + " WHERE " + oldMatch,
+                trigger(insertTrigger, "INSERT", tbl, upsert),
+                trigger(updateTrigger, "UPDATE", tbl, upsert),
+                trigger(deleteTrigger, "DELETE", tbl, "DELETE FROM " + v + " WHERE " + oldMatch),
                 // After the triggers exist, so that no row inserted meanwhile lacks a version.
                 insertIfAbsent(v, ids + ", esa_modified_at", "SELECT " + ids + ", " + NOW + " FROM " + tbl));
     }
