@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import org.esabridge.jdbc.dialect.Dialect;
 
 /**
  * What {@code configure} stores, in {@code esa_config} so that every node and every restart sees it. The
@@ -16,10 +17,11 @@ final class ConfigStore {
     private ConfigStore() {
     }
 
-    static String configure(Connection c, String id, boolean force) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO esa_config (name, value, updated_at)"
-                + " VALUES (?, ?, UTC_TIMESTAMP(6)) ON DUPLICATE KEY UPDATE"
-                + " updated_at = IF(?, VALUES(updated_at), updated_at), value = IF(?, VALUES(value), value)")) {
+    static String configure(Connection c, Dialect dialect, String id, boolean force) throws SQLException {
+        String update = "updated_at = CASE WHEN ? THEN " + dialect.inserted("updated_at") + " ELSE updated_at END,"
+                + " value = CASE WHEN ? THEN " + dialect.inserted("value") + " ELSE value END";
+        try (PreparedStatement ps = c.prepareStatement(dialect.upsert("esa_config", "name, value, updated_at",
+                "?, ?, " + dialect.now(), "name", update))) {
             ps.setString(1, EXTERNAL_SYSTEM_ID);
             ps.setString(2, id);
             ps.setBoolean(3, force);

@@ -3,6 +3,7 @@ package org.esabridge.jdbc;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import javax.sql.DataSource;
+import org.esabridge.jdbc.dialect.Dialect;
 import org.esabridge.jdbc.embedded.EmbeddedMariaDb;
 
 /** The connection pool, and the embedded server behind it when there is one; closing stops both. */
@@ -15,7 +16,7 @@ final class Database implements AutoCloseable {
         this.embedded = embedded;
     }
 
-    static Database open(JdbcAdapterConfig config) {
+    static Database open(JdbcAdapterConfig config, Dialect dialect) {
         EmbeddedMariaDb embedded = null;
         String url = config.jdbcUrl();
         String user = config.jdbcUser();
@@ -40,14 +41,12 @@ final class Database implements AutoCloseable {
         hc.setMaximumPoolSize(config.poolSize());
         hc.setMinimumIdle(Math.min(2, config.poolSize()));
         hc.setConnectionTimeout(3_000);
-        // Strict mode: a bad value fails the write (INVALID_VALUE) instead of being truncated or zeroed.
-        // Every session in UTC, so TIMESTAMP values and UTC_TIMESTAMP()/NOW() agree and nothing depends on
-        // the server's or the JVM's zone. The driver reads/writes java.time values in this zone too.
+        // Every session in UTC with strict values (Dialect#sessionInitSql); the driver reads and writes java.time
+        // values in this zone too.
         // A write waits for a row lock at most a quarter of query-timeout-seconds (at least 1 s): its bounded
         // retries (write.Deadlocks) then fit in the time one statement may take, instead of InnoDB's 50 s each.
         int lockWait = Math.max(1, config.queryTimeoutSeconds() / 4);
-        hc.setConnectionInitSql("SET time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,"
-                + "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', innodb_lock_wait_timeout = " + lockWait);
+        hc.setConnectionInitSql(dialect.sessionInitSql(lockWait));
         hc.addDataSourceProperty("connectionTimeZone", "UTC");
         hc.addDataSourceProperty("forceConnectionTimeZoneToSession", "false");
         hc.addDataSourceProperty("preserveInstants", "true");

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Set;
+import org.esabridge.jdbc.dialect.Dialect;
 
 /**
  * The {@code demo} sample schema: customers, products and orders referring to both, each with a
@@ -62,7 +63,7 @@ final class DemoSchema {
     }
 
     /** Creates the tables and rows unless done before in this schema. */
-    static void createOnce(Connection c) throws SQLException {
+    static void createOnce(Connection c, Dialect dialect) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM esa_config WHERE name = 'demo-created'");
              ResultSet rs = ps.executeQuery()) {
             if (rs.next()) {
@@ -76,7 +77,8 @@ final class DemoSchema {
             for (String sql : ROWS) {
                 s.execute(sql);
             }
-            s.execute("INSERT IGNORE INTO esa_config (name, value, updated_at) VALUES ('demo-created', 'true', UTC_TIMESTAMP(6))");
+            s.execute(dialect.insertIfAbsent("esa_config", "name, value, updated_at",
+                    "VALUES ('demo-created', 'true', " + dialect.now() + ")"));
         }
     }
 }

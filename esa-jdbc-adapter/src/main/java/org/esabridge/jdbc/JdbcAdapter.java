@@ -29,13 +29,14 @@ import org.esabridge.api.helper.HttpHelperApi;
 import org.esabridge.jdbc.catalog.Catalog;
 import org.esabridge.jdbc.catalog.CatalogLoader;
 import org.esabridge.jdbc.catalog.Table;
-import org.esabridge.jdbc.catalog.ValueCodec;
+import org.esabridge.jdbc.catalog.TableSql;
 import org.esabridge.jdbc.changes.ChangeReader;
 import org.esabridge.jdbc.changes.HelperDeletions;
 import org.esabridge.jdbc.changes.Watermark;
 import org.esabridge.jdbc.cursor.Cursors;
 import org.esabridge.jdbc.changes.TombstoneTriggers;
 import org.esabridge.jdbc.changes.VersionTables;
+import org.esabridge.jdbc.dialect.DatabaseClock;
 import org.esabridge.jdbc.dialect.Dialect;
 import org.esabridge.jdbc.dialect.Faults;
 import org.esabridge.jdbc.dialect.MariaDbDialect;
@@ -48,12 +49,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Any MariaDB database as an external system: each table with an id and a modification column is a
  * structure (see {@link CatalogLoader} for the rules). Thread-safe; holds no state that matters beyond the
- * catalog cache and the per-session {@code needSyncAgain} flags: everything else lives in {@code esa_}
- * tables.
+ * catalog cache (with each table's statements, {@link TableSql}): everything else, {@code needSyncAgain}
+ * flags included ({@code esa_sync_again}), lives in {@code esa_} tables, so any node answers any call.
  *
  * <p>Where each call goes: catalog calls → {@link CatalogLoader}; {@code getModified}/{@code getDeleted} →
  * {@link ChangeReader}; writes → {@link RecordWriter}; {@code read}/{@code countRange} → {@link RecordReader};
- * paged calls → {@link Cursors}. Every read that serves changes goes through the {@link Watermark}.
+ * paged calls → {@link Cursors}; {@code needSyncAgain} → {@link SyncAgainFlags}. Every read that serves
+ * changes goes through the {@link Watermark}; every time comes from the {@link DatabaseClock}; SQL particular
+ * to MariaDB comes from the {@link Dialect}.
  */
 public final class JdbcAdapter implements ExternalSystemAdapter {
     /** Pending deletion reports at which the reporter warns and tries to deliver at once (DeletionReporter). */
@@ -66,7 +69,8 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
 
     private final JdbcAdapterConfig config;
     private final Database database;
-    private final Dialect dialect = MariaDbDialect.INSTANCE;
+    private final Dialect dialect;
+    private final DatabaseClock clock;
     private final CatalogLoader loader;
     private final TombstoneTriggers triggers;
     private final ChangeReader changes;
@@ -88,29 +92,32 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     private final SyncAgainFlags syncAgain;
     private final Object initLock = new Object();
     private volatile boolean initialised;
-    private volatile Catalog catalog = new Catalog(Map.of());
+    private volatile Catalog catalog;
     private final UnservableNames unservable = new UnservableNames(MISS_REFRESH_INTERVAL, System::nanoTime);
     private final AtomicLong catalogLoads = new AtomicLong();
 
-    private JdbcAdapter(JdbcAdapterConfig config, Database database, Watermark.Mode forcedWatermark,
+    private JdbcAdapter(JdbcAdapterConfig config, Dialect dialect, Database database, Watermark.Mode forcedWatermark,
                         HelperApi helper) {
         this.config = config;
+        this.dialect = dialect;
+        this.clock = new DatabaseClock(dialect);
+        this.catalog = new Catalog(Map.of(), dialect);
         this.helper = helper;
         this.database = database;
         this.forcedWatermark = forcedWatermark;
-        this.loader = new CatalogLoader(config, config.demo() ? DemoSchema.TABLES : Set.of());
+        this.loader = new CatalogLoader(config, dialect, config.demo() ? DemoSchema.TABLES : Set.of());
         this.triggers = new TombstoneTriggers(dialect);
         this.versions = new VersionTables(dialect);
         int timeout = config.queryTimeoutSeconds();
-        this.watermark = new Watermark(config.watermarkFallbackLagSeconds(), timeout);
+        this.watermark = new Watermark(dialect, config.watermarkFallbackLagSeconds(), timeout);
         this.settings = new HostManagedSettings(config);
         this.changes = new ChangeReader(database.dataSource(), dialect, settings::inlineThreshold,
                 config.tombstoneRetentionDays(), timeout, watermark);
-        this.paging = new Cursors(database.dataSource(), dialect, watermark, changes, this::table, settings::pageSize,
-                config.cursorTimeoutMinutes(), config.maxOpenCursors(), timeout);
-        this.writer = new RecordWriter(database.dataSource(), dialect, timeout);
+        this.paging = new Cursors(database.dataSource(), dialect, clock, watermark, changes, this::table,
+                settings::pageSize, config.cursorTimeoutMinutes(), config.maxOpenCursors(), timeout);
+        this.writer = new RecordWriter(database.dataSource(), dialect, clock, timeout);
         this.reader = new RecordReader(database.dataSource(), dialect, timeout);
-        this.helperDeletions = new HelperDeletions(database.dataSource(), dialect, timeout);
+        this.helperDeletions = new HelperDeletions(database.dataSource(), dialect, clock, timeout);
         this.syncAgain = new SyncAgainFlags(database.dataSource(), dialect, timeout);
         this.deletions = helper == null ? null : new DeletionReporter(helper, DELETION_REPORT_BOUND);
     }
@@ -137,8 +144,9 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     }
 
     private static JdbcAdapter start(JdbcAdapterConfig config, Watermark.Mode forcedWatermark, HelperApi helper) {
-        Database database = Database.open(config);
-        JdbcAdapter adapter = new JdbcAdapter(config, database, forcedWatermark, helper);
+        Dialect dialect = MariaDbDialect.INSTANCE;
+        Database database = Database.open(config, dialect);
+        JdbcAdapter adapter = new JdbcAdapter(config, dialect, database, forcedWatermark, helper);
         try {
             adapter.ensureInitialised();
         } catch (EsaException e) {
@@ -182,14 +190,14 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
                 return;
             }
             try (Connection c = database.dataSource().getConnection()) {
-                Migrations.migrate(c);
+                Migrations.migrate(c, dialect);
                 if (forcedWatermark == null) {
                     watermark.detect(c);
                 } else {
                     watermark.force(forcedWatermark);
                 }
                 if (config.demo()) {
-                    DemoSchema.createOnce(c);
+                    DemoSchema.createOnce(c, dialect);
                 }
                 refreshCatalog(c);
                 changes.purgeTombstones(c);
@@ -219,7 +227,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
             }
             served.put(t.name(), t);
         }
-        Catalog fresh = new Catalog(served);
+        Catalog fresh = new Catalog(served, dialect);
         for (Table t : fresh.tables()) {
             if (t.deleteStrategy().kind() == DeleteStrategy.Kind.TOMBSTONE && !triggersEnsured.contains(t.name())) {
                 try {
@@ -247,30 +255,31 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     }
 
     /**
-     * The table of a structure. A name the cached catalog does not know reloads it only when a table of that
-     * name exists in the schema (one indexed lookup, no reload for names that are not there) and was not found
-     * unservable by an earlier reload less than {@link #MISS_REFRESH_INTERVAL} ago (no primary key, say): a new
-     * table is served at its first mention, unknown names in a loop never reload the catalog.
+     * The table of a structure, with its statements. A name the cached catalog does not know reloads it only
+     * when a table of that name exists in the schema (one indexed lookup, no reload for names that are not
+     * there) and was not found unservable by an earlier reload less than {@link #MISS_REFRESH_INTERVAL} ago (no
+     * primary key, say): a new table is served at its first mention, unknown names in a loop never reload the
+     * catalog.
      */
-    private Table table(String structure) throws EsaException {
+    private TableSql table(String structure) throws EsaException {
         ensureInitialised();
-        Table t = catalog.find(structure);
-        if (t != null) {
-            return t;
+        Catalog current = catalog;
+        if (current.find(structure) != null) {
+            return current.sql(structure);
         }
         String name = structure == null ? "" : structure.trim();
         if (!couldBeATable(name)) {
-            return catalog.table(structure);
+            return current.sql(structure);
         }
         try (Connection c = database.dataSource().getConnection()) {
             if (!unservable.reloadDue(name) || !tableExists(c, name)) {
-                return catalog.table(structure);
+                return catalog.sql(structure);
             }
             Catalog fresh = refreshCatalog(c);
             if (fresh.find(name) == null) {
                 unservable.unservable(name);
             }
-            return fresh.table(structure);
+            return fresh.sql(structure);
         } catch (SQLException e) {
             throw Faults.of(dialect, e, "reading the catalog");
         }
@@ -286,8 +295,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     }
 
     private boolean tableExists(Connection c, String name) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM information_schema.TABLES"
-                + " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?")) {
+        try (PreparedStatement ps = c.prepareStatement(dialect.tableExistsSql())) {
             ps.setQueryTimeout(config.queryTimeoutSeconds());
             ps.setString(1, name);
             try (ResultSet rs = ps.executeQuery()) {
@@ -350,7 +358,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         }
         ensureInitialised();
         try (Connection c = database.dataSource().getConnection()) {
-            return ConfigStore.configure(c, externalSystemId.trim(), force);
+            return ConfigStore.configure(c, dialect, externalSystemId.trim(), force);
         } catch (SQLException e) {
             throw Faults.of(dialect, e, "configure");
         }
@@ -376,11 +384,8 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     @Override
     public Instant getCurrentTime() throws EsaException {
         ensureInitialised();
-        try (Connection c = database.dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT UTC_TIMESTAMP(6)");
-             ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return ValueCodec.readInstant(rs, 1);
+        try (Connection c = database.dataSource().getConnection()) {
+            return clock.now(c);
         } catch (SQLException e) {
             throw Faults.of(dialect, e, "getCurrentTime");
         }
@@ -395,12 +400,12 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
 
     @Override
     public List<ExternalField> getFieldList(String structure, String locale) throws EsaException {
-        return table(structure).fields();
+        return table(structure).table().fields();
     }
 
     @Override
     public List<Relation> getRelations(String structure, String locale) throws EsaException {
-        return table(structure).relations();
+        return table(structure).table().relations();
     }
 
     // --- change capture ---
@@ -412,8 +417,8 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
 
     @Override
     public boolean getDeleted(String structure, Instant after, ResultSink sink) throws EsaException, IOException {
-        Table t = table(structure);
-        if (t.deleteStrategy().kind() == DeleteStrategy.Kind.HELPER) {
+        TableSql t = table(structure);
+        if (t.table().deleteStrategy().kind() == DeleteStrategy.Kind.HELPER) {
             return helperDeletions.getDeleted(t, helper, settings.inlineThreshold(), sink);
         }
         return changes.getDeleted(t, after == null ? Instant.EPOCH : after, sink);
@@ -426,9 +431,9 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
 
     @Override
     public Cursor getDeletedPaged(Session session, String structure, Instant after) throws EsaException {
-        Table t = table(structure);
-        if (t.deleteStrategy().kind() == DeleteStrategy.Kind.HELPER) {
-            throw HelperDeletions.pagedNotSupported(t);
+        TableSql t = table(structure);
+        if (t.table().deleteStrategy().kind() == DeleteStrategy.Kind.HELPER) {
+            throw HelperDeletions.pagedNotSupported(t.table());
         }
         return paging.getDeletedPaged(session, t, after == null ? Instant.EPOCH : after);
     }

@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import org.esabridge.jdbc.dialect.Dialect;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,10 +15,12 @@ import org.slf4j.LoggerFactory;
  * recorded in {@code esa_schema_version}. Nodes starting together serialise on a named lock, and every
  * statement is idempotent, so a migration interrupted half-way simply runs again.
  *
- * <p>The server keeps no state of its own: configuration, tombstones, watermarks and cursors live here.
+ * <p>The server keeps no state of its own: configuration, tombstones, watermarks, cursors and
+ * {@code needSyncAgain} flags live here. The DDL is MariaDB's; another database would bring its own list.
  */
 final class Migrations {
     private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
+    private static final String LOCK = "esa_migrations";
 
     /** Version n is the n-th entry; never edit an applied entry, append a new one. */
     private static final List<List<String>> VERSIONS = List.of(
@@ -91,12 +94,12 @@ final class Migrations {
         return VERSIONS.size();
     }
 
-    static void migrate(Connection c) throws SQLException {
+    static void migrate(Connection c, Dialect dialect) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS esa_schema_version ("
                     + " version INT NOT NULL PRIMARY KEY, applied_at DATETIME(6) NOT NULL) ENGINE=InnoDB");
         }
-        try (PreparedStatement lock = c.prepareStatement("SELECT GET_LOCK(CONCAT(DATABASE(), '.esa_migrations'), 60)");
+        try (PreparedStatement lock = c.prepareStatement(dialect.namedLockSql(LOCK, 60));
              ResultSet rs = lock.executeQuery()) {
             if (!rs.next() || rs.getInt(1) != 1) {
                 throw new SQLException("another node holds the migration lock for more than 60 s");
@@ -111,14 +114,14 @@ final class Migrations {
                     }
                 }
                 try (PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO esa_schema_version (version, applied_at) VALUES (?, UTC_TIMESTAMP(6))")) {
+                        "INSERT INTO esa_schema_version (version, applied_at) VALUES (?, " + dialect.now() + ")")) {
                     ps.setInt(1, v);
                     ps.executeUpdate();
                 }
                 LOG.info("esa_ tables migrated to version {}", v);
             }
         } finally {
-            try (PreparedStatement unlock = c.prepareStatement("SELECT RELEASE_LOCK(CONCAT(DATABASE(), '.esa_migrations'))")) {
+            try (PreparedStatement unlock = c.prepareStatement(dialect.namedUnlockSql(LOCK))) {
                 unlock.execute();
             }
         }

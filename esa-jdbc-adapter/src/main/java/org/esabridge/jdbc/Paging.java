@@ -6,7 +6,7 @@ import org.esabridge.api.Cursor;
 import org.esabridge.api.EsaException;
 import org.esabridge.api.ResultSink;
 import org.esabridge.api.Session;
-import org.esabridge.jdbc.catalog.Table;
+import org.esabridge.jdbc.catalog.TableSql;
 
 /**
  * The paged calls, one seam between {@link JdbcAdapter} and the {@code cursor} package that implements them
@@ -15,9 +15,9 @@ import org.esabridge.jdbc.catalog.Table;
  */
 public interface Paging {
 
-    Cursor getModifiedPaged(Session session, Table table, Instant after) throws EsaException;
+    Cursor getModifiedPaged(Session session, TableSql table, Instant after) throws EsaException;
 
-    Cursor getDeletedPaged(Session session, Table table, Instant after) throws EsaException;
+    Cursor getDeletedPaged(Session session, TableSql table, Instant after) throws EsaException;
 
     void readDataPage(Session session, String cursorId, long pageIndex, ResultSink sink) throws EsaException, IOException;
 

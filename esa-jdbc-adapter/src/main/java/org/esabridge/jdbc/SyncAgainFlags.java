@@ -22,11 +22,14 @@ final class SyncAgainFlags {
     private final DataSource ds;
     private final Dialect dialect;
     private final int queryTimeout;
+    private final String raise;
 
     SyncAgainFlags(DataSource ds, Dialect dialect, int queryTimeout) {
         this.ds = ds;
         this.dialect = dialect;
         this.queryTimeout = queryTimeout;
+        this.raise = dialect.upsert("esa_sync_again", "principal, raised_at", "?, " + dialect.now(), "principal",
+                "raised_at = " + dialect.inserted("raised_at"));
     }
 
     /**
@@ -35,8 +38,7 @@ final class SyncAgainFlags {
      */
     void raise(String principal) {
         try {
-            update("INSERT INTO esa_sync_again (principal, raised_at) VALUES (?, UTC_TIMESTAMP(6))"
-                    + " ON DUPLICATE KEY UPDATE raised_at = VALUES(raised_at)", principal);
+            update(raise, principal);
         } catch (SQLException e) {
             LOG.warn("needSyncAgain could not be recorded: {}", e.getMessage());
         }

@@ -20,7 +20,8 @@
  *       its writes {@code GREATEST(now, floorMs(old) + 1.001 ms)}, never on a whole millisecond, so the
  *       millisecond rule never hides a change the adapter made, and returns the stored value (read back in
  *       the same transaction), which is what {@code getModified} shows.</li>
- *   <li><b>needSyncAgain.</b> Set for the session when a write may have changed more than its record: a
+ *   <li><b>needSyncAgain.</b> Set for the host principal ({@code esa_sync_again}, so every node answers it)
+ *       when a write may have changed more than its record: a
  *       delete whose row is referenced through an ON DELETE CASCADE/SET NULL/SET DEFAULT key (checked with
  *       EXISTS in the same transaction), a user trigger on the written event, or computed / other ON UPDATE
  *       columns. Cleared by {@code startSync} and {@code release}.</li>
@@ -29,6 +30,10 @@
  *       is answered NOT_SUPPORTED (the host then compares ids), never with a partial list.</li>
  *   <li><b>Inline or NULL.</b> A bounded count and the streamed rows come from one REPEATABLE READ
  *       snapshot; more than {@code inline-threshold} rows answer NULL with nothing streamed.</li>
+ *   <li><b>SQL.</b> Whatever is particular to MariaDB (clock, interval arithmetic, index hints, row limits,
+ *       upserts, triggers, catalog queries) comes from {@link org.esabridge.jdbc.dialect.Dialect}; the
+ *       statements of one table are built once per catalog ({@link org.esabridge.jdbc.catalog.TableSql}).
+ *       The {@code esa_} tables' DDL ({@code Migrations}) is MariaDB's own.</li>
  *   <li><b>Faults.</b> Driver errors are classified by MariaDB error number ({@link
  *       org.esabridge.jdbc.dialect.MariaDbDialect}); messages never carry SQL or driver text. Deadlock
  *       victims are retried (4 attempts).</li>
@@ -41,10 +46,10 @@
  *       and cursors likewise. Duplicates are allowed, misses are not. Details and limits: {@link
  *       org.esabridge.jdbc.changes.Watermark}.</li>
  *   <li><b>Cursors</b> ({@link org.esabridge.jdbc.cursor.Cursors}). Opening widens {@code after}, freezes a
- *       horizon (the database's UTC_TIMESTAMP(6)), streams the (mod, id) keys once in index order and stores
- *       every page-size-th key in {@code esa_cursor_page}, the cursor in {@code esa_cursor}. Page i = keys in
- *       [start_i, start_i+1) within (after, horizon], read afresh by keyset (never OFFSET), so any node answers
- *       and a restart loses nothing. Ids are 128 random bits; a cursor belongs to the principal that opened
+ *       horizon (the {@link org.esabridge.jdbc.dialect.DatabaseClock}), streams the (mod, id) keys once in index
+ *       order and stores every page-size-th key in {@code esa_cursor_page}, the cursor in {@code esa_cursor}.
+ *       Page i = keys in [start_i, start_i+1) within (after, horizon], read afresh by keyset (never OFFSET), so
+ *       any node answers and a restart loses nothing. Ids are 128 random bits; a cursor belongs to the principal that opened
  *       it; {@code cursor-timeout-minutes} of idleness expire it ({@code readDataPage} and {@code leaseSession}
  *       extend); expired cursors are deleted lazily. Deleted-ids cursors page over tombstones
  *       (deleted_at, seq) or over soft-deleted rows.</li>

@@ -34,7 +34,7 @@ class ModIndexTest {
                 "INSERT INTO both_kinds (id, name) SELECT seq, 'x' FROM seq_1_to_2000");
         JdbcAdapterConfig config = JdbcAdapterConfig.fromSettings(TestDatabase.settings(DB), null);
         try (Connection c = TestDatabase.connect(DB)) {
-            Catalog catalog = new CatalogLoader(config, Set.of()).load(c);
+            Catalog catalog = new CatalogLoader(config, MariaDbDialect.INSTANCE, Set.of()).load(c);
             assertEquals("b_keyset", catalog.table("both_kinds").modIndex());
             assertEquals("odd`name", catalog.table("mod_only").modIndex());
             assertNull(catalog.table("none").modIndex());

@@ -3,16 +3,25 @@ package org.esabridge.jdbc.catalog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.esabridge.api.ErrorCode;
 import org.esabridge.api.EsaException;
 import org.esabridge.api.ExternalStructure;
+import org.esabridge.jdbc.dialect.Dialect;
 
-/** The exposed tables at one moment; immutable, replaced as a whole on refresh. */
+/**
+ * The exposed tables at one moment, replaced as a whole on refresh, with each table's statements
+ * ({@link TableSql}): built at a table's first use and kept for this catalog's life, so calls do not build SQL
+ * and a refresh, with its new catalog, builds it afresh.
+ */
 public final class Catalog {
     private final Map<String, Table> tables;
+    private final Dialect dialect;
+    private final Map<String, TableSql> sql = new ConcurrentHashMap<>();
 
-    public Catalog(Map<String, Table> tables) {
+    public Catalog(Map<String, Table> tables, Dialect dialect) {
         this.tables = Map.copyOf(tables);
+        this.dialect = dialect;
     }
 
     /** The table of a structure, or null. */
@@ -27,6 +36,12 @@ public final class Catalog {
             throw new EsaException(ErrorCode.UNKNOWN_STRUCTURE, "unknown structure " + quoteForMessage(structure));
         }
         return t;
+    }
+
+    /** The statements of a structure's table, or {@link ErrorCode#UNKNOWN_STRUCTURE}. */
+    public TableSql sql(String structure) throws EsaException {
+        Table t = table(structure);
+        return sql.computeIfAbsent(t.name(), name -> TableSql.of(t, dialect));
     }
 
     public List<Table> tables() {

@@ -19,12 +19,14 @@ import org.esabridge.api.Relation;
 import org.esabridge.jdbc.DeleteStrategy;
 import org.esabridge.jdbc.JdbcAdapterConfig;
 import org.esabridge.jdbc.StructureSettings;
+import org.esabridge.jdbc.dialect.Dialect;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the current schema's tables from {@code information_schema} (it tells what JDBC metadata does not:
- * {@code ON UPDATE CURRENT_TIMESTAMP}, generated columns, exact column types) and applies the configuration.
+ * Reads the current schema's tables with the dialect's catalog queries (MariaDB's {@code information_schema}
+ * tells what JDBC metadata does not: {@code ON UPDATE CURRENT_TIMESTAMP}, generated columns, exact column
+ * types) and applies the configuration.
  *
  * <p>A table is exposed when the include/exclude patterns select it, its name does not start with
  * {@code esa_}, it has id columns (configured, else the primary key) and a modification column (configured,
@@ -35,14 +37,16 @@ public final class CatalogLoader {
     private static final Logger LOG = LoggerFactory.getLogger(CatalogLoader.class);
 
     private final JdbcAdapterConfig config;
+    private final Dialect dialect;
     private final Set<String> writableByDefault;
     private final Set<String> warnedIndex = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
      * @param writableByDefault tables that are writable unless configured otherwise (the demo schema)
      */
-    public CatalogLoader(JdbcAdapterConfig config, Set<String> writableByDefault) {
+    public CatalogLoader(JdbcAdapterConfig config, Dialect dialect, Set<String> writableByDefault) {
         this.config = config;
+        this.dialect = dialect;
         this.writableByDefault = Set.copyOf(writableByDefault);
     }
 
@@ -86,7 +90,7 @@ public final class CatalogLoader {
                     t.versionTable(), t.versionTable() == null ? modIndex(t, indexes) : null, t.fieldColumns(), t.kinds(), t.readOnlyColumns(), t.deleteStrategy(), t.softDelete(), t.fields(),
                     List.copyOf(relations), t.cascades(), t.userTriggers(), t.hasGenerated()));
         }
-        return new Catalog(withRelations);
+        return new Catalog(withRelations, dialect);
     }
 
     private Table table(String name, List<Column> cols, List<String> pk, List<RawFk> fks, Set<String> triggers) {
@@ -215,12 +219,8 @@ public final class CatalogLoader {
         return null;
     }
 
-    private static Map<String, List<Column>> columns(Connection c) throws SQLException {
-        String sql = "SELECT c.TABLE_NAME, COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, CHARACTER_MAXIMUM_LENGTH,"
-                + " NUMERIC_PRECISION, NUMERIC_SCALE, DATETIME_PRECISION, IS_NULLABLE, COLUMN_DEFAULT, EXTRA, IS_GENERATED"
-                + " FROM information_schema.COLUMNS c JOIN information_schema.TABLES t"
-                + " ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME AND t.TABLE_TYPE = 'BASE TABLE'"
-                + " WHERE c.TABLE_SCHEMA = DATABASE() ORDER BY c.TABLE_NAME, ORDINAL_POSITION";
+    private Map<String, List<Column>> columns(Connection c) throws SQLException {
+        String sql = dialect.columnsSql();
         Map<String, List<Column>> out = new LinkedHashMap<>();
         try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
@@ -240,9 +240,8 @@ public final class CatalogLoader {
     }
 
     /** Per table, every index as its name followed by its columns in order. */
-    private static Map<String, List<List<String>>> indexes(Connection c) throws SQLException {
-        String sql = "SELECT TABLE_NAME, INDEX_NAME, COLUMN_NAME FROM information_schema.STATISTICS"
-                + " WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX";
+    private Map<String, List<List<String>>> indexes(Connection c) throws SQLException {
+        String sql = dialect.indexesSql();
         Map<String, List<List<String>>> out = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
             List<String> current = null;
@@ -263,8 +262,8 @@ public final class CatalogLoader {
 
     /**
      * The index that leads with the modification column, preferring one followed by the id columns (the
-     * keyset's whole order), or null. Change queries name it (FORCE INDEX): with statistics that a bulk load
-     * left stale, the optimizer was seen to sort the whole table for every page.
+     * keyset's whole order), or null. Change queries name it ({@link Dialect#forceIndex}): with statistics that
+     * a bulk load left stale, the optimizer was seen to sort the whole table for every page.
      */
     static String modIndex(Table t, Map<String, List<List<String>>> indexes) {
         List<String> keyset = new ArrayList<>();
@@ -283,9 +282,8 @@ public final class CatalogLoader {
         return leading;
     }
 
-    private static Map<String, List<String>> primaryKeys(Connection c) throws SQLException {
-        String sql = "SELECT TABLE_NAME, COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE"
-                + " WHERE TABLE_SCHEMA = DATABASE() AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY TABLE_NAME, ORDINAL_POSITION";
+    private Map<String, List<String>> primaryKeys(Connection c) throws SQLException {
+        String sql = dialect.primaryKeysSql();
         Map<String, List<String>> out = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
@@ -295,14 +293,8 @@ public final class CatalogLoader {
         return out;
     }
 
-    private static List<RawFk> foreignKeys(Connection c) throws SQLException {
-        String sql = "SELECT k.CONSTRAINT_NAME, k.TABLE_NAME, k.COLUMN_NAME, k.REFERENCED_TABLE_NAME,"
-                + " k.REFERENCED_COLUMN_NAME, r.DELETE_RULE"
-                + " FROM information_schema.KEY_COLUMN_USAGE k JOIN information_schema.REFERENTIAL_CONSTRAINTS r"
-                + " ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME"
-                + " AND r.TABLE_NAME = k.TABLE_NAME"
-                + " WHERE k.TABLE_SCHEMA = DATABASE() AND k.REFERENCED_TABLE_NAME IS NOT NULL"
-                + " ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION";
+    private List<RawFk> foreignKeys(Connection c) throws SQLException {
+        String sql = dialect.foreignKeysSql();
         Map<String, RawFk> out = new LinkedHashMap<>();
         try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
@@ -322,9 +314,8 @@ public final class CatalogLoader {
         return new ArrayList<>(out.values());
     }
 
-    private static Map<String, Set<String>> userTriggers(Connection c) throws SQLException {
-        String sql = "SELECT EVENT_OBJECT_TABLE, EVENT_MANIPULATION, TRIGGER_NAME FROM information_schema.TRIGGERS"
-                + " WHERE TRIGGER_SCHEMA = DATABASE()";
+    private Map<String, Set<String>> userTriggers(Connection c) throws SQLException {
+        String sql = dialect.triggersSql();
         Map<String, Set<String>> out = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {

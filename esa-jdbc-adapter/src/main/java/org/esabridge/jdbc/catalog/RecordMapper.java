@@ -13,7 +13,8 @@ import org.esabridge.jdbc.dialect.Dialect;
 /**
  * Rows of one table ⇄ records, and the SQL fragments that address a row by id. Every query that returns
  * records selects {@link #selectList()} so that {@link #map} reads columns by position: the id columns,
- * the modification column, then the fields. Shared by reads, change capture and cursors.
+ * the modification column, then the fields. Shared by reads, change capture and cursors, which find the
+ * statements built from these fragments in {@link TableSql}.
  */
 public final class RecordMapper {
     private final Table table;
@@ -52,17 +53,17 @@ public final class RecordMapper {
     }
 
     /**
-     * The FROM clause: the table as {@code t}, joined with its version table as {@code v} when it has one
-     * (a LEFT JOIN, so that a row whose version is missing is still read and written).
-     */
-    /**
      * {@link #from()} for the queries that walk changes in (modification time, id) order: pinned to the
      * table's modification index when it has one ({@link Table#modIndex()}).
      */
     public String changesFrom() {
-        return table.modIndex() == null ? from() : from() + " FORCE INDEX (" + dialect.quote(table.modIndex()) + ")";
+        return table.modIndex() == null ? from() : dialect.forceIndex(from(), table.modIndex());
     }
 
+    /**
+     * The FROM clause: the table as {@code t}, joined with its version table as {@code v} when it has one
+     * (a LEFT JOIN, so that a row whose version is missing is still read and written).
+     */
     public String from() {
         String from = dialect.quote(table.name()) + " t";
         if (table.versionTable() == null) {

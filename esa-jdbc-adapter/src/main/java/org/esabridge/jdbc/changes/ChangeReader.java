@@ -15,8 +15,8 @@ import org.esabridge.api.ErrorCode;
 import org.esabridge.api.EsaException;
 import org.esabridge.api.ResultSink;
 import org.esabridge.jdbc.DeleteStrategy;
-import org.esabridge.jdbc.catalog.RecordMapper;
 import org.esabridge.jdbc.catalog.Table;
+import org.esabridge.jdbc.catalog.TableSql;
 import org.esabridge.jdbc.catalog.ValueCodec;
 import org.esabridge.jdbc.dialect.Dialect;
 import org.esabridge.jdbc.dialect.Faults;
@@ -46,6 +46,9 @@ public final class ChangeReader {
     private final int retentionDays;
     private final int queryTimeout;
     private final Watermark watermark;
+    private final String tombstoneWhere;
+    private final String purgeTombstones;
+    private final String horizon;
 
     public ChangeReader(DataSource ds, Dialect dialect, IntSupplier inlineThreshold, int retentionDays, int queryTimeout,
                         Watermark watermark) {
@@ -55,13 +58,18 @@ public final class ChangeReader {
         this.inlineThreshold = inlineThreshold;
         this.retentionDays = retentionDays;
         this.queryTimeout = queryTimeout;
+        this.tombstoneWhere = " FROM esa_tombstone WHERE table_name = ? AND deleted_at > "
+                + dialect.timestampParameter();
+        String retained = dialect.minus(dialect.now(), "?", ChronoUnit.DAYS);
+        this.purgeTombstones = "DELETE FROM esa_tombstone WHERE deleted_at < " + retained;
+        this.horizon = "SELECT GREATEST(tracking_since, " + retained + ") FROM esa_structure WHERE table_name = ?";
     }
 
-    public boolean getModified(Table t, Instant after, ResultSink sink) throws EsaException, IOException {
-        ChangeQueries q = new ChangeQueries(new RecordMapper(t, dialect), dialect);
+    public boolean getModified(TableSql q, Instant after, ResultSink sink) throws EsaException, IOException {
+        Table t = q.table();
         try (Connection c = ds.getConnection()) {
             Instant from = watermark.beforeRead(c, after);
-            return stream(c, q.countModifiedSql(), q.modifiedSql(false), ps -> {
+            return stream(c, q.countModified(), q.modified(), ps -> {
                 ValueCodec.bindInstant(ps, 1, from);
                 return 2;
             }, rs -> sink.record(q.mapper().map(rs)));
@@ -70,7 +78,8 @@ public final class ChangeReader {
         }
     }
 
-    public boolean getDeleted(Table t, Instant after, ResultSink sink) throws EsaException, IOException {
+    public boolean getDeleted(TableSql q, Instant after, ResultSink sink) throws EsaException, IOException {
+        Table t = q.table();
         DeleteStrategy.Kind kind = t.deleteStrategy().kind();
         if (kind == DeleteStrategy.Kind.NONE) {
             throw new EsaException(ErrorCode.NOT_SUPPORTED, "structure " + t.name()
@@ -78,9 +87,8 @@ public final class ChangeReader {
         }
         try (Connection c = ds.getConnection()) {
             if (kind == DeleteStrategy.Kind.SOFT_DELETE) {
-                ChangeQueries q = new ChangeQueries(new RecordMapper(t, dialect), dialect);
                 Instant from = watermark.beforeRead(c, after);
-                return stream(c, q.countSoftDeletedSql(), q.softDeletedSql(), ps -> {
+                return stream(c, q.countSoftDeleted(), q.softDeleted(), ps -> {
                     ValueCodec.bindInstant(ps, 1, from);
                     return 2;
                 }, rs -> sink.id(q.mapper().readId(rs, 1)));
@@ -88,9 +96,8 @@ public final class ChangeReader {
             // The horizon applies to the host's after; the widened range before it holds no more than we have.
             checkHorizon(c, t, after);
             Instant from = watermark.beforeRead(c, after);
-            String where = " FROM esa_tombstone WHERE table_name = ? AND deleted_at > " + ChangeQueries.TS;
-            return stream(c, "SELECT COUNT(*) FROM (SELECT 1" + where + " LIMIT ?) x",
-                    "SELECT row_id" + where + " ORDER BY deleted_at, seq", ps -> {
+            return stream(c, "SELECT COUNT(*) FROM (SELECT 1" + tombstoneWhere + dialect.limit("?") + ") x",
+                    "SELECT row_id" + tombstoneWhere + " ORDER BY deleted_at, seq", ps -> {
                         ps.setString(1, t.name());
                         ValueCodec.bindInstant(ps, 2, from);
                         return 3;
@@ -106,8 +113,7 @@ public final class ChangeReader {
      */
     public void purgeTombstones(Connection c) throws SQLException {
         watermark.prune(c, retentionDays);
-        try (PreparedStatement ps = c.prepareStatement(
-                "DELETE FROM esa_tombstone WHERE deleted_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY")) {
+        try (PreparedStatement ps = c.prepareStatement(purgeTombstones)) {
             ps.setInt(1, retentionDays);
             ps.setQueryTimeout(queryTimeout);
             ps.executeUpdate();
@@ -116,8 +122,7 @@ public final class ChangeReader {
 
     /** Refuses an {@code after} before the oldest moment from which every deletion is still on record. */
     public void checkHorizon(Connection c, Table t, Instant after) throws SQLException, EsaException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT GREATEST(tracking_since, UTC_TIMESTAMP(6) - INTERVAL ? DAY)"
-                + " FROM esa_structure WHERE table_name = ?")) {
+        try (PreparedStatement ps = c.prepareStatement(horizon)) {
             ps.setInt(1, retentionDays);
             ps.setString(2, t.name());
             try (ResultSet rs = ps.executeQuery()) {

@@ -18,6 +18,8 @@ import org.esabridge.api.ResultSink;
 import org.esabridge.api.helper.HelperApi;
 import org.esabridge.jdbc.catalog.RecordMapper;
 import org.esabridge.jdbc.catalog.Table;
+import org.esabridge.jdbc.catalog.TableSql;
+import org.esabridge.jdbc.dialect.DatabaseClock;
 import org.esabridge.jdbc.catalog.ValueCodec;
 import org.esabridge.jdbc.dialect.Dialect;
 import org.esabridge.jdbc.dialect.Faults;
@@ -47,33 +49,35 @@ public final class HelperDeletions {
 
     private final DataSource ds;
     private final Dialect dialect;
+    private final DatabaseClock clock;
     private final int queryTimeout;
 
-    public HelperDeletions(DataSource ds, Dialect dialect, int queryTimeout) {
+    public HelperDeletions(DataSource ds, Dialect dialect, DatabaseClock clock, int queryTimeout) {
         this.ds = ds;
         this.dialect = dialect;
+        this.clock = clock;
         this.queryTimeout = queryTimeout;
     }
 
     /** Streams the ids the host knows that the table no longer holds; true (never NULL) or a fault. */
-    public boolean getDeleted(Table t, HelperApi helper, int inlineThreshold, ResultSink sink)
+    public boolean getDeleted(TableSql sql, HelperApi helper, int inlineThreshold, ResultSink sink)
             throws EsaException, IOException {
+        Table t = sql.table();
         if (helper == null) {
             throw new EsaException(ErrorCode.NOT_SUPPORTED, "deletions of structure " + t.name()
                     + " are found through the host, but no helper-url is configured; compare ids instead");
         }
-        RecordMapper m = new RecordMapper(t, dialect);
         List<String> missing = new ArrayList<>();
         try (Connection c = ds.getConnection()) {
-            Instant knownBefore = now(c);
+            Instant knownBefore = clock.now(c);
             List<String> batch = new ArrayList<>(BATCH);
             helper.enumerateKnownIds(knownBefore, t.name(), id -> {
                 batch.add(id);
                 if (batch.size() == BATCH) {
-                    check(c, m, batch, missing, inlineThreshold);
+                    check(c, sql, batch, missing, inlineThreshold);
                 }
             });
-            check(c, m, batch, missing, inlineThreshold);
+            check(c, sql, batch, missing, inlineThreshold);
         } catch (SQLException e) {
             throw Faults.of(dialect, e, "getDeleted of " + t.name());
         }
@@ -89,13 +93,14 @@ public final class HelperDeletions {
                 + " are found through the host and answered inline only; compare ids instead");
     }
 
-    private void check(Connection c, RecordMapper m, List<String> batch, List<String> missing, int inlineThreshold)
+    private void check(Connection c, TableSql sql, List<String> batch, List<String> missing, int inlineThreshold)
             throws EsaException {
+        RecordMapper m = sql.mapper();
         if (batch.isEmpty()) {
             return;
         }
         try {
-            missing.addAll(absent(c, m, batch));
+            missing.addAll(absent(c, sql, batch));
         } catch (SQLException e) {
             throw Faults.of(dialect, e, "getDeleted of " + m.table().name());
         }
@@ -107,12 +112,12 @@ public final class HelperDeletions {
         }
     }
 
-    private List<String> absent(Connection c, RecordMapper m, List<String> ids) throws SQLException {
+    private List<String> absent(Connection c, TableSql sql, List<String> ids) throws SQLException {
+        RecordMapper m = sql.mapper();
         List<String> absent = new ArrayList<>();
         List<String> keys = new ArrayList<>(ids.size());
         // Binding parses each part as its column's type; executing this probe is never needed.
-        try (PreparedStatement probe = c.prepareStatement("SELECT 1 FROM " + dialect.quote(m.table().name())
-                + " t WHERE " + m.idWhere())) {
+        try (PreparedStatement probe = c.prepareStatement(sql.idProbe())) {
             for (String id : ids) {
                 try {
                     m.bindId(probe, 1, id);
@@ -142,7 +147,7 @@ public final class HelperDeletions {
         for (int i = 0; i < keys.size(); i++) {
             where.add(columns == 1 ? "?" : "(" + m.idWhere() + ")");
         }
-        String sql = "SELECT " + m.idOrder() + " FROM " + dialect.quote(m.table().name()) + " t WHERE " + where;
+        String sql = "SELECT " + m.idOrder() + " FROM " + m.tableName() + " t WHERE " + where;
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setQueryTimeout(queryTimeout);
             int next = 1;
@@ -162,13 +167,6 @@ public final class HelperDeletions {
             return m.bindId(ps, first, id);
         } catch (ValueCodec.BadValueException e) {
             throw new IllegalStateException("checked bindable before", e);
-        }
-    }
-
-    private static Instant now(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT UTC_TIMESTAMP(6)"); ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return ValueCodec.readInstant(rs, 1);
         }
     }
 }

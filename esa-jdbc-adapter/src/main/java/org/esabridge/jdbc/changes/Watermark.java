@@ -7,7 +7,9 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import org.esabridge.jdbc.catalog.ValueCodec;
+import org.esabridge.jdbc.dialect.Dialect;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>Before every read that serves changes ({@code getModified}, {@code getDeleted}, opening a cursor) and
  *       before its snapshot, one row goes into {@code esa_watermark}: {@code read_at} = the database's
- *       {@code UTC_TIMESTAMP(6)}, {@code low} = the earliest stamp a change this read cannot see may carry.
+ *       clock ({@link Dialect#now()}), {@code low} = the earliest stamp a change this read cannot see may carry.
  *       That is the start of the oldest open InnoDB transaction other than ours that has modified rows or
  *       holds locks ({@code information_schema.INNODB_TRX}), or {@code read_at} when there is none, minus a
  *       margin (below). Transactions that only read are left out, so a long report does not hold the
@@ -54,6 +56,9 @@ import org.slf4j.LoggerFactory;
  * the query is refused) the adapter logs one WARN and uses {@code low = read_at - watermark-fallback-lag-seconds}
  * (default 300): complete as long as no writing transaction stays open longer than that lag.
  *
+ * <p>The statements are the dialect's ({@link Dialect#recordWatermarkSql()} and its neighbours); what is said
+ * here of InnoDB is what {@link org.esabridge.jdbc.dialect.MariaDbDialect} relies on.
+ *
  * <h2>What it does not cover</h2>
  * Rows written with an explicit, older modification time; a statement that waited more than a second for a
  * metadata lock (DDL) after fixing its timestamp and before InnoDB saw it; transactions open across a
@@ -73,17 +78,9 @@ public final class Watermark {
         OFF
     }
 
-    private static final String OPEN_TRANSACTIONS_SQL = "INSERT INTO esa_watermark (read_at, low)"
-            + " SELECT n.now, LEAST(n.now, COALESCE(n.now - INTERVAL (x.age + 1) SECOND, n.now)) - INTERVAL 1 SECOND"
-            + " FROM (SELECT UTC_TIMESTAMP(6) AS now) n,"
-            + " (SELECT TIMESTAMPDIFF(SECOND, MIN(trx_started), CONVERT_TZ(UTC_TIMESTAMP(6), '+00:00', 'SYSTEM')) AS age"
-            + " FROM information_schema.INNODB_TRX WHERE trx_mysql_thread_id <> CONNECTION_ID()"
-            + " AND (trx_rows_modified > 0 OR trx_lock_structs > 0)) x";
-    private static final String FIXED_LAG_SQL = "INSERT INTO esa_watermark (read_at, low)"
-            + " SELECT n.now, n.now - INTERVAL ? SECOND FROM (SELECT UTC_TIMESTAMP(6) AS now) n";
-    /** MariaDB: "Access denied; you need (at least one of) the PROCESS privilege(s)". */
-    private static final int SPECIFIC_ACCESS_DENIED = 1227;
-
+    private final Dialect dialect;
+    private final String widenSql;
+    private final String pruneSql;
     private final int lagSeconds;
     private final int queryTimeout;
     private volatile Mode mode;
@@ -93,7 +90,11 @@ public final class Watermark {
      *
      * @param lagSeconds how far back to read without the PROCESS privilege
      */
-    public Watermark(int lagSeconds, int queryTimeout) {
+    public Watermark(Dialect dialect, int lagSeconds, int queryTimeout) {
+        this.dialect = dialect;
+        this.widenSql = "SELECT MIN(low) FROM esa_watermark WHERE read_at >= " + dialect.timestampParameter();
+        this.pruneSql = "DELETE FROM esa_watermark WHERE read_at < "
+                + dialect.minus(dialect.now(), "?", ChronoUnit.DAYS);
         this.mode = Mode.OPEN_TRANSACTIONS;
         this.lagSeconds = lagSeconds;
         this.queryTimeout = queryTimeout;
@@ -101,12 +102,12 @@ public final class Watermark {
 
     /** Uses INNODB_TRX when this connection's user may read it, else the fixed lag (with a WARN). */
     public void detect(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM information_schema.INNODB_TRX");
+        try (PreparedStatement ps = c.prepareStatement(dialect.openTransactionsProbeSql());
              ResultSet rs = ps.executeQuery()) {
             rs.next();
             mode = Mode.OPEN_TRANSACTIONS;
         } catch (SQLException e) {
-            if (e.getErrorCode() != SPECIFIC_ACCESS_DENIED) {
+            if (!dialect.isMissingPrivilege(e)) {
                 throw e;
             }
             warnFallback(lagSeconds);
@@ -151,8 +152,7 @@ public final class Watermark {
         if (!after.isAfter(Instant.EPOCH)) {
             return after;
         }
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT MIN(low) FROM esa_watermark WHERE read_at >= " + ChangeQueries.TS)) {
+        try (PreparedStatement ps = c.prepareStatement(widenSql)) {
             ps.setQueryTimeout(queryTimeout);
             ValueCodec.bindInstant(ps, 1, after);
             try (ResultSet rs = ps.executeQuery()) {
@@ -169,12 +169,12 @@ public final class Watermark {
 
     private void record(Connection c, Mode m) throws SQLException {
         if (m == Mode.OPEN_TRANSACTIONS) {
-            try (PreparedStatement ps = c.prepareStatement(OPEN_TRANSACTIONS_SQL)) {
+            try (PreparedStatement ps = c.prepareStatement(dialect.recordWatermarkSql())) {
                 ps.setQueryTimeout(queryTimeout);
                 ps.executeUpdate();
                 return;
             } catch (SQLException e) {
-                if (e.getErrorCode() != SPECIFIC_ACCESS_DENIED) {
+                if (!dialect.isMissingPrivilege(e)) {
                     throw e;
                 }
                 // The privilege was revoked while running.
@@ -182,7 +182,7 @@ public final class Watermark {
                 warnFallback(lagSeconds);
             }
         }
-        try (PreparedStatement ps = c.prepareStatement(FIXED_LAG_SQL)) {
+        try (PreparedStatement ps = c.prepareStatement(dialect.recordLaggedWatermarkSql())) {
             ps.setQueryTimeout(queryTimeout);
             ps.setInt(1, lagSeconds);
             ps.executeUpdate();
@@ -191,8 +191,7 @@ public final class Watermark {
 
     /** Deletes watermarks older than the tombstone retention. */
     public void prune(Connection c, int retentionDays) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "DELETE FROM esa_watermark WHERE read_at < UTC_TIMESTAMP(6) - INTERVAL ? DAY")) {
+        try (PreparedStatement ps = c.prepareStatement(pruneSql)) {
             ps.setQueryTimeout(queryTimeout);
             ps.setInt(1, retentionDays);
             ps.executeUpdate();

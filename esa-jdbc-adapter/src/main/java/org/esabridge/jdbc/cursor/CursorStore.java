@@ -6,9 +6,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.List;
 import org.esabridge.jdbc.catalog.ValueCodec;
+import org.esabridge.jdbc.dialect.Dialect;
 
 /**
  * The cursor tables: {@code esa_cursor} (one row per cursor) and {@code esa_cursor_page} (the first key of
@@ -28,10 +30,28 @@ final class CursorStore {
 
     private final int timeoutMinutes;
     private final int queryTimeout;
+    private final String insert;
+    private final String touch;
+    private final String find;
+    private final String lease;
+    private final String purge;
+    private final String countLive;
 
-    CursorStore(int timeoutMinutes, int queryTimeout) {
+    CursorStore(Dialect dialect, int timeoutMinutes, int queryTimeout) {
         this.timeoutMinutes = timeoutMinutes;
         this.queryTimeout = queryTimeout;
+        String now = dialect.now();
+        String live = "expires_at > " + now;
+        this.insert = "INSERT INTO esa_cursor (" + COLUMNS + ", principal, requested_after, created_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " + now + ")";
+        this.touch = "UPDATE esa_cursor SET expires_at = " + dialect.plus(now, "?", ChronoUnit.SECONDS)
+                + " WHERE id = ? AND principal = ? AND " + live + " AND expires_at < "
+                + dialect.plus(now, "?", ChronoUnit.SECONDS);
+        this.find = "SELECT " + COLUMNS + " FROM esa_cursor WHERE id = ? AND principal = ? AND " + live;
+        this.lease = "UPDATE esa_cursor SET expires_at = GREATEST(expires_at, "
+                + dialect.plus(now, "?", ChronoUnit.MINUTES) + ") WHERE principal = ? AND " + live;
+        this.purge = dialect.deleteFirst("esa_cursor", "expires_at <= " + now, "expires_at", PURGE_BATCH);
+        this.countLive = "SELECT COUNT(*) FROM esa_cursor WHERE principal = ? AND " + live;
     }
 
     /** 128 random bits, base64url without padding (22 characters): unguessable, and safe in XML and logs. */
@@ -45,8 +65,7 @@ final class CursorStore {
     void insert(Connection c, Stored s, String principal, Instant requestedAfter, List<PageKey> starts) throws SQLException {
         c.setAutoCommit(false);
         try {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO esa_cursor (" + COLUMNS
-                    + ", principal, requested_after, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6))")) {
+            try (PreparedStatement ps = c.prepareStatement(insert)) {
                 ps.setQueryTimeout(queryTimeout);
                 ps.setString(1, s.id());
                 ps.setString(2, s.structure());
@@ -95,10 +114,7 @@ final class CursorStore {
         // commit per page, flushed to disk, cost more than the page's own query on 1000-row pages, and a host
         // reading pages back to back then writes once a minute instead.
         int timeoutSeconds = timeoutMinutes * 60;
-        try (PreparedStatement ps = c.prepareStatement("UPDATE esa_cursor SET expires_at ="
-                + " UTC_TIMESTAMP(6) + INTERVAL ? SECOND"
-                + " WHERE id = ? AND principal = ? AND expires_at > UTC_TIMESTAMP(6)"
-                + " AND expires_at < UTC_TIMESTAMP(6) + INTERVAL ? SECOND")) {
+        try (PreparedStatement ps = c.prepareStatement(touch)) {
             ps.setQueryTimeout(queryTimeout);
             ps.setInt(1, timeoutSeconds);
             ps.setString(2, id);
@@ -106,8 +122,7 @@ final class CursorStore {
             ps.setInt(4, timeoutSeconds - Math.min(60, timeoutSeconds / 10));
             ps.executeUpdate();
         }
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
-                + " FROM esa_cursor WHERE id = ? AND principal = ? AND expires_at > UTC_TIMESTAMP(6)")) {
+        try (PreparedStatement ps = c.prepareStatement(find)) {
             ps.setQueryTimeout(queryTimeout);
             ps.setString(1, id);
             ps.setString(2, who);
@@ -146,9 +161,7 @@ final class CursorStore {
 
     /** Extends the expiry of every live cursor of the principal. */
     void lease(Connection c, String principal) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE esa_cursor SET expires_at ="
-                + " GREATEST(expires_at, UTC_TIMESTAMP(6) + INTERVAL ? MINUTE)"
-                + " WHERE principal = ? AND expires_at > UTC_TIMESTAMP(6)")) {
+        try (PreparedStatement ps = c.prepareStatement(lease)) {
             ps.setQueryTimeout(queryTimeout);
             ps.setInt(1, timeoutMinutes);
             ps.setString(2, PrincipalKey.of(principal));
@@ -165,8 +178,7 @@ final class CursorStore {
      * statement holds its locks long; expiry outpacing a fixed number per call would otherwise let them pile up.
      */
     void purgeExpired(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "DELETE FROM esa_cursor WHERE expires_at <= UTC_TIMESTAMP(6) ORDER BY expires_at LIMIT " + PURGE_BATCH)) {
+        try (PreparedStatement ps = c.prepareStatement(purge)) {
             ps.setQueryTimeout(queryTimeout);
             while (ps.executeUpdate() == PURGE_BATCH) {
                 // another batch
@@ -176,8 +188,7 @@ final class CursorStore {
 
     /** The principal's cursors that have not expired. */
     long countLive(Connection c, String principal) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT COUNT(*) FROM esa_cursor WHERE principal = ? AND expires_at > UTC_TIMESTAMP(6)")) {
+        try (PreparedStatement ps = c.prepareStatement(countLive)) {
             ps.setQueryTimeout(queryTimeout);
             ps.setString(1, PrincipalKey.of(principal));
             try (ResultSet rs = ps.executeQuery()) {

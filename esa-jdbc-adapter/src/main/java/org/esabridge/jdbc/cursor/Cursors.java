@@ -18,12 +18,11 @@ import org.esabridge.api.ResultSink;
 import org.esabridge.api.Session;
 import org.esabridge.jdbc.DeleteStrategy;
 import org.esabridge.jdbc.Paging;
-import org.esabridge.jdbc.catalog.RecordMapper;
 import org.esabridge.jdbc.catalog.Table;
-import org.esabridge.jdbc.catalog.ValueCodec;
-import org.esabridge.jdbc.changes.ChangeQueries;
+import org.esabridge.jdbc.catalog.TableSql;
 import org.esabridge.jdbc.changes.ChangeReader;
 import org.esabridge.jdbc.changes.Watermark;
+import org.esabridge.jdbc.dialect.DatabaseClock;
 import org.esabridge.jdbc.dialect.Dialect;
 import org.esabridge.jdbc.dialect.Faults;
 
@@ -31,8 +30,8 @@ import org.esabridge.jdbc.dialect.Faults;
  * Cursors whose whole state lives in the database, so that any node answers {@code readDataPage} and a cursor
  * survives a restart.
  *
- * <p><b>Opening</b> widens {@code after} by the {@link Watermark}, freezes a horizon (the database's
- * {@code UTC_TIMESTAMP(6)}; later changes are left for the next sync), then makes one pass over the
+ * <p><b>Opening</b> widens {@code after} by the {@link Watermark}, freezes a horizon (the
+ * {@link DatabaseClock}'s now; later changes are left for the next sync), then makes one pass over the
  * (mod, id) keys in index order, streamed, keeping every page-size-th key as a page start: work and memory
  * grow with the number of pages, not rows. Cursor and page starts are stored in one transaction.
  *
@@ -53,11 +52,12 @@ public final class Cursors implements Paging {
 
     /** Finds the table of a structure (refreshing the catalog when needed). */
     public interface TableLookup {
-        Table table(String structure) throws EsaException;
+        TableSql table(String structure) throws EsaException;
     }
 
     private final DataSource ds;
     private final Dialect dialect;
+    private final DatabaseClock clock;
     private final Watermark watermark;
     private final ChangeReader changes;
     private final TableLookup lookup;
@@ -66,11 +66,13 @@ public final class Cursors implements Paging {
     private final int maxOpenCursors;
     private final int queryTimeout;
     private final CursorStore store;
+    private final TableSql.CursorSql tombstones;
 
-    public Cursors(DataSource ds, Dialect dialect, Watermark watermark, ChangeReader changes, TableLookup lookup,
-                   IntSupplier pageSize, int timeoutMinutes, int maxOpenCursors, int queryTimeout) {
+    public Cursors(DataSource ds, Dialect dialect, DatabaseClock clock, Watermark watermark, ChangeReader changes,
+                   TableLookup lookup, IntSupplier pageSize, int timeoutMinutes, int maxOpenCursors, int queryTimeout) {
         this.ds = ds;
         this.dialect = dialect;
+        this.clock = clock;
         this.watermark = watermark;
         this.changes = changes;
         this.lookup = lookup;
@@ -78,34 +80,36 @@ public final class Cursors implements Paging {
         this.timeout = Duration.ofMinutes(timeoutMinutes);
         this.maxOpenCursors = maxOpenCursors;
         this.queryTimeout = queryTimeout;
-        this.store = new CursorStore(timeoutMinutes, queryTimeout);
+        this.store = new CursorStore(dialect, timeoutMinutes, queryTimeout);
+        this.tombstones = TombstoneRows.sql(dialect);
     }
 
     @Override
-    public Cursor getModifiedPaged(Session session, Table table, Instant after) throws EsaException {
+    public Cursor getModifiedPaged(Session session, TableSql table, Instant after) throws EsaException {
         return open(session, table, after, Source.MODIFIED);
     }
 
     @Override
-    public Cursor getDeletedPaged(Session session, Table table, Instant after) throws EsaException {
-        DeleteStrategy.Kind kind = table.deleteStrategy().kind();
+    public Cursor getDeletedPaged(Session session, TableSql table, Instant after) throws EsaException {
+        DeleteStrategy.Kind kind = table.table().deleteStrategy().kind();
         if (kind == DeleteStrategy.Kind.NONE) {
-            throw new EsaException(ErrorCode.NOT_SUPPORTED, "structure " + table.name()
+            throw new EsaException(ErrorCode.NOT_SUPPORTED, "structure " + table.table().name()
                     + " does not track deletions; compare ids instead");
         }
         return open(session, table, after, kind == DeleteStrategy.Kind.SOFT_DELETE ? Source.SOFT_DELETED : Source.TOMBSTONES);
     }
 
-    private KeyedRows rows(Table t, Source source) {
+    private KeyedRows rows(TableSql t, Source source) {
         return switch (source) {
-            case MODIFIED -> new TableRows(new ChangeQueries(new RecordMapper(t, dialect), dialect), true);
-            case SOFT_DELETED -> new TableRows(new ChangeQueries(new RecordMapper(t, dialect), dialect), false);
-            case TOMBSTONES -> new TombstoneRows(t.name());
+            case MODIFIED -> new TableRows(t, true);
+            case SOFT_DELETED -> new TableRows(t, false);
+            case TOMBSTONES -> new TombstoneRows(tombstones, t.table().name());
         };
     }
 
-    private Cursor open(Session session, Table t, Instant after, Source source) throws EsaException {
-        KeyedRows rows = rows(t, source);
+    private Cursor open(Session session, TableSql sql, Instant after, Source source) throws EsaException {
+        Table t = sql.table();
+        KeyedRows rows = rows(sql, source);
         int pageSize = this.pageSize.getAsInt();
         try (Connection c = ds.getConnection()) {
             store.purgeExpired(c);
@@ -120,7 +124,7 @@ public final class Cursors implements Paging {
                 changes.checkHorizon(c, t, after);
             }
             Instant from = watermark.beforeRead(c, after);
-            Instant horizon = now(c);
+            Instant horizon = clock.now(c);
             List<PageKey> starts = new ArrayList<>();
             long total = 0;
             try (PreparedStatement ps = c.prepareStatement(rows.keysSql())) {
@@ -216,13 +220,6 @@ public final class Cursors implements Paging {
             store.deleteAll(c, session.principal());
         } catch (SQLException e) {
             throw Faults.of(dialect, e, "release");
-        }
-    }
-
-    private Instant now(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT UTC_TIMESTAMP(6)"); ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return ValueCodec.readInstant(rs, 1);
         }
     }
 }

@@ -8,25 +8,22 @@ import java.time.Instant;
 import org.esabridge.api.CursorType;
 import org.esabridge.api.ResultSink;
 import org.esabridge.jdbc.catalog.RecordMapper;
+import org.esabridge.jdbc.catalog.TableSql;
 import org.esabridge.jdbc.catalog.ValueCodec;
-import org.esabridge.jdbc.changes.ChangeQueries;
 
 /**
  * Rows of a structure's table: live rows as records ({@code getModifiedPaged}), or soft-deleted rows as ids
- * ({@code getDeletedPaged} with a soft-delete column).
+ * ({@code getDeletedPaged} with a soft-delete column). The statements are the table's, built with the catalog.
  */
 final class TableRows implements KeyedRows {
     private final RecordMapper m;
     private final boolean live;
-    private final String where;
-    private final String order;
+    private final TableSql.CursorSql sql;
 
-    TableRows(ChangeQueries q, boolean live) {
-        this.m = q.mapper();
+    TableRows(TableSql t, boolean live) {
+        this.m = t.mapper();
         this.live = live;
-        this.where = " FROM " + m.changesFrom() + " WHERE " + m.mod() + " > " + ChangeQueries.TS + " AND " + m.mod() + " <= "
-                + ChangeQueries.TS + q.live(m.table(), live);
-        this.order = " ORDER BY " + m.mod() + ", " + m.idOrder();
+        this.sql = live ? t.liveRows() : t.softDeletedRows();
     }
 
     @Override
@@ -36,7 +33,7 @@ final class TableRows implements KeyedRows {
 
     @Override
     public String keysSql() {
-        return "SELECT " + m.mod() + ", " + m.idOrder() + where + order;
+        return sql.keys();
     }
 
     @Override
@@ -46,20 +43,8 @@ final class TableRows implements KeyedRows {
 
     @Override
     public String pageSql(boolean lower, boolean upper) {
-        return "SELECT " + (live ? m.selectList() : m.idOrder()) + where + (lower ? " AND " + bound(">=", ">=") : "")
-                + (upper ? " AND " + bound("<=", "<") : "") + order;
+        return sql.page(lower, upper);
     }
-
-    private String bound(String modOp, String keyOp) {
-        StringBuilder b = new StringBuilder(m.mod()).append(' ').append(modOp).append(' ').append(ChangeQueries.TS)
-                .append(" AND (").append(m.mod()).append(", ").append(m.idOrder()).append(") ").append(keyOp)
-                .append(" (").append(ChangeQueries.TS);
-        for (int i = 0; i < m.table().idColumns().size(); i++) {
-            b.append(", ?");
-        }
-        return b.append(')').toString();
-    }
-
     @Override
     public int bindRange(PreparedStatement ps, int index, Instant after, Instant horizon) throws SQLException {
         ValueCodec.bindInstant(ps, index, after);

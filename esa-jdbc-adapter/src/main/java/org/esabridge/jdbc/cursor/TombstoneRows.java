@@ -7,19 +7,28 @@ import java.sql.SQLException;
 import java.time.Instant;
 import org.esabridge.api.CursorType;
 import org.esabridge.api.ResultSink;
+import org.esabridge.jdbc.catalog.TableSql;
 import org.esabridge.jdbc.catalog.ValueCodec;
-import org.esabridge.jdbc.changes.ChangeQueries;
+import org.esabridge.jdbc.dialect.Dialect;
 
 /** The tombstones of one structure, in (deleted_at, seq) order, served by the (table_name, deleted_at, seq) index. */
 final class TombstoneRows implements KeyedRows {
-    private static final String WHERE = " FROM esa_tombstone WHERE table_name = ? AND deleted_at > " + ChangeQueries.TS
-            + " AND deleted_at <= " + ChangeQueries.TS;
-    private static final String ORDER = " ORDER BY deleted_at, seq";
-
+    private final TableSql.CursorSql sql;
     private final String table;
 
-    TombstoneRows(String table) {
+    TombstoneRows(TableSql.CursorSql sql, String table) {
+        this.sql = sql;
         this.table = table;
+    }
+
+    /** The statements over every structure's tombstones; parameters: table name, after, horizon. */
+    static TableSql.CursorSql sql(Dialect dialect) {
+        String ts = dialect.timestampParameter();
+        String where = " FROM esa_tombstone WHERE table_name = ? AND deleted_at > " + ts + " AND deleted_at <= " + ts;
+        String order = " ORDER BY deleted_at, seq";
+        return TableSql.CursorSql.of("SELECT deleted_at, seq" + where + order, "SELECT row_id" + where,
+                " AND deleted_at >= " + ts + " AND (deleted_at, seq) >= (" + ts + ", ?)",
+                " AND deleted_at <= " + ts + " AND (deleted_at, seq) < (" + ts + ", ?)", order);
     }
 
     @Override
@@ -29,7 +38,7 @@ final class TombstoneRows implements KeyedRows {
 
     @Override
     public String keysSql() {
-        return "SELECT deleted_at, seq" + WHERE + ORDER;
+        return sql.keys();
     }
 
     @Override
@@ -39,10 +48,7 @@ final class TombstoneRows implements KeyedRows {
 
     @Override
     public String pageSql(boolean lower, boolean upper) {
-        return "SELECT row_id" + WHERE
-                + (lower ? " AND deleted_at >= " + ChangeQueries.TS + " AND (deleted_at, seq) >= (" + ChangeQueries.TS + ", ?)" : "")
-                + (upper ? " AND deleted_at <= " + ChangeQueries.TS + " AND (deleted_at, seq) < (" + ChangeQueries.TS + ", ?)" : "")
-                + ORDER;
+        return sql.page(lower, upper);
     }
 
     @Override

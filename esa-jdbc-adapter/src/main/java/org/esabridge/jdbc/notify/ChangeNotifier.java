@@ -13,11 +13,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
+import org.esabridge.api.EsaException;
 import org.esabridge.api.helper.DeletionReporter;
 import org.esabridge.api.helper.HelperApi;
 import org.esabridge.jdbc.DeleteStrategy;
 import org.esabridge.jdbc.catalog.Catalog;
-import org.esabridge.jdbc.catalog.RecordMapper;
 import org.esabridge.jdbc.catalog.Table;
 import org.esabridge.jdbc.catalog.ValueCodec;
 import org.esabridge.jdbc.dialect.Dialect;
@@ -78,7 +78,7 @@ public final class ChangeNotifier implements AutoCloseable {
             if (deletions != null) {
                 reportNewTombstones();
             }
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException | EsaException | RuntimeException e) {
             LOG.warn("change notifier: could not poll the database: {}", e.getMessage());
             return;
         }
@@ -88,12 +88,12 @@ public final class ChangeNotifier implements AutoCloseable {
         last = now;
     }
 
-    private Map<String, Object> snapshot() throws SQLException {
+    private Map<String, Object> snapshot() throws SQLException, EsaException {
         Map<String, Object> marks = new HashMap<>();
         try (Connection c = ds.getConnection()) {
-            for (Table t : catalog.get().tables()) {
-                RecordMapper m = new RecordMapper(t, dialect);
-                marks.put(t.name(), max(c, "SELECT MAX(" + m.mod() + ") FROM " + m.from()));
+            Catalog current = catalog.get();
+            for (Table t : current.tables()) {
+                marks.put(t.name(), max(c, current.sql(t.name()).maxModified()));
             }
             marks.put("esa_tombstone", max(c, "SELECT MAX(seq) FROM esa_tombstone"));
         }
@@ -113,7 +113,7 @@ public final class ChangeNotifier implements AutoCloseable {
                 }
             }
             try (PreparedStatement ps = c.prepareStatement("SELECT seq, table_name, row_id, deleted_at FROM esa_tombstone"
-                    + " WHERE seq > ? ORDER BY seq LIMIT " + REPORTS_PER_POLL)) {
+                    + " WHERE seq > ? ORDER BY seq" + dialect.limit(Integer.toString(REPORTS_PER_POLL)))) {
                 ps.setLong(1, lastTombstone);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {

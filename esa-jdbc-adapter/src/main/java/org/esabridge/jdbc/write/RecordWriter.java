@@ -19,9 +19,9 @@ import org.esabridge.jdbc.catalog.Catalog;
 import org.esabridge.jdbc.catalog.Column;
 import org.esabridge.jdbc.catalog.RecordMapper;
 import org.esabridge.jdbc.catalog.Table;
+import org.esabridge.jdbc.catalog.TableSql;
 import org.esabridge.jdbc.catalog.ValueCodec;
-import org.esabridge.jdbc.catalog.ValueKind;
-import org.esabridge.jdbc.changes.ChangeQueries;
+import org.esabridge.jdbc.dialect.DatabaseClock;
 import org.esabridge.jdbc.dialect.Dialect;
 import org.esabridge.jdbc.dialect.Faults;
 
@@ -48,17 +48,20 @@ import org.esabridge.jdbc.dialect.Faults;
 public final class RecordWriter {
     private final DataSource ds;
     private final Dialect dialect;
+    private final DatabaseClock clock;
     private final int queryTimeout;
     private final VersionedWriter versioned;
 
-    public RecordWriter(DataSource ds, Dialect dialect, int queryTimeout) {
+    public RecordWriter(DataSource ds, Dialect dialect, DatabaseClock clock, int queryTimeout) {
         this.ds = ds;
         this.dialect = dialect;
+        this.clock = clock;
         this.queryTimeout = queryTimeout;
         this.versioned = new VersionedWriter(this, dialect, queryTimeout);
     }
 
-    public Written<ExternalRecord> create(Table t, ExternalRecord record) throws EsaException {
+    public Written<ExternalRecord> create(TableSql q, ExternalRecord record) throws EsaException {
+        Table t = q.table();
         requireWritable(t, record.id());
         List<Column> cols = writableColumns(t, record);
         boolean givenId = record.id() != null;
@@ -73,7 +76,7 @@ public final class RecordWriter {
             }
             generatedId = t.idColumns().get(0);
         }
-        RecordMapper m = new RecordMapper(t, dialect);
+        RecordMapper m = q.mapper();
         StringBuilder names = new StringBuilder();
         StringBuilder values = new StringBuilder();
         if (givenId) {
@@ -93,7 +96,7 @@ public final class RecordWriter {
             values.setLength(Math.max(0, values.length() - 2));
         } else {
             names.append(dialect.quote(t.modColumn().name()));
-            values.append(ChangeQueries.TS);
+            values.append(dialect.timestampParameter());
         }
         String sql = "INSERT INTO " + m.tableName() + " (" + names + ") VALUES (" + values + ")";
         Column genId = generatedId;
@@ -120,7 +123,7 @@ public final class RecordWriter {
                 } catch (ValueCodec.BadValueException e) {
                     throw new EsaRecordException(ErrorCode.INVALID_VALUE, e.getMessage(), t.name(), record.id(), null);
                 }
-                ExternalRecord stored = readInTx(c, m, id);
+                ExternalRecord stored = readInTx(c, q, id);
                 if (stored == null) {
                     // Only possible when the given id's text differs from its stored form (e.g. "007" for 7).
                     throw new EsaRecordException(ErrorCode.INVALID_VALUE, "the id " + Catalog.quoteForMessage(id)
@@ -133,26 +136,25 @@ public final class RecordWriter {
         }
     }
 
-    public Written<Instant> update(Table t, Instant lastSeen, ExternalRecord record) throws EsaException {
+    public Written<Instant> update(TableSql q, Instant lastSeen, ExternalRecord record) throws EsaException {
+        Table t = q.table();
         requireWritable(t, record.id());
         if (record.id() == null) {
             throw new EsaRecordException(ErrorCode.INVALID_VALUE, "update needs the record's id", t.name(), null, null);
         }
         List<Column> cols = writableColumns(t, record);
         checkId(t, record.id());
-        RecordMapper m = new RecordMapper(t, dialect);
+        RecordMapper m = q.mapper();
         boolean derived = t.userTriggers().contains("UPDATE") || t.hasGenerated()
                 || t.fieldColumns().stream().anyMatch(Column::onUpdateNow);
         if (t.versionTable() != null) {
-            return versioned.update(t, m, cols, lastSeen, record, derived);
+            return versioned.update(q, cols, lastSeen, record, derived);
         }
         StringBuilder set = new StringBuilder();
         for (Column c : cols) {
             set.append(m.col(c)).append(" = ?, ");
         }
-        set.append(m.mod()).append(" = ").append(nextStamp(t, m.mod()));
-        String sql = "UPDATE " + m.from() + " SET " + set + " WHERE " + m.idWhere() + " AND " + notModified(m)
-                + new ChangeQueries(m, dialect).live(t, true);
+        String sql = "UPDATE " + m.from() + " SET " + set + q.stampAndCheck();
         try {
             return Deadlocks.retry(dialect, () -> inTransaction(c -> {
                 Instant now = stamp(c);
@@ -167,7 +169,7 @@ public final class RecordWriter {
                 } catch (ValueCodec.BadValueException e) {
                     throw new EsaRecordException(ErrorCode.INVALID_VALUE, e.getMessage(), t.name(), record.id(), null);
                 }
-                Instant current = currentMod(c, m, record.id());
+                Instant current = currentMod(c, q, record.id());
                 if (n == 0) {
                     throw current == null ? notFound(t, record.id()) : modified(t, record.id(), current);
                 }
@@ -179,29 +181,24 @@ public final class RecordWriter {
     }
 
     /** Deletes (or soft-deletes); a record that does not exist counts as deleted. */
-    public Written<Void> delete(Table t, Instant lastSeen, String id) throws EsaException {
+    public Written<Void> delete(TableSql q, Instant lastSeen, String id) throws EsaException {
+        Table t = q.table();
         requireWritable(t, id);
         if (id == null) {
             throw new EsaRecordException(ErrorCode.INVALID_VALUE, "delete needs an id", t.name(), null, null);
         }
         checkId(t, id);
-        RecordMapper m = new RecordMapper(t, dialect);
-        ChangeQueries q = new ChangeQueries(m, dialect);
+        RecordMapper m = q.mapper();
         Column sd = t.softDelete();
         if (t.versionTable() != null) {
-            return versioned.delete(t, m, lastSeen, id);
+            return versioned.delete(q, lastSeen, id);
         }
-        String sql = sd == null
-                ? "DELETE t FROM " + m.from() + " WHERE " + m.idWhere() + " AND " + notModified(m)
-                : "UPDATE " + m.from() + " SET " + m.col(sd) + " = " + deletedMarker(t, sd) + ", "
-                        + m.mod() + " = " + nextStamp(t, m.mod()) + " WHERE " + m.idWhere() + " AND " + notModified(m)
-                        + q.live(t, true);
         boolean triggers = t.userTriggers().contains(sd == null ? "DELETE" : "UPDATE");
         try {
             return Deadlocks.retry(dialect, () -> inTransaction(c -> {
-                boolean cascades = sd == null && referenced(c, t, m, id);
+                boolean cascades = sd == null && referenced(c, q, id);
                 int n;
-                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                try (PreparedStatement ps = c.prepareStatement(q.delete())) {
                     ps.setQueryTimeout(queryTimeout);
                     int i = 1;
                     if (sd != null) {
@@ -214,7 +211,7 @@ public final class RecordWriter {
                     throw new EsaRecordException(ErrorCode.INVALID_VALUE, e.getMessage(), t.name(), id, null);
                 }
                 if (n == 0) {
-                    Instant current = currentMod(c, m, id);
+                    Instant current = currentMod(c, q, id);
                     if (current != null) {
                         throw modified(t, id, current);
                     }
@@ -254,45 +251,14 @@ public final class RecordWriter {
      * {@code last-seen} that is a whole millisecond then always means "the host truncated".
      */
     Instant stamp(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT UTC_TIMESTAMP(6)"); ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            Instant now = ValueCodec.readInstant(rs, 1);
-            return now.getNano() % 1_000_000 == 0 ? now.plus(1, ChronoUnit.MICROS) : now;
-        }
-    }
-
-    /**
-     * {@code GREATEST(?, floorMs(mod) + step)}: never earlier than the clock, always past the next
-     * millisecond boundary of the previous value; the step is a whole number of the column's units so that
-     * a low-precision column still stores a larger value.
-     */
-    private static String nextStamp(Table t, String mod) {
-        int fsp = t.modColumn().fsp();
-        long step = fsp == 6 ? 1001 : Math.max(1000, (long) Math.pow(10, 6 - fsp));
-        String floorMs = "(" + mod + " - INTERVAL (MICROSECOND(" + mod + ") % 1000) MICROSECOND)";
-        return "COALESCE(GREATEST(" + ChangeQueries.TS + ", " + floorMs + " + INTERVAL " + step + " MICROSECOND), "
-                + "UTC_TIMESTAMP(6))";
-    }
-
-    /** The last-seen condition; a row without a modification time has never been modified. */
-    private static String notModified(RecordMapper m) {
-        return "(" + m.mod() + " IS NULL OR " + m.mod() + " < " + ChangeQueries.TS + ")";
-    }
-
-    String deletedMarker(Table t, Column sd) {
-        ValueKind kind = t.kind(sd);
-        return switch (kind) {
-            case DATETIME, TIMESTAMP -> "UTC_TIMESTAMP(6)";
-            case STRING -> "'deleted'";
-            default -> "1";
-        };
+        Instant now = clock.now(c);
+        return now.getNano() % 1_000_000 == 0 ? now.plus(1, ChronoUnit.MICROS) : now;
     }
 
     /** The current modification time of a live row, or null when there is none. */
-    Instant currentMod(Connection c, RecordMapper m, String id) throws SQLException, EsaException {
-        String sql = "SELECT " + m.mod() + " FROM " + m.from() + " WHERE " + m.idWhere()
-                + new ChangeQueries(m, dialect).live(m.table(), true);
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
+    Instant currentMod(Connection c, TableSql q, String id) throws SQLException, EsaException {
+        RecordMapper m = q.mapper();
+        try (PreparedStatement ps = c.prepareStatement(q.currentMod())) {
             m.bindId(ps, 1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -306,9 +272,9 @@ public final class RecordWriter {
         }
     }
 
-    private ExternalRecord readInTx(Connection c, RecordMapper m, String id) throws SQLException, EsaException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT " + m.selectList() + " FROM " + m.from() + " WHERE " + m.idWhere())) {
+    private ExternalRecord readInTx(Connection c, TableSql q, String id) throws SQLException, EsaException {
+        RecordMapper m = q.mapper();
+        try (PreparedStatement ps = c.prepareStatement(q.readAny())) {
             m.bindId(ps, 1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? m.map(rs) : null;
@@ -319,18 +285,10 @@ public final class RecordWriter {
     }
 
     /** Whether a row of another table refers to this one through a key whose delete rule changes it. */
-    boolean referenced(Connection c, Table t, RecordMapper m, String id) throws SQLException, EsaException {
-        for (Table.ForeignKey fk : t.cascades()) {
-            StringBuilder cols = new StringBuilder();
-            StringBuilder refs = new StringBuilder();
-            for (int k = 0; k < fk.columns().size(); k++) {
-                cols.append(k == 0 ? "" : ", ").append("x.").append(dialect.quote(fk.columns().get(k)));
-                refs.append(k == 0 ? "" : ", ").append("t.").append(dialect.quote(fk.refColumns().get(k)));
-            }
-            String sql = "SELECT EXISTS (SELECT 1 FROM " + dialect.quote(fk.table()) + " x JOIN " + m.tableName()
-                    + " t ON (" + cols + ") = (" + refs + ") WHERE " + m.idWhere() + ")";
+    boolean referenced(Connection c, TableSql q, String id) throws SQLException, EsaException {
+        for (String sql : q.referenced()) {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
-                m.bindId(ps, 1, id);
+                q.mapper().bindId(ps, 1, id);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     if (rs.getBoolean(1)) {
@@ -338,7 +296,7 @@ public final class RecordWriter {
                     }
                 }
             } catch (ValueCodec.BadValueException e) {
-                throw new EsaRecordException(ErrorCode.INVALID_VALUE, e.getMessage(), t.name(), id, null);
+                throw new EsaRecordException(ErrorCode.INVALID_VALUE, e.getMessage(), q.table().name(), id, null);
             }
         }
         return false;

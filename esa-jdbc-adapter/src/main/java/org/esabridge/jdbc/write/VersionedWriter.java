@@ -7,7 +7,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.StringJoiner;
 import org.esabridge.api.ErrorCode;
 import org.esabridge.api.EsaException;
 import org.esabridge.api.EsaRecordException;
@@ -15,8 +14,8 @@ import org.esabridge.api.ExternalRecord;
 import org.esabridge.jdbc.catalog.Column;
 import org.esabridge.jdbc.catalog.RecordMapper;
 import org.esabridge.jdbc.catalog.Table;
+import org.esabridge.jdbc.catalog.TableSql;
 import org.esabridge.jdbc.catalog.ValueCodec;
-import org.esabridge.jdbc.changes.ChangeQueries;
 import org.esabridge.jdbc.dialect.Dialect;
 import org.esabridge.jdbc.dialect.Faults;
 
@@ -41,8 +40,10 @@ final class VersionedWriter {
         this.queryTimeout = queryTimeout;
     }
 
-    Written<Instant> update(Table t, RecordMapper m, List<Column> cols, Instant lastSeen, ExternalRecord record,
-                            boolean derived) throws EsaException {
+    Written<Instant> update(TableSql q, List<Column> cols, Instant lastSeen, ExternalRecord record, boolean derived)
+            throws EsaException {
+        Table t = q.table();
+        RecordMapper m = q.mapper();
         StringBuilder set = new StringBuilder();
         for (Column c : cols) {
             set.append(set.length() == 0 ? "" : ", ").append(m.col(c)).append(" = ?");
@@ -50,7 +51,7 @@ final class VersionedWriter {
         String sql = "UPDATE " + m.tableName() + " t SET " + set + " WHERE " + m.idWhere();
         try {
             return Deadlocks.retry(dialect, () -> w.inTransaction(c -> {
-                Instant current = lockAndCheck(c, t, m, record.id(), lastSeen);
+                Instant current = lockAndCheck(c, q, record.id(), lastSeen);
                 if (current == null) {
                     throw RecordWriter.notFound(t, record.id());
                 }
@@ -63,36 +64,34 @@ final class VersionedWriter {
                         throw new EsaRecordException(ErrorCode.INVALID_VALUE, e.getMessage(), t.name(), record.id(), null);
                     }
                 }
-                stampVersion(c, t, m, record.id(), current);
-                return new Written<>(w.currentMod(c, m, record.id()), derived);
+                stampVersion(c, q, record.id(), current);
+                return new Written<>(w.currentMod(c, q, record.id()), derived);
             }));
         } catch (SQLException e) {
             throw Faults.ofRecord(dialect, e, "update in " + t.name(), t.name(), record.id());
         }
     }
 
-    Written<Void> delete(Table t, RecordMapper m, Instant lastSeen, String id) throws EsaException {
+    Written<Void> delete(TableSql q, Instant lastSeen, String id) throws EsaException {
+        Table t = q.table();
         Column sd = t.softDelete();
-        String sql = sd == null
-                ? "DELETE t FROM " + m.tableName() + " t WHERE " + m.idWhere()
-                : "UPDATE " + m.tableName() + " t SET " + m.col(sd) + " = " + w.deletedMarker(t, sd) + " WHERE " + m.idWhere();
         boolean triggers = t.userTriggers().contains(sd == null ? "DELETE" : "UPDATE");
         try {
             return Deadlocks.retry(dialect, () -> w.inTransaction(c -> {
-                Instant current = lockAndCheck(c, t, m, id, lastSeen);
+                Instant current = lockAndCheck(c, q, id, lastSeen);
                 if (current == null) {
                     return new Written<Void>(null, false);
                 }
-                boolean cascades = sd == null && w.referenced(c, t, m, id);
-                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                boolean cascades = sd == null && w.referenced(c, q, id);
+                try (PreparedStatement ps = c.prepareStatement(q.delete())) {
                     ps.setQueryTimeout(queryTimeout);
-                    m.bindId(ps, 1, id);
+                    q.mapper().bindId(ps, 1, id);
                     ps.executeUpdate();
                 } catch (ValueCodec.BadValueException e) {
                     throw new EsaRecordException(ErrorCode.INVALID_VALUE, e.getMessage(), t.name(), id, null);
                 }
                 if (sd != null) {
-                    stampVersion(c, t, m, id, current);
+                    stampVersion(c, q, id, current);
                 }
                 return new Written<Void>(null, triggers || cascades);
             }));
@@ -102,13 +101,12 @@ final class VersionedWriter {
     }
 
     /** Locks the live row; null when there is none, else its modification time, refused when after last-seen. */
-    private Instant lockAndCheck(Connection c, Table t, RecordMapper m, String id, Instant lastSeen)
+    private Instant lockAndCheck(Connection c, TableSql q, String id, Instant lastSeen)
             throws SQLException, EsaException {
-        String lock = "SELECT 1 FROM " + m.tableName() + " t WHERE " + m.idWhere()
-                + new ChangeQueries(m, dialect).live(t, true) + " FOR UPDATE";
-        try (PreparedStatement ps = c.prepareStatement(lock)) {
+        Table t = q.table();
+        try (PreparedStatement ps = c.prepareStatement(q.lockLive())) {
             ps.setQueryTimeout(queryTimeout);
-            m.bindId(ps, 1, id);
+            q.mapper().bindId(ps, 1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return null;
@@ -117,31 +115,23 @@ final class VersionedWriter {
         } catch (ValueCodec.BadValueException e) {
             throw new EsaRecordException(ErrorCode.INVALID_VALUE, e.getMessage(), t.name(), id, null);
         }
-        Instant current = w.currentMod(c, m, id);
+        Instant current = w.currentMod(c, q, id);
         if (current != null && !current.isBefore(LastSeen.exclusiveBound(lastSeen))) {
             throw RecordWriter.modified(t, id, current);
         }
         return current;
     }
 
-    private void stampVersion(Connection c, Table t, RecordMapper m, String id, Instant previous)
+    private void stampVersion(Connection c, TableSql q, String id, Instant previous)
             throws SQLException, EsaException {
         Instant next = previous.truncatedTo(ChronoUnit.MILLIS).plus(1001, ChronoUnit.MICROS);
         Instant now = w.stamp(c);
         Instant value = now.isAfter(next) ? now : next;
-        StringJoiner ids = new StringJoiner(", ");
-        StringJoiner marks = new StringJoiner(", ");
-        for (Column col : t.idColumns()) {
-            ids.add(dialect.quote(col.name()));
-            marks.add("?");
-        }
-        String sql = "INSERT INTO " + dialect.quote(t.versionTable()) + " (" + ids + ", esa_modified_at) VALUES ("
-                + marks + ", " + ChangeQueries.TS + ") ON DUPLICATE KEY UPDATE esa_modified_at = VALUES(esa_modified_at)";
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ValueCodec.bindInstant(ps, m.bindId(ps, 1, id), value);
+        try (PreparedStatement ps = c.prepareStatement(q.stampVersion())) {
+            ValueCodec.bindInstant(ps, q.mapper().bindId(ps, 1, id), value);
             ps.executeUpdate();
         } catch (ValueCodec.BadValueException e) {
-            throw new EsaRecordException(ErrorCode.INVALID_VALUE, e.getMessage(), t.name(), id, null);
+            throw new EsaRecordException(ErrorCode.INVALID_VALUE, e.getMessage(), q.table().name(), id, null);
         }
     }
 }

@@ -1,0 +1,187 @@
+package org.esabridge.jdbc.catalog;
+
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import org.esabridge.jdbc.dialect.Dialect;
+
+/**
+ * Every statement about one table's rows that depends on the table alone, built once per catalog
+ * ({@link Catalog#sql}) instead of on every call; a catalog refresh builds new ones. Statements that also
+ * depend on the request (the columns a write sets, the size of an id batch) are completed by their callers
+ * from {@link #mapper()}'s fragments.
+ *
+ * <p>Changes are read in (modification time, id) order, so that an index on those columns serves the query
+ * and a keyset continuation {@code (mod, id) > (?, ?)} cuts pages without OFFSET; those queries are pinned
+ * to the table's modification index ({@link RecordMapper#changesFrom()}). Timestamps are bound as
+ * {@link Dialect#timestampParameter()}.
+ *
+ * @param table            the table
+ * @param mapper           rows ⇄ records, and the fragments the statements are made of
+ * @param modified         live rows modified after {@code ?}, in (mod, id) order, selecting the record
+ * @param countModified    counts at most {@code ?} rows of {@code modified}; parameters: after, limit
+ * @param softDeleted      soft-deleted rows whose modification time is after {@code ?}, selecting the id
+ * @param countSoftDeleted counts at most {@code ?} rows of {@code softDeleted}; parameters: after, limit
+ * @param liveRows         the cursor statements over live rows (records)
+ * @param softDeletedRows  the cursor statements over soft-deleted rows (ids)
+ * @param read             the live record with id {@code ?…}
+ * @param countRange       counts the live ids between {@code (?…)} and {@code (?…)}, inclusive
+ * @param readAny          the record with id {@code ?…}, live or not (a write reads back what it stored)
+ * @param currentMod       the modification time of the live row with id {@code ?…}
+ * @param stampAndCheck    the end of an UPDATE's SET list: {@code mod = <next stamp of ?>}, then the WHERE
+ *                         of a live row with id {@code ?…} not modified since {@code ?} (last-seen)
+ * @param delete           deletes, or marks deleted, the row with id {@code ?…}: for a table with a version
+ *                         table unconditionally (its writer checks under a row lock), otherwise as the end
+ *                         of {@code stampAndCheck} (with the stamp first when soft-deleting)
+ * @param lockLive         locks the live row with id {@code ?…} (version tables)
+ * @param stampVersion     sets the version of id {@code ?…} to {@code ?}, or null without a version table
+ * @param referenced       per cascading foreign key ({@link Table#cascades()}), whether a row refers to the
+ *                         row with id {@code ?…}
+ * @param maxModified      the latest modification time of the table
+ * @param idProbe          selects the row with id {@code ?…}, unconditionally; binding it checks an id
+ */
+public record TableSql(Table table, RecordMapper mapper, String modified, String countModified, String softDeleted,
+                       String countSoftDeleted, CursorSql liveRows, CursorSql softDeletedRows, String read,
+                       String countRange, String readAny, String currentMod, String stampAndCheck, String delete,
+                       String lockLive, String stampVersion, List<String> referenced, String maxModified,
+                       String idProbe) {
+
+    /**
+     * What a cursor runs over one table's rows in {@code after < mod <= horizon} (parameters after, horizon
+     * first): the one pass over the keys, and a page between two keys (see {@code cursor.KeyedRows}).
+     *
+     * @param keys  selects the keys in order
+     * @param pages the page statement without bounds, with a lower, with an upper, and with both
+     */
+    public record CursorSql(String keys, List<String> pages) {
+        /** From its parts: a page is {@code select}, its bounds' conditions (lower first), then {@code order}. */
+        public static CursorSql of(String keys, String select, String lower, String upper, String order) {
+            return new CursorSql(keys, List.of(select + order, select + lower + order, select + upper + order,
+                    select + lower + upper + order));
+        }
+
+        /** The page statement; its bounds' parameters follow the range's, lower first. */
+        public String page(boolean lower, boolean upper) {
+            return pages.get((lower ? 1 : 0) + (upper ? 2 : 0));
+        }
+    }
+
+    /** Builds every statement of the table. */
+    public static TableSql of(Table t, Dialect dialect) {
+        RecordMapper m = new RecordMapper(t, dialect);
+        String ts = dialect.timestampParameter();
+        String live = live(t, true, dialect);
+        String deleted = live(t, false, dialect);
+        String changes = " FROM " + m.changesFrom() + " WHERE " + m.mod() + " > " + ts;
+        String order = " ORDER BY " + m.mod() + ", " + m.idOrder();
+        String byId = " FROM " + m.from() + " WHERE " + m.idWhere();
+        String notModified = "(" + m.mod() + " IS NULL OR " + m.mod() + " < " + ts + ")";
+        String check = " WHERE " + m.idWhere() + " AND " + notModified + live;
+
+        String ids = "(" + m.idOrder() + ")";
+        String params = "(?" + ", ?".repeat(t.idColumns().size() - 1) + ")";
+        String countRange = "SELECT COUNT(*) FROM " + m.from() + " WHERE " + ids + " >= " + params + " AND " + ids
+                + " <= " + params + live;
+
+        String stamp = m.mod() + " = " + nextStamp(t, m.mod(), dialect);
+        String delete;
+        if (t.versionTable() != null) {
+            delete = t.softDelete() == null
+                    ? dialect.deleteFrom(m.tableName() + " t") + " WHERE " + m.idWhere()
+                    : "UPDATE " + m.tableName() + " t SET " + m.col(t.softDelete()) + " = "
+                            + deletedMarker(t, dialect) + " WHERE " + m.idWhere();
+        } else {
+            delete = t.softDelete() == null
+                    ? dialect.deleteFrom(m.from()) + check
+                    : "UPDATE " + m.from() + " SET " + m.col(t.softDelete()) + " = " + deletedMarker(t, dialect)
+                            + ", " + stamp + check;
+        }
+        String stampVersion = null;
+        if (t.versionTable() != null) {
+            String idColumns = String.join(", ", t.idColumns().stream().map(c -> dialect.quote(c.name())).toList());
+            stampVersion = dialect.upsert(dialect.quote(t.versionTable()), idColumns + ", esa_modified_at",
+                    "?" + ", ?".repeat(t.idColumns().size() - 1) + ", " + ts, idColumns,
+                    "esa_modified_at = " + dialect.inserted("esa_modified_at"));
+        }
+        List<String> referenced = new ArrayList<>();
+        for (Table.ForeignKey fk : t.cascades()) {
+            StringBuilder cols = new StringBuilder();
+            StringBuilder refs = new StringBuilder();
+            for (int k = 0; k < fk.columns().size(); k++) {
+                cols.append(k == 0 ? "" : ", ").append("x.").append(dialect.quote(fk.columns().get(k)));
+                refs.append(k == 0 ? "" : ", ").append("t.").append(dialect.quote(fk.refColumns().get(k)));
+            }
+            referenced.add("SELECT EXISTS (SELECT 1 FROM " + dialect.quote(fk.table()) + " x JOIN " + m.tableName()
+                    + " t ON (" + cols + ") = (" + refs + ") WHERE " + m.idWhere() + ")");
+        }
+        return new TableSql(t, m,
+                "SELECT " + m.selectList() + changes + live + order,
+                "SELECT COUNT(*) FROM (SELECT 1" + changes + live + dialect.limit("?") + ") x",
+                "SELECT " + m.idOrder() + changes + deleted + order,
+                "SELECT COUNT(*) FROM (SELECT 1" + changes + deleted + dialect.limit("?") + ") x",
+                cursor(m, true, live, ts), cursor(m, false, deleted, ts),
+                "SELECT " + m.selectList() + byId + live,
+                countRange,
+                "SELECT " + m.selectList() + byId,
+                "SELECT " + m.mod() + byId + live,
+                stamp + check,
+                delete,
+                "SELECT 1 FROM " + m.tableName() + " t WHERE " + m.idWhere() + live + " FOR UPDATE",
+                stampVersion,
+                List.copyOf(referenced),
+                "SELECT MAX(" + m.mod() + ") FROM " + m.from(),
+                "SELECT 1 FROM " + m.tableName() + " t WHERE " + m.idWhere());
+    }
+
+    private static CursorSql cursor(RecordMapper m, boolean live, String liveness, String ts) {
+        String where = " FROM " + m.changesFrom() + " WHERE " + m.mod() + " > " + ts + " AND " + m.mod() + " <= "
+                + ts + liveness;
+        String order = " ORDER BY " + m.mod() + ", " + m.idOrder();
+        return CursorSql.of("SELECT " + m.mod() + ", " + m.idOrder() + where + order,
+                "SELECT " + (live ? m.selectList() : m.idOrder()) + where, " AND " + bound(m, ">=", ">=", ts),
+                " AND " + bound(m, "<=", "<", ts), order);
+    }
+
+    private static String bound(RecordMapper m, String modOp, String keyOp, String ts) {
+        return m.mod() + " " + modOp + " " + ts + " AND (" + m.mod() + ", " + m.idOrder() + ") " + keyOp + " (" + ts
+                + ", ?".repeat(m.table().idColumns().size()) + ")";
+    }
+
+    /**
+     * {@code AND <row is live>} (or deleted when {@code live} is false) for a soft-delete table; for other
+     * tables every row is live. Numbers and booleans mark deletion when non-zero, other kinds when non-null.
+     */
+    private static String live(Table t, boolean live, Dialect dialect) {
+        Column sd = t.softDelete();
+        if (sd == null) {
+            return live ? "" : " AND FALSE";
+        }
+        String col = "t." + dialect.quote(sd.name());
+        ValueKind kind = t.kind(sd);
+        String deleted = kind == ValueKind.BOOLEAN || kind == ValueKind.INTEGER || kind == ValueKind.BITS
+                ? "(" + col + " IS NOT NULL AND " + col + " <> 0)"
+                : col + " IS NOT NULL";
+        return live ? " AND NOT " + deleted : " AND " + deleted;
+    }
+
+    /**
+     * {@code COALESCE(GREATEST(?, floorMs(mod) + step), now)}: never earlier than the clock, always past the
+     * next millisecond boundary of the previous value; the step is a whole number of the column's units so
+     * that a low-precision column still stores a larger value (see {@code write.RecordWriter}).
+     */
+    private static String nextStamp(Table t, String mod, Dialect dialect) {
+        int fsp = t.modColumn().fsp();
+        long step = fsp == 6 ? 1001 : Math.max(1000, (long) Math.pow(10, 6 - fsp));
+        String past = dialect.plus(dialect.floorToMillis(mod), Long.toString(step), ChronoUnit.MICROS);
+        return "COALESCE(GREATEST(" + dialect.timestampParameter() + ", " + past + "), " + dialect.now() + ")";
+    }
+
+    /** What a soft delete writes into the soft-delete column. */
+    private static String deletedMarker(Table t, Dialect dialect) {
+        return switch (t.kind(t.softDelete())) {
+            case DATETIME, TIMESTAMP -> dialect.now();
+            case STRING -> "'deleted'";
+            default -> "1";
+        };
+    }
+}
