@@ -18,6 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * database over real HTTPS. Each answer has the expected status and fault code and shows nothing of the
  * server's insides; afterwards the server still serves and no table changed (CHECKSUM TABLE).
  */
+@Tag("database")
 class BadInputHttpsTest {
     private static final String SCHEMA = "bad_input";
     private static final String OLD = "2000-01-01T00:00:00Z";
