@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 import org.esabridge.api.Cursor;
 import org.esabridge.api.ErrorCode;
@@ -265,12 +266,19 @@ public final class EsaClient implements AutoCloseable {
         return c;
     }
 
-    private String single(EsaCall call) throws EsaException, IOException {
+    /** The only entry of a result that must hold exactly one, of the kind {@code what} names. */
+    private <T> T only(EsaCall call, Function<RecordingResultHandler, List<T>> kind, String what)
+            throws EsaException, IOException {
         RecordingResultHandler c = collect(call);
-        if (c.values().size() != 1 || c.size() != 1) {
-            throw shape(call.name(), "exactly one <value>", c);
+        List<T> entries = kind.apply(c);
+        if (entries.size() != 1 || c.size() != 1) {
+            throw shape(call.name(), "exactly one " + what, c);
         }
-        return c.values().get(0);
+        return entries.get(0);
+    }
+
+    private String single(EsaCall call) throws EsaException, IOException {
+        return only(call, RecordingResultHandler::values, "<value>");
     }
 
     private void empty(EsaCall call) throws EsaException, IOException {
@@ -281,19 +289,11 @@ public final class EsaClient implements AutoCloseable {
     }
 
     private ExternalRecord oneRecord(EsaCall call) throws EsaException, IOException {
-        RecordingResultHandler c = collect(call);
-        if (c.records().size() != 1 || c.size() != 1) {
-            throw shape(call.name(), "exactly one <record>", c);
-        }
-        return c.records().get(0);
+        return only(call, RecordingResultHandler::records, "<record>");
     }
 
     private Cursor cursor(EsaCall call) throws EsaException, IOException {
-        RecordingResultHandler c = collect(call);
-        if (c.cursors().size() != 1 || c.size() != 1) {
-            throw shape(call.name(), "exactly one <cursor>", c);
-        }
-        return c.cursors().get(0);
+        return only(call, RecordingResultHandler::cursors, "<cursor>");
     }
 
     private boolean streamed(EsaCall call, ResultSink sink) throws EsaException, IOException {

@@ -2,7 +2,10 @@ package org.esabridge.api.xml;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.esabridge.api.Cursor;
 import org.esabridge.api.EsaParameter;
 import org.esabridge.api.ExternalField;
@@ -104,11 +107,6 @@ public final class RecordingResultHandler implements EsaResultHandler {
         return of(Value.class).stream().map(Value::value).toList();
     }
 
-    /** How many times the NULL answer arrived: once at most in a well-formed result. */
-    public int nullValues() {
-        return of(NullValue.class).size();
-    }
-
     public List<Cursor> cursors() {
         return of(Cursor.class);
     }
@@ -121,40 +119,19 @@ public final class RecordingResultHandler implements EsaResultHandler {
         return of(ExternalField.class);
     }
 
-    public List<Relation> relations() {
-        return of(Relation.class);
+    /** The entries of one kind, in order: {@code of(Relation.class)}, {@code of(EsaParameter.class)}. */
+    public <T> List<T> of(Class<T> kind) {
+        return entries.stream().filter(kind::isInstance).map(kind::cast).toList();
     }
 
-    public List<EsaParameter> parameters() {
-        return of(EsaParameter.class);
-    }
-
-    /** What arrived, counted by kind, for a message: "an empty result" or "2 record(s), 1 nullValue". */
+    /** What arrived, counted by kind, for a message: "an empty result" or "2 ExternalRecord, 1 NullValue". */
     @Override
     public String toString() {
         if (entries.isEmpty()) {
             return "an empty result";
         }
-        StringBuilder counts = new StringBuilder();
-        count(counts, values().size(), "value(s)");
-        count(counts, records().size(), "record(s)");
-        count(counts, ids().size(), "id(s)");
-        count(counts, nullValues(), "nullValue");
-        count(counts, cursors().size(), "cursor(s)");
-        count(counts, structures().size(), "structure(s)");
-        count(counts, fields().size(), "field(s)");
-        count(counts, relations().size(), "relation(s)");
-        count(counts, parameters().size(), "parameter(s)");
-        return counts.toString();
-    }
-
-    private static void count(StringBuilder counts, int n, String what) {
-        if (n > 0) {
-            counts.append(counts.length() == 0 ? "" : ", ").append(n).append(' ').append(what);
-        }
-    }
-
-    private <T> List<T> of(Class<T> kind) {
-        return entries.stream().filter(kind::isInstance).map(kind::cast).toList();
+        Map<String, Long> counts = entries.stream().collect(Collectors.groupingBy(e -> e.getClass().getSimpleName(),
+                LinkedHashMap::new, Collectors.counting()));
+        return counts.entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).collect(Collectors.joining(", "));
     }
 }
