@@ -116,7 +116,6 @@ public final class CursorBench {
         }
     }
 
-
     /** Counts what a page streams, the way the server's sink writes it out: nothing kept. */
     private static final class Counting implements ResultSink {
         long records;
