@@ -13,11 +13,14 @@ import org.esabridge.api.EsaException;
 import org.esabridge.api.ExternalRecord;
 import org.esabridge.api.FieldValue;
 import org.esabridge.api.Session;
+import org.esabridge.api.xml.RecordingResultHandler;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** getModified and getDeleted: order, the NULL threshold, tombstones, soft deletes and the retention horizon. */
+@Tag("database")
 class ChangesTest {
     private static final String DB = "esa_changes_test";
     private static final Session HOST = new Session("host");
@@ -49,8 +52,8 @@ class ChangesTest {
         adapter.close();
     }
 
-    private static RecordingSink modified(String structure, Instant after) throws Exception {
-        RecordingSink sink = new RecordingSink();
+    private static RecordingResultHandler modified(String structure, Instant after) throws Exception {
+        RecordingResultHandler sink = new RecordingResultHandler();
         assertTrue(adapter.getModified(structure, after, sink));
         return sink;
     }
@@ -61,13 +64,13 @@ class ChangesTest {
                 "INSERT INTO item (id, v, modified) VALUES (3, 'c', '2026-01-01 00:00:00.000002'),"
                         + " (1, 'a', '2026-01-01 00:00:00.000002'), (2, 'b', '2026-01-01 00:00:00.000001'),"
                         + " (4, 'd', '2025-12-31 23:59:59.999999')");
-        RecordingSink all = modified("item", Instant.parse("2025-12-31T23:59:59.999999Z"));
-        assertEquals(List.of("2", "1", "3"), all.records.stream().map(ExternalRecord::id).toList());
-        assertEquals(Instant.parse("2026-01-01T00:00:00.000001Z"), all.records.get(0).modifiedAt());
-        assertEquals(List.of(new FieldValue("v", "b")), all.records.get(0).fields());
+        RecordingResultHandler all = modified("item", Instant.parse("2025-12-31T23:59:59.999999Z"));
+        assertEquals(List.of("2", "1", "3"), all.records().stream().map(ExternalRecord::id).toList());
+        assertEquals(Instant.parse("2026-01-01T00:00:00.000001Z"), all.records().get(0).modifiedAt());
+        assertEquals(List.of(new FieldValue("v", "b")), all.records().get(0).fields());
         assertEquals(List.of("1", "3"), modified("item", Instant.parse("2026-01-01T00:00:00.000001Z"))
-                .records.stream().map(ExternalRecord::id).toList());
-        assertEquals(List.of(), modified("item", Instant.parse("2026-01-01T00:00:00.000002Z")).records,
+                .records().stream().map(ExternalRecord::id).toList());
+        assertEquals(List.of(), modified("item", Instant.parse("2026-01-01T00:00:00.000002Z")).records(),
                 "nothing changed is an empty answer, never NULL");
     }
 
@@ -76,15 +79,15 @@ class ChangesTest {
         for (int i = 0; i < 6; i++) {
             TestDatabase.exec(DB, "INSERT INTO many (id) VALUES (" + i + ")");
         }
-        RecordingSink sink = new RecordingSink();
+        RecordingResultHandler sink = new RecordingResultHandler();
         assertFalse(adapter.getModified("many", Instant.EPOCH, sink));
-        assertEquals(List.of(), sink.records);
+        assertEquals(List.of(), sink.records());
         TestDatabase.exec(DB, "DELETE FROM many WHERE id = 0");
-        assertEquals(5, modified("many", Instant.EPOCH).records.size(), "exactly the threshold is inline");
+        assertEquals(5, modified("many", Instant.EPOCH).records().size(), "exactly the threshold is inline");
         TestDatabase.exec(DB, "DELETE FROM many");
-        RecordingSink deleted = new RecordingSink();
+        RecordingResultHandler deleted = new RecordingResultHandler();
         assertFalse(adapter.getDeleted("many", started, deleted), "6 tombstones");
-        assertEquals(List.of(), deleted.ids);
+        assertEquals(List.of(), deleted.ids());
     }
 
     @Test
@@ -93,18 +96,18 @@ class ChangesTest {
         ExternalRecord r = adapter.create(HOST, "item", new ExternalRecord("10", null, List.of(new FieldValue("v", "x"))));
         TestDatabase.exec(DB, "INSERT INTO item (id, v) VALUES (11, 'y')", "DELETE FROM item WHERE id = 11");
         adapter.delete(HOST, "item", r.modifiedAt(), "10");
-        RecordingSink sink = new RecordingSink();
+        RecordingResultHandler sink = new RecordingResultHandler();
         assertTrue(adapter.getDeleted("item", before, sink));
-        assertEquals(List.of("11", "10"), sink.ids);
-        RecordingSink later = new RecordingSink();
+        assertEquals(List.of("11", "10"), sink.ids());
+        RecordingResultHandler later = new RecordingResultHandler();
         assertTrue(adapter.getDeleted("item", adapter.getCurrentTime(), later));
-        assertEquals(List.of(), later.ids);
+        assertEquals(List.of(), later.ids());
     }
 
     @Test
     void anAfterBeforeTheRetentionHorizonIsRefusedNotAnsweredInPart() {
         EsaException e = assertThrows(EsaException.class,
-                () -> adapter.getDeleted("item", Instant.now().minus(31, ChronoUnit.DAYS), new RecordingSink()));
+                () -> adapter.getDeleted("item", Instant.now().minus(31, ChronoUnit.DAYS), new RecordingResultHandler()));
         assertEquals(ErrorCode.NOT_SUPPORTED, e.code());
         assertTrue(e.getMessage().contains("retention"), e.getMessage());
     }
@@ -116,10 +119,10 @@ class ChangesTest {
         adapter.create(HOST, "soft", new ExternalRecord("2", null, List.of(new FieldValue("v", "b"))));
         assertFalse(adapter.getFieldList("soft", "en").stream().anyMatch(f -> f.name().equals("deleted")));
         adapter.delete(HOST, "soft", a.modifiedAt(), "1");
-        assertEquals(List.of("2"), modified("soft", before).records.stream().map(ExternalRecord::id).toList());
-        RecordingSink deleted = new RecordingSink();
+        assertEquals(List.of("2"), modified("soft", before).records().stream().map(ExternalRecord::id).toList());
+        RecordingResultHandler deleted = new RecordingResultHandler();
         assertTrue(adapter.getDeleted("soft", before, deleted));
-        assertEquals(List.of("1"), deleted.ids);
+        assertEquals(List.of("1"), deleted.ids());
         assertEquals(ErrorCode.RECORD_NOT_FOUND, assertThrows(EsaException.class, () -> adapter.read("soft", "1")).code());
         adapter.delete(HOST, "soft", Instant.now(), "1");
         TestDatabase.exec(DB, "UPDATE soft SET deleted = FALSE WHERE id = 1");
@@ -129,12 +132,12 @@ class ChangesTest {
     @Test
     void untrackedDeletionsAreNotSupported() {
         assertEquals(ErrorCode.NOT_SUPPORTED, assertThrows(EsaException.class,
-                () -> adapter.getDeleted("untracked", Instant.now(), new RecordingSink())).code());
+                () -> adapter.getDeleted("untracked", Instant.now(), new RecordingResultHandler())).code());
     }
 
     @Test
     void anUnknownStructureIsRefused() {
         assertEquals(ErrorCode.UNKNOWN_STRUCTURE, assertThrows(EsaException.class,
-                () -> adapter.getModified("nope", Instant.EPOCH, new RecordingSink())).code());
+                () -> adapter.getModified("nope", Instant.EPOCH, new RecordingResultHandler())).code());
     }
 }

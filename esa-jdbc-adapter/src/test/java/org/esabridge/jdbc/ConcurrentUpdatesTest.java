@@ -19,12 +19,14 @@ import org.esabridge.api.FieldValue;
 import org.esabridge.api.Session;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * N writers update the same rows at once, each with the last-seen of the version it read: in every round
  * exactly one wins per row, the others get RECORD_MODIFIED, and the final rows hold the winners' values.
  */
+@Tag("database")
 class ConcurrentUpdatesTest {
     private static final String DB = "esa_concurrency_test";
     private static final int THREADS = 6;

@@ -22,11 +22,14 @@ import org.esabridge.api.ErrorCode;
 import org.esabridge.api.EsaException;
 import org.esabridge.api.ExternalRecord;
 import org.esabridge.api.Session;
+import org.esabridge.api.xml.RecordingResultHandler;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Cursors: page contents and order, ids and soft deletes, composite keys, faults, expiry, sessions. */
+@Tag("database")
 class CursorTest {
     private static final String DB = "esa_cursor_test";
     private static final Session HOST = new Session("host");
@@ -61,9 +64,9 @@ class CursorTest {
     }
 
     private static List<String> page(JdbcAdapter a, Session s, Cursor c, long index) throws Exception {
-        RecordingSink sink = new RecordingSink();
+        RecordingResultHandler sink = new RecordingResultHandler();
         a.readDataPage(s, c.cursorId(), index, sink);
-        return c.type() == CursorType.RECORDS ? sink.records.stream().map(ExternalRecord::id).toList() : sink.ids;
+        return c.type() == CursorType.RECORDS ? sink.records().stream().map(ExternalRecord::id).toList() : sink.ids();
     }
 
     private static List<String> all(JdbcAdapter a, Session s, Cursor c) throws Exception {
@@ -97,9 +100,9 @@ class CursorTest {
         assertEquals(IntStream.range(0, 100).mapToObj(Integer::toString).toList(), first);
         assertEquals(first, page(adapter, HOST, c, 0), "a page reads the same twice");
         assertEquals(IntStream.range(0, 250).mapToObj(Integer::toString).toList(), all(adapter, HOST, c));
-        RecordingSink sink = new RecordingSink();
+        RecordingResultHandler sink = new RecordingResultHandler();
         adapter.readDataPage(HOST, c.cursorId(), 1, sink);
-        assertEquals("v100", sink.records.get(0).field("v").text());
+        assertEquals("v100", sink.records().get(0).field("v").text());
         adapter.closeCursor(HOST, c.cursorId());
         assertEquals(ErrorCode.CURSOR_NOT_FOUND, fault(() -> page(adapter, HOST, c, 0)).code());
     }
@@ -162,8 +165,8 @@ class CursorTest {
     @Test
     void unknownClosedAndOtherPrincipalsCursorsAreNotFoundAndBadIndexesOutOfRange() throws Exception {
         Cursor c = adapter.getModifiedPaged(HOST, "item", Instant.EPOCH);
-        assertEquals(ErrorCode.CURSOR_NOT_FOUND, fault(() -> adapter.readDataPage(HOST, "AAAAAAAAAAAAAAAAAAAAAA", 0, new RecordingSink())).code());
-        assertEquals(ErrorCode.CURSOR_NOT_FOUND, fault(() -> adapter.readDataPage(HOST, "' OR 1=1 --", 0, new RecordingSink())).code());
+        assertEquals(ErrorCode.CURSOR_NOT_FOUND, fault(() -> adapter.readDataPage(HOST, "AAAAAAAAAAAAAAAAAAAAAA", 0, new RecordingResultHandler())).code());
+        assertEquals(ErrorCode.CURSOR_NOT_FOUND, fault(() -> adapter.readDataPage(HOST, "' OR 1=1 --", 0, new RecordingResultHandler())).code());
         assertEquals(ErrorCode.CURSOR_NOT_FOUND, fault(() -> page(adapter, OTHER, c, 0)).code());
         adapter.closeCursor(OTHER, c.cursorId());
         adapter.release(OTHER);

@@ -13,15 +13,18 @@ import java.util.stream.IntStream;
 import org.esabridge.api.ErrorCode;
 import org.esabridge.api.EsaException;
 import org.esabridge.api.Session;
+import org.esabridge.api.xml.RecordingResultHandler;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Delete strategy {@code helper} end to end: a real MariaDB, the real HTTP client built from the settings,
  * and MockWebServer as the host answering {@code enumerateKnownIDs}.
  */
+@Tag("database")
 class HelperDeleteStrategyTest {
     private static final String DB = "esa_helper_delete_test";
     private static final Pattern KNOWN_BEFORE = Pattern.compile("<known-before>([^<]+)</known-before>");
@@ -57,9 +60,9 @@ class HelperDeleteStrategyTest {
     }
 
     private static List<String> deleted(String structure) throws Exception {
-        RecordingSink sink = new RecordingSink();
+        RecordingResultHandler sink = new RecordingResultHandler();
         assertTrue(adapter.getDeleted(structure, Instant.parse("2026-01-01T00:00:00Z"), sink));
-        return sink.ids;
+        return sink.ids();
     }
 
     @Test
@@ -116,9 +119,9 @@ class HelperDeleteStrategyTest {
     void aHostFaultFailsTheCallWithNothingAnswered() throws Exception {
         host.status("enumerateKnownIDs", 500);
         try {
-            RecordingSink sink = new RecordingSink();
+            RecordingResultHandler sink = new RecordingResultHandler();
             assertThrows(EsaException.class, () -> adapter.getDeleted("contacts", Instant.EPOCH, sink));
-            assertEquals(List.of(), sink.ids);
+            assertEquals(List.of(), sink.ids());
         } finally {
             host.status("enumerateKnownIDs", 200);
         }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -28,7 +29,7 @@ final class HelperHost implements AutoCloseable {
     final List<String> requests = new CopyOnWriteArrayList<>();
     private final Map<String, Function<String, String>> answers = new ConcurrentHashMap<>();
     private final Map<String, Integer> statuses = new ConcurrentHashMap<>();
-    private final Map<String, Long> delays = new ConcurrentHashMap<>();
+    private final Map<String, CountDownLatch> holds = new ConcurrentHashMap<>();
 
     HelperHost() throws IOException {
         server.setDispatcher(new Dispatcher() {
@@ -39,8 +40,15 @@ final class HelperHost implements AutoCloseable {
                 String call = group(CALL, body);
                 int status = statuses.getOrDefault(call, 200);
                 String content = answers.getOrDefault(call, b -> "").apply(body);
+                CountDownLatch hold = holds.get(call);
+                if (hold != null) {
+                    try {
+                        hold.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
                 return new MockResponse.Builder().code(status)
-                        .headersDelay(delays.getOrDefault(call, 0L), TimeUnit.MILLISECONDS)
                         .setHeader("Content-Type", "application/xml; charset=UTF-8")
                         .body("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sync><result response-to=\""
                                 + group(CALL_ID, body) + "\">" + content + "</result></sync>\n")
@@ -61,10 +69,14 @@ final class HelperHost implements AutoCloseable {
         return this;
     }
 
-    /** Answers the call only after this many milliseconds. */
-    HelperHost delay(String call, long millis) {
-        delays.put(call, millis);
-        return this;
+    /**
+     * Holds every answer to the call until the returned latch is counted down (or 30 s pass), then answers
+     * as usual; counting down also ends the hold for later requests.
+     */
+    CountDownLatch hold(String call) {
+        CountDownLatch release = new CountDownLatch(1);
+        holds.put(call, release);
+        return release;
     }
 
     HelperHost status(String call, int status) {

@@ -1,10 +1,14 @@
 package org.esabridge.jdbc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.esabridge.api.Cursor;
@@ -12,6 +16,7 @@ import org.esabridge.api.EsaParameter;
 import org.esabridge.api.Session;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * notifier's startSync, the deletion reports sent before the next call is processed, and the settings the
  * host manages, applied at startSync.
  */
+@Tag("database")
 class HostCallbacksTest {
     private static final String DB = "esa_host_callbacks_test";
     private static HelperHost host;
@@ -47,18 +53,30 @@ class HostCallbacksTest {
 
     @Test
     void aChangeAsksTheHostToSyncAndADeletionIsReportedBeforeTheNextCallIsProcessed() throws Exception {
-        Thread.sleep(1500); // the notifier's first poll takes the baseline
-        host.requests.clear();
-        TestDatabase.exec(DB, "INSERT INTO items (id, name) VALUES (1, 'a'), (2, 'b')");
+        // The notifier polls and sends startSync on one thread, so no poll runs while the host holds a startSync:
+        // holding them tells the test which poll saw what, where sleeping past the polls only made it likely.
+        List<CountDownLatch> holds = new ArrayList<>();
+        try {
+            holds.add(host.hold("startSync"));
+            int before = host.requests("startSync").size();
+            TestDatabase.exec(DB, "INSERT INTO items (id, name) VALUES (1, 'a'), (2, 'b')");
+            // The first poll only takes the baseline: touch the row until a poll after it sees a change.
+            String start = awaitRequest("startSync", before + 1, HostCallbacksTest::touch);
+            assertTrue(start.contains("asynchronous=\"true\""), start);
+            assertTrue(start.contains("<external-system-id>esa-bridge-1</external-system-id>"), start);
 
-        String start = awaitRequest("startSync", 10);
-        assertTrue(start.contains("asynchronous=\"true\""), start);
-        assertTrue(start.contains("<external-system-id>esa-bridge-1</external-system-id>"), start);
-
-        TestDatabase.exec(DB, "DELETE FROM items WHERE id = 2");
-        awaitRequest("startSync", 10, 2);
-        Thread.sleep(1200); // a poll after the one that saw the tombstone: the report is batched, not sent
-        assertEquals(List.of(), host.requests("trackRecordDeletion"));
+            TestDatabase.exec(DB, "DELETE FROM items WHERE id = 2");
+            holds.add(host.hold("startSync"));
+            holds.get(0).countDown();
+            awaitRequest("startSync", before + 2, () -> { }); // the poll that saw the tombstone
+            holds.add(host.hold("startSync"));
+            holds.get(1).countDown();
+            touch();
+            awaitRequest("startSync", before + 3, () -> { }); // a poll after it
+            assertEquals(List.of(), host.requests("trackRecordDeletion"), "the report is batched, not sent by a poll");
+        } finally {
+            holds.forEach(CountDownLatch::countDown);
+        }
 
         adapter.beforeCall(); // what the server does first for every incoming call
 
@@ -102,32 +120,47 @@ class HostCallbacksTest {
 
     @Test
     void aHostSlowToAnswerGetParameterDoesNotHoldUpStartSync() throws Exception {
-        host.delay("getParameter", 3000);
+        int asked = host.requests("getParameter").size();
+        CountDownLatch answer = host.hold("getParameter");
         try {
             long started = System.nanoTime();
-            adapter.startSync(new Session("host"), "esa-bridge-1");
+            // Waiting for the held answer would take until the test releases it, after this returns (or 30 s).
+            assertTimeoutPreemptively(Duration.ofSeconds(15),
+                    () -> adapter.startSync(new Session("host"), "esa-bridge-1"), "startSync waited for the settings");
             long millis = (System.nanoTime() - started) / 1_000_000;
-            assertTrue(millis < 2900, "startSync waited " + millis + " ms for the host's settings");
             assertTrue(millis >= 1900, "startSync gave the host about 2 s: " + millis + " ms");
+            assertEquals(asked + 1, host.requests("getParameter").size(), "the host was asked and has not answered");
         } finally {
-            host.delay("getParameter", 0);
-            Thread.sleep(3500); // let the late refresh finish before other tests change the host's answers
+            answer.countDown();
         }
+        // The late refresh goes on to ask for the second setting; a startSync meanwhile waits for it to end, so
+        // it cannot apply the host's old answers over those the next test sets.
+        awaitRequest("getParameter", asked + 2, () -> { });
+        adapter.startSync(new Session("host"), "esa-bridge-1");
     }
 
-    private static String awaitRequest(String call, int seconds) throws InterruptedException {
-        return awaitRequest(call, seconds, 1);
+    /** Moves the table's newest modification time: a change for the notifier's next poll. */
+    private static void touch() throws Exception {
+        TestDatabase.exec(DB, "UPDATE items SET modified = CURRENT_TIMESTAMP(6) WHERE id = 1");
     }
 
-    private static String awaitRequest(String call, int seconds, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (System.nanoTime() < deadline) {
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    /** The count-th request of a call, waited for up to 20 s, doing {@code nudge} every half second meanwhile. */
+    private static String awaitRequest(String call, int count, Step nudge) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        for (int i = 1; System.nanoTime() < deadline; i++) {
             List<String> seen = host.requests(call);
             if (seen.size() >= count) {
                 return seen.get(count - 1);
             }
+            if (i % 10 == 0) {
+                nudge.run();
+            }
             Thread.sleep(50);
         }
-        throw new AssertionError("no " + call + " #" + count + " within " + seconds + " s: " + host.requests);
+        throw new AssertionError("no " + call + " #" + count + " within 20 s: " + host.requests);
     }
 }

@@ -10,9 +10,11 @@ import java.time.Instant;
 import java.util.List;
 import org.esabridge.api.Cursor;
 import org.esabridge.api.Session;
+import org.esabridge.api.xml.RecordingResultHandler;
 import org.esabridge.jdbc.changes.Watermark;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * and through a cursor, with INNODB_TRX and with the fallback lag when the PROCESS privilege is missing.
  * Deterministic: the transaction is held open by the test itself.
  */
+@Tag("database")
 class LateCommitTest {
     private static final String DB = "esa_late_commit_test";
     private static final Session HOST = new Session("host");
@@ -56,25 +59,25 @@ class LateCommitTest {
     }
 
     private static final Read MODIFIED = (a, after) -> {
-        RecordingSink sink = new RecordingSink();
+        RecordingResultHandler sink = new RecordingResultHandler();
         assertTrue(a.getModified("item", after, sink));
-        return sink.records.stream().map(r -> r.id() + "=" + r.field("v").text()).toList();
+        return sink.records().stream().map(r -> r.id() + "=" + r.field("v").text()).toList();
     };
 
     private static final Read DELETED = (a, after) -> {
-        RecordingSink sink = new RecordingSink();
+        RecordingResultHandler sink = new RecordingResultHandler();
         assertTrue(a.getDeleted("item", after, sink));
-        return sink.ids;
+        return sink.ids();
     };
 
     private static final Read PAGED = (a, after) -> {
         Cursor c = a.getModifiedPaged(HOST, "item", after);
-        RecordingSink sink = new RecordingSink();
+        RecordingResultHandler sink = new RecordingResultHandler();
         for (long p = 0; p < c.pageCount(); p++) {
             a.readDataPage(HOST, c.cursorId(), p, sink);
         }
         a.closeCursor(HOST, c.cursorId());
-        return sink.records.stream().map(r -> r.id() + "=" + r.field("v").text()).toList();
+        return sink.records().stream().map(r -> r.id() + "=" + r.field("v").text()).toList();
     };
 
     /**
@@ -165,7 +168,7 @@ class LateCommitTest {
             Instant before = guarded.getCurrentTime();
             s.execute("UPDATE item SET v = 'w' WHERE id = 40");
             Thread.sleep(2100);
-            guarded.getModified("item", guarded.getCurrentTime(), new RecordingSink());
+            guarded.getModified("item", guarded.getCurrentTime(), new RecordingResultHandler());
             try (Connection c = TestDatabase.connect(DB); Statement q = c.createStatement();
                  java.sql.ResultSet rs = q.executeQuery("SELECT read_at, low FROM esa_watermark ORDER BY seq DESC LIMIT 1")) {
                 rs.next();

@@ -20,12 +20,14 @@ import org.esabridge.api.FieldValue;
 import org.esabridge.api.Session;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * A write that waits for a row lock another transaction holds: retried within a bound (the lock wait is a
  * quarter of query-timeout-seconds), so a short hold costs a delay, a long one a quick DATABASE_UNAVAILABLE.
  */
+@Tag("database")
 class LockWaitTest {
     private static final String DB = "esa_lock_wait_test";
     private static JdbcAdapter adapter;

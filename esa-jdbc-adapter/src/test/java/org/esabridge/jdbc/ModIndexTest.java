@@ -12,6 +12,7 @@ import org.esabridge.jdbc.catalog.Catalog;
 import org.esabridge.jdbc.catalog.CatalogLoader;
 import org.esabridge.jdbc.catalog.RecordMapper;
 import org.esabridge.jdbc.dialect.MariaDbDialect;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * which a bulk load can leave claiming a million-row table holds 100 rows (seen in the benchmark: every
  * page became a sort of the whole table).
  */
+@Tag("database")
 class ModIndexTest {
     private static final String DB = "esa_mod_index_test";
     private static final String MOD = " modified TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6)";

@@ -25,8 +25,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.esabridge.api.Cursor;
 import org.esabridge.api.ExternalRecord;
 import org.esabridge.api.Session;
+import org.esabridge.api.xml.RecordingResultHandler;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,6 +36,7 @@ import org.junit.jupiter.api.Test;
  * row that existed unchanged at the opening, with its value at the opening, nothing inserted later, and no row
  * twice; every row changed meanwhile arrives in the next sync.
  */
+@Tag("database")
 class PagingWhileWritingTest {
     private static final String DB = "esa_paging_writers_test";
     private static final Session HOST = new Session("host");
@@ -117,9 +120,9 @@ class PagingWhileWritingTest {
             Map<String, String> seen = new HashMap<>();
             int dup = 0;
             for (long p : pages) {
-                RecordingSink sink = new RecordingSink();
+                RecordingResultHandler sink = new RecordingResultHandler();
                 adapter.readDataPage(HOST, c.cursorId(), p, sink);
-                for (ExternalRecord rec : sink.records) {
+                for (ExternalRecord rec : sink.records()) {
                     if (seen.put(rec.id(), rec.field("v").text()) != null) {
                         dup++;
                     }
@@ -154,13 +157,13 @@ class PagingWhileWritingTest {
 
         // The next sync brings every change made meanwhile.
         Map<String, String> now = table();
-        RecordingSink modified = new RecordingSink();
+        RecordingResultHandler modified = new RecordingResultHandler();
         assertTrue(adapter.getModified("item", before, modified));
         Map<String, String> delivered = new HashMap<>();
-        modified.records.forEach(r -> delivered.put(r.id(), r.field("v").text()));
-        RecordingSink deleted = new RecordingSink();
+        modified.records().forEach(r -> delivered.put(r.id(), r.field("v").text()));
+        RecordingResultHandler deleted = new RecordingResultHandler();
         assertTrue(adapter.getDeleted("item", before, deleted));
-        Set<String> gone = new HashSet<>(deleted.ids);
+        Set<String> gone = new HashSet<>(deleted.ids());
         for (String id : touched) {
             if (now.containsKey(id)) {
                 assertEquals(now.get(id), delivered.get(id), "changed row " + id + " arrives with its value");

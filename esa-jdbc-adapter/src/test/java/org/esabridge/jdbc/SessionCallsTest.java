@@ -17,9 +17,11 @@ import org.esabridge.api.ExternalStructure;
 import org.esabridge.api.ExternalSystemAdapter;
 import org.esabridge.api.FieldValue;
 import org.esabridge.api.Session;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** startSync, configure, getCurrentTime and friends; the demo schema; an unreachable database. */
+@Tag("database")
 class SessionCallsTest {
     private static final Session HOST = new Session("host");
 

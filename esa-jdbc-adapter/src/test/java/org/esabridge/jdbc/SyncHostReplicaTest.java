@@ -24,6 +24,7 @@ import org.esabridge.jdbc.catalog.ValueCodec;
 import org.esabridge.jdbc.changes.Watermark;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Test;
  * into a replica. After one last sync the replica equals the table: 0 missed, 0 stale, 0 ghosts. A naive host
  * (the watermark off) runs alongside on the same data, for comparison; its counts are printed, not asserted.
  */
+@Tag("database")
 class SyncHostReplicaTest {
     private static final String DB = "esa_replica_test";
     private static final int INITIAL = 2000;

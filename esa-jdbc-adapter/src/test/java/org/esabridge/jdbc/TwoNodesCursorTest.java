@@ -11,13 +11,16 @@ import org.esabridge.api.ErrorCode;
 import org.esabridge.api.EsaException;
 import org.esabridge.api.ExternalRecord;
 import org.esabridge.api.Session;
+import org.esabridge.api.xml.RecordingResultHandler;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Cursor state lives in the database: two adapters on one database (two server nodes) share cursors, and a
  * cursor outlives the adapter that opened it.
  */
+@Tag("database")
 class TwoNodesCursorTest {
     private static final String DB = "esa_two_nodes_test";
     private static final Session HOST = new Session("host");
@@ -33,9 +36,9 @@ class TwoNodesCursorTest {
     private static List<String> pages(JdbcAdapter a, Cursor c) throws Exception {
         List<String> ids = new ArrayList<>();
         for (long p = c.pageCount() - 1; p >= 0; p--) {
-            RecordingSink sink = new RecordingSink();
+            RecordingResultHandler sink = new RecordingResultHandler();
             a.readDataPage(HOST, c.cursorId(), p, sink);
-            ids.addAll(0, sink.records.stream().map(ExternalRecord::id).toList());
+            ids.addAll(0, sink.records().stream().map(ExternalRecord::id).toList());
         }
         return ids;
     }
@@ -50,7 +53,7 @@ class TwoNodesCursorTest {
             assertEquals(350, onA.size());
             assertEquals(onA, pages(b, c));
             b.closeCursor(HOST, c.cursorId());
-            EsaException e = assertThrows(EsaException.class, () -> a.readDataPage(HOST, c.cursorId(), 0, new RecordingSink()));
+            EsaException e = assertThrows(EsaException.class, () -> a.readDataPage(HOST, c.cursorId(), 0, new RecordingResultHandler()));
             assertEquals(ErrorCode.CURSOR_NOT_FOUND, e.code());
         }
     }

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * read from the server's general log, which records every statement the adapter sends.
  */
 @Tag("small-heap")
+@Tag("database")
 class ValueBombsTest {
     private static final String DB = "esa_value_bombs_test";
     private static final Session HOST = new Session("host");

@@ -17,6 +17,7 @@ import org.esabridge.api.FieldValue;
 import org.esabridge.api.Session;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -27,6 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * digits, precision, scale and range, every value for control characters — and refused INVALID_VALUE with
  * a message that names the field, not the value. The value bombs themselves are {@link ValueBombsTest}.
  */
+@Tag("database")
 class ValueBoundsTest {
     private static final String DB = "esa_value_bounds_test";
     private static final Session HOST = new Session("host");

@@ -24,9 +24,11 @@ import org.esabridge.api.Relation;
 import org.esabridge.api.Session;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The catalog (which tables, which field types) and the text form of every column type, both ways. */
+@Tag("database")
 class ValuesAndCatalogTest {
     private static final String DB = "esa_values_test";
     private static final Session HOST = new Session("host");

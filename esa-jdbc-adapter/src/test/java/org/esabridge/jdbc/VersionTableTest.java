@@ -13,11 +13,14 @@ import org.esabridge.api.EsaRecordException;
 import org.esabridge.api.ExternalRecord;
 import org.esabridge.api.FieldValue;
 import org.esabridge.api.Session;
+import org.esabridge.api.xml.RecordingResultHandler;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** A table without a modification column, tracked through an adapter-managed version table. */
+@Tag("database")
 class VersionTableTest {
     private static final String DB = "esa_version_test";
     private static final Session HOST = new Session("host");
@@ -40,9 +43,9 @@ class VersionTableTest {
     }
 
     private static List<String> modifiedIds(Instant after) throws Exception {
-        RecordingSink sink = new RecordingSink();
+        RecordingResultHandler sink = new RecordingResultHandler();
         assertTrue(adapter.getModified("plain", after, sink));
-        return sink.records.stream().map(ExternalRecord::id).toList();
+        return sink.records().stream().map(ExternalRecord::id).toList();
     }
 
     @Test
@@ -58,9 +61,9 @@ class VersionTableTest {
         Instant m2 = adapter.update(HOST, "plain", r.modifiedAt().truncatedTo(ChronoUnit.MILLIS),
                 new ExternalRecord("mine", null, List.of(new FieldValue("v", "4"))));
         assertTrue(m2.isAfter(r.modifiedAt()));
-        RecordingSink sink = new RecordingSink();
+        RecordingResultHandler sink = new RecordingResultHandler();
         adapter.getModified("plain", r.modifiedAt(), sink);
-        assertEquals(m2, sink.records.stream().filter(x -> x.id().equals("mine")).findFirst().orElseThrow().modifiedAt());
+        assertEquals(m2, sink.records().stream().filter(x -> x.id().equals("mine")).findFirst().orElseThrow().modifiedAt());
         EsaRecordException stale = assertThrows(EsaRecordException.class, () -> adapter.update(HOST, "plain",
                 r.modifiedAt(), new ExternalRecord("mine", null, List.of(new FieldValue("v", "5")))));
         assertEquals(ErrorCode.RECORD_MODIFIED, stale.code());
@@ -73,9 +76,9 @@ class VersionTableTest {
         assertTrue(modifiedIds(t1).contains("old"));
 
         adapter.delete(HOST, "plain", m2, "mine");
-        RecordingSink deleted = new RecordingSink();
+        RecordingResultHandler deleted = new RecordingResultHandler();
         assertTrue(adapter.getDeleted("plain", started, deleted));
-        assertEquals(List.of("mine"), deleted.ids);
+        assertEquals(List.of("mine"), deleted.ids());
         assertFalse(modifiedIds(Instant.EPOCH).contains("mine"));
         assertTrue(adapter.getStructureList().stream().noneMatch(s -> s.name().startsWith("esa_")));
     }

@@ -15,11 +15,14 @@ import org.esabridge.api.EsaRecordException;
 import org.esabridge.api.ExternalRecord;
 import org.esabridge.api.FieldValue;
 import org.esabridge.api.Session;
+import org.esabridge.api.xml.RecordingResultHandler;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** create/read/update/delete against real MariaDB: the conditional writes and their faults. */
+@Tag("database")
 class WritesTest {
     private static final String DB = "esa_writes_test";
     private static final Session HOST = new Session("host");
@@ -121,9 +124,9 @@ class WritesTest {
         ExternalRecord r = adapter.create(HOST, "customer", rec(null, "name", "Bob"));
         Instant newMod = adapter.update(HOST, "customer", r.modifiedAt(), rec(r.id(), "name", "Bobby"));
         assertTrue(newMod.isAfter(r.modifiedAt()));
-        RecordingSink sink = new RecordingSink();
+        RecordingResultHandler sink = new RecordingResultHandler();
         assertTrue(adapter.getModified("customer", r.modifiedAt(), sink));
-        ExternalRecord seen = sink.records.stream().filter(x -> x.id().equals(r.id())).findFirst().orElseThrow();
+        ExternalRecord seen = sink.records().stream().filter(x -> x.id().equals(r.id())).findFirst().orElseThrow();
         assertEquals(newMod, seen.modifiedAt());
         assertEquals("Bobby", seen.field("name").text());
         assertEquals(newMod, adapter.read("customer", r.id()).modifiedAt());
@@ -231,9 +234,9 @@ class WritesTest {
         assertEquals(1, adapter.countRange("pair", "a,0", "b,0"));
         assertEquals(ErrorCode.INVALID_VALUE, codeOf(() -> adapter.read("pair", "only-one-part")));
         adapter.delete(HOST, "pair", m, r.id());
-        RecordingSink sink = new RecordingSink();
+        RecordingResultHandler sink = new RecordingResultHandler();
         assertTrue(adapter.getDeleted("pair", r.modifiedAt(), sink));
-        assertEquals(List.of("a%2Cb%25c,7"), sink.ids);
+        assertEquals(List.of("a%2Cb%25c,7"), sink.ids());
     }
 
     @Test

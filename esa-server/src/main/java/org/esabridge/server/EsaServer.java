@@ -225,6 +225,11 @@ public final class EsaServer {
         LOG.info("esa-bridge stopped");
     }
 
+    /** Whether the HTTPS connector still accepts connections: false once {@link #stop} has begun. For tests. */
+    boolean acceptsConnections() {
+        return https.isOpen();
+    }
+
     public void join() throws InterruptedException {
         server.join();
     }

@@ -18,13 +18,20 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Issue 6 §6: everything a hostile or broken client can send, against the real JdbcAdapter on the demo
  * database over real HTTPS. Each answer has the expected status and fault code and shows nothing of the
- * server's insides; afterwards the server still serves and no table changed (CHECKSUM TABLE).
+ * server's insides; after them all the server still serves and no table changed (CHECKSUM TABLE). One case
+ * per kind of input, on one server; the last case checks that nothing changed.
  */
+@Tag("database")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BadInputHttpsTest {
     private static final String SCHEMA = "bad_input";
     private static final String OLD = "2000-01-01T00:00:00Z";
@@ -93,8 +100,7 @@ class BadInputHttpsTest {
     }
 
     @Test
-    void everyBadInputIsRefusedCleanlyAndNothingChanges() throws Exception {
-        // Not XML, or XML this server never parses.
+    void notXmlOrXmlThisServerNeverParsesIsMalformed() throws Exception {
         expect("<sync><esa-call call-id=\"1\"><read>", 400, "MALFORMED_REQUEST");
         expect("{\"call\": \"read\"}", 400, "MALFORMED_REQUEST");
         expect("<?xml version=\"1.0\"?><!DOCTYPE sync [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
@@ -110,10 +116,16 @@ class BadInputHttpsTest {
                 Set.of(200, 400), Set.of("MALFORMED_REQUEST"));
         expect("<sync><esa-call call-id=\"" + "9".repeat(5_000) + "\"><getStructureList/></esa-call></sync>",
                 400, "MALFORMED_REQUEST");
+    }
+
+    @Test
+    void aBodyOverTheLimitIsTooLarge() throws Exception {
         expect(call("1", "<read><structure>customers</structure><id>" + "1".repeat(70_000) + "</id></read>"),
                 413, "TOO_LARGE");
+    }
 
-        // Wrong method and content type.
+    @Test
+    void aWrongMethodIs405AndAWrongContentTypeIs415() throws Exception {
         for (String method : new String[] {"GET", "PUT", "DELETE"}) {
             expect(server.send(HttpRequest.newBuilder(server.esa()).header("Content-Type", "application/xml")
                     .method(method, HttpRequest.BodyPublishers.ofString(call("1", "<getStructureList/>")))),
@@ -125,10 +137,16 @@ class BadInputHttpsTest {
                     .POST(HttpRequest.BodyPublishers.ofString(call("1", "<getStructureList/>")))),
                     Set.of(415), Set.of("MALFORMED_REQUEST"));
         }
+    }
 
-        // Unknown calls, structures and fields — also when they look like SQL.
+    @Test
+    void anUnknownCallOrAStrayChildIsRefused() throws Exception {
         expect(call("1", "<dropDatabase/>"), 200, "UNKNOWN_CALL");
         expect(call("1", "<getStructureList><structure>x</structure></getStructureList>"), 200, "INVALID_VALUE");
+    }
+
+    @Test
+    void structureAndFieldNamesThatLookLikeSqlAreUnknown() throws Exception {
         for (String name : NASTY) {
             expect(structureCall("getFieldList", name, ""), 200, "UNKNOWN_STRUCTURE", "MALFORMED_REQUEST");
             expect(structureCall("getModified", name, "<after>" + OLD + "</after>"), 200, "UNKNOWN_STRUCTURE",
@@ -142,7 +160,13 @@ class BadInputHttpsTest {
             expect(structureCall("update", "customers", "<last-seen>" + OLD + "</last-seen><record><id>1</id>"
                     + "<field name=\"" + xml(name).replace("\"", "&quot;") + "\">1</field></record>"), 200,
                     "UNKNOWN_FIELD", "MALFORMED_REQUEST");
-            // Ids and cursor ids: never found, never executed; an old last-seen keeps a real id safe too.
+        }
+    }
+
+    @Test
+    void idsAndCursorIdsThatLookLikeSqlAreNeverFoundNorExecuted() throws Exception {
+        for (String name : NASTY) {
+            // An old last-seen keeps a real id safe too.
             expect(structureCall("read", "customers", "<id>" + xml(name) + "</id>"), 200, "RECORD_NOT_FOUND",
                     "INVALID_VALUE", "MALFORMED_REQUEST");
             expect(structureCall("delete", "customers", "<last-seen>" + OLD + "</last-seen><id>" + xml(name) + "</id>"),
@@ -154,14 +178,18 @@ class BadInputHttpsTest {
             expect(structureCall("countRange", "customers", "<min-id>" + xml(name) + "</min-id><max-id>9</max-id>"),
                     200, "none", "INVALID_VALUE", "MALFORMED_REQUEST");
         }
+    }
 
-        // Least privilege: a read-only structure and a read-only column, enforced by the adapter.
+    @Test
+    void aReadOnlyStructureAndAReadOnlyColumnAreEnforcedByTheAdapter() throws Exception {
         expect(structureCall("create", "products", "<record><field name=\"sku\">X-1</field><field name=\"name\">x"
                 + "</field><field name=\"price\">1.00</field></record>"), 200, "READ_ONLY");
         expect(structureCall("update", "customers", "<last-seen>2999-01-01T00:00:00Z</last-seen><record><id>1</id>"
                 + "<field name=\"vip\">false</field></record>"), 200, "READ_ONLY");
+    }
 
-        // Values that do not parse: timestamps, numbers, booleans, lengths.
+    @Test
+    void timestampsNumbersDatesAndLengthsThatDoNotParseAreInvalid() throws Exception {
         for (String time : new String[] {"yesterday", "2026-13-45T99:99:99Z", "", "1e9", "2026-01-01T00:00:00+99:00"}) {
             expect(structureCall("getModified", "customers", "<after>" + time + "</after>"), 200, "INVALID_VALUE",
                     "MALFORMED_REQUEST");
@@ -175,8 +203,10 @@ class BadInputHttpsTest {
                 200, "INVALID_VALUE");
         expect(structureCall("countRange", "customers", "<min-id>-99999999999999999999999</min-id>"
                 + "<max-id>1e400</max-id>"), 200, "none", "INVALID_VALUE");
+    }
 
-        // Page indexes: negative, past the end, past a long.
+    @Test
+    void pageIndexesNegativePastTheEndOrPastALongAreRefused() throws Exception {
         HttpResponse<String> paged = expect(structureCall("getModifiedPaged", "customers", "<after>" + OLD + "</after>"),
                 200, "none");
         Matcher cursor = Pattern.compile("<cursor-id>([^<]+)</cursor-id>").matcher(paged.body());
@@ -187,8 +217,10 @@ class BadInputHttpsTest {
                     + "</page-index></readDataPage>"), 200, "PAGE_OUT_OF_RANGE", "INVALID_VALUE", "MALFORMED_REQUEST");
         }
         expect(call("1", "<closeCursor><cursor-id>" + cursorId + "</cursor-id></closeCursor>"), 200, "none");
+    }
 
-        // Credentials and the external system id.
+    @Test
+    void missingOrForgedCredentialsAre401AndAnotherHostsIdIs403() throws Exception {
         expect(server.sendAsIs(HttpRequest.newBuilder(server.esa()).header("Content-Type", "application/xml")
                 .POST(HttpRequest.BodyPublishers.ofString(call("1", "<getStructureList/>")))), Set.of(401),
                 Set.of("UNAUTHORIZED"));
@@ -200,8 +232,12 @@ class BadInputHttpsTest {
                 "UNAUTHORIZED");
         expect(call("1", "<configure><external-system-id>host-1' OR 1=1</external-system-id><force>true</force>"
                 + "</configure>"), 403, "UNAUTHORIZED");
+    }
 
-        // Still serving, and nothing changed.
+    /** Last, after every bad input above: the server still serves and no table changed. */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void afterwardsTheServerStillServesAndNoTableChanged() throws Exception {
         expect(call("2", "<startSync><external-system-id>host-1</external-system-id></startSync>"), 200, "none");
         HttpResponse<String> modified = expect(structureCall("getModified", "customers", "<after>" + OLD + "</after>"),
                 200, "none");

@@ -15,9 +15,11 @@ import org.esabridge.testkit.ClientTls;
 import org.esabridge.testkit.ConformanceSuite;
 import org.esabridge.testkit.EsaClient;
 import org.esabridge.testkit.cli.EsaTools;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** {@code check} passes against esa-bridge itself and names the rule a broken ESA breaks. */
+@Tag("database")
 class ConformanceCheckEndToEndTest {
 
     private static List<ConformanceSuite.Result> check(TestServer server) throws Exception {

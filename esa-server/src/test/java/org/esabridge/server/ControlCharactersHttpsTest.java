@@ -16,6 +16,7 @@ import java.sql.ResultSet;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * audit line. Now such documents are 400, such values INVALID_VALUE (audited, not stored), and a call id is
  * logged encoded.
  */
+@Tag("database")
 class ControlCharactersHttpsTest {
     private static final String SCHEMA = "control_characters";
 

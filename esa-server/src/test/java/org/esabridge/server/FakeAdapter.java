@@ -89,12 +89,13 @@ final class FakeAdapter implements ExternalSystemAdapter {
     }
 
     @Override
-    public void endSync(Session session) {
+    public int getAllowedRunModes() {
+        return RUN_MODE_MANUAL | RUN_MODE_SYNC_ACTIONS;
     }
 
     @Override
-    public int getAllowedRunModes() {
-        return RUN_MODE_MANUAL | RUN_MODE_SYNC_ACTIONS;
+    public void endSync(Session session) {
+        // Nothing to end: a sync keeps no state here.
     }
 
     @Override
@@ -144,14 +145,7 @@ final class FakeAdapter implements ExternalSystemAdapter {
             }
             throw new EsaException(ErrorCode.DATABASE_UNAVAILABLE, "the database went away");
         }
-        List<ExternalRecord> modified = modifiedAfter(structure(structure), after);
-        if (modified.size() > INLINE_THRESHOLD) {
-            return false;
-        }
-        for (ExternalRecord record : modified) {
-            sink.record(record);
-        }
-        return true;
+        return inline(modifiedAfter(structure(structure), after), sink);
     }
 
     @Override
@@ -161,14 +155,7 @@ final class FakeAdapter implements ExternalSystemAdapter {
 
     @Override
     public boolean getDeleted(String structure, Instant after, ResultSink sink) throws EsaException, IOException {
-        List<String> ids = deleted.getOrDefault(structure(structure), List.of());
-        if (ids.size() > INLINE_THRESHOLD) {
-            return false;
-        }
-        for (String id : ids) {
-            sink.id(id);
-        }
-        return true;
+        return inline(deleted.getOrDefault(structure(structure), List.of()), sink);
     }
 
     @Override
@@ -188,13 +175,7 @@ final class FakeAdapter implements ExternalSystemAdapter {
                     + (cursor.cursor().pageCount() - 1));
         }
         int from = (int) pageIndex * PAGE_SIZE;
-        for (Object entry : cursor.entries().subList(from, Math.min(from + PAGE_SIZE, cursor.entries().size()))) {
-            if (entry instanceof ExternalRecord) {
-                sink.record((ExternalRecord) entry);
-            } else {
-                sink.id((String) entry);
-            }
-        }
+        emit(cursor.entries().subList(from, Math.min(from + PAGE_SIZE, cursor.entries().size())), sink);
     }
 
     @Override
@@ -311,6 +292,26 @@ final class FakeAdapter implements ExternalSystemAdapter {
     private List<ExternalRecord> modifiedAfter(String structure, Instant after) {
         return records.get(structure).values().stream().filter(r -> r.modifiedAt().isAfter(after))
                 .sorted((a, b) -> a.modifiedAt().compareTo(b.modifiedAt())).collect(Collectors.toList());
+    }
+
+    /** The entries streamed when they are few enough to answer inline, else the protocol's NULL (false). */
+    private static boolean inline(List<?> entries, ResultSink sink) throws IOException {
+        if (entries.size() > INLINE_THRESHOLD) {
+            return false;
+        }
+        emit(entries, sink);
+        return true;
+    }
+
+    /** Records and ids, each to its own method of the sink. */
+    private static void emit(List<?> entries, ResultSink sink) throws IOException {
+        for (Object entry : entries) {
+            if (entry instanceof ExternalRecord record) {
+                sink.record(record);
+            } else {
+                sink.id((String) entry);
+            }
+        }
     }
 
     private Cursor open(Session session, CursorType type, List<Object> entries) {

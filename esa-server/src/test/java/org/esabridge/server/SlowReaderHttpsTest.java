@@ -20,6 +20,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import org.esabridge.jdbc.JdbcAdapter;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * call's pool connection and permit. With {@code pool-size=1} a good client is served meanwhile while the
  * bad one still holds its socket open; {@code /metrics} counts the slow reader.
  */
+@Tag("database")
 class SlowReaderHttpsTest {
     private static final String SCHEMA = "esa_slow_readers";
     private static final int ROWS = 2000;

@@ -28,6 +28,7 @@ import org.esabridge.testkit.SyncHostSimulator;
 import org.esabridge.testkit.SyncReport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The simulator against the demo database served by a real EsaServer over HTTPS, with edits on both sides:
  * the replica ends equal to the database, and a change made on both sides is reported, never resolved.
  */
+@Tag("database")
 class SyncHostSimulatorEndToEndTest {
     private static final String SCHEMA = "e2e_sync";
     private static final List<String> TABLES = List.of("customers", "products", "orders");

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 import org.esabridge.api.Cursor;
 import org.esabridge.api.ErrorCode;
@@ -25,6 +26,7 @@ import org.esabridge.api.ResultSink;
 import org.esabridge.api.call.EsaCall;
 import org.esabridge.api.xml.EsaCallWriter;
 import org.esabridge.api.xml.EsaResultHandler;
+import org.esabridge.api.xml.RecordingResultHandler;
 import org.esabridge.api.xml.EsaResultReader;
 import org.esabridge.api.xml.ProtocolTime;
 import org.esabridge.api.xml.XmlLimits;
@@ -169,12 +171,11 @@ public final class EsaClient implements AutoCloseable {
     }
 
     public List<ExternalStructure> getStructureList() throws EsaException, IOException {
-        Collected c = collect(new EsaCall.GetStructureList());
-        return c.structures;
+        return collect(new EsaCall.GetStructureList()).structures();
     }
 
     public List<ExternalField> getFieldList(String structure) throws EsaException, IOException {
-        return collect(new EsaCall.GetFieldList(structure, null)).fields;
+        return collect(new EsaCall.GetFieldList(structure, null)).fields();
     }
 
     /** Streams the records into the sink; false when the ESA answered NULL (use {@link #getModifiedPaged}). */
@@ -232,8 +233,8 @@ public final class EsaClient implements AutoCloseable {
     }
 
     public void delete(String structure, Instant lastSeen, String id) throws EsaException, IOException {
-        Collected c = collect(new EsaCall.Delete(structure, lastSeen, id));
-        if (c.values.size() > 1) {
+        RecordingResultHandler c = collect(new EsaCall.Delete(structure, lastSeen, id));
+        if (c.values().size() > 1) {
             throw shape("delete", "at most one <value>", c);
         }
     }
@@ -259,95 +260,40 @@ public final class EsaClient implements AutoCloseable {
     // --- result shapes ---
 
     /** Everything of a small result; records and ids only where the call answers one or a few. */
-    static final class Collected implements EsaResultHandler {
-        final List<String> values = new ArrayList<>();
-        final List<ExternalRecord> records = new ArrayList<>();
-        final List<String> ids = new ArrayList<>();
-        final List<ExternalStructure> structures = new ArrayList<>();
-        final List<ExternalField> fields = new ArrayList<>();
-        final List<Cursor> cursors = new ArrayList<>();
-        int nulls;
-
-        @Override
-        public void record(ExternalRecord record) {
-            records.add(record);
-        }
-
-        @Override
-        public void id(String id) {
-            ids.add(id);
-        }
-
-        @Override
-        public void value(String value) {
-            values.add(value);
-        }
-
-        @Override
-        public void nullValue() {
-            nulls++;
-        }
-
-        @Override
-        public void cursor(Cursor cursor) {
-            cursors.add(cursor);
-        }
-
-        @Override
-        public void structure(ExternalStructure structure) {
-            structures.add(structure);
-        }
-
-        @Override
-        public void field(ExternalField field) {
-            fields.add(field);
-        }
-
-        int entries() {
-            return values.size() + records.size() + ids.size() + structures.size() + fields.size() + cursors.size() + nulls;
-        }
-
-        String describe() {
-            return entries() == 0 ? "an empty result" : values.size() + " value(s), " + records.size() + " record(s), "
-                    + ids.size() + " id(s), " + nulls + " nullValue, " + cursors.size() + " cursor(s)";
-        }
-    }
-
-    Collected collect(EsaCall call) throws EsaException, IOException {
-        Collected c = new Collected();
+    RecordingResultHandler collect(EsaCall call) throws EsaException, IOException {
+        RecordingResultHandler c = new RecordingResultHandler();
         call(call, c);
         return c;
     }
 
-    private String single(EsaCall call) throws EsaException, IOException {
-        Collected c = collect(call);
-        if (c.values.size() != 1 || c.entries() != 1) {
-            throw shape(call.name(), "exactly one <value>", c);
+    /** The only entry of a result that must hold exactly one, of the kind {@code what} names. */
+    private <T> T only(EsaCall call, Function<RecordingResultHandler, List<T>> kind, String what)
+            throws EsaException, IOException {
+        RecordingResultHandler c = collect(call);
+        List<T> entries = kind.apply(c);
+        if (entries.size() != 1 || c.size() != 1) {
+            throw shape(call.name(), "exactly one " + what, c);
         }
-        return c.values.get(0);
+        return entries.get(0);
+    }
+
+    private String single(EsaCall call) throws EsaException, IOException {
+        return only(call, RecordingResultHandler::values, "<value>");
     }
 
     private void empty(EsaCall call) throws EsaException, IOException {
-        Collected c = collect(call);
-        if (c.entries() != 0) {
+        RecordingResultHandler c = collect(call);
+        if (c.size() != 0) {
             throw shape(call.name(), "an empty result", c);
         }
     }
 
     private ExternalRecord oneRecord(EsaCall call) throws EsaException, IOException {
-        Collected c = collect(call);
-        if (c.records.size() != 1 || c.entries() != 1) {
-            throw shape(call.name(), "exactly one <record>", c);
-        }
-        return c.records.get(0);
+        return only(call, RecordingResultHandler::records, "<record>");
     }
 
     private Cursor cursor(EsaCall call) throws EsaException, IOException {
-        Collected c = collect(call);
-        if (c.cursors.size() != 1 || c.entries() != 1) {
-            throw shape(call.name(), "exactly one <cursor>", c);
-        }
-        return c.cursors.get(0);
+        return only(call, RecordingResultHandler::cursors, "<cursor>");
     }
 
     private boolean streamed(EsaCall call, ResultSink sink) throws EsaException, IOException {
@@ -378,8 +324,8 @@ public final class EsaClient implements AutoCloseable {
         return !nullAnswer[0];
     }
 
-    private static EsaException shape(String call, String expected, Collected got) {
-        return new EsaException(ErrorCode.MALFORMED_REQUEST, call + " must answer " + expected + ", got " + got.describe());
+    private static EsaException shape(String call, String expected, RecordingResultHandler got) {
+        return new EsaException(ErrorCode.MALFORMED_REQUEST, call + " must answer " + expected + ", got " + got);
     }
 
     private static Instant timestamp(String text, String call) throws EsaException {

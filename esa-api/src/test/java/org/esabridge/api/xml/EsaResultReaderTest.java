@@ -32,67 +32,20 @@ import org.esabridge.api.FieldType;
 import org.esabridge.api.FieldValue;
 import org.esabridge.api.ParameterType;
 import org.esabridge.api.Relation;
+import org.esabridge.api.xml.RecordingResultHandler.Id;
+import org.esabridge.api.xml.RecordingResultHandler.NullValue;
+import org.esabridge.api.xml.RecordingResultHandler.Value;
 import org.junit.jupiter.api.Test;
 
 /** Whatever {@link EsaResultWriter} writes, {@link EsaResultReader} hands back entry by entry, unchanged. */
 class EsaResultReaderTest {
     private static final Instant T = Instant.parse("2026-11-23T05:46:31.123456Z");
 
-    /** Records every entry as text, in order. */
-    static final class Recording implements EsaResultHandler {
-        final List<Object> entries = new ArrayList<>();
-
-        @Override
-        public void record(ExternalRecord record) {
-            entries.add(record);
-        }
-
-        @Override
-        public void id(String id) {
-            entries.add("id:" + id);
-        }
-
-        @Override
-        public void value(String value) {
-            entries.add("value:" + value);
-        }
-
-        @Override
-        public void nullValue() {
-            entries.add("NULL");
-        }
-
-        @Override
-        public void cursor(Cursor cursor) {
-            entries.add(cursor);
-        }
-
-        @Override
-        public void structure(ExternalStructure structure) {
-            entries.add(structure);
-        }
-
-        @Override
-        public void field(ExternalField field) {
-            entries.add(field);
-        }
-
-        @Override
-        public void relation(Relation relation) {
-            entries.add(relation);
-        }
-
-        @Override
-        public void parameter(EsaParameter parameter) {
-            entries.add(parameter);
-        }
-    }
-
     private static List<Object> read(byte[] document) throws Exception {
-        Recording recording = new Recording();
+        RecordingResultHandler recording = new RecordingResultHandler();
         String responseTo = new EsaResultReader(XmlLimits.defaults()).read(new ByteArrayInputStream(document), recording);
         assertEquals("7", responseTo);
-        return recording.entries;
+        return recording.entries();
     }
 
     @Test
@@ -108,12 +61,12 @@ class EsaResultReaderTest {
 
     @Test
     void idsValuesNullAndCursor() throws Exception {
-        assertEquals(List.of("id:a", "id:b"), read(Docs.result("7", w -> {
+        assertEquals(List.of(new Id("a"), new Id("b")), read(Docs.result("7", w -> {
             w.id("a");
             w.id("b");
         })));
-        assertEquals(List.of("value:1.0"), read(Docs.result("7", w -> w.value("1.0"))));
-        assertEquals(List.of("NULL"), read(Docs.result("7", EsaResultWriter::nullValue)));
+        assertEquals(List.of(new Value("1.0")), read(Docs.result("7", w -> w.value("1.0"))));
+        assertEquals(List.of(new NullValue()), read(Docs.result("7", EsaResultWriter::nullValue)));
         assertEquals(List.of(), read(Docs.result("7", w -> { })));
         Cursor cursor = new Cursor("c-1", CursorType.RECORDS, 3, 1000, 2500, T);
         assertEquals(List.of(cursor), read(Docs.result("7", w -> w.cursor(cursor))));
@@ -156,14 +109,14 @@ class EsaResultReaderTest {
         out.reset();
         EsaResultWriter.writeFault(out, null, new EsaException(ErrorCode.CURSOR_NOT_FOUND, "gone"));
         EsaException plain = assertThrows(EsaException.class, () -> new EsaResultReader(XmlLimits.defaults())
-                .read(new ByteArrayInputStream(out.toByteArray()), new Recording()));
+                .read(new ByteArrayInputStream(out.toByteArray()), new RecordingResultHandler()));
         assertEquals(ErrorCode.CURSOR_NOT_FOUND, plain.code());
         assertEquals(EsaException.class, plain.getClass());
     }
 
     @Test
     void aFaultAfterEntriesDeliversTheEntriesThenThrows() throws Exception {
-        Recording recording = new Recording();
+        RecordingResultHandler recording = new RecordingResultHandler();
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         EsaResultWriter writer = new EsaResultWriter(out);
         writer.begin("7");
@@ -172,7 +125,7 @@ class EsaResultReaderTest {
         EsaException e = assertThrows(EsaException.class, () -> new EsaResultReader(XmlLimits.defaults())
                 .read(new ByteArrayInputStream(out.toByteArray()), recording));
         assertEquals(ErrorCode.INTERNAL, e.code());
-        assertEquals(List.of("id:a"), recording.entries);
+        assertEquals(List.of(new Id("a")), recording.entries());
     }
 
     @Test
@@ -199,7 +152,7 @@ class EsaResultReaderTest {
     void aTooLongValueIsRefused() {
         String doc = "<sync><result response-to=\"7\"><value>" + "x".repeat(50) + "</value></result></sync>";
         assertThrows(UnreadableResultException.class, () -> new EsaResultReader(new XmlLimits(32, 100, 100, 10))
-                .read(new ByteArrayInputStream(doc.getBytes(StandardCharsets.UTF_8)), new Recording()));
+                .read(new ByteArrayInputStream(doc.getBytes(StandardCharsets.UTF_8)), new RecordingResultHandler()));
     }
 
     /**

@@ -1,8 +1,5 @@
 package org.esabridge.jdbc.bench;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -18,6 +15,7 @@ import org.esabridge.api.Session;
 import org.esabridge.jdbc.JdbcAdapter;
 import org.esabridge.jdbc.JdbcAdapterConfig;
 import org.esabridge.jdbc.embedded.EmbeddedMariaDb;
+import org.esabridge.testkit.bench.HeapPeak;
 
 /**
  * A benchmark, not a test: a cursor over a 1M-row table. Reports the time to open it, readDataPage latency at
@@ -91,8 +89,7 @@ public final class CursorBench {
         }
         explain(db);
 
-        System.gc();
-        resetPeaks();
+        HeapPeak.reset();
         long full = System.nanoTime();
         Counting all = new Counting();
         for (long p = 0; p < c.pageCount(); p++) {
@@ -100,7 +97,8 @@ public final class CursorBench {
         }
         double seconds = (System.nanoTime() - full) / 1e9;
         System.out.printf("full paged read: %d records in %.1f s (%.0f records/s); heap high-water %.1f MB"
-                        + " (max heap %.0f MB)%n", all.records, seconds, all.records / seconds, peakHeap() / 1048576.0,
+                        + " (max heap %.0f MB)%n", all.records, seconds, all.records / seconds,
+                HeapPeak.bytes() / 1048576.0,
                 Runtime.getRuntime().maxMemory() / 1048576.0);
         adapter.closeCursor(HOST, c.cursorId());
     }
@@ -116,23 +114,6 @@ public final class CursorBench {
                         rs.getString("key"), rs.getString("rows"), rs.getString("Extra"));
             }
         }
-    }
-
-    private static void resetPeaks() {
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            pool.resetPeakUsage();
-        }
-    }
-
-    /** The sum of the heap pools' peaks: an upper bound of the high-water mark since the reset. */
-    private static long peakHeap() {
-        long sum = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                sum += pool.getPeakUsage().getUsed();
-            }
-        }
-        return sum;
     }
 
     /** Counts what a page streams, the way the server's sink writes it out: nothing kept. */

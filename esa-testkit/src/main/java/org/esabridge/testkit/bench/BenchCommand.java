@@ -1,8 +1,6 @@
 package org.esabridge.testkit.bench;
 
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -138,7 +136,7 @@ public final class BenchCommand implements Callable<Integer> {
         double generate = seconds(System.nanoTime() - t0);
 
         System.err.printf(Locale.ROOT, "%s: raw JDBC read%n", table);
-        resetPeaks();
+        HeapPeak.reset();
         long[] raw = new long[2];
         t0 = System.nanoTime();
         try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
@@ -156,10 +154,10 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         double rawSeconds = seconds(System.nanoTime() - t0);
-        long rawPeak = peakHeap();
+        long rawPeak = HeapPeak.bytes();
 
         System.err.printf(Locale.ROOT, "%s: sync through %s%n", table, esa.url());
-        resetPeaks();
+        HeapPeak.reset();
         long[] synced = new long[2];
         ResultSink sink = new ResultSink() {
             @Override
@@ -192,12 +190,12 @@ public final class BenchCommand implements Callable<Integer> {
             }
             synced[0] = 0;
             synced[1] = 0;
-            resetPeaks();
+            HeapPeak.reset();
             t0 = System.nanoTime();
             mode = sync(inlineEsa, table, sink, pageMillis) + " (paged calls NOT_SUPPORTED)";
         }
         double syncSeconds = seconds(System.nanoTime() - t0);
-        long syncPeak = peakHeap();
+        long syncPeak = HeapPeak.bytes();
         System.err.printf(Locale.ROOT, "%s: raw %,.0f rows/s, sync %,.0f rows/s (%s)%n", table, raw[0] / rawSeconds,
                 synced[0] / syncSeconds, mode);
         return new Run(table, n, generate, raw[0], rawSeconds, rawPeak, synced[0], syncSeconds, syncPeak, mode, pageMillis);
@@ -278,25 +276,5 @@ public final class BenchCommand implements Callable<Integer> {
 
     private static double seconds(long nanos) {
         return nanos / 1e9;
-    }
-
-    private static void resetPeaks() {
-        System.gc();
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                pool.resetPeakUsage();
-            }
-        }
-    }
-
-    /** The sum of the heap pools' peaks since the last reset: an upper bound of the heap in use at any time. */
-    private static long peakHeap() {
-        long sum = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                sum += pool.getPeakUsage().getUsed();
-            }
-        }
-        return sum;
     }
 }
