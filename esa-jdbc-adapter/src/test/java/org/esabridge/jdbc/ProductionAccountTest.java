@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.esabridge.api.ErrorCode;
 import org.esabridge.api.EsaException;
+import org.esabridge.api.xml.RecordingResultHandler;
 import org.esabridge.jdbc.changes.Watermark;
 import org.esabridge.jdbc.embedded.EmbeddedMariaDb;
 import org.junit.jupiter.api.AfterAll;
@@ -66,11 +67,11 @@ class ProductionAccountTest {
             assertTrue(summary.get(1).contains("no delete trigger on item")
                     && summary.get(1).contains("log_bin_trust_function_creators=1"), summary.get(1));
 
-            RecordingSink modified = new RecordingSink();
+            RecordingResultHandler modified = new RecordingResultHandler();
             assertTrue(adapter.getModified("item", Instant.EPOCH, modified));
-            assertEquals(2, modified.records.size());
+            assertEquals(2, modified.records().size());
             EsaException e = assertThrows(EsaException.class,
-                    () -> adapter.getDeleted("item", Instant.EPOCH, new RecordingSink()));
+                    () -> adapter.getDeleted("item", Instant.EPOCH, new RecordingResultHandler()));
             assertEquals(ErrorCode.NOT_SUPPORTED, e.code(), "no partial list of deletions without a trigger");
         }
 
@@ -87,9 +88,9 @@ class ProductionAccountTest {
             try (Connection c = server.connect("prod"); Statement s = c.createStatement()) {
                 s.execute("DELETE FROM item WHERE id = 2");
             }
-            RecordingSink deleted = new RecordingSink();
+            RecordingResultHandler deleted = new RecordingResultHandler();
             assertTrue(adapter.getDeleted("item", before, deleted));
-            assertEquals(List.of("2"), deleted.ids);
+            assertEquals(List.of("2"), deleted.ids());
         } finally {
             try (Connection c = server.connect(""); Statement s = c.createStatement()) {
                 s.execute("SET GLOBAL log_bin_trust_function_creators = 0");
