@@ -2,17 +2,18 @@ package org.esabridge.api.call;
 
 import java.time.Instant;
 import org.esabridge.api.ExternalRecord;
+import org.esabridge.api.xml.CallTable;
 
 /**
  * One call from the sync host to the ESA (esa-protocol.md §5), as the codec read it from an
- * {@code <esa-call>}: one record per call, named as the protocol names the element.
+ * {@code <esa-call>}: one record per call, named as the protocol names the element, its components the call's
+ * children in the protocol's order. The element and child names are declared once, in the {@link CallTable}.
  */
 public sealed interface EsaCall {
 
     /** The element name of this call, as it appears on the wire. */
     default String name() {
-        String simple = getClass().getSimpleName();
-        return Character.toLowerCase(simple.charAt(0)) + simple.substring(1);
+        return CallTable.name(this);
     }
 
     record StartSync(String externalSystemId) implements EsaCall {}

@@ -11,23 +11,24 @@ import javax.xml.stream.XMLStreamWriter;
 /**
  * The envelope both call writers share: {@code <sync xmlns:xsi><WRAPPER call-id><NAME>…</NAME></WRAPPER></sync>},
  * where the wrapper is {@code esa-call} ({@link EsaCallWriter}) or {@code api-call} ({@link ApiCallWriter})
- * and the call's own attributes and children come from {@link Body}.
+ * and the call's name, attributes and children come from its line of the {@link CallTable}.
  */
 final class CallDocument {
     private static final XMLOutputFactory FACTORY = Stax.outputFactory();
 
-    /** Writes the call element's attributes and children. */
-    @FunctionalInterface
-    interface Body {
-        void write(XMLStreamWriter xml) throws XMLStreamException;
-    }
-
     private CallDocument() {
     }
 
-    /** Writes the whole document and flushes; does not close {@code out}. The caller checked every text. */
-    static void write(OutputStream out, String wrapper, String callId, String callName, Body body, String what)
-            throws IOException {
+    /**
+     * Writes the whole document and flushes; does not close {@code out}. Every text is checked first, so a call
+     * holding one that XML cannot carry leaves {@code out} untouched.
+     *
+     * @throws UnwritableValueException when a value holds a character XML cannot carry (nothing is written)
+     */
+    static void write(OutputStream out, String wrapper, String callId, Object call, String what) throws IOException {
+        EsaResultWriter.check("call id", callId);
+        CallSpec<?> spec = CallTable.spec(call);
+        spec.check(call);
         out.write(EsaResultWriter.DECLARATION.getBytes(StandardCharsets.UTF_8));
         try {
             XMLStreamWriter xml = FACTORY.createXMLStreamWriter(out, "UTF-8");
@@ -35,8 +36,8 @@ final class CallDocument {
             xml.writeNamespace(Wire.XSI_PREFIX, Wire.XSI_NS);
             xml.writeStartElement(wrapper);
             xml.writeAttribute(Wire.CALL_ID, callId);
-            xml.writeStartElement(callName);
-            body.write(xml);
+            xml.writeStartElement(spec.name);
+            spec.write(xml, call);
             xml.writeEndElement();
             xml.writeEndElement();
             xml.writeEndElement();

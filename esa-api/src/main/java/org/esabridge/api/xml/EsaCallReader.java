@@ -77,8 +77,11 @@ public final class EsaCallReader {
         return new EsaRequestException(ErrorCode.MALFORMED_REQUEST, message, null);
     }
 
-    /** Binds one call element to its record; every failure is addressed to {@code callId}. */
-    private static final class Binding {
+    /**
+     * Binds one call element to its record by the {@link CallTable}, which calls back here for each child; every
+     * failure is addressed to {@code callId}.
+     */
+    static final class Binding {
         private final String callId;
         private final XmlNode call;
 
@@ -88,98 +91,18 @@ public final class EsaCallReader {
         }
 
         EsaCall call() throws EsaRequestException {
-            switch (call.name) {
-                case "startSync":
-                    only(Wire.EXTERNAL_SYSTEM_ID);
-                    return new EsaCall.StartSync(required(Wire.EXTERNAL_SYSTEM_ID));
-                case "endSync":
-                    only();
-                    return new EsaCall.EndSync();
-                case "getAllowedRunModes":
-                    only();
-                    return new EsaCall.GetAllowedRunModes();
-                case "configure":
-                    only(Wire.EXTERNAL_SYSTEM_ID, Wire.FORCE);
-                    return new EsaCall.Configure(required(Wire.EXTERNAL_SYSTEM_ID), optionalBoolean(Wire.FORCE));
-                case "getStructureList":
-                    only();
-                    return new EsaCall.GetStructureList();
-                case "getFieldList":
-                    only(Wire.STRUCTURE, Wire.LOCALE);
-                    return new EsaCall.GetFieldList(required(Wire.STRUCTURE), optional(Wire.LOCALE));
-                case "getRelations":
-                    only(Wire.STRUCTURE, Wire.LOCALE);
-                    return new EsaCall.GetRelations(required(Wire.STRUCTURE), optional(Wire.LOCALE));
-                case "getParametersMeta":
-                    only(Wire.LOCALE);
-                    return new EsaCall.GetParametersMeta(optional(Wire.LOCALE));
-                case "getModified":
-                    only(Wire.STRUCTURE, Wire.AFTER);
-                    return new EsaCall.GetModified(required(Wire.STRUCTURE), instant(Wire.AFTER));
-                case "getModifiedPaged":
-                    only(Wire.STRUCTURE, Wire.AFTER);
-                    return new EsaCall.GetModifiedPaged(required(Wire.STRUCTURE), instant(Wire.AFTER));
-                case "getDeleted":
-                    only(Wire.STRUCTURE, Wire.AFTER);
-                    return new EsaCall.GetDeleted(required(Wire.STRUCTURE), instant(Wire.AFTER));
-                case "getDeletedPaged":
-                    only(Wire.STRUCTURE, Wire.AFTER);
-                    return new EsaCall.GetDeletedPaged(required(Wire.STRUCTURE), instant(Wire.AFTER));
-                case "readDataPage":
-                    only(Wire.CURSOR_ID, Wire.PAGE_INDEX);
-                    return new EsaCall.ReadDataPage(required(Wire.CURSOR_ID), pageIndex());
-                case "closeCursor":
-                    only(Wire.CURSOR_ID);
-                    return new EsaCall.CloseCursor(required(Wire.CURSOR_ID));
-                case "leaseSession":
-                    only();
-                    return new EsaCall.LeaseSession();
-                case "read":
-                    only(Wire.STRUCTURE, Wire.ID);
-                    return new EsaCall.Read(required(Wire.STRUCTURE), required(Wire.ID));
-                case "create":
-                    only(Wire.STRUCTURE, Wire.RECORD);
-                    return new EsaCall.Create(required(Wire.STRUCTURE), record(false));
-                case "update":
-                    only(Wire.STRUCTURE, Wire.LAST_SEEN, Wire.RECORD);
-                    return new EsaCall.Update(required(Wire.STRUCTURE), instant(Wire.LAST_SEEN), record(true));
-                case "delete":
-                    only(Wire.STRUCTURE, Wire.LAST_SEEN, Wire.ID);
-                    return new EsaCall.Delete(required(Wire.STRUCTURE), instant(Wire.LAST_SEEN), required(Wire.ID));
-                case "checkDelayedCreate":
-                    only(Wire.STRUCTURE, Wire.TOKEN);
-                    return new EsaCall.CheckDelayedCreate(required(Wire.STRUCTURE), required(Wire.TOKEN));
-                case "checkDelayedUpdate":
-                    only(Wire.STRUCTURE, Wire.TOKEN);
-                    return new EsaCall.CheckDelayedUpdate(required(Wire.STRUCTURE), required(Wire.TOKEN));
-                case "checkDelayedDelete":
-                    only(Wire.STRUCTURE, Wire.TOKEN);
-                    return new EsaCall.CheckDelayedDelete(required(Wire.STRUCTURE), required(Wire.TOKEN));
-                case "countRange":
-                    only(Wire.STRUCTURE, Wire.MIN_ID, Wire.MAX_ID);
-                    return new EsaCall.CountRange(required(Wire.STRUCTURE), required(Wire.MIN_ID),
-                            required(Wire.MAX_ID));
-                case "getCurrentTime":
-                    only();
-                    return new EsaCall.GetCurrentTime();
-                case "needSyncAgain":
-                    only();
-                    return new EsaCall.NeedSyncAgain();
-                case "release":
-                    only();
-                    return new EsaCall.Release();
-                default:
-                    throw new EsaRequestException(ErrorCode.UNKNOWN_CALL,
-                            "unknown call <" + echo(call.name) + ">", callId);
+            CallSpec<? extends EsaCall> spec = CallTable.esaCall(call.name);
+            if (spec == null) {
+                throw new EsaRequestException(ErrorCode.UNKNOWN_CALL, "unknown call <" + echo(call.name) + ">", callId);
             }
+            return spec.bind(this);
         }
 
         /** Refuses children the call does not have and children given twice. */
-        private void only(String... allowed) throws EsaRequestException {
-            Set<String> names = Set.of(allowed);
+        void only(Set<String> allowed) throws EsaRequestException {
             Set<String> seen = new java.util.HashSet<>();
             for (XmlNode child : call.children) {
-                if (!names.contains(child.name)) {
+                if (!allowed.contains(child.name)) {
                     throw invalid("unexpected element <" + echo(child.name) + "> in <" + call.name + ">");
                 }
                 if (!seen.add(child.name)) {
@@ -188,12 +111,12 @@ public final class EsaCallReader {
             }
         }
 
-        private String optional(String name) throws EsaRequestException {
+        String optional(String name) throws EsaRequestException {
             List<XmlNode> found = call.all(name);
             return found.isEmpty() ? null : control(found.get(0));
         }
 
-        private String required(String name) throws EsaRequestException {
+        String required(String name) throws EsaRequestException {
             String value = optional(name);
             if (value == null) {
                 throw invalid("<" + call.name + "> needs <" + name + ">");
@@ -213,7 +136,7 @@ public final class EsaCallReader {
             return value;
         }
 
-        private Instant instant(String name) throws EsaRequestException {
+        Instant instant(String name) throws EsaRequestException {
             return timestamp(name, required(name));
         }
 
@@ -225,7 +148,7 @@ public final class EsaCallReader {
             }
         }
 
-        private boolean optionalBoolean(String name) throws EsaRequestException {
+        boolean optionalBoolean(String name) throws EsaRequestException {
             String text = optional(name);
             if (text == null) {
                 return false;
@@ -237,8 +160,8 @@ public final class EsaCallReader {
             return value;
         }
 
-        private long pageIndex() throws EsaRequestException {
-            String text = required(Wire.PAGE_INDEX);
+        long pageIndex(String name) throws EsaRequestException {
+            String text = required(name);
             long index;
             try {
                 index = Long.parseLong(text);
@@ -246,19 +169,19 @@ public final class EsaCallReader {
                 if (text.matches("-?[0-9]+")) {
                     // A number, just beyond long: certainly past the last page.
                     throw new EsaRequestException(ErrorCode.PAGE_OUT_OF_RANGE,
-                            "<" + Wire.PAGE_INDEX + "> is out of range: " + echo(text), callId);
+                            "<" + name + "> is out of range: " + echo(text), callId);
                 }
-                throw invalid("<" + Wire.PAGE_INDEX + "> is not a number: '" + echo(text) + "'");
+                throw invalid("<" + name + "> is not a number: '" + echo(text) + "'");
             }
             if (index < 0) {
                 throw new EsaRequestException(ErrorCode.PAGE_OUT_OF_RANGE,
-                        "<" + Wire.PAGE_INDEX + "> must not be negative: " + index, callId);
+                        "<" + name + "> must not be negative: " + index, callId);
             }
             return index;
         }
 
         /** The record child; an update's record must carry the id it updates. */
-        private ExternalRecord record(boolean idRequired) throws EsaRequestException {
+        ExternalRecord record(boolean idRequired) throws EsaRequestException {
             List<XmlNode> found = call.all(Wire.RECORD);
             if (found.isEmpty()) {
                 throw invalid("<" + call.name + "> needs <" + Wire.RECORD + ">");

@@ -3,7 +3,7 @@ package org.esabridge.api.xml;
 /**
  * Every element and attribute name the codec reads or writes (esa-protocol.md §2–§6), in one place so
  * that the names marked [E] on the protocol page can follow a real host if it spells them differently.
- * Call element names are not here: they come from {@code EsaCall.name()} and {@code ApiCall.name()}.
+ * Call element names are not here: each call's name is on its line of the {@link CallTable}.
  */
 public final class Wire {
     private Wire() {
