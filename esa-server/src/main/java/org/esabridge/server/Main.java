@@ -1,16 +1,20 @@
 package org.esabridge.server;
 
 import java.io.PrintStream;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import org.esabridge.api.config.Setting;
 import org.esabridge.jdbc.JdbcAdapter;
 import org.esabridge.jdbc.JdbcAdapterConfig;
-import org.esabridge.jdbc.SettingDoc;
 import org.esabridge.server.config.CommandLineOptions;
+import org.esabridge.server.config.EffectiveConfiguration;
 import org.esabridge.server.config.ServerConfig;
+import org.esabridge.server.config.ServerSettings;
 import org.esabridge.server.security.CredentialCommands;
 import org.esabridge.server.security.TlsIdentity;
 import org.esabridge.testkit.cli.EsaTools;
+import org.slf4j.LoggerFactory;
 
 /** {@code java -jar esa-server.jar}: parses the command line, creates the server, starts it and waits. */
 public final class Main {
@@ -30,6 +34,7 @@ public final class Main {
         }
         PrintStream err = System.err;
         CommandLineOptions options = commandLine();
+        Map<String, String> values;
         ServerConfig config;
         JdbcAdapterConfig adapterConfig;
         try {
@@ -38,7 +43,8 @@ public final class Main {
                 System.out.print(options.usage());
                 return;
             }
-            config = ServerConfig.load(parsed, JdbcAdapterConfig::isKnownKey);
+            values = ServerConfig.values(parsed);
+            config = ServerConfig.from(values, JdbcAdapterConfig::isKnownKey);
             adapterConfig = JdbcAdapterConfig.fromSettings(config.adapterSettings(), config.dataDir());
         } catch (IllegalArgumentException e) {
             err.println("esa-server: " + e.getMessage());
@@ -50,6 +56,7 @@ public final class Main {
             System.exit(2);
             return;
         }
+        logEffectiveConfiguration(values);
         EsaServer server = null;
         try {
             TlsIdentity tls = EsaServer.tlsIdentity(config);
@@ -75,13 +82,17 @@ public final class Main {
         }
     }
 
-    /** The command line, with the adapter's own documentation for the adapter flags. */
+    /** The command line: the server's settings, then the adapter's options. */
     static CommandLineOptions commandLine() {
-        Map<String, String> adapterDocs = new LinkedHashMap<>();
-        for (SettingDoc doc : JdbcAdapterConfig.settings()) {
-            adapterDocs.put(doc.name(), doc.description());
-        }
-        return new CommandLineOptions(adapterDocs);
+        return new CommandLineOptions(JdbcAdapterConfig.settings());
+    }
+
+    /** One log line with every setting's value, secrets masked as their declarations say. */
+    static void logEffectiveConfiguration(Map<String, String> values) {
+        List<Setting<?>> declared = new ArrayList<>(ServerSettings.ALL);
+        declared.addAll(JdbcAdapterConfig.settings());
+        LoggerFactory.getLogger(Main.class).info("effective configuration: {}",
+                EffectiveConfiguration.describe(values, declared));
     }
 
     private static void stopQuietly(EsaServer server) {
