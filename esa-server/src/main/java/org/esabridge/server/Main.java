@@ -1,5 +1,6 @@
 package org.esabridge.server;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,7 +57,13 @@ public final class Main {
             System.exit(2);
             return;
         }
-        logEffectiveConfiguration(values);
+        try {
+            startLogging(config, values);
+        } catch (IOException e) {
+            err.println("esa-server: cannot open the log file: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         EsaServer server = null;
         try {
             TlsIdentity tls = EsaServer.tlsIdentity(config);
@@ -87,8 +94,12 @@ public final class Main {
         return new CommandLineOptions(JdbcAdapterConfig.settings());
     }
 
-    /** One log line with every setting's value, secrets masked as their declarations say. */
-    static void logEffectiveConfiguration(Map<String, String> values) {
+    /**
+     * Routes the log ({@link LogRouting}) and logs the effective configuration. Nothing may log before: the
+     * logging library reads its settings when the first logger is made.
+     */
+    static void startLogging(ServerConfig config, Map<String, String> values) throws IOException {
+        LogRouting.install(config.dataDir().resolve(LogRouting.FILE_NAME), config.verbose());
         List<Setting<?>> declared = new ArrayList<>(ServerSettings.ALL);
         declared.addAll(JdbcAdapterConfig.settings());
         LoggerFactory.getLogger(Main.class).info("effective configuration: {}",

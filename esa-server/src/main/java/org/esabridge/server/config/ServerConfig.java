@@ -33,10 +33,12 @@ import org.esabridge.server.security.PasswordHash;
  * @param readOnly         whether writes are refused before they reach the adapter
  * @param auditLog         the file writes are audited to
  * @param limits           request bounds
+ * @param verbose          whether the log's INFO lines reach the terminal too
  */
 public record ServerConfig(int port, OptionalInt httpPort, Path dataDir, Path keystore, String keystorePassword,
                            String externalSystemId, long maxBodyBytes, Map<String, String> adapterSettings,
-                           String host, AuthSettings auth, boolean readOnly, Path auditLog, Limits limits) {
+                           String host, AuthSettings auth, boolean readOnly, Path auditLog, Limits limits,
+                           boolean verbose) {
 
     public ServerConfig {
         Objects.requireNonNull(httpPort, "httpPort == null");
@@ -98,7 +100,8 @@ public record ServerConfig(int port, OptionalInt httpPort, Path dataDir, Path ke
                 auth,
                 value(values, ServerSettings.READ_ONLY),
                 auditLog == null ? dataDir.resolve("audit.log") : auditLog,
-                limits);
+                limits,
+                value(values, ServerSettings.VERBOSE));
     }
 
     private static AuthSettings auth(Map<String, String> values, String host) {
@@ -224,7 +227,7 @@ public record ServerConfig(int port, OptionalInt httpPort, Path dataDir, Path ke
                 + ", auth-token-sha256=" + (auth.tokenSha256() == null ? "-" : Setting.MASK)
                 + ", client-auth=" + auth.clientAuth().name().toLowerCase(Locale.ROOT)
                 + ", insecure-no-auth=" + auth.insecureNoAuth() + ", read-only=" + readOnly
-                + ", audit-log=" + auditLog + ", " + limits
+                + ", audit-log=" + auditLog + ", " + limits + ", verbose=" + verbose
                 + ", adapter keys=" + new TreeMap<>(adapterSettings).keySet();
     }
 }

@@ -140,6 +140,11 @@ public final class ServerSettings {
             "The slowest rate at which a client must take a large answer; see "
                     + "response-write-timeout-seconds.");
 
+    public static final Setting<Boolean> VERBOSE = Setting.option("verbose", SettingType.BOOLEAN, "false",
+            "Print the log's INFO lines (the embedded MariaDB's and Jetty's start-up among them) on the "
+                    + "terminal too. Default: the terminal shows the start lines, warnings, errors and the call log; "
+                    + "the whole log goes to <data-dir>/esa-bridge.log.");
+
     /** All server settings, in the order of {@code --help} and the README. */
     public static final List<Setting<?>> ALL = List.of(
             PORT, HOST, HTTP_PORT, DATA_DIR, KEYSTORE, KEYSTORE_PASSWORD, EXTERNAL_SYSTEM_ID,
@@ -148,7 +153,7 @@ public final class ServerSettings {
             READ_ONLY, AUDIT_LOG,
             MAX_BODY_BYTES, XML_MAX_DEPTH, XML_MAX_ELEMENTS, XML_MAX_ATTRIBUTE_LENGTH, XML_MAX_TEXT_LENGTH,
             MAX_CONCURRENT_CALLS, IDLE_TIMEOUT_SECONDS, MIN_REQUEST_BYTES_PER_SECOND,
-            RESPONSE_WRITE_TIMEOUT_SECONDS, MIN_RESPONSE_BYTES_PER_SECOND);
+            RESPONSE_WRITE_TIMEOUT_SECONDS, MIN_RESPONSE_BYTES_PER_SECOND, VERBOSE);
 
     /** The command-line option naming the configuration file; not a key inside that file. */
     public static final String CONFIG_FLAG = "--config";
