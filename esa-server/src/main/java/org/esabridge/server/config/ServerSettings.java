@@ -3,6 +3,8 @@ package org.esabridge.server.config;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import org.esabridge.api.config.Setting;
 import org.esabridge.api.config.SettingType;
 
@@ -13,40 +15,13 @@ import org.esabridge.api.config.SettingType;
  */
 public final class ServerSettings {
 
-    private static final SettingType<Integer> PORT_NUMBER = new SettingType<>("PORT", text -> {
-        try {
-            int port = Integer.parseInt(text);
-            if (port >= 0 && port <= 65535) {
-                return port;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException("not a port number (0-65535): " + text);
-    });
+    private static final SettingType<Integer> PORT_NUMBER =
+            number("PORT", Integer::valueOf, port -> port >= 0 && port <= 65535, "not a port number (0-65535)");
     private static final SettingType<Path> PATH = new SettingType<>("PATH", Path::of);
-    private static final SettingType<Long> BYTES = new SettingType<>("BYTES", text -> {
-        try {
-            long bytes = Long.parseLong(text);
-            if (bytes > 0) {
-                return bytes;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException("not a positive number of bytes: " + text);
-    });
-    private static final SettingType<Integer> POSITIVE = new SettingType<>("N", text -> {
-        try {
-            int value = Integer.parseInt(text);
-            if (value > 0) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException("not a positive whole number: " + text);
-    });
+    private static final SettingType<Long> BYTES =
+            number("BYTES", Long::valueOf, bytes -> bytes > 0, "not a positive number of bytes");
+    private static final SettingType<Integer> POSITIVE =
+            number("N", Integer::valueOf, value -> value > 0, "not a positive whole number");
 
     public static final Setting<Integer> PORT = Setting.option("port", PORT_NUMBER, "8443",
             "HTTPS port.");
@@ -159,6 +134,22 @@ public final class ServerSettings {
     public static final String CONFIG_FLAG = "--config";
 
     private ServerSettings() {
+    }
+
+    /** A whole number that {@code allowed} accepts; else the reason, followed by the text. */
+    private static <T extends Number> SettingType<T> number(String label, Function<String, T> parse,
+                                                            Predicate<T> allowed, String reason) {
+        return new SettingType<>(label, text -> {
+            try {
+                T value = parse.apply(text);
+                if (allowed.test(value)) {
+                    return value;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new IllegalArgumentException(reason + ": " + text);
+        });
     }
 
     /** The server setting with this name, if there is one. */
