@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -276,7 +275,8 @@ public final class JdbcAdapterConfig {
     }
 
     private static Optional<Setting<?>> structureSetting(String suffix) {
-        return STRUCTURE_SETTINGS.stream().filter(s -> s.name().endsWith("." + suffix)).findFirst();
+        return STRUCTURE_SETTINGS.stream().filter(s -> s.name().equals(STRUCTURE_PREFIX + "<table>." + suffix))
+                .findFirst();
     }
 
     private static <T> Setting<T> structureKey(String suffix, SettingType<T> type, String defaultValue, String doc) {
