@@ -9,21 +9,22 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.regex.Pattern;
+import org.esabridge.api.config.Setting;
+import org.esabridge.api.config.SettingType;
 import org.esabridge.api.helper.HelperApiConfig;
 
 /**
  * The configuration of the JDBC adapter: immutable, validated eagerly, every problem reported with the
  * offending key's name.
  *
- * <p>Every key this module reads is declared once below (name, default, validator, one-line doc), in the
- * manner of Kafka Connect/Debezium: {@link #settings()} feeds the README table and {@code --help}, and
+ * <p>Every key this module reads is declared once below as a {@link Setting} (name, parser, default, secret,
+ * command-line option or not, one-line doc), in the manner of Kafka Connect/Debezium: {@link #settings()}
+ * feeds the README table, {@code --help} and the server's start-up log, and
  * {@link #isKnownKey} lets the server route keys. Keys are flat, as in a properties file. Per-structure keys
  * are {@code structure.<table>.<name>}; the table name may itself contain dots.
  *
@@ -65,73 +66,65 @@ public final class JdbcAdapterConfig {
 
     private static final String STRUCTURE_PREFIX = "structure.";
 
-    /** A global setting: name, default, validator (parses or throws with a reason), doc. */
-    private record Setting(String name, String defaultValue, Function<String, Object> parser, String doc) {
-    }
+    private static final SettingType<String> TEXT = SettingType.TEXT;
+    private static final SettingType<List<String>> GLOBS = new SettingType<>("GLOBS", JdbcAdapterConfig::globs);
+    private static final SettingType<List<String>> COLUMNS =
+            new SettingType<>("COLUMNS", JdbcAdapterConfig::columnList);
 
-    /** A per-structure setting, {@code structure.<table>.<suffix>}. */
-    private record StructureSetting(String suffix, String defaultValue, Function<String, Object> parser, String doc) {
-        String pattern() {
-            return STRUCTURE_PREFIX + "<table>." + suffix;
-        }
-    }
-
-    private static final List<Setting> SETTINGS = List.of(
-            new Setting(JDBC_URL, "", JdbcAdapterConfig::jdbcUrl,
+    private static final List<Setting<?>> SETTINGS = List.of(
+            Setting.option(JDBC_URL, new SettingType<>("URL", JdbcAdapterConfig::jdbcUrl), "",
                     "JDBC URL of an existing MariaDB (jdbc:mariadb://host:3306/db); empty starts the embedded MariaDB"),
-            new Setting(JDBC_USER, "", s -> s, "database user for jdbc-url (the embedded MariaDB has its own generated account, see Security)"),
-            new Setting(JDBC_PASSWORD, "", s -> s, "database password for jdbc-url (secret)"),
-            new Setting(DEMO, "false", JdbcAdapterConfig::bool,
+            Setting.option(JDBC_USER, TEXT, "",
+                    "database user for jdbc-url (the embedded MariaDB has its own generated account, see Security)"),
+            Setting.option(JDBC_PASSWORD, TEXT, "", "database password for jdbc-url").asSecret(),
+            Setting.option(DEMO, SettingType.BOOLEAN, "false",
                     "create the demo schema (customers, products, orders) on first start, writable"),
-            new Setting(DATABASE, "esa", JdbcAdapterConfig::schemaName,
+            Setting.key(DATABASE, new SettingType<>("NAME", JdbcAdapterConfig::schemaName), "esa",
                     "schema name in the embedded MariaDB"),
-            new Setting(STRUCTURES_INCLUDE, "*", JdbcAdapterConfig::globs,
+            Setting.key(STRUCTURES_INCLUDE, GLOBS, "*",
                     "comma-separated glob patterns (* and ?) of table names to expose"),
-            new Setting(STRUCTURES_EXCLUDE, "", JdbcAdapterConfig::globs,
+            Setting.key(STRUCTURES_EXCLUDE, GLOBS, "",
                     "comma-separated glob patterns of table names never to expose (esa_* never are)"),
-            new Setting(PAGE_SIZE, "5000", s -> intIn(s, 100, 10_000), "entries per cursor page, 100..10000"),
-            new Setting(INLINE_THRESHOLD, "1000", s -> intIn(s, 0, 1_000_000),
+            Setting.key(PAGE_SIZE, range(100, 10_000), "5000", "entries per cursor page, 100..10000"),
+            Setting.key(INLINE_THRESHOLD, range(0, 1_000_000), "1000",
                     "getModified/getDeleted answer inline up to this many entries, else NULL (use paging)"),
-            new Setting(TOMBSTONE_RETENTION_DAYS, "30", s -> intIn(s, 30, 36_500),
+            Setting.key(TOMBSTONE_RETENTION_DAYS, range(30, 36_500), "30",
                     "days tombstones are kept (>= 30); an older getDeleted 'after' is refused"),
-            new Setting(POOL_SIZE, "10", s -> intIn(s, 1, 1000), "maximum database connections"),
-            new Setting(QUERY_TIMEOUT_SECONDS, "30", s -> intIn(s, 1, 86_400),
-                    "time limit of one SQL statement, seconds"),
-            new Setting(CURSOR_TIMEOUT_MINUTES, "30", s -> intIn(s, 1, 1440),
+            Setting.key(POOL_SIZE, range(1, 1000), "10", "maximum database connections"),
+            Setting.key(QUERY_TIMEOUT_SECONDS, range(1, 86_400), "30", "time limit of one SQL statement, seconds"),
+            Setting.key(CURSOR_TIMEOUT_MINUTES, range(1, 1440), "30",
                     "a cursor not read or leased for this many minutes expires (renewals are written at most every tenth of it, or every minute)"),
-            new Setting(MAX_OPEN_CURSORS, "100", s -> intIn(s, 1, 100_000),
+            Setting.key(MAX_OPEN_CURSORS, range(1, 100_000), "100",
                     "open cursors allowed per principal; one more is refused TOO_LARGE (close or release them)"),
-            new Setting(WATERMARK_FALLBACK_LAG_SECONDS, "300", s -> intIn(s, 1, 86_400),
+            Setting.key(WATERMARK_FALLBACK_LAG_SECONDS, range(1, 86_400), "300",
                     "without the PROCESS privilege, changes are re-read this far back (longest expected transaction)"),
-            new Setting(HELPER_URL, "", JdbcAdapterConfig::helperUrl,
+            Setting.key(HELPER_URL, new SettingType<>("URL", JdbcAdapterConfig::helperUrl), "",
                     "the sync host's Helper API URL (https); empty: no calls to the host (needs external-system-id)"),
-            new Setting(HELPER_USER, "", s -> s, "Basic user for helper-url (empty: none)"),
-            new Setting(HELPER_PASSWORD, "", s -> s, "Basic password for helper-url (secret)"),
-            new Setting(HELPER_TOKEN, "", s -> s, "bearer token for helper-url, instead of user/password (secret)"),
-            new Setting(HELPER_TRUST_STORE, "", s -> s.trim(),
+            Setting.key(HELPER_USER, TEXT, "", "Basic user for helper-url (empty: none)"),
+            Setting.key(HELPER_PASSWORD, TEXT, "", "Basic password for helper-url").asSecret(),
+            Setting.key(HELPER_TOKEN, TEXT, "", "bearer token for helper-url, instead of user/password").asSecret(),
+            Setting.key(HELPER_TRUST_STORE, new SettingType<>("PATH", String::trim), "",
                     "PKCS12 file of the certificates to trust for helper-url (empty: the JDK's trusted roots)"),
-            new Setting(HELPER_TRUST_STORE_PASSWORD, "", s -> s, "password of helper-trust-store (secret)"),
-            new Setting(HELPER_TIMEOUT_SECONDS, "30", s -> intIn(s, 1, 3600),
+            Setting.key(HELPER_TRUST_STORE_PASSWORD, TEXT, "", "password of helper-trust-store").asSecret(),
+            Setting.key(HELPER_TIMEOUT_SECONDS, range(1, 3600), "30",
                     "time allowed per Helper API request, seconds (connect: at most 5)"),
-            new Setting(HELPER_FLUSH_WAIT_MILLIS, "2000", s -> intIn(s, 0, 60_000),
+            Setting.key(HELPER_FLUSH_WAIT_MILLIS, range(0, 60_000), "2000",
                     "longest wait of an incoming call for pending deletion reports to reach the host, ms; then the "
                             + "call proceeds and the reports go on being sent in the background"),
-            new Setting(NOTIFY_INTERVAL_SECONDS, "0", s -> intIn(s, 0, 86_400),
+            Setting.key(NOTIFY_INTERVAL_SECONDS, range(0, 86_400), "0",
                     "poll the structures this often and ask the host (startSync) to sync on a change; 0 = off"));
 
-    private static final List<StructureSetting> STRUCTURE_SETTINGS = List.of(
-            new StructureSetting("label", "<table>", s -> s, "human label of the structure"),
-            new StructureSetting("id-columns", "primary key", JdbcAdapterConfig::columnList,
-                    "comma-separated id columns (a unique key), in order"),
-            new StructureSetting("modified-column", "detected", s -> identifier(s),
+    /** Per-structure settings, {@code structure.<table>.<suffix>}. */
+    private static final List<Setting<?>> STRUCTURE_SETTINGS = List.of(
+            structureKey("label", TEXT, "<table>", "human label of the structure"),
+            structureKey("id-columns", COLUMNS, "primary key", "comma-separated id columns (a unique key), in order"),
+            structureKey("modified-column", new SettingType<>("COLUMN", JdbcAdapterConfig::identifier), "detected",
                     "modification timestamp column (detected: TIMESTAMP/DATETIME ON UPDATE CURRENT_TIMESTAMP)"),
-            new StructureSetting("writable", "false", JdbcAdapterConfig::bool,
-                    "allow create/update/delete"),
-            new StructureSetting("read-only-columns", "", JdbcAdapterConfig::columnList,
-                    "comma-separated columns that writes may not set"),
-            new StructureSetting("delete-strategy", "tombstone", s -> DeleteStrategy.parse(s),
+            structureKey("writable", SettingType.BOOLEAN, "false", "allow create/update/delete"),
+            structureKey("read-only-columns", COLUMNS, "", "comma-separated columns that writes may not set"),
+            structureKey("delete-strategy", new SettingType<>("STRATEGY", DeleteStrategy::parse), "tombstone",
                     "tombstone (trigger-written) | soft-delete:<column> | helper (ids the host knows, via helper-url) | none"),
-            new StructureSetting("change-tracking", "column", JdbcAdapterConfig::changeTracking,
+            structureKey("change-tracking", new SettingType<>("TRACKING", JdbcAdapterConfig::changeTracking), "column",
                     "column | version-table (adapter-managed, for tables without a modification column)"));
 
     private final String jdbcUrl;
@@ -216,9 +209,9 @@ public final class JdbcAdapterConfig {
     public static JdbcAdapterConfig fromSettings(Map<String, String> settings, Path dataDir) {
         Objects.requireNonNull(settings, "settings == null");
         Map<String, Object> global = new HashMap<>();
-        for (Setting s : SETTINGS) {
-            String raw = settings.getOrDefault(s.name(), s.defaultValue());
-            global.put(s.name(), parse(s.name(), raw == null ? s.defaultValue() : raw, s.parser()));
+        for (Setting<?> s : SETTINGS) {
+            String raw = settings.get(s.name());
+            global.put(s.name(), parse(s.name(), raw == null ? s.defaultValue() : raw, s));
         }
         Map<String, Map<String, Object>> perTable = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : settings.entrySet()) {
@@ -229,9 +222,9 @@ public final class JdbcAdapterConfig {
             Optional<String[]> split = splitStructureKey(key);
             if (split.isPresent()) {
                 String table = split.get()[0];
-                StructureSetting s = structureSetting(split.get()[1]).orElseThrow();
-                perTable.computeIfAbsent(table, t -> new HashMap<>())
-                        .put(s.suffix(), parse(key, e.getValue() == null ? "" : e.getValue(), s.parser()));
+                String suffix = split.get()[1];
+                perTable.computeIfAbsent(table, t -> new HashMap<>()).put(suffix,
+                        parse(key, e.getValue() == null ? "" : e.getValue(), structureSetting(suffix).orElseThrow()));
             } else if (key.startsWith("jdbc-") || key.startsWith("helper-") || key.startsWith(STRUCTURE_PREFIX)
                     || key.startsWith("structures.")) {
                 throw new IllegalArgumentException("unknown setting '" + key + "'");
@@ -257,16 +250,14 @@ public final class JdbcAdapterConfig {
         return new JdbcAdapterConfig(global, structures, dataDir == null ? null : dataDir.toAbsolutePath().normalize());
     }
 
-    /** Every key this module reads, per-structure keys with {@code <table>}, in declaration order. */
-    public static List<SettingDoc> settings() {
-        List<SettingDoc> docs = new ArrayList<>();
-        for (Setting s : SETTINGS) {
-            docs.add(new SettingDoc(s.name(), s.defaultValue(), s.doc()));
-        }
-        for (StructureSetting s : STRUCTURE_SETTINGS) {
-            docs.add(new SettingDoc(s.pattern(), s.defaultValue(), s.doc()));
-        }
-        return List.copyOf(docs);
+    /**
+     * Every key this module reads, per-structure keys named {@code structure.<table>.<suffix>}, in declaration
+     * order: for README's table, {@code --help} (those that are options) and the start-up log.
+     */
+    public static List<Setting<?>> settings() {
+        List<Setting<?>> all = new ArrayList<>(SETTINGS);
+        all.addAll(STRUCTURE_SETTINGS);
+        return List.copyOf(all);
     }
 
     /** Whether this module reads the key, including per-structure keys like {@code structure.orders.writable}. */
@@ -276,15 +267,20 @@ public final class JdbcAdapterConfig {
 
     /** Parses a value the sync host stores for a setting it manages, with the file's rules and ranges. */
     static int parseHostManaged(String key, String raw) {
-        return (Integer) globalSetting(key).orElseThrow().parser().apply(raw);
+        return (Integer) globalSetting(key).orElseThrow().parse(raw);
     }
 
-    private static Optional<Setting> globalSetting(String key) {
+    private static Optional<Setting<?>> globalSetting(String key) {
         return SETTINGS.stream().filter(s -> s.name().equals(key)).findFirst();
     }
 
-    private static Optional<StructureSetting> structureSetting(String suffix) {
-        return STRUCTURE_SETTINGS.stream().filter(s -> s.suffix().equals(suffix)).findFirst();
+    private static Optional<Setting<?>> structureSetting(String suffix) {
+        return STRUCTURE_SETTINGS.stream().filter(s -> s.name().equals(STRUCTURE_PREFIX + "<table>." + suffix))
+                .findFirst();
+    }
+
+    private static <T> Setting<T> structureKey(String suffix, SettingType<T> type, String defaultValue, String doc) {
+        return Setting.key(STRUCTURE_PREFIX + "<table>." + suffix, type, defaultValue, doc);
     }
 
     /** {@code structure.a.b.writable} → {@code [a.b, writable]}, when the suffix is a known one. */
@@ -301,9 +297,9 @@ public final class JdbcAdapterConfig {
         return structureSetting(suffix).isPresent() ? Optional.of(new String[] {table, suffix}) : Optional.empty();
     }
 
-    private static Object parse(String key, String raw, Function<String, Object> parser) {
+    private static Object parse(String key, String raw, Setting<?> setting) {
         try {
-            return parser.apply(raw);
+            return setting.parse(raw);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("setting '" + key + "': " + e.getMessage(), e);
         }
@@ -329,7 +325,7 @@ public final class JdbcAdapterConfig {
 
     // --- validators: return the parsed value or throw with a reason (the caller adds the key) ---
 
-    private static Object jdbcUrl(String s) {
+    private static String jdbcUrl(String s) {
         String t = s.trim();
         if (!t.isEmpty() && !t.startsWith("jdbc:mariadb:") && !t.startsWith("jdbc:mysql:")) {
             throw new IllegalArgumentException("expected a jdbc:mariadb:// URL");
@@ -337,7 +333,7 @@ public final class JdbcAdapterConfig {
         return t;
     }
 
-    private static Object helperUrl(String s) {
+    private static String helperUrl(String s) {
         String t = s.trim();
         if (t.isEmpty()) {
             return t;
@@ -352,15 +348,8 @@ public final class JdbcAdapterConfig {
         return t;
     }
 
-    private static Object bool(String s) {
-        String t = s.trim().toLowerCase(Locale.ROOT);
-        if (t.equals("true") || t.equals("1")) {
-            return Boolean.TRUE;
-        }
-        if (t.equals("false") || t.equals("0")) {
-            return Boolean.FALSE;
-        }
-        throw new IllegalArgumentException("expected true or false, got '" + s + "'");
+    private static SettingType<Integer> range(int min, int max) {
+        return new SettingType<>("N", s -> intIn(s, min, max));
     }
 
     private static Integer intIn(String s, int min, int max) {
@@ -378,7 +367,7 @@ public final class JdbcAdapterConfig {
 
     private static final Pattern SCHEMA_NAME = Pattern.compile("[A-Za-z0-9_]{1,64}");
 
-    private static Object schemaName(String s) {
+    private static String schemaName(String s) {
         String t = s.trim();
         if (!SCHEMA_NAME.matcher(t).matches()) {
             throw new IllegalArgumentException("expected 1..64 letters, digits or underscores");
@@ -394,7 +383,7 @@ public final class JdbcAdapterConfig {
         return t;
     }
 
-    private static Object columnList(String s) {
+    private static List<String> columnList(String s) {
         List<String> cols = new ArrayList<>();
         for (String part : s.split(",")) {
             if (!part.isBlank()) {
@@ -404,7 +393,7 @@ public final class JdbcAdapterConfig {
         return List.copyOf(cols);
     }
 
-    private static Object globs(String s) {
+    private static List<String> globs(String s) {
         List<String> out = new ArrayList<>();
         for (String part : s.split(",")) {
             String t = part.trim();
@@ -415,7 +404,7 @@ public final class JdbcAdapterConfig {
         return List.copyOf(out);
     }
 
-    private static Object changeTracking(String s) {
+    private static StructureSettings.ChangeTracking changeTracking(String s) {
         return switch (s.trim()) {
             case "column" -> StructureSettings.ChangeTracking.COLUMN;
             case "version-table" -> StructureSettings.ChangeTracking.VERSION_TABLE;

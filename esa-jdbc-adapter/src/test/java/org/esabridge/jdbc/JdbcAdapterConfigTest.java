@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.esabridge.api.config.Setting;
 import org.junit.jupiter.api.Test;
 
 class JdbcAdapterConfigTest {
@@ -85,8 +86,8 @@ class JdbcAdapterConfigTest {
 
     @Test
     void everyDeclaredKeyIsKnownAndDocumented() {
-        List<SettingDoc> docs = JdbcAdapterConfig.settings();
-        for (SettingDoc d : docs) {
+        List<Setting<?>> docs = JdbcAdapterConfig.settings();
+        for (Setting<?> d : docs) {
             assertFalse(d.description().isBlank(), d.name());
             assertTrue(JdbcAdapterConfig.isKnownKey(d.name().replace("<table>", "t1")), d.name());
         }

@@ -1,16 +1,21 @@
 package org.esabridge.server;
 
+import java.io.IOException;
 import java.io.PrintStream;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import org.esabridge.api.config.Setting;
 import org.esabridge.jdbc.JdbcAdapter;
 import org.esabridge.jdbc.JdbcAdapterConfig;
-import org.esabridge.jdbc.SettingDoc;
 import org.esabridge.server.config.CommandLineOptions;
+import org.esabridge.server.config.EffectiveConfiguration;
 import org.esabridge.server.config.ServerConfig;
+import org.esabridge.server.config.ServerSettings;
 import org.esabridge.server.security.CredentialCommands;
 import org.esabridge.server.security.TlsIdentity;
 import org.esabridge.testkit.cli.EsaTools;
+import org.slf4j.LoggerFactory;
 
 /** {@code java -jar esa-server.jar}: parses the command line, creates the server, starts it and waits. */
 public final class Main {
@@ -30,6 +35,7 @@ public final class Main {
         }
         PrintStream err = System.err;
         CommandLineOptions options = commandLine();
+        Map<String, String> values;
         ServerConfig config;
         JdbcAdapterConfig adapterConfig;
         try {
@@ -38,7 +44,8 @@ public final class Main {
                 System.out.print(options.usage());
                 return;
             }
-            config = ServerConfig.load(parsed, JdbcAdapterConfig::isKnownKey);
+            values = ServerConfig.values(parsed);
+            config = ServerConfig.from(values, JdbcAdapterConfig::isKnownKey);
             adapterConfig = JdbcAdapterConfig.fromSettings(config.adapterSettings(), config.dataDir());
         } catch (IllegalArgumentException e) {
             err.println("esa-server: " + e.getMessage());
@@ -47,6 +54,13 @@ public final class Main {
             return;
         } catch (Exception e) {
             err.println("esa-server: cannot read the configuration: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        try {
+            startLogging(config, values);
+        } catch (IOException e) {
+            err.println("esa-server: cannot open the log file: " + e.getMessage());
             System.exit(2);
             return;
         }
@@ -75,13 +89,21 @@ public final class Main {
         }
     }
 
-    /** The command line, with the adapter's own documentation for the adapter flags. */
+    /** The command line: the server's settings, then the adapter's options. */
     static CommandLineOptions commandLine() {
-        Map<String, String> adapterDocs = new LinkedHashMap<>();
-        for (SettingDoc doc : JdbcAdapterConfig.settings()) {
-            adapterDocs.put(doc.name(), doc.description());
-        }
-        return new CommandLineOptions(adapterDocs);
+        return new CommandLineOptions(JdbcAdapterConfig.settings());
+    }
+
+    /**
+     * Routes the log ({@link LogRouting}) and logs the effective configuration. Nothing may log before: the
+     * logging library reads its settings when the first logger is made.
+     */
+    static void startLogging(ServerConfig config, Map<String, String> values) throws IOException {
+        LogRouting.install(config.dataDir().resolve(LogRouting.FILE_NAME), config.verbose());
+        List<Setting<?>> declared = new ArrayList<>(ServerSettings.ALL);
+        declared.addAll(JdbcAdapterConfig.settings());
+        LoggerFactory.getLogger(Main.class).info("effective configuration: {}",
+                EffectiveConfiguration.describe(values, declared));
     }
 
     private static void stopQuietly(EsaServer server) {

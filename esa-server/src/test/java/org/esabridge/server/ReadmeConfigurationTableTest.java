@@ -6,10 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.esabridge.api.config.Setting;
 import org.esabridge.jdbc.JdbcAdapterConfig;
-import org.esabridge.jdbc.SettingDoc;
 import org.esabridge.server.config.ServerSettings;
-import org.esabridge.server.config.Setting;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,7 +35,7 @@ class ReadmeConfigurationTableTest {
         }
         assertEquals(expected, readme.substring(begin + BEGIN.length(), end),
                 "README's configuration tables differ from the declarations; rerun with -Desa.readme.update=true");
-        for (Setting setting : ServerSettings.ALL) {
+        for (Setting<?> setting : ServerSettings.ALL) {
             assertTrue(readme.contains("| `" + setting.name() + "` |"), setting.name());
         }
     }
@@ -45,14 +44,14 @@ class ReadmeConfigurationTableTest {
         StringBuilder table = new StringBuilder();
         table.append("Server settings (`--name VALUE` on the command line, `name=VALUE` in the `--config` file):\n\n");
         table.append("| setting | default | description |\n|---|---|---|\n");
-        for (Setting setting : ServerSettings.ALL) {
-            row(table, "`" + setting.name() + "`", setting.defaultValue(), setting.doc() + (setting.secret() ? " Secret." : ""));
+        for (Setting<?> setting : ServerSettings.ALL) {
+            row(table, "`" + setting.name() + "`", setting.defaultValue(), setting.description());
         }
         table.append("\nDatabase adapter settings (in the `--config` file; those marked ✱ are command-line flags too):\n\n");
         table.append("| setting | default | description |\n|---|---|---|\n");
-        for (SettingDoc doc : JdbcAdapterConfig.settings()) {
-            String name = "`" + doc.name() + "`" + (ServerSettings.ADAPTER_FLAGS.contains(doc.name()) ? " ✱" : "");
-            row(table, name, doc.defaultValue(), doc.description());
+        for (Setting<?> setting : JdbcAdapterConfig.settings()) {
+            String name = "`" + setting.name() + "`" + (setting.commandLine() ? " ✱" : "");
+            row(table, name, setting.defaultValue(), setting.description());
         }
         return table.toString();
     }

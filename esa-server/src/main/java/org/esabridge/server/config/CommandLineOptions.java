@@ -1,8 +1,12 @@
 package org.esabridge.server.config;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import org.esabridge.api.config.Setting;
+import org.esabridge.api.config.SettingType;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -10,7 +14,7 @@ import picocli.CommandLine.ParseResult;
 
 /**
  * The command line, built from the setting declarations rather than annotations, so that a setting is
- * declared in exactly one place ({@link ServerSettings}).
+ * declared in exactly one place ({@link ServerSettings}, and the adapter's own).
  */
 public final class CommandLineOptions {
 
@@ -29,8 +33,11 @@ public final class CommandLineOptions {
 
     private final CommandSpec spec;
 
-    /** @param adapterFlagDocs documentation of {@link ServerSettings#ADAPTER_FLAGS}, by key */
-    public CommandLineOptions(Map<String, String> adapterFlagDocs) {
+    /**
+     * @param adapterSettings the database adapter's declarations; those that are options become flags too,
+     *                        after the server's own
+     */
+    public CommandLineOptions(List<Setting<?>> adapterSettings) {
         spec = CommandSpec.create().name("esa-server");
         spec.usageMessage()
                 .description("Serves a relational database as an External System Adapter (ESA) over HTTPS. "
@@ -41,24 +48,17 @@ public final class CommandLineOptions {
         spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("Show this help.").build());
         spec.addOption(OptionSpec.builder(ServerSettings.CONFIG_FLAG).paramLabel("FILE").type(Path.class)
                 .description("Java properties file with settings.").build());
-        for (Setting setting : ServerSettings.ALL) {
-            String doc = setting.doc() + (setting.defaultValue() == null ? "" : " Default: " + setting.defaultValue() + ".");
-            OptionSpec.Builder option = OptionSpec.builder(setting.flag()).interactive(false).description(doc);
-            if (setting.type() == SettingType.BOOLEAN) {
-                // --read-only alone means true, like the adapter's --demo.
-                option.type(boolean.class).arity("0..1").paramLabel("true|false");
-            } else {
-                option.type(String.class).paramLabel(label(setting.type()));
+        List<Setting<?>> settings = new ArrayList<>(ServerSettings.ALL);
+        settings.addAll(adapterSettings);
+        for (Setting<?> setting : settings) {
+            if (!setting.commandLine()) {
+                continue;
             }
-            spec.addOption(option.build());
-        }
-        for (String key : ServerSettings.ADAPTER_FLAGS) {
-            OptionSpec.Builder option = OptionSpec.builder("--" + key)
-                    .description(adapterFlagDocs.getOrDefault(key, "Passed to the database adapter."));
-            if (ServerSettings.BOOLEAN_ADAPTER_FLAGS.contains(key)) {
-                option.type(boolean.class).arity("0..1").paramLabel("true|false");
-            } else {
-                option.type(String.class).paramLabel("TEXT");
+            // Values stay text: the setting's own parser reads them, as it reads the file's.
+            OptionSpec.Builder option = OptionSpec.builder(setting.flag()).interactive(false)
+                    .description(setting.help()).type(String.class).paramLabel(setting.type().label());
+            if (setting.type() == SettingType.BOOLEAN) {
+                option.arity("0..1").fallbackValue("true"); // --read-only alone means true
             }
             spec.addOption(option.build());
         }
@@ -89,20 +89,5 @@ public final class CommandLineOptions {
     /** The {@code --help} text. */
     public String usage() {
         return new CommandLine(spec).getUsageMessage(CommandLine.Help.Ansi.OFF);
-    }
-
-    private static String label(SettingType type) {
-        switch (type) {
-            case PORT:
-                return "PORT";
-            case PATH:
-                return "PATH";
-            case BYTES:
-                return "BYTES";
-            case INTEGER:
-                return "N";
-            default:
-                return "TEXT";
-        }
     }
 }

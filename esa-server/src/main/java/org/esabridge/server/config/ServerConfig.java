@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.function.Predicate;
+import org.esabridge.api.config.Setting;
 import org.esabridge.api.xml.XmlLimits;
 import org.esabridge.server.security.PasswordHash;
 
@@ -32,10 +33,12 @@ import org.esabridge.server.security.PasswordHash;
  * @param readOnly         whether writes are refused before they reach the adapter
  * @param auditLog         the file writes are audited to
  * @param limits           request bounds
+ * @param verbose          whether the log's INFO lines reach the terminal too
  */
 public record ServerConfig(int port, OptionalInt httpPort, Path dataDir, Path keystore, String keystorePassword,
                            String externalSystemId, long maxBodyBytes, Map<String, String> adapterSettings,
-                           String host, AuthSettings auth, boolean readOnly, Path auditLog, Limits limits) {
+                           String host, AuthSettings auth, boolean readOnly, Path auditLog, Limits limits,
+                           boolean verbose) {
 
     public ServerConfig {
         Objects.requireNonNull(httpPort, "httpPort == null");
@@ -70,35 +73,35 @@ public record ServerConfig(int port, OptionalInt httpPort, Path dataDir, Path ke
             }
             adapter.put(e.getKey(), e.getValue());
         }
-        String httpPort = text(values, ServerSettings.HTTP_PORT);
-        String keystore = text(values, ServerSettings.KEYSTORE);
-        Path dataDir = Path.of(text(values, ServerSettings.DATA_DIR));
-        String auditLog = text(values, ServerSettings.AUDIT_LOG);
+        Integer httpPort = value(values, ServerSettings.HTTP_PORT);
+        Path dataDir = value(values, ServerSettings.DATA_DIR);
+        Path auditLog = value(values, ServerSettings.AUDIT_LOG);
         String host = text(values, ServerSettings.HOST);
         AuthSettings auth = auth(values, host);
         Limits limits = new Limits(
-                new XmlLimits(integer(values, ServerSettings.XML_MAX_DEPTH), integer(values, ServerSettings.XML_MAX_ELEMENTS),
-                        integer(values, ServerSettings.XML_MAX_ATTRIBUTE_LENGTH),
-                        integer(values, ServerSettings.XML_MAX_TEXT_LENGTH)),
-                integer(values, ServerSettings.MAX_CONCURRENT_CALLS),
-                integer(values, ServerSettings.IDLE_TIMEOUT_SECONDS),
-                integer(values, ServerSettings.MIN_REQUEST_BYTES_PER_SECOND),
-                integer(values, ServerSettings.RESPONSE_WRITE_TIMEOUT_SECONDS),
-                integer(values, ServerSettings.MIN_RESPONSE_BYTES_PER_SECOND));
+                new XmlLimits(value(values, ServerSettings.XML_MAX_DEPTH), value(values, ServerSettings.XML_MAX_ELEMENTS),
+                        value(values, ServerSettings.XML_MAX_ATTRIBUTE_LENGTH),
+                        value(values, ServerSettings.XML_MAX_TEXT_LENGTH)),
+                value(values, ServerSettings.MAX_CONCURRENT_CALLS),
+                value(values, ServerSettings.IDLE_TIMEOUT_SECONDS),
+                value(values, ServerSettings.MIN_REQUEST_BYTES_PER_SECOND),
+                value(values, ServerSettings.RESPONSE_WRITE_TIMEOUT_SECONDS),
+                value(values, ServerSettings.MIN_RESPONSE_BYTES_PER_SECOND));
         return new ServerConfig(
-                port(ServerSettings.PORT, text(values, ServerSettings.PORT)),
-                httpPort == null ? OptionalInt.empty() : OptionalInt.of(port(ServerSettings.HTTP_PORT, httpPort)),
+                value(values, ServerSettings.PORT),
+                httpPort == null ? OptionalInt.empty() : OptionalInt.of(httpPort),
                 dataDir,
-                keystore == null ? null : Path.of(keystore),
+                value(values, ServerSettings.KEYSTORE),
                 text(values, ServerSettings.KEYSTORE_PASSWORD),
                 text(values, ServerSettings.EXTERNAL_SYSTEM_ID),
-                bytes(ServerSettings.MAX_BODY_BYTES, text(values, ServerSettings.MAX_BODY_BYTES)),
+                value(values, ServerSettings.MAX_BODY_BYTES),
                 adapter,
                 host,
                 auth,
-                bool(values, ServerSettings.READ_ONLY),
-                auditLog == null ? dataDir.resolve("audit.log") : Path.of(auditLog),
-                limits);
+                value(values, ServerSettings.READ_ONLY),
+                auditLog == null ? dataDir.resolve("audit.log") : auditLog,
+                limits,
+                value(values, ServerSettings.VERBOSE));
     }
 
     private static AuthSettings auth(Map<String, String> values, String host) {
@@ -135,7 +138,7 @@ public record ServerConfig(int port, OptionalInt httpPort, Path dataDir, Path ke
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(ServerSettings.CLIENT_AUTH.name() + ": none, want or need, not " + mode);
         }
-        String trustStore = text(values, ServerSettings.TRUST_STORE);
+        Path trustStore = value(values, ServerSettings.TRUST_STORE);
         String trustStorePassword = text(values, ServerSettings.TRUST_STORE_PASSWORD);
         if (clientAuth != AuthSettings.ClientAuth.NONE && trustStore == null) {
             throw new IllegalArgumentException(ServerSettings.TRUST_STORE.name() + ": required when client-auth is "
@@ -145,16 +148,16 @@ public record ServerConfig(int port, OptionalInt httpPort, Path dataDir, Path ke
             throw new IllegalArgumentException(ServerSettings.TRUST_STORE_PASSWORD.name()
                     + ": required when trust-store is given");
         }
-        boolean insecure = bool(values, ServerSettings.INSECURE_NO_AUTH);
+        boolean insecure = value(values, ServerSettings.INSECURE_NO_AUTH);
         if (insecure && !isLoopback(host)) {
             // An ESA without authentication reachable from the network is never what anyone should run.
             throw new IllegalArgumentException(ServerSettings.INSECURE_NO_AUTH.name()
                     + ": allowed only together with a loopback host (--host 127.0.0.1)");
         }
-        return new AuthSettings(user, passwordHash, token, clientAuth, trustStore == null ? null : Path.of(trustStore),
-                trustStorePassword, insecure, bool(values, ServerSettings.METRICS_PUBLIC),
-                integer(values, ServerSettings.MAX_FAILED_LOGINS_PER_MINUTE),
-                integer(values, ServerSettings.MAX_CONCURRENT_PASSWORD_CHECKS));
+        return new AuthSettings(user, passwordHash, token, clientAuth, trustStore,
+                trustStorePassword, insecure, value(values, ServerSettings.METRICS_PUBLIC),
+                value(values, ServerSettings.MAX_FAILED_LOGINS_PER_MINUTE),
+                value(values, ServerSettings.MAX_CONCURRENT_PASSWORD_CHECKS));
     }
 
     /** Whether the host names only this machine; an unresolvable name does not. */
@@ -180,12 +183,17 @@ public record ServerConfig(int port, OptionalInt httpPort, Path dataDir, Path ke
      */
     public static ServerConfig load(CommandLineOptions.Parsed commandLine, Predicate<String> adapterKnowsKey)
             throws IOException {
+        return from(values(commandLine), adapterKnowsKey);
+    }
+
+    /** The setting values the command line asks for: the {@code --config} file's, overridden by its own. */
+    public static Map<String, String> values(CommandLineOptions.Parsed commandLine) throws IOException {
         Map<String, String> fromFile = commandLine.configFile() == null ? Map.of() : ConfigFile.load(commandLine.configFile());
-        return from(ConfigFile.merge(fromFile, commandLine.values()), adapterKnowsKey);
+        return ConfigFile.merge(fromFile, commandLine.values());
     }
 
     /** The given value, else the default; blank counts as not given. */
-    private static String text(Map<String, String> values, Setting setting) {
+    private static String text(Map<String, String> values, Setting<?> setting) {
         String value = values.get(setting.name());
         if (value == null || value.isBlank()) {
             return setting.defaultValue();
@@ -193,73 +201,33 @@ public record ServerConfig(int port, OptionalInt httpPort, Path dataDir, Path ke
         return value.trim();
     }
 
-    private static boolean bool(Map<String, String> values, Setting setting) {
+    /** The parsed {@link #text}, or null when there is neither a value nor a default. */
+    private static <T> T value(Map<String, String> values, Setting<T> setting) {
         String text = text(values, setting);
-        if ("true".equalsIgnoreCase(text)) {
-            return true;
+        if (text == null) {
+            return null;
         }
-        if ("false".equalsIgnoreCase(text)) {
-            return false;
-        }
-        throw new IllegalArgumentException(setting.name() + ": true or false, not " + text);
-    }
-
-    private static int integer(Map<String, String> values, Setting setting) {
-        String text = text(values, setting);
         try {
-            int value = Integer.parseInt(text);
-            if (value > 0) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
+            return setting.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(setting.name() + ": " + e.getMessage(), e);
         }
-        throw new IllegalArgumentException(setting.name() + ": not a positive whole number: " + text);
     }
 
-    private static int port(Setting setting, String text) {
-        try {
-            int port = Integer.parseInt(text);
-            if (port >= 0 && port <= 65535) {
-                return port;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException(setting.name() + ": not a port number (0-65535): " + text);
-    }
-
-    private static long bytes(Setting setting, String text) {
-        try {
-            long bytes = Long.parseLong(text);
-            if (bytes > 0) {
-                return bytes;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException(setting.name() + ": not a positive number of bytes: " + text);
-    }
-
-    /** For the start-up log: every value, secrets masked. */
+    /** Every server value, secrets masked; of the adapter's settings only the keys (their secrets are the adapter's to declare). */
     @Override
     public String toString() {
         return "port=" + port + ", http-port=" + (httpPort.isPresent() ? httpPort.getAsInt() : "off")
                 + ", data-dir=" + dataDir + ", keystore=" + (keystore == null ? "self-signed" : keystore)
-                + ", keystore-password=" + (keystorePassword == null ? "-" : "****")
+                + ", keystore-password=" + (keystorePassword == null ? "-" : Setting.MASK)
                 + ", external-system-id=" + (externalSystemId == null ? "any" : externalSystemId)
                 + ", max-body-bytes=" + maxBodyBytes + ", host=" + (host == null ? "*" : host)
                 + ", auth-user=" + (auth.user() == null ? "-" : auth.user())
-                + ", auth-password-hash=" + (auth.passwordHash() == null ? "-" : "****")
-                + ", auth-token-sha256=" + (auth.tokenSha256() == null ? "-" : "****")
+                + ", auth-password-hash=" + (auth.passwordHash() == null ? "-" : Setting.MASK)
+                + ", auth-token-sha256=" + (auth.tokenSha256() == null ? "-" : Setting.MASK)
                 + ", client-auth=" + auth.clientAuth().name().toLowerCase(Locale.ROOT)
                 + ", insecure-no-auth=" + auth.insecureNoAuth() + ", read-only=" + readOnly
-                + ", audit-log=" + auditLog + ", " + limits + ", adapter=" + masked(adapterSettings);
-    }
-
-    private static Map<String, String> masked(Map<String, String> settings) {
-        Map<String, String> masked = new TreeMap<>();
-        settings.forEach((k, v) -> masked.put(k, ServerSettings.isSecret(k) ? "****" : v));
-        return masked;
+                + ", audit-log=" + auditLog + ", " + limits + ", verbose=" + verbose
+                + ", adapter keys=" + new TreeMap<>(adapterSettings).keySet();
     }
 }
