@@ -67,7 +67,8 @@ public final class Main {
         EsaServer server = null;
         try {
             TlsIdentity tls = EsaServer.tlsIdentity(config);
-            server = EsaServer.create(config, JdbcAdapter.start(adapterConfig), tls);
+            JdbcAdapter adapter = JdbcAdapter.start(adapterConfig);
+            server = EsaServer.create(config, adapter, tls);
             EsaServer running = server;
             Runtime.getRuntime().addShutdownHook(new Thread(() -> stopQuietly(running), "esa-shutdown"));
             server.start();
@@ -79,6 +80,7 @@ public final class Main {
                 System.out.println("self-signed certificate " + tls.keystore() + ", SHA-256 fingerprint "
                         + tls.sha256Fingerprint());
             }
+            adapter.captureSummary().forEach(System.out::println);
             server.join();
         } catch (Exception e) {
             err.println("esa-server: " + e.getMessage());
