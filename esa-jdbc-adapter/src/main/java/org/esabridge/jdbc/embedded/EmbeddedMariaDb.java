@@ -100,6 +100,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
             // Stored values of TIMESTAMP columns and NOW() must not depend on the host's zone.
             builder.addArg("--default-time-zone=+00:00");
             serverOptions.forEach(builder::addArg);
+            OrphanedServer.stop(dir.resolve("mariadb"));
             db = DB.newEmbeddedDB(builder.build());
             long started = System.nanoTime();
             db.start();

@@ -160,6 +160,26 @@ class EmbeddedMariaDbTest {
         }
     }
 
+    /** A server whose Java process was killed keeps running and holds the data directory's locks. */
+    @Test
+    void takesOverFromAServerLeftRunningByAKilledProcess(@TempDir Path dir) throws Exception {
+        EmbeddedMariaDb orphan = EmbeddedMariaDb.start(dir); // never closed, as if its JVM had been killed
+        try (Connection c = orphan.connect(""); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE kept");
+            s.execute("CREATE TABLE kept.t (id INT PRIMARY KEY)");
+            s.execute("INSERT INTO kept.t VALUES (3)");
+        }
+        try (EmbeddedMariaDb db = EmbeddedMariaDb.start(dir); Connection c = db.connect("kept");
+             Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT id FROM t")) {
+            assertTrue(rs.next());
+            assertEquals(3, rs.getInt(1));
+            assertThrows(SQLException.class, () -> DriverManager.getConnection(orphan.url(""), orphan.user(),
+                    orphan.password()).close(), "the orphaned server is gone");
+        } finally {
+            orphan.close();
+        }
+    }
+
     @Test
     void onlyAPosixPathUnderTheTempDirectoryIsRewritten() {
         String tmp = System.getProperty("java.io.tmpdir");
