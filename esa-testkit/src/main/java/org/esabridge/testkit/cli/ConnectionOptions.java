@@ -3,16 +3,23 @@ package org.esabridge.testkit.cli;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import javax.net.ssl.SSLContext;
 import org.esabridge.testkit.ClientTls;
 import org.esabridge.testkit.EsaClient;
+import org.esabridge.testkit.StdioTransport;
 import picocli.CommandLine.Option;
 
-/** How the tools reach an ESA: its URL and whom to trust for TLS. Shared by sync, check and bench. */
+/** How the tools reach an ESA: its URL and whom to trust for TLS, or its command line. Shared by sync and check. */
 public final class ConnectionOptions {
-    @Option(names = "--url", required = true, paramLabel = "URL",
+    @Option(names = "--url", paramLabel = "URL",
             description = "ESA endpoint, e.g. https://localhost:8443/esa")
     URI url;
+
+    @Option(names = "--stdio", paramLabel = "COMMAND",
+            description = "Run a command-line ESA instead of calling a URL: the command, split at spaces, e.g. "
+                    + "'java -jar esa-server.jar stdio --config esa.properties'. Started again after each release.")
+    String stdio;
 
     @Option(names = "--trust-store", paramLabel = "FILE",
             description = "PKCS12 trust store, or a PEM/DER certificate, to trust for HTTPS.")
@@ -51,6 +58,12 @@ public final class ConnectionOptions {
     int timeoutSeconds;
 
     EsaClient client() throws Exception {
+        if ((url == null) == (stdio == null)) {
+            throw new IllegalArgumentException("give one of --url and --stdio");
+        }
+        if (stdio != null) {
+            return EsaClient.over(new StdioTransport(List.of(stdio.trim().split("\\s+"))));
+        }
         return EsaClient.connect(url, tls(), Duration.ofSeconds(timeoutSeconds), authorization());
     }
 
