@@ -111,8 +111,10 @@ public final class ConformanceSuite {
             skip("write checks", "--read-only given");
         }
         check("unknown call: UNKNOWN_CALL", this::unknownCall);
-        check("malformed body: HTTP 400 MALFORMED_REQUEST", () -> raw("<sync><esa-call call-id=\"1\">",
-                400, ErrorCode.MALFORMED_REQUEST));
+        // An end tag that closes the wrong element: malformed, yet its end is plain on a command-line ESA's pipe
+        // too (a document cut off is noticed there only when the input ends).
+        check("malformed body: HTTP 400 MALFORMED_REQUEST", () -> raw("<sync><esa-call call-id=\"1\"><getCurrentTime>"
+                + "</esa-call></sync>", 400, ErrorCode.MALFORMED_REQUEST));
         check("DOCTYPE: HTTP 400 MALFORMED_REQUEST", () -> raw("<?xml version=\"1.0\"?><!DOCTYPE sync [<!ENTITY x \"y\">]>"
                 + "<sync><esa-call call-id=\"1\"><getCurrentTime/></esa-call></sync>", 400, ErrorCode.MALFORMED_REQUEST));
         check("bad timestamp: INVALID_VALUE", () -> raw(envelope("<getModified><structure>" + firstStructure()
