@@ -55,6 +55,11 @@ public final class Main {
             System.exit(2);
             return;
         }
+        if (config.connect() != null) {
+            // Dial-out: no listening socket; the ESA polls the host's sync endpoint.
+            System.exit(DialOutEsa.run(config, adapterConfig));
+            return;
+        }
         EsaServer server = null;
         try {
             TlsIdentity tls = EsaServer.tlsIdentity(config);

@@ -92,6 +92,15 @@ public final class ServerSettings {
             SettingType.INTEGER, "16384", false,
             "The slowest rate at which a client must take a large answer; see response-write-timeout-seconds.");
 
+    public static final Setting CONNECT = new Setting("connect", SettingType.STRING, null, false,
+            "Dial out instead of listening: the host's sync endpoint (https), long-polled for calls as in "
+                    + "esa-protocol.md §1.2; needs external-system-id. Credentials and trust are the Helper API's "
+                    + "(helper-user/helper-password or helper-token, helper-trust-store); keystore, when given, is "
+                    + "presented as the client certificate. Off unless given.");
+    public static final Setting CONNECT_PARALLEL_CALLS = new Setting("connect-parallel-calls", SettingType.INTEGER,
+            "4", false, "With connect: polls kept open at once, so calls the host hands out together are served "
+                    + "together.");
+
     /** All server settings, in the order of {@code --help} and the README. */
     public static final List<Setting> ALL = List.of(
             PORT, HOST, HTTP_PORT, DATA_DIR, KEYSTORE, KEYSTORE_PASSWORD, EXTERNAL_SYSTEM_ID,
@@ -100,7 +109,7 @@ public final class ServerSettings {
             READ_ONLY, AUDIT_LOG,
             MAX_BODY_BYTES, XML_MAX_DEPTH, XML_MAX_ELEMENTS, XML_MAX_ATTRIBUTE_LENGTH, XML_MAX_TEXT_LENGTH,
             MAX_CONCURRENT_CALLS, IDLE_TIMEOUT_SECONDS, MIN_REQUEST_BYTES_PER_SECOND,
-            RESPONSE_WRITE_TIMEOUT_SECONDS, MIN_RESPONSE_BYTES_PER_SECOND);
+            RESPONSE_WRITE_TIMEOUT_SECONDS, MIN_RESPONSE_BYTES_PER_SECOND, CONNECT, CONNECT_PARALLEL_CALLS);
 
     /**
      * Adapter keys that are also command-line flags ({@code --jdbc-url} …); their documentation comes from
