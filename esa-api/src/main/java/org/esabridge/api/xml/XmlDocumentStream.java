@@ -115,7 +115,7 @@ public final class XmlDocumentStream {
         private State afterQuote;
         private int quote;
         private int previous;
-        private int tail; // how far a terminator ("-->", "?>", "]]>") has been matched
+        private int tail; // how far a terminator ("-->", "]]>") has been matched
         private int bracketDepth;
         private boolean rootSeen;
         private int offset; // bytes of this document scanned so far
@@ -248,8 +248,7 @@ public final class XmlDocumentStream {
                     }
                     break;
                 case COMMENT:
-                    tail = b == '-' ? Math.min(tail + 1, 2) : b == '>' && tail == 2 ? 3 : 0;
-                    if (tail == 3) {
+                    if (closes(b, '-')) { // -->
                         afterMarkup();
                     }
                     break;
@@ -259,8 +258,7 @@ public final class XmlDocumentStream {
                     }
                     break;
                 case CDATA:
-                    tail = b == ']' ? Math.min(tail + 1, 2) : b == '>' && tail == 2 ? 3 : 0;
-                    if (tail == 3) {
+                    if (closes(b, ']')) { // ]]>
                         afterMarkup();
                     }
                     break;
@@ -282,6 +280,12 @@ public final class XmlDocumentStream {
             }
             previous = b;
             offset++;
+        }
+
+        /** Whether {@code b} completes the terminator of two {@code repeated} and a {@code >}. */
+        private boolean closes(int b, int repeated) {
+            tail = b == repeated ? Math.min(tail + 1, 2) : b == '>' && tail == 2 ? 3 : 0;
+            return tail == 3;
         }
 
         private void tag(int b) {
