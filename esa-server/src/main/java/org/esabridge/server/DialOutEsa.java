@@ -232,7 +232,7 @@ final class DialOutEsa implements AutoCloseable {
                 return null;
             }
         } catch (IOException e) {
-            return "cannot poll: " + e.getMessage();
+            return "cannot poll: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         }
     }
 
@@ -279,7 +279,7 @@ final class DialOutEsa implements AutoCloseable {
                 }
                 failure = "HTTP " + posted.statusCode();
             } catch (IOException e) {
-                failure = e.getMessage();
+                failure = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             }
             LOG.warn("cannot post the result of call {} (attempt {} of {}): {}", LogValues.of(callId), attempt,
                     RESULT_ATTEMPTS, failure);
