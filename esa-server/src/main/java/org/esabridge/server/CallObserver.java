@@ -20,9 +20,16 @@ final class CallObserver {
         this.metrics = metrics;
     }
 
+    /** The call log alone, for a transport without a {@code /metrics} endpoint to serve the series from. */
+    static CallObserver logOnly() {
+        return new CallObserver(null);
+    }
+
     void finished(CallTrace trace) {
         long nanos = System.nanoTime() - trace.startNanos;
-        metrics.finished(trace, nanos);
+        if (metrics != null) {
+            metrics.finished(trace, nanos);
+        }
         if (CALLS.isInfoEnabled()) {
             CALLS.info("call-id={} principal={} remote={} call={} structure={} outcome={} status={} duration-ms={} rows={}",
                     LogValues.of(trace.callId), LogValues.of(trace.principal), LogValues.of(trace.remote), trace.call,
@@ -31,6 +38,8 @@ final class CallObserver {
     }
 
     void failedLogin() {
-        metrics.failedLogin();
+        if (metrics != null) {
+            metrics.failedLogin();
+        }
     }
 }

@@ -223,7 +223,7 @@ final class EsaServlet extends HttpServlet {
         answerFault(response, status, call.callId(), fault);
     }
 
-    private static int statusOf(EsaException fault) {
+    static int statusOf(EsaException fault) {
         if (fault instanceof ForeignExternalSystemException) {
             return HttpServletResponse.SC_FORBIDDEN;
         }

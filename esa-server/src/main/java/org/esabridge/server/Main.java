@@ -29,6 +29,11 @@ public final class Main {
             System.exit(EsaTools.commandLine("esa-server", new ServerBenchEnvironment()).execute(args));
             return;
         }
+        if (args.length > 0 && args[0].equals(StdioEsa.COMMAND)) {
+            // The command-line ESA: documents on standard input and output instead of HTTPS.
+            System.exit(StdioEsa.main(java.util.Arrays.copyOfRange(args, 1, args.length)));
+            return;
+        }
         if (args.length > 0 && CredentialCommands.NAMES.contains(args[0])) {
             System.exit(CredentialCommands.run(args, System.out, System.err));
             return;
@@ -62,6 +67,11 @@ public final class Main {
         } catch (IOException e) {
             err.println("esa-server: cannot open the log file: " + e.getMessage());
             System.exit(2);
+            return;
+        }
+        if (config.connect() != null) {
+            // Dial-out: no listening socket; the ESA polls the host's sync endpoint.
+            System.exit(DialOutEsa.run(config, adapterConfig));
             return;
         }
         EsaServer server = null;

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.StringWriter;
-import java.net.http.HttpResponse;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.HashMap;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +27,11 @@ import javax.xml.transform.TransformerFactory;
 import javax.xml.transform.dom.DOMSource;
 import javax.xml.transform.stream.StreamResult;
 import org.esabridge.api.xml.SyncSchema;
+import org.esabridge.server.config.ServerConfig;
+import org.esabridge.server.config.ServerSettings;
+import org.esabridge.testkit.ClientTls;
+import org.esabridge.testkit.EsaTransport;
+import org.esabridge.testkit.HttpsTransport;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.w3c.dom.Document;
@@ -32,8 +39,10 @@ import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 
 /**
- * Replays every scenario under {@code schemas/exchanges/esa/} through the real servlet over HTTPS against
- * {@link FakeAdapter}, one fresh server per scenario, steps in file order. Format and rules:
+ * Replays every scenario under {@code schemas/exchanges/esa/} against {@link FakeAdapter}, one fresh ESA per
+ * scenario, steps in file order, through each transport: the real servlet over HTTPS, the command-line
+ * ESA's standard input and output, and an ESA that dials out to the testkit's host endpoint over HTTPS. The
+ * answers are the same documents. Format and rules:
  * {@code schemas/exchanges/README.md}. Run with {@code -Desa.exchanges.record=true} to (re)write the
  * response files from what the server answers — then read the diff before committing it.
  */
@@ -47,6 +56,9 @@ class RecordedExchangesTest {
     private static final Pattern LAST_CURSOR_ID = Pattern.compile("<cursor-id>([^<]*)</cursor-id>");
     private static final Pattern LAST_MODIFIED_AT = Pattern.compile("<modified-at>([^<]*)</modified-at>");
 
+    /** The transports the scenarios are replayed through: the answers must not depend on the transport. */
+    enum Transport { HTTPS, STDIO, DIAL_OUT }
+
     @TestFactory
     Stream<DynamicTest> everyScenarioReplays() throws IOException {
         List<Path> scenarios;
@@ -54,10 +66,39 @@ class RecordedExchangesTest {
             scenarios = dirs.filter(Files::isDirectory).sorted().collect(Collectors.toList());
         }
         assertFalse(scenarios.isEmpty(), "no scenarios under " + DIR.toAbsolutePath());
-        return scenarios.stream().map(dir -> DynamicTest.dynamicTest(dir.getFileName().toString(), () -> replay(dir)));
+        return Stream.of(Transport.values()).flatMap(transport -> scenarios.stream().map(dir -> DynamicTest.dynamicTest(
+                transport.name().toLowerCase(java.util.Locale.ROOT) + "/" + dir.getFileName(),
+                () -> replay(dir, transport))));
     }
 
-    private static void replay(Path scenario) throws Exception {
+    /** A running ESA and the host's side of its transport; closing it ends both. */
+    private record Esa(AutoCloseable running, EsaTransport host) implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            try (running) {
+                host.close();
+            }
+        }
+    }
+
+    /** A fresh ESA over {@code transport} with a fresh {@link FakeAdapter}. */
+    private static Esa start(Transport transport) throws Exception {
+        if (transport == Transport.HTTPS) {
+            TestServer server = TestServer.start(new FakeAdapter(), SERVER_SETTINGS);
+            return new Esa(server, new HttpsTransport(server.esa(), ClientTls.selfSignedOf(server.dataDir()),
+                    Duration.ofSeconds(30), TestServer.BEARER));
+        }
+        if (transport == Transport.DIAL_OUT) {
+            TestDialOut dialOut = TestDialOut.start(new FakeAdapter(), SERVER_SETTINGS);
+            return new Esa(dialOut, dialOut.host());
+        }
+        Map<String, String> settings = new HashMap<>(SERVER_SETTINGS);
+        settings.put(ServerSettings.DATA_DIR.name(), Files.createTempDirectory("esa-stdio-exchanges").toString());
+        StdioEsa esa = StdioEsa.create(ServerConfig.from(settings, key -> false), new FakeAdapter());
+        return new Esa(esa, new InProcessStdio(esa));
+    }
+
+    private static void replay(Path scenario, Transport transport) throws Exception {
         List<Path> requests;
         try (Stream<Path> files = Files.list(scenario)) {
             requests = files.filter(f -> f.getFileName().toString().endsWith("-request.xml")).sorted()
@@ -65,7 +106,8 @@ class RecordedExchangesTest {
         }
         String cursorId = null;
         String modifiedAt = null;
-        try (TestServer server = TestServer.start(new FakeAdapter(), SERVER_SETTINGS)) {
+        try (Esa esa = start(transport)) {
+            EsaTransport host = esa.host();
             for (Path requestFile : requests) {
                 String step = requestFile.getFileName().toString().replace("-request.xml", "");
                 String request = Files.readString(requestFile, StandardCharsets.UTF_8);
@@ -75,32 +117,58 @@ class RecordedExchangesTest {
                 if (modifiedAt != null) {
                     request = request.replace("{{modified-at}}", modifiedAt);
                 }
-                HttpResponse<String> response = server.post(request);
-                String where = scenario.getFileName() + "/" + step;
+                EsaTransport.Answer answer = host.exchange(request.getBytes(StandardCharsets.UTF_8),
+                        "application/xml; charset=UTF-8");
+                String body;
+                try (InputStream in = answer.body()) {
+                    body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                }
+                String where = transport + " " + scenario.getFileName() + "/" + step;
                 Path statusFile = scenario.resolve(step + "-status.txt");
                 Path responseFile = scenario.resolve(step + "-response.xml");
-                if (RECORD) {
-                    record(response, statusFile, responseFile);
+                if (RECORD && transport == Transport.HTTPS) {
+                    record(answer.status(), body, statusFile, responseFile);
                 }
                 int expectedStatus = Files.exists(statusFile) ? Integer.parseInt(Files.readString(statusFile).trim()) : 200;
-                assertEquals(expectedStatus, response.statusCode(), where + ": status; body " + response.body());
-                assertEquals(List.of(), SyncSchema.errors(response.body().getBytes(StandardCharsets.UTF_8)),
-                        where + ": not valid against sync.xsd: " + response.body());
-                Responses.assertNoInternals(response.body());
+                if (answer.status() != EsaTransport.NO_STATUS) {
+                    assertEquals(expectedStatus, answer.status(), where + ": status; body " + body);
+                } else {
+                    boolean unreadable = expectedStatus == 400 || expectedStatus == 413;
+                    assertEquals(unreadable, !body.contains("response-to="), where + ": " + body);
+                    if (transport == Transport.STDIO) {
+                        endOfSession((InProcessStdio) host, request, unreadable, where);
+                    }
+                }
+                assertEquals(List.of(), SyncSchema.errors(body.getBytes(StandardCharsets.UTF_8)),
+                        where + ": not valid against sync.xsd: " + body);
+                Responses.assertNoInternals(body);
                 String expected = Files.readString(responseFile, StandardCharsets.UTF_8);
                 assertEquals(List.of(), SyncSchema.errors(expected.getBytes(StandardCharsets.UTF_8)),
                         where + ": the recorded response itself is not valid against sync.xsd");
-                assertEquals(normalised(expected), normalised(response.body()), where + ": response");
-                cursorId = last(LAST_CURSOR_ID, response.body(), cursorId);
-                modifiedAt = last(LAST_MODIFIED_AT, response.body(), modifiedAt);
+                assertEquals(normalised(expected), normalised(body), where + ": response");
+                cursorId = last(LAST_CURSOR_ID, body, cursorId);
+                modifiedAt = last(LAST_MODIFIED_AT, body, modifiedAt);
             }
         }
     }
 
-    private static void record(HttpResponse<String> response, Path statusFile, Path responseFile) throws Exception {
-        Files.writeString(responseFile, serialise(parse(response.body()), true), StandardCharsets.UTF_8);
-        if (response.statusCode() != 200) {
-            Files.writeString(statusFile, response.statusCode() + "\n");
+    /**
+     * On a pipe, a document the server answers 400 or 413 ends the session with exit code 3, and release with
+     * exit code 0; the next document starts a new session, as a host starts a new process.
+     */
+    private static void endOfSession(InProcessStdio host, String request, boolean unreadable, String where)
+            throws IOException {
+        if (unreadable || request.contains("<release/>")) {
+            host.sessionEnded();
+            assertEquals(unreadable ? StdioEsa.EXIT_UNREADABLE : StdioEsa.EXIT_DONE, host.lastExitCode(),
+                    where + ": exit code");
+        }
+    }
+
+    private static void record(int status, String body, Path statusFile, Path responseFile) throws Exception {
+        Files.writeString(responseFile, serialise(parse(body), true), StandardCharsets.UTF_8);
+        if (status != 200) {
+            Files.writeString(statusFile, status + "\n");
         } else {
             Files.deleteIfExists(statusFile);
         }

@@ -111,8 +111,10 @@ public final class ConformanceSuite {
             skip("write checks", "--read-only given");
         }
         check("unknown call: UNKNOWN_CALL", this::unknownCall);
-        check("malformed body: HTTP 400 MALFORMED_REQUEST", () -> raw("<sync><esa-call call-id=\"1\">",
-                400, ErrorCode.MALFORMED_REQUEST));
+        // An end tag that closes the wrong element: malformed, yet its end is plain on a command-line ESA's pipe
+        // too (a document cut off is noticed there only when the input ends).
+        check("malformed body: HTTP 400 MALFORMED_REQUEST", () -> raw("<sync><esa-call call-id=\"1\"><getCurrentTime>"
+                + "</esa-call></sync>", 400, ErrorCode.MALFORMED_REQUEST));
         check("DOCTYPE: HTTP 400 MALFORMED_REQUEST", () -> raw("<?xml version=\"1.0\"?><!DOCTYPE sync [<!ENTITY x \"y\">]>"
                 + "<sync><esa-call call-id=\"1\"><getCurrentTime/></esa-call></sync>", 400, ErrorCode.MALFORMED_REQUEST));
         check("bad timestamp: INVALID_VALUE", () -> raw(envelope("<getModified><structure>" + firstStructure()
@@ -278,18 +280,28 @@ public final class ConformanceSuite {
     }
 
     private String unknownCall() throws Exception {
-        EsaClient.RawAnswer answer = esa.post(envelope("<fetchEverything/>"), "application/xml; charset=UTF-8");
-        expect(answer.status() == 200, "HTTP " + answer.status() + ", expected 200");
+        EsaClient.RawAnswer answer = esa.post(envelope("<fetchEverything/>"), EsaClient.CONTENT_TYPE);
+        expectStatus(answer, 200);
         expect(answer.body().contains("response-to=\"1\""), "the answer is not addressed to the call");
         expect(answer.body().contains("UNKNOWN_CALL"), "no UNKNOWN_CALL in: " + shorten(answer.body()));
-        return "HTTP 200 UNKNOWN_CALL";
+        return statusText(answer) + "UNKNOWN_CALL";
     }
 
     private String raw(String document, int status, ErrorCode code) throws Exception {
-        EsaClient.RawAnswer answer = esa.post(document, "application/xml; charset=UTF-8");
-        expect(answer.status() == status, "HTTP " + answer.status() + ", expected " + status);
+        EsaClient.RawAnswer answer = esa.post(document, EsaClient.CONTENT_TYPE);
+        expectStatus(answer, status);
         expect(answer.body().contains("code=\"" + code.name() + "\""), "no " + code + " in: " + shorten(answer.body()));
-        return "HTTP " + status + " " + code;
+        return statusText(answer) + code;
+    }
+
+    /** The HTTP status, where the transport has one (a command-line ESA answers the fault document alone). */
+    private static void expectStatus(EsaClient.RawAnswer answer, int status) throws Verdict {
+        expect(answer.status() == status || answer.status() == EsaTransport.NO_STATUS,
+                "HTTP " + answer.status() + ", expected " + status);
+    }
+
+    private static String statusText(EsaClient.RawAnswer answer) {
+        return answer.status() == EsaTransport.NO_STATUS ? "" : "HTTP " + answer.status() + " ";
     }
 
     // --- the write checks ---

@@ -4,9 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,28 +29,24 @@ import org.esabridge.api.xml.ProtocolTime;
 import org.esabridge.api.xml.XmlLimits;
 
 /**
- * The sync host's side of the wire (esa-protocol.md §1): one call per HTTPS POST over HTTP/1.1 with kept-alive
- * connections, the answer read as it streams in. Typed methods for the calls of §5; {@link #call} for any call
+ * The sync host's side of the wire (esa-protocol.md §1), over any {@link EsaTransport}: HTTPS to a server,
+ * a command-line ESA's standard input and output, or an ESA that dials out. Typed methods for the calls of §5; {@link #call} for any call
  * with a handler of one's own; {@link #post} for raw documents. Faults the ESA answers are thrown as the typed
- * {@link EsaException}s with their code, whatever the HTTP status. Thread-safe.
+ * {@link EsaException}s with their code, whatever the HTTP status. Thread-safe when the transport is.
  */
 public final class EsaClient implements AutoCloseable {
     /** A raw exchange, for the conformance checks that send what the codec would never write. */
-    public record RawAnswer(int status, String contentType, String body) {
+    public record RawAnswer(int status, String body) {
     }
 
-    private final URI url;
-    private final HttpClient http;
-    private final Duration timeout;
+    static final String CONTENT_TYPE = "application/xml; charset=UTF-8";
+
+    private final EsaTransport transport;
     private final EsaResultReader reader = new EsaResultReader(XmlLimits.defaults());
     private final AtomicLong callIds = new AtomicLong();
-    private final String authorization;
 
-    private EsaClient(URI url, HttpClient http, Duration timeout, String authorization) {
-        this.url = url;
-        this.http = http;
-        this.timeout = timeout;
-        this.authorization = authorization;
+    private EsaClient(EsaTransport transport) {
+        this.transport = Objects.requireNonNull(transport, "transport == null");
     }
 
     /** A client that sends no credentials (an ESA without authentication). */
@@ -67,11 +60,12 @@ public final class EsaClient implements AutoCloseable {
      *                      or null for none
      */
     public static EsaClient connect(URI url, SSLContext tls, Duration timeout, String authorization) {
-        Objects.requireNonNull(url, "url == null");
-        // Pinned to HTTP/1.1: on plain HTTP the JDK client would otherwise ask for an h2c upgrade (design.md).
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(tls)
-                .connectTimeout(Duration.ofSeconds(10)).build();
-        return new EsaClient(url, http, timeout, authorization);
+        return over(new HttpsTransport(url, tls, timeout, authorization));
+    }
+
+    /** A client whose calls travel by {@code transport}: HTTPS, a command-line ESA's stdio, or dial-out. */
+    public static EsaClient over(EsaTransport transport) {
+        return new EsaClient(transport);
     }
 
     /** {@code Authorization} value for a bearer token. */
@@ -85,16 +79,9 @@ public final class EsaClient implements AutoCloseable {
                 .getBytes(StandardCharsets.UTF_8));
     }
 
-    private HttpRequest.Builder request() {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(url).timeout(timeout);
-        if (authorization != null) {
-            builder.header("Authorization", authorization);
-        }
-        return builder;
-    }
-
-    public URI url() {
-        return url;
+    /** Where the calls go, for messages. */
+    public String describe() {
+        return transport.describe();
     }
 
     /**
@@ -108,11 +95,12 @@ public final class EsaClient implements AutoCloseable {
         String callId = Long.toString(callIds.incrementAndGet());
         ByteArrayOutputStream body = new ByteArrayOutputStream(256);
         EsaCallWriter.write(body, callId, call);
-        HttpResponse<InputStream> response = send(body.toByteArray(), HttpResponse.BodyHandlers.ofInputStream());
+        EsaTransport.Answer response = transport.exchange(body.toByteArray(), CONTENT_TYPE);
+        boolean ok = response.status() == 200 || response.status() == EsaTransport.NO_STATUS;
         try (InputStream in = response.body()) {
             String responseTo = reader.read(in, handler);
-            if (response.statusCode() != 200) {
-                throw new EsaException(ErrorCode.INTERNAL, "HTTP " + response.statusCode()
+            if (!ok) {
+                throw new EsaException(ErrorCode.INTERNAL, "HTTP " + response.status()
                         + " without an <exception> in the answer to " + call.name());
             }
             if (!callId.equals(responseTo)) {
@@ -120,36 +108,31 @@ public final class EsaClient implements AutoCloseable {
                         + ") is addressed to call " + responseTo);
             }
         } catch (EsaException e) {
-            if (response.statusCode() != 200 && e instanceof org.esabridge.api.xml.UnreadableResultException) {
-                throw new EsaException(e.code(), "HTTP " + response.statusCode() + ": " + e.getMessage());
+            if (!ok && e instanceof org.esabridge.api.xml.UnreadableResultException) {
+                throw new EsaException(e.code(), "HTTP " + response.status() + ": " + e.getMessage());
             }
             throw e;
+        } finally {
+            if (call instanceof EsaCall.Release) {
+                transport.sessionEnded();
+            }
         }
     }
 
-    /** POSTs a document as it is, for checks of how an ESA treats what a correct host never sends. */
+    /**
+     * Sends a document as it is, for checks of how an ESA treats what a correct host never sends. An answer
+     * without {@code response-to} (the document could not be read) ends the session.
+     */
     public RawAnswer post(String document, String contentType) throws IOException {
-        HttpRequest request = request().header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofString(document, StandardCharsets.UTF_8)).build();
-        try {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-            return new RawAnswer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
-                    response.body());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
+        EsaTransport.Answer response = transport.exchange(document.getBytes(StandardCharsets.UTF_8), contentType);
+        String body;
+        try (InputStream in = response.body()) {
+            body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-    }
-
-    private <T> HttpResponse<T> send(byte[] body, HttpResponse.BodyHandler<T> handler) throws IOException {
-        HttpRequest request = request().header("Content-Type", "application/xml; charset=UTF-8")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-        try {
-            return http.send(request, handler);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
+        if (!body.contains("response-to=")) {
+            transport.sessionEnded();
         }
+        return new RawAnswer(response.status(), body);
     }
 
     // --- typed calls (esa-protocol.md §5) ---
@@ -252,9 +235,10 @@ public final class EsaClient implements AutoCloseable {
         empty(new EsaCall.Release());
     }
 
+    /** Closes the transport: a command-line ESA's process is ended. */
     @Override
-    public void close() {
-        // java.net.http on Java 17 has no close(); its connections end with the client's garbage collection.
+    public void close() throws IOException {
+        transport.close();
     }
 
     // --- result shapes ---

@@ -2,6 +2,8 @@ package org.esabridge.server.config;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.HexFormat;
@@ -34,11 +36,13 @@ import org.esabridge.server.security.PasswordHash;
  * @param auditLog         the file writes are audited to
  * @param limits           request bounds
  * @param verbose          whether the log's INFO lines reach the terminal too
+ * @param connect          the host's sync endpoint to dial out to instead of listening, or null
+ * @param connectParallelCalls polls kept open at once when dialling out
  */
 public record ServerConfig(int port, OptionalInt httpPort, Path dataDir, Path keystore, String keystorePassword,
                            String externalSystemId, long maxBodyBytes, Map<String, String> adapterSettings,
                            String host, AuthSettings auth, boolean readOnly, Path auditLog, Limits limits,
-                           boolean verbose) {
+                           boolean verbose, URI connect, int connectParallelCalls) {
 
     public ServerConfig {
         Objects.requireNonNull(httpPort, "httpPort == null");
@@ -49,6 +53,10 @@ public record ServerConfig(int port, OptionalInt httpPort, Path dataDir, Path ke
         adapterSettings = Map.copyOf(adapterSettings);
         if (keystore != null && keystorePassword == null) {
             throw new IllegalArgumentException("keystore-password: required when keystore is given");
+        }
+        if (connect != null && externalSystemId == null) {
+            throw new IllegalArgumentException(ServerSettings.EXTERNAL_SYSTEM_ID.name()
+                    + ": required with connect (the host tells its ESAs apart by it)");
         }
     }
 
@@ -101,7 +109,9 @@ public record ServerConfig(int port, OptionalInt httpPort, Path dataDir, Path ke
                 value(values, ServerSettings.READ_ONLY),
                 auditLog == null ? dataDir.resolve("audit.log") : auditLog,
                 limits,
-                value(values, ServerSettings.VERBOSE));
+                value(values, ServerSettings.VERBOSE),
+                connect(value(values, ServerSettings.CONNECT)),
+                value(values, ServerSettings.CONNECT_PARALLEL_CALLS));
     }
 
     private static AuthSettings auth(Map<String, String> values, String host) {
@@ -158,6 +168,24 @@ public record ServerConfig(int port, OptionalInt httpPort, Path dataDir, Path ke
                 trustStorePassword, insecure, value(values, ServerSettings.METRICS_PUBLIC),
                 value(values, ServerSettings.MAX_FAILED_LOGINS_PER_MINUTE),
                 value(values, ServerSettings.MAX_CONCURRENT_PASSWORD_CHECKS));
+    }
+
+    private static URI connect(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            URI uri = new URI(text);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if ((scheme.equals("https") || scheme.equals("http")) && uri.getHost() != null && uri.getRawUserInfo() == null
+                    && uri.getRawQuery() == null) {
+                return uri;
+            }
+        } catch (URISyntaxException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(ServerSettings.CONNECT.name() + ": not an https URL with a host and "
+                + "without user info or query: " + text);
     }
 
     /** Whether the host names only this machine; an unresolvable name does not. */
@@ -228,6 +256,7 @@ public record ServerConfig(int port, OptionalInt httpPort, Path dataDir, Path ke
                 + ", client-auth=" + auth.clientAuth().name().toLowerCase(Locale.ROOT)
                 + ", insecure-no-auth=" + auth.insecureNoAuth() + ", read-only=" + readOnly
                 + ", audit-log=" + auditLog + ", " + limits + ", verbose=" + verbose
+                + ", connect=" + (connect == null ? "-" : connect) + ", connect-parallel-calls=" + connectParallelCalls
                 + ", adapter keys=" + new TreeMap<>(adapterSettings).keySet();
     }
 }

@@ -120,6 +120,15 @@ public final class ServerSettings {
                     + "terminal too. Default: the terminal shows the start lines, warnings, errors and the call log; "
                     + "the whole log goes to <data-dir>/esa-bridge.log.");
 
+    public static final Setting<String> CONNECT = Setting.option("connect", SettingType.TEXT, null,
+            "Dial out instead of listening: the host's sync endpoint (https), long-polled for calls as in "
+                    + "esa-protocol.md §1.2; needs external-system-id. Credentials and trust are the Helper API's "
+                    + "(helper-user/helper-password or helper-token, helper-trust-store); keystore, when given, is "
+                    + "presented as the client certificate. Off unless given.");
+    public static final Setting<Integer> CONNECT_PARALLEL_CALLS = Setting.option("connect-parallel-calls", POSITIVE,
+            "4", "With connect: polls kept open at once, so calls the host hands out together are served "
+                    + "together.");
+
     /** All server settings, in the order of {@code --help} and the README. */
     public static final List<Setting<?>> ALL = List.of(
             PORT, HOST, HTTP_PORT, DATA_DIR, KEYSTORE, KEYSTORE_PASSWORD, EXTERNAL_SYSTEM_ID,
@@ -128,7 +137,7 @@ public final class ServerSettings {
             READ_ONLY, AUDIT_LOG,
             MAX_BODY_BYTES, XML_MAX_DEPTH, XML_MAX_ELEMENTS, XML_MAX_ATTRIBUTE_LENGTH, XML_MAX_TEXT_LENGTH,
             MAX_CONCURRENT_CALLS, IDLE_TIMEOUT_SECONDS, MIN_REQUEST_BYTES_PER_SECOND,
-            RESPONSE_WRITE_TIMEOUT_SECONDS, MIN_RESPONSE_BYTES_PER_SECOND, VERBOSE);
+            RESPONSE_WRITE_TIMEOUT_SECONDS, MIN_RESPONSE_BYTES_PER_SECOND, VERBOSE, CONNECT, CONNECT_PARALLEL_CALLS);
 
     /** The command-line option naming the configuration file; not a key inside that file. */
     public static final String CONFIG_FLAG = "--config";

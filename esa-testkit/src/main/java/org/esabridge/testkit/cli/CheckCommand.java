@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.esabridge.testkit.ConformanceSuite;
+import org.esabridge.testkit.EsaClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -26,9 +27,12 @@ public final class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
-        out.println("checking " + connection.url);
-        List<ConformanceSuite.Result> results = new ConformanceSuite(connection.client(),
-                new ConformanceSuite.Options(connection.externalSystemId, !readOnly, writeStructure)).run(out::println);
+        List<ConformanceSuite.Result> results;
+        try (EsaClient client = connection.client()) {
+            out.println("checking " + client.describe());
+            results = new ConformanceSuite(client, new ConformanceSuite.Options(connection.externalSystemId, !readOnly,
+                    writeStructure)).run(out::println);
+        }
         long failed = results.stream().filter(r -> r.outcome() == ConformanceSuite.Outcome.FAIL).count();
         long skipped = results.stream().filter(r -> r.outcome() == ConformanceSuite.Outcome.SKIP).count();
         out.println((failed == 0 ? "PASSED" : "FAILED") + ": " + (results.size() - failed - skipped) + " passed, "

@@ -1,18 +1,44 @@
 package org.esabridge.testkit.cli;
 
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
+import java.util.List;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import org.esabridge.testkit.ClientTls;
+import org.esabridge.testkit.DialOutHost;
 import org.esabridge.testkit.EsaClient;
+import org.esabridge.testkit.StdioTransport;
 import picocli.CommandLine.Option;
 
-/** How the tools reach an ESA: its URL and whom to trust for TLS. Shared by sync, check and bench. */
+/**
+ * How the tools reach an ESA: its URL and whom to trust for TLS, its command line, or the endpoint it dials
+ * out to. Shared by sync and check.
+ */
 public final class ConnectionOptions {
-    @Option(names = "--url", required = true, paramLabel = "URL",
+    @Option(names = "--url", paramLabel = "URL",
             description = "ESA endpoint, e.g. https://localhost:8443/esa")
     URI url;
+
+    @Option(names = "--stdio", paramLabel = "COMMAND",
+            description = "Run a command-line ESA instead of calling a URL: the command, split at spaces, e.g. "
+                    + "'java -jar esa-server.jar stdio --config esa.properties'. Started again after each release.")
+    String stdio;
+
+    @Option(names = "--listen", paramLabel = "[HOST:]PORT",
+            description = "Be the host's sync endpoint an ESA dials out to (esa-protocol.md §1.2): "
+                    + "https://HOST:PORT" + DIAL_OUT_PATH + ", with the TLS identity of --keystore; the ESA must "
+                    + "authenticate with --token or --user/--password when given.")
+    String listen;
+
+    @Option(names = "--keystore", paramLabel = "FILE", description = "PKCS12 key and certificate for --listen.")
+    Path keystore;
+
+    @Option(names = "--keystore-password", paramLabel = "TEXT", description = "Password of --keystore.")
+    String keystorePassword;
 
     @Option(names = "--trust-store", paramLabel = "FILE",
             description = "PKCS12 trust store, or a PEM/DER certificate, to trust for HTTPS.")
@@ -50,7 +76,19 @@ public final class ConnectionOptions {
             description = "Time limit of one call. Default: ${DEFAULT-VALUE}.")
     int timeoutSeconds;
 
+    /** The path of the endpoint {@code --listen} offers. */
+    static final String DIAL_OUT_PATH = "/esa-host";
+
     EsaClient client() throws Exception {
+        if ((url != null ? 1 : 0) + (stdio != null ? 1 : 0) + (listen != null ? 1 : 0) != 1) {
+            throw new IllegalArgumentException("give one of --url, --stdio and --listen");
+        }
+        if (stdio != null) {
+            return EsaClient.over(new StdioTransport(List.of(stdio.trim().split("\\s+"))));
+        }
+        if (listen != null) {
+            return EsaClient.over(dialOutHost());
+        }
         return EsaClient.connect(url, tls(), Duration.ofSeconds(timeoutSeconds), authorization());
     }
 
@@ -75,6 +113,27 @@ public final class ConnectionOptions {
             }
         }
         return null;
+    }
+
+    private DialOutHost dialOutHost() throws Exception {
+        if (keystore == null || keystorePassword == null) {
+            throw new IllegalArgumentException("--listen needs --keystore and --keystore-password");
+        }
+        int colon = listen.lastIndexOf(':');
+        String host = colon < 0 ? "0.0.0.0" : listen.substring(0, colon);
+        int port = Integer.parseInt(listen.substring(colon + 1));
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(keystore)) {
+            keys.load(in, keystorePassword.toCharArray());
+        }
+        KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keyManagers.init(keys, keystorePassword.toCharArray());
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(keyManagers.getKeyManagers(), null, null);
+        DialOutHost endpoint = new DialOutHost(new InetSocketAddress(host, port), DIAL_OUT_PATH, tls, authorization(),
+                Duration.ofSeconds(timeoutSeconds));
+        System.err.println("waiting for an ESA to dial in to " + endpoint.url());
+        return endpoint;
     }
 
     /** Where esa-bridge writes the bearer token it generates when no credential is configured. */

@@ -35,10 +35,11 @@ public final class SyncCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintStream out = System.out;
         Replica replica = ReplicaFile.load(stateDir);
-        EsaClient client = connection.client();
-        SyncHostSimulator simulator = new SyncHostSimulator(client, replica, new SyncHostSimulator.Options(
-                connection.externalSystemId, structures, new ProgressLine(out), null));
-        SyncReport report = simulator.run();
+        SyncReport report;
+        try (EsaClient client = connection.client()) {
+            report = new SyncHostSimulator(client, replica, new SyncHostSimulator.Options(
+                    connection.externalSystemId, structures, new ProgressLine(out), null)).run();
+        }
         ReplicaFile.save(replica, stateDir);
         out.print(report.summary());
         out.println("replica: " + stateDir.resolve(ReplicaFile.NAME));

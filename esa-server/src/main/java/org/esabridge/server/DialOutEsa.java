@@ -1,0 +1,330 @@
+package org.esabridge.server;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.esabridge.api.ExternalSystemAdapter;
+import org.esabridge.api.helper.HelperApiConfig;
+import org.esabridge.jdbc.JdbcAdapter;
+import org.esabridge.jdbc.JdbcAdapterConfig;
+import org.esabridge.server.config.ServerConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ESA that dials out (esa-protocol.md §1.2): instead of listening, it long-polls the host's sync endpoint
+ * for call documents ({@code GET {connect}/next}), answers each through the same {@link CallExchange} as the
+ * other transports, and posts the answer back ({@code POST {connect}/result} with the call's
+ * {@value #CALL_ID_HEADER}). {@code connect-parallel-calls} polls run at once, so calls the host hands out
+ * together are served together.
+ *
+ * <p>A failed poll (no connection, a refusal, a host error) is retried after 1 s, doubling up to
+ * {@link #BACKOFF_MAX}; a poll that brings a call or the host's "nothing yet" resets the wait. Stopping ends
+ * the polls at once, lets calls being answered finish, then closes the adapter and the audit log.
+ */
+final class DialOutEsa implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DialOutEsa.class);
+
+    static final String PRINCIPAL = "dial-out";
+    static final String CALL_ID_HEADER = "X-Esa-Call-Id";
+    static final String EXTERNAL_SYSTEM_ID_HEADER = "X-Esa-External-System-Id";
+    static final String CONTENT_TYPE = EsaServlet.CONTENT_TYPE;
+    /** How long the host may hold a poll before answering 204 (sent as {@code Prefer: wait=N}). */
+    static final Duration POLL_WAIT = Duration.ofSeconds(25);
+    /** How much longer than {@link #POLL_WAIT} a poll may take before it is given up. */
+    static final Duration POLL_MARGIN = Duration.ofSeconds(10);
+    static final Duration BACKOFF_BASE = Duration.ofSeconds(1);
+    static final Duration BACKOFF_MAX = Duration.ofSeconds(60);
+    /** Attempts to deliver one result before the host is left to time the call out. */
+    static final int RESULT_ATTEMPTS = 3;
+
+    private final URI next;
+    private final URI result;
+    private final HttpClient http;
+    private final String authorization;
+    private final String externalSystemId;
+    private final Duration requestTimeout;
+    private final CallExchange exchange;
+    private final int pollers;
+    private final ExternalSystemAdapter adapter;
+    private final AuditLog audit;
+    private final CountDownLatch stopping = new CountDownLatch(1);
+    private final List<Thread> threads = new ArrayList<>();
+    private final Set<CompletableFuture<?>> polls = ConcurrentHashMap.newKeySet();
+
+    private DialOutEsa(URI connect, HttpClient http, String authorization, String externalSystemId,
+                       Duration requestTimeout, CallExchange exchange, int pollers, ExternalSystemAdapter adapter,
+                       AuditLog audit) {
+        String base = connect.toString().endsWith("/") ? connect.toString() : connect + "/";
+        this.next = URI.create(base + "next");
+        this.result = URI.create(base + "result");
+        this.http = http;
+        this.authorization = authorization;
+        this.externalSystemId = externalSystemId;
+        this.requestTimeout = requestTimeout;
+        this.exchange = exchange;
+        this.pollers = pollers;
+        this.adapter = adapter;
+        this.audit = audit;
+    }
+
+    /**
+     * Builds it, unstarted; it owns the adapter from here on. Credentials and the host's trust come from the
+     * Helper API's settings (the same host); {@code keystore}, when given, is the client certificate.
+     */
+    static DialOutEsa create(ServerConfig config, ExternalSystemAdapter adapter) throws IOException,
+            GeneralSecurityException {
+        Objects.requireNonNull(config.connect(), "connect == null");
+        HelperApiConfig host = hostConnection(config);
+        HttpClient.Builder client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(host.connectTimeout());
+        if (host.trustStore() != null || config.keystore() != null) {
+            client.sslContext(sslContext(host.trustStore(), config.keystore(), config.keystorePassword()));
+        }
+        AuditLog audit = AuditLog.open(config.auditLog());
+        return new DialOutEsa(config.connect(), client.build(), host.credentials().authorization(),
+                config.externalSystemId(), host.requestTimeout(), CallExchange.of(config, adapter, audit, PRINCIPAL),
+                config.connectParallelCalls(), adapter, audit);
+    }
+
+    /** The Helper API's credentials, trust and time-outs, for the sync endpoint. */
+    private static HelperApiConfig hostConnection(ServerConfig config) {
+        Map<String, String> s = config.adapterSettings();
+        HelperApiConfig.Builder b = HelperApiConfig.builder(config.connect(), config.externalSystemId());
+        String trustStore = s.getOrDefault(JdbcAdapterConfig.HELPER_TRUST_STORE, "");
+        if (!trustStore.isBlank()) {
+            b.trustStore(Path.of(trustStore.trim()), s.getOrDefault(JdbcAdapterConfig.HELPER_TRUST_STORE_PASSWORD, ""));
+        }
+        String token = s.getOrDefault(JdbcAdapterConfig.HELPER_TOKEN, "");
+        String user = s.getOrDefault(JdbcAdapterConfig.HELPER_USER, "");
+        if (!token.isBlank()) {
+            b.bearerToken(token.trim());
+        } else if (!user.isBlank()) {
+            b.basicAuth(user.trim(), s.getOrDefault(JdbcAdapterConfig.HELPER_PASSWORD, ""));
+        }
+        return b.build();
+    }
+
+    private static SSLContext sslContext(HelperApiConfig.TrustStore trustStore, Path keystore, String keystorePassword)
+            throws IOException, GeneralSecurityException {
+        TrustManagerFactory trust = null;
+        if (trustStore != null) {
+            trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(pkcs12(trustStore.path(), trustStore.password()));
+        }
+        KeyManagerFactory keys = null;
+        if (keystore != null) {
+            keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keys.init(pkcs12(keystore, keystorePassword), keystorePassword.toCharArray());
+        }
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keys == null ? null : keys.getKeyManagers(), trust == null ? null : trust.getTrustManagers(), null);
+        return context;
+    }
+
+    private static KeyStore pkcs12(Path file, String password) throws IOException, GeneralSecurityException {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(file)) {
+            store.load(in, password.toCharArray());
+        }
+        return store;
+    }
+
+    /** {@code --connect}: runs until the process is stopped; the exit code. */
+    static int run(ServerConfig config, JdbcAdapterConfig adapterConfig) {
+        DialOutEsa esa;
+        try {
+            esa = create(config, JdbcAdapter.start(adapterConfig));
+        } catch (Exception e) {
+            System.err.println("esa-server: " + e.getMessage());
+            return 1;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(esa::close, "esa-shutdown"));
+        esa.start();
+        System.out.println("esa-bridge polls " + esa.next + " for calls");
+        try {
+            esa.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    void start() {
+        for (int i = 0; i < pollers; i++) {
+            Thread poller = new Thread(this::poll, "esa-dial-out-" + i);
+            threads.add(poller);
+            poller.start();
+        }
+        LOG.info("esa-bridge polls {} for calls ({} at once)", next, pollers);
+    }
+
+    /** Waits until {@link #close} was called. */
+    void join() throws InterruptedException {
+        stopping.await();
+    }
+
+    private void poll() {
+        Duration backoff = BACKOFF_BASE;
+        try {
+            while (stopping.getCount() > 0) {
+                String failure = pollOnce();
+                if (failure == null) {
+                    backoff = BACKOFF_BASE;
+                    continue;
+                }
+                if (stopping.getCount() == 0) {
+                    return;
+                }
+                LOG.warn("{}: {}; polling again in {} s", next, failure, backoff.toSeconds());
+                if (waitOrStop(backoff)) {
+                    return;
+                }
+                backoff = backoff.multipliedBy(2).compareTo(BACKOFF_MAX) > 0 ? BACKOFF_MAX : backoff.multipliedBy(2);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // stopping
+        }
+    }
+
+    /** One poll and, when it brings a call, its answer; null when all went well, else why not. */
+    private String pollOnce() throws InterruptedException {
+        try {
+            HttpResponse<InputStream> call = awaitCall();
+            if (call == null) {
+                return null; // stopping
+            }
+            try (InputStream body = call.body()) {
+                String callId = call.headers().firstValue(CALL_ID_HEADER).orElse(null);
+                if (call.statusCode() == 204) {
+                    return null;
+                }
+                if (call.statusCode() != 200) {
+                    return "HTTP " + call.statusCode();
+                }
+                if (callId == null) {
+                    return "a call without " + CALL_ID_HEADER;
+                }
+                CallExchange.Answer answer = exchange.exchange(body, next.getHost());
+                deliver(callId, answer.document());
+                return null;
+            }
+        } catch (IOException e) {
+            return "cannot poll: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        }
+    }
+
+    /** One long poll; null when stopping ended it. */
+    private HttpResponse<InputStream> awaitCall() throws IOException, InterruptedException {
+        CompletableFuture<HttpResponse<InputStream>> poll = http.sendAsync(request(next).GET()
+                .header("Prefer", "wait=" + POLL_WAIT.toSeconds()).timeout(POLL_WAIT.plus(POLL_MARGIN)).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        polls.add(poll);
+        try {
+            if (stopping.getCount() == 0) {
+                poll.cancel(true);
+            }
+            return poll.get();
+        } catch (CancellationException e) {
+            return null;
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } finally {
+            polls.remove(poll);
+        }
+    }
+
+    /**
+     * Posts the answer, retried on a connection failure or a host error (5xx); a host that no longer waits for
+     * the call (any 4xx) is told nothing more.
+     */
+    private void deliver(String callId, byte[] answer) throws InterruptedException {
+        Duration backoff = BACKOFF_BASE;
+        for (int attempt = 1; attempt <= RESULT_ATTEMPTS; attempt++) {
+            String failure;
+            try {
+                HttpResponse<Void> posted = http.send(request(result).header(CALL_ID_HEADER, callId)
+                                .header("Content-Type", CONTENT_TYPE).POST(HttpRequest.BodyPublishers.ofByteArray(answer))
+                                .timeout(requestTimeout).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (posted.statusCode() / 100 == 2) {
+                    return;
+                }
+                if (posted.statusCode() / 100 == 4) {
+                    LOG.warn("{} refused the result of call {} with HTTP {}", result, LogValues.of(callId),
+                            posted.statusCode());
+                    return;
+                }
+                failure = "HTTP " + posted.statusCode();
+            } catch (IOException e) {
+                failure = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            }
+            LOG.warn("cannot post the result of call {} (attempt {} of {}): {}", LogValues.of(callId), attempt,
+                    RESULT_ATTEMPTS, failure);
+            if (attempt < RESULT_ATTEMPTS && waitOrStop(backoff)) {
+                return;
+            }
+            backoff = backoff.multipliedBy(2);
+        }
+    }
+
+    private HttpRequest.Builder request(URI uri) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).header(EXTERNAL_SYSTEM_ID_HEADER, externalSystemId);
+        if (authorization != null) {
+            builder.header("Authorization", authorization);
+        }
+        return builder;
+    }
+
+    /** @return true when stopping began while waiting */
+    private boolean waitOrStop(Duration wait) throws InterruptedException {
+        return stopping.await(wait.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Ends the polls, lets calls being answered finish, then closes the adapter and the audit log. Idempotent. */
+    @Override
+    public void close() {
+        if (stopping.getCount() == 0) {
+            return;
+        }
+        stopping.countDown();
+        // Ends the waiting polls; a call being answered is not interrupted (JDBC does not take that well).
+        polls.forEach(poll -> poll.cancel(true));
+        for (Thread poller : threads) {
+            try {
+                poller.join(EsaServer.STOP_TIMEOUT_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        try {
+            adapter.close();
+        } finally {
+            audit.close();
+        }
+        LOG.info("esa-bridge stopped polling {}", next);
+    }
+}
