@@ -15,8 +15,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A MariaDB server left running on our data directory by an earlier process that was killed (SIGKILL, an
  * out-of-memory kill, a test JVM its build gave up on): it holds the directory's locks, so a new server could not
- * start until someone found and stopped it by hand. It is asked to shut down cleanly (SIGTERM), as its own
- * parent would have, before the new one starts.
+ * start until someone found and stopped it by hand. Such a server has no Java parent any more (it was handed to
+ * init or a subreaper); it is asked to shut down cleanly (SIGTERM), as its own parent would have, before the new
+ * one starts.
  */
 final class OrphanedServer {
     private static final Logger LOG = LoggerFactory.getLogger(OrphanedServer.class);
@@ -25,14 +26,24 @@ final class OrphanedServer {
     private OrphanedServer() {
     }
 
-    /** Stops the mariadbd whose pid file is in {@code dataDir} and whose command line names that directory. */
+    /**
+     * Stops the orphaned mariadbd whose pid file is in {@code dataDir} and whose command line names that
+     * directory; refuses at once when a live Java process (another esa-bridge) still owns that server.
+     *
+     * @throws IOException when the directory is in use by a running process
+     */
     static void stop(Path dataDir) throws IOException {
         if (!Files.isDirectory(dataDir)) {
             return;
         }
         try (DirectoryStream<Path> pidFiles = Files.newDirectoryStream(dataDir, "*.pid")) {
             for (Path pidFile : pidFiles) {
-                serverOf(pidFile, dataDir).ifPresent(OrphanedServer::shutDown);
+                Optional<ProcessHandle> server = serverOf(pidFile, dataDir);
+                if (server.isPresent() && !orphaned(server.get())) {
+                    throw new IOException("its data directory " + dataDir + " is in use by the MariaDB server (pid "
+                            + server.get().pid() + ") of another running process; stop that one first");
+                }
+                server.ifPresent(OrphanedServer::shutDown);
             }
         }
     }
@@ -47,6 +58,13 @@ final class OrphanedServer {
         // Only a mariadbd of this very directory: a recycled pid must never take another process down.
         return ProcessHandle.of(pid).filter(p -> p.info().commandLine()
                 .filter(line -> line.contains("mariadbd") && line.contains(dataDir.toString())).isPresent());
+    }
+
+    /** No Java process owns it any more: a server of a running esa-bridge on the same directory is left alone. */
+    private static boolean orphaned(ProcessHandle server) {
+        return server.parent().flatMap(parent -> parent.info().command())
+                .map(command -> !command.endsWith("java"))
+                .orElse(true);
     }
 
     private static void shutDown(ProcessHandle server) {

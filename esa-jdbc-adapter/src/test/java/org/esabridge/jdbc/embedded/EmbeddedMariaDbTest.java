@@ -160,23 +160,75 @@ class EmbeddedMariaDbTest {
         }
     }
 
-    /** A server whose Java process was killed keeps running and holds the data directory's locks. */
+    /** A server whose Java process was killed keeps running, holds the data directory's locks, has no Java parent. */
     @Test
     void takesOverFromAServerLeftRunningByAKilledProcess(@TempDir Path dir) throws Exception {
-        EmbeddedMariaDb orphan = EmbeddedMariaDb.start(dir); // never closed, as if its JVM had been killed
-        try (Connection c = orphan.connect(""); Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE kept");
-            s.execute("CREATE TABLE kept.t (id INT PRIMARY KEY)");
-            s.execute("INSERT INTO kept.t VALUES (3)");
+        EmbeddedMariaDb owned = EmbeddedMariaDb.start(dir);
+        try {
+            IllegalStateException refused = assertThrows(IllegalStateException.class, () -> EmbeddedMariaDb.start(dir).close(),
+                    "a server a live process owns is never taken over");
+            assertTrue(refused.getMessage().contains("in use by the MariaDB server"), refused.getMessage());
+            try (Connection c = owned.connect("")) {
+                assertTrue(c.isValid(5), "the owned server still runs");
+            }
+        } finally {
+            owned.close();
         }
-        try (EmbeddedMariaDb db = EmbeddedMariaDb.start(dir); Connection c = db.connect("kept");
+        Path orphanDir = dir.resolve("orphan");
+        String orphanUrl = startOrphan(orphanDir);
+        try (EmbeddedMariaDb db = EmbeddedMariaDb.start(orphanDir); Connection c = db.connect("kept");
              Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT id FROM t")) {
             assertTrue(rs.next());
             assertEquals(3, rs.getInt(1));
-            assertThrows(SQLException.class, () -> DriverManager.getConnection(orphan.url(""), orphan.user(),
-                    orphan.password()).close(), "the orphaned server is gone");
-        } finally {
-            orphan.close();
+            assertThrows(SQLException.class, () -> DriverManager.getConnection(orphanUrl, db.user(), db.password())
+                    .close(), "the orphaned server is gone");
+        }
+    }
+
+    /**
+     * A server as a killed JVM leaves it: started by a child JVM ({@link OrphanMaker}) that is then killed, so the
+     * server's parent is no Java process any more. Its port and account are in the data directory's option file.
+     */
+    private static String startOrphan(Path dir) throws Exception {
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), OrphanMaker.class.getName(), dir.toString())
+                .redirectErrorStream(true).start();
+        try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream()))) {
+            String line;
+            do {
+                line = lines.readLine();
+            } while (line != null && !line.equals(OrphanMaker.READY));
+            assertEquals(OrphanMaker.READY, line, "the child JVM started its server");
+            child.destroyForcibly().waitFor();
+        }
+        String port = Files.readAllLines(dir.resolve("embedded-mariadb.cnf")).stream()
+                .filter(l -> l.startsWith("port=")).findFirst().orElseThrow().substring("port=".length());
+        String url = "jdbc:mariadb://127.0.0.1:" + port + "/";
+        try (Connection c = DriverManager.getConnection(url, "esa", readPassword(dir))) {
+            assertTrue(c.isValid(5), "the orphaned server still runs after its JVM was killed");
+        }
+        return url;
+    }
+
+    private static String readPassword(Path dir) throws Exception {
+        return Files.readAllLines(dir.resolve("embedded-mariadb.cnf")).stream()
+                .filter(l -> l.startsWith("password=")).findFirst().orElseThrow().substring("password=".length());
+    }
+
+    /** The child JVM of {@link #startOrphan}: starts a server with a table, says so, and waits to be killed. */
+    public static final class OrphanMaker {
+        static final String READY = "orphan ready";
+
+        public static void main(String[] args) throws Exception {
+            EmbeddedMariaDb db = EmbeddedMariaDb.start(Path.of(args[0]));
+            try (Connection c = db.connect(""); Statement s = c.createStatement()) {
+                s.execute("CREATE DATABASE kept");
+                s.execute("CREATE TABLE kept.t (id INT PRIMARY KEY)");
+                s.execute("INSERT INTO kept.t VALUES (3)");
+            }
+            System.out.println(READY);
+            System.out.flush();
+            new java.util.concurrent.CountDownLatch(1).await();
         }
     }
 
