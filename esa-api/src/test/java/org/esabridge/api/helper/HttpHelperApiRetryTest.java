@@ -95,15 +95,13 @@ class HttpHelperApiRetryTest {
         HelperApi api = new HttpHelperApi(Clients.config(host).maxAttempts(2)
                 .requestTimeout(Duration.ofMillis(500)).build(), sleeper);
 
-        long start = System.nanoTime();
+        // Had the client waited for the body, the call would have succeeded: the fault itself shows it gave up.
         HelperApiUnavailableException e = assertThrows(HelperApiUnavailableException.class,
                 () -> api.isKnownId("contacts", "1"));
-        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
         assertEquals(2, host.getRequestCount());
         assertEquals(0, e.lastStatus());
         assertTrue(e.getMessage().endsWith("after 2 attempts: no whole answer within 0.5 s"), e.getMessage());
-        assertTrue(millis < 2_900, "gave up after " + millis + " ms, not at the body's arrival");
     }
 
     @Test
