@@ -3,6 +3,7 @@ package org.esabridge.jdbc;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.StringJoiner;
 import java.util.TreeMap;
 import org.esabridge.jdbc.catalog.Catalog;
 import org.esabridge.jdbc.catalog.Table;
@@ -49,9 +50,9 @@ final class CaptureSummary {
         }
         lines.add(changes.toString());
 
-        StringBuilder deleted = new StringBuilder("deletions:");
-        deletions.forEach((kind, n) -> deleted.append(' ').append(n).append(' ').append(name(kind)).append(','));
-        deleted.setLength(deleted.length() - 1);
+        StringJoiner byKind = new StringJoiner(", ");
+        deletions.forEach((kind, n) -> byKind.add(n + " " + name(kind)));
+        StringBuilder deleted = new StringBuilder("deletions: ").append(deletions.isEmpty() ? "no structures" : byKind);
         if (!missingTriggers.isEmpty()) {
             deleted.append("; no delete trigger on ").append(String.join(", ", missingTriggers.keySet()))
                     .append(" (getDeleted answers NOT_SUPPORTED there): ")

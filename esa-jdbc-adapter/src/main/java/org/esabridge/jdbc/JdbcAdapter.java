@@ -268,7 +268,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
             return current.sql(structure);
         }
         String name = structure == null ? "" : structure.trim();
-        if (!couldBeATable(name)) {
+        if (!dialect.isPossibleTableName(name) || !loader.mayExpose(name)) {
             return current.sql(structure);
         }
         try (Connection c = database.dataSource().getConnection()) {
@@ -283,15 +283,6 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         } catch (SQLException e) {
             throw Faults.of(dialect, e, "reading the catalog");
         }
-    }
-
-    /**
-     * Whether a table of this name could be served: a MariaDB table name has at most 64 characters, none outside
-     * the Basic Multilingual Plane (its catalog is utf8mb3; comparing such a name with it is a collation error).
-     */
-    private boolean couldBeATable(String name) {
-        return !name.isEmpty() && name.length() <= 64 && name.codePoints().allMatch(cp -> cp <= 0xFFFF)
-                && !name.toLowerCase(java.util.Locale.ROOT).startsWith("esa_") && config.selects(name);
     }
 
     private boolean tableExists(Connection c, String name) throws SQLException {

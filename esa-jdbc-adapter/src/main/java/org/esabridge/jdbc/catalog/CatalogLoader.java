@@ -93,8 +93,13 @@ public final class CatalogLoader {
         return new Catalog(withRelations, dialect);
     }
 
+    /** Whether a table of this name may be exposed at all: never the adapter's own, else as configured. */
+    public boolean mayExpose(String name) {
+        return !name.toLowerCase(Locale.ROOT).startsWith("esa_") && config.selects(name);
+    }
+
     private Table table(String name, List<Column> cols, List<String> pk, List<RawFk> fks, Set<String> triggers) {
-        if (name.toLowerCase(Locale.ROOT).startsWith("esa_") || !config.selects(name)) {
+        if (!mayExpose(name)) {
             return null;
         }
         StructureSettings s = config.structure(name);

@@ -126,6 +126,12 @@ public interface Dialect {
     String tableExistsSql();
 
     /**
+     * Whether the database could have a table of this name; names it cannot have are answered without asking it
+     * (and some, compared with its catalog, would be an error rather than a miss).
+     */
+    boolean isPossibleTableName(String name);
+
+    /**
      * Every column of every base table, in table and column order: table, column, data type, full column
      * type, character length, numeric precision, numeric scale, fractional-second digits, nullable
      * ({@code YES}/{@code NO}), default, extra ({@code auto_increment}, {@code on update …},

@@ -280,6 +280,12 @@ public final class MariaDbDialect implements Dialect {
         return "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?";
     }
 
+    /** At most 64 characters, none outside the Basic Multilingual Plane (the catalog is utf8mb3). */
+    @Override
+    public boolean isPossibleTableName(String name) {
+        return !name.isEmpty() && name.length() <= 64 && name.codePoints().allMatch(cp -> cp <= 0xFFFF);
+    }
+
     @Override
     public String columnsSql() {
         return "SELECT c.TABLE_NAME, COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, CHARACTER_MAXIMUM_LENGTH,"

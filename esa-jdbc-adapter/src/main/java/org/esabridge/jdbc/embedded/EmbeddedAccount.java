@@ -2,11 +2,8 @@ package org.esabridge.jdbc.embedded;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -15,6 +12,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import org.esabridge.api.OwnerOnlyFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,40 +91,23 @@ final class EmbeddedAccount {
         return sql.toString();
     }
 
-    /**
-     * Writes the init file for one start, owner-only; the caller deletes it once the server is up.
-     */
+    /** Writes the init file for one start, owner-only; the caller deletes it once the server is up. */
     Path writeInitFile(Path dir) throws IOException {
         Path init = dir.resolve("esa-init.sql");
-        Files.deleteIfExists(init);
-        writeOwnerOnly(init, initSql());
+        OwnerOnlyFiles.writeString(init, initSql());
         return init;
     }
 
     /** Writes the client option file with this start's port (the port is chosen afresh at each start). */
     void writeClientFile(int port) throws IOException {
-        String text = "# The embedded MariaDB's account, written by esa-bridge at every start. Keep it secret.\n"
+        OwnerOnlyFiles.writeString(file, "# The embedded MariaDB's account, written by esa-bridge at every start."
+                + " Keep it secret.\n"
                 + "# Use: mariadb --defaults-extra-file=" + file.toAbsolutePath() + "\n"
                 + "[client]\n"
                 + "user=" + USER + "\n"
                 + "password=" + password + "\n"
                 + "host=127.0.0.1\n"
-                + "port=" + port + "\n";
-        Path next = file.resolveSibling(FILE_NAME + ".new");
-        Files.deleteIfExists(next);
-        writeOwnerOnly(next, text);
-        Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    private static void writeOwnerOnly(Path path, String text) throws IOException {
-        try {
-            Files.createFile(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException e) {
-            Files.createFile(path);
-        } catch (FileAlreadyExistsException e) {
-            throw new IOException("could not create " + path + " afresh", e);
-        }
-        Files.writeString(path, text, StandardCharsets.UTF_8);
+                + "port=" + port + "\n");
     }
 
     /**

