@@ -1,11 +1,15 @@
 package org.esabridge.server;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
+import org.esabridge.api.xml.ProtocolTime;
 
 /**
  * Values of the key=value log lines (call log, audit log). Structure names, ids and call ids come from the
  * request, so anything that could forge a line or a key — white space, '=', quotes, control characters —
- * is percent-encoded, and a value is cut at {@link #MAX_CHARS}.
+ * is percent-encoded, and a value is cut at {@link #MAX_CHARS}. A timestamp is spelled as on the wire, so
+ * an audit line can be matched against the last-seen and modified-at the host saw.
  */
 final class LogValues {
     static final int MAX_CHARS = 128;
@@ -17,7 +21,8 @@ final class LogValues {
         if (value == null) {
             return "-";
         }
-        String text = value.toString();
+        // Instant.toString() drops trailing zero groups (…20.472Z for …20.472000Z): not the host's spelling.
+        String text = value instanceof Instant instant ? ProtocolTime.format(instant) : value.toString();
         if (text.isEmpty()) {
             return "-";
         }
