@@ -26,12 +26,15 @@ import org.esabridge.api.Session;
 import org.esabridge.api.helper.DeletionReporter;
 import org.esabridge.api.helper.HelperApi;
 import org.esabridge.api.helper.HttpHelperApi;
+import org.esabridge.jdbc.capture.CaptureMode;
 import org.esabridge.jdbc.catalog.Catalog;
 import org.esabridge.jdbc.catalog.CatalogLoader;
 import org.esabridge.jdbc.catalog.Table;
 import org.esabridge.jdbc.catalog.TableSql;
 import org.esabridge.jdbc.changes.ChangeReader;
 import org.esabridge.jdbc.changes.HelperDeletions;
+import org.esabridge.jdbc.changes.IndexedChanges;
+import org.esabridge.jdbc.changes.TriggerPlan;
 import org.esabridge.jdbc.changes.Watermark;
 import org.esabridge.jdbc.cursor.Cursors;
 import org.esabridge.jdbc.changes.TombstoneTriggers;
@@ -74,6 +77,8 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     private final CatalogLoader loader;
     private final TombstoneTriggers triggers;
     private final ChangeReader changes;
+    private final IndexedChanges indexed;
+    private final CaptureMode captureMode;
     private final RecordWriter writer;
     private final RecordReader reader;
     private final Paging paging;
@@ -97,7 +102,8 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     private final AtomicLong catalogLoads = new AtomicLong();
 
     private JdbcAdapter(JdbcAdapterConfig config, Dialect dialect, Database database, Watermark.Mode forcedWatermark,
-                        HelperApi helper) {
+                        HelperApi helper, CaptureMode captureMode) {
+        this.captureMode = captureMode;
         this.config = config;
         this.dialect = dialect;
         this.clock = new DatabaseClock(dialect);
@@ -113,7 +119,9 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         this.settings = new HostManagedSettings(config);
         this.changes = new ChangeReader(database.dataSource(), dialect, settings::inlineThreshold,
                 config.tombstoneRetentionDays(), timeout, watermark);
-        this.paging = new Cursors(database.dataSource(), dialect, clock, watermark, changes, this::table,
+        this.indexed = new IndexedChanges(database.dataSource(), dialect, this::captureMode, settings::inlineThreshold,
+                timeout, changes);
+        this.paging = new Cursors(database.dataSource(), dialect, clock, watermark, changes, indexed, this::table,
                 settings::pageSize, config.cursorTimeoutMinutes(), config.maxOpenCursors(), timeout);
         this.writer = new RecordWriter(database.dataSource(), dialect, clock, timeout);
         this.reader = new RecordReader(database.dataSource(), dialect, timeout);
@@ -131,7 +139,13 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
      * @throws IllegalStateException when the embedded database does not start or the schema cannot be set up
      */
     public static JdbcAdapter start(JdbcAdapterConfig config) {
-        return start(config, null, config.helper() == null ? null : new HttpHelperApi(config.helper()));
+        return start(config, null, config.helper() == null ? null : new HttpHelperApi(config.helper()),
+                CaptureMode.POLLING);
+    }
+
+    /** {@link #start(JdbcAdapterConfig)} with the capture mode chosen, for tests of the change index's reads. */
+    static JdbcAdapter start(JdbcAdapterConfig config, CaptureMode captureMode) {
+        return start(config, null, null, captureMode);
     }
 
     /**
@@ -140,13 +154,14 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
      * fallback.
      */
     static JdbcAdapter start(JdbcAdapterConfig config, Watermark.Mode forcedWatermark) {
-        return start(config, forcedWatermark, null);
+        return start(config, forcedWatermark, null, CaptureMode.POLLING);
     }
 
-    private static JdbcAdapter start(JdbcAdapterConfig config, Watermark.Mode forcedWatermark, HelperApi helper) {
+    private static JdbcAdapter start(JdbcAdapterConfig config, Watermark.Mode forcedWatermark, HelperApi helper,
+                                     CaptureMode captureMode) {
         Dialect dialect = MariaDbDialect.INSTANCE;
         Database database = Database.open(config, dialect);
-        JdbcAdapter adapter = new JdbcAdapter(config, dialect, database, forcedWatermark, helper);
+        JdbcAdapter adapter = new JdbcAdapter(config, dialect, database, forcedWatermark, helper, captureMode);
         try {
             adapter.ensureInitialised();
         } catch (EsaException e) {
@@ -161,6 +176,11 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
                     adapter.deletions, Duration.ofSeconds(config.notifyIntervalSeconds()));
         }
         return adapter;
+    }
+
+    /** How changes are captured: the change index's reads switch on it. */
+    CaptureMode captureMode() {
+        return captureMode;
     }
 
     /** How the watermark finds open transactions (detected at start). */
@@ -229,7 +249,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         }
         Catalog fresh = new Catalog(served, dialect);
         for (Table t : fresh.tables()) {
-            if (t.deleteStrategy().kind() == DeleteStrategy.Kind.TOMBSTONE && !triggersEnsured.contains(t.name())) {
+            if (TriggerPlan.tombstoneTrigger(t, captureMode()) && !triggersEnsured.contains(t.name())) {
                 try {
                     triggers.ensure(c, t);
                     triggersEnsured.add(t.name());
@@ -403,7 +423,9 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
 
     @Override
     public boolean getModified(String structure, Instant after, ResultSink sink) throws EsaException, IOException {
-        return changes.getModified(table(structure), after == null ? Instant.EPOCH : after, sink);
+        TableSql t = table(structure);
+        Instant from = after == null ? Instant.EPOCH : after;
+        return indexed.active() ? indexed.getModified(t, from, sink) : changes.getModified(t, from, sink);
     }
 
     @Override
@@ -412,7 +434,8 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         if (t.table().deleteStrategy().kind() == DeleteStrategy.Kind.HELPER) {
             return helperDeletions.getDeleted(t, helper, settings.inlineThreshold(), sink);
         }
-        return changes.getDeleted(t, after == null ? Instant.EPOCH : after, sink);
+        Instant from = after == null ? Instant.EPOCH : after;
+        return indexed.active() ? indexed.getDeleted(t, from, sink) : changes.getDeleted(t, from, sink);
     }
 
     @Override
