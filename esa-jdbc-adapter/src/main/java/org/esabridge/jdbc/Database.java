@@ -22,7 +22,7 @@ final class Database implements AutoCloseable {
         String user = config.jdbcUser();
         String password = config.jdbcPassword();
         if (url == null) {
-            embedded = EmbeddedMariaDb.start(config.dataDir());
+            embedded = EmbeddedMariaDb.start(config.dataDir(), 0, config.embeddedBinlogRetentionDays(), java.util.List.of());
             try {
                 embedded.createSchema(config.database());
             } catch (RuntimeException e) {

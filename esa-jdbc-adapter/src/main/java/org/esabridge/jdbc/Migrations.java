@@ -6,21 +6,22 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import org.esabridge.jdbc.cluster.Lease;
 import org.esabridge.jdbc.dialect.Dialect;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Creates and upgrades the adapter's own {@code esa_} tables: numbered migrations, each applied once and
- * recorded in {@code esa_schema_version}. Nodes starting together serialise on a named lock, and every
- * statement is idempotent, so a migration interrupted half-way simply runs again.
+ * recorded in {@code esa_schema_version}. Nodes starting together serialise on the {@code start} lease
+ * ({@link org.esabridge.jdbc.cluster.Lease}, a row, so it holds across Galera nodes too), and every statement is
+ * idempotent, so a migration interrupted half-way simply runs again.
  *
  * <p>The server keeps no state of its own: configuration, tombstones, watermarks, cursors and
  * {@code needSyncAgain} flags live here. The DDL is MariaDB's; another database would bring its own list.
  */
 final class Migrations {
     private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
-    private static final String LOCK = "esa_migrations";
 
     /** Version n is the n-th entry; never edit an applied entry, append a new one. */
     private static final List<List<String>> VERSIONS = List.of(
@@ -84,7 +85,38 @@ final class Migrations {
                     "CREATE TABLE IF NOT EXISTS esa_sync_again ("
                             + " principal VARCHAR(255) NOT NULL PRIMARY KEY,"
                             + " raised_at DATETIME(6) NOT NULL)"
-                            + " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"));
+                            + " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"),
+            List.of(
+                    // Binlog capture (capture.BinlogReader): the latest committed change of each row, in commit
+                    // order. A re-insert after a delete turns 'D' back into 'M'; a key change writes 'D' for the
+                    // old id and 'M' for the new one. row_hash is the SHA-1 of row_id's UTF-8 bytes.
+                    "CREATE TABLE IF NOT EXISTS esa_change ("
+                            + " table_name VARCHAR(64) NOT NULL,"
+                            + " row_hash BINARY(20) NOT NULL,"
+                            + " row_id TEXT NOT NULL,"
+                            + " kind CHAR(1) NOT NULL,"
+                            + " stamp DATETIME(6) NOT NULL,"
+                            + " seq BIGINT NOT NULL,"
+                            + " PRIMARY KEY (table_name, row_hash),"
+                            + " KEY esa_change_by_stamp (table_name, kind, stamp, seq))"
+                            + " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+                    // The reader's progress, written in the same transaction as the entries (exactly-once resume).
+                    "CREATE TABLE IF NOT EXISTS esa_capture ("
+                            + " name VARCHAR(32) NOT NULL PRIMARY KEY,"
+                            + " gtid_position TEXT NULL,"
+                            + " binlog_file VARCHAR(255) NULL,"
+                            + " binlog_pos BIGINT NULL,"
+                            + " since DATETIME(6) NOT NULL,"
+                            + " last_stamp DATETIME(6) NOT NULL,"
+                            + " last_seq BIGINT NOT NULL,"
+                            + " updated_at DATETIME(6) NOT NULL)"
+                            + " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+                    // getCurrentTime's fence markers (capture.CaptureFence).
+                    "CREATE TABLE IF NOT EXISTS esa_fence ("
+                            + " id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,"
+                            + " requested_at DATETIME(6) NOT NULL,"
+                            + " reached_stamp DATETIME(6) NULL)"
+                            + " ENGINE=InnoDB"));
 
     private Migrations() {
     }
@@ -94,37 +126,31 @@ final class Migrations {
         return VERSIONS.size();
     }
 
+    /** Call holding the start lease (see {@link JdbcAdapter}). */
     static void migrate(Connection c, Dialect dialect) throws SQLException {
+        int current = current(c);
+        for (int v = current + 1; v <= VERSIONS.size(); v++) {
+            try (Statement s = c.createStatement()) {
+                for (String sql : VERSIONS.get(v - 1)) {
+                    s.execute(sql);
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO esa_schema_version (version, applied_at) VALUES (?, " + dialect.now() + ")")) {
+                ps.setInt(1, v);
+                ps.executeUpdate();
+            }
+            LOG.info("esa_ tables migrated to version {}", v);
+        }
+    }
+
+    /** The tables that must exist before the start lease can be taken; idempotent. */
+    static void createBootstrapTables(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS esa_schema_version ("
                     + " version INT NOT NULL PRIMARY KEY, applied_at DATETIME(6) NOT NULL) ENGINE=InnoDB");
         }
-        try (PreparedStatement lock = c.prepareStatement(dialect.namedLockSql(LOCK, 60));
-             ResultSet rs = lock.executeQuery()) {
-            if (!rs.next() || rs.getInt(1) != 1) {
-                throw new SQLException("another node holds the migration lock for more than 60 s");
-            }
-        }
-        try {
-            int current = current(c);
-            for (int v = current + 1; v <= VERSIONS.size(); v++) {
-                try (Statement s = c.createStatement()) {
-                    for (String sql : VERSIONS.get(v - 1)) {
-                        s.execute(sql);
-                    }
-                }
-                try (PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO esa_schema_version (version, applied_at) VALUES (?, " + dialect.now() + ")")) {
-                    ps.setInt(1, v);
-                    ps.executeUpdate();
-                }
-                LOG.info("esa_ tables migrated to version {}", v);
-            }
-        } finally {
-            try (PreparedStatement unlock = c.prepareStatement(dialect.namedUnlockSql(LOCK))) {
-                unlock.execute();
-            }
-        }
+        Lease.createTable(c);
     }
 
     static int current(Connection c) throws SQLException {
