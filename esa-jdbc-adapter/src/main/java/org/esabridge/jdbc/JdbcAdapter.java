@@ -185,6 +185,11 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         return adapter;
     }
 
+    /** Holds every write of this adapter between taking its stamp and storing it (tests; see RecordWriter). */
+    void afterWriteStamp(Runnable hook) {
+        writer.afterStamp(hook);
+    }
+
     /** How changes are captured: the change index's reads switch on it. */
     CaptureMode captureMode() {
         return captureMode;
