@@ -20,7 +20,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.esabridge.api.ExternalRecord;
 import org.esabridge.api.FieldValue;
 import org.esabridge.api.Session;
@@ -133,37 +132,6 @@ class ExactCaptureTest {
         throw new AssertionError("no session ran " + text);
     }
 
-    /** A session reading {@code information_schema.INNODB_TRX} every 50 ms, as a monitoring tool or a second node would. */
-    private static final class TrxPoller implements AutoCloseable {
-        private final AtomicInteger polls = new AtomicInteger();
-        private final CountDownLatch warm = new CountDownLatch(3);
-        private final java.util.concurrent.ScheduledExecutorService timer =
-                Executors.newSingleThreadScheduledExecutor();
-        private final Connection c;
-
-        TrxPoller() throws Exception {
-            c = TestDatabase.connect(DB);
-            timer.scheduleAtFixedRate(() -> {
-                try (Statement s = c.createStatement();
-                     ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM information_schema.INNODB_TRX")) {
-                    rs.next();
-                    polls.incrementAndGet();
-                    warm.countDown();
-                } catch (SQLException e) {
-                    throw new IllegalStateException(e);
-                }
-            }, 0, 50, TimeUnit.MILLISECONDS);
-            assertTrue(warm.await(30, TimeUnit.SECONDS), "the poller runs");
-        }
-
-        @Override
-        public void close() throws Exception {
-            timer.shutdownNow();
-            timer.awaitTermination(10, TimeUnit.SECONDS);
-            c.close();
-        }
-    }
-
     private static List<String> both(List<String> first, List<String> second) {
         List<String> all = new ArrayList<>(first);
         all.addAll(second);
@@ -180,7 +148,7 @@ class ExactCaptureTest {
         TestDatabase.exec(DB, "INSERT INTO item (id, v) VALUES (1, 'old')");
         List<String> first;
         List<String> second;
-        try (TrxPoller poller = new TrxPoller()) {
+        try (InnodbTrxPoller poller = new InnodbTrxPoller(DB)) {
             Host host = new Host();
             try (Connection w = TestDatabase.connect(DB); Statement s = w.createStatement()) {
                 w.setAutoCommit(false);
@@ -196,7 +164,7 @@ class ExactCaptureTest {
                 w.commit();
             }
             second = host.sync("item");
-            assertTrue(poller.polls.get() > 40, "INNODB_TRX was read every 50 ms throughout");
+            assertTrue(poller.polls() > 40, "INNODB_TRX was read every 50 ms throughout");
         }
         assertFalse(first.contains("1=late"), "not committed at the first sync");
         assertTrue(second.contains("1=late"), "delivered by the sync after the commit: " + second);
