@@ -33,6 +33,10 @@ import org.esabridge.jdbc.catalog.TableSql;
 import org.esabridge.jdbc.changes.ChangeReader;
 import org.esabridge.jdbc.changes.HelperDeletions;
 import org.esabridge.jdbc.changes.Watermark;
+import org.esabridge.jdbc.capture.BinlogAccess;
+import org.esabridge.jdbc.capture.BinlogCapture;
+import org.esabridge.jdbc.capture.CaptureMode;
+import org.esabridge.jdbc.capture.CaptureStatus;
 import org.esabridge.jdbc.cluster.Lease;
 import org.esabridge.jdbc.cluster.NodeId;
 import org.esabridge.jdbc.cursor.Cursors;
@@ -101,6 +105,11 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     private volatile Catalog catalog;
     private final UnservableNames unservable = new UnservableNames(MISS_REFRESH_INTERVAL, System::nanoTime);
     private final AtomicLong catalogLoads = new AtomicLong();
+    /** The binlog capture in binlog mode, else null. */
+    private volatile BinlogCapture capture;
+    private volatile CaptureMode captureMode = CaptureMode.POLLING;
+    /** Why auto chose polling: what binlog mode lacks, each with its remedy. */
+    private volatile List<String> binlogMissing = List.of();
 
     private JdbcAdapter(JdbcAdapterConfig config, Dialect dialect, Database database, Watermark.Mode forcedWatermark,
                         HelperApi helper) {
@@ -211,11 +220,64 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
                 }
                 refreshCatalog(c);
                 changes.purgeTombstones(c);
+                startCapture(c);
                 initialised = true;
             } catch (SQLException e) {
                 throw Faults.of(dialect, e, "start");
             }
         }
+    }
+
+    /**
+     * Chooses the capture mode ({@code change-capture}): binlog when asked or, for auto, when the server and the
+     * account allow it (found by trying, {@link BinlogAccess}); binlog asked for and not possible refuses the start,
+     * naming what is missing.
+     */
+    private void startCapture(Connection c) throws SQLException, EsaException {
+        if (capture != null || config.changeCapture() == JdbcAdapterConfig.ChangeCapture.POLLING) {
+            return;
+        }
+        org.esabridge.jdbc.capture.BinlogEndpoint endpoint = database.endpoint();
+        List<String> missing = BinlogAccess.missing(c, endpoint);
+        if (!missing.isEmpty()) {
+            if (config.changeCapture() == JdbcAdapterConfig.ChangeCapture.BINLOG) {
+                throw new EsaException(ErrorCode.NOT_SUPPORTED, JdbcAdapterConfig.CHANGE_CAPTURE + "=binlog, but "
+                        + String.join("; ", missing));
+            }
+            binlogMissing = List.copyOf(missing);
+            return;
+        }
+        String schema;
+        try (java.sql.Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT DATABASE()")) {
+            rs.next();
+            schema = rs.getString(1);
+        }
+        capture = BinlogCapture.start(database.dataSource(), dialect, endpoint, schema, catalog.tables(),
+                this::capturedTable, config.captureLease(), config.captureFenceTimeout());
+        captureMode = CaptureMode.BINLOG;
+    }
+
+    /** The served table of that name for the binlog reader, loading the catalog for a table it meets first. */
+    private Table capturedTable(String name) {
+        Table t = catalog.find(name);
+        if (t != null || !loader.mayExpose(name)) {
+            return t;
+        }
+        try {
+            return table(name).table();
+        } catch (EsaException e) {
+            return null;
+        }
+    }
+
+    /** How changes are found, as chosen at start. */
+    public CaptureMode captureMode() {
+        return captureMode;
+    }
+
+    /** The binlog capture's state on this node, for metrics and readiness; null in polling mode. */
+    public CaptureStatus captureStatus() {
+        return capture;
     }
 
     /**
@@ -310,8 +372,10 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
      * would remedy it (see {@link CaptureSummary}).
      */
     public List<String> captureSummary() {
-        return CaptureSummary.of(catalog, watermark.mode(), config.watermarkFallbackLagSeconds(),
-                new java.util.TreeMap<>(missingTriggers));
+        BinlogCapture binlog = capture;
+        return CaptureSummary.of(catalog, captureMode, binlogMissing,
+                binlog == null ? Map.of() : new java.util.TreeMap<>(binlog.uncapturable()), watermark.mode(),
+                config.watermarkFallbackLagSeconds(), new java.util.TreeMap<>(missingTriggers));
     }
 
     /** How often the catalog was loaded from the database, for tests of the refresh rate. */
@@ -385,6 +449,10 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     @Override
     public Instant getCurrentTime() throws EsaException {
         ensureInitialised();
+        BinlogCapture binlog = capture;
+        if (binlog != null) {
+            return binlog.fence().fence();
+        }
         try (Connection c = database.dataSource().getConnection()) {
             return clock.now(c);
         } catch (SQLException e) {
@@ -516,6 +584,10 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         ChangeNotifier n = notifier;
         if (n != null) {
             n.close();
+        }
+        BinlogCapture binlog = capture;
+        if (binlog != null) {
+            binlog.close();
         }
         if (deletions != null) {
             deletions.close();
