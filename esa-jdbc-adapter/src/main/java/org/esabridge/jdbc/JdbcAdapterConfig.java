@@ -61,6 +61,7 @@ public final class JdbcAdapterConfig {
     public static final String CHANGE_CAPTURE = "change-capture";
     public static final String CAPTURE_FENCE_TIMEOUT_SECONDS = "capture-fence-timeout-seconds";
     public static final String CAPTURE_MAX_LAG_SECONDS = "capture-max-lag-seconds";
+    public static final String CAPTURE_LEASE_SECONDS = "capture-lease-seconds";
     public static final String EMBEDDED_BINLOG_RETENTION_DAYS = "embedded-binlog-retention-days";
     /**
      * Declared by the server (its {@code external-system-id}), read here too: the Helper API sends the same id
@@ -125,6 +126,8 @@ public final class JdbcAdapterConfig {
                             + " DATABASE_UNAVAILABLE"),
             Setting.key(CAPTURE_MAX_LAG_SECONDS, range(1, 86_400), "60",
                     "binlog mode: /ready fails while the reader is further behind the binary log than this"),
+            Setting.key(CAPTURE_LEASE_SECONDS, range(2, 600), "10",
+                    "binlog mode: one node reads the binary log; when it dies another takes over within this many seconds"),
             Setting.key(EMBEDDED_BINLOG_RETENTION_DAYS, range(1, 365), "7",
                     "days the embedded MariaDB keeps its binary log (a reader stopped longer records a gap)"));
 
@@ -164,6 +167,7 @@ public final class JdbcAdapterConfig {
     private final ChangeCapture changeCapture;
     private final int captureFenceTimeoutSeconds;
     private final int captureMaxLagSeconds;
+    private final int captureLeaseSeconds;
     private final int embeddedBinlogRetentionDays;
 
     /** The {@value #CHANGE_CAPTURE} setting: how changes are found. */
@@ -210,6 +214,7 @@ public final class JdbcAdapterConfig {
         this.changeCapture = (ChangeCapture) global.get(CHANGE_CAPTURE);
         this.captureFenceTimeoutSeconds = (Integer) global.get(CAPTURE_FENCE_TIMEOUT_SECONDS);
         this.captureMaxLagSeconds = (Integer) global.get(CAPTURE_MAX_LAG_SECONDS);
+        this.captureLeaseSeconds = (Integer) global.get(CAPTURE_LEASE_SECONDS);
         this.embeddedBinlogRetentionDays = (Integer) global.get(EMBEDDED_BINLOG_RETENTION_DAYS);
     }
 
@@ -560,6 +565,11 @@ public final class JdbcAdapterConfig {
     /** The lag of the binlog reader beyond which the server is not ready. */
     public int captureMaxLagSeconds() {
         return captureMaxLagSeconds;
+    }
+
+    /** How long the binlog reader's lease outlives its last renewal: the longest takeover after a node dies. */
+    public Duration captureLease() {
+        return Duration.ofSeconds(captureLeaseSeconds);
     }
 
     /** Days the embedded MariaDB keeps binary log files. */

@@ -1,9 +1,9 @@
 package org.esabridge.jdbc.capture;
 
-/** How changes are captured: from the binary log into the change index, or by polling the modification column. */
+/** How the adapter finds changes, as chosen at start (setting {@code change-capture}). */
 public enum CaptureMode {
-    /** Row events of the binary log, in commit order, into {@code esa_change}; {@code getCurrentTime} fences. */
+    /** From the binary log, in commit order, into {@code esa_change}. */
     BINLOG,
-    /** The modification column and the tombstone triggers, widened by the watermark. */
+    /** From the modification columns, with the watermark against late commits. */
     POLLING
 }
