@@ -137,7 +137,12 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         this.changes = new ChangeReader(database.dataSource(), dialect, settings::inlineThreshold,
                 config.tombstoneRetentionDays(), timeout, watermark);
         this.indexed = new IndexedChanges(database.dataSource(), dialect, this::captureMode, settings::inlineThreshold,
-                timeout, changes);
+                timeout, changes, () -> {
+                    BinlogCapture binlog = capture;
+                    if (binlog != null) {
+                        binlog.fence().fence();
+                    }
+                });
         this.paging = new Cursors(database.dataSource(), dialect, clock, watermark, changes, indexed, this::table,
                 settings::pageSize, config.cursorTimeoutMinutes(), config.maxOpenCursors(), timeout);
         this.writer = new RecordWriter(database.dataSource(), dialect, clock, timeout);

@@ -42,6 +42,7 @@ import org.esabridge.jdbc.dialect.Faults;
  *   <li>Deleted ids: the {@code D} entries stamped after {@code after} whose id is absent from the table now,
  *       so a live id (re-inserted, its {@code M} entry not written yet) is never reported deleted; with a
  *       soft-delete column, the {@code M} entries whose row is marked deleted.</li>
+ *   <li>Each read first waits until the reader has passed the moment of the call ({@link #catchUp}).</li>
  *   <li>Count then stream, all in one REPEATABLE READ snapshot, as {@link ChangeReader} does: more than
  *       {@code inline-threshold} entries answer NULL; rows skipped make the answer shorter than the count,
  *       never longer. Memory holds one batch whatever the window.</li>
@@ -63,11 +64,13 @@ public final class IndexedChanges {
     private final IntSupplier inlineThreshold;
     private final int queryTimeout;
     private final ChangeReader polling;
+    private final CatchUp catchUp;
     private final String count;
     private final String batch;
 
     public IndexedChanges(DataSource ds, Dialect dialect, Supplier<CaptureMode> mode, IntSupplier inlineThreshold,
-                          int queryTimeout, ChangeReader polling) {
+                          int queryTimeout, ChangeReader polling, CatchUp catchUp) {
+        this.catchUp = catchUp;
         this.ds = ds;
         this.dialect = dialect;
         this.mode = mode;
@@ -80,6 +83,20 @@ public final class IndexedChanges {
         // The (stamp, seq) continuation as two ranges of the (table_name, kind, stamp, seq) index.
         this.batch = "SELECT row_id, stamp, seq FROM esa_change WHERE table_name = ? AND kind = ? AND (stamp > " + ts
                 + " OR (stamp = " + ts + " AND seq > ?)) ORDER BY stamp, seq" + dialect.limit(Integer.toString(RowsById.BATCH));
+    }
+
+    /** Waits until the index holds every change committed before the call. */
+    public interface CatchUp {
+        void await() throws EsaException;
+    }
+
+    /**
+     * Waits until the index holds every change committed before this call (the binlog reader's fence, bounded
+     * by {@code capture-fence-timeout-seconds}). A read then answers everything committed before it, as a
+     * polling read does (a client reads its own writes), not only what {@code getCurrentTime} fenced.
+     */
+    public void catchUp() throws EsaException {
+        catchUp.await();
     }
 
     /** Whether reads go through the change index (binlog capture mode). */
@@ -129,6 +146,7 @@ public final class IndexedChanges {
     }
 
     public boolean getModified(TableSql q, Instant after, ResultSink sink) throws EsaException, IOException {
+        catchUp();
         RowsById rows = new RowsById(q, queryTimeout);
         Boolean answered;
         try (Connection c = ds.getConnection()) {
@@ -155,6 +173,7 @@ public final class IndexedChanges {
             return polling.getDeleted(q, after, sink); // its refusal
         }
         boolean soft = strategy == DeleteStrategy.Kind.SOFT_DELETE;
+        catchUp();
         RowsById rows = new RowsById(q, queryTimeout);
         Boolean answered;
         try (Connection c = ds.getConnection()) {

@@ -143,6 +143,9 @@ public final class Cursors implements Paging {
     private Cursor open(Session session, TableSql sql, Instant after, Source source) throws EsaException {
         Table t = sql.table();
         int pageSize = this.pageSize.getAsInt();
+        if (index.active()) {
+            index.catchUp();
+        }
         try (Connection c = ds.getConnection()) {
             store.purgeExpired(c);
             // Checked before the scan, so a refusal costs one indexed count; calls racing past it at once can
