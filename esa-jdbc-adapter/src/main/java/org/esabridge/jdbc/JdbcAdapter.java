@@ -197,7 +197,8 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         }
         if (helper != null && config.notifyIntervalSeconds() > 0) {
             adapter.notifier = new ChangeNotifier(database.dataSource(), adapter.dialect, () -> adapter.catalog, helper,
-                    adapter.deletions, Duration.ofSeconds(config.notifyIntervalSeconds()));
+                    adapter.deletions, Duration.ofSeconds(config.notifyIntervalSeconds()),
+                    () -> adapter.captureMode() == CaptureMode.BINLOG);
         }
         return adapter;
     }
