@@ -36,8 +36,10 @@ class LateCommitTest {
         TestDatabase.freshSchema(DB);
         TestDatabase.exec(DB, "CREATE TABLE item (id INT PRIMARY KEY, v VARCHAR(10), modified TIMESTAMP(6) NOT NULL"
                 + " DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6), KEY item_mod (modified, id))");
-        guarded = TestDatabase.adapter(DB);
-        naive = JdbcAdapter.start(JdbcAdapterConfig.fromSettings(TestDatabase.settings(DB), null), Watermark.Mode.OFF);
+        // Polling behaviour is what this class shows; binlog mode has no such misses (capture tests).
+        guarded = TestDatabase.adapter(DB, JdbcAdapterConfig.CHANGE_CAPTURE, "polling");
+        naive = JdbcAdapter.start(JdbcAdapterConfig.fromSettings(TestDatabase.settings(DB, JdbcAdapterConfig.CHANGE_CAPTURE, "polling", JdbcAdapterConfig.CHANGE_CAPTURE,
+                "polling"), null), Watermark.Mode.OFF);
     }
 
     @AfterAll
@@ -140,7 +142,8 @@ class LateCommitTest {
         // checked against the driver's refusal below, the fallback here against the real database.
         TestDatabase.exec(DB, "INSERT INTO item (id, v) VALUES (30, 'old')");
         try (JdbcAdapter limited = JdbcAdapter.start(JdbcAdapterConfig.fromSettings(TestDatabase.settings(DB,
-                JdbcAdapterConfig.WATERMARK_FALLBACK_LAG_SECONDS, "60"), null), Watermark.Mode.FIXED_LAG)) {
+                JdbcAdapterConfig.CHANGE_CAPTURE, "polling", JdbcAdapterConfig.WATERMARK_FALLBACK_LAG_SECONDS, "60"), null),
+                Watermark.Mode.FIXED_LAG)) {
             Outcome host = scenario(limited, s -> s.execute("UPDATE item SET v = 'f30' WHERE id = 30"), MODIFIED);
             assertEquals(List.of(), host.firstSync().stream().filter(r -> r.startsWith("30=")).toList());
             assertTrue(host.secondSync().contains("30=f30"), host.secondSync().toString());
