@@ -61,6 +61,8 @@ public final class BinlogCapture implements CaptureStatus, AutoCloseable {
     private final Thread thread;
     private volatile BinlogReader reader;
     private volatile boolean leader;
+    /** Stopped as if the node had died: the lease is left to expire (tests of the takeover). */
+    private volatile boolean halted;
 
     private BinlogCapture(DataSource ds, Dialect dialect, BinlogEndpoint endpoint, String schema,
                           BinlogCapture.Tables tables, Duration leaseTtl, Duration fenceTimeout) {
@@ -126,6 +128,9 @@ public final class BinlogCapture implements CaptureStatus, AutoCloseable {
             }
         }
         leader = false;
+        if (halted) {
+            return;
+        }
         try {
             lease.release();
         } catch (SQLException e) {
@@ -257,6 +262,12 @@ public final class BinlogCapture implements CaptureStatus, AutoCloseable {
             return true;
         }
         return r != null && r.lagSeconds() <= maxLagSeconds && r.silentMillis() <= SILENT_MILLIS;
+    }
+
+    /** Stops reading as a node that dies does: without giving the lease up, so another node waits for it to expire. */
+    void halt() {
+        halted = true;
+        close();
     }
 
     /** Stops reading and gives the lease up, so another node takes over at once. */

@@ -122,8 +122,22 @@ final class ChangeIndex {
         try {
             State current = lockAndCheck(c, expected);
             Instant stamp = nextStamp(c, current.lastStamp());
+            long lastFenceBeforeHead;
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(id), 0) FROM esa_fence")) {
+                rs.next();
+                lastFenceBeforeHead = rs.getLong(1);
+            }
             BinlogPosition head = head(c);
             writeState(c, new State(head, stamp, stamp, current.lastSeq()));
+            // Fences set before the new head will never be read; they are answered with the gap's stamp, which is
+            // right: an 'after' older than since is a full read, done after getCurrentTime answered. (One set between
+            // the two reads above may be either side of the head: it is left to time out, and the host retries.)
+            try (PreparedStatement ps = c.prepareStatement("UPDATE esa_fence SET reached_stamp = ? WHERE reached_stamp IS NULL"
+                    + " AND id <= ?")) {
+                ps.setObject(1, LocalDateTime.ofInstant(stamp, ZoneOffset.UTC));
+                ps.setLong(2, lastFenceBeforeHead);
+                ps.executeUpdate();
+            }
             c.commit();
             return new State(head, stamp, stamp, current.lastSeq());
         } catch (SQLException | LostLeadershipException | RuntimeException e) {

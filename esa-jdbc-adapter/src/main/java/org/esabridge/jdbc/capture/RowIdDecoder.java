@@ -5,16 +5,18 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.BitSet;
+import java.util.Calendar;
+import java.util.GregorianCalendar;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TimeZone;
 import org.esabridge.jdbc.catalog.Column;
 import org.esabridge.jdbc.catalog.RecordId;
 import org.esabridge.jdbc.catalog.Table;
@@ -139,8 +141,7 @@ final class RowIdDecoder {
             case STRING:
                 return string(c, charset);
             case DATE:
-                return v -> LocalDateTime.ofEpochSecond(Math.floorDiv((Long) v, 1_000_000L), 0, ZoneOffset.UTC)
-                        .toLocalDate().toString();
+                return v -> fromMicros((Long) v).toLocalDate().toString();
             case DATETIME, TIMESTAMP:
                 return v -> ValueCodec.formatDateTime(fromMicros((Long) v), c.fsp(), kind == ValueKind.TIMESTAMP);
             case BINARY:
@@ -227,10 +228,27 @@ final class RowIdDecoder {
         return value;
     }
 
-    /** The log's DATE/DATETIME/TIMESTAMP value, read with DATE_AND_TIME_AS_LONG_MICRO: microseconds of UTC. */
+    /**
+     * The log's DATE/DATETIME/TIMESTAMP value, read with DATE_AND_TIME_AS_LONG_MICRO: microseconds of UTC. The library
+     * counts dates before the Gregorian cutover (1582-10-15) in java.util's Julian calendar, so those are turned back
+     * into their fields the same way; MariaDB's own calendar is proleptic Gregorian, like java.time's.
+     */
     private static LocalDateTime fromMicros(long micros) {
         long seconds = Math.floorDiv(micros, 1_000_000L);
         int nanos = (int) Math.floorMod(micros, 1_000_000L) * 1000;
-        return LocalDateTime.ofEpochSecond(seconds, nanos, ZoneOffset.UTC);
+        if (seconds * 1000 >= GREGORIAN_CUTOVER_MILLIS) {
+            return LocalDateTime.ofEpochSecond(seconds, nanos, ZoneOffset.UTC);
+        }
+        GregorianCalendar julian = new GregorianCalendar(TimeZone.getTimeZone("UTC"), Locale.ROOT);
+        julian.setTimeInMillis(seconds * 1000);
+        if (julian.get(Calendar.ERA) != GregorianCalendar.AD) {
+            throw new IllegalArgumentException("a year before 1");
+        }
+        return LocalDateTime.of(julian.get(Calendar.YEAR), julian.get(Calendar.MONTH) + 1,
+                julian.get(Calendar.DAY_OF_MONTH), julian.get(Calendar.HOUR_OF_DAY), julian.get(Calendar.MINUTE),
+                julian.get(Calendar.SECOND), nanos);
     }
+
+    /** java.util.GregorianCalendar's default cutover: 1582-10-15T00:00Z. */
+    private static final long GREGORIAN_CUTOVER_MILLIS = -12_219_292_800_000L;
 }
