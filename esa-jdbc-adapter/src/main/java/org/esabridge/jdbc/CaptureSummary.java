@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.TreeMap;
+import org.esabridge.jdbc.capture.CaptureMode;
 import org.esabridge.jdbc.catalog.Catalog;
 import org.esabridge.jdbc.catalog.Table;
 import org.esabridge.jdbc.changes.Watermark;
@@ -25,6 +26,18 @@ final class CaptureSummary {
      */
     static List<String> of(Catalog catalog, Watermark.Mode watermark, int fallbackLagSeconds,
                            Map<String, Integer> missingTriggers) {
+        return of(catalog, CaptureMode.POLLING, List.of(), Map.of(), watermark, fallbackLagSeconds, missingTriggers);
+    }
+
+    /**
+     * @param mode            the capture mode chosen at start
+     * @param binlogMissing   in polling mode chosen by {@code change-capture=auto}: what binlog mode lacks, each with
+     *                        its remedy (a GRANT, a my.cnf line)
+     * @param uncapturable    in binlog mode: served tables whose ids the binary log cannot spell, with the reason
+     * @param missingTriggers tables whose delete trigger could not be installed, with the database's error code
+     */
+    static List<String> of(Catalog catalog, CaptureMode mode, List<String> binlogMissing, Map<String, String> uncapturable,
+                           Watermark.Mode watermark, int fallbackLagSeconds, Map<String, Integer> missingTriggers) {
         int byColumn = 0;
         int byVersionTable = 0;
         Map<DeleteStrategy.Kind, Integer> deletions = new TreeMap<>();
@@ -37,6 +50,18 @@ final class CaptureSummary {
             deletions.merge(t.deleteStrategy().kind(), 1, Integer::sum);
         }
         List<String> lines = new ArrayList<>();
+        if (mode == CaptureMode.BINLOG) {
+            StringBuilder changes = new StringBuilder("change capture: binlog - ").append(byColumn + byVersionTable)
+                    .append(" structure(s), every committed change in commit order from the binary log");
+            if (!uncapturable.isEmpty()) {
+                StringJoiner tables = new StringJoiner(", ");
+                uncapturable.forEach((table, why) -> tables.add(table + " (" + why + ")"));
+                changes.append("; polled by their modification column instead: ").append(tables);
+            }
+            lines.add(changes.toString());
+            lines.add(deletions(deletions, missingTriggers, true));
+            return lines;
+        }
         StringBuilder changes = new StringBuilder("change capture: ").append(byColumn)
                 .append(" structure(s) by their modification column");
         if (byVersionTable > 0) {
@@ -48,8 +73,17 @@ final class CaptureSummary {
         } else {
             changes.append("; late commits found through open transactions (PROCESS)");
         }
+        if (!binlogMissing.isEmpty()) {
+            changes.append("; exact capture in commit order from the binary log is off (polling misses the")
+                    .append(" interleavings the README names), because ").append(String.join("; ", binlogMissing));
+        }
         lines.add(changes.toString());
+        lines.add(deletions(deletions, missingTriggers, false));
+        return lines;
+    }
 
+    private static String deletions(Map<DeleteStrategy.Kind, Integer> deletions, Map<String, Integer> missingTriggers,
+                                    boolean binlog) {
         StringJoiner byKind = new StringJoiner(", ");
         deletions.forEach((kind, n) -> byKind.add(n + " " + name(kind)));
         StringBuilder deleted = new StringBuilder("deletions: ").append(deletions.isEmpty() ? "no structures" : byKind);
@@ -61,10 +95,11 @@ final class CaptureSummary {
                             : "GRANT TRIGGER on the tables to the account")
                     .append(", or set structure.<table>.delete-strategy");
         }
-        deleted.append(". Not captured: foreign-key cascades, TRUNCATE, primary-key updates"
+        deleted.append(binlog ? ". Not captured: TRUNCATE, and foreign-key cascades without the cascade triggers"
+                + " (the host finds those by comparing ids)"
+                : ". Not captured: foreign-key cascades, TRUNCATE, primary-key updates"
                 + " (the host finds those by comparing ids)");
-        lines.add(deleted.toString());
-        return lines;
+        return deleted.toString();
     }
 
     private static String name(DeleteStrategy.Kind kind) {

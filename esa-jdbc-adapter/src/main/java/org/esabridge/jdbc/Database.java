@@ -3,6 +3,7 @@ package org.esabridge.jdbc;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import javax.sql.DataSource;
+import org.esabridge.jdbc.capture.BinlogEndpoint;
 import org.esabridge.jdbc.dialect.Dialect;
 import org.esabridge.jdbc.embedded.EmbeddedMariaDb;
 
@@ -22,7 +23,7 @@ final class Database implements AutoCloseable {
         String user = config.jdbcUser();
         String password = config.jdbcPassword();
         if (url == null) {
-            embedded = EmbeddedMariaDb.start(config.dataDir());
+            embedded = EmbeddedMariaDb.start(config.dataDir(), 0, config.embeddedBinlogRetentionDays(), java.util.List.of());
             try {
                 embedded.createSchema(config.database());
             } catch (RuntimeException e) {
@@ -62,6 +63,11 @@ final class Database implements AutoCloseable {
             throw e;
         }
         return new Database(pool, embedded);
+    }
+
+    /** Where the binlog reader connects: the pool's server and account. */
+    BinlogEndpoint endpoint() {
+        return BinlogEndpoint.of(pool.getJdbcUrl(), pool.getUsername(), pool.getPassword());
     }
 
     DataSource dataSource() {

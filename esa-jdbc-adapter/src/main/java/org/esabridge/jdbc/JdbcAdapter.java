@@ -26,13 +26,20 @@ import org.esabridge.api.Session;
 import org.esabridge.api.helper.DeletionReporter;
 import org.esabridge.api.helper.HelperApi;
 import org.esabridge.api.helper.HttpHelperApi;
+import org.esabridge.jdbc.capture.CaptureMode;
 import org.esabridge.jdbc.catalog.Catalog;
 import org.esabridge.jdbc.catalog.CatalogLoader;
 import org.esabridge.jdbc.catalog.Table;
 import org.esabridge.jdbc.catalog.TableSql;
 import org.esabridge.jdbc.changes.ChangeReader;
 import org.esabridge.jdbc.changes.HelperDeletions;
+import org.esabridge.jdbc.changes.IndexedChanges;
+import org.esabridge.jdbc.changes.TriggerPlan;
 import org.esabridge.jdbc.changes.Watermark;
+import org.esabridge.jdbc.capture.BinlogAccess;
+import org.esabridge.jdbc.capture.BinlogCapture;
+import org.esabridge.jdbc.capture.CaptureMode;
+import org.esabridge.jdbc.capture.CaptureStatus;
 import org.esabridge.jdbc.cluster.Lease;
 import org.esabridge.jdbc.cluster.NodeId;
 import org.esabridge.jdbc.cursor.Cursors;
@@ -80,6 +87,9 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     private final CatalogLoader loader;
     private final TombstoneTriggers triggers;
     private final ChangeReader changes;
+    private final IndexedChanges indexed;
+    /** The capture mode tests impose (reads only, no reader started), else null. */
+    private final CaptureMode forcedCapture;
     private final RecordWriter writer;
     private final RecordReader reader;
     private final Paging paging;
@@ -101,9 +111,15 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     private volatile Catalog catalog;
     private final UnservableNames unservable = new UnservableNames(MISS_REFRESH_INTERVAL, System::nanoTime);
     private final AtomicLong catalogLoads = new AtomicLong();
+    /** The binlog capture in binlog mode, else null. */
+    private volatile BinlogCapture capture;
+    private volatile CaptureMode captureMode = CaptureMode.POLLING;
+    /** Why auto chose polling: what binlog mode lacks, each with its remedy. */
+    private volatile List<String> binlogMissing = List.of();
 
     private JdbcAdapter(JdbcAdapterConfig config, Dialect dialect, Database database, Watermark.Mode forcedWatermark,
-                        HelperApi helper) {
+                        HelperApi helper, CaptureMode forcedCapture) {
+        this.forcedCapture = forcedCapture;
         this.config = config;
         this.dialect = dialect;
         this.clock = new DatabaseClock(dialect);
@@ -120,7 +136,14 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         this.settings = new HostManagedSettings(config);
         this.changes = new ChangeReader(database.dataSource(), dialect, settings::inlineThreshold,
                 config.tombstoneRetentionDays(), timeout, watermark);
-        this.paging = new Cursors(database.dataSource(), dialect, clock, watermark, changes, this::table,
+        this.indexed = new IndexedChanges(database.dataSource(), dialect, this::captureMode, settings::inlineThreshold,
+                timeout, changes, () -> {
+                    BinlogCapture binlog = capture;
+                    if (binlog != null) {
+                        binlog.fence().fence();
+                    }
+                });
+        this.paging = new Cursors(database.dataSource(), dialect, clock, watermark, changes, indexed, this::table,
                 settings::pageSize, config.cursorTimeoutMinutes(), config.maxOpenCursors(), timeout);
         this.writer = new RecordWriter(database.dataSource(), dialect, clock, timeout);
         this.reader = new RecordReader(database.dataSource(), dialect, timeout);
@@ -138,7 +161,15 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
      * @throws IllegalStateException when the embedded database does not start or the schema cannot be set up
      */
     public static JdbcAdapter start(JdbcAdapterConfig config) {
-        return start(config, null, config.helper() == null ? null : new HttpHelperApi(config.helper()));
+        return start(config, null, config.helper() == null ? null : new HttpHelperApi(config.helper()), null);
+    }
+
+    /**
+     * {@link #start(JdbcAdapterConfig)} reading changes as in {@code captureMode} without starting a binlog reader:
+     * tests of the change index's reads write its entries themselves.
+     */
+    static JdbcAdapter start(JdbcAdapterConfig config, CaptureMode captureMode) {
+        return start(config, null, null, captureMode);
     }
 
     /**
@@ -147,13 +178,14 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
      * fallback.
      */
     static JdbcAdapter start(JdbcAdapterConfig config, Watermark.Mode forcedWatermark) {
-        return start(config, forcedWatermark, null);
+        return start(config, forcedWatermark, null, null);
     }
 
-    private static JdbcAdapter start(JdbcAdapterConfig config, Watermark.Mode forcedWatermark, HelperApi helper) {
+    private static JdbcAdapter start(JdbcAdapterConfig config, Watermark.Mode forcedWatermark, HelperApi helper,
+                                     CaptureMode forcedCapture) {
         Dialect dialect = MariaDbDialect.INSTANCE;
         Database database = Database.open(config, dialect);
-        JdbcAdapter adapter = new JdbcAdapter(config, dialect, database, forcedWatermark, helper);
+        JdbcAdapter adapter = new JdbcAdapter(config, dialect, database, forcedWatermark, helper, forcedCapture);
         try {
             adapter.ensureInitialised();
         } catch (EsaException e) {
@@ -165,7 +197,8 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         }
         if (helper != null && config.notifyIntervalSeconds() > 0) {
             adapter.notifier = new ChangeNotifier(database.dataSource(), adapter.dialect, () -> adapter.catalog, helper,
-                    adapter.deletions, Duration.ofSeconds(config.notifyIntervalSeconds()));
+                    adapter.deletions, Duration.ofSeconds(config.notifyIntervalSeconds()),
+                    () -> adapter.captureMode() == CaptureMode.BINLOG);
         }
         return adapter;
     }
@@ -173,6 +206,11 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     /** Reads whose list of open transactions stayed stale (see {@link Watermark}): for tests and metrics. */
     long staleWatermarkReads() {
         return watermark.staleReads();
+    }
+
+    /** Holds every write of this adapter between taking its stamp and storing it (tests; see RecordWriter). */
+    void afterWriteStamp(Runnable hook) {
+        writer.afterStamp(hook);
     }
 
     /** How the watermark finds open transactions (detected at start). */
@@ -214,13 +252,79 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
                 } else {
                     watermark.force(forcedWatermark);
                 }
+                // Before the catalog: which triggers a table gets depends on the mode (TriggerPlan).
+                chooseCapture(c);
                 refreshCatalog(c);
                 changes.purgeTombstones(c);
+                startCapture(c);
                 initialised = true;
             } catch (SQLException e) {
                 throw Faults.of(dialect, e, "start");
             }
         }
+    }
+
+    /**
+     * Chooses the capture mode ({@code change-capture}): binlog when asked or, for auto, when the server and the
+     * account allow it (found by trying, {@link BinlogAccess}); binlog asked for and not possible refuses the start,
+     * naming what is missing.
+     */
+    private void chooseCapture(Connection c) throws SQLException, EsaException {
+        if (forcedCapture != null) {
+            captureMode = forcedCapture;
+            return;
+        }
+        if (capture != null || config.changeCapture() == JdbcAdapterConfig.ChangeCapture.POLLING) {
+            return;
+        }
+        List<String> missing = BinlogAccess.missing(c, database.endpoint());
+        if (!missing.isEmpty()) {
+            if (config.changeCapture() == JdbcAdapterConfig.ChangeCapture.BINLOG) {
+                throw new EsaException(ErrorCode.NOT_SUPPORTED, JdbcAdapterConfig.CHANGE_CAPTURE + "=binlog, but "
+                        + String.join("; ", missing));
+            }
+            binlogMissing = List.copyOf(missing);
+            return;
+        }
+        captureMode = CaptureMode.BINLOG;
+    }
+
+    /** Starts the binlog reader once binlog mode is chosen, with the catalog loaded. */
+    private void startCapture(Connection c) throws SQLException, EsaException {
+        if (capture != null || captureMode != CaptureMode.BINLOG || forcedCapture != null) {
+            return;
+        }
+        org.esabridge.jdbc.capture.BinlogEndpoint endpoint = database.endpoint();
+        String schema;
+        try (java.sql.Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT DATABASE()")) {
+            rs.next();
+            schema = rs.getString(1);
+        }
+        capture = BinlogCapture.start(database.dataSource(), dialect, endpoint, schema, catalog.tables(),
+                this::capturedTable, config.captureLease(), config.captureFenceTimeout());
+    }
+
+    /** The served table of that name for the binlog reader, loading the catalog for a table it meets first. */
+    private Table capturedTable(String name) {
+        Table t = catalog.find(name);
+        if (t != null || !loader.mayExpose(name)) {
+            return t;
+        }
+        try {
+            return table(name).table();
+        } catch (EsaException e) {
+            return null;
+        }
+    }
+
+    /** How changes are found, as chosen at start. */
+    public CaptureMode captureMode() {
+        return captureMode;
+    }
+
+    /** The binlog capture's state on this node, for metrics and readiness; null in polling mode. */
+    public CaptureStatus captureStatus() {
+        return capture;
     }
 
     /**
@@ -244,7 +348,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         }
         Catalog fresh = new Catalog(served, dialect);
         for (Table t : fresh.tables()) {
-            if (t.deleteStrategy().kind() == DeleteStrategy.Kind.TOMBSTONE && !triggersEnsured.contains(t.name())) {
+            if (TriggerPlan.tombstoneTrigger(t, captureMode()) && !triggersEnsured.contains(t.name())) {
                 try {
                     triggers.ensure(c, t);
                     triggersEnsured.add(t.name());
@@ -315,8 +419,10 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
      * would remedy it (see {@link CaptureSummary}).
      */
     public List<String> captureSummary() {
-        return CaptureSummary.of(catalog, watermark.mode(), config.watermarkFallbackLagSeconds(),
-                new java.util.TreeMap<>(missingTriggers));
+        BinlogCapture binlog = capture;
+        return CaptureSummary.of(catalog, captureMode, binlogMissing,
+                binlog == null ? Map.of() : new java.util.TreeMap<>(binlog.uncapturable()), watermark.mode(),
+                config.watermarkFallbackLagSeconds(), new java.util.TreeMap<>(missingTriggers));
     }
 
     /** How often the catalog was loaded from the database, for tests of the refresh rate. */
@@ -390,6 +496,10 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     @Override
     public Instant getCurrentTime() throws EsaException {
         ensureInitialised();
+        BinlogCapture binlog = capture;
+        if (binlog != null) {
+            return binlog.fence().fence();
+        }
         try (Connection c = database.dataSource().getConnection()) {
             return clock.now(c);
         } catch (SQLException e) {
@@ -418,7 +528,9 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
 
     @Override
     public boolean getModified(String structure, Instant after, ResultSink sink) throws EsaException, IOException {
-        return changes.getModified(table(structure), after == null ? Instant.EPOCH : after, sink);
+        TableSql t = table(structure);
+        Instant from = after == null ? Instant.EPOCH : after;
+        return indexed.active() ? indexed.getModified(t, from, sink) : changes.getModified(t, from, sink);
     }
 
     @Override
@@ -427,7 +539,8 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         if (t.table().deleteStrategy().kind() == DeleteStrategy.Kind.HELPER) {
             return helperDeletions.getDeleted(t, helper, settings.inlineThreshold(), sink);
         }
-        return changes.getDeleted(t, after == null ? Instant.EPOCH : after, sink);
+        Instant from = after == null ? Instant.EPOCH : after;
+        return indexed.active() ? indexed.getDeleted(t, from, sink) : changes.getDeleted(t, from, sink);
     }
 
     @Override
@@ -521,6 +634,10 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         ChangeNotifier n = notifier;
         if (n != null) {
             n.close();
+        }
+        BinlogCapture binlog = capture;
+        if (binlog != null) {
+            binlog.close();
         }
         if (deletions != null) {
             deletions.close();

@@ -58,6 +58,11 @@ public final class JdbcAdapterConfig {
     public static final String HELPER_TIMEOUT_SECONDS = "helper-timeout-seconds";
     public static final String HELPER_FLUSH_WAIT_MILLIS = "helper-flush-wait-millis";
     public static final String NOTIFY_INTERVAL_SECONDS = "notify-interval-seconds";
+    public static final String CHANGE_CAPTURE = "change-capture";
+    public static final String CAPTURE_FENCE_TIMEOUT_SECONDS = "capture-fence-timeout-seconds";
+    public static final String CAPTURE_MAX_LAG_SECONDS = "capture-max-lag-seconds";
+    public static final String CAPTURE_LEASE_SECONDS = "capture-lease-seconds";
+    public static final String EMBEDDED_BINLOG_RETENTION_DAYS = "embedded-binlog-retention-days";
     /**
      * Declared by the server (its {@code external-system-id}), read here too: the Helper API sends the same id
      * the server accepts, so one key names it.
@@ -112,7 +117,19 @@ public final class JdbcAdapterConfig {
                     "longest wait of an incoming call for pending deletion reports to reach the host, ms; then the "
                             + "call proceeds and the reports go on being sent in the background"),
             Setting.key(NOTIFY_INTERVAL_SECONDS, range(0, 86_400), "0",
-                    "poll the structures this often and ask the host (startSync) to sync on a change; 0 = off"));
+                    "poll the structures this often and ask the host (startSync) to sync on a change; 0 = off"),
+            Setting.key(CHANGE_CAPTURE, new SettingType<>("MODE", ChangeCapture::parse), "auto",
+                    "auto | binlog | polling: binlog reads changes in commit order from MariaDB's binary log (exact);"
+                            + " auto uses it when the server and the account allow, else polling (see README)"),
+            Setting.key(CAPTURE_FENCE_TIMEOUT_SECONDS, range(1, 3600), "10",
+                    "binlog mode: getCurrentTime waits this long for the reader to pass its fence, then answers"
+                            + " DATABASE_UNAVAILABLE"),
+            Setting.key(CAPTURE_MAX_LAG_SECONDS, range(1, 86_400), "60",
+                    "binlog mode: /ready fails while the reader is further behind the binary log than this"),
+            Setting.key(CAPTURE_LEASE_SECONDS, range(2, 600), "10",
+                    "binlog mode: one node reads the binary log; when it dies another takes over within this many seconds"),
+            Setting.key(EMBEDDED_BINLOG_RETENTION_DAYS, range(1, 365), "7",
+                    "days the embedded MariaDB keeps its binary log (a reader stopped longer records a gap)"));
 
     /** Per-structure settings, {@code structure.<table>.<suffix>}. */
     private static final List<Setting<?>> STRUCTURE_SETTINGS = List.of(
@@ -147,6 +164,30 @@ public final class JdbcAdapterConfig {
     private final HelperApiConfig helper;
     private final int notifyIntervalSeconds;
     private final int helperFlushWaitMillis;
+    private final ChangeCapture changeCapture;
+    private final int captureFenceTimeoutSeconds;
+    private final int captureMaxLagSeconds;
+    private final int captureLeaseSeconds;
+    private final int embeddedBinlogRetentionDays;
+
+    /** The {@value #CHANGE_CAPTURE} setting: how changes are found. */
+    public enum ChangeCapture {
+        /** Binlog when the server and the account allow it, else polling (said at start). */
+        AUTO,
+        /** The binary log, or refuse to start. */
+        BINLOG,
+        /** The modification column and the watermark. */
+        POLLING;
+
+        static ChangeCapture parse(String s) {
+            return switch (s.trim().toLowerCase(java.util.Locale.ROOT)) {
+                case "auto" -> AUTO;
+                case "binlog" -> BINLOG;
+                case "polling" -> POLLING;
+                default -> throw new IllegalArgumentException("expected auto, binlog or polling");
+            };
+        }
+    }
 
     private JdbcAdapterConfig(Map<String, Object> global, Map<String, StructureSettings> structures, Path dataDir) {
         String url = (String) global.get(JDBC_URL);
@@ -170,6 +211,11 @@ public final class JdbcAdapterConfig {
         this.helper = helperConfig(global);
         this.notifyIntervalSeconds = (Integer) global.get(NOTIFY_INTERVAL_SECONDS);
         this.helperFlushWaitMillis = (Integer) global.get(HELPER_FLUSH_WAIT_MILLIS);
+        this.changeCapture = (ChangeCapture) global.get(CHANGE_CAPTURE);
+        this.captureFenceTimeoutSeconds = (Integer) global.get(CAPTURE_FENCE_TIMEOUT_SECONDS);
+        this.captureMaxLagSeconds = (Integer) global.get(CAPTURE_MAX_LAG_SECONDS);
+        this.captureLeaseSeconds = (Integer) global.get(CAPTURE_LEASE_SECONDS);
+        this.embeddedBinlogRetentionDays = (Integer) global.get(EMBEDDED_BINLOG_RETENTION_DAYS);
     }
 
     private static HelperApiConfig helperConfig(Map<String, Object> global) {
@@ -504,6 +550,31 @@ public final class JdbcAdapterConfig {
     /** How long an incoming call waits for pending deletion reports to reach the host (DeletionReporter). */
     public Duration helperFlushWait() {
         return Duration.ofMillis(helperFlushWaitMillis);
+    }
+
+    /** How changes are found ({@value #CHANGE_CAPTURE}). */
+    public ChangeCapture changeCapture() {
+        return changeCapture;
+    }
+
+    /** How long getCurrentTime waits for the binlog reader to pass its fence. */
+    public Duration captureFenceTimeout() {
+        return Duration.ofSeconds(captureFenceTimeoutSeconds);
+    }
+
+    /** The lag of the binlog reader beyond which the server is not ready. */
+    public int captureMaxLagSeconds() {
+        return captureMaxLagSeconds;
+    }
+
+    /** How long the binlog reader's lease outlives its last renewal: the longest takeover after a node dies. */
+    public Duration captureLease() {
+        return Duration.ofSeconds(captureLeaseSeconds);
+    }
+
+    /** Days the embedded MariaDB keeps binary log files. */
+    public int embeddedBinlogRetentionDays() {
+        return embeddedBinlogRetentionDays;
     }
 
     /** Whether the include/exclude patterns select the table (esa_ tables are excluded elsewhere). */

@@ -85,7 +85,38 @@ final class Migrations {
                     "CREATE TABLE IF NOT EXISTS esa_sync_again ("
                             + " principal VARCHAR(255) NOT NULL PRIMARY KEY,"
                             + " raised_at DATETIME(6) NOT NULL)"
-                            + " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"));
+                            + " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"),
+            List.of(
+                    // Binlog capture (capture.BinlogReader): the latest committed change of each row, in commit
+                    // order. A re-insert after a delete turns 'D' back into 'M'; a key change writes 'D' for the
+                    // old id and 'M' for the new one. row_hash is the SHA-1 of row_id's UTF-8 bytes.
+                    "CREATE TABLE IF NOT EXISTS esa_change ("
+                            + " table_name VARCHAR(64) NOT NULL,"
+                            + " row_hash BINARY(20) NOT NULL,"
+                            + " row_id TEXT NOT NULL,"
+                            + " kind CHAR(1) NOT NULL,"
+                            + " stamp DATETIME(6) NOT NULL,"
+                            + " seq BIGINT NOT NULL,"
+                            + " PRIMARY KEY (table_name, row_hash),"
+                            + " KEY esa_change_by_stamp (table_name, kind, stamp, seq))"
+                            + " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+                    // The reader's progress, written in the same transaction as the entries (exactly-once resume).
+                    "CREATE TABLE IF NOT EXISTS esa_capture ("
+                            + " name VARCHAR(32) NOT NULL PRIMARY KEY,"
+                            + " gtid_position TEXT NULL,"
+                            + " binlog_file VARCHAR(255) NULL,"
+                            + " binlog_pos BIGINT NULL,"
+                            + " since DATETIME(6) NOT NULL,"
+                            + " last_stamp DATETIME(6) NOT NULL,"
+                            + " last_seq BIGINT NOT NULL,"
+                            + " updated_at DATETIME(6) NOT NULL)"
+                            + " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+                    // getCurrentTime's fence markers (capture.CaptureFence).
+                    "CREATE TABLE IF NOT EXISTS esa_fence ("
+                            + " id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,"
+                            + " requested_at DATETIME(6) NOT NULL,"
+                            + " reached_stamp DATETIME(6) NULL)"
+                            + " ENGINE=InnoDB"));
 
     private Migrations() {
     }

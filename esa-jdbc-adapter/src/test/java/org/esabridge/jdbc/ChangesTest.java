@@ -36,7 +36,8 @@ class ChangesTest {
                 "CREATE TABLE many (id INT PRIMARY KEY, " + mod + ")",
                 "CREATE TABLE soft (id INT PRIMARY KEY, v VARCHAR(10), deleted BOOLEAN NOT NULL DEFAULT FALSE," + mod + ")",
                 "CREATE TABLE untracked (id INT PRIMARY KEY," + mod + ")");
-        adapter = TestDatabase.adapter(DB, "inline-threshold", "5",
+        // Polling mode's reads: modification-column order and tombstones (binlog mode: IndexedReadsTest).
+        adapter = TestDatabase.adapter(DB, JdbcAdapterConfig.CHANGE_CAPTURE, "polling", "inline-threshold", "5",
                 "structure.item.writable", "true",
                 "structure.soft.writable", "true", "structure.soft.delete-strategy", "soft-delete:deleted",
                 "structure.untracked.delete-strategy", "none");

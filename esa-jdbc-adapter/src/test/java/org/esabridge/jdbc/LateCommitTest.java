@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 class LateCommitTest {
     private static final String DB = "esa_late_commit_test";
     private static final Session HOST = new Session("host");
+    private static final String[] POLLING = {JdbcAdapterConfig.CHANGE_CAPTURE, "polling"};
     private static JdbcAdapter guarded;
     private static JdbcAdapter naive;
 
@@ -36,8 +37,10 @@ class LateCommitTest {
         TestDatabase.freshSchema(DB);
         TestDatabase.exec(DB, "CREATE TABLE item (id INT PRIMARY KEY, v VARCHAR(10), modified TIMESTAMP(6) NOT NULL"
                 + " DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6), KEY item_mod (modified, id))");
-        guarded = TestDatabase.adapter(DB);
-        naive = JdbcAdapter.start(JdbcAdapterConfig.fromSettings(TestDatabase.settings(DB), null), Watermark.Mode.OFF);
+        // The watermark is polling mode's; binlog mode has no late commits to catch up (ExactCaptureTest).
+        guarded = TestDatabase.adapter(DB, POLLING);
+        naive = JdbcAdapter.start(JdbcAdapterConfig.fromSettings(TestDatabase.settings(DB, POLLING), null),
+                Watermark.Mode.OFF);
     }
 
     @AfterAll
@@ -140,7 +143,8 @@ class LateCommitTest {
         // checked against the driver's refusal below, the fallback here against the real database.
         TestDatabase.exec(DB, "INSERT INTO item (id, v) VALUES (30, 'old')");
         try (JdbcAdapter limited = JdbcAdapter.start(JdbcAdapterConfig.fromSettings(TestDatabase.settings(DB,
-                JdbcAdapterConfig.WATERMARK_FALLBACK_LAG_SECONDS, "60"), null), Watermark.Mode.FIXED_LAG)) {
+                JdbcAdapterConfig.WATERMARK_FALLBACK_LAG_SECONDS, "60", POLLING[0], POLLING[1]), null),
+                Watermark.Mode.FIXED_LAG)) {
             Outcome host = scenario(limited, s -> s.execute("UPDATE item SET v = 'f30' WHERE id = 30"), MODIFIED);
             assertEquals(List.of(), host.firstSync().stream().filter(r -> r.startsWith("30=")).toList());
             assertTrue(host.secondSync().contains("30=f30"), host.secondSync().toString());

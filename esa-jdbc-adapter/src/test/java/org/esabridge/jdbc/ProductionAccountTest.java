@@ -14,6 +14,7 @@ import java.util.Map;
 import org.esabridge.api.ErrorCode;
 import org.esabridge.api.EsaException;
 import org.esabridge.api.xml.RecordingResultHandler;
+import org.esabridge.jdbc.capture.CaptureMode;
 import org.esabridge.jdbc.changes.Watermark;
 import org.esabridge.jdbc.embedded.EmbeddedMariaDb;
 import org.junit.jupiter.api.AfterAll;
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A server set up like production ones: binary log on (ROW), and an application account without SUPER or
  * PROCESS. The adapter starts and serves; what it cannot capture it says at start, with the remedy, and once
- * the remedy is applied it captures that too.
+ * the remedy is applied it captures that too. Binlog capture needs REPLICATION SLAVE and BINLOG MONITOR: without
+ * them {@code change-capture=binlog} refuses to start and {@code auto} polls, naming both grants.
  */
 @Tag("database")
 class ProductionAccountTest {
@@ -52,14 +54,54 @@ class ProductionAccountTest {
         server.close();
     }
 
-    private static JdbcAdapter adapter() {
+    private static JdbcAdapter adapter(String changeCapture) {
         return JdbcAdapter.start(JdbcAdapterConfig.fromSettings(Map.of(JdbcAdapterConfig.JDBC_URL, server.url("prod"),
-                JdbcAdapterConfig.JDBC_USER, "app", JdbcAdapterConfig.JDBC_PASSWORD, "app-password"), null));
+                JdbcAdapterConfig.JDBC_USER, "app", JdbcAdapterConfig.JDBC_PASSWORD, "app-password",
+                JdbcAdapterConfig.CHANGE_CAPTURE, changeCapture), null));
+    }
+
+    @Test
+    void binlogModeNeedsTheReplicationGrantsAutoNamesThemAndUsesTheLogOnceGranted() throws Exception {
+        IllegalStateException refused = assertThrows(IllegalStateException.class, () -> adapter("binlog").close());
+        assertTrue(refused.getMessage().contains("change-capture=binlog, but")
+                && refused.getMessage().contains("GRANT REPLICATION SLAVE ON *.* TO 'app'@'127.0.0.1'"), refused.getMessage());
+
+        try (JdbcAdapter adapter = adapter("auto")) {
+            assertEquals(CaptureMode.POLLING, adapter.captureMode());
+            String line = adapter.captureSummary().get(0);
+            assertTrue(line.contains("exact capture in commit order from the binary log is off")
+                    && line.contains("GRANT BINLOG MONITOR ON *.* TO 'app'@'127.0.0.1'")
+                    && line.contains("GRANT REPLICATION SLAVE ON *.* TO 'app'@'127.0.0.1'"), line);
+        }
+
+        try (Connection c = server.connect(""); Statement s = c.createStatement()) {
+            s.execute("GRANT REPLICATION SLAVE, BINLOG MONITOR ON *.* TO app@'127.0.0.1'");
+        }
+        try (JdbcAdapter adapter = adapter("auto")) {
+            assertEquals(CaptureMode.BINLOG, adapter.captureMode());
+            assertTrue(adapter.captureSummary().get(0).startsWith("change capture: binlog"), adapter.captureSummary().get(0));
+            adapter.getCurrentTime();
+            try (Connection c = server.connect("prod"); Statement s = c.createStatement()) {
+                s.execute("INSERT INTO item (id, v) VALUES (7, 'g')");
+            }
+            adapter.getCurrentTime();
+            try (Connection c = server.connect("prod"); Statement s = c.createStatement();
+                 java.sql.ResultSet rs = s.executeQuery("SELECT row_id, kind FROM esa_change WHERE table_name = 'item'")) {
+                assertTrue(rs.next());
+                assertEquals("7", rs.getString(1));
+                assertEquals("M", rs.getString(2));
+            }
+        } finally {
+            try (Connection c = server.connect(""); Statement s = c.createStatement()) {
+                s.execute("REVOKE REPLICATION SLAVE, BINLOG MONITOR ON *.* FROM app@'127.0.0.1'");
+                s.execute("DELETE FROM prod.item WHERE id = 7");
+            }
+        }
     }
 
     @Test
     void withoutSuperOrProcessItServesAndNamesWhatItCannotCaptureWithTheRemedy() throws Exception {
-        try (JdbcAdapter adapter = adapter()) {
+        try (JdbcAdapter adapter = adapter("polling")) {
             assertEquals(Watermark.Mode.FIXED_LAG, adapter.watermarkMode());
             List<String> summary = adapter.captureSummary();
             assertEquals(2, summary.size(), summary.toString());
@@ -79,7 +121,7 @@ class ProductionAccountTest {
             s.execute("SET GLOBAL log_bin_trust_function_creators = 1");
             s.execute("GRANT PROCESS ON *.* TO app@'127.0.0.1'");
         }
-        try (JdbcAdapter adapter = adapter()) {
+        try (JdbcAdapter adapter = adapter("polling")) {
             assertEquals(Watermark.Mode.OPEN_TRANSACTIONS, adapter.watermarkMode());
             List<String> summary = adapter.captureSummary();
             assertFalse(String.join("\n", summary).contains("GRANT"), summary.toString());

@@ -2,6 +2,7 @@ package org.esabridge.server;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -30,6 +31,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code esa_slow_readers_total} — answers abandoned because the client took them too slowly
  *       ({@link SlowReaderGuard});</li>
  *   <li>{@code esa_logins_failed_total}, {@code esa_cursors_open}, {@code esa_calls_in_flight};</li>
+ *   <li>{@code esa_capture_*} — the binlog reader: leader, lag, events read, gaps ({@link #bindCapture});</li>
  *   <li>{@code hikaricp_connections_*} — the JDBC adapter's pool; {@code jvm_*}, {@code process_*}.</li>
  * </ul>
  * Labels only ever take values from closed sets (call names, codes), never request text, so a caller
@@ -69,6 +71,29 @@ final class EsaMetrics {
                 LOG.warn("connection pool metrics not available: {}", e.getMessage());
             }
         }
+    }
+
+    /**
+     * Binds the binlog capture's series ({@code esa_capture_*}) when the adapter is the JDBC adapter; they read 0 while
+     * it polls, or before its capture has started (a database unreachable at start).
+     */
+    void bindCapture(ExternalSystemAdapter adapter) {
+        if (!(adapter instanceof JdbcAdapter jdbc)) {
+            return;
+        }
+        Gauge.builder("esa.capture.leader", jdbc, j -> j.captureStatus() != null && j.captureStatus().leader() ? 1 : 0)
+                .strongReference(true).description("1 while this node reads the binary log").register(registry);
+        Gauge.builder("esa.capture.lag.seconds", jdbc, j -> j.captureStatus() == null ? 0 : j.captureStatus().lagSeconds())
+                .strongReference(true).description("how long the oldest change read from the log has waited for the index")
+                .register(registry);
+        Gauge.builder("esa.capture.lag.events", jdbc, j -> j.captureStatus() == null ? 0 : j.captureStatus().lagEvents())
+                .strongReference(true).description("row changes read from the log and not yet in the index")
+                .register(registry);
+        FunctionCounter.builder("esa.capture.events.read", jdbc,
+                        j -> j.captureStatus() == null ? 0 : j.captureStatus().eventsRead())
+                .description("binary log events read by this node").register(registry);
+        FunctionCounter.builder("esa.capture.gaps", jdbc, j -> j.captureStatus() == null ? 0 : j.captureStatus().gaps())
+                .description("gaps recorded: a purged or unreadable stretch of the binary log").register(registry);
     }
 
     void finished(CallTrace trace, long nanos) {

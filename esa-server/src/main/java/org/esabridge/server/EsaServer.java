@@ -176,6 +176,7 @@ public final class EsaServer {
         EsaServlet[] servlet = new EsaServlet[1];
         EsaMetrics metrics = new EsaMetrics(cursors, () -> servlet[0] == null ? 0 : servlet[0].inFlight());
         metrics.bindPool(adapter);
+        metrics.bindCapture(adapter);
         CallObserver observer = new CallObserver(metrics);
         servlet[0] = new EsaServlet(new EsaCallReader(config.limits().xml()),
                 new CallDispatcher(adapter, config.externalSystemId(), config.readOnly(), audit, cursors), observer,

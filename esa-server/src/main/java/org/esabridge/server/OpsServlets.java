@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.esabridge.api.ExternalSystemAdapter;
+import org.esabridge.jdbc.JdbcAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +45,8 @@ final class OpsServlets {
 
     /**
      * Readiness: 200 when the database answered a trivial query ({@code getCurrentTime}) within
-     * {@link #PROBE_TIMEOUT_MS}, else 503. At most one probe runs at a time and its answer is reused for
+     * {@link #PROBE_TIMEOUT_MS} and, in binlog mode, the reader on this node lags by at most
+     * {@code capture-max-lag-seconds}, else 503. At most one probe runs at a time and its answer is reused for
      * {@link #CACHE_MS}, so that hammering /ready cannot load the database.
      */
     static final class Ready extends HttpServlet implements AutoCloseable {
@@ -89,7 +91,10 @@ final class OpsServlets {
                 probe = CompletableFuture.supplyAsync(() -> {
                     try {
                         adapter.getCurrentTime();
-                        return true;
+                        // In binlog mode the answer above already needed a running reader; a lagging one is not
+                        // ready either, or the host would wait up to the fence's time-out on every call.
+                        return !(adapter instanceof JdbcAdapter jdbc) || jdbc.captureStatus() == null
+                                || jdbc.captureStatus().healthy(jdbc.config().captureMaxLagSeconds());
                     } catch (Exception e) {
                         LOG.debug("readiness probe failed: {}", e.getMessage());
                         return false;

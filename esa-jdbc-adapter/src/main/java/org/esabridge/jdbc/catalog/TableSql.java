@@ -150,8 +150,9 @@ public record TableSql(Table table, RecordMapper mapper, String modified, String
     /**
      * {@code AND <row is live>} (or deleted when {@code live} is false) for a soft-delete table; for other
      * tables every row is live. Numbers and booleans mark deletion when non-zero, other kinds when non-null.
+     * Public for the change index, which fetches the rows its entries name.
      */
-    private static String live(Table t, boolean live, Dialect dialect) {
+    public static String live(Table t, boolean live, Dialect dialect) {
         Column sd = t.softDelete();
         if (sd == null) {
             return live ? "" : " AND FALSE";

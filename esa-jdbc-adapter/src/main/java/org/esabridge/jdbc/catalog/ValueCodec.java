@@ -67,6 +67,14 @@ public final class ValueCodec {
         return DATE_TIME[6].format(LocalDateTime.ofInstant(i, ZoneOffset.UTC)) + "Z";
     }
 
+    /**
+     * A DATETIME or TIMESTAMP value as {@link #read} spells it: {@code fsp} fractional digits, and {@code Z} for a
+     * TIMESTAMP (a UTC wall time). For values that do not come from a result set (the binary log's row images).
+     */
+    public static String formatDateTime(LocalDateTime t, int fsp, boolean timestamp) {
+        return DATE_TIME[fsp].format(t) + (timestamp ? "Z" : "");
+    }
+
     /** Reads column {@code index} of the current row as protocol text; null for SQL NULL. */
     public static String read(ResultSet rs, int index, Column c, ValueKind kind) throws SQLException {
         switch (kind) {

@@ -149,14 +149,10 @@ public final class ChangeReader {
         void handle(ResultSet rs) throws SQLException, IOException;
     }
 
-    private interface Work<T> {
-        T run() throws SQLException, IOException, EsaException;
-    }
-
     /** Count (bounded) then stream, both in one snapshot; false, with nothing streamed, for NULL. */
     private boolean stream(Connection c, String countSql, String sql, Binder binder, RowHandler handler)
             throws SQLException, IOException, EsaException {
-        return inSnapshot(c, () -> {
+        return Snapshot.run(c, () -> {
             try (PreparedStatement ps = c.prepareStatement(countSql)) {
                 ps.setQueryTimeout(queryTimeout);
                 int threshold = inlineThreshold.getAsInt();
@@ -181,24 +177,4 @@ public final class ChangeReader {
             return true;
         });
     }
-
-    private <T> T inSnapshot(Connection c, Work<T> work) throws SQLException, IOException, EsaException {
-        boolean autoCommit = c.getAutoCommit();
-        int isolation = c.getTransactionIsolation();
-        c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-        c.setAutoCommit(false);
-        try {
-            T result = work.run();
-            c.commit();
-            return result;
-        } catch (SQLException | IOException | EsaException | RuntimeException e) {
-            c.rollback();
-            throw e;
-        } finally {
-            c.setAutoCommit(autoCommit);
-            c.setTransactionIsolation(isolation);
-        }
-    }
-
-
 }

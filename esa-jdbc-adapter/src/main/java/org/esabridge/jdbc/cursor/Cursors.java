@@ -21,6 +21,7 @@ import org.esabridge.jdbc.Paging;
 import org.esabridge.jdbc.catalog.Table;
 import org.esabridge.jdbc.catalog.TableSql;
 import org.esabridge.jdbc.changes.ChangeReader;
+import org.esabridge.jdbc.changes.IndexedChanges;
 import org.esabridge.jdbc.changes.Watermark;
 import org.esabridge.jdbc.dialect.DatabaseClock;
 import org.esabridge.jdbc.dialect.Dialect;
@@ -67,14 +68,17 @@ public final class Cursors implements Paging {
     private final int queryTimeout;
     private final CursorStore store;
     private final TableSql.CursorSql tombstones;
+    private final IndexedChanges index;
 
     public Cursors(DataSource ds, Dialect dialect, DatabaseClock clock, Watermark watermark, ChangeReader changes,
-                   TableLookup lookup, IntSupplier pageSize, int timeoutMinutes, int maxOpenCursors, int queryTimeout) {
+                   IndexedChanges index, TableLookup lookup, IntSupplier pageSize, int timeoutMinutes,
+                   int maxOpenCursors, int queryTimeout) {
         this.ds = ds;
         this.dialect = dialect;
         this.clock = clock;
         this.watermark = watermark;
         this.changes = changes;
+        this.index = index;
         this.lookup = lookup;
         this.pageSize = pageSize;
         this.timeout = Duration.ofMinutes(timeoutMinutes);
@@ -104,13 +108,48 @@ public final class Cursors implements Paging {
             case MODIFIED -> new TableRows(t, true);
             case SOFT_DELETED -> new TableRows(t, false);
             case TOMBSTONES -> new TombstoneRows(tombstones, t.table().name());
+            case INDEX_MODIFIED, INDEX_DELETED, INDEX_MARKED -> new IndexRows(t, source, dialect, queryTimeout);
         };
+    }
+
+    /** What a cursor pages through and over which range {@code (from, horizon]}. */
+    private record Plan(Source source, Instant from, Instant horizon) {
+    }
+
+    private Plan plan(Connection c, Table t, Source source, Instant after) throws SQLException, EsaException {
+        if (index.active()) {
+            // Binlog capture: the change index, exact, no watermark (IndexedChanges).
+            if (index.covers(c, after)) {
+                Source indexed = switch (source) {
+                    case MODIFIED -> Source.INDEX_MODIFIED;
+                    case SOFT_DELETED -> Source.INDEX_MARKED;
+                    default -> Source.INDEX_DELETED;
+                };
+                return new Plan(indexed, after, index.horizon(c));
+            }
+            if (source == Source.TOMBSTONES) {
+                throw IndexedChanges.beforeHorizon(t);
+            }
+            // Before the index's horizon any row may have changed: the whole table.
+            return new Plan(source, IndexedChanges.BEGINNING, clock.now(c));
+        }
+        if (source == Source.TOMBSTONES) {
+            changes.checkHorizon(c, t, after);
+        }
+        Instant from = watermark.beforeRead(c, after, switch (source) {
+            case MODIFIED -> t.modColumn();
+            case SOFT_DELETED -> t.softDelete();
+            default -> null;
+        });
+        return new Plan(source, from, clock.now(c));
     }
 
     private Cursor open(Session session, TableSql sql, Instant after, Source source) throws EsaException {
         Table t = sql.table();
-        KeyedRows rows = rows(sql, source);
         int pageSize = this.pageSize.getAsInt();
+        if (index.active()) {
+            index.catchUp();
+        }
         try (Connection c = ds.getConnection()) {
             store.purgeExpired(c);
             // Checked before the scan, so a refusal costs one indexed count; calls racing past it at once can
@@ -120,15 +159,10 @@ public final class Cursors implements Paging {
                 throw new EsaException(ErrorCode.TOO_LARGE, "this session has " + open
                         + " open cursors, the most allowed (max-open-cursors); close or release some first");
             }
-            if (source == Source.TOMBSTONES) {
-                changes.checkHorizon(c, t, after);
-            }
-            Instant from = watermark.beforeRead(c, after, switch (source) {
-                case MODIFIED -> t.modColumn();
-                case SOFT_DELETED -> t.softDelete();
-                case TOMBSTONES -> null;
-            });
-            Instant horizon = clock.now(c);
+            Plan plan = plan(c, t, source, after);
+            KeyedRows rows = rows(sql, plan.source());
+            Instant from = plan.from();
+            Instant horizon = plan.horizon();
             List<PageKey> starts = new ArrayList<>();
             long total = 0;
             try (PreparedStatement ps = c.prepareStatement(rows.keysSql())) {
@@ -145,7 +179,7 @@ public final class Cursors implements Paging {
                     }
                 }
             }
-            CursorStore.Stored s = new CursorStore.Stored(CursorStore.newId(), t.name(), source, from, horizon,
+            CursorStore.Stored s = new CursorStore.Stored(CursorStore.newId(), t.name(), plan.source(), from, horizon,
                     pageSize, total, starts.size(), horizon.plus(timeout));
             store.insert(c, s, session.principal(), after, starts);
             return new Cursor(s.id(), rows.type(), s.pageCount(), pageSize, total, s.expiresAt());
@@ -183,9 +217,7 @@ public final class Cursors implements Paging {
                     rows.bindKey(ps, i, bounds[1]);
                 }
                 try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        rows.emit(rs, sink);
-                    }
+                    rows.emitPage(c, rs, sink);
                 }
             }
         } catch (SQLException e) {

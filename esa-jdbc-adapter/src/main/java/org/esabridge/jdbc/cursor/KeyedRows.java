@@ -1,6 +1,7 @@
 package org.esabridge.jdbc.cursor;
 
 import java.io.IOException;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -43,4 +44,11 @@ interface KeyedRows {
 
     /** Sends the current row of {@link #pageSql} to the sink. */
     void emit(ResultSet rs, ResultSink sink) throws SQLException, IOException;
+
+    /** Sends every row of {@link #pageSql}'s result to the sink; {@code c} is the connection it was read on. */
+    default void emitPage(Connection c, ResultSet rs, ResultSink sink) throws SQLException, IOException {
+        while (rs.next()) {
+            emit(rs, sink);
+        }
+    }
 }

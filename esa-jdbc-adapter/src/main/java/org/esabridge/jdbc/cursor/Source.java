@@ -7,5 +7,11 @@ enum Source {
     /** Rows marked deleted by the soft-delete column, as ids. */
     SOFT_DELETED,
     /** Tombstones written by the delete trigger, as ids. */
-    TOMBSTONES
+    TOMBSTONES,
+    /** Change-index entries of changed rows, as the rows' records (binlog capture mode). */
+    INDEX_MODIFIED,
+    /** Change-index entries of deleted rows, as the ids still absent (binlog capture mode). */
+    INDEX_DELETED,
+    /** Change-index entries of changed rows, as the ids marked deleted by the soft-delete column. */
+    INDEX_MARKED
 }

@@ -74,6 +74,27 @@ public final class EmbeddedMariaDb implements AutoCloseable {
      * ones (e.g. {@code --log-bin}).
      */
     public static EmbeddedMariaDb start(Path dataDir, int port, List<String> serverOptions) {
+        return start(dataDir, port, DEFAULT_BINLOG_RETENTION_DAYS, serverOptions);
+    }
+
+    /** Days of binary log kept when the caller does not say ({@code embedded-binlog-retention-days}'s default). */
+    public static final int DEFAULT_BINLOG_RETENTION_DAYS = 7;
+
+    /**
+     * The binary log the adapter's binlog capture reads (org.esabridge.jdbc.capture): row-based with full row
+     * images and the column names in each table map, files beside the data, older files dropped after
+     * {@code retentionDays}. Server id 1: the readers connect as replicas with random ids of their own.
+     */
+    static List<String> binlogOptions(int retentionDays) {
+        return List.of("--log-bin=esa-binlog", "--binlog-format=ROW", "--binlog-row-image=FULL",
+                "--binlog-row-metadata=FULL", "--server-id=1", "--expire-logs-days=" + retentionDays);
+    }
+
+    /**
+     * {@link #start(Path, int, List)} keeping the binary log {@code binlogRetentionDays} days; options given later
+     * in {@code serverOptions} win over the binary log's defaults.
+     */
+    public static EmbeddedMariaDb start(Path dataDir, int port, int binlogRetentionDays, List<String> serverOptions) {
         Path dir = dataDir.toAbsolutePath().normalize();
         Path initFile = null;
         DB db = null;
@@ -99,6 +120,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
             builder.addArg("--init-file=" + initFile);
             // Stored values of TIMESTAMP columns and NOW() must not depend on the host's zone.
             builder.addArg("--default-time-zone=+00:00");
+            binlogOptions(binlogRetentionDays).forEach(builder::addArg);
             serverOptions.forEach(builder::addArg);
             OrphanedServer.stop(dir.resolve("mariadb"));
             db = DB.newEmbeddedDB(builder.build());

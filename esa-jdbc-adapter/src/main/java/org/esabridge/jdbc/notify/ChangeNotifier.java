@@ -6,11 +6,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.esabridge.api.EsaException;
@@ -35,6 +37,9 @@ import org.slf4j.LoggerFactory;
  * sync brings at once. These reports are a head start, not the guarantee: a tombstone committed late with a
  * lower {@code seq} is not reported here, and {@code getDeleted} (with its watermark) still answers every one.
  *
+ * <p>In binlog capture mode there are no tombstones: the change index's {@code D} entries play their part
+ * ({@link IndexDeletions}).
+ *
  * <p>Not seen: deletions of structures with delete strategy {@code helper} or {@code none} (no tombstone
  * moves; the next change or the host's own schedule covers them). The same thread sends the requests, so a
  * slow host delays polls, never stacks them.
@@ -52,11 +57,16 @@ public final class ChangeNotifier implements AutoCloseable {
     private final DeletionReporter deletions;
     private Map<String, Object> last;
     private long lastTombstone = -1;
+    /** Whether deletions are in the change index (binlog capture mode) rather than in tombstones. */
+    private final BooleanSupplier indexed;
+    private final IndexDeletions indexDeletions;
 
     /** @param deletions where new tombstones are reported, or null to report none */
     public ChangeNotifier(DataSource ds, Dialect dialect, Supplier<Catalog> catalog, HelperApi helper,
-                          DeletionReporter deletions, Duration interval) {
+                          DeletionReporter deletions, Duration interval, BooleanSupplier indexed) {
         this.ds = ds;
+        this.indexed = indexed;
+        this.indexDeletions = new IndexDeletions(dialect, REPORTS_PER_POLL);
         this.deletions = deletions;
         this.dialect = dialect;
         this.catalog = catalog;
@@ -95,22 +105,30 @@ public final class ChangeNotifier implements AutoCloseable {
             for (Table t : current.tables()) {
                 marks.put(t.name(), max(c, current.sql(t.name()).maxModified()));
             }
-            marks.put("esa_tombstone", max(c, "SELECT MAX(seq) FROM esa_tombstone"));
+            if (indexed.getAsBoolean()) {
+                for (Table t : tracked(current)) {
+                    marks.put("esa_change:" + t.name(), indexDeletions.mark(c, t.name()));
+                }
+            } else {
+                marks.put("esa_tombstone", max(c, "SELECT MAX(seq) FROM esa_tombstone"));
+            }
         }
         return marks;
     }
 
     private void reportNewTombstones() throws SQLException {
         try (Connection c = ds.getConnection()) {
+            if (indexed.getAsBoolean()) {
+                indexDeletions.report(c, tracked(catalog.get()), deletions);
+                return;
+            }
             if (lastTombstone < 0) {
                 lastTombstone = Long.parseLong(Objects.toString(max(c, "SELECT COALESCE(MAX(seq), 0) FROM esa_tombstone")));
                 return;
             }
             Map<String, Table> tracked = new HashMap<>();
-            for (Table t : catalog.get().tables()) {
-                if (t.deleteStrategy().kind() == DeleteStrategy.Kind.TOMBSTONE) {
-                    tracked.put(t.name(), t);
-                }
+            for (Table t : tracked(catalog.get())) {
+                tracked.put(t.name(), t);
             }
             try (PreparedStatement ps = c.prepareStatement("SELECT seq, table_name, row_id, deleted_at FROM esa_tombstone"
                     + " WHERE seq > ? ORDER BY seq" + dialect.limit(Integer.toString(REPORTS_PER_POLL)))) {
@@ -125,6 +143,11 @@ public final class ChangeNotifier implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** The structures whose deletions are reported. */
+    private static List<Table> tracked(Catalog catalog) {
+        return catalog.tables().stream().filter(t -> t.deleteStrategy().kind() == DeleteStrategy.Kind.TOMBSTONE).toList();
     }
 
     private static Object max(Connection c, String sql) throws SQLException {

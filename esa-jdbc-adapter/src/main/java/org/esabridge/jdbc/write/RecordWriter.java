@@ -51,6 +51,8 @@ public final class RecordWriter {
     private final DatabaseClock clock;
     private final int queryTimeout;
     private final VersionedWriter versioned;
+    private volatile Runnable afterStamp = () -> {
+    };
 
     public RecordWriter(DataSource ds, Dialect dialect, DatabaseClock clock, int queryTimeout) {
         this.ds = ds;
@@ -257,7 +259,17 @@ public final class RecordWriter {
             rs.next();
         }
         Instant now = clock.now(c);
+        afterStamp.run();
         return now.getNano() % 1_000_000 == 0 ? now.plus(1, ChronoUnit.MICROS) : now;
+    }
+
+    /**
+     * Runs {@code hook} on the writing thread each time a write has taken its stamp and before the statement
+     * that stores it: the seam where tests hold a write (a GC pause, a starved core) to show that another host
+     * still gets it. Not for production use.
+     */
+    public void afterStamp(Runnable hook) {
+        this.afterStamp = hook;
     }
 
     /** The current modification time of a live row, or null when there is none. */

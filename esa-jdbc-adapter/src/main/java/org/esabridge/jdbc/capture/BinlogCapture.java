@@ -1,0 +1,287 @@
+package org.esabridge.jdbc.capture;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.esabridge.jdbc.catalog.Table;
+import org.esabridge.jdbc.cluster.Lease;
+import org.esabridge.jdbc.cluster.NodeId;
+import org.esabridge.jdbc.dialect.Dialect;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Binlog change capture on one node: exactly one reader per database across all nodes, through the
+ * {@code binlog-capture} lease. The leader runs a {@link BinlogReader}, renews the lease every third of its time to
+ * live and checks it in every write; the others try to take it at the same pace, so when the leader dies another
+ * node reads on within about one time to live, from the position stored with the last batch. A reader that
+ * fails is replaced by a new one from the stored position; a position the server no longer has is recorded as a
+ * gap ({@link ChangeIndex#recordGap}), counted and logged.
+ */
+public final class BinlogCapture implements CaptureStatus, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BinlogCapture.class);
+
+    /** The catalog as the reader sees it: the served table of that name, or null. */
+    @FunctionalInterface
+    public interface Tables {
+        Table find(String name);
+    }
+
+    static final String LEASE = "binlog-capture";
+    /** A connection silent for this long (heartbeats come every second) is taken for dead. */
+    private static final long SILENT_MILLIS = 10_000;
+    private static final long RETRY_MILLIS = 1000;
+    /**
+     * The binlog client logs every connect at INFO through java.util.logging (positions included); our own lines say
+     * what matters. Held here: JUL keeps loggers only weakly.
+     */
+    private static final java.util.logging.Logger CLIENT_LOG = quietClientLog();
+
+    private static java.util.logging.Logger quietClientLog() {
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger("com.github.shyiko.mysql.binlog");
+        log.setLevel(java.util.logging.Level.WARNING);
+        return log;
+    }
+
+    private final DataSource ds;
+    private final BinlogEndpoint endpoint;
+    private final String schema;
+    private final Lease lease;
+    private final Duration ttl;
+    private final ChangeIndex index;
+    private final TableTargets targets;
+    private final CaptureFence fence;
+    private final CaptureStats stats = new CaptureStats();
+    private final CountDownLatch closing = new CountDownLatch(1);
+    private final Thread thread;
+    private volatile BinlogReader reader;
+    private volatile boolean leader;
+    /** Stopped as if the node had died: the lease is left to expire (tests of the takeover). */
+    private volatile boolean halted;
+
+    private BinlogCapture(DataSource ds, Dialect dialect, BinlogEndpoint endpoint, String schema,
+                          BinlogCapture.Tables tables, Duration leaseTtl, Duration fenceTimeout) {
+        this.ds = ds;
+        this.endpoint = endpoint;
+        this.schema = schema;
+        this.ttl = leaseTtl;
+        this.lease = new Lease(ds, dialect, LEASE, NodeId.next(LEASE), leaseTtl);
+        this.index = new ChangeIndex(lease);
+        this.targets = new TableTargets(ds, tables);
+        this.fence = new CaptureFence(ds, dialect, fenceTimeout);
+        this.thread = new Thread(this::lead, "esa-binlog-capture");
+        this.thread.setDaemon(true);
+    }
+
+    /**
+     * Starts capturing in the background (leading or waiting to lead).
+     *
+     * @param schema  the adapter's schema: only its tables' row events are read
+     * @param served  the tables served at start, checked for ids the log can spell
+     * @param tables  the catalog, asked at each table map
+     */
+    public static BinlogCapture start(DataSource ds, Dialect dialect, BinlogEndpoint endpoint, String schema,
+                                      List<Table> served, BinlogCapture.Tables tables, Duration leaseTtl,
+                                      Duration fenceTimeout) throws SQLException {
+        BinlogCapture capture = new BinlogCapture(ds, dialect, endpoint, schema, tables, leaseTtl, fenceTimeout);
+        try (Connection c = ds.getConnection()) {
+            capture.targets.check(c, served);
+            // The first start's position is taken here, not by the reader thread: a fence set once start returns
+            // is then surely after it (INSERT IGNORE: whichever node starts first fixes it).
+            capture.index.loadOrStart(c);
+        }
+        capture.thread.start();
+        return capture;
+    }
+
+    /** getCurrentTime's fence. */
+    public CaptureFence fence() {
+        return fence;
+    }
+
+    /** Served tables whose ids the binary log cannot spell, with the reason: they need polling. */
+    public Map<String, String> uncapturable() {
+        return targets.uncapturable();
+    }
+
+    private void lead() {
+        while (closing.getCount() > 0) {
+            if (!acquire()) {
+                leader = false;
+                await(ttl.toMillis() / 3);
+                continue;
+            }
+            if (!leader) {
+                LOG.info("binlog capture: this node now reads the binary log of {}", schema);
+            }
+            leader = true;
+            BinlogReader.Outcome outcome = readOnce();
+            if (outcome == BinlogReader.Outcome.LOST_LEADERSHIP) {
+                leader = false;
+            } else if (outcome == BinlogReader.Outcome.FAILED) {
+                await(RETRY_MILLIS);
+            }
+        }
+        leader = false;
+        if (halted) {
+            return;
+        }
+        try {
+            lease.release();
+        } catch (SQLException e) {
+            LOG.debug("capture lease not released ({}); it expires by itself", e.getMessage());
+        }
+    }
+
+    private boolean acquire() {
+        try {
+            return lease.tryAcquire();
+        } catch (SQLException e) {
+            LOG.debug("capture lease not taken: {}", e.getMessage());
+            return false;
+        }
+    }
+
+    /** One reader from the stored position until it ends; renews the lease meanwhile. */
+    private BinlogReader.Outcome readOnce() {
+        ChangeIndex.State start;
+        try (Connection c = ds.getConnection()) {
+            start = index.loadOrStart(c);
+        } catch (SQLException e) {
+            LOG.warn("binlog capture: cannot read its position: {}", e.getMessage());
+            return BinlogReader.Outcome.FAILED;
+        }
+        BinlogReader r = new BinlogReader(endpoint, schema, ds, index, start, targets, fence::reached, stats);
+        reader = r;
+        BinlogReader.Outcome[] outcome = {BinlogReader.Outcome.FAILED};
+        Thread t = new Thread(() -> outcome[0] = r.run(), "esa-binlog-reader");
+        t.setDaemon(true);
+        t.start();
+        try {
+            while (t.isAlive()) {
+                t.join(Math.max(100, ttl.toMillis() / 3));
+                if (closing.getCount() == 0) {
+                    r.close();
+                } else if (t.isAlive() && !acquire()) {
+                    LOG.warn("binlog capture: the lease was lost; this node stops reading");
+                    r.close();
+                    t.join();
+                    return BinlogReader.Outcome.LOST_LEADERSHIP;
+                } else if (r.silentMillis() > SILENT_MILLIS) {
+                    LOG.warn("binlog capture: no word from the server for {} ms; reconnecting", r.silentMillis());
+                    r.close();
+                    t.join();
+                    return BinlogReader.Outcome.FAILED;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            r.close();
+            return BinlogReader.Outcome.CLOSED;
+        } finally {
+            reader = null;
+        }
+        switch (outcome[0]) {
+            case GAP -> recordGap(r);
+            case FAILED -> LOG.warn("binlog capture: the reader stopped ({}); starting again from the stored position",
+                    r.failure());
+            case LOST_LEADERSHIP -> LOG.warn("binlog capture: {}; this node stops reading", r.failure());
+            default -> {
+            }
+        }
+        return outcome[0];
+    }
+
+    private void recordGap(BinlogReader r) {
+        try (Connection c = ds.getConnection()) {
+            ChangeIndex.State before = r.stored();
+            ChangeIndex.State after = index.recordGap(c, before);
+            stats.gap();
+            LOG.warn("binlog capture: GAP - the binary log from {} is no longer on the server ({}); reading on from {}."
+                    + " Changes in between are not in the index: getModified for an earlier 'after' reads whole"
+                    + " tables, getDeleted answers NOT_SUPPORTED (compare ids). Keep binary logs longer than the"
+                    + " longest reader outage (expire_logs_days / embedded-binlog-retention-days)", before.position(),
+                    r.failure(), after.position());
+        } catch (SQLException | ChangeIndex.LostLeadershipException e) {
+            LOG.warn("binlog capture: could not record a gap: {}", e.getMessage());
+        }
+    }
+
+    private void await(long millis) {
+        try {
+            // Woken early by close(); otherwise this is the retry period of a follower, not a synchronisation.
+            closing.await(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // --- CaptureStatus ---
+
+    @Override
+    public boolean leader() {
+        return leader;
+    }
+
+    @Override
+    public double lagSeconds() {
+        BinlogReader r = reader;
+        return r == null ? 0 : r.lagSeconds();
+    }
+
+    @Override
+    public long lagEvents() {
+        BinlogReader r = reader;
+        return r == null ? 0 : r.lagEvents();
+    }
+
+    @Override
+    public long eventsRead() {
+        return stats.eventsRead();
+    }
+
+    @Override
+    public long entriesWritten() {
+        return stats.entriesWritten();
+    }
+
+    @Override
+    public long gaps() {
+        return stats.gaps();
+    }
+
+    @Override
+    public boolean healthy(int maxLagSeconds) {
+        BinlogReader r = reader;
+        if (!leader) {
+            return true;
+        }
+        return r != null && r.lagSeconds() <= maxLagSeconds && r.silentMillis() <= SILENT_MILLIS;
+    }
+
+    /** Stops reading as a node that dies does: without giving the lease up, so another node waits for it to expire. */
+    void halt() {
+        halted = true;
+        close();
+    }
+
+    /** Stops reading and gives the lease up, so another node takes over at once. */
+    @Override
+    public void close() {
+        closing.countDown();
+        BinlogReader r = reader;
+        if (r != null) {
+            r.close();
+        }
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

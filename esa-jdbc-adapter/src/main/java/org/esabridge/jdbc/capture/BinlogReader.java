@@ -1,0 +1,354 @@
+package org.esabridge.jdbc.capture;
+
+import com.github.shyiko.mysql.binlog.BinaryLogClient;
+import com.github.shyiko.mysql.binlog.event.DeleteRowsEventData;
+import com.github.shyiko.mysql.binlog.event.Event;
+import com.github.shyiko.mysql.binlog.event.EventHeaderV4;
+import com.github.shyiko.mysql.binlog.event.EventType;
+import com.github.shyiko.mysql.binlog.event.MariadbGtidEventData;
+import com.github.shyiko.mysql.binlog.event.QueryEventData;
+import com.github.shyiko.mysql.binlog.event.RotateEventData;
+import com.github.shyiko.mysql.binlog.event.TableMapEventData;
+import com.github.shyiko.mysql.binlog.event.UpdateRowsEventData;
+import com.github.shyiko.mysql.binlog.event.WriteRowsEventData;
+import com.github.shyiko.mysql.binlog.event.deserialization.EventDeserializer;
+import com.github.shyiko.mysql.binlog.network.ServerException;
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connection to MariaDB's binary log, as a replica: reads the row events of committed transactions in commit
+ * order and hands the changes of the adapter's schema to the change index ({@link ChangeIndex}), a transaction at
+ * a time, from the position stored there. A reader runs until {@link #close()} or until it fails; then the
+ * {@link BinlogCapture} decides what comes next (a new reader from the stored position, a gap, another leader).
+ * Nothing is kept across readers: what was read and not written is simply read again.
+ *
+ * <p>Two threads: the client's (reading and decoding events, assembling transactions) and a writer (flushing
+ * segments of {@link PendingChanges}), so reading and writing overlap. The adapter's own writes (the index, its
+ * cursors, the fence markers' answers) are in the binary log too; they produce no entries, and a segment without
+ * entries is not written — its position is stored with the next real batch — so the reader never feeds itself.
+ */
+final class BinlogReader implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BinlogReader.class);
+    /** MariaDB's "could not find the GTID/position requested": the log we need is purged or never existed. */
+    static final int ERROR_POSITION_NOT_IN_LOG = 1236;
+    private static final long HEARTBEAT_MILLIS = 1000;
+
+    /** How the reader ended. */
+    enum Outcome { RUNNING, CLOSED, GAP, FAILED, LOST_LEADERSHIP }
+
+    private final BinlogEndpoint endpoint;
+    private final String schema;
+    private final DataSource ds;
+    private final ChangeIndex index;
+    private final TableTargets targets;
+    private final BiConsumer<List<Long>, Instant> fencesReached;
+    private final CaptureStats stats;
+    private final PendingChanges pending = new PendingChanges(5_000, 100_000, 5, 200);
+    private final BinaryLogClient client;
+    private final Thread writer;
+    private volatile ChangeIndex.State stored;
+    private volatile Outcome outcome = Outcome.RUNNING;
+    private volatile String failure;
+    private volatile long lastPacketMillis = System.currentTimeMillis();
+    private volatile PendingChanges.Segment inFlight;
+    private final AtomicLong flushes = new AtomicLong();
+
+    // Read by the client thread only.
+    private BinlogPosition position;
+    private String file;
+    private Map<ChangeIndex.Key, Character> txEntries;
+    private List<Long> txFences;
+    private MariadbGtidEventData txGtid;
+    private long txEvents;
+    private boolean txGap;
+    private final Map<Long, TableTargets.Target> tableMaps = new HashMap<>();
+
+    BinlogReader(BinlogEndpoint endpoint, String schema, DataSource ds, ChangeIndex index, ChangeIndex.State start,
+                 TableTargets targets, BiConsumer<List<Long>, Instant> fencesReached, CaptureStats stats) {
+        this.endpoint = endpoint;
+        this.schema = schema;
+        this.ds = ds;
+        this.index = index;
+        this.stored = start;
+        this.position = start.position();
+        this.file = start.position().file();
+        this.targets = targets;
+        this.fencesReached = fencesReached;
+        this.stats = stats;
+        this.client = new BinaryLogClient(endpoint.host(), endpoint.port(), endpoint.user(), endpoint.password());
+        // A replica id of its own: MariaDB drops an older replica connection that uses the same id, so several
+        // adapters (or a stale reader) on one server would otherwise disconnect each other.
+        client.setServerId(ThreadLocalRandom.current().nextLong(1L << 16, 1L << 32));
+        client.setKeepAlive(false);
+        client.setHeartbeatInterval(HEARTBEAT_MILLIS);
+        EventDeserializer deserializer = new EventDeserializer();
+        deserializer.setCompatibilityMode(EventDeserializer.CompatibilityMode.DATE_AND_TIME_AS_LONG_MICRO,
+                EventDeserializer.CompatibilityMode.CHAR_AND_BINARY_AS_BYTE_ARRAY);
+        client.setEventDeserializer(deserializer);
+        if (!position.gtid().isEmpty()) {
+            client.setGtidSet(position.gtid());
+        } else if (position.file() != null) {
+            client.setBinlogFilename(position.file());
+            client.setBinlogPosition(position.pos());
+        }
+        client.registerEventListener(this::onEvent);
+        client.registerLifecycleListener(new BinaryLogClient.AbstractLifecycleListener() {
+            @Override
+            public void onCommunicationFailure(BinaryLogClient c, Exception e) {
+                end(e instanceof ServerException se && se.getErrorCode() == ERROR_POSITION_NOT_IN_LOG ? Outcome.GAP
+                        : Outcome.FAILED, e.getMessage());
+            }
+
+            @Override
+            public void onEventDeserializationFailure(BinaryLogClient c, Exception e) {
+                // The library skips an event it cannot decode; a skipped row event would be a silent miss.
+                gapHere("an event could not be decoded: " + e.getMessage());
+            }
+        });
+        this.writer = new Thread(this::writeLoop, "esa-binlog-writer");
+        this.writer.setDaemon(true);
+    }
+
+    /** Reads until closed or failed; blocks. */
+    Outcome run() {
+        writer.start();
+        try {
+            client.connect();
+            if (outcome == Outcome.RUNNING) {
+                end(Outcome.FAILED, "the server ended the binary log stream");
+            }
+        } catch (ServerException e) {
+            end(e.getErrorCode() == ERROR_POSITION_NOT_IN_LOG ? Outcome.GAP : Outcome.FAILED, e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            end(Outcome.FAILED, e.getMessage());
+        } finally {
+            pending.close();
+            try {
+                writer.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return outcome;
+    }
+
+    /** Why the reader ended, for the log. */
+    String failure() {
+        return failure;
+    }
+
+    /** What the index holds now (after the last flush of this reader). */
+    ChangeIndex.State stored() {
+        return stored;
+    }
+
+    /** Milliseconds since the last packet from the server (heartbeats come every second on an idle log). */
+    long silentMillis() {
+        return System.currentTimeMillis() - lastPacketMillis;
+    }
+
+    /** Seconds the oldest transaction read but not yet in the index has waited; 0 when none waits. */
+    double lagSeconds() {
+        PendingChanges.Segment s = inFlight;
+        long oldest = s != null && s.writesSomething() ? s.firstCommitMillis : pending.oldestPendingCommitMillis();
+        return oldest == 0 ? 0 : Math.max(0, (System.currentTimeMillis() - oldest) / 1000.0);
+    }
+
+    /** Rows read but not yet in the index. */
+    long lagEvents() {
+        return pending.pendingEntries();
+    }
+
+    private void end(Outcome o, String why) {
+        synchronized (this) {
+            if (outcome != Outcome.RUNNING) {
+                return;
+            }
+            outcome = o;
+            failure = why;
+        }
+        pending.close();
+        try {
+            client.disconnect();
+        } catch (IOException e) {
+            LOG.debug("binlog client did not disconnect cleanly: {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        end(Outcome.CLOSED, null);
+    }
+
+    // --- the client thread: events → transactions ---
+
+    private void onEvent(Event event) {
+        lastPacketMillis = System.currentTimeMillis();
+        EventType type = event.getHeader().getEventType();
+        stats.eventRead();
+        try {
+            if (type == EventType.ROTATE) {
+                file = ((RotateEventData) event.getData()).getBinlogFilename();
+            } else if (type == EventType.MARIADB_GTID) {
+                begin(event.getData());
+            } else if (type == EventType.TABLE_MAP) {
+                TableMapEventData map = event.getData();
+                tableMaps.put(map.getTableId(), schema.equals(map.getDatabase()) ? targets.target(map) : TableTargets.IGNORED);
+            } else if (EventType.isRowMutation(type)) {
+                rows(event);
+            } else if (type == EventType.XID) {
+                commit(event);
+            } else if (type == EventType.QUERY) {
+                query(event);
+            } else if (type == EventType.HEARTBEAT) {
+                pending.idle();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            end(Outcome.CLOSED, null);
+        } catch (RuntimeException | SQLException e) {
+            gapHere("an event could not be read: " + e);
+        }
+    }
+
+    private void begin(MariadbGtidEventData gtid) {
+        txGtid = gtid;
+        txEntries = new LinkedHashMap<>();
+        txFences = new ArrayList<>(0);
+        txEvents = 0;
+        txGap = false;
+    }
+
+    private void query(Event event) throws InterruptedException {
+        QueryEventData q = event.getData();
+        String sql = q.getSql() == null ? "" : q.getSql().trim();
+        if (txGtid == null) {
+            return;
+        }
+        boolean standalone = (txGtid.getFlags() & MariadbGtidEventData.FL_STANDALONE) != 0;
+        if (standalone || sql.equalsIgnoreCase("COMMIT")) {
+            commit(event);
+        } else if (sql.equalsIgnoreCase("ROLLBACK")) {
+            // Only non-transactional changes are logged before a ROLLBACK; none of them is in an InnoDB table.
+            txEntries.clear();
+            txFences.clear();
+            commit(event);
+        }
+    }
+
+    private void rows(Event event) throws SQLException {
+        if (txEntries == null) {
+            return;
+        }
+        txEvents++;
+        Object data = event.getData();
+        if (data instanceof WriteRowsEventData w) {
+            TableTargets.Target t = tableMaps.getOrDefault(w.getTableId(), TableTargets.IGNORED);
+            for (Serializable[] row : w.getRows()) {
+                t.inserted(row, w.getIncludedColumns(), this::change, txFences::add);
+            }
+        } else if (data instanceof UpdateRowsEventData u) {
+            TableTargets.Target t = tableMaps.getOrDefault(u.getTableId(), TableTargets.IGNORED);
+            for (Map.Entry<Serializable[], Serializable[]> row : u.getRows()) {
+                t.updated(row.getKey(), u.getIncludedColumnsBeforeUpdate(), row.getValue(), u.getIncludedColumns(),
+                        this::change);
+            }
+        } else if (data instanceof DeleteRowsEventData d) {
+            TableTargets.Target t = tableMaps.getOrDefault(d.getTableId(), TableTargets.IGNORED);
+            for (Serializable[] row : d.getRows()) {
+                t.deleted(row, d.getIncludedColumns(), this::change);
+            }
+        }
+    }
+
+    private void change(String table, String rowId, char kind) {
+        if (rowId == null) {
+            gapHere("a row of " + table + " has an id that cannot be spelled");
+            return;
+        }
+        ChangeIndex.Key key = new ChangeIndex.Key(table, rowId);
+        txEntries.remove(key);
+        txEntries.put(key, kind);
+    }
+
+    private void gapHere(String why) {
+        LOG.warn("binlog capture: {}; recording a gap at the end of this transaction", why);
+        txGap = true;
+    }
+
+    private void commit(Event event) throws InterruptedException {
+        if (txGtid == null) {
+            return;
+        }
+        long end = event.getHeader() instanceof EventHeaderV4 h ? h.getNextPosition() : 0;
+        position = position.after(txGtid.getDomainId(), txGtid.getServerId(), txGtid.getSequence(), file, end);
+        pending.commit(txEntries, txFences, position, event.getHeader().getTimestamp(), txEvents, txGap);
+        txGtid = null;
+        txEntries = null;
+        txFences = null;
+    }
+
+    // --- the writer thread: segments → esa_change ---
+
+    private void writeLoop() {
+        try (Connection c = ds.getConnection()) {
+            while (true) {
+                PendingChanges.Segment s = pending.take(1000);
+                if (s == null) {
+                    if (outcome != Outcome.RUNNING) {
+                        return;
+                    }
+                    continue;
+                }
+                if (!s.writesSomething()) {
+                    // Only the adapter's own writes (or other schemas'): stored with the next real batch.
+                    pending.written(s);
+                    continue;
+                }
+                inFlight = s;
+                try {
+                    stored = index.flush(c, stored, s.entries, s.fences, s.end, s.gap);
+                } finally {
+                    inFlight = null;
+                }
+                pending.written(s);
+                stats.flushed(s.entries.size(), s.gap);
+                if (!s.fences.isEmpty()) {
+                    fencesReached.accept(s.fences, stored.lastStamp());
+                }
+                if (flushes.incrementAndGet() % 1000 == 0) {
+                    ChangeIndex.purgeFences(c);
+                }
+            }
+        } catch (ChangeIndex.LostLeadershipException e) {
+            end(Outcome.LOST_LEADERSHIP, e.getMessage());
+        } catch (SQLException | RuntimeException e) {
+            end(Outcome.FAILED, "writing the change index failed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            end(Outcome.CLOSED, null);
+        }
+    }
+
+    /** Text of a string column in a row image (the log gives bytes); for the adapter's own tables, all utf8mb4. */
+    static String utf8(Serializable v) {
+        return v == null ? null : v instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : v.toString();
+    }
+}

@@ -1,0 +1,274 @@
+package org.esabridge.jdbc.capture;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.esabridge.jdbc.cluster.Lease;
+
+/**
+ * The binlog reader's side of the change index: {@code esa_change} (the latest committed change of each row, in
+ * commit order) and {@code esa_capture} (where the reader stands), always written together in one transaction, so
+ * that a restart continues after the last flushed transaction and never applies one twice or skips one.
+ *
+ * <p>Each flush is guarded twice: the lease must still be ours ({@link Lease#stillHeld}), and the stored position
+ * must be the one this reader last wrote or started from. A deposed reader, or a second reader that got in by a
+ * bug, therefore fails its flush instead of writing entries out of order.
+ *
+ * <p>Stamps: each flush gets {@code S = GREATEST(UTC_TIMESTAMP(6), last_stamp + 1 µs)}, strictly increasing and in
+ * the database clock's time domain, the one {@code after} values come from.
+ */
+final class ChangeIndex {
+    static final String NAME = "binlog";
+    /** Rows per INSERT: large enough to amortise the round trip, small enough for max_allowed_packet. */
+    private static final int ROWS_PER_INSERT = 500;
+    private static final String STAMP_SQL = "SELECT GREATEST(UTC_TIMESTAMP(6), ? + INTERVAL 1 MICROSECOND)";
+    private static final String INSERT_HEAD = "INSERT INTO esa_change (table_name, row_hash, row_id, kind, stamp, seq) VALUES ";
+    private static final String INSERT_TAIL = " ON DUPLICATE KEY UPDATE row_id = VALUES(row_id), kind = VALUES(kind),"
+            + " stamp = VALUES(stamp), seq = VALUES(seq)";
+
+    /** A row's change as the index keeps it. */
+    record Key(String table, String rowId) {
+    }
+
+    /** What {@code esa_capture} holds. */
+    record State(BinlogPosition position, Instant since, Instant lastStamp, long lastSeq) {
+    }
+
+    /** The stored position is not the one this reader expects, or the lease is lost: stop reading. */
+    static final class LostLeadershipException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        LostLeadershipException(String message) {
+            super(message);
+        }
+    }
+
+    private final Lease lease;
+
+    /** @param lease the reader's lease, checked in every write; null only in tests of a single reader */
+    ChangeIndex(Lease lease) {
+        this.lease = lease;
+    }
+
+    /** The stored state, or null before the first start. */
+    static State load(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT gtid_position, binlog_file, binlog_pos, since, last_stamp,"
+                + " last_seq FROM esa_capture WHERE name = ?")) {
+            ps.setString(1, NAME);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                return new State(new BinlogPosition(rs.getString(1), rs.getString(2), rs.getLong(3)), instant(rs, 4),
+                        instant(rs, 5), rs.getLong(6));
+            }
+        }
+    }
+
+    /**
+     * The stored state; on the first start the binary log's current end, with {@code since} read after it: every
+     * transaction the reader will see commits after {@code since}, every earlier one is older than it.
+     */
+    State loadOrStart(Connection c) throws SQLException {
+        State stored = load(c);
+        if (stored != null) {
+            return stored;
+        }
+        BinlogPosition head = head(c);
+        try (PreparedStatement ps = c.prepareStatement("INSERT IGNORE INTO esa_capture (name, gtid_position, binlog_file,"
+                + " binlog_pos, since, last_stamp, last_seq, updated_at)"
+                + " SELECT ?, ?, ?, ?, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6), 0, UTC_TIMESTAMP(6)")) {
+            ps.setString(1, NAME);
+            ps.setString(2, head.gtid());
+            ps.setString(3, head.file());
+            ps.setLong(4, head.pos());
+            ps.executeUpdate();
+        }
+        return load(c);
+    }
+
+    /** The binary log's current end: MariaDB's GTID position, then the file and offset. */
+    static BinlogPosition head(Connection c) throws SQLException {
+        String gtid;
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT @@GLOBAL.gtid_binlog_pos")) {
+            rs.next();
+            gtid = rs.getString(1);
+        }
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW MASTER STATUS")) {
+            return rs.next() ? new BinlogPosition(gtid, rs.getString(1), rs.getLong(2)) : new BinlogPosition(gtid, null, 0);
+        }
+    }
+
+    /**
+     * Records that the binary log between the stored position and now cannot be read (purged, or unreadable): the
+     * reader goes on from the log's current end and {@code since} moves to a new stamp, so answers for an older
+     * {@code after} become a full read (or NOT_SUPPORTED for deletions), never a silent miss.
+     */
+    State recordGap(Connection c, State expected) throws SQLException, LostLeadershipException {
+        boolean auto = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try {
+            State current = lockAndCheck(c, expected);
+            Instant stamp = nextStamp(c, current.lastStamp());
+            long lastFenceBeforeHead;
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(id), 0) FROM esa_fence")) {
+                rs.next();
+                lastFenceBeforeHead = rs.getLong(1);
+            }
+            BinlogPosition head = head(c);
+            writeState(c, new State(head, stamp, stamp, current.lastSeq()));
+            // Fences set before the new head will never be read; they are answered with the gap's stamp, which is
+            // right: an 'after' older than since is a full read, done after getCurrentTime answered. (One set between
+            // the two reads above may be either side of the head: it is left to time out, and the host retries.)
+            try (PreparedStatement ps = c.prepareStatement("UPDATE esa_fence SET reached_stamp = ? WHERE reached_stamp IS NULL"
+                    + " AND id <= ?")) {
+                ps.setObject(1, LocalDateTime.ofInstant(stamp, ZoneOffset.UTC));
+                ps.setLong(2, lastFenceBeforeHead);
+                ps.executeUpdate();
+            }
+            c.commit();
+            return new State(head, stamp, stamp, current.lastSeq());
+        } catch (SQLException | LostLeadershipException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(auto);
+        }
+    }
+
+    /**
+     * Writes one batch: its entries (seq in the order given), its fences reached at the batch's stamp, and the
+     * position after its last transaction, in one transaction.
+     *
+     * @param expected what this reader last wrote (or started from)
+     * @return the new state
+     */
+    State flush(Connection c, State expected, Map<Key, Character> entries, List<Long> fences, BinlogPosition end,
+                boolean gap) throws SQLException, LostLeadershipException {
+        boolean auto = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try {
+            State current = lockAndCheck(c, expected);
+            Instant stamp = nextStamp(c, current.lastStamp());
+            long seq = current.lastSeq();
+            List<Map.Entry<Key, Character>> list = new ArrayList<>(entries.entrySet());
+            MessageDigest sha1 = sha1();
+            for (int from = 0; from < list.size(); from += ROWS_PER_INSERT) {
+                List<Map.Entry<Key, Character>> chunk = list.subList(from, Math.min(list.size(), from + ROWS_PER_INSERT));
+                try (PreparedStatement ps = c.prepareStatement(INSERT_HEAD
+                        + String.join(",", Collections.nCopies(chunk.size(), "(?, ?, ?, ?, ?, ?)")) + INSERT_TAIL)) {
+                    int i = 1;
+                    LocalDateTime at = LocalDateTime.ofInstant(stamp, ZoneOffset.UTC);
+                    for (Map.Entry<Key, Character> e : chunk) {
+                        byte[] id = e.getKey().rowId().getBytes(StandardCharsets.UTF_8);
+                        ps.setString(i++, e.getKey().table());
+                        ps.setBytes(i++, sha1.digest(id));
+                        ps.setString(i++, e.getKey().rowId());
+                        ps.setString(i++, String.valueOf(e.getValue()));
+                        ps.setObject(i++, at);
+                        ps.setLong(i++, ++seq);
+                    }
+                    ps.executeUpdate();
+                }
+            }
+            if (!fences.isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE esa_fence SET reached_stamp = ? WHERE id IN ("
+                        + String.join(",", Collections.nCopies(fences.size(), "?")) + ")")) {
+                    ps.setObject(1, LocalDateTime.ofInstant(stamp, ZoneOffset.UTC));
+                    for (int i = 0; i < fences.size(); i++) {
+                        ps.setLong(i + 2, fences.get(i));
+                    }
+                    ps.executeUpdate();
+                }
+            }
+            State next = new State(end, gap ? stamp : current.since(), stamp, seq);
+            writeState(c, next);
+            c.commit();
+            return next;
+        } catch (SQLException | LostLeadershipException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(auto);
+        }
+    }
+
+    /** Deletes fence markers answered more than an hour ago; their waiters are long gone. */
+    static void purgeFences(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM esa_fence WHERE requested_at < UTC_TIMESTAMP(6)"
+                + " - INTERVAL 1 HOUR LIMIT 10000")) {
+            ps.executeUpdate();
+        }
+    }
+
+    private State lockAndCheck(Connection c, State expected) throws SQLException, LostLeadershipException {
+        if (lease != null && !lease.stillHeld(c)) {
+            throw new LostLeadershipException("the capture lease is no longer held by this node");
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT gtid_position, binlog_file, binlog_pos, since, last_stamp,"
+                + " last_seq FROM esa_capture WHERE name = ? FOR UPDATE")) {
+            ps.setString(1, NAME);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new LostLeadershipException("esa_capture has no position row");
+                }
+                State current = new State(new BinlogPosition(rs.getString(1), rs.getString(2), rs.getLong(3)),
+                        instant(rs, 4), instant(rs, 5), rs.getLong(6));
+                if (!current.position().equals(expected.position()) || current.lastSeq() != expected.lastSeq()) {
+                    throw new LostLeadershipException("another reader moved the capture position (stored "
+                            + current.position() + ", expected " + expected.position() + ")");
+                }
+                return current;
+            }
+        }
+    }
+
+    private static Instant nextStamp(Connection c, Instant last) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(STAMP_SQL)) {
+            ps.setObject(1, LocalDateTime.ofInstant(last, ZoneOffset.UTC));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return instant(rs, 1);
+            }
+        }
+    }
+
+    private static void writeState(Connection c, State s) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE esa_capture SET gtid_position = ?, binlog_file = ?,"
+                + " binlog_pos = ?, since = ?, last_stamp = ?, last_seq = ?, updated_at = UTC_TIMESTAMP(6) WHERE name = ?")) {
+            ps.setString(1, s.position().gtid());
+            ps.setString(2, s.position().file());
+            ps.setLong(3, s.position().pos());
+            ps.setObject(4, LocalDateTime.ofInstant(s.since(), ZoneOffset.UTC));
+            ps.setObject(5, LocalDateTime.ofInstant(s.lastStamp(), ZoneOffset.UTC));
+            ps.setLong(6, s.lastSeq());
+            ps.setString(7, NAME);
+            ps.executeUpdate();
+        }
+    }
+
+    private static Instant instant(ResultSet rs, int index) throws SQLException {
+        LocalDateTime t = rs.getObject(index, LocalDateTime.class);
+        return t == null ? null : t.toInstant(ZoneOffset.UTC);
+    }
+
+    private static MessageDigest sha1() {
+        try {
+            return MessageDigest.getInstance("SHA-1");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-1", e);
+        }
+    }
+}

@@ -1,0 +1,239 @@
+package org.esabridge.jdbc.capture;
+
+import com.github.shyiko.mysql.binlog.event.TableMapEventData;
+import java.io.Serializable;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+import org.esabridge.jdbc.catalog.Table;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a table of the adapter's schema means to the reader, decided at each table map: an exposed table (its row
+ * events become entries, by the ids {@link RowIdDecoder} spells), {@code esa_tombstone}/{@code esa_touched}
+ * (trigger-made rows naming a child row that a foreign-key cascade deleted or changed: InnoDB's cascades are not
+ * in the binary log, the trigger's inserts are), {@code esa_fence} (getCurrentTime's markers), or nothing.
+ */
+final class TableTargets {
+    private static final Logger LOG = LoggerFactory.getLogger(TableTargets.class);
+
+    /** Receives one change: table, external id (null when it could not be spelled), 'M' or 'D'. */
+    @FunctionalInterface
+    interface ChangeSink {
+        void change(String table, String rowId, char kind);
+    }
+
+    /** One table's handling of row events. */
+    interface Target {
+        default void inserted(Serializable[] row, BitSet cols, ChangeSink sink, Consumer<Long> fences) {
+        }
+
+        default void updated(Serializable[] before, BitSet beforeCols, Serializable[] after, BitSet afterCols,
+                             ChangeSink sink) {
+        }
+
+        default void deleted(Serializable[] row, BitSet cols, ChangeSink sink) {
+        }
+    }
+
+    static final Target IGNORED = new Target() {
+    };
+
+    private final DataSource ds;
+    private final BinlogCapture.Tables tables;
+    /** Exposed tables whose ids cannot be spelled from the log, with the reason. */
+    private final Map<String, String> uncapturable = new ConcurrentHashMap<>();
+    private final Map<String, Layout> layouts = new HashMap<>();
+
+    /** A table's columns in row-image order and their character sets, as of one table id. */
+    private record Layout(long tableId, List<String> columns, Map<String, String> charsets, Table table, Target target) {
+    }
+
+    TableTargets(DataSource ds, BinlogCapture.Tables tables) {
+        this.ds = ds;
+        this.tables = tables;
+    }
+
+    /** Exposed tables the log cannot capture, with the reason (they need polling). */
+    Map<String, String> uncapturable() {
+        return Collections.unmodifiableMap(uncapturable);
+    }
+
+    /**
+     * Checks every given table's id columns against what {@link RowIdDecoder} spells exactly, so that the start can
+     * say which tables the binary log cannot capture.
+     */
+    void check(Connection c, List<Table> served) throws SQLException {
+        for (Table t : served) {
+            try {
+                RowIdDecoder.check(t, charsets(c, t.name(), new ArrayList<>()));
+                uncapturable.remove(t.name());
+            } catch (RowIdDecoder.UnsupportedIdException e) {
+                uncapturable.put(t.name(), e.getMessage());
+            }
+        }
+    }
+
+    /** The handling of the table a table map names (a table of the adapter's schema). */
+    Target target(TableMapEventData map) throws SQLException {
+        String name = map.getTable();
+        String lower = name.toLowerCase(Locale.ROOT);
+        switch (lower) {
+            case "esa_fence":
+                return FENCE;
+            case "esa_tombstone":
+                return new MarkerTarget(map, 'D');
+            case "esa_touched":
+                return new MarkerTarget(map, 'M');
+            default:
+                if (lower.startsWith("esa_")) {
+                    return IGNORED;
+                }
+        }
+        Table table = tables.find(name);
+        if (table == null) {
+            return IGNORED;
+        }
+        Layout cached = layouts.get(name);
+        if (cached != null && cached.tableId() == map.getTableId() && cached.table() == table) {
+            return cached.target();
+        }
+        List<String> names = map.getEventMetadata() == null ? null : map.getEventMetadata().getColumnNames();
+        Map<String, String> charsets;
+        List<String> ordinal = new ArrayList<>();
+        try (Connection c = ds.getConnection()) {
+            charsets = charsets(c, name, ordinal);
+        }
+        List<String> columns = names != null && names.size() == map.getColumnTypes().length ? names : ordinal;
+        Target target;
+        if (columns.size() != map.getColumnTypes().length) {
+            // The table was altered after this event was written and the log carries no column names
+            // (binlog_row_metadata=MINIMAL): positions cannot be trusted.
+            target = unspellable(name);
+            LOG.warn("binlog capture: the columns of {} changed since this event; its changes will be recorded as a gap",
+                    name);
+        } else {
+            try {
+                RowIdDecoder ids = RowIdDecoder.of(table, columns, charsets);
+                target = new RowsTarget(name, ids);
+                uncapturable.remove(name);
+            } catch (RowIdDecoder.UnsupportedIdException e) {
+                if (uncapturable.put(name, e.getMessage()) == null) {
+                    LOG.warn("binlog capture: {} is not captured from the binary log: {}", name, e.getMessage());
+                }
+                target = IGNORED;
+            }
+        }
+        layouts.put(name, new Layout(map.getTableId(), columns, charsets, table, target));
+        return target;
+    }
+
+    private static Map<String, String> charsets(Connection c, String table, List<String> ordinal) throws SQLException {
+        Map<String, String> charsets = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT COLUMN_NAME, CHARACTER_SET_NAME FROM information_schema.COLUMNS"
+                + " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ordinal.add(rs.getString(1));
+                    if (rs.getString(2) != null) {
+                        charsets.put(rs.getString(1), rs.getString(2));
+                    }
+                }
+            }
+        }
+        return charsets;
+    }
+
+    /** An exposed table: inserts and updates are 'M', deletes 'D', a changed key 'D' for the old id and 'M'. */
+    private record RowsTarget(String table, RowIdDecoder ids) implements Target {
+        @Override
+        public void inserted(Serializable[] row, BitSet cols, ChangeSink sink, Consumer<Long> fences) {
+            sink.change(table, ids.id(row, cols), 'M');
+        }
+
+        @Override
+        public void updated(Serializable[] before, BitSet beforeCols, Serializable[] after, BitSet afterCols,
+                            ChangeSink sink) {
+            String old = ids.id(before, beforeCols);
+            String now = ids.id(after, afterCols);
+            if (old != null && !old.equals(now)) {
+                sink.change(table, old, 'D');
+            }
+            sink.change(table, now, 'M');
+        }
+
+        @Override
+        public void deleted(Serializable[] row, BitSet cols, ChangeSink sink) {
+            sink.change(table, ids.id(row, cols), 'D');
+        }
+    }
+
+    /** A table whose row images cannot be mapped: each change is reported unspellable, which records a gap. */
+    private static Target unspellable(String table) {
+        return new Target() {
+            @Override
+            public void inserted(Serializable[] row, BitSet cols, ChangeSink sink, Consumer<Long> fences) {
+                sink.change(table, null, 'M');
+            }
+
+            @Override
+            public void updated(Serializable[] b, BitSet bc, Serializable[] a, BitSet ac, ChangeSink sink) {
+                sink.change(table, null, 'M');
+            }
+
+            @Override
+            public void deleted(Serializable[] row, BitSet cols, ChangeSink sink) {
+                sink.change(table, null, 'D');
+            }
+        };
+    }
+
+    /** {@code esa_fence}: an inserted marker's id (its first column) is a fence in the stream. */
+    private static final Target FENCE = new Target() {
+        @Override
+        public void inserted(Serializable[] row, BitSet cols, ChangeSink sink, Consumer<Long> fences) {
+            fences.accept(((Number) row[0]).longValue());
+        }
+    };
+
+    /**
+     * {@code esa_tombstone} / {@code esa_touched}: (seq, table_name, row_id, …) — the inserted row names a change of
+     * another table's row; found by column name when the log carries names, else by that fixed order.
+     */
+    private static final class MarkerTarget implements Target {
+        private final char kind;
+        private final int tableColumn;
+        private final int idColumn;
+
+        MarkerTarget(TableMapEventData map, char kind) {
+            this.kind = kind;
+            List<String> names = map.getEventMetadata() == null ? null : map.getEventMetadata().getColumnNames();
+            this.tableColumn = names != null && names.contains("table_name") ? names.indexOf("table_name") : 1;
+            this.idColumn = names != null && names.contains("row_id") ? names.indexOf("row_id") : 2;
+        }
+
+        @Override
+        public void inserted(Serializable[] row, BitSet cols, ChangeSink sink, Consumer<Long> fences) {
+            sink.change(BinlogReader.utf8(row[tableColumn]), BinlogReader.utf8(row[idColumn]), kind);
+        }
+    }
+
+    /** Names of tables (in the schema) whose changes the log cannot capture, for the start's summary. */
+    Set<String> uncapturableNames() {
+        return uncapturable.keySet();
+    }
+}

@@ -1,0 +1,145 @@
+package org.esabridge.jdbc.changes;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.StringJoiner;
+import org.esabridge.api.ExternalRecord;
+import org.esabridge.jdbc.catalog.RecordMapper;
+import org.esabridge.jdbc.catalog.TableSql;
+import org.esabridge.jdbc.catalog.ValueCodec;
+import org.esabridge.jdbc.dialect.Dialect;
+
+/**
+ * Rows of one table looked up by external id, at most {@value #BATCH} ids per statement: one primary-key
+ * lookup each ({@code IN} for one id column, an OR of equalities for several; both are index range scans).
+ * An id that cannot be a key of the table (say {@code x} for an integer key) is not in it. Ids are compared in
+ * this ESA's own text form, the one {@code getModified} gives the host ({@code 7}, not {@code 007}).
+ *
+ * <p>Used where ids come from elsewhere than the table: the host's known ids ({@link HelperDeletions}) and the
+ * entries of the change index ({@link IndexedChanges}, {@code cursor.IndexRows}).
+ */
+public final class RowsById {
+    /** The most ids one statement looks up. */
+    public static final int BATCH = 500;
+
+    private final TableSql sql;
+    private final RecordMapper m;
+    private final int queryTimeout;
+
+    public RowsById(TableSql sql, int queryTimeout) {
+        this.sql = sql;
+        this.m = sql.mapper();
+        this.queryTimeout = queryTimeout;
+    }
+
+    /** The live records with these ids, by id; ids without a live row are left out. */
+    public Map<String, ExternalRecord> liveRecords(Connection c, Dialect dialect, List<String> ids) throws SQLException {
+        Map<String, ExternalRecord> found = new HashMap<>();
+        String liveness = TableSql.live(m.table(), true, dialect);
+        for (List<String> batch : batches(c, ids)) {
+            query(c, "SELECT " + m.selectList() + " FROM " + m.from() + " WHERE (" + match(batch.size()) + ")"
+                    + liveness, batch, rs -> {
+                        ExternalRecord r = m.map(rs);
+                        found.put(r.id(), r);
+                    });
+        }
+        return found;
+    }
+
+    /** The ids that have a row in the table, live or marked deleted. */
+    public Set<String> present(Connection c, List<String> ids) throws SQLException {
+        return ids(c, ids, "");
+    }
+
+    /** The ids whose row is marked deleted by the soft-delete column. */
+    public Set<String> markedDeleted(Connection c, Dialect dialect, List<String> ids) throws SQLException {
+        return ids(c, ids, TableSql.live(m.table(), false, dialect));
+    }
+
+    /** The ids, in the given order, that have no row in the table. */
+    public List<String> absent(Connection c, List<String> ids) throws SQLException {
+        Set<String> present = present(c, ids);
+        List<String> absent = new ArrayList<>();
+        for (String id : ids) {
+            if (!present.contains(id)) {
+                absent.add(id);
+            }
+        }
+        return absent;
+    }
+
+    private Set<String> ids(Connection c, List<String> ids, String condition) throws SQLException {
+        Set<String> found = new HashSet<>();
+        for (List<String> batch : batches(c, ids)) {
+            query(c, "SELECT " + m.idOrder() + " FROM " + m.tableName() + " t WHERE (" + match(batch.size()) + ")"
+                    + condition, batch, rs -> found.add(m.readId(rs, 1)));
+        }
+        return found;
+    }
+
+    /** The ids that can be keys of the table, in batches of at most {@value #BATCH}. */
+    private List<List<String>> batches(Connection c, List<String> ids) throws SQLException {
+        List<List<String>> batches = new ArrayList<>();
+        List<String> batch = new ArrayList<>();
+        // Binding parses each part as its column's type; executing this probe is never needed.
+        try (PreparedStatement probe = c.prepareStatement(sql.idProbe())) {
+            for (String id : ids) {
+                try {
+                    m.bindId(probe, 1, id);
+                } catch (ValueCodec.BadValueException e) {
+                    continue; // cannot be a key of this table, so it is not in it
+                }
+                batch.add(id);
+                if (batch.size() == BATCH) {
+                    batches.add(batch);
+                    batch = new ArrayList<>();
+                }
+            }
+        }
+        if (!batch.isEmpty()) {
+            batches.add(batch);
+        }
+        return batches;
+    }
+
+    private String match(int count) {
+        int columns = m.table().idColumns().size();
+        StringJoiner where = new StringJoiner(columns == 1 ? ", " : " OR ", columns == 1 ? m.idOrder() + " IN (" : "",
+                columns == 1 ? ")" : "");
+        for (int i = 0; i < count; i++) {
+            where.add(columns == 1 ? "?" : "(" + m.idWhere() + ")");
+        }
+        return where.toString();
+    }
+
+    private interface RowHandler {
+        void handle(ResultSet rs) throws SQLException;
+    }
+
+    private void query(Connection c, String select, List<String> ids, RowHandler handler) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(select)) {
+            ps.setQueryTimeout(queryTimeout);
+            int next = 1;
+            for (String id : ids) {
+                try {
+                    next = m.bindId(ps, next, id);
+                } catch (ValueCodec.BadValueException e) {
+                    throw new IllegalStateException("checked bindable before", e);
+                }
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    handler.handle(rs);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package org.esabridge.jdbc.changes;
+
+import org.esabridge.jdbc.DeleteStrategy;
+import org.esabridge.jdbc.capture.CaptureMode;
+import org.esabridge.jdbc.catalog.Table;
+
+/**
+ * Which triggers the adapter installs on a user's table, per capture mode: the one place that decides.
+ *
+ * <p>Polling mode learns deletions from the {@code AFTER DELETE} tombstone trigger ({@link TombstoneTriggers}).
+ * In binlog mode the binary log has every delete and the reader turns it into a {@code D} entry of the change
+ * index, so the trigger would only cost each of the user's DELETEs a write and the account a TRIGGER grant:
+ * it is not installed (one left by an earlier polling run keeps firing, harmlessly). Version tables
+ * ({@link VersionTables}) stay in both modes: they give a record without a modification column its
+ * {@code modified-at}.
+ */
+public final class TriggerPlan {
+    private TriggerPlan() {
+    }
+
+    /** Whether the table gets the tombstone trigger. */
+    public static boolean tombstoneTrigger(Table t, CaptureMode mode) {
+        return mode == CaptureMode.POLLING && t.deleteStrategy().kind() == DeleteStrategy.Kind.TOMBSTONE;
+    }
+}

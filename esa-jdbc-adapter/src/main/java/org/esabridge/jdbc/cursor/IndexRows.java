@@ -1,0 +1,136 @@
+package org.esabridge.jdbc.cursor;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.esabridge.api.CursorType;
+import org.esabridge.api.ExternalRecord;
+import org.esabridge.api.ResultSink;
+import org.esabridge.jdbc.catalog.TableSql;
+import org.esabridge.jdbc.catalog.ValueCodec;
+import org.esabridge.jdbc.changes.IndexedChanges;
+import org.esabridge.jdbc.changes.RowsById;
+import org.esabridge.jdbc.dialect.Dialect;
+
+/**
+ * The change-index entries of one structure (binlog capture mode, see {@link IndexedChanges}), in
+ * (stamp, seq) order, served by the {@code (table_name, kind, stamp, seq)} index; page keys are
+ * (stamp, seq as text).
+ *
+ * <p>A cursor's horizon is the reader's last committed stamp ({@link IndexedChanges#horizon}): an entry in
+ * range is committed when the cursor is opened, and a later change of its row moves it past the horizon, out
+ * of the cursor (the next sync delivers it). Entries never move within the range, so no id shows twice in one
+ * cursor. A page reads its entries' ids (at most a page size of them), then the rows by primary key
+ * {@value RowsById#BATCH} at a time, at the moment the page is read: records of live rows
+ * ({@link Source#INDEX_MODIFIED}), ids absent from the table ({@link Source#INDEX_DELETED}) or marked deleted
+ * ({@link Source#INDEX_MARKED}).
+ */
+final class IndexRows implements KeyedRows {
+    private final TableSql table;
+    private final Source source;
+    private final Dialect dialect;
+    private final int queryTimeout;
+    private final TableSql.CursorSql sql;
+
+    IndexRows(TableSql table, Source source, Dialect dialect, int queryTimeout) {
+        this.table = table;
+        this.source = source;
+        this.dialect = dialect;
+        this.queryTimeout = queryTimeout;
+        String ts = dialect.timestampParameter();
+        String where = " FROM esa_change WHERE table_name = ? AND kind = ? AND stamp > " + ts + " AND stamp <= " + ts;
+        String order = " ORDER BY stamp, seq";
+        this.sql = TableSql.CursorSql.of("SELECT stamp, seq" + where + order, "SELECT row_id" + where,
+                " AND stamp >= " + ts + " AND (stamp, seq) >= (" + ts + ", ?)",
+                " AND stamp <= " + ts + " AND (stamp, seq) < (" + ts + ", ?)", order);
+    }
+
+    private IndexedChanges.Kind kind() {
+        return source == Source.INDEX_DELETED ? IndexedChanges.Kind.DELETED : IndexedChanges.Kind.MODIFIED;
+    }
+
+    @Override
+    public CursorType type() {
+        return source == Source.INDEX_MODIFIED ? CursorType.RECORDS : CursorType.IDS;
+    }
+
+    @Override
+    public String keysSql() {
+        return sql.keys();
+    }
+
+    @Override
+    public PageKey key(ResultSet rs) throws SQLException {
+        return new PageKey(ValueCodec.readInstant(rs, 1), Long.toString(rs.getLong(2)));
+    }
+
+    @Override
+    public String pageSql(boolean lower, boolean upper) {
+        return sql.page(lower, upper);
+    }
+
+    @Override
+    public int bindRange(PreparedStatement ps, int index, Instant after, Instant horizon) throws SQLException {
+        ps.setString(index, table.table().name());
+        ps.setString(index + 1, kind().code());
+        ValueCodec.bindInstant(ps, index + 2, after);
+        ValueCodec.bindInstant(ps, index + 3, horizon);
+        return index + 4;
+    }
+
+    @Override
+    public int bindKey(PreparedStatement ps, int index, PageKey key) throws SQLException {
+        ValueCodec.bindInstant(ps, index, key.mod());
+        ValueCodec.bindInstant(ps, index + 1, key.mod());
+        ps.setLong(index + 2, Long.parseLong(key.id()));
+        return index + 3;
+    }
+
+    @Override
+    public void emit(ResultSet rs, ResultSink sink) {
+        throw new IllegalStateException("a page of the change index is emitted whole (emitPage)");
+    }
+
+    @Override
+    public void emitPage(Connection c, ResultSet rs, ResultSink sink) throws SQLException, IOException {
+        List<String> ids = new ArrayList<>();
+        while (rs.next()) {
+            ids.add(rs.getString(1));
+        }
+        RowsById rows = new RowsById(table, queryTimeout);
+        for (int from = 0; from < ids.size(); from += RowsById.BATCH) {
+            List<String> batch = ids.subList(from, Math.min(ids.size(), from + RowsById.BATCH));
+            switch (source) {
+                case INDEX_MODIFIED -> {
+                    Map<String, ExternalRecord> found = rows.liveRecords(c, dialect, batch);
+                    for (String id : batch) {
+                        ExternalRecord r = found.get(id);
+                        if (r != null) {
+                            sink.record(r);
+                        }
+                    }
+                }
+                case INDEX_DELETED -> {
+                    for (String id : rows.absent(c, batch)) {
+                        sink.id(id);
+                    }
+                }
+                default -> {
+                    Set<String> marked = rows.markedDeleted(c, dialect, batch);
+                    for (String id : batch) {
+                        if (marked.contains(id)) {
+                            sink.id(id);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
