@@ -1,5 +1,6 @@
 package org.esabridge.jdbc.dialect;
 
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -105,6 +106,16 @@ public interface Dialect {
      * update and delete, and a version stamped now for every existing row.
      */
     List<String> versionTableSql(Table t, String insertTrigger, String updateTrigger, String deleteTrigger);
+
+    // --- cluster ---
+
+    /**
+     * Whether the connected server is a node of a synchronously replicated cluster (MariaDB Galera:
+     * {@code wsrep_on}). There, anything a server knows only about itself — its open transactions, its named
+     * locks — says nothing about the other nodes, so mutual exclusion must go through rows and change capture
+     * cannot rely on the local view of open transactions.
+     */
+    boolean isGaleraNode(Connection c) throws SQLException;
 
     // --- watermark (changes.Watermark) ---
 

@@ -1,6 +1,9 @@
 package org.esabridge.jdbc.dialect;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
 import java.time.temporal.ChronoUnit;
@@ -246,6 +249,17 @@ public final class MariaDbDialect implements Dialect {
                 trigger(deleteTrigger, "DELETE", tbl, "DELETE FROM " + v + " WHERE " + oldMatch),
                 // After the triggers exist, so that no row inserted meanwhile lacks a version.
                 insertIfAbsent(v, ids + ", esa_modified_at", "SELECT " + ids + ", " + NOW + " FROM " + tbl));
+    }
+
+    // --- cluster ---
+
+    @Override
+    public boolean isGaleraNode(Connection c) throws SQLException {
+        // The global value: a session may switch replication off for itself, the server is still a node. No row
+        // at all on a server built without wsrep (MySQL); OFF on a plain MariaDB.
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW GLOBAL VARIABLES LIKE 'wsrep_on'")) {
+            return rs.next() && "ON".equalsIgnoreCase(rs.getString(2));
+        }
     }
 
     // --- watermark ---
