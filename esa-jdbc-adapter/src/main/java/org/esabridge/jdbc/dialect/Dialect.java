@@ -27,7 +27,17 @@ public interface Dialect {
     /** The protocol code for a failed statement, {@link ErrorCode#INTERNAL} when nothing more fits. */
     ErrorCode classify(SQLException e);
 
-    /** Whether the statement lost a deadlock (or a similar transient conflict) and may simply be retried. */
+    /**
+     * Whether the transaction lost to a concurrent write and was rolled back as a whole: a deadlock, or on a
+     * Galera cluster a write set that failed certification against another node's (reported at any statement
+     * or at COMMIT). Nothing of it was applied.
+     */
+    boolean isWriteConflict(SQLException e);
+
+    /**
+     * Whether the transaction may simply be run again from its start: a {@linkplain #isWriteConflict write
+     * conflict} or a row-lock wait that timed out.
+     */
     boolean isRetryable(SQLException e);
 
     /** Whether the statement was refused for a missing privilege (the watermark then falls back to a lag). */

@@ -20,6 +20,8 @@ public final class MariaDbDialect implements Dialect {
 
     /** "Access denied; you need (at least one of) the PROCESS privilege(s)". */
     private static final int SPECIFIC_ACCESS_DENIED = 1227;
+    private static final int DEADLOCK = 1213;
+    private static final int LOCK_WAIT_TIMEOUT = 1205;
     private static final String NOW = "UTC_TIMESTAMP(6)";
 
     private MariaDbDialect() {
@@ -61,20 +63,34 @@ public final class MariaDbDialect implements Dialect {
             // Lock wait timed out, statement interrupted by query-timeout-seconds or max_statement_time: the
             // database is too busy to answer in time, which the host handles like an outage (retry later).
             case 1205, 1317, 1969, 3024 -> ErrorCode.DATABASE_UNAVAILABLE;
+            // A write conflict that outlasted its retries (write.Deadlocks): nothing was applied, and a later try
+            // may pass, which is what the host does with DATABASE_UNAVAILABLE. RECORD_MODIFIED would claim a
+            // last-seen check that was never decided.
+            case DEADLOCK -> ErrorCode.DATABASE_UNAVAILABLE;
             default -> ErrorCode.INTERNAL;
         };
     }
 
     @Override
-    public boolean isRetryable(SQLException e) {
+    public boolean isWriteConflict(SQLException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            // 1213 deadlock, 1205 lock wait timeout: the write transaction is rolled back as a whole and run again.
-            if (t instanceof SQLException s && (s.getErrorCode() == 1213 || s.getErrorCode() == 1205
-                    || "40001".equals(s.getSQLState()))) {
+            // 1213 (SQLSTATE 40001) is InnoDB's deadlock and equally Galera's failed certification ("WSREP detected
+            // deadlock/conflict and aborted the transaction"): in both the transaction was rolled back as a whole.
+            if (t instanceof SQLException s && (s.getErrorCode() == DEADLOCK || "40001".equals(s.getSQLState()))) {
                 return true;
             }
         }
         return false;
+    }
+
+    @Override
+    public boolean isRetryable(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && s.getErrorCode() == LOCK_WAIT_TIMEOUT) {
+                return true;
+            }
+        }
+        return isWriteConflict(e);
     }
 
     @Override
