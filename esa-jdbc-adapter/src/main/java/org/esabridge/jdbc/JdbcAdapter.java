@@ -33,6 +33,8 @@ import org.esabridge.jdbc.catalog.TableSql;
 import org.esabridge.jdbc.changes.ChangeReader;
 import org.esabridge.jdbc.changes.HelperDeletions;
 import org.esabridge.jdbc.changes.Watermark;
+import org.esabridge.jdbc.cluster.Lease;
+import org.esabridge.jdbc.cluster.NodeId;
 import org.esabridge.jdbc.cursor.Cursors;
 import org.esabridge.jdbc.changes.TombstoneTriggers;
 import org.esabridge.jdbc.changes.VersionTables;
@@ -63,6 +65,9 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     private static final int DELETION_REPORT_BOUND = 10_000;
     /** How long startSync waits for the host's answers to getParameter (see HostManagedSettings). */
     private static final Duration HOST_SETTINGS_WAIT = Duration.ofSeconds(2);
+    /** Migrations and the demo schema take well under this; a node that died holding the lease frees it then. */
+    private static final Duration START_LEASE_TTL = Duration.ofSeconds(60);
+    private static final Duration START_LEASE_WAIT = Duration.ofSeconds(150);
     /** An existing table that a reload did not serve is looked at again at most this often. */
     static final Duration MISS_REFRESH_INTERVAL = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(JdbcAdapter.class);
@@ -71,6 +76,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     private final Database database;
     private final Dialect dialect;
     private final DatabaseClock clock;
+    private final Lease startLease;
     private final CatalogLoader loader;
     private final TombstoneTriggers triggers;
     private final ChangeReader changes;
@@ -104,6 +110,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         this.catalog = new Catalog(Map.of(), dialect);
         this.helper = helper;
         this.database = database;
+        this.startLease = new Lease(database.dataSource(), dialect, "start", NodeId.next("start"), START_LEASE_TTL);
         this.forcedWatermark = forcedWatermark;
         this.loader = new CatalogLoader(config, dialect, config.demo() ? DemoSchema.TABLES : Set.of());
         this.triggers = new TombstoneTriggers(dialect);
@@ -190,14 +197,17 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
                 return;
             }
             try (Connection c = database.dataSource().getConnection()) {
-                Migrations.migrate(c, dialect);
+                Migrations.createBootstrapTables(c);
+                startLease.runHolding(c, START_LEASE_WAIT, () -> {
+                    Migrations.migrate(c, dialect);
+                    if (config.demo()) {
+                        DemoSchema.createOnce(c, dialect);
+                    }
+                });
                 if (forcedWatermark == null) {
                     watermark.detect(c);
                 } else {
                     watermark.force(forcedWatermark);
-                }
-                if (config.demo()) {
-                    DemoSchema.createOnce(c, dialect);
                 }
                 refreshCatalog(c);
                 changes.purgeTombstones(c);

@@ -6,21 +6,22 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import org.esabridge.jdbc.cluster.Lease;
 import org.esabridge.jdbc.dialect.Dialect;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Creates and upgrades the adapter's own {@code esa_} tables: numbered migrations, each applied once and
- * recorded in {@code esa_schema_version}. Nodes starting together serialise on a named lock, and every
- * statement is idempotent, so a migration interrupted half-way simply runs again.
+ * recorded in {@code esa_schema_version}. Nodes starting together serialise on the {@code start} lease
+ * ({@link org.esabridge.jdbc.cluster.Lease}, a row, so it holds across Galera nodes too), and every statement is
+ * idempotent, so a migration interrupted half-way simply runs again.
  *
  * <p>The server keeps no state of its own: configuration, tombstones, watermarks, cursors and
  * {@code needSyncAgain} flags live here. The DDL is MariaDB's; another database would bring its own list.
  */
 final class Migrations {
     private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
-    private static final String LOCK = "esa_migrations";
 
     /** Version n is the n-th entry; never edit an applied entry, append a new one. */
     private static final List<List<String>> VERSIONS = List.of(
@@ -94,37 +95,31 @@ final class Migrations {
         return VERSIONS.size();
     }
 
+    /** Call holding the start lease (see {@link JdbcAdapter}). */
     static void migrate(Connection c, Dialect dialect) throws SQLException {
+        int current = current(c);
+        for (int v = current + 1; v <= VERSIONS.size(); v++) {
+            try (Statement s = c.createStatement()) {
+                for (String sql : VERSIONS.get(v - 1)) {
+                    s.execute(sql);
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO esa_schema_version (version, applied_at) VALUES (?, " + dialect.now() + ")")) {
+                ps.setInt(1, v);
+                ps.executeUpdate();
+            }
+            LOG.info("esa_ tables migrated to version {}", v);
+        }
+    }
+
+    /** The tables that must exist before the start lease can be taken; idempotent. */
+    static void createBootstrapTables(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS esa_schema_version ("
                     + " version INT NOT NULL PRIMARY KEY, applied_at DATETIME(6) NOT NULL) ENGINE=InnoDB");
         }
-        try (PreparedStatement lock = c.prepareStatement(dialect.namedLockSql(LOCK, 60));
-             ResultSet rs = lock.executeQuery()) {
-            if (!rs.next() || rs.getInt(1) != 1) {
-                throw new SQLException("another node holds the migration lock for more than 60 s");
-            }
-        }
-        try {
-            int current = current(c);
-            for (int v = current + 1; v <= VERSIONS.size(); v++) {
-                try (Statement s = c.createStatement()) {
-                    for (String sql : VERSIONS.get(v - 1)) {
-                        s.execute(sql);
-                    }
-                }
-                try (PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO esa_schema_version (version, applied_at) VALUES (?, " + dialect.now() + ")")) {
-                    ps.setInt(1, v);
-                    ps.executeUpdate();
-                }
-                LOG.info("esa_ tables migrated to version {}", v);
-            }
-        } finally {
-            try (PreparedStatement unlock = c.prepareStatement(dialect.namedUnlockSql(LOCK))) {
-                unlock.execute();
-            }
-        }
+        Lease.createTable(c);
     }
 
     static int current(Connection c) throws SQLException {

@@ -70,6 +70,14 @@ public final class TestDatabase {
         return c;
     }
 
+    /** A data source of plain connections to the schema, for code under test that takes one. */
+    public static javax.sql.DataSource dataSource(String schema) throws SQLException {
+        org.mariadb.jdbc.MariaDbDataSource ds = new org.mariadb.jdbc.MariaDbDataSource(url(schema));
+        ds.setUser(user);
+        ds.setPassword(password);
+        return ds;
+    }
+
     public static void exec(String schema, String... sql) {
         try (Connection c = connect(schema); Statement s = c.createStatement()) {
             for (String q : sql) {

@@ -95,13 +95,7 @@ public interface Dialect {
     /** In the {@code updates} of {@link #upsert}: the value the insert proposed for {@code column}. */
     String inserted(String column);
 
-    // --- locks, triggers, version tables ---
-
-    /** Takes a lock named {@code name} within this schema; selects 1 when taken within {@code timeoutSeconds}. */
-    String namedLockSql(String name, int timeoutSeconds);
-
-    /** Releases the lock of {@link #namedLockSql}. */
-    String namedUnlockSql(String name);
+    // --- triggers, version tables (mutual exclusion: cluster.Lease, rows that hold across Galera nodes) ---
 
     /**
      * Creates, unless it exists, the trigger {@code triggerName} that writes a tombstone

@@ -183,18 +183,7 @@ public final class MariaDbDialect implements Dialect {
         return "VALUES(" + column + ")";
     }
 
-    // --- locks, triggers, version tables ---
-
-    @Override
-    public String namedLockSql(String name, int timeoutSeconds) {
-        // GET_LOCK names are server-wide: the schema's name keeps two schemas on one server apart.
-        return "SELECT GET_LOCK(CONCAT(DATABASE(), '." + name + "'), " + timeoutSeconds + ")";
-    }
-
-    @Override
-    public String namedUnlockSql(String name) {
-        return "SELECT RELEASE_LOCK(CONCAT(DATABASE(), '." + name + "'))";
-    }
+    // --- triggers, version tables ---
 
     @Override
     public String tombstoneTriggerSql(Table t, String triggerName) {

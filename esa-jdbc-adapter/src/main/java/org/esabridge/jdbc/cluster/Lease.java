@@ -1,0 +1,186 @@
+package org.esabridge.jdbc.cluster;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import javax.sql.DataSource;
+import org.esabridge.jdbc.dialect.Dialect;
+
+/**
+ * A named lease in {@code esa_lease}: at most one holder at a time among all nodes that share the database.
+ *
+ * <p>It is a row taken by a conditional {@code UPDATE} (free, expired, or already ours), so it holds on a
+ * Galera cluster too: the row replicates and two nodes taking it at once conflict at certification, one of
+ * them losing. {@code GET_LOCK} would not do: it is local to one Galera node. A holder that dies simply stops
+ * renewing; another node takes the lease once it has expired, so a lease is held for a bounded time after its
+ * holder is gone. Times are the database's, so node clocks do not matter.
+ *
+ * <p>Renewal is the holder's business ({@link #tryAcquire()} again well within the time to live); a writer that
+ * must not write once deposed checks {@link #stillHeld(Connection)} inside its own transaction.
+ */
+public final class Lease {
+    private static final String CREATE_TABLE = "CREATE TABLE IF NOT EXISTS esa_lease ("
+            + " name VARCHAR(64) NOT NULL PRIMARY KEY,"
+            + " holder VARCHAR(128) NULL,"
+            + " expires_at DATETIME(6) NOT NULL)"
+            + " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin";
+
+    private final DataSource ds;
+    private final Dialect dialect;
+    private final String name;
+    private final String holderId;
+    private final long ttlMicros;
+
+    /**
+     * @param name     what the lease guards, e.g. {@code migrations}
+     * @param holderId this node's (and purpose's) unique id; the same id renews, any other waits
+     * @param ttl      how long the lease outlives its last renewal
+     */
+    public Lease(DataSource ds, Dialect dialect, String name, String holderId, Duration ttl) {
+        if (ttl.isNegative() || ttl.isZero()) {
+            throw new IllegalArgumentException("a lease needs a positive time to live: " + ttl);
+        }
+        this.ds = ds;
+        this.dialect = dialect;
+        this.name = name;
+        this.holderId = holderId;
+        this.ttlMicros = ttl.toNanos() / 1000;
+    }
+
+    /** Creates {@code esa_lease} unless it exists; idempotent, safe from several nodes at once. */
+    public static void createTable(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(CREATE_TABLE);
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String holderId() {
+        return holderId;
+    }
+
+    /** Takes the lease if it is free or expired, renews it if it is ours; true when it is ours now. */
+    public boolean tryAcquire() throws SQLException {
+        try (Connection c = ds.getConnection()) {
+            return tryAcquire(c);
+        }
+    }
+
+    /** {@link #tryAcquire()} on the given connection, which must be in auto-commit mode. */
+    public boolean tryAcquire(Connection c) throws SQLException {
+        String now = dialect.now();
+        try {
+            try (PreparedStatement ps = c.prepareStatement(dialect.insertIfAbsent("esa_lease",
+                    "name, holder, expires_at", "VALUES (?, NULL, " + now + ")"))) {
+                ps.setString(1, name);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE esa_lease SET holder = ?, expires_at = "
+                    + dialect.plus(now, "?", ChronoUnit.MICROS)
+                    + " WHERE name = ? AND (holder = ? OR holder IS NULL OR expires_at < " + now + ")")) {
+                ps.setString(1, holderId);
+                ps.setLong(2, ttlMicros);
+                ps.setString(3, name);
+                ps.setString(4, holderId);
+                return ps.executeUpdate() == 1;
+            }
+        } catch (SQLException e) {
+            // Another node took or created the row in the same instant (a deadlock here, a certification
+            // conflict on Galera): it won this round.
+            if (dialect.isRetryable(e)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** Gives the lease up at once if it is ours; a no-op otherwise. */
+    public void release() throws SQLException {
+        try (Connection c = ds.getConnection()) {
+            release(c);
+        }
+    }
+
+    /** {@link #release()} on the given connection. */
+    public void release(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE esa_lease SET holder = NULL WHERE name = ? AND holder = ?")) {
+            ps.setString(1, name);
+            ps.setString(2, holderId);
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Inside the caller's transaction: renews the lease if it is still ours and unexpired, and tells whether it
+     * was. A write guarded by this check commits only while the lease is held: on one server a node taking the
+     * lease over waits for this row lock and then finds it renewed; on Galera the renewal is part of the
+     * guarded transaction's writeset, so a takeover committed meanwhile on another node fails it at
+     * certification. (A bare {@code SELECT … FOR UPDATE} would do neither on Galera: its locks are local.)
+     */
+    public boolean stillHeld(Connection c) throws SQLException {
+        String now = dialect.now();
+        try (PreparedStatement ps = c.prepareStatement("UPDATE esa_lease SET expires_at = "
+                + dialect.plus(now, "?", ChronoUnit.MICROS)
+                + " WHERE name = ? AND holder = ? AND expires_at >= " + now)) {
+            ps.setLong(1, ttlMicros);
+            ps.setString(2, name);
+            ps.setString(3, holderId);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /** Work done while holding a lease. */
+    @FunctionalInterface
+    public interface Work {
+        void run() throws SQLException;
+    }
+
+    /**
+     * Waits up to {@code maxWait} for the lease (a held one is retried until it is released or expires), runs
+     * {@code work} holding it and gives it up. The work must finish within the time to live.
+     *
+     * @throws SQLException when the lease stays taken longer than {@code maxWait}, naming its holder
+     */
+    public void runHolding(Connection c, Duration maxWait, Work work) throws SQLException {
+        long deadline = System.nanoTime() + maxWait.toNanos();
+        long pauseMillis = 20;
+        while (!tryAcquire(c)) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new SQLException("the " + name + " lease has been held by " + currentHolder(c) + " for more than "
+                        + maxWait.toSeconds() + " s (esa_lease)");
+            }
+            // Another node is at it: nothing to be told about, so look again a little later.
+            try {
+                Thread.sleep(pauseMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SQLException("interrupted while waiting for the " + name + " lease", e);
+            }
+            pauseMillis = Math.min(pauseMillis * 2, 500);
+        }
+        try {
+            work.run();
+        } finally {
+            release(c);
+        }
+    }
+
+    /** The current holder, or null when the lease is free or expired: for logs, metrics and tests. */
+    public String currentHolder(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT holder FROM esa_lease WHERE name = ? AND expires_at >= "
+                + dialect.now())) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+}
