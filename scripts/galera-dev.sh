@@ -231,7 +231,13 @@ case "$command" in
         while kill -0 "$pid" 2>/dev/null && [ $SECONDS -lt $deadline ]; do
           sleep 1
         done
-        echo "node $n stopped"
+        if kill -0 "$pid" 2>/dev/null; then
+          # A node stuck in a replication wait ignores the shutdown request: its data is this machine's test data.
+          kill -9 "$pid"
+          echo "node $n killed (did not shut down within 60 s; see $base/$n/error.log)"
+        else
+          echo "node $n stopped"
+        fi
       fi
     done
     if [ "$command" = wipe ]; then

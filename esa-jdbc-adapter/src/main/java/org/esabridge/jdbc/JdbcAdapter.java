@@ -224,8 +224,27 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
      */
     private Catalog refreshCatalog(Connection c) throws SQLException {
         catalogLoads.incrementAndGet();
+        List<Table> loaded = loader.load(c).tables();
+        if (loaded.stream().noneMatch(this::needsSetUp)) {
+            return serve(c, loaded);
+        }
+        // Set-up DDL runs one node at a time, under the start lease: on Galera, CREATE TRIGGER on one table from
+        // two nodes at once left both nodes' appliers waiting for the trigger's metadata lock, the whole
+        // cluster stalled (seen in GaleraClusterTest, 10.11 + galera-4 26.4).
+        Catalog[] fresh = new Catalog[1];
+        startLease.runHolding(c, START_LEASE_WAIT, () -> fresh[0] = serve(c, loaded));
+        return fresh[0];
+    }
+
+    private boolean needsSetUp(Table t) {
+        return t.versionTable() != null && !versionsEnsured.contains(t.name())
+                || t.deleteStrategy().kind() == DeleteStrategy.Kind.TOMBSTONE && !triggersEnsured.contains(t.name());
+    }
+
+    /** Sets up what the loaded tables need (see {@link #refreshCatalog(Connection)}) and serves them. */
+    private Catalog serve(Connection c, List<Table> loaded) throws SQLException {
         Map<String, Table> served = new java.util.LinkedHashMap<>();
-        for (Table t : loader.load(c).tables()) {
+        for (Table t : loaded) {
             if (t.versionTable() != null && !versionsEnsured.contains(t.name())) {
                 try {
                     versions.ensure(c, t);
