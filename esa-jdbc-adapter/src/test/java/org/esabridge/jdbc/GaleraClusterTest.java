@@ -105,6 +105,28 @@ class GaleraClusterTest {
         assertEquals(trials, passed);
     }
 
+    @Test
+    void aCursorOpenedThroughOneDatabaseNodeIsReadAtOnceThroughTheOther() throws Exception {
+        GaleraCluster.freshSchema(DB);
+        GaleraCluster.exec(Node.A, DB, "CREATE TABLE item (id INT PRIMARY KEY, v INT, modified TIMESTAMP(6) NOT NULL"
+                        + " DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6), KEY item_mod (modified, id))",
+                "INSERT INTO item (id, v) SELECT seq, seq FROM seq_1_to_300");
+        Session host = new Session("host");
+        int trials = 50;
+        try (JdbcAdapter a = GaleraCluster.adapter(Node.A, DB, "page-size", "100");
+             JdbcAdapter b = GaleraCluster.adapter(Node.B, DB, "page-size", "100")) {
+            for (int i = 0; i < trials; i++) {
+                // Without causal reads node B had not yet applied the cursor's rows and answered CURSOR_NOT_FOUND.
+                org.esabridge.api.Cursor c = (i % 2 == 0 ? a : b).getModifiedPaged(host, "item", Instant.EPOCH);
+                JdbcAdapter other = i % 2 == 0 ? b : a;
+                org.esabridge.api.xml.RecordingResultHandler page = new org.esabridge.api.xml.RecordingResultHandler();
+                other.readDataPage(host, c.cursorId(), c.pageCount() - 1, page);
+                assertEquals(100, page.records().size(), "trial " + i);
+                other.closeCursor(host, c.cursorId());
+            }
+        }
+    }
+
     /** What each of the two writers of a round was told. */
     private record Outcome(Node node, Instant written, ErrorCode refused) {
     }

@@ -43,8 +43,13 @@ public interface Dialect {
     /** Whether the statement was refused for a missing privilege (the watermark then falls back to a lag). */
     boolean isMissingPrivilege(SQLException e);
 
-    /** What every pooled connection runs first: UTC session time, strict values, the given row-lock wait. */
-    String sessionInitSql(int lockWaitSeconds);
+    /**
+     * What every pooled connection runs first: UTC session time, strict values, the given row-lock wait and,
+     * with {@code causalReads} (on a {@linkplain #isGaleraNode Galera node}), reads that first wait until this
+     * node has applied everything the cluster committed before them, so that what one esa-bridge node wrote
+     * through one database node (a cursor, a record) is there for the next call on another.
+     */
+    String sessionInitSql(int lockWaitSeconds, boolean causalReads);
 
     // --- time ---
 
