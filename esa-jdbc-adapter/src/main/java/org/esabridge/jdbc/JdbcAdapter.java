@@ -77,6 +77,8 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     private final Dialect dialect;
     private final DatabaseClock clock;
     private final Lease startLease;
+    /** Detected at start: the database is a Galera node (see {@link CaptureSummary#GALERA_POLLING}). */
+    private volatile boolean galeraNode;
     private final CatalogLoader loader;
     private final TombstoneTriggers triggers;
     private final ChangeReader changes;
@@ -204,6 +206,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
                         DemoSchema.createOnce(c, dialect);
                     }
                 });
+                galeraNode = dialect.isGaleraNode(c);
                 if (forcedWatermark == null) {
                     watermark.detect(c);
                 } else {
@@ -330,7 +333,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
      */
     public List<String> captureSummary() {
         return CaptureSummary.of(catalog, watermark.mode(), config.watermarkFallbackLagSeconds(),
-                new java.util.TreeMap<>(missingTriggers));
+                new java.util.TreeMap<>(missingTriggers), galeraNode);
     }
 
     /** How often the catalog was loaded from the database, for tests of the refresh rate. */

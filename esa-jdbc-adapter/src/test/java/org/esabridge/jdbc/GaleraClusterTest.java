@@ -59,11 +59,17 @@ class GaleraClusterTest {
     }
 
     @Test
-    void bothDatabaseNodesAreTakenForGaleraNodes() throws Exception {
+    void bothDatabaseNodesAreTakenForGaleraNodesAndPollingSaysWhatItMisses() throws Exception {
         for (Node node : Node.values()) {
             try (Connection c = GaleraCluster.connect(node, "")) {
                 assertTrue(MariaDbDialect.INSTANCE.isGaleraNode(c), node.name());
             }
+        }
+        GaleraCluster.freshSchema(DB);
+        try (JdbcAdapter b = GaleraCluster.adapter(Node.B, DB)) {
+            List<String> summary = b.captureSummary();
+            System.out.println("galera start lines: " + summary);
+            assertEquals(CaptureSummary.GALERA_POLLING, summary.get(summary.size() - 1));
         }
     }
 
