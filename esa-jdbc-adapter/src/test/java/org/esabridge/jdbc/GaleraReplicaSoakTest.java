@@ -30,9 +30,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Promise 1 scaled out (issue 17): writers on both database nodes of a Galera cluster insert, update and delete
- * for a minute (some transactions held open 1–3 s, some rolled back), while a sync host alternates its calls
- * between two esa-bridge nodes, one on each database node; the one on B is killed a third of the way in and
- * started again a third later (meanwhile only the node on A serves). After one last sync the replica equals the table: 0 missed, 0 stale, 0 ghosts.
+ * for a minute (some transactions rolled back; through A some held open 1–3 s, as an application with long
+ * transactions on one database node — B's own would widen B's watermark and hide the gap), while a sync host alternates its calls
+ * between two esa-bridge nodes, one on each database node; the one on A, started first (in binlog mode the
+ * capture leader), is killed a third of the way in and started again a third later (meanwhile only the node on
+ * B serves, blind in polling mode to transactions open on A). After one last sync the replica equals the table: 0 missed, 0 stale, 0 ghosts.
  * Skipped without a cluster (see {@link GaleraCluster}).
  */
 @Tag("galera")
@@ -83,7 +85,7 @@ class GaleraReplicaSoakTest {
                             for (int i = 1 + r.nextInt(4); i > 0; i--) {
                                 statements += change(s);
                             }
-                            if (kind >= 18) {
+                            if (kind >= 18 && node == Node.A) {
                                 held.incrementAndGet();
                                 Thread.sleep(1000 + r.nextInt(2000)); // stamped now, committed seconds later
                             }
@@ -176,12 +178,12 @@ class GaleraReplicaSoakTest {
             while (System.currentTimeMillis() < end) {
                 long elapsed = System.currentTimeMillis() - start;
                 if (!killed && elapsed > RUN_MILLIS / 3) {
-                    nodes.live.remove(onB); // the load balancer's health check drops it
-                    onB.close();
+                    nodes.live.remove(onA); // the load balancer's health check drops it
+                    onA.close();
                     killed = true;
                 } else if (killed && !restarted && elapsed > 2 * RUN_MILLIS / 3) {
-                    onB = GaleraCluster.adapter(Node.B, DB, SETTINGS);
-                    nodes.live.add(onB);
+                    onA = GaleraCluster.adapter(Node.A, DB, SETTINGS);
+                    nodes.live.add(onA);
                     restarted = true;
                 }
                 host.sync();
@@ -213,7 +215,7 @@ class GaleraReplicaSoakTest {
                 }
             }
             System.out.printf("galera soak (%s): %d rows, %d write statements through both database nodes, %d held"
-                            + " transactions, %d lost to conflicts; esa-bridge node B killed at %d s and restarted at %d s;"
+                            + " transactions, %d lost to conflicts; esa-bridge node A killed at %d s and restarted at %d s;"
                             + " host: %d syncs, %d cursors, %d pages, %d entries delivered; missed=%d stale=%d ghosts=%d%n",
                     summary.get(0), table.size(), statements, writers.stream().mapToInt(w -> w.held.get()).sum(),
                     writers.stream().mapToInt(w -> w.lost.get()).sum(), RUN_MILLIS / 3000, 2 * RUN_MILLIS / 3000,
