@@ -2,19 +2,28 @@ package org.esabridge.jdbc;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
 import javax.sql.DataSource;
 import org.esabridge.jdbc.capture.BinlogEndpoint;
 import org.esabridge.jdbc.dialect.Dialect;
 import org.esabridge.jdbc.embedded.EmbeddedMariaDb;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The connection pool, and the embedded server behind it when there is one; closing stops both. */
 final class Database implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
     private final HikariDataSource pool;
     private final EmbeddedMariaDb embedded;
+    private final boolean causalReads;
 
-    private Database(HikariDataSource pool, EmbeddedMariaDb embedded) {
+    private Database(HikariDataSource pool, EmbeddedMariaDb embedded, boolean causalReads) {
         this.pool = pool;
         this.embedded = embedded;
+        this.causalReads = causalReads;
     }
 
     static Database open(JdbcAdapterConfig config, Dialect dialect) {
@@ -47,7 +56,8 @@ final class Database implements AutoCloseable {
         // A write waits for a row lock at most a quarter of query-timeout-seconds (at least 1 s): its bounded
         // retries (write.Deadlocks) then fit in the time one statement may take, instead of InnoDB's 50 s each.
         int lockWait = Math.max(1, config.queryTimeoutSeconds() / 4);
-        hc.setConnectionInitSql(dialect.sessionInitSql(lockWait));
+        boolean causalReads = embedded == null && isGaleraNode(url, user, password, dialect);
+        hc.setConnectionInitSql(dialect.sessionInitSql(lockWait, causalReads));
         hc.addDataSourceProperty("connectionTimeZone", "UTC");
         hc.addDataSourceProperty("forceConnectionTimeZoneToSession", "false");
         hc.addDataSourceProperty("preserveInstants", "true");
@@ -62,7 +72,33 @@ final class Database implements AutoCloseable {
             }
             throw e;
         }
-        return new Database(pool, embedded);
+        return new Database(pool, embedded, causalReads);
+    }
+
+    /**
+     * Asked once, before the pool exists, because the pool's session set-up depends on it (see
+     * {@link Dialect#sessionInitSql}); a database that cannot be reached now counts as a plain server.
+     */
+    private static boolean isGaleraNode(String url, String user, String password, Dialect dialect) {
+        Properties p = new Properties();
+        if (user != null) {
+            p.setProperty("user", user);
+        }
+        if (password != null) {
+            p.setProperty("password", password);
+        }
+        p.setProperty("connectTimeout", "3000");
+        try (Connection c = DriverManager.getConnection(url, p)) {
+            return dialect.isGaleraNode(c);
+        } catch (SQLException e) {
+            LOG.debug("could not ask the database whether it is a Galera node: {}", e.getMessage());
+            return false;
+        }
+    }
+
+    /** Whether every session's reads wait for the cluster's earlier commits (a Galera node seen at start). */
+    boolean causalReads() {
+        return causalReads;
     }
 
     /** Where the binlog reader connects: the pool's server and account. */

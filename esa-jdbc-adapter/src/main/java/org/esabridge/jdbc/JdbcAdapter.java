@@ -84,6 +84,8 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     private final Dialect dialect;
     private final DatabaseClock clock;
     private final Lease startLease;
+    /** Detected at start: the database is a Galera node (see {@link CaptureSummary#GALERA_POLLING}). */
+    private volatile boolean galeraNode;
     private final CatalogLoader loader;
     private final TombstoneTriggers triggers;
     private final ChangeReader changes;
@@ -247,6 +249,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
                         DemoSchema.createOnce(c, dialect);
                     }
                 });
+                galeraNode = dialect.isGaleraNode(c);
                 if (forcedWatermark == null) {
                     watermark.detect(c);
                 } else {
@@ -333,8 +336,27 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
      */
     private Catalog refreshCatalog(Connection c) throws SQLException {
         catalogLoads.incrementAndGet();
+        List<Table> loaded = loader.load(c).tables();
+        if (loaded.stream().noneMatch(this::needsSetUp)) {
+            return serve(c, loaded);
+        }
+        // Set-up DDL runs one node at a time, under the start lease: on Galera, CREATE TRIGGER on one table from
+        // two nodes at once left both nodes' appliers waiting for the trigger's metadata lock, the whole
+        // cluster stalled (seen in GaleraClusterTest, 10.11 + galera-4 26.4).
+        Catalog[] fresh = new Catalog[1];
+        startLease.runHolding(c, START_LEASE_WAIT, () -> fresh[0] = serve(c, loaded));
+        return fresh[0];
+    }
+
+    private boolean needsSetUp(Table t) {
+        return t.versionTable() != null && !versionsEnsured.contains(t.name())
+                || t.deleteStrategy().kind() == DeleteStrategy.Kind.TOMBSTONE && !triggersEnsured.contains(t.name());
+    }
+
+    /** Sets up what the loaded tables need (see {@link #refreshCatalog(Connection)}) and serves them. */
+    private Catalog serve(Connection c, List<Table> loaded) throws SQLException {
         Map<String, Table> served = new java.util.LinkedHashMap<>();
-        for (Table t : loader.load(c).tables()) {
+        for (Table t : loaded) {
             if (t.versionTable() != null && !versionsEnsured.contains(t.name())) {
                 try {
                     versions.ensure(c, t);
@@ -422,7 +444,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         BinlogCapture binlog = capture;
         return CaptureSummary.of(catalog, captureMode, binlogMissing,
                 binlog == null ? Map.of() : new java.util.TreeMap<>(binlog.uncapturable()), watermark.mode(),
-                config.watermarkFallbackLagSeconds(), new java.util.TreeMap<>(missingTriggers));
+                config.watermarkFallbackLagSeconds(), new java.util.TreeMap<>(missingTriggers), galeraNode);
     }
 
     /** How often the catalog was loaded from the database, for tests of the refresh rate. */

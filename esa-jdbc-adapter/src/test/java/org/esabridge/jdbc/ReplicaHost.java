@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.esabridge.api.Cursor;
 import org.esabridge.api.ExternalRecord;
 import org.esabridge.api.ExternalSystemAdapter;
@@ -15,11 +16,12 @@ import org.esabridge.api.Session;
 /**
  * A light working sync host for one structure: pulls changes the way esa-protocol.md §7 describes
  * (getCurrentTime, then getModified → NULL → getModifiedPaged → readDataPage 0..n-1 → closeCursor, getDeleted
- * likewise, with after = the previous sync's time) into an in-memory replica.
+ * likewise, with after = the previous sync's time) into an in-memory replica. Each call may go to another
+ * esa-bridge node, as behind a load balancer.
  */
 final class ReplicaHost {
     final Map<String, ExternalRecord> replica = new HashMap<>();
-    private final ExternalSystemAdapter adapter;
+    private final Supplier<ExternalSystemAdapter> nodes;
     private final Session session;
     private final String structure;
     private Instant previous;
@@ -30,14 +32,19 @@ final class ReplicaHost {
     long duplicatesInACursor;
 
     ReplicaHost(ExternalSystemAdapter adapter, String principal, String structure) {
-        this.adapter = adapter;
+        this(() -> adapter, principal, structure);
+    }
+
+    /** A host whose every call goes to the node {@code nodes} gives. */
+    ReplicaHost(Supplier<ExternalSystemAdapter> nodes, String principal, String structure) {
+        this.nodes = nodes;
         this.session = new Session(principal);
         this.structure = structure;
     }
 
     /** One incremental sync; the first one is a full read of the modified rows. */
     void sync() throws Exception {
-        Instant now = adapter.getCurrentTime();
+        Instant now = nodes.get().getCurrentTime();
         Instant after = previous == null ? Instant.EPOCH : previous;
         ResultSink apply = new ResultSink() {
             @Override
@@ -52,11 +59,11 @@ final class ReplicaHost {
                 delivered++;
             }
         };
-        if (!adapter.getModified(structure, after, apply)) {
-            readAll(adapter.getModifiedPaged(session, structure, after), apply);
+        if (!nodes.get().getModified(structure, after, apply)) {
+            readAll(nodes.get().getModifiedPaged(session, structure, after), apply);
         }
-        if (previous != null && !adapter.getDeleted(structure, after, apply)) {
-            readAll(adapter.getDeletedPaged(session, structure, after), apply);
+        if (previous != null && !nodes.get().getDeleted(structure, after, apply)) {
+            readAll(nodes.get().getDeletedPaged(session, structure, after), apply);
         }
         previous = now;
         syncs++;
@@ -85,9 +92,9 @@ final class ReplicaHost {
             }
         };
         for (long p = 0; p < c.pageCount(); p++) {
-            adapter.readDataPage(session, c.cursorId(), p, counting);
+            nodes.get().readDataPage(session, c.cursorId(), p, counting);
             pages++;
         }
-        adapter.closeCursor(session, c.cursorId());
+        nodes.get().closeCursor(session, c.cursorId());
     }
 }

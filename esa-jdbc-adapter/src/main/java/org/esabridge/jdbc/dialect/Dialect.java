@@ -1,5 +1,6 @@
 package org.esabridge.jdbc.dialect;
 
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -26,14 +27,29 @@ public interface Dialect {
     /** The protocol code for a failed statement, {@link ErrorCode#INTERNAL} when nothing more fits. */
     ErrorCode classify(SQLException e);
 
-    /** Whether the statement lost a deadlock (or a similar transient conflict) and may simply be retried. */
+    /**
+     * Whether the transaction lost to a concurrent write and was rolled back as a whole: a deadlock, or on a
+     * Galera cluster a write set that failed certification against another node's (reported at any statement
+     * or at COMMIT). Nothing of it was applied.
+     */
+    boolean isWriteConflict(SQLException e);
+
+    /**
+     * Whether the transaction may simply be run again from its start: a {@linkplain #isWriteConflict write
+     * conflict} or a row-lock wait that timed out.
+     */
     boolean isRetryable(SQLException e);
 
     /** Whether the statement was refused for a missing privilege (the watermark then falls back to a lag). */
     boolean isMissingPrivilege(SQLException e);
 
-    /** What every pooled connection runs first: UTC session time, strict values, the given row-lock wait. */
-    String sessionInitSql(int lockWaitSeconds);
+    /**
+     * What every pooled connection runs first: UTC session time, strict values, the given row-lock wait and,
+     * with {@code causalReads} (on a {@linkplain #isGaleraNode Galera node}), reads that first wait until this
+     * node has applied everything the cluster committed before them, so that what one esa-bridge node wrote
+     * through one database node (a cursor, a record) is there for the next call on another.
+     */
+    String sessionInitSql(int lockWaitSeconds, boolean causalReads);
 
     // --- time ---
 
@@ -99,6 +115,16 @@ public interface Dialect {
      * update and delete, and a version stamped now for every existing row.
      */
     List<String> versionTableSql(Table t, String insertTrigger, String updateTrigger, String deleteTrigger);
+
+    // --- cluster ---
+
+    /**
+     * Whether the connected server is a node of a synchronously replicated cluster (MariaDB Galera:
+     * {@code wsrep_on}). There, anything a server knows only about itself — its open transactions, its named
+     * locks — says nothing about the other nodes, so mutual exclusion must go through rows and change capture
+     * cannot rely on the local view of open transactions.
+     */
+    boolean isGaleraNode(Connection c) throws SQLException;
 
     // --- watermark (changes.Watermark) ---
 

@@ -21,14 +21,14 @@ public final class Faults {
     public static EsaException of(Dialect dialect, SQLException e, String what) {
         ErrorCode code = dialect.classify(e);
         log(code, e, what);
-        return new EsaException(code, message(code, what), e);
+        return new EsaException(code, message(dialect, code, e, what), e);
     }
 
     /** A fault for a failed write of one record. */
     public static EsaRecordException ofRecord(Dialect dialect, SQLException e, String what, String structure, String id) {
         ErrorCode code = dialect.classify(e);
         log(code, e, what);
-        return new EsaRecordException(code, message(code, what), structure, id, null);
+        return new EsaRecordException(code, message(dialect, code, e, what), structure, id, null);
     }
 
     private static void log(ErrorCode code, SQLException e, String what) {
@@ -39,7 +39,12 @@ public final class Faults {
         }
     }
 
-    private static String message(ErrorCode code, String what) {
+    private static String message(Dialect dialect, ErrorCode code, SQLException e, String what) {
+        if (code == ErrorCode.DATABASE_UNAVAILABLE && dialect.isWriteConflict(e)) {
+            // Said outright so that a host (or its operator) knows a retry cannot apply the write twice.
+            return what + ": it kept conflicting with concurrent writes (on this or another database node) and was"
+                    + " not applied; try again";
+        }
         return switch (code) {
             case DATABASE_UNAVAILABLE -> what + ": the database is unavailable";
             case DUPLICATE_RECORD -> what + ": a record with the same key already exists";

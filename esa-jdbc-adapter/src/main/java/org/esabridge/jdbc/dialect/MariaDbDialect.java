@@ -1,6 +1,9 @@
 package org.esabridge.jdbc.dialect;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
 import java.time.temporal.ChronoUnit;
@@ -17,6 +20,8 @@ public final class MariaDbDialect implements Dialect {
 
     /** "Access denied; you need (at least one of) the PROCESS privilege(s)". */
     private static final int SPECIFIC_ACCESS_DENIED = 1227;
+    private static final int DEADLOCK = 1213;
+    private static final int LOCK_WAIT_TIMEOUT = 1205;
     private static final String NOW = "UTC_TIMESTAMP(6)";
 
     private MariaDbDialect() {
@@ -58,20 +63,34 @@ public final class MariaDbDialect implements Dialect {
             // Lock wait timed out, statement interrupted by query-timeout-seconds or max_statement_time: the
             // database is too busy to answer in time, which the host handles like an outage (retry later).
             case 1205, 1317, 1969, 3024 -> ErrorCode.DATABASE_UNAVAILABLE;
+            // A write conflict that outlasted its retries (write.Deadlocks): nothing was applied, and a later try
+            // may pass, which is what the host does with DATABASE_UNAVAILABLE. RECORD_MODIFIED would claim a
+            // last-seen check that was never decided.
+            case DEADLOCK -> ErrorCode.DATABASE_UNAVAILABLE;
             default -> ErrorCode.INTERNAL;
         };
     }
 
     @Override
-    public boolean isRetryable(SQLException e) {
+    public boolean isWriteConflict(SQLException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            // 1213 deadlock, 1205 lock wait timeout: the write transaction is rolled back as a whole and run again.
-            if (t instanceof SQLException s && (s.getErrorCode() == 1213 || s.getErrorCode() == 1205
-                    || "40001".equals(s.getSQLState()))) {
+            // 1213 (SQLSTATE 40001) is InnoDB's deadlock and equally Galera's failed certification ("WSREP detected
+            // deadlock/conflict and aborted the transaction"): in both the transaction was rolled back as a whole.
+            if (t instanceof SQLException s && (s.getErrorCode() == DEADLOCK || "40001".equals(s.getSQLState()))) {
                 return true;
             }
         }
         return false;
+    }
+
+    @Override
+    public boolean isRetryable(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && s.getErrorCode() == LOCK_WAIT_TIMEOUT) {
+                return true;
+            }
+        }
+        return isWriteConflict(e);
     }
 
     @Override
@@ -80,12 +99,16 @@ public final class MariaDbDialect implements Dialect {
     }
 
     @Override
-    public String sessionInitSql(int lockWaitSeconds) {
+    public String sessionInitSql(int lockWaitSeconds, boolean causalReads) {
         // Strict mode: a bad value fails the write (INVALID_VALUE) instead of being truncated or zeroed.
         // Every session in UTC, so TIMESTAMP values and UTC_TIMESTAMP()/NOW() agree and nothing depends on
         // the server's or the JVM's zone.
+        // wsrep_sync_wait = 1 (reads): Galera applies other nodes' write sets a little after they commit; without
+        // the wait a cursor opened through node A was unknown to node B a moment later (GaleraReplicaSoakTest).
+        // Only where asked: a MariaDB built without Galera support has no such variable.
         return "SET time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,"
-                + "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', innodb_lock_wait_timeout = " + lockWaitSeconds;
+                + "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', innodb_lock_wait_timeout = " + lockWaitSeconds
+                + (causalReads ? ", wsrep_sync_wait = 1" : "");
     }
 
     // --- time ---
@@ -235,6 +258,17 @@ public final class MariaDbDialect implements Dialect {
                 trigger(deleteTrigger, "DELETE", tbl, "DELETE FROM " + v + " WHERE " + oldMatch),
                 // After the triggers exist, so that no row inserted meanwhile lacks a version.
                 insertIfAbsent(v, ids + ", esa_modified_at", "SELECT " + ids + ", " + NOW + " FROM " + tbl));
+    }
+
+    // --- cluster ---
+
+    @Override
+    public boolean isGaleraNode(Connection c) throws SQLException {
+        // The global value: a session may switch replication off for itself, the server is still a node. No row
+        // at all on a server built without wsrep (MySQL); OFF on a plain MariaDB.
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW GLOBAL VARIABLES LIKE 'wsrep_on'")) {
+            return rs.next() && "ON".equalsIgnoreCase(rs.getString(2));
+        }
     }
 
     // --- watermark ---
