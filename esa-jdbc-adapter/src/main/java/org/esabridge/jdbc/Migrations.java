@@ -84,7 +84,11 @@ final class Migrations {
                     "CREATE TABLE IF NOT EXISTS esa_sync_again ("
                             + " principal VARCHAR(255) NOT NULL PRIMARY KEY,"
                             + " raised_at DATETIME(6) NOT NULL)"
-                            + " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"));
+                            + " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"),
+            List.of(
+                    // How the cursor's pages are cut (catalog.PagePlan), fixed at opening: an index created or
+                    // dropped meanwhile must not change what its stored page starts mean.
+                    "ALTER TABLE esa_cursor ADD COLUMN IF NOT EXISTS page_plan VARCHAR(16) NOT NULL DEFAULT 'MOD_KEYSET'"));
 
     private Migrations() {
     }

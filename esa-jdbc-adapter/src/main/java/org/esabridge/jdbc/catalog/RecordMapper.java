@@ -65,15 +65,27 @@ public final class RecordMapper {
      * (a LEFT JOIN, so that a row whose version is missing is still read and written).
      */
     public String from() {
-        String from = dialect.quote(table.name()) + " t";
+        return from(dialect.quote(table.name()) + " t");
+    }
+
+    /**
+     * {@link #from()} for the queries that walk the table in id order ({@link PagePlan#ID_RANGES}): the table
+     * pinned to its id index, so that neither stale statistics nor another index turn a walk into a sort.
+     */
+    public String idOrderFrom() {
+        String t = dialect.quote(table.name()) + " t";
+        return from(table.idIndex() == null ? t : dialect.forceIndex(t, table.idIndex()));
+    }
+
+    private String from(String t) {
         if (table.versionTable() == null) {
-            return from;
+            return t;
         }
         StringJoiner on = new StringJoiner(" AND ");
         for (Column c : table.idColumns()) {
             on.add("t." + dialect.quote(c.name()) + " = v." + dialect.quote(c.name()));
         }
-        return from + " LEFT JOIN " + dialect.quote(table.versionTable()) + " v ON " + on;
+        return t + " LEFT JOIN " + dialect.quote(table.versionTable()) + " v ON " + on;
     }
 
     /** A column of the table, qualified with the alias {@code t}. */

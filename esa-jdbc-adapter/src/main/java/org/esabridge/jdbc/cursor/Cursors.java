@@ -18,6 +18,7 @@ import org.esabridge.api.ResultSink;
 import org.esabridge.api.Session;
 import org.esabridge.jdbc.DeleteStrategy;
 import org.esabridge.jdbc.Paging;
+import org.esabridge.jdbc.catalog.PagePlan;
 import org.esabridge.jdbc.catalog.Table;
 import org.esabridge.jdbc.catalog.TableSql;
 import org.esabridge.jdbc.changes.ChangeReader;
@@ -32,8 +33,9 @@ import org.esabridge.jdbc.dialect.Faults;
  *
  * <p><b>Opening</b> widens {@code after} by the {@link Watermark}, freezes a horizon (the
  * {@link DatabaseClock}'s now; later changes are left for the next sync), then makes one pass over the
- * (mod, id) keys in index order, streamed, keeping every page-size-th key as a page start: work and memory
- * grow with the number of pages, not rows. Cursor and page starts are stored in one transaction.
+ * keys in the table's {@link PagePlan} order — (mod, id) on the modification index, or id order along the
+ * primary key when there is none — streamed, keeping every page-size-th key as a page start: work and memory
+ * grow with the number of pages, not rows. Cursor, plan and page starts are stored in one transaction.
  *
  * <p><b>A page</b> is every entry with key in {@code [start_i, start_i+1)} and {@code after < mod <= horizon},
  * read afresh (keyset, never OFFSET) and streamed to the sink: any page, any order, as often as wanted. A row
@@ -99,17 +101,18 @@ public final class Cursors implements Paging {
         return open(session, table, after, kind == DeleteStrategy.Kind.SOFT_DELETE ? Source.SOFT_DELETED : Source.TOMBSTONES);
     }
 
-    private KeyedRows rows(TableSql t, Source source) {
+    private KeyedRows rows(TableSql t, Source source, PagePlan plan) {
         return switch (source) {
-            case MODIFIED -> new TableRows(t, true);
-            case SOFT_DELETED -> new TableRows(t, false);
+            case MODIFIED -> new TableRows(t, true, plan);
+            case SOFT_DELETED -> new TableRows(t, false, plan);
             case TOMBSTONES -> new TombstoneRows(tombstones, t.table().name());
         };
     }
 
     private Cursor open(Session session, TableSql sql, Instant after, Source source) throws EsaException {
         Table t = sql.table();
-        KeyedRows rows = rows(sql, source);
+        PagePlan plan = source == Source.TOMBSTONES ? PagePlan.MOD_KEYSET : t.pagePlan();
+        KeyedRows rows = rows(sql, source, plan);
         int pageSize = this.pageSize.getAsInt();
         try (Connection c = ds.getConnection()) {
             store.purgeExpired(c);
@@ -142,7 +145,7 @@ public final class Cursors implements Paging {
                 }
             }
             CursorStore.Stored s = new CursorStore.Stored(CursorStore.newId(), t.name(), source, from, horizon,
-                    pageSize, total, starts.size(), horizon.plus(timeout));
+                    pageSize, total, starts.size(), horizon.plus(timeout), plan);
             store.insert(c, s, session.principal(), after, starts);
             return new Cursor(s.id(), rows.type(), s.pageCount(), pageSize, total, s.expiresAt());
         } catch (SQLException e) {
@@ -163,7 +166,7 @@ public final class Cursors implements Paging {
                         + (s.pageCount() - 1) + " (the cursor has " + s.pageCount() + " pages)");
             }
             PageKey[] bounds = store.bounds(c, s.id(), pageIndex);
-            KeyedRows rows = rows(lookup.table(s.structure()), s.source());
+            KeyedRows rows = rows(lookup.table(s.structure()), s.source(), s.plan());
             // The first page has no lower bound: a row stamped earlier than its first key but committed late is
             // welcome there (a duplicate at worst), and the range stays the cursor's whole (after, horizon].
             boolean lower = pageIndex > 0;
