@@ -98,10 +98,17 @@ public final class BenchCommand implements Callable<Integer> {
         this.environment = environment;
     }
 
-    /** One host's full sync of one table. */
-    record Sync(long rows, double seconds, long peakHeap, String mode, List<Double> pageMillis) {
+    /**
+     * One host's full sync of one table. {@code cpuSeconds}: CPU time of this JVM (ESA and host) during the
+     * sync; on a machine shared with other work it moves far less than the wall-clock rate.
+     */
+    record Sync(long rows, double seconds, long peakHeap, String mode, List<Double> pageMillis, double cpuSeconds) {
         double rate() {
             return rows / seconds;
+        }
+
+        double cpuMicrosPerRow() {
+            return cpuSeconds * 1e6 / rows;
         }
     }
 
@@ -220,7 +227,8 @@ public final class BenchCommand implements Callable<Integer> {
         Sync parse = hosts.contains("parse") ? sync(db, esa, table, false) : null;
         System.err.printf(Locale.ROOT, "%s: mariadb %s rows/s, raw JDBC %,.0f rows/s, wire %s, parse %s (load %s)%n",
                 table, clientRate == null ? "-" : String.format(Locale.ROOT, "%,.0f", clientRate), rawRate,
-                wire == null ? "-" : String.format(Locale.ROOT, "%,.0f rows/s", wire.rate()),
+                wire == null ? "-" : String.format(Locale.ROOT, "%,.0f rows/s %.1f µs CPU/row", wire.rate(),
+                        wire.cpuMicrosPerRow()),
                 parse == null ? "-" : String.format(Locale.ROOT, "%,.0f rows/s", parse.rate()), load);
         return new Run(table, n, load, rawRate, rawPeak, clientRate, wire, parse);
     }
@@ -247,6 +255,7 @@ public final class BenchCommand implements Callable<Integer> {
         List<Double> pageMillis = new ArrayList<>();
         String mode;
         long t0 = System.nanoTime();
+        long cpu0 = processCpuNanos();
         try {
             mode = sync(esa, table, sink, synced, wire, pageMillis);
         } catch (EsaException e) {
@@ -263,9 +272,11 @@ public final class BenchCommand implements Callable<Integer> {
             synced[1] = 0;
             HeapPeak.reset();
             t0 = System.nanoTime();
+            cpu0 = processCpuNanos();
             mode = sync(inlineEsa, table, sink, synced, false, pageMillis) + " (paged calls NOT_SUPPORTED)";
         }
-        return new Sync(synced[0], seconds(System.nanoTime() - t0), HeapPeak.bytes(), mode, pageMillis);
+        return new Sync(synced[0], seconds(System.nanoTime() - t0), HeapPeak.bytes(), mode, pageMillis,
+                seconds(processCpuNanos() - cpu0));
     }
 
     /**
@@ -318,6 +329,10 @@ public final class BenchCommand implements Callable<Integer> {
         return mode;
     }
 
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
     private static String loadAverage() {
         try {
             String[] parts = Files.readString(Path.of("/proc/loadavg")).split(" ");
@@ -346,14 +361,15 @@ public final class BenchCommand implements Callable<Integer> {
                         + "every field of every record parsed and touched. Load: the 1- and 5-minute load average when "
                         + "the table's measurements began.\n\n");
         out.append("| table | rows | mariadb --quick rows/s | raw JDBC rows/s | wire rows/s | wire ÷ mariadb | wire s "
-                + "| parse rows/s | parse ÷ mariadb | peak heap raw / wire / parse (MiB) | mode | load |\n");
-        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
+                + "| wire JVM CPU µs/row | parse rows/s | parse ÷ mariadb | peak heap raw / wire / parse (MiB) | mode | load |\n");
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
         for (Run r : runs) {
             Sync any = r.wire() != null ? r.wire() : r.parse();
-            out.append(String.format(Locale.ROOT, "| %s | %,d | %s | %,.0f | %s | %s | %s | %s | %s | %d / %s / %s | %s | %s |%n",
+            out.append(String.format(Locale.ROOT, "| %s | %,d | %s | %,.0f | %s | %s | %s | %s | %s | %s | %d / %s / %s | %s | %s |%n",
                     r.table(), r.rows(), r.clientRate() == null ? "–" : String.format(Locale.ROOT, "%,.0f", r.clientRate()),
                     r.rawRate(), rate(r.wire()), ratio(r.wire(), r.clientRate()),
                     r.wire() == null ? "–" : String.format(Locale.ROOT, "%.1f", r.wire().seconds()),
+                    r.wire() == null ? "–" : String.format(Locale.ROOT, "%.1f", r.wire().cpuMicrosPerRow()),
                     rate(r.parse()), ratio(r.parse(), r.clientRate()), r.rawPeakHeap() >> 20, heap(r.wire()),
                     heap(r.parse()), any == null ? "–" : any.mode(), r.load()));
         }
