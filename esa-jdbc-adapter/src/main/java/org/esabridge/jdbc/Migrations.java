@@ -116,7 +116,11 @@ final class Migrations {
                             + " id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,"
                             + " requested_at DATETIME(6) NOT NULL,"
                             + " reached_stamp DATETIME(6) NULL)"
-                            + " ENGINE=InnoDB"));
+                            + " ENGINE=InnoDB"),
+            List.of(
+                    // How the cursor's pages are cut (catalog.PagePlan), fixed at opening: an index created or
+                    // dropped meanwhile must not change what its stored page starts mean.
+                    "ALTER TABLE esa_cursor ADD COLUMN IF NOT EXISTS page_plan VARCHAR(16) NOT NULL DEFAULT 'MOD_KEYSET'"));
 
     private Migrations() {
     }

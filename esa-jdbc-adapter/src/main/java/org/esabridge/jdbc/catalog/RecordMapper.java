@@ -4,6 +4,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.StringJoiner;
 import org.esabridge.api.ExternalRecord;
@@ -22,6 +23,10 @@ public final class RecordMapper {
     private final String selectList;
     private final String idWhere;
     private final String idOrder;
+    /** The field columns and their kinds, and the id columns' kinds, as arrays: read for every row. */
+    private final Column[] fieldColumns;
+    private final ValueKind[] fieldKinds;
+    private final ValueKind[] idKinds;
 
     public RecordMapper(Table table, Dialect dialect) {
         this.table = table;
@@ -41,6 +46,12 @@ public final class RecordMapper {
         this.selectList = select.toString();
         this.idWhere = where.toString();
         this.idOrder = order.toString();
+        this.fieldColumns = table.fieldColumns().toArray(new Column[0]);
+        this.fieldKinds = new ValueKind[fieldColumns.length];
+        for (int k = 0; k < fieldColumns.length; k++) {
+            fieldKinds[k] = table.kind(fieldColumns[k]);
+        }
+        this.idKinds = table.idColumns().stream().map(table::kind).toArray(ValueKind[]::new);
     }
 
     public Table table() {
@@ -65,15 +76,27 @@ public final class RecordMapper {
      * (a LEFT JOIN, so that a row whose version is missing is still read and written).
      */
     public String from() {
-        String from = dialect.quote(table.name()) + " t";
+        return from(dialect.quote(table.name()) + " t");
+    }
+
+    /**
+     * {@link #from()} for the queries that walk the table in id order ({@link PagePlan#ID_RANGES}): the table
+     * pinned to its id index, so that neither stale statistics nor another index turn a walk into a sort.
+     */
+    public String idOrderFrom() {
+        String t = dialect.quote(table.name()) + " t";
+        return from(table.idIndex() == null ? t : dialect.forceIndex(t, table.idIndex()));
+    }
+
+    private String from(String t) {
         if (table.versionTable() == null) {
-            return from;
+            return t;
         }
         StringJoiner on = new StringJoiner(" AND ");
         for (Column c : table.idColumns()) {
             on.add("t." + dialect.quote(c.name()) + " = v." + dialect.quote(c.name()));
         }
-        return from + " LEFT JOIN " + dialect.quote(table.versionTable()) + " v ON " + on;
+        return t + " LEFT JOIN " + dialect.quote(table.versionTable()) + " v ON " + on;
     }
 
     /** A column of the table, qualified with the alias {@code t}. */
@@ -118,20 +141,24 @@ public final class RecordMapper {
     /** Maps the current row of a result selected with {@link #selectList()}. */
     public ExternalRecord map(ResultSet rs) throws SQLException {
         String id = readId(rs, 1);
-        List<FieldValue> fields = new ArrayList<>(table.fieldColumns().size());
-        int i = modIndex() + 1;
-        for (Column c : table.fieldColumns()) {
-            fields.add(new FieldValue(c.name(), ValueCodec.read(rs, i++, c, table.kind(c))));
+        FieldValue[] fields = new FieldValue[fieldColumns.length];
+        int mod = modIndex();
+        for (int k = 0; k < fields.length; k++) {
+            Column c = fieldColumns[k];
+            fields[k] = new FieldValue(c.name(), ValueCodec.read(rs, mod + 1 + k, c, fieldKinds[k]));
         }
-        return new ExternalRecord(id, ValueCodec.readInstant(rs, modIndex()), fields);
+        return new ExternalRecord(id, ValueCodec.readInstant(rs, mod), Arrays.asList(fields));
     }
 
     /** Reads the id columns starting at {@code first} and encodes them. */
     public String readId(ResultSet rs, int first) throws SQLException {
-        List<String> parts = new ArrayList<>(table.idColumns().size());
-        int i = first;
-        for (Column c : table.idColumns()) {
-            parts.add(ValueCodec.read(rs, i++, c, table.kind(c)));
+        List<Column> ids = table.idColumns();
+        if (ids.size() == 1) {
+            return ValueCodec.read(rs, first, ids.get(0), idKinds[0]); // RecordId: a single column's id is its value
+        }
+        List<String> parts = new ArrayList<>(ids.size());
+        for (int k = 0; k < ids.size(); k++) {
+            parts.add(ValueCodec.read(rs, first + k, ids.get(k), idKinds[k]));
         }
         return RecordId.encode(parts);
     }

@@ -29,11 +29,13 @@ import org.esabridge.jdbc.DeleteStrategy;
  *                          (ON DELETE CASCADE / SET NULL / SET DEFAULT)
  * @param modIndex          the index that leads with the modification column (then the id columns, when
  *                          one does), or null; change queries are pinned to it
+ * @param idIndex           the index that leads with the id columns ({@code PRIMARY} when the id is the
+ *                          primary key), or null; without a modification index, changes are walked in its order
  * @param userTriggers      events (INSERT, UPDATE, DELETE) that have triggers other than the adapter's
  * @param hasGenerated      whether a computed column may change when other columns do
  */
 public record Table(String name, String label, boolean writable, List<Column> idColumns, Column modColumn,
-                    String versionTable, String modIndex,
+                    String versionTable, String modIndex, String idIndex,
                     List<Column> fieldColumns, Map<String, ValueKind> kinds, Set<String> readOnlyColumns,
                     DeleteStrategy deleteStrategy, Column softDelete, List<ExternalField> fields, List<Relation> relations,
                     List<ForeignKey> cascades, Set<String> userTriggers, boolean hasGenerated) {
@@ -51,6 +53,11 @@ public record Table(String name, String label, boolean writable, List<Column> id
 
     public ExternalStructure structure() {
         return new ExternalStructure(name, label, writable);
+    }
+
+    /** How cursors and inline change reads walk this table ({@link PagePlan#of}). */
+    public PagePlan pagePlan() {
+        return PagePlan.of(this);
     }
 
     public ValueKind kind(Column c) {

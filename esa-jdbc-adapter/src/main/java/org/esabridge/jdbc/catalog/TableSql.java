@@ -39,12 +39,14 @@ import org.esabridge.jdbc.dialect.Dialect;
  *                         row with id {@code ?…}
  * @param maxModified      the latest modification time of the table
  * @param idProbe          selects the row with id {@code ?…}, unconditionally; binding it checks an id
+ * @param byId             the change statements that walk the table in id order, for a table without a
+ *                         modification index ({@link PagePlan#ID_RANGES})
  */
 public record TableSql(Table table, RecordMapper mapper, String modified, String countModified, String softDeleted,
                        String countSoftDeleted, CursorSql liveRows, CursorSql softDeletedRows, String read,
                        String countRange, String readAny, String currentMod, String stampAndCheck, String delete,
                        String lockLive, String stampVersion, List<String> referenced, String maxModified,
-                       String idProbe) {
+                       String idProbe, IdOrderSql byId) {
 
     /**
      * What a cursor runs over one table's rows in {@code after < mod <= horizon} (parameters after, horizon
@@ -130,7 +132,8 @@ public record TableSql(Table table, RecordMapper mapper, String modified, String
                 stampVersion,
                 List.copyOf(referenced),
                 "SELECT MAX(" + m.mod() + ") FROM " + m.from(),
-                "SELECT 1 FROM " + m.tableName() + " t WHERE " + m.idWhere());
+                "SELECT 1 FROM " + m.tableName() + " t WHERE " + m.idWhere(),
+                IdOrderSql.of(m, live, deleted, dialect));
     }
 
     private static CursorSql cursor(RecordMapper m, boolean live, String liveness, String ts) {

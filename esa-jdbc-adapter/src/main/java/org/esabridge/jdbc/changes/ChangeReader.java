@@ -15,6 +15,7 @@ import org.esabridge.api.ErrorCode;
 import org.esabridge.api.EsaException;
 import org.esabridge.api.ResultSink;
 import org.esabridge.jdbc.DeleteStrategy;
+import org.esabridge.jdbc.catalog.PagePlan;
 import org.esabridge.jdbc.catalog.Table;
 import org.esabridge.jdbc.catalog.TableSql;
 import org.esabridge.jdbc.catalog.ValueCodec;
@@ -69,10 +70,14 @@ public final class ChangeReader {
         Table t = q.table();
         try (Connection c = ds.getConnection()) {
             Instant from = watermark.beforeRead(c, after, t.modColumn());
-            return stream(c, q.countModified(), q.modified(), ps -> {
+            Binder binder = ps -> {
                 ValueCodec.bindInstant(ps, 1, from);
                 return 2;
-            }, rs -> sink.record(q.mapper().map(rs)));
+            };
+            RowHandler handler = rs -> sink.record(q.mapper().map(rs));
+            return t.pagePlan() == PagePlan.ID_RANGES
+                    ? streamCounted(c, q.byId().modified(), binder, handler)
+                    : stream(c, q.countModified(), q.modified(), binder, handler);
         } catch (SQLException e) {
             throw Faults.of(dialect, e, "getModified of " + t.name());
         }
@@ -88,10 +93,14 @@ public final class ChangeReader {
         try (Connection c = ds.getConnection()) {
             if (kind == DeleteStrategy.Kind.SOFT_DELETE) {
                 Instant from = watermark.beforeRead(c, after, t.softDelete());
-                return stream(c, q.countSoftDeleted(), q.softDeleted(), ps -> {
+                Binder binder = ps -> {
                     ValueCodec.bindInstant(ps, 1, from);
                     return 2;
-                }, rs -> sink.id(q.mapper().readId(rs, 1)));
+                };
+                RowHandler handler = rs -> sink.id(q.mapper().readId(rs, 1));
+                return t.pagePlan() == PagePlan.ID_RANGES
+                        ? streamCounted(c, q.byId().softDeleted(), binder, handler)
+                        : stream(c, q.countSoftDeleted(), q.softDeleted(), binder, handler);
             }
             // The horizon applies to the host's after; the widened range before it holds no more than we have.
             checkHorizon(c, t, after);
@@ -176,5 +185,32 @@ public final class ChangeReader {
             }
             return true;
         });
+    }
+
+    /**
+     * {@link #stream} in one statement that counts as it streams ({@link org.esabridge.jdbc.catalog.IdOrderSql}):
+     * without a modification index, a count and then a read would each walk the whole table. The count rides
+     * on every row; the first one decides between streaming and NULL.
+     */
+    private boolean streamCounted(Connection c, String sql, Binder binder, RowHandler handler)
+            throws SQLException, IOException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setQueryTimeout(queryTimeout);
+            ps.setFetchSize(FETCH_SIZE);
+            int threshold = inlineThreshold.getAsInt();
+            ps.setLong(binder.bind(ps), threshold + 1L);
+            try (ResultSet rs = ps.executeQuery()) {
+                int count = rs.getMetaData().getColumnCount();
+                boolean first = true;
+                while (rs.next()) {
+                    if (first && rs.getLong(count) > threshold) {
+                        return false;
+                    }
+                    first = false;
+                    handler.handle(rs);
+                }
+            }
+        }
+        return true;
     }
 }

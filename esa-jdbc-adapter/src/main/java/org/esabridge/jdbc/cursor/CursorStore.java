@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.List;
+import org.esabridge.jdbc.catalog.PagePlan;
 import org.esabridge.jdbc.catalog.ValueCodec;
 import org.esabridge.jdbc.dialect.Dialect;
 
@@ -21,11 +22,12 @@ final class CursorStore {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int INSERT_BATCH = 500;
     private static final int PURGE_BATCH = 500;
-    private static final String COLUMNS = "id, structure, source, after, horizon, page_size, total, page_count, expires_at";
+    private static final String COLUMNS = "id, structure, source, after, horizon, page_size, total, page_count,"
+            + " expires_at, page_plan";
 
     /** A cursor as stored. */
     record Stored(String id, String structure, Source source, Instant after, Instant horizon, int pageSize,
-                  long total, long pageCount, Instant expiresAt) {
+                  long total, long pageCount, Instant expiresAt, PagePlan plan) {
     }
 
     private final int timeoutMinutes;
@@ -43,7 +45,7 @@ final class CursorStore {
         String now = dialect.now();
         String live = "expires_at > " + now;
         this.insert = "INSERT INTO esa_cursor (" + COLUMNS + ", principal, requested_after, created_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " + now + ")";
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " + now + ")";
         this.touch = "UPDATE esa_cursor SET expires_at = " + dialect.plus(now, "?", ChronoUnit.SECONDS)
                 + " WHERE id = ? AND principal = ? AND " + live + " AND expires_at < "
                 + dialect.plus(now, "?", ChronoUnit.SECONDS);
@@ -76,8 +78,9 @@ final class CursorStore {
                 ps.setLong(7, s.total());
                 ps.setLong(8, s.pageCount());
                 ValueCodec.bindInstant(ps, 9, s.expiresAt());
-                ps.setString(10, PrincipalKey.of(principal));
-                ValueCodec.bindInstant(ps, 11, requestedAfter);
+                ps.setString(10, s.plan().name());
+                ps.setString(11, PrincipalKey.of(principal));
+                ValueCodec.bindInstant(ps, 12, requestedAfter);
                 ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement(
@@ -132,7 +135,7 @@ final class CursorStore {
                 }
                 return new Stored(rs.getString(1), rs.getString(2), Source.valueOf(rs.getString(3)),
                         ValueCodec.readInstant(rs, 4), ValueCodec.readInstant(rs, 5), rs.getInt(6), rs.getLong(7),
-                        rs.getLong(8), ValueCodec.readInstant(rs, 9));
+                        rs.getLong(8), ValueCodec.readInstant(rs, 9), PagePlan.valueOf(rs.getString(10)));
             }
         }
     }

@@ -18,6 +18,7 @@ import org.esabridge.api.ResultSink;
 import org.esabridge.api.Session;
 import org.esabridge.jdbc.DeleteStrategy;
 import org.esabridge.jdbc.Paging;
+import org.esabridge.jdbc.catalog.PagePlan;
 import org.esabridge.jdbc.catalog.Table;
 import org.esabridge.jdbc.catalog.TableSql;
 import org.esabridge.jdbc.changes.ChangeReader;
@@ -33,8 +34,9 @@ import org.esabridge.jdbc.dialect.Faults;
  *
  * <p><b>Opening</b> widens {@code after} by the {@link Watermark}, freezes a horizon (the
  * {@link DatabaseClock}'s now; later changes are left for the next sync), then makes one pass over the
- * (mod, id) keys in index order, streamed, keeping every page-size-th key as a page start: work and memory
- * grow with the number of pages, not rows. Cursor and page starts are stored in one transaction.
+ * keys in the table's {@link PagePlan} order — (mod, id) on the modification index, or id order along the
+ * primary key when there is none — streamed, keeping every page-size-th key as a page start: work and memory
+ * grow with the number of pages, not rows. Cursor, plan and page starts are stored in one transaction.
  *
  * <p><b>A page</b> is every entry with key in {@code [start_i, start_i+1)} and {@code after < mod <= horizon},
  * read afresh (keyset, never OFFSET) and streamed to the sink: any page, any order, as often as wanted. A row
@@ -103,20 +105,20 @@ public final class Cursors implements Paging {
         return open(session, table, after, kind == DeleteStrategy.Kind.SOFT_DELETE ? Source.SOFT_DELETED : Source.TOMBSTONES);
     }
 
-    private KeyedRows rows(TableSql t, Source source) {
+    private KeyedRows rows(TableSql t, Source source, PagePlan plan) {
         return switch (source) {
-            case MODIFIED -> new TableRows(t, true);
-            case SOFT_DELETED -> new TableRows(t, false);
+            case MODIFIED -> new TableRows(t, true, plan);
+            case SOFT_DELETED -> new TableRows(t, false, plan);
             case TOMBSTONES -> new TombstoneRows(tombstones, t.table().name());
             case INDEX_MODIFIED, INDEX_DELETED, INDEX_MARKED -> new IndexRows(t, source, dialect, queryTimeout);
         };
     }
 
     /** What a cursor pages through and over which range {@code (from, horizon]}. */
-    private record Plan(Source source, Instant from, Instant horizon) {
+    private record Range(Source source, Instant from, Instant horizon) {
     }
 
-    private Plan plan(Connection c, Table t, Source source, Instant after) throws SQLException, EsaException {
+    private Range range(Connection c, Table t, Source source, Instant after) throws SQLException, EsaException {
         if (index.active()) {
             // Binlog capture: the change index, exact, no watermark (IndexedChanges).
             if (index.covers(c, after)) {
@@ -125,13 +127,13 @@ public final class Cursors implements Paging {
                     case SOFT_DELETED -> Source.INDEX_MARKED;
                     default -> Source.INDEX_DELETED;
                 };
-                return new Plan(indexed, after, index.horizon(c));
+                return new Range(indexed, after, index.horizon(c));
             }
             if (source == Source.TOMBSTONES) {
                 throw IndexedChanges.beforeHorizon(t);
             }
             // Before the index's horizon any row may have changed: the whole table.
-            return new Plan(source, IndexedChanges.BEGINNING, clock.now(c));
+            return new Range(source, IndexedChanges.BEGINNING, clock.now(c));
         }
         if (source == Source.TOMBSTONES) {
             changes.checkHorizon(c, t, after);
@@ -141,7 +143,7 @@ public final class Cursors implements Paging {
             case SOFT_DELETED -> t.softDelete();
             default -> null;
         });
-        return new Plan(source, from, clock.now(c));
+        return new Range(source, from, clock.now(c));
     }
 
     private Cursor open(Session session, TableSql sql, Instant after, Source source) throws EsaException {
@@ -159,10 +161,13 @@ public final class Cursors implements Paging {
                 throw new EsaException(ErrorCode.TOO_LARGE, "this session has " + open
                         + " open cursors, the most allowed (max-open-cursors); close or release some first");
             }
-            Plan plan = plan(c, t, source, after);
-            KeyedRows rows = rows(sql, plan.source());
-            Instant from = plan.from();
-            Instant horizon = plan.horizon();
+            Range range = range(c, t, source, after);
+            // Rows of the table are cut as the catalog planned for it; tombstones and index entries by their keys.
+            PagePlan plan = range.source() == Source.MODIFIED || range.source() == Source.SOFT_DELETED
+                    ? t.pagePlan() : PagePlan.MOD_KEYSET;
+            KeyedRows rows = rows(sql, range.source(), plan);
+            Instant from = range.from();
+            Instant horizon = range.horizon();
             List<PageKey> starts = new ArrayList<>();
             long total = 0;
             try (PreparedStatement ps = c.prepareStatement(rows.keysSql())) {
@@ -179,8 +184,8 @@ public final class Cursors implements Paging {
                     }
                 }
             }
-            CursorStore.Stored s = new CursorStore.Stored(CursorStore.newId(), t.name(), plan.source(), from, horizon,
-                    pageSize, total, starts.size(), horizon.plus(timeout));
+            CursorStore.Stored s = new CursorStore.Stored(CursorStore.newId(), t.name(), range.source(), from, horizon,
+                    pageSize, total, starts.size(), horizon.plus(timeout), plan);
             store.insert(c, s, session.principal(), after, starts);
             return new Cursor(s.id(), rows.type(), s.pageCount(), pageSize, total, s.expiresAt());
         } catch (SQLException e) {
@@ -201,7 +206,7 @@ public final class Cursors implements Paging {
                         + (s.pageCount() - 1) + " (the cursor has " + s.pageCount() + " pages)");
             }
             PageKey[] bounds = store.bounds(c, s.id(), pageIndex);
-            KeyedRows rows = rows(lookup.table(s.structure()), s.source());
+            KeyedRows rows = rows(lookup.table(s.structure()), s.source(), s.plan());
             // The first page has no lower bound: a row stamped earlier than its first key but committed late is
             // welcome there (a duplicate at worst), and the range stays the cursor's whole (after, horizon].
             boolean lower = pageIndex > 0;

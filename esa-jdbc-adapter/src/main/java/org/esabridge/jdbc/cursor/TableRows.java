@@ -7,23 +7,33 @@ import java.sql.SQLException;
 import java.time.Instant;
 import org.esabridge.api.CursorType;
 import org.esabridge.api.ResultSink;
+import org.esabridge.jdbc.catalog.Column;
+import org.esabridge.jdbc.catalog.PagePlan;
+import org.esabridge.jdbc.catalog.RecordId;
 import org.esabridge.jdbc.catalog.RecordMapper;
 import org.esabridge.jdbc.catalog.TableSql;
 import org.esabridge.jdbc.catalog.ValueCodec;
 
 /**
  * Rows of a structure's table: live rows as records ({@code getModifiedPaged}), or soft-deleted rows as ids
- * ({@code getDeletedPaged} with a soft-delete column). The statements are the table's, built with the catalog.
+ * ({@code getDeletedPaged} with a soft-delete column). The statements are the table's, built with the catalog,
+ * for the cursor's {@link PagePlan}: keyset pages in (mod, id) order, or id ranges. Either way the keys pass
+ * selects (mod, id), so a page start is stored alike; an id range binds only its id.
  */
 final class TableRows implements KeyedRows {
     private final RecordMapper m;
     private final boolean live;
+    private final PagePlan plan;
     private final TableSql.CursorSql sql;
 
-    TableRows(TableSql t, boolean live) {
+    TableRows(TableSql t, boolean live, PagePlan plan) {
         this.m = t.mapper();
         this.live = live;
-        this.sql = live ? t.liveRows() : t.softDeletedRows();
+        this.plan = plan;
+        this.sql = switch (plan) {
+            case MOD_KEYSET -> live ? t.liveRows() : t.softDeletedRows();
+            case ID_RANGES -> live ? t.byId().liveRows() : t.byId().softDeletedRows();
+        };
     }
 
     @Override
@@ -54,9 +64,15 @@ final class TableRows implements KeyedRows {
 
     @Override
     public int bindKey(PreparedStatement ps, int index, PageKey key) throws SQLException {
-        ValueCodec.bindInstant(ps, index, key.mod());
-        ValueCodec.bindInstant(ps, index + 1, key.mod());
         try {
+            if (plan == PagePlan.ID_RANGES) {
+                Column lead = m.table().idColumns().get(0);
+                String first = RecordId.decode(key.id(), m.table().idColumns().size()).get(0);
+                ValueCodec.bind(ps, index, lead, m.table().kind(lead), first);
+                return m.bindId(ps, index + 1, key.id());
+            }
+            ValueCodec.bindInstant(ps, index, key.mod());
+            ValueCodec.bindInstant(ps, index + 1, key.mod());
             return m.bindId(ps, index + 2, key.id());
         } catch (ValueCodec.BadValueException e) {
             // The key was read from this table's own rows; failing to bind it back is a bug, not bad input.

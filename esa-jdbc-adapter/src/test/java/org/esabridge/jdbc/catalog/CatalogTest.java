@@ -23,7 +23,7 @@ class CatalogTest {
             true, false, false, true);
 
     private static Table table(String modIndex) {
-        return new Table("items", "items", true, List.of(ID), MOD, null, modIndex, List.of(), Map.of(
+        return new Table("items", "items", true, List.of(ID), MOD, null, modIndex, "PRIMARY", List.of(), Map.of(
                 "id", ValueKind.INTEGER, "modified", ValueKind.TIMESTAMP), Set.of(), DeleteStrategy.NONE, null,
                 List.of(), List.of(), List.of(), Set.of(), false);
     }

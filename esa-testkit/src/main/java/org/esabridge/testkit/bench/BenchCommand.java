@@ -1,5 +1,8 @@
 package org.esabridge.testkit.bench;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,29 +26,45 @@ import org.esabridge.api.EsaException;
 import org.esabridge.api.ExternalRecord;
 import org.esabridge.api.FieldValue;
 import org.esabridge.api.ResultSink;
+import org.esabridge.api.call.EsaCall;
+import org.esabridge.api.xml.EsaCallWriter;
 import org.esabridge.testkit.EsaClient;
+import org.esabridge.testkit.EsaTransport;
+import org.esabridge.testkit.HttpsTransport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code bench}: on generated tables of N rows, measures in one run (a) a raw JDBC streaming read of the table
- * and (b) a full paged sync of it through HTTPS (getModified → NULL → getModifiedPaged → every readDataPage →
- * closeCursor), and reports rows/s of both, their ratio, the peak heap of each phase, and readDataPage
- * latency by page index. Not a test: numbers depend on the machine, so they are written down, not asserted.
+ * {@code bench}: on generated tables of N rows, with and without an index on the modification column, measures
+ * in one run two baselines — the {@code mariadb} command-line client's {@code --quick} read of the table and a
+ * raw JDBC streaming read — and a full paged sync of it through HTTPS (getModified → NULL → getModifiedPaged →
+ * every readDataPage → closeCursor) by two hosts: one that only counts {@code <record>} tags as the bytes
+ * arrive (wire mode: the ESA's own cost) and one that parses every record (parse mode, as a real host does).
+ * Reports rows/s, ratios to the baselines, the heap high-water of each phase, the load average, and
+ * readDataPage latency by page index. Not a test: numbers depend on the machine, so they are written down, not
+ * asserted.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmarks raw JDBC reading against a full paged ESA sync over HTTPS on generated tables. "
-                + "Run with -Xmx256m to check the memory target.")
+        description = "Benchmarks a full paged ESA sync over HTTPS against the mariadb client's --quick read and a raw "
+                + "JDBC read of generated tables. Run with -Xmx256m to check the memory target.")
 public final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--rows", split = ",", defaultValue = "100000,1000000", paramLabel = "N",
+    @Option(names = "--rows", split = ",", defaultValue = "200000,1000000", paramLabel = "N",
             description = "Table sizes. Default: ${DEFAULT-VALUE}.")
     List<Long> rows;
 
-    @Option(names = "--shapes", split = ",", defaultValue = "narrow,wide", paramLabel = "SHAPE",
-            description = "narrow (4 columns) and/or wide (24 columns). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--shapes", split = ",", defaultValue = "contact,wide", paramLabel = "SHAPE",
+            description = "narrow (4 columns), contact (8 columns) and/or wide (24 columns). Default: ${DEFAULT-VALUE}.")
     List<String> shapes;
+
+    @Option(names = "--index", split = ",", defaultValue = "with,without", paramLabel = "WITH|WITHOUT",
+            description = "Tables with and/or without an index on (modified_at, id). Default: ${DEFAULT-VALUE}.")
+    List<String> index;
+
+    @Option(names = "--host", split = ",", defaultValue = "wire,parse", paramLabel = "MODE",
+            description = "wire (count <record> tags, no parse) and/or parse (every record parsed). Default: ${DEFAULT-VALUE}.")
+    List<String> hosts;
 
     @Option(names = "--work-dir", defaultValue = "./esa-bench", paramLabel = "DIR",
             description = "Embedded database and certificate; tables are reused between runs. Default: ${DEFAULT-VALUE}.")
@@ -68,24 +87,34 @@ public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    private static final long WARM_UP_ROWS = 20_000;
+
     private final BenchEnvironment environment;
     /** A second ESA that answers every getModified inline, started only when the paged calls are missing. */
     private BenchEnvironment.Esa inlineEsa;
+    private ClientBaseline client;
 
     public BenchCommand(BenchEnvironment environment) {
         this.environment = environment;
     }
 
-    /** One table's figures. */
-    record Run(String table, long rows, double generateSeconds, long rawRows, double rawSeconds, long rawPeakHeap,
-               long syncRows, double syncSeconds, long syncPeakHeap, String mode, List<Double> pageMillis) {
-        double rawRate() {
-            return rawRows / rawSeconds;
+    /**
+     * One host's full sync of one table. {@code cpuSeconds}: CPU time of this JVM (ESA and host) during the
+     * sync; on a machine shared with other work it moves far less than the wall-clock rate.
+     */
+    record Sync(long rows, double seconds, long peakHeap, String mode, List<Double> pageMillis, double cpuSeconds) {
+        double rate() {
+            return rows / seconds;
         }
 
-        double syncRate() {
-            return syncRows / syncSeconds;
+        double cpuMicrosPerRow() {
+            return cpuSeconds * 1e6 / rows;
         }
+    }
+
+    /** One table's figures; a sync or the client baseline is null when not measured. */
+    record Run(String table, long rows, String load, double rawRate, long rawPeakHeap, Double clientRate, Sync wire,
+               Sync parse) {
     }
 
     @Override
@@ -95,8 +124,18 @@ public final class BenchCommand implements Callable<Integer> {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         }
         for (String shape : shapes) {
-            if (!shape.equals("narrow") && !shape.equals("wide")) {
-                throw new IllegalArgumentException("--shapes: narrow or wide, not " + shape);
+            if (!BenchTables.SHAPES.contains(shape)) {
+                throw new IllegalArgumentException("--shapes: one of " + BenchTables.SHAPES + ", not " + shape);
+            }
+        }
+        for (String i : index) {
+            if (!i.equals("with") && !i.equals("without")) {
+                throw new IllegalArgumentException("--index: with or without, not " + i);
+            }
+        }
+        for (String h : hosts) {
+            if (!h.equals("wire") && !h.equals("parse")) {
+                throw new IllegalArgumentException("--host: wire or parse, not " + h);
             }
         }
         List<Run> runs = new ArrayList<>();
@@ -104,10 +143,14 @@ public final class BenchCommand implements Callable<Integer> {
         try (BenchEnvironment.Database db = environment.startDatabase(workDir);
              BenchEnvironment.Esa esa = environment.startEsa(db, workDir, Map.of("page-size", Integer.toString(pageSize)))) {
             esaDescription = esa.description();
+            client = ClientBaseline.find(db.mariadbClient(), db.jdbcUrl(), db.user(), db.password());
             try {
+                warmUp(db, esa);
                 for (long n : rows) {
                     for (String shape : shapes) {
-                        runs.add(run(db, esa, shape, n));
+                        for (String i : index) {
+                            runs.add(run(db, esa, shape, i.equals("with"), n));
+                        }
                     }
                 }
             } finally {
@@ -126,37 +169,73 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Run run(BenchEnvironment.Database db, BenchEnvironment.Esa esa, String shape, long n) throws Exception {
-        String table = BenchTables.name(shape, n);
-        System.err.printf(Locale.ROOT, "%s: preparing%n", table);
-        long t0 = System.nanoTime();
+    /**
+     * One unreported sync of a small table by each host, so that the first measured table does not carry the
+     * JIT's warm-up (its first pages took ten times the later ones).
+     */
+    private void warmUp(BenchEnvironment.Database db, BenchEnvironment.Esa esa) throws Exception {
+        String table = BenchTables.name(shapes.get(0), true, WARM_UP_ROWS);
         try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
-            BenchTables.ensure(c, shape, n);
+            BenchTables.ensure(c, shapes.get(0), true, WARM_UP_ROWS);
         }
-        double generate = seconds(System.nanoTime() - t0);
+        for (int i = 0; i < 2; i++) {
+            sync(db, esa, table, true);
+            sync(db, esa, table, false);
+        }
+    }
+
+    private Run run(BenchEnvironment.Database db, BenchEnvironment.Esa esa, String shape, boolean modIndex, long n)
+            throws Exception {
+        String table = BenchTables.name(shape, modIndex, n);
+        System.err.printf(Locale.ROOT, "%s: preparing%n", table);
+        try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
+            BenchTables.ensure(c, shape, modIndex, n);
+        }
+        String load = loadAverage();
+
+        Double clientRate = null;
+        if (client != null) {
+            System.err.printf(Locale.ROOT, "%s: %s --quick%n", table, client.binary());
+            long t0 = System.nanoTime();
+            long lines = client.read(table);
+            clientRate = lines / seconds(System.nanoTime() - t0);
+        }
 
         System.err.printf(Locale.ROOT, "%s: raw JDBC read%n", table);
         HeapPeak.reset();
-        long[] raw = new long[2];
-        t0 = System.nanoTime();
+        long rawRows = 0;
+        long t0 = System.nanoTime();
         try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
              Statement s = c.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
             s.setFetchSize(fetchSize);
-            try (ResultSet rs = s.executeQuery("SELECT * FROM " + table + " ORDER BY modified_at, id")) {
+            long chars = 0;
+            try (ResultSet rs = s.executeQuery("SELECT * FROM " + table)) {
                 int columns = rs.getMetaData().getColumnCount();
                 while (rs.next()) {
-                    raw[0]++;
+                    rawRows++;
                     for (int i = 1; i <= columns; i++) {
                         String v = rs.getString(i);
-                        raw[1] += v == null ? 0 : v.length();
+                        chars += v == null ? 0 : v.length();
                     }
                 }
             }
         }
-        double rawSeconds = seconds(System.nanoTime() - t0);
+        double rawRate = rawRows / seconds(System.nanoTime() - t0);
         long rawPeak = HeapPeak.bytes();
 
-        System.err.printf(Locale.ROOT, "%s: sync through %s%n", table, esa.url());
+        Sync wire = hosts.contains("wire") ? sync(db, esa, table, true) : null;
+        Sync parse = hosts.contains("parse") ? sync(db, esa, table, false) : null;
+        System.err.printf(Locale.ROOT, "%s: mariadb %s rows/s, raw JDBC %,.0f rows/s, wire %s, parse %s (load %s)%n",
+                table, clientRate == null ? "-" : String.format(Locale.ROOT, "%,.0f", clientRate), rawRate,
+                wire == null ? "-" : String.format(Locale.ROOT, "%,.0f rows/s %.1f µs CPU/row", wire.rate(),
+                        wire.cpuMicrosPerRow()),
+                parse == null ? "-" : String.format(Locale.ROOT, "%,.0f rows/s", parse.rate()), load);
+        return new Run(table, n, load, rawRate, rawPeak, clientRate, wire, parse);
+    }
+
+    private Sync sync(BenchEnvironment.Database db, BenchEnvironment.Esa esa, String table, boolean wire)
+            throws Exception {
+        System.err.printf(Locale.ROOT, "%s: %s sync through %s%n", table, wire ? "wire" : "parse", esa.url());
         HeapPeak.reset();
         long[] synced = new long[2];
         ResultSink sink = new ResultSink() {
@@ -175,9 +254,10 @@ public final class BenchCommand implements Callable<Integer> {
         };
         List<Double> pageMillis = new ArrayList<>();
         String mode;
-        t0 = System.nanoTime();
+        long t0 = System.nanoTime();
+        long cpu0 = processCpuNanos();
         try {
-            mode = sync(esa, table, sink, pageMillis);
+            mode = sync(esa, table, sink, synced, wire, pageMillis);
         } catch (EsaException e) {
             if (e.code() != ErrorCode.NOT_SUPPORTED) {
                 throw e;
@@ -192,19 +272,22 @@ public final class BenchCommand implements Callable<Integer> {
             synced[1] = 0;
             HeapPeak.reset();
             t0 = System.nanoTime();
-            mode = sync(inlineEsa, table, sink, pageMillis) + " (paged calls NOT_SUPPORTED)";
+            cpu0 = processCpuNanos();
+            mode = sync(inlineEsa, table, sink, synced, false, pageMillis) + " (paged calls NOT_SUPPORTED)";
         }
-        double syncSeconds = seconds(System.nanoTime() - t0);
-        long syncPeak = HeapPeak.bytes();
-        System.err.printf(Locale.ROOT, "%s: raw %,.0f rows/s, sync %,.0f rows/s (%s)%n", table, raw[0] / rawSeconds,
-                synced[0] / syncSeconds, mode);
-        return new Run(table, n, generate, raw[0], rawSeconds, rawPeak, synced[0], syncSeconds, syncPeak, mode, pageMillis);
+        return new Sync(synced[0], seconds(System.nanoTime() - t0), HeapPeak.bytes(), mode, pageMillis,
+                seconds(processCpuNanos() - cpu0));
     }
 
-    /** startSync … release, reading every record of the table; the mode says which way the records came. */
-    private static String sync(BenchEnvironment.Esa esa, String table, ResultSink sink, List<Double> pageMillis)
-            throws Exception {
-        EsaClient client = EsaClient.connect(esa.url(), esa.tls(), Duration.ofMinutes(10));
+    /**
+     * startSync … release, reading every record of the table; the mode says which way the records came. In wire
+     * mode the pages are posted as documents and their records counted in the bytes.
+     */
+    private static String sync(BenchEnvironment.Esa esa, String table, ResultSink sink, long[] synced, boolean wire,
+                               List<Double> pageMillis) throws Exception {
+        HttpsTransport transport = new HttpsTransport(esa.url(), esa.tls(), Duration.ofMinutes(10), null);
+        EsaClient client = EsaClient.over(transport);
+        RecordCounter counter = new RecordCounter();
         client.startSync("esa-bench");
         client.getCurrentTime();
         String mode;
@@ -217,7 +300,22 @@ public final class BenchCommand implements Callable<Integer> {
                 try {
                     for (long p = 0; p < cursor.pageCount(); p++) {
                         long p0 = System.nanoTime();
-                        client.readDataPage(cursor.cursorId(), p, sink);
+                        if (wire) {
+                            ByteArrayOutputStream doc = new ByteArrayOutputStream(256);
+                            EsaCallWriter.write(doc, "page-" + p, new EsaCall.ReadDataPage(cursor.cursorId(), p));
+                            EsaTransport.Answer answer = transport.exchange(doc.toByteArray(), "application/xml; charset=UTF-8");
+                            RecordCounter.Counted counted;
+                            try (InputStream in = answer.body()) {
+                                counted = counter.count(in);
+                            }
+                            if (answer.status() != 200 || counted.fault()) {
+                                throw new EsaException(ErrorCode.INTERNAL, "readDataPage " + p + " of " + table
+                                        + " failed (HTTP " + answer.status() + ")");
+                            }
+                            synced[0] += counted.records();
+                        } else {
+                            client.readDataPage(cursor.cursorId(), p, sink);
+                        }
                         pageMillis.add((System.nanoTime() - p0) / 1e6);
                     }
                 } finally {
@@ -231,10 +329,23 @@ public final class BenchCommand implements Callable<Integer> {
         return mode;
     }
 
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return parts[0] + " " + parts[1];
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
+    }
+
     private String report(List<Run> runs, String esaDescription) {
         Runtime rt = Runtime.getRuntime();
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "%n## Paged sync vs raw JDBC read (esa-testkit bench, %s)%n%n",
+        out.append(String.format(Locale.ROOT, "%n## Paged sync vs mariadb --quick and raw JDBC (esa-testkit bench, %s)%n%n",
                 Instant.now().truncatedTo(ChronoUnit.SECONDS)));
         out.append("Command: `java ").append(String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()
                 .stream().filter(a -> a.startsWith("-Xm")).toList())).append(" -jar esa-server/target/esa-server.jar ")
@@ -242,22 +353,33 @@ public final class BenchCommand implements Callable<Integer> {
         out.append(String.format(Locale.ROOT, "Machine: %d cores visible to the JVM, Java %s, max heap %d MiB.  %n",
                 rt.availableProcessors(), System.getProperty("java.version"), rt.maxMemory() >> 20));
         out.append("ESA: ").append(esaDescription).append(".  \n");
-        out.append("Raw read: one `SELECT * ... ORDER BY modified_at, id` with fetch size ").append(fetchSize)
-                .append(", every column read with getString. Sync: startSync, getCurrentTime, getModified (NULL), "
-                        + "getModifiedPaged, every readDataPage in order, closeCursor, endSync, release; every field "
-                        + "of every record touched.\n\n");
-        out.append("| table | rows | raw JDBC rows/s | ESA sync rows/s | ratio | sync rows/s per core | peak heap raw / sync (MiB) | mode |\n");
-        out.append("|---|---:|---:|---:|---:|---:|---:|---|\n");
+        out.append("Baselines: `").append(client == null ? "mariadb (not found)" : client.binary())
+                .append(" --quick --batch -e 'SELECT * FROM t'`, its output counted by this JVM; raw JDBC: one `SELECT *` "
+                        + "with fetch size ").append(fetchSize).append(", every column read with getString. Sync: "
+                        + "startSync, getCurrentTime, getModified (NULL), getModifiedPaged, every readDataPage in order, "
+                        + "closeCursor, endSync, release; wire host: counts `<record>` tags in the bytes; parse host: "
+                        + "every field of every record parsed and touched. Load: the 1- and 5-minute load average when "
+                        + "the table's measurements began.\n\n");
+        out.append("| table | rows | mariadb --quick rows/s | raw JDBC rows/s | wire rows/s | wire ÷ mariadb | wire s "
+                + "| wire JVM CPU µs/row | parse rows/s | parse ÷ mariadb | peak heap raw / wire / parse (MiB) | mode | load |\n");
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
         for (Run r : runs) {
-            out.append(String.format(Locale.ROOT, "| %s | %,d | %,.0f | %,.0f | %.2f | %,.0f | %d / %d | %s |%n",
-                    r.table(), r.rows(), r.rawRate(), r.syncRate(), r.syncRate() / r.rawRate(),
-                    r.syncRate() / rt.availableProcessors(), r.rawPeakHeap() >> 20, r.syncPeakHeap() >> 20, r.mode()));
+            Sync any = r.wire() != null ? r.wire() : r.parse();
+            out.append(String.format(Locale.ROOT, "| %s | %,d | %s | %,.0f | %s | %s | %s | %s | %s | %s | %d / %s / %s | %s | %s |%n",
+                    r.table(), r.rows(), r.clientRate() == null ? "–" : String.format(Locale.ROOT, "%,.0f", r.clientRate()),
+                    r.rawRate(), rate(r.wire()), ratio(r.wire(), r.clientRate()),
+                    r.wire() == null ? "–" : String.format(Locale.ROOT, "%.1f", r.wire().seconds()),
+                    r.wire() == null ? "–" : String.format(Locale.ROOT, "%.1f", r.wire().cpuMicrosPerRow()),
+                    rate(r.parse()), ratio(r.parse(), r.clientRate()), r.rawPeakHeap() >> 20, heap(r.wire()),
+                    heap(r.parse()), any == null ? "–" : any.mode(), r.load()));
         }
-        out.append("\nreadDataPage latency (ms) by page index:\n\n");
+        out.append("\nreadDataPage latency (ms) by page index, ").append(hosts.contains("wire") ? "wire" : "parse")
+                .append(" host:\n\n");
         out.append("| table | first | 10 % | 25 % | 50 % | 75 % | 90 % | last | median | max |\n");
         out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Run r : runs) {
-            List<Double> p = r.pageMillis();
+            Sync any = r.wire() != null ? r.wire() : r.parse();
+            List<Double> p = any == null ? List.of() : any.pageMillis();
             if (p.isEmpty()) {
                 continue;
             }
@@ -268,6 +390,18 @@ public final class BenchCommand implements Callable<Integer> {
                     p.get(p.size() - 1), at(sorted, 0.5), sorted.get(sorted.size() - 1)));
         }
         return out.toString();
+    }
+
+    private static String rate(Sync s) {
+        return s == null ? "–" : String.format(Locale.ROOT, "%,.0f", s.rate());
+    }
+
+    private static String ratio(Sync s, Double baseline) {
+        return s == null || baseline == null ? "–" : String.format(Locale.ROOT, "%.2f", s.rate() / baseline);
+    }
+
+    private static String heap(Sync s) {
+        return s == null ? "–" : Long.toString(s.peakHeap() >> 20);
     }
 
     private static double at(List<Double> values, double fraction) {

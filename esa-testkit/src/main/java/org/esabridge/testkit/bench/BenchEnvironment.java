@@ -19,6 +19,11 @@ public interface BenchEnvironment {
         String user();
 
         String password();
+
+        /** The database's own {@code mariadb} command-line client, or null when it has none. */
+        default Path mariadbClient() {
+            return null;
+        }
     }
 
     /** A running ESA; closing stops it. */

@@ -1,0 +1,125 @@
+package org.esabridge.api.xml;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import javax.xml.stream.XMLStreamWriter;
+import org.esabridge.api.ExternalRecord;
+import org.esabridge.api.FieldValue;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The byte encoder of records writes exactly what the StAX path ({@link RecordXml} through Woodstox) writes, for
+ * every character XML can carry, and refuses what it cannot.
+ */
+class RecordEncoderTest {
+
+    private static byte[] viaStax(ExternalRecord record) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        XMLStreamWriter xml = Stax.outputFactory().createXMLStreamWriter(bytes, "UTF-8");
+        xml.writeStartElement("x");
+        xml.writeNamespace(Wire.XSI_PREFIX, Wire.XSI_NS);
+        xml.writeCharacters("");
+        xml.flush();
+        int prefix = bytes.size();
+        RecordXml.write(xml, record);
+        xml.flush();
+        byte[] all = bytes.toByteArray();
+        return Arrays.copyOfRange(all, prefix, all.length);
+    }
+
+    private static byte[] viaEncoder(RecordEncoder encoder, ExternalRecord record) throws Exception {
+        assertTrue(encoder.encode(record));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        encoder.writeTo(bytes);
+        return bytes.toByteArray();
+    }
+
+    private static void assertSame(RecordEncoder encoder, ExternalRecord record) throws Exception {
+        assertArrayEquals(viaStax(record), viaEncoder(encoder, record), () -> "record " + record);
+    }
+
+    @Test
+    void everyCharacterXmlCarriesIsWrittenAsTheStaxPathWritesIt() throws Exception {
+        RecordEncoder encoder = new RecordEncoder();
+        StringBuilder chunk = new StringBuilder();
+        for (int c = 0; c <= 0xFFFD; c++) {
+            if (XmlChars.legal(c) && !Character.isSurrogate((char) c)) {
+                chunk.append((char) c);
+            }
+            if (chunk.length() == 512 || c == 0xFFFD) {
+                assertSame(encoder, new ExternalRecord("1", null, List.of(new FieldValue("f", chunk.toString()))));
+                chunk.setLength(0);
+            }
+        }
+    }
+
+    @Test
+    void markupLikeTextsSurrogatePairsNullsAndOddNamesMatch() throws Exception {
+        RecordEncoder encoder = new RecordEncoder();
+        List<String> texts = List.of("", "a]]>b", "]]>", "]>", "] ]>", ">", "]]]]>>", "<&>\"'", "x\r\ny\rz\r",
+                "\r]]>", "]]\r>", "tab\there", "\uD83D\uDE00 pair", "é ü ß € 中文", "&amp; literally");
+        List<FieldValue> fields = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            fields.add(new FieldValue("f" + i, texts.get(i)));
+        }
+        fields.add(new FieldValue("nothing", null));
+        fields.add(new FieldValue("name with <&>\"' and é", "v"));
+        fields.add(new FieldValue("name with <&>\"' and é", null));
+        assertSame(encoder, new ExternalRecord("id <&> ]]>", Instant.parse("2026-11-23T05:46:31.123456Z"), fields));
+        assertSame(encoder, new ExternalRecord(null, null, List.of(new FieldValue("f0", "again, tags reused"))));
+
+        Random random = new Random(7);
+        String alphabet = "ab]>&<\r\n\t é€\u0085\uD83D\uDE00";
+        for (int n = 0; n < 3000; n++) {
+            StringBuilder s = new StringBuilder();
+            // Short and long texts: Woodstox writes 12 characters or more in 512-character chunks.
+            for (int k = random.nextInt(n % 10 == 0 ? 1600 : 30); k > 0; k--) {
+                int at = random.nextInt(alphabet.length());
+                char c = alphabet.charAt(at);
+                s.append(c);
+                if (Character.isHighSurrogate(c)) {
+                    s.append(alphabet.charAt(at + 1));
+                } else if (Character.isLowSurrogate(c)) {
+                    s.setLength(s.length() - 1);
+                }
+            }
+            assertSame(encoder, new ExternalRecord(Integer.toString(n), null, List.of(new FieldValue("f", s.toString()))));
+        }
+    }
+
+    @Test
+    void aGreaterThanSignAtEveryPositionAroundWoodstoxsChunksMatches() throws Exception {
+        RecordEncoder encoder = new RecordEncoder();
+        for (int at = 0; at < 1100; at++) {
+            for (String before : List.of("a", "<", "]", "\u0090")) {
+                StringBuilder s = new StringBuilder("x".repeat(1100));
+                s.setCharAt(at, '>');
+                if (at > 0) {
+                    s.replace(at - 1, at, before);
+                }
+                assertSame(encoder, new ExternalRecord("1", null, List.of(new FieldValue("f", s.toString()))));
+                assertSame(encoder, new ExternalRecord("1", null, List.of(new FieldValue("f", "ab\r" + s))));
+            }
+        }
+    }
+
+    @Test
+    void charactersXmlCannotCarryAreRefused() throws Exception {
+        RecordEncoder encoder = new RecordEncoder();
+        for (String bad : List.of("\u0000", "a\u0001", "\uFFFE", "\uFFFF", "\uD800", "x\uDC00y", "\uD83D")) {
+            assertFalse(encoder.encode(new ExternalRecord("1", null, List.of(new FieldValue("f", bad)))), bad);
+            assertFalse(encoder.encode(new ExternalRecord(bad, null, List.of())), bad);
+            assertFalse(encoder.encode(new ExternalRecord("1", null, List.of(new FieldValue("f" + bad, "v")))), bad);
+        }
+        // Still usable after a refusal.
+        assertSame(encoder, new ExternalRecord("1", null, List.of(new FieldValue("f", "ok"))));
+    }
+}
