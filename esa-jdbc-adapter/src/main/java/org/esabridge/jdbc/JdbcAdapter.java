@@ -34,9 +34,11 @@ import org.esabridge.jdbc.changes.ChangeReader;
 import org.esabridge.jdbc.changes.HelperDeletions;
 import org.esabridge.jdbc.changes.Watermark;
 import org.esabridge.jdbc.cursor.Cursors;
-import org.esabridge.jdbc.changes.TombstoneTriggers;
+import org.esabridge.jdbc.changes.CaptureTriggers;
+import org.esabridge.jdbc.changes.TableIdentity;
 import org.esabridge.jdbc.changes.VersionTables;
 import org.esabridge.jdbc.dialect.DatabaseClock;
+import org.esabridge.jdbc.dialect.DatabaseZone;
 import org.esabridge.jdbc.dialect.Dialect;
 import org.esabridge.jdbc.dialect.Faults;
 import org.esabridge.jdbc.dialect.MariaDbDialect;
@@ -72,7 +74,8 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     private final Dialect dialect;
     private final DatabaseClock clock;
     private final CatalogLoader loader;
-    private final TombstoneTriggers triggers;
+    private final CaptureTriggers triggers;
+    private final TableIdentity identity;
     private final ChangeReader changes;
     private final RecordWriter writer;
     private final RecordReader reader;
@@ -85,9 +88,8 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     private final HostManagedSettings settings;
     private final DeletionReporter deletions;
     private volatile ChangeNotifier notifier;
-    private final Set<String> triggersEnsured = ConcurrentHashMap.newKeySet();
-    /** Tables whose delete trigger could not be installed, with the database's error code. */
-    private final Map<String, Integer> missingTriggers = new ConcurrentHashMap<>();
+    /** Tables whose delete trigger could not be installed at the last catalog load, with the database's error code. */
+    private volatile Map<String, Integer> missingTriggers = Map.of();
     private final Set<String> versionsEnsured = ConcurrentHashMap.newKeySet();
     private final SyncAgainFlags syncAgain;
     private final Object initLock = new Object();
@@ -106,7 +108,8 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         this.database = database;
         this.forcedWatermark = forcedWatermark;
         this.loader = new CatalogLoader(config, dialect, config.demo() ? DemoSchema.TABLES : Set.of());
-        this.triggers = new TombstoneTriggers(dialect);
+        this.triggers = new CaptureTriggers(dialect);
+        this.identity = new TableIdentity(dialect);
         this.versions = new VersionTables(dialect);
         int timeout = config.queryTimeoutSeconds();
         this.watermark = new Watermark(dialect, config.watermarkFallbackLagSeconds(), timeout);
@@ -199,7 +202,11 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
                 if (config.demo()) {
                     DemoSchema.createOnce(c, dialect);
                 }
-                refreshCatalog(c);
+                loader.useDatabaseZone(DatabaseZone.resolve(c, dialect));
+                Catalog loaded = refreshCatalog(c);
+                if (!loaded.refusals().isEmpty()) {
+                    throw new EsaException(ErrorCode.NOT_CONFIGURED, String.join("; ", loaded.refusals()));
+                }
                 changes.purgeTombstones(c);
                 initialised = true;
             } catch (SQLException e) {
@@ -210,12 +217,15 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
 
     /**
      * Reloads the catalog; for every structure seen for the first time, sets up its version table (if it
-     * uses one; a structure whose version table cannot be set up is not served) and its delete trigger.
+     * uses one; a structure whose version table cannot be set up is not served). Every load then puts the
+     * capture triggers in place ({@link CaptureTriggers}, read afresh from the schema) and checks that each
+     * captured table is still the one it was ({@link TableIdentity}).
      */
     private Catalog refreshCatalog(Connection c) throws SQLException {
         catalogLoads.incrementAndGet();
         Map<String, Table> served = new java.util.LinkedHashMap<>();
-        for (Table t : loader.load(c).tables()) {
+        Catalog loaded = loader.load(c);
+        for (Table t : loaded.tables()) {
             if (t.versionTable() != null && !versionsEnsured.contains(t.name())) {
                 try {
                     versions.ensure(c, t);
@@ -227,20 +237,13 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
             }
             served.put(t.name(), t);
         }
-        Catalog fresh = new Catalog(served, dialect);
-        for (Table t : fresh.tables()) {
-            if (t.deleteStrategy().kind() == DeleteStrategy.Kind.TOMBSTONE && !triggersEnsured.contains(t.name())) {
-                try {
-                    triggers.ensure(c, t);
-                    triggersEnsured.add(t.name());
-                    missingTriggers.remove(t.name());
-                } catch (SQLException e) {
-                    missingTriggers.put(t.name(), e.getErrorCode());
-                    // Most often the TRIGGER privilege is missing; getDeleted then answers NOT_SUPPORTED.
-                    LOG.warn("could not install the delete trigger of {}: {}", t.name(), e.getMessage());
-                }
-            }
-        }
+        Catalog fresh = loaded.withTables(served);
+        CaptureTriggers.Outcome outcome = triggers.ensure(c, fresh);
+        List<String> tracked = fresh.tables().stream()
+                .filter(t -> t.deleteStrategy().kind() == DeleteStrategy.Kind.TOMBSTONE)
+                .map(Table::name).filter(name -> !outcome.failed().containsKey(name)).toList();
+        identity.check(c, tracked, outcome.created());
+        missingTriggers = Map.copyOf(outcome.failed());
         catalog = fresh;
         return fresh;
     }

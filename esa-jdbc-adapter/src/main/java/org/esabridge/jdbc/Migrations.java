@@ -84,7 +84,24 @@ final class Migrations {
                     "CREATE TABLE IF NOT EXISTS esa_sync_again ("
                             + " principal VARCHAR(255) NOT NULL PRIMARY KEY,"
                             + " raised_at DATETIME(6) NOT NULL)"
-                            + " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"));
+                            + " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"),
+            List.of(
+                    // Rows changed without touching their modification column (a foreign key's SET NULL or ON
+                    // UPDATE CASCADE, a key change), written by the capture triggers (changes.CaptureTriggers);
+                    // getModified delivers them like modified rows.
+                    "CREATE TABLE IF NOT EXISTS esa_touched ("
+                            + " seq BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,"
+                            + " table_name VARCHAR(64) NOT NULL,"
+                            + " row_id TEXT NOT NULL,"
+                            + " touched_at DATETIME(6) NOT NULL,"
+                            + " KEY esa_touched_by_time (table_name, touched_at, seq))"
+                            + " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+                    // The identity of each captured table as last seen (changes.TableIdentity): a TRUNCATE or a
+                    // recreated table changes it, and the deletion horizon starts again.
+                    "ALTER TABLE esa_structure ADD COLUMN IF NOT EXISTS create_time DATETIME NULL,"
+                            + " ADD COLUMN IF NOT EXISTS table_id BIGINT NULL",
+                    // The first page of a modified-rows cursor that pages over esa_touched instead of the table.
+                    "ALTER TABLE esa_cursor ADD COLUMN IF NOT EXISTS touched_from BIGINT NULL"));
 
     private Migrations() {
     }

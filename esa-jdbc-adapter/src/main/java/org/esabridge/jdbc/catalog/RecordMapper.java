@@ -3,6 +3,7 @@ package org.esabridge.jdbc.catalog;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;
@@ -123,7 +124,17 @@ public final class RecordMapper {
         for (Column c : table.fieldColumns()) {
             fields.add(new FieldValue(c.name(), ValueCodec.read(rs, i++, c, table.kind(c))));
         }
-        return new ExternalRecord(id, ValueCodec.readInstant(rs, modIndex()), fields);
+        return new ExternalRecord(id, readMod(rs, modIndex()), fields);
+    }
+
+    /** Reads a modification time, in the zone of the table's modification column ({@link Table#modZone()}). */
+    public Instant readMod(ResultSet rs, int index) throws SQLException {
+        return ValueCodec.readInstant(rs, index, table.modZone());
+    }
+
+    /** Binds an instant compared with or stored into the modification column, in that column's zone. */
+    public void bindMod(PreparedStatement ps, int index, Instant i) throws SQLException {
+        ValueCodec.bindInstant(ps, index, i, table.modZone());
     }
 
     /** Reads the id columns starting at {@code first} and encodes them. */

@@ -9,6 +9,8 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.IntSupplier;
 import javax.sql.DataSource;
 import org.esabridge.api.ErrorCode;
@@ -30,6 +32,8 @@ import org.esabridge.jdbc.dialect.Faults;
  * committed late with an earlier stamp is not missed. Rows go from the result set (fetched in chunks, not buffered whole) straight
  * into the sink.
  *
+ * <p>A deletion is answered only for an id absent from the table when the answer is made ({@link LiveIds}).
+ *
  * <p>Tombstones are kept {@code tombstone-retention-days} and exist only since the trigger was installed.
  * An {@code after} before that horizon cannot be answered completely, and a partial answer would silently
  * leave deleted records on the host. We answer {@link ErrorCode#NOT_SUPPORTED}: it is the call, for that
@@ -49,6 +53,9 @@ public final class ChangeReader {
     private final String tombstoneWhere;
     private final String purgeTombstones;
     private final String horizon;
+    private final String countTouched;
+    private final String selectTouched;
+    private final String purgeTouched;
 
     public ChangeReader(DataSource ds, Dialect dialect, IntSupplier inlineThreshold, int retentionDays, int queryTimeout,
                         Watermark watermark) {
@@ -63,16 +70,42 @@ public final class ChangeReader {
         String retained = dialect.minus(dialect.now(), "?", ChronoUnit.DAYS);
         this.purgeTombstones = "DELETE FROM esa_tombstone WHERE deleted_at < " + retained;
         this.horizon = "SELECT GREATEST(tracking_since, " + retained + ") FROM esa_structure WHERE table_name = ?";
+        String touchedWhere = " FROM esa_touched WHERE table_name = ? AND touched_at > " + dialect.timestampParameter();
+        this.countTouched = "SELECT COUNT(*) FROM (SELECT 1" + touchedWhere + dialect.limit("?") + ") x";
+        this.selectTouched = "SELECT DISTINCT row_id" + touchedWhere;
+        this.purgeTouched = "DELETE FROM esa_touched WHERE touched_at < " + retained;
     }
 
+    /**
+     * The rows modified after {@code after}, and the rows touched after it without their modification column
+     * ({@code esa_touched}: foreign-key cascades, key changes), read by id in the same snapshot. A row in both is
+     * sent twice; the protocol allows duplicates.
+     */
     public boolean getModified(TableSql q, Instant after, ResultSink sink) throws EsaException, IOException {
         Table t = q.table();
         try (Connection c = ds.getConnection()) {
             Instant from = watermark.beforeRead(c, after);
-            return stream(c, q.countModified(), q.modified(), ps -> {
-                ValueCodec.bindInstant(ps, 1, from);
+            Binder byMod = ps -> {
+                q.mapper().bindMod(ps, 1, from);
                 return 2;
-            }, rs -> sink.record(q.mapper().map(rs)));
+            };
+            Binder byTouch = ps -> {
+                ps.setString(1, t.name());
+                ValueCodec.bindInstant(ps, 2, from);
+                return 3;
+            };
+            return inSnapshot(c, () -> {
+                int threshold = inlineThreshold.getAsInt();
+                long rows = count(c, q.countModified(), byMod, threshold + 1L);
+                if (rows > threshold || rows + count(c, countTouched, byTouch, threshold + 1L - rows) > threshold) {
+                    return false;
+                }
+                forEach(c, q.modified(), byMod, rs -> sink.record(q.mapper().map(rs)));
+                List<String> touched = new ArrayList<>();
+                forEach(c, selectTouched, byTouch, rs -> touched.add(rs.getString(1)));
+                LiveIds.records(c, q, dialect, touched, queryTimeout, sink);
+                return true;
+            });
         } catch (SQLException e) {
             throw Faults.of(dialect, e, "getModified of " + t.name());
         }
@@ -89,19 +122,25 @@ public final class ChangeReader {
             if (kind == DeleteStrategy.Kind.SOFT_DELETE) {
                 Instant from = watermark.beforeRead(c, after);
                 return stream(c, q.countSoftDeleted(), q.softDeleted(), ps -> {
-                    ValueCodec.bindInstant(ps, 1, from);
+                    q.mapper().bindMod(ps, 1, from);
                     return 2;
                 }, rs -> sink.id(q.mapper().readId(rs, 1)));
             }
             // The horizon applies to the host's after; the widened range before it holds no more than we have.
             checkHorizon(c, t, after);
             Instant from = watermark.beforeRead(c, after);
-            return stream(c, "SELECT COUNT(*) FROM (SELECT 1" + tombstoneWhere + dialect.limit("?") + ") x",
+            List<String> ids = new ArrayList<>();
+            boolean inline = stream(c, "SELECT COUNT(*) FROM (SELECT 1" + tombstoneWhere + dialect.limit("?") + ") x",
                     "SELECT row_id" + tombstoneWhere + " ORDER BY deleted_at, seq", ps -> {
                         ps.setString(1, t.name());
                         ValueCodec.bindInstant(ps, 2, from);
                         return 3;
-                    }, rs -> sink.id(rs.getString(1)));
+                    }, rs -> ids.add(rs.getString(1)));
+            // Out of the snapshot, so that the ids are checked against the table as it is now (LiveIds).
+            for (String id : LiveIds.absent(c, q, ids, queryTimeout)) {
+                sink.id(id);
+            }
+            return inline;
         } catch (SQLException e) {
             throw Faults.of(dialect, e, "getDeleted of " + t.name());
         }
@@ -113,10 +152,12 @@ public final class ChangeReader {
      */
     public void purgeTombstones(Connection c) throws SQLException {
         watermark.prune(c, retentionDays);
-        try (PreparedStatement ps = c.prepareStatement(purgeTombstones)) {
-            ps.setInt(1, retentionDays);
-            ps.setQueryTimeout(queryTimeout);
-            ps.executeUpdate();
+        for (String purge : List.of(purgeTombstones, purgeTouched)) {
+            try (PreparedStatement ps = c.prepareStatement(purge)) {
+                ps.setInt(1, retentionDays);
+                ps.setQueryTimeout(queryTimeout);
+                ps.executeUpdate();
+            }
         }
     }
 
@@ -157,29 +198,38 @@ public final class ChangeReader {
     private boolean stream(Connection c, String countSql, String sql, Binder binder, RowHandler handler)
             throws SQLException, IOException, EsaException {
         return inSnapshot(c, () -> {
-            try (PreparedStatement ps = c.prepareStatement(countSql)) {
-                ps.setQueryTimeout(queryTimeout);
-                int threshold = inlineThreshold.getAsInt();
-                ps.setLong(binder.bind(ps), threshold + 1L);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    if (rs.getLong(1) > threshold) {
-                        return false;
-                    }
-                }
+            int threshold = inlineThreshold.getAsInt();
+            if (count(c, countSql, binder, threshold + 1L) > threshold) {
+                return false;
             }
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setQueryTimeout(queryTimeout);
-                ps.setFetchSize(FETCH_SIZE);
-                binder.bind(ps);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        handler.handle(rs);
-                    }
-                }
-            }
+            forEach(c, sql, binder, handler);
             return true;
         });
+    }
+
+    /** Runs a bounded count whose last parameter is the bound. */
+    private long count(Connection c, String countSql, Binder binder, long bound) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(countSql)) {
+            ps.setQueryTimeout(queryTimeout);
+            ps.setLong(binder.bind(ps), bound);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private void forEach(Connection c, String sql, Binder binder, RowHandler handler) throws SQLException, IOException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setQueryTimeout(queryTimeout);
+            ps.setFetchSize(FETCH_SIZE);
+            binder.bind(ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    handler.handle(rs);
+                }
+            }
+        }
     }
 
     private <T> T inSnapshot(Connection c, Work<T> work) throws SQLException, IOException, EsaException {

@@ -2,15 +2,10 @@ package org.esabridge.jdbc.changes;
 
 import java.io.IOException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.StringJoiner;
 import javax.sql.DataSource;
 import org.esabridge.api.ErrorCode;
 import org.esabridge.api.EsaException;
@@ -20,7 +15,6 @@ import org.esabridge.jdbc.catalog.RecordMapper;
 import org.esabridge.jdbc.catalog.Table;
 import org.esabridge.jdbc.catalog.TableSql;
 import org.esabridge.jdbc.dialect.DatabaseClock;
-import org.esabridge.jdbc.catalog.ValueCodec;
 import org.esabridge.jdbc.dialect.Dialect;
 import org.esabridge.jdbc.dialect.Faults;
 
@@ -34,10 +28,8 @@ import org.esabridge.jdbc.dialect.Faults;
  * no longer in the table was deleted at some time we cannot know, so {@code after} does not narrow the
  * answer; the host no longer knowing a record it already deleted keeps repeats away.
  *
- * <p>The ids are checked in batches of {@value #BATCH} with one primary-key lookup each ({@code IN} for one id
- * column, an OR of equalities for several; both are index range scans). An id that cannot be a key of the
- * table (say {@code x} for an integer key) is not in it, so it is reported. Ids are compared in this ESA's
- * own text form, the one {@code getModified} gave the host ({@code 7}, not {@code 007}).
+ * <p>The ids are checked in batches of {@value #BATCH} by primary key ({@link LiveIds#absent}); an id that cannot
+ * be a key of the table (say {@code x} for an integer key) is not in it, so it is reported.
  *
  * <p>Answered inline only: the missing ids exist nowhere in the database, so a cursor would need a table of
  * its own. More than {@code inline-threshold} missing ids end the call with {@link ErrorCode#NOT_SUPPORTED}
@@ -100,7 +92,7 @@ public final class HelperDeletions {
             return;
         }
         try {
-            missing.addAll(absent(c, sql, batch));
+            missing.addAll(LiveIds.absent(c, sql, batch, queryTimeout));
         } catch (SQLException e) {
             throw Faults.of(dialect, e, "getDeleted of " + m.table().name());
         }
@@ -112,61 +104,4 @@ public final class HelperDeletions {
         }
     }
 
-    private List<String> absent(Connection c, TableSql sql, List<String> ids) throws SQLException {
-        RecordMapper m = sql.mapper();
-        List<String> absent = new ArrayList<>();
-        List<String> keys = new ArrayList<>(ids.size());
-        // Binding parses each part as its column's type; executing this probe is never needed.
-        try (PreparedStatement probe = c.prepareStatement(sql.idProbe())) {
-            for (String id : ids) {
-                try {
-                    m.bindId(probe, 1, id);
-                    keys.add(id);
-                } catch (ValueCodec.BadValueException e) {
-                    // cannot be a key of this table, so it is not in it
-                }
-            }
-        }
-        Set<String> present = new HashSet<>();
-        if (!keys.isEmpty()) {
-            present(c, m, keys, present);
-        }
-        for (String id : ids) {
-            // in the host's order
-            if (!present.contains(id)) {
-                absent.add(id);
-            }
-        }
-        return absent;
-    }
-
-    private void present(Connection c, RecordMapper m, List<String> keys, Set<String> present) throws SQLException {
-        int columns = m.table().idColumns().size();
-        StringJoiner where = new StringJoiner(columns == 1 ? ", " : " OR ", columns == 1 ? m.idOrder() + " IN (" : "(",
-                ")");
-        for (int i = 0; i < keys.size(); i++) {
-            where.add(columns == 1 ? "?" : "(" + m.idWhere() + ")");
-        }
-        String sql = "SELECT " + m.idOrder() + " FROM " + m.tableName() + " t WHERE " + where;
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setQueryTimeout(queryTimeout);
-            int next = 1;
-            for (String id : keys) {
-                next = bind(m, ps, next, id);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    present.add(m.readId(rs, 1));
-                }
-            }
-        }
-    }
-
-    private static int bind(RecordMapper m, PreparedStatement ps, int first, String id) throws SQLException {
-        try {
-            return m.bindId(ps, first, id);
-        } catch (ValueCodec.BadValueException e) {
-            throw new IllegalStateException("checked bindable before", e);
-        }
-    }
 }

@@ -21,11 +21,16 @@ final class CursorStore {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int INSERT_BATCH = 500;
     private static final int PURGE_BATCH = 500;
-    private static final String COLUMNS = "id, structure, source, after, horizon, page_size, total, page_count, expires_at";
+    private static final String COLUMNS =
+            "id, structure, source, after, horizon, page_size, total, page_count, expires_at, touched_from";
 
-    /** A cursor as stored. */
+    /**
+     * A cursor as stored.
+     *
+     * @param touchedFrom the first page over {@code esa_touched} (a {@link Source#MODIFIED} cursor), or -1
+     */
     record Stored(String id, String structure, Source source, Instant after, Instant horizon, int pageSize,
-                  long total, long pageCount, Instant expiresAt) {
+                  long total, long pageCount, Instant expiresAt, long touchedFrom) {
     }
 
     private final int timeoutMinutes;
@@ -43,7 +48,7 @@ final class CursorStore {
         String now = dialect.now();
         String live = "expires_at > " + now;
         this.insert = "INSERT INTO esa_cursor (" + COLUMNS + ", principal, requested_after, created_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " + now + ")";
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " + now + ")";
         this.touch = "UPDATE esa_cursor SET expires_at = " + dialect.plus(now, "?", ChronoUnit.SECONDS)
                 + " WHERE id = ? AND principal = ? AND " + live + " AND expires_at < "
                 + dialect.plus(now, "?", ChronoUnit.SECONDS);
@@ -76,8 +81,13 @@ final class CursorStore {
                 ps.setLong(7, s.total());
                 ps.setLong(8, s.pageCount());
                 ValueCodec.bindInstant(ps, 9, s.expiresAt());
-                ps.setString(10, PrincipalKey.of(principal));
-                ValueCodec.bindInstant(ps, 11, requestedAfter);
+                if (s.touchedFrom() < 0) {
+                    ps.setNull(10, java.sql.Types.BIGINT);
+                } else {
+                    ps.setLong(10, s.touchedFrom());
+                }
+                ps.setString(11, PrincipalKey.of(principal));
+                ValueCodec.bindInstant(ps, 12, requestedAfter);
                 ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement(
@@ -132,7 +142,7 @@ final class CursorStore {
                 }
                 return new Stored(rs.getString(1), rs.getString(2), Source.valueOf(rs.getString(3)),
                         ValueCodec.readInstant(rs, 4), ValueCodec.readInstant(rs, 5), rs.getInt(6), rs.getLong(7),
-                        rs.getLong(8), ValueCodec.readInstant(rs, 9));
+                        rs.getLong(8), ValueCodec.readInstant(rs, 9), rs.getObject(10) == null ? -1 : rs.getLong(10));
             }
         }
     }

@@ -67,6 +67,7 @@ public final class Cursors implements Paging {
     private final int queryTimeout;
     private final CursorStore store;
     private final TableSql.CursorSql tombstones;
+    private final TableSql.CursorSql touched;
 
     public Cursors(DataSource ds, Dialect dialect, DatabaseClock clock, Watermark watermark, ChangeReader changes,
                    TableLookup lookup, IntSupplier pageSize, int timeoutMinutes, int maxOpenCursors, int queryTimeout) {
@@ -81,7 +82,8 @@ public final class Cursors implements Paging {
         this.maxOpenCursors = maxOpenCursors;
         this.queryTimeout = queryTimeout;
         this.store = new CursorStore(dialect, timeoutMinutes, queryTimeout);
-        this.tombstones = TombstoneRows.sql(dialect);
+        this.tombstones = LogRows.sql(dialect, LogRows.Log.TOMBSTONES);
+        this.touched = LogRows.sql(dialect, LogRows.Log.TOUCHED);
     }
 
     @Override
@@ -103,8 +105,12 @@ public final class Cursors implements Paging {
         return switch (source) {
             case MODIFIED -> new TableRows(t, true);
             case SOFT_DELETED -> new TableRows(t, false);
-            case TOMBSTONES -> new TombstoneRows(tombstones, t.table().name());
+            case TOMBSTONES -> new LogRows(LogRows.Log.TOMBSTONES, tombstones, t, dialect, queryTimeout);
         };
+    }
+
+    private KeyedRows touchedRows(TableSql t) {
+        return new LogRows(LogRows.Log.TOUCHED, touched, t, dialect, queryTimeout);
     }
 
     private Cursor open(Session session, TableSql sql, Instant after, Source source) throws EsaException {
@@ -126,28 +132,45 @@ public final class Cursors implements Paging {
             Instant from = watermark.beforeRead(c, after);
             Instant horizon = clock.now(c);
             List<PageKey> starts = new ArrayList<>();
-            long total = 0;
-            try (PreparedStatement ps = c.prepareStatement(rows.keysSql())) {
-                ps.setQueryTimeout(queryTimeout);
-                ps.setFetchSize(FETCH_SIZE);
-                rows.bindRange(ps, 1, from, horizon);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        // Only page starts are decoded: the other rows cost a cursor step, no allocation.
-                        if (total % pageSize == 0) {
-                            starts.add(rows.key(rs));
-                        }
-                        total++;
-                    }
+            long total = scan(c, rows, from, horizon, pageSize, starts);
+            long touchedFrom = -1;
+            if (source == Source.MODIFIED) {
+                // Rows changed without their modification column follow on pages of their own.
+                int tablePages = starts.size();
+                long touches = scan(c, touchedRows(sql), from, horizon, pageSize, starts);
+                if (touches > 0) {
+                    touchedFrom = tablePages;
+                    total += touches;
                 }
             }
             CursorStore.Stored s = new CursorStore.Stored(CursorStore.newId(), t.name(), source, from, horizon,
-                    pageSize, total, starts.size(), horizon.plus(timeout));
+                    pageSize, total, starts.size(), horizon.plus(timeout), touchedFrom);
             store.insert(c, s, session.principal(), after, starts);
             return new Cursor(s.id(), rows.type(), s.pageCount(), pageSize, total, s.expiresAt());
         } catch (SQLException e) {
             throw Faults.of(dialect, e, "opening a cursor on " + t.name());
         }
+    }
+
+    /** One pass over the keys in (from, horizon], adding every page-size-th key to {@code starts}; the count. */
+    private long scan(Connection c, KeyedRows rows, Instant from, Instant horizon, int pageSize, List<PageKey> starts)
+            throws SQLException {
+        long total = 0;
+        try (PreparedStatement ps = c.prepareStatement(rows.keysSql())) {
+            ps.setQueryTimeout(queryTimeout);
+            ps.setFetchSize(FETCH_SIZE);
+            rows.bindRange(ps, 1, from, horizon);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    // Only page starts are decoded: the other rows cost a cursor step, no allocation.
+                    if (total % pageSize == 0) {
+                        starts.add(rows.key(rs));
+                    }
+                    total++;
+                }
+            }
+        }
+        return total;
     }
 
     @Override
@@ -163,11 +186,16 @@ public final class Cursors implements Paging {
                         + (s.pageCount() - 1) + " (the cursor has " + s.pageCount() + " pages)");
             }
             PageKey[] bounds = store.bounds(c, s.id(), pageIndex);
-            KeyedRows rows = rows(lookup.table(s.structure()), s.source());
+            TableSql table = lookup.table(s.structure());
+            boolean touchedPage = s.touchedFrom() >= 0 && pageIndex >= s.touchedFrom();
+            KeyedRows rows = touchedPage ? touchedRows(table) : rows(table, s.source());
+            long first = touchedPage ? s.touchedFrom() : 0;
+            long end = s.touchedFrom() >= 0 && !touchedPage ? s.touchedFrom() : s.pageCount();
             // The first page has no lower bound: a row stamped earlier than its first key but committed late is
             // welcome there (a duplicate at worst), and the range stays the cursor's whole (after, horizon].
-            boolean lower = pageIndex > 0;
-            boolean upper = bounds[1] != null;
+            // Likewise the first page of the touched rows, which follow the table's pages.
+            boolean lower = pageIndex > first;
+            boolean upper = bounds[1] != null && pageIndex + 1 < end;
             try (PreparedStatement ps = c.prepareStatement(rows.pageSql(lower, upper))) {
                 ps.setQueryTimeout(queryTimeout);
                 ps.setFetchSize(FETCH_SIZE);
@@ -184,6 +212,7 @@ public final class Cursors implements Paging {
                     }
                 }
             }
+            rows.finish(c, sink);
         } catch (SQLException e) {
             throw Faults.of(dialect, e, "readDataPage");
         }

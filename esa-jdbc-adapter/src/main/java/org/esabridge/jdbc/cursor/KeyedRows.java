@@ -1,6 +1,7 @@
 package org.esabridge.jdbc.cursor;
 
 import java.io.IOException;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -41,6 +42,10 @@ interface KeyedRows {
     /** Binds one bound of {@link #pageSql}; returns the next parameter index. */
     int bindKey(PreparedStatement ps, int index, PageKey key) throws SQLException;
 
-    /** Sends the current row of {@link #pageSql} to the sink. */
+    /** Sends the current row of {@link #pageSql} to the sink (or keeps it for {@link #finish}). */
     void emit(ResultSet rs, ResultSink sink) throws SQLException, IOException;
+
+    /** Sends what {@link #emit} kept, after the page's last row, on a connection outside the page's read. */
+    default void finish(Connection c, ResultSink sink) throws SQLException, IOException {
+    }
 }

@@ -38,7 +38,7 @@ final class TableRows implements KeyedRows {
 
     @Override
     public PageKey key(ResultSet rs) throws SQLException {
-        return new PageKey(ValueCodec.readInstant(rs, 1), m.readId(rs, 2));
+        return new PageKey(m.readMod(rs, 1), m.readId(rs, 2));
     }
 
     @Override
@@ -47,15 +47,15 @@ final class TableRows implements KeyedRows {
     }
     @Override
     public int bindRange(PreparedStatement ps, int index, Instant after, Instant horizon) throws SQLException {
-        ValueCodec.bindInstant(ps, index, after);
-        ValueCodec.bindInstant(ps, index + 1, horizon);
+        m.bindMod(ps, index, after);
+        m.bindMod(ps, index + 1, horizon);
         return index + 2;
     }
 
     @Override
     public int bindKey(PreparedStatement ps, int index, PageKey key) throws SQLException {
-        ValueCodec.bindInstant(ps, index, key.mod());
-        ValueCodec.bindInstant(ps, index + 1, key.mod());
+        m.bindMod(ps, index, key.mod());
+        m.bindMod(ps, index + 1, key.mod());
         try {
             return m.bindId(ps, index + 2, key.id());
         } catch (ValueCodec.BadValueException e) {
