@@ -237,6 +237,30 @@ class SidewaysChangesTest {
         return after;
     }
 
+    @Test
+    void triggersInPlaceAreLeftAloneByTheNextStartSync() throws Exception {
+        adapter.startSync(HOST, "esa-bridge-1");
+        String before = adapterTriggers();
+        assertTrue(before.contains("esa_cd_parent") && before.contains("esa_cu_parent") && before.contains("esa_key_item"),
+                before);
+        adapter.startSync(HOST, "esa-bridge-1");
+        assertEquals(before, adapterTriggers(), "no trigger replaced when nothing changed");
+    }
+
+    /** Name, table and creation time of every adapter trigger. */
+    private static String adapterTriggers() throws Exception {
+        StringBuilder sb = new StringBuilder();
+        try (Connection c = TestDatabase.connect(DB); Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT TRIGGER_NAME, EVENT_OBJECT_TABLE, CREATED"
+                     + " FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() AND TRIGGER_NAME LIKE 'esa%'"
+                     + " ORDER BY TRIGGER_NAME")) {
+            while (rs.next()) {
+                sb.append(rs.getString(1)).append(' ').append(rs.getString(2)).append(' ').append(rs.getString(3)).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
     // --- 5. DATETIME modification columns in the writer's zone ---
 
     @Test
