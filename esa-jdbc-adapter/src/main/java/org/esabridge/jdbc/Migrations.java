@@ -94,8 +94,12 @@ final class Migrations {
                             + " table_name VARCHAR(64) NOT NULL,"
                             + " row_id TEXT NOT NULL,"
                             + " touched_at DATETIME(6) NOT NULL,"
-                            + " KEY esa_touched_by_time (table_name, touched_at, seq))"
+                            + " KEY esa_touched_by_time (table_name, touched_at, seq),"
+                            + " KEY esa_touched_by_age (touched_at))"
                             + " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+                    // The purge of old tombstones reads by age alone: without this index it scanned, and locked,
+                    // every tombstone, waiting for each open transaction that had just deleted a row.
+                    "ALTER TABLE esa_tombstone ADD KEY IF NOT EXISTS esa_tombstone_by_age (deleted_at)",
                     // The identity of each captured table as last seen (changes.TableIdentity): a TRUNCATE or a
                     // recreated table changes it, and the deletion horizon starts again.
                     "ALTER TABLE esa_structure ADD COLUMN IF NOT EXISTS create_time DATETIME NULL,"
