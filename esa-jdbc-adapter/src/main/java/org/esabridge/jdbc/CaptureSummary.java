@@ -61,8 +61,11 @@ final class CaptureSummary {
                             : "GRANT TRIGGER on the tables to the account")
                     .append(", or set structure.<table>.delete-strategy");
         }
-        deleted.append(". Not captured: foreign-key cascades, TRUNCATE, primary-key updates"
-                + " (the host finds those by comparing ids)");
+        deleted.append(". Key changes, re-inserted ids and foreign-key cascades are captured by triggers; after a"
+                + " TRUNCATE or a recreated table the host compares ids once");
+        if (watermark == Watermark.Mode.FIXED_LAG) {
+            deleted.append(" (without PROCESS a TRUNCATE goes unnoticed)");
+        }
         lines.add(deleted.toString());
         return lines;
     }
