@@ -243,6 +243,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
                 .filter(t -> t.deleteStrategy().kind() == DeleteStrategy.Kind.TOMBSTONE)
                 .map(Table::name).filter(name -> !outcome.failed().containsKey(name)).toList();
         identity.check(c, tracked, outcome.created());
+        identity.forget(c, outcome.failed().keySet());
         missingTriggers = Map.copyOf(outcome.failed());
         catalog = fresh;
         return fresh;

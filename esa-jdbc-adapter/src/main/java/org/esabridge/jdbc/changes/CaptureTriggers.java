@@ -60,7 +60,8 @@ public final class CaptureTriggers {
     /**
      * What {@link #ensure} found and did.
      *
-     * @param failed      tables whose delete trigger could not be installed, with the database's error code
+     * @param failed      tables without a delete trigger, which could not be installed, with the database's
+     *                    error code
      * @param created     tables whose delete trigger was created now: new ones, and ones whose trigger was
      *                    missing (the table was dropped and created again, or renamed away)
      */
@@ -272,7 +273,8 @@ public final class CaptureTriggers {
                     created.add(t.table());
                 }
             } catch (SQLException e) {
-                if (deleteTrigger) {
+                if (deleteTrigger && found == null) {
+                    // Missing, not merely out of date: the table's deletions are not being captured.
                     failed.put(t.table(), e.getErrorCode());
                 }
                 // Most often the TRIGGER privilege is missing; getDeleted then answers NOT_SUPPORTED.

@@ -89,6 +89,20 @@ public final class TableIdentity {
         }
     }
 
+    /**
+     * Forgets the capture of tables whose delete trigger is missing and could not be put back: their
+     * {@code getDeleted} answers NOT_SUPPORTED (nothing on record) until a trigger is in place again, and then
+     * their horizon starts at that moment.
+     */
+    public void forget(Connection c, Collection<String> tables) throws SQLException {
+        for (String table : tables) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM esa_structure WHERE table_name = ?")) {
+                ps.setString(1, table);
+                ps.executeUpdate();
+            }
+        }
+    }
+
     /** Why the table is not the one we knew, or null. */
     private static String change(Identity before, Identity seen, boolean triggerRecreated) {
         if (triggerRecreated) {

@@ -40,6 +40,9 @@ import org.esabridge.jdbc.dialect.Faults;
  * unchanged since the opening keeps its key and so its page; a row changed meanwhile gets a modification time
  * past the horizon, leaves the cursor and is delivered by the next sync (design.md, promise 3). Only a row
  * whose change was stamped before the horizon but committed after it may show twice; duplicates are allowed.
+ * A {@code getModifiedPaged} cursor then pages over the rows touched without their modification column
+ * ({@code esa_touched}: cascades, key changes), keyed by (touched_at, seq) and read by id; a row both touched
+ * and modified shows in both parts.
  *
  * <p><b>Life</b>: ids are 128 random bits; a cursor belongs to the principal that opened it (another gets
  * CURSOR_NOT_FOUND, so ids cannot be probed); {@code readDataPage} and {@code leaseSession} push its expiry to

@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Push-triggered sync ({@code notify-interval-seconds}): one thread polls every exposed structure's
- * {@code MAX(modification column)} (an index's last entry when the column is indexed) and the tombstones'
- * {@code MAX(seq)}, and when anything moved since the last poll asks the host to sync ({@code startSync}
+ * {@code MAX(modification column)} (an index's last entry when the column is indexed) and the tombstones' and
+ * touches' {@code MAX(seq)}, and when anything moved since the last poll asks the host to sync ({@code startSync}
  * asynchronously) through a {@link SyncTrigger}. The first poll only takes the baseline.
  *
  * <p>New tombstones of the exposed structures are also handed to the {@link DeletionReporter}
@@ -104,6 +104,8 @@ public final class ChangeNotifier implements AutoCloseable {
                 marks.put(t.name(), max(c, current.sql(t.name()).maxModified()));
             }
             marks.put("esa_tombstone", max(c, "SELECT MAX(seq) FROM esa_tombstone"));
+            // Rows a cascade changed without their modification column.
+            marks.put("esa_touched", max(c, "SELECT MAX(seq) FROM esa_touched"));
         }
         return marks;
     }
