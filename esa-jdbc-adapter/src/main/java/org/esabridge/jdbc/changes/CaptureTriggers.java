@@ -96,9 +96,15 @@ public final class CaptureTriggers {
                 olds.add("OLD." + dialect.quote(c.name()));
                 news.add("NEW." + dialect.quote(c.name()));
             }
+            // The new id needs a touch only when the modification column stayed as it was (set explicitly, or no
+            // ON UPDATE): otherwise getModified finds it anyway, and a touch would only repeat it.
+            String touch = touchedValues(t, fresh);
+            if (t.versionTable() == null) {
+                String mod = dialect.quote(t.modColumn().name());
+                touch = dialect.conditional("NOT " + dialect.differ(List.of("OLD." + mod), List.of("NEW." + mod)), touch);
+            }
             add(plan, new Trigger(CatalogLoader.esaName("esa_key_", t.name()), t.name(), "AFTER", "UPDATE",
-                    dialect.triggerBody(dialect.differ(olds, news),
-                            List.of(tombstoneValues(t, old), touchedValues(t, fresh)))));
+                    dialect.triggerBody(dialect.differ(olds, news), List.of(tombstoneValues(t, old), touch))));
         }
         Set<String> parents = new TreeSet<>();
         catalog.foreignKeys().forEach(fk -> parents.add(fk.refTable()));

@@ -124,6 +124,9 @@ public interface Dialect {
     /** Drops a trigger if it exists. */
     String dropTriggerSql(String name);
 
+    /** A statement of a trigger body that runs {@code statement} only when {@code condition} holds. */
+    String conditional(String condition, String statement);
+
     /** A trigger body that runs {@code statements} in order, only when {@code condition} holds (null: always). */
     String triggerBody(String condition, List<String> statements);
 

@@ -198,6 +198,11 @@ public final class MariaDbDialect implements Dialect {
     }
 
     @Override
+    public String conditional(String condition, String statement) {
+        return "IF " + condition + " THEN " + statement + "; END IF";
+    }
+
+    @Override
     public String triggerBody(String condition, List<String> statements) {
         String list = String.join("; ", statements) + ";";
         if (condition != null) {
