@@ -65,7 +65,7 @@ final class CaptureSummary {
                 changes.append("; polled by their modification column instead: ").append(tables);
             }
             lines.add(changes.toString());
-            lines.add(deletions(deletions, missingTriggers, true));
+            lines.add(deletions(deletions, missingTriggers, true, watermark));
             return lines;
         }
         StringBuilder changes = new StringBuilder("change capture: ").append(byColumn)
@@ -84,7 +84,7 @@ final class CaptureSummary {
                     .append(" interleavings the README names), because ").append(String.join("; ", binlogMissing));
         }
         lines.add(changes.toString());
-        lines.add(deletions(deletions, missingTriggers, false));
+        lines.add(deletions(deletions, missingTriggers, false, watermark));
         if (galeraNode) {
             lines.add(GALERA_POLLING);
         }
@@ -92,7 +92,7 @@ final class CaptureSummary {
     }
 
     private static String deletions(Map<DeleteStrategy.Kind, Integer> deletions, Map<String, Integer> missingTriggers,
-                                    boolean binlog) {
+                                    boolean binlog, Watermark.Mode watermark) {
         StringJoiner byKind = new StringJoiner(", ");
         deletions.forEach((kind, n) -> byKind.add(n + " " + name(kind)));
         StringBuilder deleted = new StringBuilder("deletions: ").append(deletions.isEmpty() ? "no structures" : byKind);
@@ -104,10 +104,13 @@ final class CaptureSummary {
                             : "GRANT TRIGGER on the tables to the account")
                     .append(", or set structure.<table>.delete-strategy");
         }
-        deleted.append(binlog ? ". Not captured: TRUNCATE, and foreign-key cascades without the cascade triggers"
-                + " (the host finds those by comparing ids)"
-                : ". Not captured: foreign-key cascades, TRUNCATE, primary-key updates"
-                + " (the host finds those by comparing ids)");
+        deleted.append(binlog
+                ? ". Key changes and re-inserted ids come from the binary log, foreign-key cascades from triggers"
+                : ". Key changes, re-inserted ids and foreign-key cascades are captured by triggers");
+        deleted.append("; after a TRUNCATE or a recreated table the host compares ids once");
+        if (watermark == Watermark.Mode.FIXED_LAG) {
+            deleted.append(" (without PROCESS a TRUNCATE goes unnoticed)");
+        }
         return deleted.toString();
     }
 

@@ -34,7 +34,6 @@ import org.esabridge.jdbc.catalog.TableSql;
 import org.esabridge.jdbc.changes.ChangeReader;
 import org.esabridge.jdbc.changes.HelperDeletions;
 import org.esabridge.jdbc.changes.IndexedChanges;
-import org.esabridge.jdbc.changes.TriggerPlan;
 import org.esabridge.jdbc.changes.Watermark;
 import org.esabridge.jdbc.capture.BinlogAccess;
 import org.esabridge.jdbc.capture.BinlogCapture;
@@ -43,9 +42,11 @@ import org.esabridge.jdbc.capture.CaptureStatus;
 import org.esabridge.jdbc.cluster.Lease;
 import org.esabridge.jdbc.cluster.NodeId;
 import org.esabridge.jdbc.cursor.Cursors;
-import org.esabridge.jdbc.changes.TombstoneTriggers;
+import org.esabridge.jdbc.changes.CaptureTriggers;
+import org.esabridge.jdbc.changes.TableIdentity;
 import org.esabridge.jdbc.changes.VersionTables;
 import org.esabridge.jdbc.dialect.DatabaseClock;
+import org.esabridge.jdbc.dialect.DatabaseZone;
 import org.esabridge.jdbc.dialect.Dialect;
 import org.esabridge.jdbc.dialect.Faults;
 import org.esabridge.jdbc.dialect.MariaDbDialect;
@@ -87,7 +88,8 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     /** Detected at start: the database is a Galera node (see {@link CaptureSummary#GALERA_POLLING}). */
     private volatile boolean galeraNode;
     private final CatalogLoader loader;
-    private final TombstoneTriggers triggers;
+    private final CaptureTriggers triggers;
+    private final TableIdentity identity;
     private final ChangeReader changes;
     private final IndexedChanges indexed;
     /** The capture mode tests impose (reads only, no reader started), else null. */
@@ -103,9 +105,8 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     private final HostManagedSettings settings;
     private final DeletionReporter deletions;
     private volatile ChangeNotifier notifier;
-    private final Set<String> triggersEnsured = ConcurrentHashMap.newKeySet();
-    /** Tables whose delete trigger could not be installed, with the database's error code. */
-    private final Map<String, Integer> missingTriggers = new ConcurrentHashMap<>();
+    /** Tables whose delete trigger could not be installed at the last catalog load, with the database's error code. */
+    private volatile Map<String, Integer> missingTriggers = Map.of();
     private final Set<String> versionsEnsured = ConcurrentHashMap.newKeySet();
     private final SyncAgainFlags syncAgain;
     private final Object initLock = new Object();
@@ -131,7 +132,8 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         this.startLease = new Lease(database.dataSource(), dialect, "start", NodeId.next("start"), START_LEASE_TTL);
         this.forcedWatermark = forcedWatermark;
         this.loader = new CatalogLoader(config, dialect, config.demo() ? DemoSchema.TABLES : Set.of());
-        this.triggers = new TombstoneTriggers(dialect);
+        this.triggers = new CaptureTriggers(dialect);
+        this.identity = new TableIdentity(dialect);
         this.versions = new VersionTables(dialect);
         int timeout = config.queryTimeoutSeconds();
         this.watermark = new Watermark(dialect, config.watermarkFallbackLagSeconds(), timeout);
@@ -255,9 +257,13 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
                 } else {
                     watermark.force(forcedWatermark);
                 }
-                // Before the catalog: which triggers a table gets depends on the mode (TriggerPlan).
+                // Before the catalog: which triggers a table gets depends on the mode (CaptureTriggers).
                 chooseCapture(c);
-                refreshCatalog(c);
+                loader.useDatabaseZone(DatabaseZone.resolve(c, dialect));
+                Catalog loaded = refreshCatalog(c);
+                if (!loaded.refusals().isEmpty()) {
+                    throw new EsaException(ErrorCode.NOT_CONFIGURED, String.join("; ", loaded.refusals()));
+                }
                 changes.purgeTombstones(c);
                 startCapture(c);
                 initialised = true;
@@ -332,12 +338,14 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
 
     /**
      * Reloads the catalog; for every structure seen for the first time, sets up its version table (if it
-     * uses one; a structure whose version table cannot be set up is not served) and its delete trigger.
+     * uses one; a structure whose version table cannot be set up is not served). Every load then puts the
+     * capture triggers in place ({@link CaptureTriggers}, read afresh from the schema) and checks that each
+     * captured table is still the one it was ({@link TableIdentity}).
      */
     private Catalog refreshCatalog(Connection c) throws SQLException {
         catalogLoads.incrementAndGet();
-        List<Table> loaded = loader.load(c).tables();
-        if (loaded.stream().noneMatch(this::needsSetUp)) {
+        Catalog loaded = loader.load(c);
+        if (loaded.tables().stream().noneMatch(this::needsVersionTable) && triggers.inPlace(c, loaded, captureMode())) {
             return serve(c, loaded);
         }
         // Set-up DDL runs one node at a time, under the start lease: on Galera, CREATE TRIGGER on one table from
@@ -348,15 +356,14 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         return fresh[0];
     }
 
-    private boolean needsSetUp(Table t) {
-        return t.versionTable() != null && !versionsEnsured.contains(t.name())
-                || t.deleteStrategy().kind() == DeleteStrategy.Kind.TOMBSTONE && !triggersEnsured.contains(t.name());
+    private boolean needsVersionTable(Table t) {
+        return t.versionTable() != null && !versionsEnsured.contains(t.name());
     }
 
     /** Sets up what the loaded tables need (see {@link #refreshCatalog(Connection)}) and serves them. */
-    private Catalog serve(Connection c, List<Table> loaded) throws SQLException {
+    private Catalog serve(Connection c, Catalog loaded) throws SQLException {
         Map<String, Table> served = new java.util.LinkedHashMap<>();
-        for (Table t : loaded) {
+        for (Table t : loaded.tables()) {
             if (t.versionTable() != null && !versionsEnsured.contains(t.name())) {
                 try {
                     versions.ensure(c, t);
@@ -368,20 +375,14 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
             }
             served.put(t.name(), t);
         }
-        Catalog fresh = new Catalog(served, dialect);
-        for (Table t : fresh.tables()) {
-            if (TriggerPlan.tombstoneTrigger(t, captureMode()) && !triggersEnsured.contains(t.name())) {
-                try {
-                    triggers.ensure(c, t);
-                    triggersEnsured.add(t.name());
-                    missingTriggers.remove(t.name());
-                } catch (SQLException e) {
-                    missingTriggers.put(t.name(), e.getErrorCode());
-                    // Most often the TRIGGER privilege is missing; getDeleted then answers NOT_SUPPORTED.
-                    LOG.warn("could not install the delete trigger of {}: {}", t.name(), e.getMessage());
-                }
-            }
-        }
+        Catalog fresh = loaded.withTables(served);
+        CaptureTriggers.Outcome outcome = triggers.ensure(c, fresh, captureMode());
+        List<String> tracked = fresh.tables().stream()
+                .filter(t -> t.deleteStrategy().kind() == DeleteStrategy.Kind.TOMBSTONE)
+                .map(Table::name).filter(name -> !outcome.failed().containsKey(name)).toList();
+        identity.check(c, tracked, outcome.created());
+        identity.forget(c, outcome.failed().keySet());
+        missingTriggers = Map.copyOf(outcome.failed());
         catalog = fresh;
         return fresh;
     }

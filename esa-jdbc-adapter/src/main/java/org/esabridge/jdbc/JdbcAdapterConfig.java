@@ -142,7 +142,10 @@ public final class JdbcAdapterConfig {
             structureKey("delete-strategy", new SettingType<>("STRATEGY", DeleteStrategy::parse), "tombstone",
                     "tombstone (trigger-written) | soft-delete:<column> | helper (ids the host knows, via helper-url) | none"),
             structureKey("change-tracking", new SettingType<>("TRACKING", JdbcAdapterConfig::changeTracking), "column",
-                    "column | version-table (adapter-managed, for tables without a modification column)"));
+                    "column | version-table (adapter-managed, for tables without a modification column)"),
+            structureKey("modified-zone", new SettingType<>("ZONE", JdbcAdapterConfig::zone), "database",
+                    "zone of a DATETIME modification column's values (Europe/Berlin, +02:00); default: the database's"
+                            + " global time_zone; TIMESTAMP columns are unaffected"));
 
     private final String jdbcUrl;
     private final String jdbcUser;
@@ -361,7 +364,8 @@ public final class JdbcAdapterConfig {
                 (Boolean) v.getOrDefault("writable", d.writable()),
                 new LinkedHashSet<>((List<String>) v.getOrDefault("read-only-columns", List.of())),
                 (DeleteStrategy) v.getOrDefault("delete-strategy", d.deleteStrategy()),
-                (StructureSettings.ChangeTracking) v.getOrDefault("change-tracking", d.changeTracking()));
+                (StructureSettings.ChangeTracking) v.getOrDefault("change-tracking", d.changeTracking()),
+                (java.time.ZoneId) v.getOrDefault("modified-zone", d.modifiedZone()));
         if (s.changeTracking() == StructureSettings.ChangeTracking.VERSION_TABLE && s.modifiedColumn() != null) {
             throw new IllegalArgumentException("setting 'structure." + table
                     + ".change-tracking': version-table and a modified-column exclude each other");
@@ -448,6 +452,14 @@ public final class JdbcAdapterConfig {
             }
         }
         return List.copyOf(out);
+    }
+
+    private static java.time.ZoneId zone(String s) {
+        try {
+            return java.time.ZoneId.of(s.trim());
+        } catch (java.time.DateTimeException e) {
+            throw new IllegalArgumentException("expected a zone such as Europe/Berlin, UTC or +02:00");
+        }
     }
 
     private static StructureSettings.ChangeTracking changeTracking(String s) {

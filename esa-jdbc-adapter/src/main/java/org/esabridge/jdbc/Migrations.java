@@ -120,7 +120,28 @@ final class Migrations {
             List.of(
                     // How the cursor's pages are cut (catalog.PagePlan), fixed at opening: an index created or
                     // dropped meanwhile must not change what its stored page starts mean.
-                    "ALTER TABLE esa_cursor ADD COLUMN IF NOT EXISTS page_plan VARCHAR(16) NOT NULL DEFAULT 'MOD_KEYSET'"));
+                    "ALTER TABLE esa_cursor ADD COLUMN IF NOT EXISTS page_plan VARCHAR(16) NOT NULL DEFAULT 'MOD_KEYSET'"),
+            List.of(
+                    // Rows changed without touching their modification column (a foreign key's SET NULL or ON
+                    // UPDATE CASCADE, a key change), written by the capture triggers (changes.CaptureTriggers);
+                    // getModified delivers them like modified rows.
+                    "CREATE TABLE IF NOT EXISTS esa_touched ("
+                            + " seq BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,"
+                            + " table_name VARCHAR(64) NOT NULL,"
+                            + " row_id TEXT NOT NULL,"
+                            + " touched_at DATETIME(6) NOT NULL,"
+                            + " KEY esa_touched_by_time (table_name, touched_at, seq),"
+                            + " KEY esa_touched_by_age (touched_at))"
+                            + " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+                    // The purge of old tombstones reads by age alone: without this index it scanned, and locked,
+                    // every tombstone, waiting for each open transaction that had just deleted a row.
+                    "ALTER TABLE esa_tombstone ADD KEY IF NOT EXISTS esa_tombstone_by_age (deleted_at)",
+                    // The identity of each captured table as last seen (changes.TableIdentity): a TRUNCATE or a
+                    // recreated table changes it, and the deletion horizon starts again.
+                    "ALTER TABLE esa_structure ADD COLUMN IF NOT EXISTS create_time DATETIME NULL,"
+                            + " ADD COLUMN IF NOT EXISTS table_id BIGINT NULL",
+                    // The first page of a modified-rows cursor that pages over esa_touched instead of the table.
+                    "ALTER TABLE esa_cursor ADD COLUMN IF NOT EXISTS touched_from BIGINT NULL"));
 
     private Migrations() {
     }

@@ -14,10 +14,11 @@ import java.util.Set;
  * @param readOnlyColumns columns that writes may not set
  * @param deleteStrategy  how deletions are found
  * @param changeTracking  how modifications are found
+ * @param modifiedZone    the zone of a DATETIME modification column, or null for the database's
  */
 public record StructureSettings(String label, List<String> idColumns, String modifiedColumn, Boolean writable,
                                 Set<String> readOnlyColumns, DeleteStrategy deleteStrategy,
-                                ChangeTracking changeTracking) {
+                                ChangeTracking changeTracking, java.time.ZoneId modifiedZone) {
 
     /** How modifications of one structure are found ({@code structure.<table>.change-tracking}). */
     public enum ChangeTracking {
@@ -28,7 +29,7 @@ public record StructureSettings(String label, List<String> idColumns, String mod
     }
 
     public static final StructureSettings DEFAULT = new StructureSettings(null, List.of(), null, null, Set.of(),
-            DeleteStrategy.TOMBSTONE, ChangeTracking.COLUMN);
+            DeleteStrategy.TOMBSTONE, ChangeTracking.COLUMN, null);
 
     public StructureSettings {
         idColumns = List.copyOf(idColumns);

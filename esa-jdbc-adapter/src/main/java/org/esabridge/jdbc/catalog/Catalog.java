@@ -18,10 +18,37 @@ public final class Catalog {
     private final Map<String, Table> tables;
     private final Dialect dialect;
     private final Map<String, TableSql> sql = new ConcurrentHashMap<>();
+    private final List<ForeignKeyLink> foreignKeys;
+    private final List<String> refusals;
 
     public Catalog(Map<String, Table> tables, Dialect dialect) {
+        this(tables, dialect, List.of(), List.of());
+    }
+
+    /**
+     * @param foreignKeys every foreign key of the schema, exposed tables or not
+     * @param refusals    configuration errors found while loading (tables that cannot be served as configured)
+     */
+    public Catalog(Map<String, Table> tables, Dialect dialect, List<ForeignKeyLink> foreignKeys, List<String> refusals) {
         this.tables = Map.copyOf(tables);
         this.dialect = dialect;
+        this.foreignKeys = List.copyOf(foreignKeys);
+        this.refusals = List.copyOf(refusals);
+    }
+
+    /** Every foreign key of the schema, including those between tables that are not exposed. */
+    public List<ForeignKeyLink> foreignKeys() {
+        return foreignKeys;
+    }
+
+    /** Configuration errors of this load: a start refuses to go on with them, a later reload logs them. */
+    public List<String> refusals() {
+        return refusals;
+    }
+
+    /** The same tables (a subset of them) with this catalog's foreign keys and refusals. */
+    public Catalog withTables(Map<String, Table> served) {
+        return new Catalog(served, dialect, foreignKeys, refusals);
     }
 
     /** The table of a structure, or null. */

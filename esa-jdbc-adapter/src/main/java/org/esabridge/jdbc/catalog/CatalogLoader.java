@@ -40,6 +40,8 @@ public final class CatalogLoader {
     private final Dialect dialect;
     private final Set<String> writableByDefault;
     private final Set<String> warnedIndex = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The zone of DATETIME modification columns without {@code modified-zone}: the database's (resolved at start). */
+    private volatile java.time.ZoneId databaseZone = java.time.ZoneOffset.UTC;
 
     /**
      * @param writableByDefault tables that are writable unless configured otherwise (the demo schema)
@@ -51,10 +53,16 @@ public final class CatalogLoader {
     }
 
     private record RawFk(String name, String table, List<String> columns, String refTable, List<String> refColumns,
-                         String deleteRule) {
+                         String deleteRule, String updateRule) {
+    }
+
+    /** Sets the zone DATETIME modification columns are read in unless {@code structure.<table>.modified-zone} says. */
+    public void useDatabaseZone(java.time.ZoneId zone) {
+        this.databaseZone = zone;
     }
 
     public Catalog load(Connection c) throws SQLException {
+        List<String> refusals = new ArrayList<>();
         Map<String, List<Column>> columns = columns(c);
         Map<String, List<String>> primaryKeys = primaryKeys(c);
         List<RawFk> fks = foreignKeys(c);
@@ -65,7 +73,7 @@ public final class CatalogLoader {
         // First pass without relations: a relation needs to know which targets are exposed.
         for (Map.Entry<String, List<Column>> e : columns.entrySet()) {
             Table t = table(e.getKey(), e.getValue(), primaryKeys.getOrDefault(e.getKey(), List.of()), fks,
-                    triggers.getOrDefault(e.getKey(), Set.of()));
+                    triggers.getOrDefault(e.getKey(), Set.of()), refusals);
             if (t != null) {
                 tables.put(t.name(), t);
                 if (t.versionTable() == null && modIndex(t, indexes) == null && warnedIndex.add(t.name())) {
@@ -96,9 +104,14 @@ public final class CatalogLoader {
             withRelations.put(t.name(), new Table(t.name(), t.label(), t.writable(), t.idColumns(), t.modColumn(),
                     t.versionTable(), t.versionTable() == null ? modIndex(t, indexes) : null, idIndex(t, indexes),
                     t.fieldColumns(), t.kinds(), t.readOnlyColumns(), t.deleteStrategy(), t.softDelete(), t.fields(),
-                    List.copyOf(relations), t.cascades(), t.userTriggers(), t.hasGenerated()));
+                    List.copyOf(relations), t.cascades(), t.userTriggers(), t.hasGenerated(), t.modZone()));
         }
-        return new Catalog(withRelations, dialect);
+        List<ForeignKeyLink> links = new ArrayList<>();
+        for (RawFk fk : fks) {
+            links.add(new ForeignKeyLink(fk.name(), fk.table(), fk.columns(), fk.refTable(), fk.refColumns(),
+                    fk.deleteRule(), fk.updateRule()));
+        }
+        return new Catalog(withRelations, dialect, links, refusals);
     }
 
     /** Whether a table of this name may be exposed at all: never the adapter's own, else as configured. */
@@ -106,7 +119,8 @@ public final class CatalogLoader {
         return !name.toLowerCase(Locale.ROOT).startsWith("esa_") && config.selects(name);
     }
 
-    private Table table(String name, List<Column> cols, List<String> pk, List<RawFk> fks, Set<String> triggers) {
+    private Table table(String name, List<Column> cols, List<String> pk, List<RawFk> fks, Set<String> triggers,
+                        List<String> refusals) {
         if (!mayExpose(name)) {
             return null;
         }
@@ -124,6 +138,16 @@ public final class CatalogLoader {
             Column col = byName.get(id);
             if (col == null || TypeMapping.kind(col) == null) {
                 LOG.warn("table {}: id column {} does not exist or has an unsupported type: not exposed", name, id);
+                return null;
+            }
+            if (TypeMapping.kind(col) == ValueKind.FLOAT || TypeMapping.kind(col) == ValueKind.DOUBLE) {
+                // An approximate number has no exact text form: the host's id would never find its row again
+                // (update: RECORD_NOT_FOUND; delete: "done" while the row stays), and a trigger spells it otherwise.
+                String refusal = "table " + name + ": id column " + id + " is " + col.dataType().toUpperCase(Locale.ROOT)
+                        + ", whose values do not round-trip as text; set structure." + name
+                        + ".id-columns to a unique key of exact columns, or leave the table out (structures.exclude)";
+                LOG.warn("{}: not exposed", refusal);
+                refusals.add(refusal);
                 return null;
             }
             ids.add(col);
@@ -186,7 +210,20 @@ public final class CatalogLoader {
         return new Table(name, s.label() != null ? s.label() : name, writable, List.copyOf(ids), mod,
                 versioned ? versionTableName(name) : null, null, null,
                 List.copyOf(fieldColumns), Map.copyOf(kinds), Set.copyOf(readOnly), s.deleteStrategy(), softDelete,
-                List.copyOf(fields), List.of(), List.copyOf(cascades), Set.copyOf(triggers), hasGenerated);
+                List.copyOf(fields), List.of(), List.copyOf(cascades), Set.copyOf(triggers), hasGenerated,
+                modZone(mod, versioned, s));
+    }
+
+    /**
+     * The zone of a modification column's wall times: TIMESTAMP columns are UTC inside (sessions run in UTC), and
+     * so are version tables, which the adapter stamps itself; a DATETIME holds whatever the writer's session
+     * clock said, so its zone is configured, by default the database's.
+     */
+    private java.time.ZoneId modZone(Column mod, boolean versioned, StructureSettings s) {
+        if (versioned || mod.isTimestamp()) {
+            return java.time.ZoneOffset.UTC;
+        }
+        return s.modifiedZone() != null ? s.modifiedZone() : databaseZone;
     }
 
     /** The modification column of every version table. */
@@ -332,7 +369,7 @@ public final class CatalogLoader {
                 RawFk fk = out.computeIfAbsent(key, k -> {
                     try {
                         return new RawFk(rs.getString(1), rs.getString(2), new ArrayList<>(), rs.getString(4),
-                                new ArrayList<>(), rs.getString(6));
+                                new ArrayList<>(), rs.getString(6), rs.getString(7));
                     } catch (SQLException e) {
                         throw new IllegalStateException(e);
                     }

@@ -8,7 +8,7 @@ import java.util.List;
  * columns in key order joined with {@code ,}, each with {@code %} written {@code %25} and {@code ,} written
  * {@code %2C} first. So {@code ("a,b", "50%")} is {@code a%2Cb,50%25}: reversible for any values, readable
  * for the usual ones, and a single-column id is the plain value. The tombstone trigger builds the same text
- * in SQL ({@code changes.TombstoneTriggers}).
+ * in SQL ({@code changes.CaptureTriggers}).
  */
 public final class RecordId {
     private RecordId() {

@@ -3,6 +3,7 @@ package org.esabridge.jdbc.catalog;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -147,7 +148,17 @@ public final class RecordMapper {
             Column c = fieldColumns[k];
             fields[k] = new FieldValue(c.name(), ValueCodec.read(rs, mod + 1 + k, c, fieldKinds[k]));
         }
-        return new ExternalRecord(id, ValueCodec.readInstant(rs, mod), Arrays.asList(fields));
+        return new ExternalRecord(id, readMod(rs, mod), Arrays.asList(fields));
+    }
+
+    /** Reads a modification time, in the zone of the table's modification column ({@link Table#modZone()}). */
+    public Instant readMod(ResultSet rs, int index) throws SQLException {
+        return ValueCodec.readInstant(rs, index, table.modZone());
+    }
+
+    /** Binds an instant compared with or stored into the modification column, in that column's zone. */
+    public void bindMod(PreparedStatement ps, int index, Instant i) throws SQLException {
+        ValueCodec.bindInstant(ps, index, i, table.modZone());
     }
 
     /** Reads the id columns starting at {@code first} and encodes them. */

@@ -33,12 +33,15 @@ import org.esabridge.jdbc.DeleteStrategy;
  *                          primary key), or null; without a modification index, changes are walked in its order
  * @param userTriggers      events (INSERT, UPDATE, DELETE) that have triggers other than the adapter's
  * @param hasGenerated      whether a computed column may change when other columns do
+ * @param modZone           the zone a DATETIME modification column's wall times are in
+ *                          ({@code structure.<table>.modified-zone}); UTC for TIMESTAMP columns and version tables
  */
 public record Table(String name, String label, boolean writable, List<Column> idColumns, Column modColumn,
                     String versionTable, String modIndex, String idIndex,
                     List<Column> fieldColumns, Map<String, ValueKind> kinds, Set<String> readOnlyColumns,
                     DeleteStrategy deleteStrategy, Column softDelete, List<ExternalField> fields, List<Relation> relations,
-                    List<ForeignKey> cascades, Set<String> userTriggers, boolean hasGenerated) {
+                    List<ForeignKey> cascades, Set<String> userTriggers, boolean hasGenerated,
+                    java.time.ZoneId modZone) {
 
     /**
      * A single- or multi-column foreign key of {@code table} referring to the table that holds this record.

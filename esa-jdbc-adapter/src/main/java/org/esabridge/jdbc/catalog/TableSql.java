@@ -169,7 +169,7 @@ public record TableSql(Table table, RecordMapper mapper, String modified, String
     }
 
     /**
-     * {@code COALESCE(GREATEST(?, floorMs(mod) + step), now)}: never earlier than the clock, always past the
+     * {@code GREATEST(?, floorMs(mod) + step)}: never earlier than the clock, always past the
      * next millisecond boundary of the previous value; the step is a whole number of the column's units so
      * that a low-precision column still stores a larger value (see {@code write.RecordWriter}).
      */
@@ -177,7 +177,8 @@ public record TableSql(Table table, RecordMapper mapper, String modified, String
         int fsp = t.modColumn().fsp();
         long step = fsp == 6 ? 1001 : Math.max(1000, (long) Math.pow(10, 6 - fsp));
         String past = dialect.plus(dialect.floorToMillis(mod), Long.toString(step), ChronoUnit.MICROS);
-        return "COALESCE(GREATEST(" + dialect.timestampParameter() + ", " + past + "), " + dialect.now() + ")";
+        // Without a previous value the bound stamp alone: it is already in the column's zone, the clock is not.
+        return "GREATEST(" + dialect.timestampParameter() + ", COALESCE(" + past + ", CAST('1000-01-01 00:00:00' AS DATETIME(6))))";
     }
 
     /** What a soft delete writes into the soft-delete column. */

@@ -135,6 +135,21 @@ public final class ValueCodec {
         return t == null ? null : t.toInstant(ZoneOffset.UTC);
     }
 
+    /**
+     * Reads a DATETIME modification column whose wall times are in {@code zone}. In a daylight-saving fall-back
+     * hour a wall time names two instants; the earlier one is taken (README, "Time zones").
+     */
+    public static Instant readInstant(ResultSet rs, int index, java.time.ZoneId zone) throws SQLException {
+        LocalDateTime t = rs.getObject(index, LocalDateTime.class);
+        return t == null ? null : t.atZone(zone).toInstant();
+    }
+
+    /** Binds an instant as a wall time of {@code zone}, for a DATETIME modification column in that zone. */
+    public static void bindInstant(PreparedStatement ps, int index, Instant i, java.time.ZoneId zone)
+            throws SQLException {
+        ps.setObject(index, LocalDateTime.ofInstant(i, zone));
+    }
+
     /** Binds an instant for comparison or assignment with a temporal column, as a UTC wall time. */
     public static void bindInstant(PreparedStatement ps, int index, Instant i) throws SQLException {
         ps.setObject(index, LocalDateTime.ofInstant(i, ZoneOffset.UTC));

@@ -9,6 +9,8 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.IntSupplier;
 import javax.sql.DataSource;
 import org.esabridge.api.ErrorCode;
@@ -31,6 +33,8 @@ import org.esabridge.jdbc.dialect.Faults;
  * committed late with an earlier stamp is not missed. Rows go from the result set (fetched in chunks, not buffered whole) straight
  * into the sink.
  *
+ * <p>A deletion is answered only for an id absent from the table when the answer is made ({@link RowsById}).
+ *
  * <p>Tombstones are kept {@code tombstone-retention-days} and exist only since the trigger was installed.
  * An {@code after} before that horizon cannot be answered completely, and a partial answer would silently
  * leave deleted records on the host. We answer {@link ErrorCode#NOT_SUPPORTED}: it is the call, for that
@@ -50,6 +54,9 @@ public final class ChangeReader {
     private final String tombstoneWhere;
     private final String purgeTombstones;
     private final String horizon;
+    private final String countTouched;
+    private final String selectTouched;
+    private final String purgeTouched;
 
     public ChangeReader(DataSource ds, Dialect dialect, IntSupplier inlineThreshold, int retentionDays, int queryTimeout,
                         Watermark watermark) {
@@ -64,20 +71,49 @@ public final class ChangeReader {
         String retained = dialect.minus(dialect.now(), "?", ChronoUnit.DAYS);
         this.purgeTombstones = "DELETE FROM esa_tombstone WHERE deleted_at < " + retained;
         this.horizon = "SELECT GREATEST(tracking_since, " + retained + ") FROM esa_structure WHERE table_name = ?";
+        String touchedWhere = " FROM esa_touched WHERE table_name = ? AND touched_at > " + dialect.timestampParameter();
+        this.countTouched = "SELECT COUNT(*) FROM (SELECT 1" + touchedWhere + dialect.limit("?") + ") x";
+        this.selectTouched = "SELECT DISTINCT row_id" + touchedWhere;
+        this.purgeTouched = "DELETE FROM esa_touched WHERE touched_at < " + retained;
     }
 
+    /**
+     * The rows modified after {@code after}, and the rows touched after it without their modification column
+     * ({@code esa_touched}: foreign-key cascades, key changes), read by id in the same snapshot. A row in both is
+     * sent twice; the protocol allows duplicates.
+     */
     public boolean getModified(TableSql q, Instant after, ResultSink sink) throws EsaException, IOException {
         Table t = q.table();
         try (Connection c = ds.getConnection()) {
             Instant from = watermark.beforeRead(c, after, t.modColumn());
-            Binder binder = ps -> {
-                ValueCodec.bindInstant(ps, 1, from);
+            Binder byMod = ps -> {
+                q.mapper().bindMod(ps, 1, from);
                 return 2;
             };
-            RowHandler handler = rs -> sink.record(q.mapper().map(rs));
-            return t.pagePlan() == PagePlan.ID_RANGES
-                    ? streamCounted(c, q.byId().modified(), binder, handler)
-                    : stream(c, q.countModified(), q.modified(), binder, handler);
+            Binder byTouch = ps -> {
+                ps.setString(1, t.name());
+                ValueCodec.bindInstant(ps, 2, from);
+                return 3;
+            };
+            RowHandler toRecord = rs -> sink.record(q.mapper().map(rs));
+            return Snapshot.run(c, () -> {
+                int threshold = inlineThreshold.getAsInt();
+                long touches = count(c, countTouched, byTouch, threshold + 1L);
+                if (touches > threshold) {
+                    return false;
+                }
+                int left = (int) (threshold - touches);
+                boolean inline = t.pagePlan() == PagePlan.ID_RANGES
+                        ? streamCounted(c, q.byId().modified(), byMod, left, toRecord)
+                        : countThenStream(c, q.countModified(), q.modified(), byMod, left, toRecord);
+                if (!inline) {
+                    return false;
+                }
+                List<String> touched = new ArrayList<>();
+                forEach(c, selectTouched, byTouch, rs -> touched.add(rs.getString(1)));
+                new RowsById(q, queryTimeout).sendLive(c, dialect, touched, sink);
+                return true;
+            });
         } catch (SQLException e) {
             throw Faults.of(dialect, e, "getModified of " + t.name());
         }
@@ -94,23 +130,32 @@ public final class ChangeReader {
             if (kind == DeleteStrategy.Kind.SOFT_DELETE) {
                 Instant from = watermark.beforeRead(c, after, t.softDelete());
                 Binder binder = ps -> {
-                    ValueCodec.bindInstant(ps, 1, from);
+                    q.mapper().bindMod(ps, 1, from);
                     return 2;
                 };
                 RowHandler handler = rs -> sink.id(q.mapper().readId(rs, 1));
-                return t.pagePlan() == PagePlan.ID_RANGES
-                        ? streamCounted(c, q.byId().softDeleted(), binder, handler)
-                        : stream(c, q.countSoftDeleted(), q.softDeleted(), binder, handler);
+                int threshold = inlineThreshold.getAsInt();
+                return Snapshot.run(c, () -> t.pagePlan() == PagePlan.ID_RANGES
+                        ? streamCounted(c, q.byId().softDeleted(), binder, threshold, handler)
+                        : countThenStream(c, q.countSoftDeleted(), q.softDeleted(), binder, threshold, handler));
             }
             // The horizon applies to the host's after; the widened range before it holds no more than we have.
             checkHorizon(c, t, after);
             Instant from = watermark.beforeRead(c, after, null);
-            return stream(c, "SELECT COUNT(*) FROM (SELECT 1" + tombstoneWhere + dialect.limit("?") + ") x",
+            List<String> ids = new ArrayList<>();
+            int threshold = inlineThreshold.getAsInt();
+            boolean inline = Snapshot.run(c, () -> countThenStream(c,
+                    "SELECT COUNT(*) FROM (SELECT 1" + tombstoneWhere + dialect.limit("?") + ") x",
                     "SELECT row_id" + tombstoneWhere + " ORDER BY deleted_at, seq", ps -> {
                         ps.setString(1, t.name());
                         ValueCodec.bindInstant(ps, 2, from);
                         return 3;
-                    }, rs -> sink.id(rs.getString(1)));
+                    }, threshold, rs -> ids.add(rs.getString(1))));
+            // Out of the snapshot, so that the ids are checked against the table as it is now (RowsById).
+            for (String id : new RowsById(q, queryTimeout).absent(c, ids)) {
+                sink.id(id);
+            }
+            return inline;
         } catch (SQLException e) {
             throw Faults.of(dialect, e, "getDeleted of " + t.name());
         }
@@ -122,10 +167,12 @@ public final class ChangeReader {
      */
     public void purgeTombstones(Connection c) throws SQLException {
         watermark.prune(c, retentionDays);
-        try (PreparedStatement ps = c.prepareStatement(purgeTombstones)) {
-            ps.setInt(1, retentionDays);
-            ps.setQueryTimeout(queryTimeout);
-            ps.executeUpdate();
+        for (String purge : List.of(purgeTombstones, purgeTouched)) {
+            try (PreparedStatement ps = c.prepareStatement(purge)) {
+                ps.setInt(1, retentionDays);
+                ps.setQueryTimeout(queryTimeout);
+                ps.executeUpdate();
+            }
         }
     }
 
@@ -158,52 +205,32 @@ public final class ChangeReader {
         void handle(ResultSet rs) throws SQLException, IOException;
     }
 
-    /** Count (bounded) then stream, both in one snapshot; false, with nothing streamed, for NULL. */
-    private boolean stream(Connection c, String countSql, String sql, Binder binder, RowHandler handler)
-            throws SQLException, IOException, EsaException {
-        return Snapshot.run(c, () -> {
-            try (PreparedStatement ps = c.prepareStatement(countSql)) {
-                ps.setQueryTimeout(queryTimeout);
-                int threshold = inlineThreshold.getAsInt();
-                ps.setLong(binder.bind(ps), threshold + 1L);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    if (rs.getLong(1) > threshold) {
-                        return false;
-                    }
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setQueryTimeout(queryTimeout);
-                ps.setFetchSize(FETCH_SIZE);
-                binder.bind(ps);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        handler.handle(rs);
-                    }
-                }
-            }
-            return true;
-        });
+    /** Count (bounded) then stream, in the caller's snapshot; false, with nothing streamed, for more than {@code limit}. */
+    private boolean countThenStream(Connection c, String countSql, String sql, Binder binder, int limit,
+                                    RowHandler handler) throws SQLException, IOException {
+        if (count(c, countSql, binder, limit + 1L) > limit) {
+            return false;
+        }
+        forEach(c, sql, binder, handler);
+        return true;
     }
 
     /**
-     * {@link #stream} in one statement that counts as it streams ({@link org.esabridge.jdbc.catalog.IdOrderSql}):
+     * {@link #countThenStream} in one statement that counts as it streams ({@link org.esabridge.jdbc.catalog.IdOrderSql}):
      * without a modification index, a count and then a read would each walk the whole table. The count rides
      * on every row; the first one decides between streaming and NULL.
      */
-    private boolean streamCounted(Connection c, String sql, Binder binder, RowHandler handler)
+    private boolean streamCounted(Connection c, String sql, Binder binder, int limit, RowHandler handler)
             throws SQLException, IOException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setQueryTimeout(queryTimeout);
             ps.setFetchSize(FETCH_SIZE);
-            int threshold = inlineThreshold.getAsInt();
-            ps.setLong(binder.bind(ps), threshold + 1L);
+            ps.setLong(binder.bind(ps), limit + 1L);
             try (ResultSet rs = ps.executeQuery()) {
                 int count = rs.getMetaData().getColumnCount();
                 boolean first = true;
                 while (rs.next()) {
-                    if (first && rs.getLong(count) > threshold) {
+                    if (first && rs.getLong(count) > limit) {
                         return false;
                     }
                     first = false;
@@ -212,5 +239,30 @@ public final class ChangeReader {
             }
         }
         return true;
+    }
+
+    /** Runs a bounded count whose last parameter is the bound. */
+    private long count(Connection c, String countSql, Binder binder, long bound) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(countSql)) {
+            ps.setQueryTimeout(queryTimeout);
+            ps.setLong(binder.bind(ps), bound);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private void forEach(Connection c, String sql, Binder binder, RowHandler handler) throws SQLException, IOException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setQueryTimeout(queryTimeout);
+            ps.setFetchSize(FETCH_SIZE);
+            binder.bind(ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    handler.handle(rs);
+                }
+            }
+        }
     }
 }

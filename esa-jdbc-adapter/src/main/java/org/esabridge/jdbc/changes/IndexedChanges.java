@@ -129,6 +129,24 @@ public final class IndexedChanges {
     }
 
     /**
+     * {@link #covers} for the deletions of one table: also false before the table's own deletion horizon
+     * ({@code esa_structure.tracking_since}), which {@link TableIdentity} moves when the table was truncated or
+     * created again — rows that vanished so leave no entry in the log.
+     */
+    public boolean coversDeletions(Connection c, Table t, Instant after) throws SQLException {
+        if (!covers(c, after)) {
+            return false;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT tracking_since FROM esa_structure WHERE table_name = ?")) {
+            ps.setQueryTimeout(queryTimeout);
+            ps.setString(1, t.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                return !rs.next() || !after.isBefore(ValueCodec.readInstant(rs, 1));
+            }
+        }
+    }
+
+    /**
      * The stamp of the reader's last committed batch: every entry stamped at or before it is committed, every
      * later batch is stamped after it. A cursor bounded by it never sees an entry move within its range, so no
      * id shows twice in one cursor.
@@ -178,7 +196,7 @@ public final class IndexedChanges {
         Boolean answered;
         try (Connection c = ds.getConnection()) {
             answered = Snapshot.run(c, () -> {
-                if (!covers(c, after)) {
+                if (!(soft ? covers(c, after) : coversDeletions(c, t, after))) {
                     if (soft) {
                         return null;
                     }

@@ -1,5 +1,6 @@
 package org.esabridge.jdbc.changes;
 
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
 import org.esabridge.api.ExternalRecord;
+import org.esabridge.api.ResultSink;
 import org.esabridge.jdbc.catalog.RecordMapper;
 import org.esabridge.jdbc.catalog.TableSql;
 import org.esabridge.jdbc.catalog.ValueCodec;
@@ -23,8 +25,20 @@ import org.esabridge.jdbc.dialect.Dialect;
  * An id that cannot be a key of the table (say {@code x} for an integer key) is not in it. Ids are compared in
  * this ESA's own text form, the one {@code getModified} gives the host ({@code 7}, not {@code 007}).
  *
- * <p>Used where ids come from elsewhere than the table: the host's known ids ({@link HelperDeletions}) and the
- * entries of the change index ({@link IndexedChanges}, {@code cursor.IndexRows}).
+ * <p>Used where ids come from elsewhere than the table, for the rules that need the table's state at answer time:
+ * <ul>
+ *   <li><b>No live id is ever reported deleted.</b> A tombstone or a {@code D} entry says a row with that id was
+ *       deleted once, not that none exists now: a delete followed by an insert of the same id (an ORM re-creating
+ *       link rows, {@code REPLACE INTO}, a key changed back) leaves it behind a live row, and a host that applied
+ *       {@code getModified} then {@code getDeleted} in protocol order would lose the row for good. So deletions
+ *       are answered, and reported to the host, only for ids {@link #absent} at the moment of answering, read
+ *       outside any older snapshot. A row inserted after that moment reaches the host through {@code getModified}
+ *       in a later sync.</li>
+ *   <li><b>Rows named elsewhere</b> — by the host ({@link HelperDeletions}), by the change index
+ *       ({@link IndexedChanges}, {@code cursor.IndexRows}) or as touched without their modification column
+ *       ({@code esa_touched}) — are delivered by reading them ({@link #sendLive}); those gone meanwhile are
+ *       skipped (their deletion tells).</li>
+ * </ul>
  */
 public final class RowsById {
     /** The most ids one statement looks up. */
@@ -52,6 +66,26 @@ public final class RowsById {
                     });
         }
         return found;
+    }
+
+    /** Sends the live rows with these ids to the sink as records, as they are read; ids without one are skipped. */
+    public void sendLive(Connection c, Dialect dialect, List<String> ids, ResultSink sink) throws SQLException, IOException {
+        String liveness = TableSql.live(m.table(), true, dialect);
+        List<IOException> failure = new ArrayList<>(1);
+        for (List<String> batch : batches(c, ids)) {
+            query(c, "SELECT " + m.selectList() + " FROM " + m.from() + " WHERE (" + match(batch.size()) + ")"
+                    + liveness, batch, rs -> {
+                        try {
+                            sink.record(m.map(rs));
+                        } catch (IOException e) {
+                            failure.add(e);
+                            throw new SQLException("the result could not be written", e);
+                        }
+                    });
+            if (!failure.isEmpty()) {
+                throw failure.get(0);
+            }
+        }
     }
 
     /** The ids that have a row in the table, live or marked deleted. */

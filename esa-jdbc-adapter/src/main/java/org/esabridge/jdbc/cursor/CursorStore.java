@@ -23,11 +23,16 @@ final class CursorStore {
     private static final int INSERT_BATCH = 500;
     private static final int PURGE_BATCH = 500;
     private static final String COLUMNS = "id, structure, source, after, horizon, page_size, total, page_count,"
-            + " expires_at, page_plan";
+            + " expires_at, page_plan, touched_from";
 
-    /** A cursor as stored. */
+    /**
+     * A cursor as stored.
+     *
+     * @param plan        how the table's rows are cut into pages (fixed at opening)
+     * @param touchedFrom the first page over {@code esa_touched} (a {@link Source#MODIFIED} cursor), or -1
+     */
     record Stored(String id, String structure, Source source, Instant after, Instant horizon, int pageSize,
-                  long total, long pageCount, Instant expiresAt, PagePlan plan) {
+                  long total, long pageCount, Instant expiresAt, PagePlan plan, long touchedFrom) {
     }
 
     private final int timeoutMinutes;
@@ -45,7 +50,7 @@ final class CursorStore {
         String now = dialect.now();
         String live = "expires_at > " + now;
         this.insert = "INSERT INTO esa_cursor (" + COLUMNS + ", principal, requested_after, created_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " + now + ")";
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " + now + ")";
         this.touch = "UPDATE esa_cursor SET expires_at = " + dialect.plus(now, "?", ChronoUnit.SECONDS)
                 + " WHERE id = ? AND principal = ? AND " + live + " AND expires_at < "
                 + dialect.plus(now, "?", ChronoUnit.SECONDS);
@@ -79,8 +84,13 @@ final class CursorStore {
                 ps.setLong(8, s.pageCount());
                 ValueCodec.bindInstant(ps, 9, s.expiresAt());
                 ps.setString(10, s.plan().name());
-                ps.setString(11, PrincipalKey.of(principal));
-                ValueCodec.bindInstant(ps, 12, requestedAfter);
+                if (s.touchedFrom() < 0) {
+                    ps.setNull(11, java.sql.Types.BIGINT);
+                } else {
+                    ps.setLong(11, s.touchedFrom());
+                }
+                ps.setString(12, PrincipalKey.of(principal));
+                ValueCodec.bindInstant(ps, 13, requestedAfter);
                 ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement(
@@ -135,7 +145,8 @@ final class CursorStore {
                 }
                 return new Stored(rs.getString(1), rs.getString(2), Source.valueOf(rs.getString(3)),
                         ValueCodec.readInstant(rs, 4), ValueCodec.readInstant(rs, 5), rs.getInt(6), rs.getLong(7),
-                        rs.getLong(8), ValueCodec.readInstant(rs, 9), PagePlan.valueOf(rs.getString(10)));
+                        rs.getLong(8), ValueCodec.readInstant(rs, 9), PagePlan.valueOf(rs.getString(10)),
+                        rs.getObject(11) == null ? -1 : rs.getLong(11));
             }
         }
     }

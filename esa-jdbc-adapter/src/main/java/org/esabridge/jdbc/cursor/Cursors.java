@@ -43,6 +43,9 @@ import org.esabridge.jdbc.dialect.Faults;
  * unchanged since the opening keeps its key and so its page; a row changed meanwhile gets a modification time
  * past the horizon, leaves the cursor and is delivered by the next sync (design.md, promise 3). Only a row
  * whose change was stamped before the horizon but committed after it may show twice; duplicates are allowed.
+ * A {@code getModifiedPaged} cursor then pages over the rows touched without their modification column
+ * ({@code esa_touched}: cascades, key changes), keyed by (touched_at, seq) and read by id; a row both touched
+ * and modified shows in both parts.
  *
  * <p><b>Life</b>: ids are 128 random bits; a cursor belongs to the principal that opened it (another gets
  * CURSOR_NOT_FOUND, so ids cannot be probed); {@code readDataPage} and {@code leaseSession} push its expiry to
@@ -71,6 +74,7 @@ public final class Cursors implements Paging {
     private final CursorStore store;
     private final TableSql.CursorSql tombstones;
     private final IndexedChanges index;
+    private final TableSql.CursorSql touched;
 
     public Cursors(DataSource ds, Dialect dialect, DatabaseClock clock, Watermark watermark, ChangeReader changes,
                    IndexedChanges index, TableLookup lookup, IntSupplier pageSize, int timeoutMinutes,
@@ -87,7 +91,8 @@ public final class Cursors implements Paging {
         this.maxOpenCursors = maxOpenCursors;
         this.queryTimeout = queryTimeout;
         this.store = new CursorStore(dialect, timeoutMinutes, queryTimeout);
-        this.tombstones = TombstoneRows.sql(dialect);
+        this.tombstones = LogRows.sql(dialect, LogRows.Log.TOMBSTONES);
+        this.touched = LogRows.sql(dialect, LogRows.Log.TOUCHED);
     }
 
     @Override
@@ -109,7 +114,7 @@ public final class Cursors implements Paging {
         return switch (source) {
             case MODIFIED -> new TableRows(t, true, plan);
             case SOFT_DELETED -> new TableRows(t, false, plan);
-            case TOMBSTONES -> new TombstoneRows(tombstones, t.table().name());
+            case TOMBSTONES -> new LogRows(LogRows.Log.TOMBSTONES, tombstones, t, dialect, queryTimeout);
             case INDEX_MODIFIED, INDEX_DELETED, INDEX_MARKED -> new IndexRows(t, source, dialect, queryTimeout);
         };
     }
@@ -121,7 +126,7 @@ public final class Cursors implements Paging {
     private Range range(Connection c, Table t, Source source, Instant after) throws SQLException, EsaException {
         if (index.active()) {
             // Binlog capture: the change index, exact, no watermark (IndexedChanges).
-            if (index.covers(c, after)) {
+            if (source == Source.TOMBSTONES ? index.coversDeletions(c, t, after) : index.covers(c, after)) {
                 Source indexed = switch (source) {
                     case MODIFIED -> Source.INDEX_MODIFIED;
                     case SOFT_DELETED -> Source.INDEX_MARKED;
@@ -144,6 +149,10 @@ public final class Cursors implements Paging {
             default -> null;
         });
         return new Range(source, from, clock.now(c));
+    }
+
+    private KeyedRows touchedRows(TableSql t) {
+        return new LogRows(LogRows.Log.TOUCHED, touched, t, dialect, queryTimeout);
     }
 
     private Cursor open(Session session, TableSql sql, Instant after, Source source) throws EsaException {
@@ -169,28 +178,46 @@ public final class Cursors implements Paging {
             Instant from = range.from();
             Instant horizon = range.horizon();
             List<PageKey> starts = new ArrayList<>();
-            long total = 0;
-            try (PreparedStatement ps = c.prepareStatement(rows.keysSql())) {
-                ps.setQueryTimeout(queryTimeout);
-                ps.setFetchSize(FETCH_SIZE);
-                rows.bindRange(ps, 1, from, horizon);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        // Only page starts are decoded: the other rows cost a cursor step, no allocation.
-                        if (total % pageSize == 0) {
-                            starts.add(rows.key(rs));
-                        }
-                        total++;
-                    }
+            long total = scan(c, rows, from, horizon, pageSize, starts);
+            long touchedFrom = -1;
+            if (range.source() == Source.MODIFIED && !index.active()) {
+                // Polling: rows changed without their modification column follow on pages of their own. (Binlog
+                // capture has them in the change index.)
+                int tablePages = starts.size();
+                long touches = scan(c, touchedRows(sql), from, horizon, pageSize, starts);
+                if (touches > 0) {
+                    touchedFrom = tablePages;
+                    total += touches;
                 }
             }
             CursorStore.Stored s = new CursorStore.Stored(CursorStore.newId(), t.name(), range.source(), from, horizon,
-                    pageSize, total, starts.size(), horizon.plus(timeout), plan);
+                    pageSize, total, starts.size(), horizon.plus(timeout), plan, touchedFrom);
             store.insert(c, s, session.principal(), after, starts);
             return new Cursor(s.id(), rows.type(), s.pageCount(), pageSize, total, s.expiresAt());
         } catch (SQLException e) {
             throw Faults.of(dialect, e, "opening a cursor on " + t.name());
         }
+    }
+
+    /** One pass over the keys in (from, horizon], adding every page-size-th key to {@code starts}; the count. */
+    private long scan(Connection c, KeyedRows rows, Instant from, Instant horizon, int pageSize, List<PageKey> starts)
+            throws SQLException {
+        long total = 0;
+        try (PreparedStatement ps = c.prepareStatement(rows.keysSql())) {
+            ps.setQueryTimeout(queryTimeout);
+            ps.setFetchSize(FETCH_SIZE);
+            rows.bindRange(ps, 1, from, horizon);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    // Only page starts are decoded: the other rows cost a cursor step, no allocation.
+                    if (total % pageSize == 0) {
+                        starts.add(rows.key(rs));
+                    }
+                    total++;
+                }
+            }
+        }
+        return total;
     }
 
     @Override
@@ -206,11 +233,16 @@ public final class Cursors implements Paging {
                         + (s.pageCount() - 1) + " (the cursor has " + s.pageCount() + " pages)");
             }
             PageKey[] bounds = store.bounds(c, s.id(), pageIndex);
-            KeyedRows rows = rows(lookup.table(s.structure()), s.source(), s.plan());
+            TableSql table = lookup.table(s.structure());
+            boolean touchedPage = s.touchedFrom() >= 0 && pageIndex >= s.touchedFrom();
+            KeyedRows rows = touchedPage ? touchedRows(table) : rows(table, s.source(), s.plan());
+            long first = touchedPage ? s.touchedFrom() : 0;
+            long end = s.touchedFrom() >= 0 && !touchedPage ? s.touchedFrom() : s.pageCount();
             // The first page has no lower bound: a row stamped earlier than its first key but committed late is
             // welcome there (a duplicate at worst), and the range stays the cursor's whole (after, horizon].
-            boolean lower = pageIndex > 0;
-            boolean upper = bounds[1] != null;
+            // Likewise the first page of the touched rows, which follow the table's pages.
+            boolean lower = pageIndex > first;
+            boolean upper = bounds[1] != null && pageIndex + 1 < end;
             try (PreparedStatement ps = c.prepareStatement(rows.pageSql(lower, upper))) {
                 ps.setQueryTimeout(queryTimeout);
                 ps.setFetchSize(FETCH_SIZE);
@@ -225,6 +257,7 @@ public final class Cursors implements Paging {
                     rows.emitPage(c, rs, sink);
                 }
             }
+            rows.finish(c, sink);
         } catch (SQLException e) {
             throw Faults.of(dialect, e, "readDataPage");
         }

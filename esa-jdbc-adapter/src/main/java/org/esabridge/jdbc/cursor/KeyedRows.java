@@ -42,7 +42,7 @@ interface KeyedRows {
     /** Binds one bound of {@link #pageSql}; returns the next parameter index. */
     int bindKey(PreparedStatement ps, int index, PageKey key) throws SQLException;
 
-    /** Sends the current row of {@link #pageSql} to the sink. */
+    /** Sends the current row of {@link #pageSql} to the sink (or keeps it for {@link #finish}). */
     void emit(ResultSet rs, ResultSink sink) throws SQLException, IOException;
 
     /** Sends every row of {@link #pageSql}'s result to the sink; {@code c} is the connection it was read on. */
@@ -50,5 +50,9 @@ interface KeyedRows {
         while (rs.next()) {
             emit(rs, sink);
         }
+    }
+
+    /** Sends what {@link #emit} kept, after the page's last row, on a connection outside the page's read. */
+    default void finish(Connection c, ResultSink sink) throws SQLException, IOException {
     }
 }

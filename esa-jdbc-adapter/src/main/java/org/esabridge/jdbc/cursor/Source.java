@@ -2,7 +2,10 @@ package org.esabridge.jdbc.cursor;
 
 /** What a cursor pages through; stored in {@code esa_cursor.source}. */
 enum Source {
-    /** Live rows of the table, as records. */
+    /**
+     * Live rows of the table, as records; then, from page {@code touched_from} on, the rows touched without their
+     * modification column ({@code esa_touched}).
+     */
     MODIFIED,
     /** Rows marked deleted by the soft-delete column, as ids. */
     SOFT_DELETED,

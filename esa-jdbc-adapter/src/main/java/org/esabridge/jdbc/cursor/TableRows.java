@@ -48,7 +48,7 @@ final class TableRows implements KeyedRows {
 
     @Override
     public PageKey key(ResultSet rs) throws SQLException {
-        return new PageKey(ValueCodec.readInstant(rs, 1), m.readId(rs, 2));
+        return new PageKey(m.readMod(rs, 1), m.readId(rs, 2));
     }
 
     @Override
@@ -57,8 +57,8 @@ final class TableRows implements KeyedRows {
     }
     @Override
     public int bindRange(PreparedStatement ps, int index, Instant after, Instant horizon) throws SQLException {
-        ValueCodec.bindInstant(ps, index, after);
-        ValueCodec.bindInstant(ps, index + 1, horizon);
+        m.bindMod(ps, index, after);
+        m.bindMod(ps, index + 1, horizon);
         return index + 2;
     }
 
@@ -71,8 +71,8 @@ final class TableRows implements KeyedRows {
                 ValueCodec.bind(ps, index, lead, m.table().kind(lead), first);
                 return m.bindId(ps, index + 1, key.id());
             }
-            ValueCodec.bindInstant(ps, index, key.mod());
-            ValueCodec.bindInstant(ps, index + 1, key.mod());
+            m.bindMod(ps, index, key.mod());
+            m.bindMod(ps, index + 1, key.mod());
             return m.bindId(ps, index + 2, key.id());
         } catch (ValueCodec.BadValueException e) {
             // The key was read from this table's own rows; failing to bind it back is a bug, not bad input.

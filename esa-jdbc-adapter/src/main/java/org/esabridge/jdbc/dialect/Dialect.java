@@ -4,7 +4,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.function.Function;
 import org.esabridge.api.ErrorCode;
+import org.esabridge.jdbc.catalog.Column;
 import org.esabridge.jdbc.catalog.Table;
 
 /**
@@ -71,6 +73,12 @@ public interface Dialect {
     /** {@code timestamp} minus {@code amount} of {@code unit}, as {@link #plus}. */
     String minus(String timestamp, String amount, ChronoUnit unit);
 
+    /**
+     * Selects the database's global time zone setting, the system zone's name, and the system zone's current
+     * offset from UTC in seconds ({@link DatabaseZone}).
+     */
+    String databaseZoneSql();
+
     /** {@code timestamp} cut down to its whole millisecond. */
     String floorToMillis(String timestamp);
 
@@ -103,11 +111,43 @@ public interface Dialect {
     // --- triggers, version tables (mutual exclusion: cluster.Lease, rows that hold across Galera nodes) ---
 
     /**
-     * Creates, unless it exists, the trigger {@code triggerName} that writes a tombstone
-     * ({@code esa_tombstone (table_name, row_id, deleted_at)}) for every deleted row of {@code t}, the
-     * row's external id built in SQL exactly as {@code RecordId} and {@code ValueCodec} build it in Java.
+     * The external id of a row of {@code t} as an SQL expression, built exactly as {@code RecordId} and
+     * {@code ValueCodec} build it in Java; {@code column} gives the expression of each id column
+     * ({@code OLD.`id`}, {@code c1.`id`} …).
      */
-    String tombstoneTriggerSql(Table t, String triggerName);
+    String idText(Table t, Function<Column, String> column);
+
+    /** A string literal. */
+    String literal(String s);
+
+    /** Whether the expressions of {@code a} and {@code b} (parallel lists) differ anywhere, NULLs compared as values. */
+    String differ(List<String> a, List<String> b);
+
+    /**
+     * Creates a row trigger; {@code replace} replaces one of that name in one step (no moment without it).
+     *
+     * @param timing {@code BEFORE} or {@code AFTER}
+     * @param event  {@code INSERT}, {@code UPDATE} or {@code DELETE}
+     */
+    String createTriggerSql(String name, String timing, String event, String table, String body, boolean replace);
+
+    /** Drops a trigger if it exists. */
+    String dropTriggerSql(String name);
+
+    /** A statement of a trigger body that runs {@code statement} only when {@code condition} holds. */
+    String conditional(String condition, String statement);
+
+    /** A trigger body that runs {@code statements} in order, only when {@code condition} holds (null: always). */
+    String triggerBody(String condition, List<String> statements);
+
+    /** Name, table and body (as the catalog keeps it) of every trigger of this schema whose name starts {@code esa_}. */
+    String adapterTriggersSql();
+
+    /** Name and creation time of every base table of this schema. */
+    String tableCreateTimesSql();
+
+    /** Name and storage-engine table id of every table of this schema; may be refused for lack of a privilege. */
+    String tableIdsSql();
 
     /**
      * The statements, in order and each idempotent, that create {@code t}'s version table (its id columns with
@@ -179,7 +219,8 @@ public interface Dialect {
     String primaryKeysSql();
 
     /**
-     * Every foreign-key column: constraint, table, column, referenced table, referenced column, delete rule;
+     * Every foreign-key column: constraint, table, column, referenced table, referenced column, delete rule,
+     * update rule;
      * by table, constraint and position.
      */
     String foreignKeysSql();

@@ -9,6 +9,7 @@ import java.sql.SQLTransientConnectionException;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.StringJoiner;
+import java.util.function.Function;
 import org.esabridge.api.ErrorCode;
 import org.esabridge.jdbc.catalog.Column;
 import org.esabridge.jdbc.catalog.Table;
@@ -144,6 +145,13 @@ public final class MariaDbDialect implements Dialect {
     }
 
     @Override
+    public String databaseZoneSql() {
+        // CONVERT_TZ to SYSTEM needs no time zone tables.
+        return "SELECT @@global.time_zone, @@system_time_zone,"
+                + " TIMESTAMPDIFF(SECOND, " + NOW + ", CONVERT_TZ(" + NOW + ", '+00:00', 'SYSTEM'))";
+    }
+
+    @Override
     public String floorToMillis(String timestamp) {
         return "(" + timestamp + " - INTERVAL (MICROSECOND(" + timestamp + ") % 1000) MICROSECOND)";
     }
@@ -190,9 +198,60 @@ public final class MariaDbDialect implements Dialect {
     // --- triggers, version tables ---
 
     @Override
-    public String tombstoneTriggerSql(Table t, String triggerName) {
-        return trigger(triggerName, "DELETE", quote(t.name()), "INSERT INTO esa_tombstone"
-                + " (table_name, row_id, deleted_at) VALUES (" + literal(t.name()) + ", " + idExpression(t) + ", " + NOW + ")");
+    public String createTriggerSql(String name, String timing, String event, String table, String body,
+                                   boolean replace) {
+        return "CREATE " + (replace ? "OR REPLACE " : "") + "TRIGGER " + (replace ? "" : "IF NOT EXISTS ")
+                + quote(name) + " " + timing + " " + event + " ON " + quote(table) + " FOR EACH ROW " + body;
+    }
+
+    @Override
+    public String dropTriggerSql(String name) {
+        return "DROP TRIGGER IF EXISTS " + quote(name);
+    }
+
+    @Override
+    public String conditional(String condition, String statement) {
+        return "IF " + condition + " THEN " + statement + "; END IF";
+    }
+
+    @Override
+    public String triggerBody(String condition, List<String> statements) {
+        String list = String.join("; ", statements) + ";";
+        if (condition != null) {
+            return "BEGIN IF " + condition + " THEN " + list + " END IF; END";
+        }
+        return statements.size() == 1 ? statements.get(0) : "BEGIN " + list + " END";
+    }
+
+    @Override
+    public String differ(List<String> a, List<String> b) {
+        StringJoiner same = new StringJoiner(" AND ", "NOT (", ")");
+        for (int i = 0; i < a.size(); i++) {
+            // BINARY: a key changed only in letter case is another external id under a case-blind collation.
+            same.add("BINARY " + a.get(i) + " <=> BINARY " + b.get(i));
+        }
+        return same.toString();
+    }
+
+    @Override
+    public String adapterTriggersSql() {
+        return "SELECT TRIGGER_NAME, EVENT_OBJECT_TABLE, ACTION_STATEMENT FROM information_schema.TRIGGERS"
+                + " WHERE TRIGGER_SCHEMA = DATABASE() AND TRIGGER_NAME LIKE 'esa\\_%'";
+    }
+
+    @Override
+    public String tableCreateTimesSql() {
+        return "SELECT TABLE_NAME, CREATE_TIME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()"
+                + " AND TABLE_TYPE = 'BASE TABLE'";
+    }
+
+    @Override
+    public String tableIdsSql() {
+        // InnoDB gives a table a new id when TRUNCATE or ALTER … FORCE rebuilds it, which CREATE_TIME (the
+        // .frm's) does not show; readable with the PROCESS privilege only. Names are schema/table, with
+        // characters outside [A-Za-z0-9_] encoded (@0024 …): such tables simply find no id.
+        return "SELECT SUBSTRING(NAME, LENGTH(DATABASE()) + 2), TABLE_ID FROM information_schema.INNODB_SYS_TABLES"
+                + " WHERE NAME LIKE CONCAT(DATABASE(), '/%')";
     }
 
     /** A row trigger, created unless one of that name exists (idempotent, safe against a concurrent node). */
@@ -201,34 +260,36 @@ public final class MariaDbDialect implements Dialect {
                 + statement;
     }
 
-    /** The external id of the deleted row ({@code OLD}), as {@code RecordId} encodes it. */
-    private String idExpression(Table t) {
+    @Override
+    public String idText(Table t, Function<Column, String> column) {
         if (t.idColumns().size() == 1) {
             Column c = t.idColumns().get(0);
-            return textOf(c, t.kind(c));
+            return textOf(c, t.kind(c), column.apply(c));
         }
         StringJoiner parts = new StringJoiner(", ", "CONCAT_WS(',', ", ")");
         for (Column c : t.idColumns()) {
-            parts.add("REPLACE(REPLACE(" + textOf(c, t.kind(c)) + ", '%', '%25'), ',', '%2C')");
+            parts.add("REPLACE(REPLACE(" + textOf(c, t.kind(c), column.apply(c)) + ", '%', '%25'), ',', '%2C')");
         }
         return parts.toString();
     }
 
     /** A column's text form as {@code ValueCodec} writes it. */
-    private String textOf(Column c, ValueKind kind) {
-        String col = "OLD." + quote(c.name());
+    private String textOf(Column c, ValueKind kind, String col) {
         return switch (kind) {
             case BOOLEAN -> "IF(" + col + ", 'true', 'false')";
             case BITS -> "CAST(" + col + " + 0 AS CHAR)";
             case DATETIME -> "REPLACE(CAST(" + col + " AS CHAR), ' ', 'T')";
-            case TIMESTAMP -> "CONCAT(REPLACE(CAST(CONVERT_TZ(" + col + ", @@session.time_zone, '+00:00') AS CHAR),"
-                    + " ' ', 'T'), 'Z')";
+            // UNIX_TIMESTAMP reads the stored UTC instant whatever the deleting session's zone; a round trip
+            // through that zone (CONVERT_TZ) is ambiguous in a daylight-saving fall-back hour.
+            case TIMESTAMP -> "CONCAT(REPLACE(CAST(CAST(TIMESTAMP'1970-01-01 00:00:00' + INTERVAL UNIX_TIMESTAMP(" + col
+                    + ") SECOND AS DATETIME(" + c.fsp() + ")) AS CHAR), ' ', 'T'), 'Z')";
             case BINARY -> "REPLACE(TO_BASE64(" + col + "), CHAR(10), '')";
             default -> "CAST(" + col + " AS CHAR)";
         };
     }
 
-    private static String literal(String s) {
+    @Override
+    public String literal(String s) {
         return "'" + s.replace("\\", "\\\\").replace("'", "''") + "'";
     }
 
@@ -353,7 +414,7 @@ public final class MariaDbDialect implements Dialect {
     @Override
     public String foreignKeysSql() {
         return "SELECT k.CONSTRAINT_NAME, k.TABLE_NAME, k.COLUMN_NAME, k.REFERENCED_TABLE_NAME,"
-                + " k.REFERENCED_COLUMN_NAME, r.DELETE_RULE"
+                + " k.REFERENCED_COLUMN_NAME, r.DELETE_RULE, r.UPDATE_RULE"
                 + " FROM information_schema.KEY_COLUMN_USAGE k JOIN information_schema.REFERENTIAL_CONSTRAINTS r"
                 + " ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME"
                 + " AND r.TABLE_NAME = k.TABLE_NAME"

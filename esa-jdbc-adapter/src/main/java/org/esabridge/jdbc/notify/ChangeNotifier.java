@@ -5,9 +5,13 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,19 +26,21 @@ import org.esabridge.jdbc.DeleteStrategy;
 import org.esabridge.jdbc.catalog.Catalog;
 import org.esabridge.jdbc.catalog.Table;
 import org.esabridge.jdbc.catalog.ValueCodec;
+import org.esabridge.jdbc.changes.RowsById;
 import org.esabridge.jdbc.dialect.Dialect;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Push-triggered sync ({@code notify-interval-seconds}): one thread polls every exposed structure's
- * {@code MAX(modification column)} (an index's last entry when the column is indexed) and the tombstones'
- * {@code MAX(seq)}, and when anything moved since the last poll asks the host to sync ({@code startSync}
+ * {@code MAX(modification column)} (an index's last entry when the column is indexed) and the tombstones' and
+ * touches' {@code MAX(seq)}, and when anything moved since the last poll asks the host to sync ({@code startSync}
  * asynchronously) through a {@link SyncTrigger}. The first poll only takes the baseline.
  *
  * <p>New tombstones of the exposed structures are also handed to the {@link DeletionReporter}
  * ({@code trackRecordDeletion}); it sends them before the ESA processes its next call, which the requested
- * sync brings at once. These reports are a head start, not the guarantee: a tombstone committed late with a
+ * sync brings at once, and only for ids no row of the table has when the poll looks (a deleted and re-inserted
+ * id is live: {@link RowsById}). These reports are a head start, not the guarantee: a tombstone committed late with a
  * lower {@code seq} is not reported here, and {@code getDeleted} (with its watermark) still answers every one.
  *
  * <p>In binlog capture mode there are no tombstones: the change index's {@code D} entries play their part
@@ -48,6 +54,7 @@ public final class ChangeNotifier implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ChangeNotifier.class);
     /** Bounds one poll's work; a burst of deletions is reported over the following polls. */
     private static final int REPORTS_PER_POLL = 10_000;
+    private static final int QUERY_TIMEOUT = 30;
 
     private final DataSource ds;
     private final Dialect dialect;
@@ -111,12 +118,14 @@ public final class ChangeNotifier implements AutoCloseable {
                 }
             } else {
                 marks.put("esa_tombstone", max(c, "SELECT MAX(seq) FROM esa_tombstone"));
+                // Rows a cascade changed without their modification column.
+                marks.put("esa_touched", max(c, "SELECT MAX(seq) FROM esa_touched"));
             }
         }
         return marks;
     }
 
-    private void reportNewTombstones() throws SQLException {
+    private void reportNewTombstones() throws SQLException, EsaException {
         try (Connection c = ds.getConnection()) {
             if (indexed.getAsBoolean()) {
                 indexDeletions.report(c, tracked(catalog.get()), deletions);
@@ -126,10 +135,14 @@ public final class ChangeNotifier implements AutoCloseable {
                 lastTombstone = Long.parseLong(Objects.toString(max(c, "SELECT COALESCE(MAX(seq), 0) FROM esa_tombstone")));
                 return;
             }
+            Catalog current = catalog.get();
             Map<String, Table> tracked = new HashMap<>();
-            for (Table t : tracked(catalog.get())) {
+            for (Table t : tracked(current)) {
                 tracked.put(t.name(), t);
             }
+            record Tombstone(Instant at, String table, String id) {
+            }
+            List<Tombstone> found = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT seq, table_name, row_id, deleted_at FROM esa_tombstone"
                     + " WHERE seq > ? ORDER BY seq" + dialect.limit(Integer.toString(REPORTS_PER_POLL)))) {
                 ps.setLong(1, lastTombstone);
@@ -137,9 +150,21 @@ public final class ChangeNotifier implements AutoCloseable {
                     while (rs.next()) {
                         lastTombstone = rs.getLong(1);
                         if (tracked.containsKey(rs.getString(2))) {
-                            deletions.report(ValueCodec.readInstant(rs, 4), rs.getString(2), rs.getString(3));
+                            found.add(new Tombstone(ValueCodec.readInstant(rs, 4), rs.getString(2), rs.getString(3)));
                         }
                     }
+                }
+            }
+            // Only ids no row has now: a deleted and re-inserted id is live (changes.RowsById).
+            Map<String, Set<String>> absent = new HashMap<>();
+            Map<String, List<String>> byTable = new HashMap<>();
+            found.forEach(t -> byTable.computeIfAbsent(t.table(), k -> new ArrayList<>()).add(t.id()));
+            for (Map.Entry<String, List<String>> e : byTable.entrySet()) {
+                absent.put(e.getKey(), new HashSet<>(new RowsById(current.sql(e.getKey()), QUERY_TIMEOUT).absent(c, e.getValue())));
+            }
+            for (Tombstone t : found) {
+                if (absent.get(t.table()).contains(t.id())) {
+                    deletions.report(t.at(), t.table(), t.id());
                 }
             }
         }

@@ -111,7 +111,7 @@ public final class RecordWriter {
                     int i = givenId ? m.bindId(ps, 1, record.id()) : 1;
                     i = bindFields(ps, i, t, cols, record);
                     if (!versioned) {
-                        ValueCodec.bindInstant(ps, i, now);
+                        m.bindMod(ps, i, now);
                     }
                     ps.executeUpdate();
                     if (givenId) {
@@ -164,9 +164,9 @@ public final class RecordWriter {
                 try (PreparedStatement ps = c.prepareStatement(sql)) {
                     ps.setQueryTimeout(queryTimeout);
                     int i = bindFields(ps, 1, t, cols, record);
-                    ValueCodec.bindInstant(ps, i++, now);
+                    m.bindMod(ps, i++, now);
                     i = m.bindId(ps, i, record.id());
-                    ValueCodec.bindInstant(ps, i, LastSeen.exclusiveBound(lastSeen));
+                    m.bindMod(ps, i, LastSeen.exclusiveBound(lastSeen));
                     n = ps.executeUpdate();
                 } catch (ValueCodec.BadValueException e) {
                     throw new EsaRecordException(ErrorCode.INVALID_VALUE, e.getMessage(), t.name(), record.id(), null);
@@ -204,10 +204,10 @@ public final class RecordWriter {
                     ps.setQueryTimeout(queryTimeout);
                     int i = 1;
                     if (sd != null) {
-                        ValueCodec.bindInstant(ps, i++, stamp(c));
+                        m.bindMod(ps, i++, stamp(c));
                     }
                     i = m.bindId(ps, i, id);
-                    ValueCodec.bindInstant(ps, i, LastSeen.exclusiveBound(lastSeen));
+                    m.bindMod(ps, i, LastSeen.exclusiveBound(lastSeen));
                     n = ps.executeUpdate();
                 } catch (ValueCodec.BadValueException e) {
                     throw new EsaRecordException(ErrorCode.INVALID_VALUE, e.getMessage(), t.name(), id, null);
@@ -281,7 +281,7 @@ public final class RecordWriter {
                 if (!rs.next()) {
                     return null;
                 }
-                Instant mod = ValueCodec.readInstant(rs, 1);
+                Instant mod = m.readMod(rs, 1);
                 return mod == null ? Instant.EPOCH : mod;
             }
         } catch (ValueCodec.BadValueException e) {
