@@ -56,7 +56,8 @@ class IdRangePagesTest {
                         + " TIMESTAMP '2026-01-01 00:00:00' + INTERVAL (" + ROWS + " - seq) SECOND FROM seq_1_to_" + ROWS,
                 "INSERT INTO pair (a, b, v, modified) SELECT CONCAT('k,', seq MOD 7), seq, seq,"
                         + " TIMESTAMP '2026-01-01 00:00:00' + INTERVAL (seq MOD 3) SECOND FROM seq_1_to_" + ROWS);
-        adapter = TestDatabase.adapter(DB, "page-size", Integer.toString(PAGE), "inline-threshold", "100");
+        adapter = TestDatabase.adapter(DB, "page-size", Integer.toString(PAGE), "inline-threshold", "100",
+                JdbcAdapterConfig.CHANGE_CAPTURE, "polling");
     }
 
     @AfterAll

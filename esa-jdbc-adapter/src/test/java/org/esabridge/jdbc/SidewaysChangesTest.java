@@ -66,7 +66,7 @@ class SidewaysChangesTest {
                 "CREATE TABLE west (id INT PRIMARY KEY, v INT," + DT_MOD + ")",
                 "CREATE TABLE east (id INT PRIMARY KEY, v INT," + DT_MOD + ")");
         adapter = TestDatabase.adapter(DB, "structures.exclude", "hidden_*", "inline-threshold", "1000",
-                "page-size", "100",
+                "page-size", "100", JdbcAdapterConfig.CHANGE_CAPTURE, "polling",
                 "structure.west.modified-zone", "-05:00", "structure.west.writable", "true",
                 "structure.east.modified-zone", "+05:00", "structure.stamped.modified-column", "modified");
     }

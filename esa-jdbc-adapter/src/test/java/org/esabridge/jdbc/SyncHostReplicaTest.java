@@ -22,10 +22,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.esabridge.api.ExternalRecord;
 import org.esabridge.jdbc.catalog.ValueCodec;
 import org.esabridge.jdbc.changes.Watermark;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Promise 1 under load: writers insert, update and delete for about 20 s (some transactions held open 1–3 s,
@@ -47,8 +47,8 @@ class SyncHostReplicaTest {
     private static JdbcAdapter adapter;
     private static JdbcAdapter naive;
 
-    @BeforeAll
-    static void start() {
+    /** A fresh schema, the adapter under test in the given capture mode, and a naive polling one beside it. */
+    private static void start(String mode) {
         TestDatabase.freshSchema(DB);
         String mod = " modified TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6)";
         TestDatabase.exec(DB, "CREATE TABLE owner (id INT PRIMARY KEY, v INT NOT NULL," + mod + ", KEY owner_mod (modified, id))",
@@ -59,13 +59,15 @@ class SyncHostReplicaTest {
                 "INSERT INTO owner (id, v) SELECT seq, 0 FROM seq_1_to_" + OWNERS,
                 "INSERT INTO item (id, v, owner_id) SELECT seq, 0, 1 + seq % " + OWNERS + " FROM seq_1_to_" + INITIAL,
                 "INSERT INTO part (id, v, owner_id) SELECT seq, 0, 1 + seq % " + OWNERS + " FROM seq_1_to_" + INITIAL);
-        String[] settings = {"page-size", "100", "inline-threshold", "50", "pool-size", "6"};
-        adapter = TestDatabase.adapter(DB, settings);
-        naive = JdbcAdapter.start(JdbcAdapterConfig.fromSettings(TestDatabase.settings(DB, settings), null), Watermark.Mode.OFF);
+        adapter = TestDatabase.adapter(DB, "page-size", "100", "inline-threshold", "50", "pool-size", "6",
+                JdbcAdapterConfig.CHANGE_CAPTURE, mode);
+        naive = JdbcAdapter.start(JdbcAdapterConfig.fromSettings(TestDatabase.settings(DB, "page-size", "100",
+                "inline-threshold", "50", "pool-size", "6", JdbcAdapterConfig.CHANGE_CAPTURE, "polling"), null),
+                Watermark.Mode.OFF);
     }
 
-    @AfterAll
-    static void stop() {
+    @AfterEach
+    void stop() {
         adapter.close();
         naive.close();
     }
@@ -196,8 +198,10 @@ class SyncHostReplicaTest {
         return m;
     }
 
-    @Test
-    void aReplicaPulledIncrementallyWhileWritersRunEqualsTheTable() throws Exception {
+    @ParameterizedTest(name = "change-capture={0}")
+    @ValueSource(strings = {"polling", "binlog"})
+    void aReplicaPulledIncrementallyWhileWritersRunEqualsTheTable(String mode) throws Exception {
+        start(mode);
         ReplicaHost host = new ReplicaHost(adapter, "host", "item");
         ReplicaHost parts = new ReplicaHost(adapter, "parts-host", "part");
         ReplicaHost owners = new ReplicaHost(adapter, "owners-host", "owner");
@@ -251,7 +255,7 @@ class SyncHostReplicaTest {
         Counts partCounts = compare(parts.replica, table("part"));
         Counts ownerCounts = compare(owners.replica, table("owner"));
         Counts naiveCounts = compare(naiveHost.replica, table);
-        System.out.printf("replica test: %d rows, %d write statements, %d held transactions, %d rolled back;"
+        System.out.printf("replica test (" + mode + "): %d rows, %d write statements, %d held transactions, %d rolled back;"
                         + " esa-bridge host: %d syncs, %d cursors, %d pages, %d entries delivered, %d duplicates inside"
                         + " a cursor; missed=%d stale=%d ghosts=%d; naive host: missed=%d stale=%d ghosts=%d%n",
                 table.size(), statements, writers.stream().mapToInt(w -> w.held.get()).sum(),
