@@ -105,6 +105,8 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     /** Tables whose delete trigger could not be installed, with the database's error code. */
     private final Map<String, Integer> missingTriggers = new ConcurrentHashMap<>();
     private final Set<String> versionsEnsured = ConcurrentHashMap.newKeySet();
+    /** Tables checked against what the binary log can spell (binlog mode). */
+    private final Set<String> capturabilityChecked = ConcurrentHashMap.newKeySet();
     private final SyncAgainFlags syncAgain;
     private final Object initLock = new Object();
     private volatile boolean initialised;
@@ -136,7 +138,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         this.settings = new HostManagedSettings(config);
         this.changes = new ChangeReader(database.dataSource(), dialect, settings::inlineThreshold,
                 config.tombstoneRetentionDays(), timeout, watermark);
-        this.indexed = new IndexedChanges(database.dataSource(), dialect, this::captureMode, settings::inlineThreshold,
+        this.indexed = new IndexedChanges(database.dataSource(), dialect, this::logged, settings::inlineThreshold,
                 timeout, changes, () -> {
                     BinlogCapture binlog = capture;
                     if (binlog != null) {
@@ -297,6 +299,8 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         }
         capture = BinlogCapture.start(database.dataSource(), dialect, endpoint, schema, catalog.tables(),
                 this::capturedTable, config.captureLease(), config.captureFenceTimeout());
+        catalog.tables().forEach(t -> capturabilityChecked.add(t.name()));
+        ensureTriggers(c, catalog);
     }
 
     /** The served table of that name for the binlog reader, loading the catalog for a table it meets first. */
@@ -342,8 +346,36 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
             served.put(t.name(), t);
         }
         Catalog fresh = new Catalog(served, dialect);
+        ensureTriggers(c, fresh);
+        catalog = fresh;
+        return fresh;
+    }
+
+    /**
+     * Whether a table's changes are in the change index: binlog mode and a table whose ids the log can spell
+     * (else it is polled, with its tombstone trigger).
+     */
+    private boolean logged(Table t) {
+        if (captureMode != CaptureMode.BINLOG) {
+            return false;
+        }
+        BinlogCapture binlog = capture;
+        return forcedCapture != null || binlog != null && !binlog.uncapturable().containsKey(t.name());
+    }
+
+    /** Installs the delete triggers the capture mode asks for ({@link TriggerPlan}). */
+    private void ensureTriggers(Connection c, Catalog fresh) throws SQLException {
+        BinlogCapture binlog = capture;
+        if (captureMode == CaptureMode.BINLOG && forcedCapture == null) {
+            if (binlog == null) {
+                return; // until the reader has started and found which tables it cannot capture (startCapture)
+            }
+            List<Table> unchecked = fresh.tables().stream().filter(t -> !capturabilityChecked.contains(t.name())).toList();
+            binlog.check(c, unchecked);
+            unchecked.forEach(t -> capturabilityChecked.add(t.name()));
+        }
         for (Table t : fresh.tables()) {
-            if (TriggerPlan.tombstoneTrigger(t, captureMode()) && !triggersEnsured.contains(t.name())) {
+            if (TriggerPlan.tombstoneTrigger(t, logged(t)) && !triggersEnsured.contains(t.name())) {
                 try {
                     triggers.ensure(c, t);
                     triggersEnsured.add(t.name());
@@ -355,8 +387,6 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
                 }
             }
         }
-        catalog = fresh;
-        return fresh;
     }
 
     private Catalog refreshCatalog() throws EsaException {
@@ -525,7 +555,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     public boolean getModified(String structure, Instant after, ResultSink sink) throws EsaException, IOException {
         TableSql t = table(structure);
         Instant from = after == null ? Instant.EPOCH : after;
-        return indexed.active() ? indexed.getModified(t, from, sink) : changes.getModified(t, from, sink);
+        return indexed.serves(t.table()) ? indexed.getModified(t, from, sink) : changes.getModified(t, from, sink);
     }
 
     @Override
@@ -535,7 +565,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
             return helperDeletions.getDeleted(t, helper, settings.inlineThreshold(), sink);
         }
         Instant from = after == null ? Instant.EPOCH : after;
-        return indexed.active() ? indexed.getDeleted(t, from, sink) : changes.getDeleted(t, from, sink);
+        return indexed.serves(t.table()) ? indexed.getDeleted(t, from, sink) : changes.getDeleted(t, from, sink);
     }
 
     @Override

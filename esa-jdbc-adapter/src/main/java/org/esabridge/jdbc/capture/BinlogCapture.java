@@ -104,6 +104,14 @@ public final class BinlogCapture implements CaptureStatus, AutoCloseable {
         return fence;
     }
 
+    /**
+     * Checks tables served after the start (a catalog refresh) against what the log can spell, so that every node,
+     * not only the reader's, knows at once which tables need polling ({@link #uncapturable()}).
+     */
+    public void check(Connection c, List<Table> served) throws SQLException {
+        targets.check(c, served);
+    }
+
     /** Served tables whose ids the binary log cannot spell, with the reason: they need polling. */
     public Map<String, String> uncapturable() {
         return targets.uncapturable();

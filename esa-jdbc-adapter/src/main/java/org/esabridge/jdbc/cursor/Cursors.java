@@ -117,7 +117,7 @@ public final class Cursors implements Paging {
     }
 
     private Plan plan(Connection c, Table t, Source source, Instant after) throws SQLException, EsaException {
-        if (index.active()) {
+        if (index.serves(t)) {
             // Binlog capture: the change index, exact, no watermark (IndexedChanges).
             if (index.covers(c, after)) {
                 Source indexed = switch (source) {
@@ -143,7 +143,7 @@ public final class Cursors implements Paging {
     private Cursor open(Session session, TableSql sql, Instant after, Source source) throws EsaException {
         Table t = sql.table();
         int pageSize = this.pageSize.getAsInt();
-        if (index.active()) {
+        if (index.serves(t)) {
             index.catchUp();
         }
         try (Connection c = ds.getConnection()) {
