@@ -42,6 +42,12 @@ import org.esabridge.jdbc.dialect.Faults;
  * past the horizon, leaves the cursor and is delivered by the next sync (design.md, promise 3). Only a row
  * whose change was stamped before the horizon but committed after it may show twice; duplicates are allowed.
  *
+ * <p><b>Binlog capture mode</b>: a structure the binary log captures pages over its change-index entries
+ * instead ({@link IndexRows}): keys (stamp, seq), no watermark, the horizon the reader's last committed stamp, so
+ * an entry never moves within a cursor and no id shows twice in one; an {@code after} before the index's horizon
+ * pages over the whole table (changed records) or is refused (deletions), as inline reads do
+ * ({@link IndexedChanges}).
+ *
  * <p><b>Life</b>: ids are 128 random bits; a cursor belongs to the principal that opened it (another gets
  * CURSOR_NOT_FOUND, so ids cannot be probed); {@code readDataPage} and {@code leaseSession} push its expiry to
  * now + {@code cursor-timeout-minutes}; {@code closeCursor} and {@code release} delete it; expired cursors are
