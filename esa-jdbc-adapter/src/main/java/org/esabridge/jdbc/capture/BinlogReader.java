@@ -11,7 +11,6 @@ import com.github.shyiko.mysql.binlog.event.RotateEventData;
 import com.github.shyiko.mysql.binlog.event.TableMapEventData;
 import com.github.shyiko.mysql.binlog.event.UpdateRowsEventData;
 import com.github.shyiko.mysql.binlog.event.WriteRowsEventData;
-import com.github.shyiko.mysql.binlog.event.deserialization.EventDeserializer;
 import com.github.shyiko.mysql.binlog.network.ServerException;
 import java.io.IOException;
 import java.io.Serializable;
@@ -70,6 +69,7 @@ final class BinlogReader implements AutoCloseable {
     private volatile PendingChanges.Segment inFlight;
     private final AtomicLong flushes = new AtomicLong();
 
+
     // Read by the client thread only.
     private BinlogPosition position;
     private String file;
@@ -98,10 +98,8 @@ final class BinlogReader implements AutoCloseable {
         client.setServerId(ThreadLocalRandom.current().nextLong(1L << 16, 1L << 32));
         client.setKeepAlive(false);
         client.setHeartbeatInterval(HEARTBEAT_MILLIS);
-        EventDeserializer deserializer = new EventDeserializer();
-        deserializer.setCompatibilityMode(EventDeserializer.CompatibilityMode.DATE_AND_TIME_AS_LONG_MICRO,
-                EventDeserializer.CompatibilityMode.CHAR_AND_BINARY_AS_BYTE_ARRAY);
-        client.setEventDeserializer(deserializer);
+        client.setEventDeserializer(RowEventDecoding.deserializer(
+                tableId -> tableMaps.getOrDefault(tableId, TableTargets.IGNORED) != TableTargets.IGNORED));
         if (!position.gtid().isEmpty()) {
             client.setGtidSet(position.gtid());
         } else if (position.file() != null) {
