@@ -252,8 +252,8 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
             rs.next();
             schema = rs.getString(1);
         }
-        capture = BinlogCapture.start(database.dataSource(), dialect, endpoint, schema, catalog.tables(),
-                this::capturedTable, config.captureLease(), config.captureFenceTimeout());
+        capture = BinlogCapture.start(database.capturePool(), database.dataSource(), dialect, endpoint, schema,
+                catalog.tables(), this::capturedTable, config.captureLease(), config.captureFenceTimeout());
         captureMode = CaptureMode.BINLOG;
     }
 
