@@ -297,8 +297,8 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
             rs.next();
             schema = rs.getString(1);
         }
-        capture = BinlogCapture.start(database.dataSource(), dialect, endpoint, schema, catalog.tables(),
-                this::capturedTable, config.captureLease(), config.captureFenceTimeout());
+        capture = BinlogCapture.start(database.capturePool(), database.dataSource(), dialect, endpoint, schema,
+                catalog.tables(), this::capturedTable, config.captureLease(), config.captureFenceTimeout());
         catalog.tables().forEach(t -> capturabilityChecked.add(t.name()));
         ensureTriggers(c, catalog);
     }

@@ -78,6 +78,8 @@ final class BinlogReader implements AutoCloseable {
     private MariadbGtidEventData txGtid;
     private long txEvents;
     private boolean txGap;
+    /** A problem between transactions: recorded with the next one. */
+    private boolean gapBeforeNextTransaction;
     private final Map<Long, TableTargets.Target> tableMaps = new HashMap<>();
 
     BinlogReader(BinlogEndpoint endpoint, String schema, DataSource ds, ChangeIndex index, ChangeIndex.State start,
@@ -128,7 +130,9 @@ final class BinlogReader implements AutoCloseable {
     Outcome run() {
         writer.start();
         try {
-            client.connect();
+            if (outcome == Outcome.RUNNING) {
+                client.connect();
+            }
             if (outcome == Outcome.RUNNING) {
                 end(Outcome.FAILED, "the server ended the binary log stream");
             }
@@ -174,13 +178,18 @@ final class BinlogReader implements AutoCloseable {
         return pending.pendingEntries();
     }
 
+    /** Whether the reader has stopped or is stopping. */
+    boolean ended() {
+        return outcome != Outcome.RUNNING;
+    }
+
+    /** Records the first reason to stop, and disconnects (again: a connect racing an early stop is ended too). */
     private void end(Outcome o, String why) {
         synchronized (this) {
-            if (outcome != Outcome.RUNNING) {
-                return;
+            if (outcome == Outcome.RUNNING) {
+                outcome = o;
+                failure = why;
             }
-            outcome = o;
-            failure = why;
         }
         pending.close();
         try {
@@ -231,7 +240,8 @@ final class BinlogReader implements AutoCloseable {
         txEntries = new LinkedHashMap<>();
         txFences = new ArrayList<>(0);
         txEvents = 0;
-        txGap = false;
+        txGap = gapBeforeNextTransaction;
+        gapBeforeNextTransaction = false;
     }
 
     private void query(Event event) throws InterruptedException {
@@ -288,6 +298,9 @@ final class BinlogReader implements AutoCloseable {
 
     private void gapHere(String why) {
         LOG.warn("binlog capture: {}; recording a gap at the end of this transaction", why);
+        if (txEntries == null) {
+            gapBeforeNextTransaction = true;
+        }
         txGap = true;
     }
 
