@@ -16,12 +16,18 @@ import org.slf4j.LoggerFactory;
 /** The connection pool, and the embedded server behind it when there is one; closing stops both. */
 final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+    /** Connections of the binlog capture (its writer, lease and layout lookups), apart from the calls'. */
+    private static final int CAPTURE_POOL_SIZE = 3;
+
     private final HikariDataSource pool;
+    private final HikariConfig config;
     private final EmbeddedMariaDb embedded;
     private final boolean causalReads;
+    private HikariDataSource capturePool;
 
-    private Database(HikariDataSource pool, EmbeddedMariaDb embedded, boolean causalReads) {
+    private Database(HikariDataSource pool, HikariConfig config, EmbeddedMariaDb embedded, boolean causalReads) {
         this.pool = pool;
+        this.config = config;
         this.embedded = embedded;
         this.causalReads = causalReads;
     }
@@ -72,7 +78,7 @@ final class Database implements AutoCloseable {
             }
             throw e;
         }
-        return new Database(pool, embedded, causalReads);
+        return new Database(pool, hc, embedded, causalReads);
     }
 
     /**
@@ -110,8 +116,30 @@ final class Database implements AutoCloseable {
         return pool;
     }
 
+    /**
+     * A small pool of its own for the binlog capture, made on first use: the reader holds a connection while it
+     * runs, which must never starve the calls (with {@code pool-size=1} it would take the only one), nor calls the
+     * reader.
+     */
+    synchronized DataSource capturePool() {
+        if (capturePool == null) {
+            HikariConfig hc = new HikariConfig();
+            config.copyStateTo(hc);
+            hc.setPoolName("esa-capture");
+            hc.setMaximumPoolSize(CAPTURE_POOL_SIZE);
+            hc.setMinimumIdle(1);
+            capturePool = new HikariDataSource(hc);
+        }
+        return capturePool;
+    }
+
     @Override
     public void close() {
+        synchronized (this) {
+            if (capturePool != null) {
+                capturePool.close();
+            }
+        }
         pool.close();
         if (embedded != null) {
             embedded.close();

@@ -108,6 +108,8 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     /** Tables whose delete trigger could not be installed at the last catalog load, with the database's error code. */
     private volatile Map<String, Integer> missingTriggers = Map.of();
     private final Set<String> versionsEnsured = ConcurrentHashMap.newKeySet();
+    /** Tables checked against what the binary log can spell (binlog mode). */
+    private final Set<String> capturabilityChecked = ConcurrentHashMap.newKeySet();
     private final SyncAgainFlags syncAgain;
     private final Object initLock = new Object();
     private volatile boolean initialised;
@@ -140,7 +142,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         this.settings = new HostManagedSettings(config);
         this.changes = new ChangeReader(database.dataSource(), dialect, settings::inlineThreshold,
                 config.tombstoneRetentionDays(), timeout, watermark);
-        this.indexed = new IndexedChanges(database.dataSource(), dialect, this::captureMode, settings::inlineThreshold,
+        this.indexed = new IndexedChanges(database.dataSource(), dialect, this::logged, settings::inlineThreshold,
                 timeout, changes, () -> {
                     BinlogCapture binlog = capture;
                     if (binlog != null) {
@@ -309,8 +311,11 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
             rs.next();
             schema = rs.getString(1);
         }
-        capture = BinlogCapture.start(database.dataSource(), dialect, endpoint, schema, catalog.tables(),
-                this::capturedTable, config.captureLease(), config.captureFenceTimeout());
+        capture = BinlogCapture.start(database.capturePool(), database.dataSource(), dialect, endpoint, schema,
+                catalog.tables(), this::capturedTable, config.captureLease(), config.captureFenceTimeout());
+        catalog.tables().forEach(t -> capturabilityChecked.add(t.name()));
+        Catalog served = catalog;
+        startLease.runHolding(c, START_LEASE_WAIT, () -> ensureTriggers(c, served));
     }
 
     /** The served table of that name for the binlog reader, loading the catalog for a table it meets first. */
@@ -345,7 +350,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     private Catalog refreshCatalog(Connection c) throws SQLException {
         catalogLoads.incrementAndGet();
         Catalog loaded = loader.load(c);
-        if (loaded.tables().stream().noneMatch(this::needsVersionTable) && triggers.inPlace(c, loaded, captureMode())) {
+        if (loaded.tables().stream().noneMatch(this::needsVersionTable) && triggers.inPlace(c, loaded, this::logged)) {
             return serve(c, loaded);
         }
         // Set-up DDL runs one node at a time, under the start lease: on Galera, CREATE TRIGGER on one table from
@@ -376,15 +381,45 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
             served.put(t.name(), t);
         }
         Catalog fresh = loaded.withTables(served);
-        CaptureTriggers.Outcome outcome = triggers.ensure(c, fresh, captureMode());
+        ensureTriggers(c, fresh);
+        catalog = fresh;
+        return fresh;
+    }
+
+    /**
+     * Whether a table's changes are in the change index: binlog mode and a table whose ids the log can spell
+     * (else it is polled, with its tombstone and key-change triggers).
+     */
+    private boolean logged(Table t) {
+        if (captureMode != CaptureMode.BINLOG) {
+            return false;
+        }
+        BinlogCapture binlog = capture;
+        return forcedCapture != null || binlog != null && !binlog.uncapturable().containsKey(t.name());
+    }
+
+    /**
+     * Puts the capture triggers in place ({@link CaptureTriggers}) and checks that each captured table is still the
+     * one it was ({@link TableIdentity}). In binlog mode this waits for the reader, which finds the tables whose ids
+     * the log cannot spell (those are polled).
+     */
+    private void ensureTriggers(Connection c, Catalog fresh) throws SQLException {
+        if (captureMode == CaptureMode.BINLOG && forcedCapture == null) {
+            BinlogCapture binlog = capture;
+            if (binlog == null) {
+                return; // until the reader has started (startCapture)
+            }
+            List<Table> unchecked = fresh.tables().stream().filter(t -> !capturabilityChecked.contains(t.name())).toList();
+            binlog.check(c, unchecked);
+            unchecked.forEach(t -> capturabilityChecked.add(t.name()));
+        }
+        CaptureTriggers.Outcome outcome = triggers.ensure(c, fresh, this::logged);
         List<String> tracked = fresh.tables().stream()
                 .filter(t -> t.deleteStrategy().kind() == DeleteStrategy.Kind.TOMBSTONE)
                 .map(Table::name).filter(name -> !outcome.failed().containsKey(name)).toList();
         identity.check(c, tracked, outcome.created());
         identity.forget(c, outcome.failed().keySet());
         missingTriggers = Map.copyOf(outcome.failed());
-        catalog = fresh;
-        return fresh;
     }
 
     private Catalog refreshCatalog() throws EsaException {
@@ -553,7 +588,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     public boolean getModified(String structure, Instant after, ResultSink sink) throws EsaException, IOException {
         TableSql t = table(structure);
         Instant from = after == null ? Instant.EPOCH : after;
-        return indexed.active() ? indexed.getModified(t, from, sink) : changes.getModified(t, from, sink);
+        return indexed.serves(t.table()) ? indexed.getModified(t, from, sink) : changes.getModified(t, from, sink);
     }
 
     @Override
@@ -563,7 +598,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
             return helperDeletions.getDeleted(t, helper, settings.inlineThreshold(), sink);
         }
         Instant from = after == null ? Instant.EPOCH : after;
-        return indexed.active() ? indexed.getDeleted(t, from, sink) : changes.getDeleted(t, from, sink);
+        return indexed.serves(t.table()) ? indexed.getDeleted(t, from, sink) : changes.getDeleted(t, from, sink);
     }
 
     @Override

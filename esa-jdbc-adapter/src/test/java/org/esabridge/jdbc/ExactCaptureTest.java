@@ -56,7 +56,11 @@ class ExactCaptureTest {
                         + " DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6), KEY item_mod (modified, id))",
                 // MariaDB's default TIMESTAMP: whole seconds.
                 "CREATE TABLE sec (id INT PRIMARY KEY, v VARCHAR(20), modified TIMESTAMP NOT NULL"
-                        + " DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP, KEY sec_mod (modified, id))");
+                        + " DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP, KEY sec_mod (modified, id))",
+                // An id type the binary log cannot spell exactly: this table is polled, in binlog mode too.
+                "CREATE TABLE odd (id TIME PRIMARY KEY, v VARCHAR(20), modified TIMESTAMP(6) NOT NULL"
+                        + " DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6), KEY odd_mod (modified, id))",
+                "INSERT INTO odd (id, v) VALUES ('09:00:00', 'old')");
         adapter = TestDatabase.adapter(DB, JdbcAdapterConfig.CHANGE_CAPTURE, MODE, "inline-threshold", "100000",
                 "structure.item.writable", "true");
     }
@@ -276,6 +280,31 @@ class ExactCaptureTest {
             adapter.afterWriteStamp(() -> {
             });
         }
+    }
+
+    /**
+     * Not a polling behaviour: before the read side asked which tables the reader captures, a table it cannot
+     * capture was read from the index (where it has no entries) and had no tombstone trigger, so its changes were
+     * missed in binlog mode.
+     */
+    @Test
+    void aTableTheLogCannotCaptureIsPolledAndKeepsItsTombstoneTrigger() throws Exception {
+        try (Connection c = TestDatabase.connect(DB); ResultSet rs = c.createStatement().executeQuery(
+                "SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE()")) {
+            List<String> triggers = new ArrayList<>();
+            while (rs.next()) {
+                triggers.add(rs.getString(1));
+            }
+            assertEquals(MODE.equals("binlog") ? List.of("esa_del_odd") : List.of("esa_del_item", "esa_del_odd",
+                    "esa_del_sec"), triggers.stream().sorted().toList());
+        }
+        Instant before = adapter.getCurrentTime();
+        TestDatabase.exec(DB, "DELETE FROM odd WHERE id = '09:00:00'", "INSERT INTO odd (id, v) VALUES ('10:00:00', 'new')");
+        adapter.getCurrentTime();
+        assertEquals(List.of("10:00:00=new"), modified("odd", before));
+        RecordingResultHandler deleted = new RecordingResultHandler();
+        assertTrue(adapter.getDeleted("odd", before, deleted));
+        assertEquals(List.of("09:00:00"), deleted.ids());
     }
 
     /**

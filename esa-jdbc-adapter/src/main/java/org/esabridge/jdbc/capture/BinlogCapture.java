@@ -64,7 +64,7 @@ public final class BinlogCapture implements CaptureStatus, AutoCloseable {
     /** Stopped as if the node had died: the lease is left to expire (tests of the takeover). */
     private volatile boolean halted;
 
-    private BinlogCapture(DataSource ds, Dialect dialect, BinlogEndpoint endpoint, String schema,
+    private BinlogCapture(DataSource ds, DataSource callPool, Dialect dialect, BinlogEndpoint endpoint, String schema,
                           BinlogCapture.Tables tables, Duration leaseTtl, Duration fenceTimeout) {
         this.ds = ds;
         this.endpoint = endpoint;
@@ -73,7 +73,7 @@ public final class BinlogCapture implements CaptureStatus, AutoCloseable {
         this.lease = new Lease(ds, dialect, LEASE, NodeId.next(LEASE), leaseTtl);
         this.index = new ChangeIndex(lease);
         this.targets = new TableTargets(ds, tables);
-        this.fence = new CaptureFence(ds, dialect, fenceTimeout);
+        this.fence = new CaptureFence(callPool, dialect, fenceTimeout);
         this.thread = new Thread(this::lead, "esa-binlog-capture");
         this.thread.setDaemon(true);
     }
@@ -81,14 +81,16 @@ public final class BinlogCapture implements CaptureStatus, AutoCloseable {
     /**
      * Starts capturing in the background (leading or waiting to lead).
      *
+     * @param ds       the capture's own connections (the reader holds one while it runs)
+     * @param callPool the calls' connections, for getCurrentTime's fence
      * @param schema  the adapter's schema: only its tables' row events are read
      * @param served  the tables served at start, checked for ids the log can spell
      * @param tables  the catalog, asked at each table map
      */
-    public static BinlogCapture start(DataSource ds, Dialect dialect, BinlogEndpoint endpoint, String schema,
-                                      List<Table> served, BinlogCapture.Tables tables, Duration leaseTtl,
+    public static BinlogCapture start(DataSource ds, DataSource callPool, Dialect dialect, BinlogEndpoint endpoint,
+                                      String schema, List<Table> served, BinlogCapture.Tables tables, Duration leaseTtl,
                                       Duration fenceTimeout) throws SQLException {
-        BinlogCapture capture = new BinlogCapture(ds, dialect, endpoint, schema, tables, leaseTtl, fenceTimeout);
+        BinlogCapture capture = new BinlogCapture(ds, callPool, dialect, endpoint, schema, tables, leaseTtl, fenceTimeout);
         try (Connection c = ds.getConnection()) {
             capture.targets.check(c, served);
             // The first start's position is taken here, not by the reader thread: a fence set once start returns
@@ -102,6 +104,14 @@ public final class BinlogCapture implements CaptureStatus, AutoCloseable {
     /** getCurrentTime's fence. */
     public CaptureFence fence() {
         return fence;
+    }
+
+    /**
+     * Checks tables served after the start (a catalog refresh) against what the log can spell, so that every node,
+     * not only the reader's, knows at once which tables need polling ({@link #uncapturable()}).
+     */
+    public void check(Connection c, List<Table> served) throws SQLException {
+        targets.check(c, served);
     }
 
     /** Served tables whose ids the binary log cannot spell, with the reason: they need polling. */
@@ -165,7 +175,8 @@ public final class BinlogCapture implements CaptureStatus, AutoCloseable {
         try {
             while (t.isAlive()) {
                 t.join(Math.max(100, ttl.toMillis() / 3));
-                if (closing.getCount() == 0) {
+                if (closing.getCount() == 0 || r.ended()) {
+                    // Closing, or the reader's writer stopped it: make sure its connection is gone too.
                     r.close();
                 } else if (t.isAlive() && !acquire()) {
                     LOG.warn("binlog capture: the lease was lost; this node stops reading");

@@ -11,7 +11,6 @@ import com.github.shyiko.mysql.binlog.event.RotateEventData;
 import com.github.shyiko.mysql.binlog.event.TableMapEventData;
 import com.github.shyiko.mysql.binlog.event.UpdateRowsEventData;
 import com.github.shyiko.mysql.binlog.event.WriteRowsEventData;
-import com.github.shyiko.mysql.binlog.event.deserialization.EventDeserializer;
 import com.github.shyiko.mysql.binlog.network.ServerException;
 import java.io.IOException;
 import java.io.Serializable;
@@ -70,6 +69,7 @@ final class BinlogReader implements AutoCloseable {
     private volatile PendingChanges.Segment inFlight;
     private final AtomicLong flushes = new AtomicLong();
 
+
     // Read by the client thread only.
     private BinlogPosition position;
     private String file;
@@ -78,6 +78,8 @@ final class BinlogReader implements AutoCloseable {
     private MariadbGtidEventData txGtid;
     private long txEvents;
     private boolean txGap;
+    /** A problem between transactions: recorded with the next one. */
+    private boolean gapBeforeNextTransaction;
     private final Map<Long, TableTargets.Target> tableMaps = new HashMap<>();
 
     BinlogReader(BinlogEndpoint endpoint, String schema, DataSource ds, ChangeIndex index, ChangeIndex.State start,
@@ -98,10 +100,8 @@ final class BinlogReader implements AutoCloseable {
         client.setServerId(ThreadLocalRandom.current().nextLong(1L << 16, 1L << 32));
         client.setKeepAlive(false);
         client.setHeartbeatInterval(HEARTBEAT_MILLIS);
-        EventDeserializer deserializer = new EventDeserializer();
-        deserializer.setCompatibilityMode(EventDeserializer.CompatibilityMode.DATE_AND_TIME_AS_LONG_MICRO,
-                EventDeserializer.CompatibilityMode.CHAR_AND_BINARY_AS_BYTE_ARRAY);
-        client.setEventDeserializer(deserializer);
+        client.setEventDeserializer(RowEventDecoding.deserializer(
+                tableId -> tableMaps.getOrDefault(tableId, TableTargets.IGNORED) != TableTargets.IGNORED));
         if (!position.gtid().isEmpty()) {
             client.setGtidSet(position.gtid());
         } else if (position.file() != null) {
@@ -130,7 +130,9 @@ final class BinlogReader implements AutoCloseable {
     Outcome run() {
         writer.start();
         try {
-            client.connect();
+            if (outcome == Outcome.RUNNING) {
+                client.connect();
+            }
             if (outcome == Outcome.RUNNING) {
                 end(Outcome.FAILED, "the server ended the binary log stream");
             }
@@ -176,13 +178,18 @@ final class BinlogReader implements AutoCloseable {
         return pending.pendingEntries();
     }
 
+    /** Whether the reader has stopped or is stopping. */
+    boolean ended() {
+        return outcome != Outcome.RUNNING;
+    }
+
+    /** Records the first reason to stop, and disconnects (again: a connect racing an early stop is ended too). */
     private void end(Outcome o, String why) {
         synchronized (this) {
-            if (outcome != Outcome.RUNNING) {
-                return;
+            if (outcome == Outcome.RUNNING) {
+                outcome = o;
+                failure = why;
             }
-            outcome = o;
-            failure = why;
         }
         pending.close();
         try {
@@ -233,7 +240,8 @@ final class BinlogReader implements AutoCloseable {
         txEntries = new LinkedHashMap<>();
         txFences = new ArrayList<>(0);
         txEvents = 0;
-        txGap = false;
+        txGap = gapBeforeNextTransaction;
+        gapBeforeNextTransaction = false;
     }
 
     private void query(Event event) throws InterruptedException {
@@ -290,6 +298,9 @@ final class BinlogReader implements AutoCloseable {
 
     private void gapHere(String why) {
         LOG.warn("binlog capture: {}; recording a gap at the end of this transaction", why);
+        if (txEntries == null) {
+            gapBeforeNextTransaction = true;
+        }
         txGap = true;
     }
 

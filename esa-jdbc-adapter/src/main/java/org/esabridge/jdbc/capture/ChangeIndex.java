@@ -32,7 +32,7 @@ import org.esabridge.jdbc.cluster.Lease;
 final class ChangeIndex {
     static final String NAME = "binlog";
     /** Rows per INSERT: large enough to amortise the round trip, small enough for max_allowed_packet. */
-    private static final int ROWS_PER_INSERT = 500;
+    private static final int ROWS_PER_INSERT = 1000;
     private static final String STAMP_SQL = "SELECT GREATEST(UTC_TIMESTAMP(6), ? + INTERVAL 1 MICROSECOND)";
     private static final String INSERT_HEAD = "INSERT INTO esa_change (table_name, row_hash, row_id, kind, stamp, seq) VALUES ";
     private static final String INSERT_TAIL = " ON DUPLICATE KEY UPDATE row_id = VALUES(row_id), kind = VALUES(kind),"

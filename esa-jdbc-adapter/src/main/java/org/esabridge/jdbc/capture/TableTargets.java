@@ -57,6 +57,9 @@ final class TableTargets {
     /** Exposed tables whose ids cannot be spelled from the log, with the reason. */
     private final Map<String, String> uncapturable = new ConcurrentHashMap<>();
     private final Map<String, Layout> layouts = new HashMap<>();
+    /** Table ids of unserved tables, with when to ask the catalog again (nanoTime). */
+    private final Map<Long, Long> unserved = new HashMap<>();
+    private static final long UNSERVED_RECHECK_NANOS = 10_000_000_000L;
 
     /** A table's columns in row-image order and their character sets, as of one table id. */
     private record Layout(long tableId, List<String> columns, Map<String, String> charsets, Table table, Target target) {
@@ -103,8 +106,15 @@ final class TableTargets {
                     return IGNORED;
                 }
         }
+        Long ignoredUntil = unserved.get(map.getTableId());
+        if (ignoredUntil != null && System.nanoTime() - ignoredUntil < 0) {
+            return IGNORED;
+        }
         Table table = tables.find(name);
         if (table == null) {
+            // A table of the schema the catalog does not serve (no key, excluded): asked again now and then, not at
+            // every statement that writes it.
+            unserved.put(map.getTableId(), System.nanoTime() + UNSERVED_RECHECK_NANOS);
             return IGNORED;
         }
         Layout cached = layouts.get(name);

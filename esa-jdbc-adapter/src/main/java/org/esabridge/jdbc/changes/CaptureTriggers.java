@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import org.esabridge.jdbc.DeleteStrategy;
-import org.esabridge.jdbc.capture.CaptureMode;
 import org.esabridge.jdbc.catalog.Catalog;
 import org.esabridge.jdbc.catalog.CatalogLoader;
 import org.esabridge.jdbc.catalog.Column;
@@ -33,11 +33,12 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@code esa_del_<t>} AFTER DELETE on every exposed table with delete strategy {@code tombstone}: a
- *       tombstone for the deleted row (also for the delete half of {@code REPLACE INTO}). Polling mode only: in
- *       binlog mode the log has every delete, and the trigger would only cost each of the user's DELETEs a
- *       write (one left by an earlier polling run keeps firing, harmlessly).</li>
+ *       tombstone for the deleted row (also for the delete half of {@code REPLACE INTO}). Only on tables that are
+ *       polled: for a table the binary log captures the log has every delete, and the trigger would only cost
+ *       each of the user's DELETEs a write (one left by an earlier polling run keeps firing, harmlessly). A table
+ *       whose ids the log cannot spell ({@code capture.RowIdDecoder}) is polled in binlog mode too.</li>
  *   <li>{@code esa_key_<t>} AFTER UPDATE on the same tables: when the id changes, a tombstone for the old id
- *       and a touch for the new one (its modification column need not move). Polling mode only: the log's
+ *       and a touch for the new one (its modification column need not move). Polled tables only: the log's
  *       before and after images show a key change.</li>
  *   <li>{@code esa_cd_<p>} BEFORE DELETE on every table {@code p} whose deletion cascades into an exposed
  *       structure, followed through chains of {@code ON DELETE CASCADE} up to {@value #MAX_DEPTH} levels:
@@ -83,11 +84,15 @@ public final class CaptureTriggers {
         return CatalogLoader.esaName("esa_del_", table);
     }
 
-    /** Every trigger the catalog calls for in that capture mode, by name. */
-    public Map<String, Trigger> plan(Catalog catalog, CaptureMode mode) {
+    /**
+     * Every trigger the catalog calls for, by name.
+     *
+     * @param logged whether a table's changes come from the binary log (binlog mode, and ids the log can spell)
+     */
+    public Map<String, Trigger> plan(Catalog catalog, Predicate<Table> logged) {
         Map<String, Trigger> plan = new LinkedHashMap<>();
         for (Table t : catalog.tables()) {
-            if (mode != CaptureMode.POLLING || t.deleteStrategy().kind() != DeleteStrategy.Kind.TOMBSTONE) {
+            if (logged.test(t) || t.deleteStrategy().kind() != DeleteStrategy.Kind.TOMBSTONE) {
                 continue;
             }
             String old = dialect.idText(t, c -> "OLD." + dialect.quote(c.name()));
@@ -256,11 +261,11 @@ public final class CaptureTriggers {
      * found on another table. A trigger that cannot be created (most often: no TRIGGER privilege) is logged and
      * reported; the others go on.
      */
-    public Outcome ensure(Connection c, Catalog catalog, CaptureMode mode) throws SQLException {
+    public Outcome ensure(Connection c, Catalog catalog, Predicate<Table> logged) throws SQLException {
         Map<String, String[]> existing = existing(c);
         Map<String, Integer> failed = new LinkedHashMap<>();
         Set<String> created = new TreeSet<>();
-        for (Trigger t : plan(catalog, mode).values()) {
+        for (Trigger t : plan(catalog, logged).values()) {
             String[] found = existing.get(t.name());
             boolean deleteTrigger = t.name().equals(deleteTriggerName(t.table()));
             if (inPlace(t, found)) {
@@ -293,9 +298,9 @@ public final class CaptureTriggers {
      * Whether every planned trigger is in place as planned, so that {@link #ensure} would change nothing: a
      * catalog reload then needs no DDL (and no cluster-wide lease for it).
      */
-    public boolean inPlace(Connection c, Catalog catalog, CaptureMode mode) throws SQLException {
+    public boolean inPlace(Connection c, Catalog catalog, Predicate<Table> logged) throws SQLException {
         Map<String, String[]> existing = existing(c);
-        return plan(catalog, mode).values().stream().allMatch(t -> inPlace(t, existing.get(t.name())));
+        return plan(catalog, logged).values().stream().allMatch(t -> inPlace(t, existing.get(t.name())));
     }
 
     private static boolean inPlace(Trigger t, String[] found) {

@@ -11,14 +11,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.IntSupplier;
-import java.util.function.Supplier;
+import java.util.function.Predicate;
 import javax.sql.DataSource;
 import org.esabridge.api.ErrorCode;
 import org.esabridge.api.EsaException;
 import org.esabridge.api.ExternalRecord;
 import org.esabridge.api.ResultSink;
 import org.esabridge.jdbc.DeleteStrategy;
-import org.esabridge.jdbc.capture.CaptureMode;
 import org.esabridge.jdbc.catalog.Table;
 import org.esabridge.jdbc.catalog.TableSql;
 import org.esabridge.jdbc.catalog.ValueCodec;
@@ -60,7 +59,7 @@ public final class IndexedChanges {
 
     private final DataSource ds;
     private final Dialect dialect;
-    private final Supplier<CaptureMode> mode;
+    private final Predicate<Table> logged;
     private final IntSupplier inlineThreshold;
     private final int queryTimeout;
     private final ChangeReader polling;
@@ -68,12 +67,12 @@ public final class IndexedChanges {
     private final String count;
     private final String batch;
 
-    public IndexedChanges(DataSource ds, Dialect dialect, Supplier<CaptureMode> mode, IntSupplier inlineThreshold,
+    public IndexedChanges(DataSource ds, Dialect dialect, Predicate<Table> logged, IntSupplier inlineThreshold,
                           int queryTimeout, ChangeReader polling, CatchUp catchUp) {
         this.catchUp = catchUp;
         this.ds = ds;
         this.dialect = dialect;
-        this.mode = mode;
+        this.logged = logged;
         this.inlineThreshold = inlineThreshold;
         this.queryTimeout = queryTimeout;
         this.polling = polling;
@@ -99,9 +98,12 @@ public final class IndexedChanges {
         catchUp.await();
     }
 
-    /** Whether reads go through the change index (binlog capture mode). */
-    public boolean active() {
-        return mode.get() == CaptureMode.BINLOG;
+    /**
+     * Whether the table's changes are read from the change index: binlog capture mode and a table the reader
+     * captures (one whose ids the log cannot spell is polled, see {@code capture.TableTargets}).
+     */
+    public boolean serves(Table t) {
+        return logged.test(t);
     }
 
     /** An entry kind of {@code esa_change}. */

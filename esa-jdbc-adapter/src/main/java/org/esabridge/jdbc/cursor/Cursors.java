@@ -47,6 +47,12 @@ import org.esabridge.jdbc.dialect.Faults;
  * ({@code esa_touched}: cascades, key changes), keyed by (touched_at, seq) and read by id; a row both touched
  * and modified shows in both parts.
  *
+ * <p><b>Binlog capture mode</b>: a structure the binary log captures pages over its change-index entries
+ * instead ({@link IndexRows}): keys (stamp, seq), no watermark, the horizon the reader's last committed stamp, so
+ * an entry never moves within a cursor and no id shows twice in one; an {@code after} before the index's horizon
+ * pages over the whole table (changed records) or is refused (deletions), as inline reads do
+ * ({@link IndexedChanges}).
+ *
  * <p><b>Life</b>: ids are 128 random bits; a cursor belongs to the principal that opened it (another gets
  * CURSOR_NOT_FOUND, so ids cannot be probed); {@code readDataPage} and {@code leaseSession} push its expiry to
  * now + {@code cursor-timeout-minutes}; {@code closeCursor} and {@code release} delete it; expired cursors are
@@ -124,7 +130,7 @@ public final class Cursors implements Paging {
     }
 
     private Range range(Connection c, Table t, Source source, Instant after) throws SQLException, EsaException {
-        if (index.active()) {
+        if (index.serves(t)) {
             // Binlog capture: the change index, exact, no watermark (IndexedChanges).
             if (source == Source.TOMBSTONES ? index.coversDeletions(c, t, after) : index.covers(c, after)) {
                 Source indexed = switch (source) {
@@ -158,7 +164,7 @@ public final class Cursors implements Paging {
     private Cursor open(Session session, TableSql sql, Instant after, Source source) throws EsaException {
         Table t = sql.table();
         int pageSize = this.pageSize.getAsInt();
-        if (index.active()) {
+        if (index.serves(t)) {
             index.catchUp();
         }
         try (Connection c = ds.getConnection()) {
@@ -180,7 +186,7 @@ public final class Cursors implements Paging {
             List<PageKey> starts = new ArrayList<>();
             long total = scan(c, rows, from, horizon, pageSize, starts);
             long touchedFrom = -1;
-            if (range.source() == Source.MODIFIED && !index.active()) {
+            if (range.source() == Source.MODIFIED && !index.serves(t)) {
                 // Polling: rows changed without their modification column follow on pages of their own. (Binlog
                 // capture has them in the change index.)
                 int tablePages = starts.size();

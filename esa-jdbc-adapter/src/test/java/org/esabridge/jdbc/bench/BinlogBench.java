@@ -1,0 +1,122 @@
+package org.esabridge.jdbc.bench;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.esabridge.jdbc.JdbcAdapter;
+import org.esabridge.jdbc.JdbcAdapterConfig;
+import org.esabridge.jdbc.capture.CaptureStatus;
+import org.esabridge.jdbc.embedded.EmbeddedMariaDb;
+
+/**
+ * A benchmark, not a test: the binlog reader on the embedded MariaDB (issue 12).
+ * <ol>
+ *   <li>Catch-up throughput: {@code rows} row events written while no reader runs, then the time from the adapter's
+ *   start until a fence returns (every event read, decoded and in the index) → row events/s.</li>
+ *   <li>Under a write load ({@code writers} threads of single-row autocommit inserts and updates for
+ *   {@code seconds}): capture lag (sampled every 100 ms) and getCurrentTime (fence) latency.</li>
+ * </ol>
+ * Arguments: {@code [rows] [seconds] [writers] [data-dir]}, defaults 500000, 20, 2, target/bench-binlog.
+ */
+public final class BinlogBench {
+    private BinlogBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rows = args.length > 0 ? Integer.parseInt(args[0]) : 500_000;
+        int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+        int writers = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+        Path dataDir = Path.of(args.length > 3 ? args[3] : "target/bench-binlog").toAbsolutePath();
+        try (EmbeddedMariaDb db = EmbeddedMariaDb.start(dataDir)) {
+            db.createSchema("bench");
+            try (Connection c = db.connect("bench"); Statement s = c.createStatement()) {
+                s.execute("DROP TABLE IF EXISTS item");
+                s.execute("DROP TABLE IF EXISTS esa_change");
+                s.execute("DROP TABLE IF EXISTS esa_capture");
+                s.execute("DROP TABLE IF EXISTS esa_schema_version");
+                s.execute("CREATE TABLE item (id INT PRIMARY KEY, name VARCHAR(40) NOT NULL, qty INT NOT NULL,"
+                        + " modified TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6),"
+                        + " KEY item_mod (modified, id))");
+            }
+            Map<String, String> settings = new HashMap<>();
+            settings.put(JdbcAdapterConfig.JDBC_URL, db.url("bench"));
+            settings.put(JdbcAdapterConfig.JDBC_USER, db.user());
+            settings.put(JdbcAdapterConfig.JDBC_PASSWORD, db.password());
+            settings.put(JdbcAdapterConfig.CAPTURE_FENCE_TIMEOUT_SECONDS, "600");
+            JdbcAdapterConfig config = JdbcAdapterConfig.fromSettings(settings, null);
+            try (JdbcAdapter first = JdbcAdapter.start(config)) {
+                first.getCurrentTime(); // the stored position: the log's end before the rows below
+            }
+            try (Connection c = db.connect("bench"); Statement s = c.createStatement()) {
+                for (int from = 1; from <= rows; from += 1000) {
+                    s.execute("INSERT INTO item (id, name, qty) SELECT seq, CONCAT('item ', seq), seq % 97 FROM seq_"
+                            + from + "_to_" + Math.min(rows, from + 999));
+                }
+            }
+            long t0 = System.nanoTime();
+            try (JdbcAdapter adapter = JdbcAdapter.start(config)) {
+                adapter.getCurrentTime();
+                double s = (System.nanoTime() - t0) / 1e9;
+                System.out.printf("catch-up: %d row events in %.2f s = %.0f row events/s (start, read, index, fence)%n",
+                        rows, s, rows / s);
+                underLoad(db, adapter, seconds, writers, rows);
+            }
+        }
+    }
+
+    private static void underLoad(EmbeddedMariaDb db, JdbcAdapter adapter, int seconds, int writers, int base)
+            throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong written = new AtomicLong();
+        List<Thread> threads = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            int offset = base + 1 + w * 10_000_000;
+            Thread t = new Thread(() -> {
+                try (Connection c = db.connect("bench"); Statement s = c.createStatement()) {
+                    for (int i = 0; !stop.get(); i++) {
+                        s.execute("INSERT INTO item (id, name, qty) VALUES (" + (offset + i) + ", 'load', 1)");
+                        s.execute("UPDATE item SET qty = qty + 1 WHERE id = " + (1 + i % base));
+                        written.addAndGet(2);
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, "writer-" + w);
+            threads.add(t);
+            t.start();
+        }
+        CaptureStatus status = adapter.captureStatus();
+        List<Double> fenceMillis = new ArrayList<>();
+        double maxLag = 0;
+        long maxLagEvents = 0;
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        long readBefore = status.eventsRead();
+        long t0 = System.nanoTime();
+        while (System.nanoTime() < end) {
+            long f0 = System.nanoTime();
+            adapter.getCurrentTime();
+            fenceMillis.add((System.nanoTime() - f0) / 1e6);
+            maxLag = Math.max(maxLag, status.lagSeconds());
+            maxLagEvents = Math.max(maxLagEvents, status.lagEvents());
+            Thread.sleep(100);
+        }
+        stop.set(true);
+        for (Thread t : threads) {
+            t.join();
+        }
+        double s = (System.nanoTime() - t0) / 1e9;
+        Collections.sort(fenceMillis);
+        System.out.printf("under load: %d writers, %.0f row changes/s written, %.0f binlog events/s read;"
+                        + " capture lag max %.2f s / %d rows; getCurrentTime p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d fences)%n",
+                writers, written.get() / s, (status.eventsRead() - readBefore) / s, maxLag, maxLagEvents,
+                fenceMillis.get(fenceMillis.size() / 2), fenceMillis.get((int) (fenceMillis.size() * 0.99)),
+                fenceMillis.get(fenceMillis.size() - 1), fenceMillis.size());
+    }
+}
