@@ -17,12 +17,10 @@ final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
     private final HikariDataSource pool;
     private final EmbeddedMariaDb embedded;
-    private final boolean causalReads;
 
-    private Database(HikariDataSource pool, EmbeddedMariaDb embedded, boolean causalReads) {
+    private Database(HikariDataSource pool, EmbeddedMariaDb embedded) {
         this.pool = pool;
         this.embedded = embedded;
-        this.causalReads = causalReads;
     }
 
     static Database open(JdbcAdapterConfig config, Dialect dialect) {
@@ -71,7 +69,7 @@ final class Database implements AutoCloseable {
             }
             throw e;
         }
-        return new Database(pool, embedded, causalReads);
+        return new Database(pool, embedded);
     }
 
     /**
@@ -93,11 +91,6 @@ final class Database implements AutoCloseable {
             LOG.debug("could not ask the database whether it is a Galera node: {}", e.getMessage());
             return false;
         }
-    }
-
-    /** Whether every session's reads wait for the cluster's earlier commits (a Galera node seen at start). */
-    boolean causalReads() {
-        return causalReads;
     }
 
     DataSource dataSource() {
