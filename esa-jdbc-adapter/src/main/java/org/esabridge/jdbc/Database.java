@@ -22,14 +22,12 @@ final class Database implements AutoCloseable {
     private final HikariDataSource pool;
     private final HikariConfig config;
     private final EmbeddedMariaDb embedded;
-    private final boolean causalReads;
     private HikariDataSource capturePool;
 
-    private Database(HikariDataSource pool, HikariConfig config, EmbeddedMariaDb embedded, boolean causalReads) {
+    private Database(HikariDataSource pool, HikariConfig config, EmbeddedMariaDb embedded) {
         this.pool = pool;
         this.config = config;
         this.embedded = embedded;
-        this.causalReads = causalReads;
     }
 
     static Database open(JdbcAdapterConfig config, Dialect dialect) {
@@ -78,7 +76,7 @@ final class Database implements AutoCloseable {
             }
             throw e;
         }
-        return new Database(pool, hc, embedded, causalReads);
+        return new Database(pool, hc, embedded);
     }
 
     /**
@@ -100,11 +98,6 @@ final class Database implements AutoCloseable {
             LOG.debug("could not ask the database whether it is a Galera node: {}", e.getMessage());
             return false;
         }
-    }
-
-    /** Whether every session's reads wait for the cluster's earlier commits (a Galera node seen at start). */
-    boolean causalReads() {
-        return causalReads;
     }
 
     /** Where the binlog reader connects: the pool's server and account. */
