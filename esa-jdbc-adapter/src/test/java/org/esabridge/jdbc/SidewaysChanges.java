@@ -19,29 +19,52 @@ import org.esabridge.api.ExternalRecord;
 import org.esabridge.api.FieldValue;
 import org.esabridge.api.Session;
 import org.esabridge.api.xml.RecordingResultHandler;
+import org.esabridge.jdbc.capture.CaptureMode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
- * Changes that reach a table without passing the modification column or a delete trigger (issue 13), in
- * polling capture: re-inserted ids, key changes, foreign-key cascades, TRUNCATE and recreated tables, DATETIME
- * columns written in another zone, ids that do not round-trip.
+ * Changes that reach a table without passing the modification column or a delete trigger (issue 13):
+ * re-inserted ids, key changes, foreign-key cascades, TRUNCATE and recreated tables, DATETIME columns written
+ * in another zone, ids that do not round-trip. Every scenario runs in both capture modes, each in its own
+ * schema and adapter: {@link SidewaysChangesPollingTest} (modification column, delete/key-change/cascade
+ * triggers) and {@link SidewaysChangesBinlogTest} (the binary log's change index; only the cascade triggers,
+ * since InnoDB's cascades write no log row). The same assertions hold in both; only which triggers exist
+ * differs, and {@link #triggersInPlaceAreLeftAloneByTheNextStartSync} says what each mode installs.
+ *
+ * <p>One instance per class ({@code PER_CLASS}), so that the adapter and the mode are instance state set up
+ * once by {@link #start}. In binlog mode {@code getCurrentTime} and every read first wait for the log reader
+ * (the fence), so a write made before a read is in its answer without any sleep.
  */
 @Tag("database")
-class SidewaysChangesTest {
-    private static final String DB = "esa_sideways_test";
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class SidewaysChanges {
     private static final String MOD = " modified TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6)";
     private static final String DT_MOD = " modified DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6)";
     private static final Session HOST = new Session("host");
     private static final String LONG_AGO = "'2020-01-01 00:00:00'";
-    private static JdbcAdapter adapter;
+    private final CaptureMode mode;
+    /** The schema of this mode's run: the two classes never share tables, tombstones or a change index. */
+    private final String db;
+    private JdbcAdapter adapter;
+
+    SidewaysChanges(CaptureMode mode) {
+        this.mode = mode;
+        this.db = "esa_sideways_" + setting(mode) + "_test";
+    }
+
+    /** The {@code change-capture} value that forces the mode: never {@code auto}, which could silently poll. */
+    private static String setting(CaptureMode mode) {
+        return mode == CaptureMode.BINLOG ? "binlog" : "polling";
+    }
 
     @BeforeAll
-    static void start() {
-        TestDatabase.freshSchema(DB);
-        TestDatabase.exec(DB,
+    void start() {
+        TestDatabase.freshSchema(db);
+        TestDatabase.exec(db,
                 "CREATE TABLE item (id INT PRIMARY KEY, v VARCHAR(10)," + MOD + ")",
                 "CREATE TABLE pair (a INT, b VARCHAR(10), v INT," + MOD + ", PRIMARY KEY (a, b))",
                 "CREATE TABLE stamped (id TIMESTAMP(3) PRIMARY KEY, v INT," + MOD + ")",
@@ -65,24 +88,27 @@ class SidewaysChangesTest {
                 "CREATE TABLE swapped (id INT PRIMARY KEY," + MOD + ")",
                 "CREATE TABLE west (id INT PRIMARY KEY, v INT," + DT_MOD + ")",
                 "CREATE TABLE east (id INT PRIMARY KEY, v INT," + DT_MOD + ")");
-        adapter = TestDatabase.adapter(DB, "structures.exclude", "hidden_*", "inline-threshold", "1000",
-                "page-size", "100", JdbcAdapterConfig.CHANGE_CAPTURE, "polling",
+        adapter = TestDatabase.adapter(db, "structures.exclude", "hidden_*", "inline-threshold", "1000",
+                "page-size", "100", JdbcAdapterConfig.CHANGE_CAPTURE, setting(mode),
                 "structure.west.modified-zone", "-05:00", "structure.west.writable", "true",
                 "structure.east.modified-zone", "+05:00", "structure.stamped.modified-column", "modified");
+        // change-capture=binlog refuses to start without a usable log, but say it here too: a binlog run that
+        // polled would pass these tests without showing anything about the log.
+        assertEquals(mode, adapter.captureMode());
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         adapter.close();
     }
 
-    private static List<String> modified(String structure, Instant after) throws Exception {
+    private List<String> modified(String structure, Instant after) throws Exception {
         RecordingResultHandler sink = new RecordingResultHandler();
         assertTrue(adapter.getModified(structure, after, sink));
         return sink.records().stream().map(ExternalRecord::id).toList();
     }
 
-    private static List<String> deleted(String structure, Instant after) throws Exception {
+    private List<String> deleted(String structure, Instant after) throws Exception {
         RecordingResultHandler sink = new RecordingResultHandler();
         assertTrue(adapter.getDeleted(structure, after, sink));
         return sink.ids();
@@ -90,15 +116,15 @@ class SidewaysChangesTest {
 
     /**
      * The ids of an answer among those a test wrote: the tests share tables, and an answer may repeat another
-     * test's rows written just before {@code after} (the watermark's margin; duplicates are allowed).
+     * test's rows written just before {@code after} (polling: the watermark's margin; duplicates are allowed).
      */
-    private static Set<String> among(List<String> answer, String... ids) {
+    private Set<String> among(List<String> answer, String... ids) {
         Set<String> of = Set.of(ids);
         return new TreeSet<>(answer.stream().filter(of::contains).toList());
     }
 
     /** Every id of a paged answer, all pages read. */
-    private static List<String> paged(Cursor c) throws Exception {
+    private List<String> paged(Cursor c) throws Exception {
         RecordingResultHandler sink = new RecordingResultHandler();
         for (long p = 0; p < c.pageCount(); p++) {
             adapter.readDataPage(HOST, c.cursorId(), p, sink);
@@ -113,9 +139,9 @@ class SidewaysChangesTest {
 
     @Test
     void anIdDeletedThenInsertedAgainIsModifiedNotDeleted() throws Exception {
-        TestDatabase.exec(DB, "INSERT INTO item (id, v) VALUES (1, 'a'), (2, 'b'), (3, 'c')");
+        TestDatabase.exec(db, "INSERT INTO item (id, v) VALUES (1, 'a'), (2, 'b'), (3, 'c')");
         Instant t = adapter.getCurrentTime();
-        TestDatabase.exec(DB, "DELETE FROM item WHERE id = 1", "INSERT INTO item (id, v) VALUES (1, 'again')",
+        TestDatabase.exec(db, "DELETE FROM item WHERE id = 1", "INSERT INTO item (id, v) VALUES (1, 'again')",
                 "REPLACE INTO item (id, v) VALUES (2, 'replaced')", "DELETE FROM item WHERE id = 3");
         assertEquals(Set.of("1", "2"), among(modified("item", t), "1", "2", "3"));
         assertEquals(Set.of("3"), among(deleted("item", t), "1", "2", "3"), "1 and 2 are live, whatever their tombstones say");
@@ -125,9 +151,9 @@ class SidewaysChangesTest {
 
     @Test
     void aCompositeIdDeletedThenInsertedAgainIsNotReportedDeleted() throws Exception {
-        TestDatabase.exec(DB, "INSERT INTO pair (a, b, v) VALUES (1, 'x,y', 1), (2, '50%', 2)");
+        TestDatabase.exec(db, "INSERT INTO pair (a, b, v) VALUES (1, 'x,y', 1), (2, '50%', 2)");
         Instant t = adapter.getCurrentTime();
-        TestDatabase.exec(DB, "REPLACE INTO pair (a, b, v) VALUES (1, 'x,y', 10)", "DELETE FROM pair WHERE a = 2");
+        TestDatabase.exec(db, "REPLACE INTO pair (a, b, v) VALUES (1, 'x,y', 10)", "DELETE FROM pair WHERE a = 2");
         assertEquals(Set.of("1,x%2Cy"), among(modified("pair", t), "1,x%2Cy", "2,50%25"));
         assertEquals(Set.of("2,50%25"), among(deleted("pair", t), "1,x%2Cy", "2,50%25"));
     }
@@ -136,19 +162,19 @@ class SidewaysChangesTest {
 
     @Test
     void aPrimaryKeyUpdateDeletesTheOldIdAndDeliversTheNewOne() throws Exception {
-        TestDatabase.exec(DB, "INSERT INTO item (id, v) VALUES (10, 'k')");
+        TestDatabase.exec(db, "INSERT INTO item (id, v) VALUES (10, 'k')");
         Instant t = adapter.getCurrentTime();
-        TestDatabase.exec(DB, "UPDATE item SET id = 11 WHERE id = 10", "UPDATE item SET v = 'same key' WHERE id = 11");
+        TestDatabase.exec(db, "UPDATE item SET id = 11 WHERE id = 10", "UPDATE item SET v = 'same key' WHERE id = 11");
         assertEquals(Set.of("11"), among(modified("item", t), "10", "11"));
         assertEquals(Set.of("10"), among(deleted("item", t), "10", "11"));
     }
 
     @Test
     void aKeyUpdateWithAnUntouchedModificationColumnStillDeliversTheNewId() throws Exception {
-        TestDatabase.exec(DB, "INSERT INTO pair (a, b, v, modified) VALUES (7, 'k', 1, " + LONG_AGO + ")");
+        TestDatabase.exec(db, "INSERT INTO pair (a, b, v, modified) VALUES (7, 'k', 1, " + LONG_AGO + ")");
         Instant t = adapter.getCurrentTime();
         // An explicit value keeps the modification column as it was (ON UPDATE does not apply).
-        TestDatabase.exec(DB, "UPDATE pair SET b = 'K', modified = modified WHERE a = 7");
+        TestDatabase.exec(db, "UPDATE pair SET b = 'K', modified = modified WHERE a = 7");
         assertEquals(Set.of("7,K"), among(modified("pair", t), "7,k", "7,K"));
         assertEquals(Set.of("7,k"), among(deleted("pair", t), "7,k", "7,K"));
     }
@@ -157,7 +183,7 @@ class SidewaysChangesTest {
 
     @Test
     void aCascadingDeleteLeavesTombstonesForChildrenAndGrandchildren() throws Exception {
-        TestDatabase.exec(DB, "INSERT INTO parent (id, code) VALUES (100, 1000), (101, 1010)",
+        TestDatabase.exec(db, "INSERT INTO parent (id, code) VALUES (100, 1000), (101, 1010)",
                 "INSERT INTO child (id, parent_id) VALUES (1, 100), (2, 100), (3, 101)",
                 "INSERT INTO grandchild (id, child_id) VALUES (1, 1), (2, 2), (3, 3)",
                 // Stamped long ago, so that only the cascade can bring them back (not the watermark's margin).
@@ -166,7 +192,7 @@ class SidewaysChangesTest {
                 "INSERT INTO leaf (id, mid_id) VALUES (1, 1)",
                 "INSERT INTO line (parent_id, n) VALUES (100, 1)");
         Instant t = adapter.getCurrentTime();
-        TestDatabase.exec(DB, "DELETE FROM parent WHERE id = 100");
+        TestDatabase.exec(db, "DELETE FROM parent WHERE id = 100");
         assertEquals(Set.of("100"), among(deleted("parent", t), "100", "101"));
         assertEquals(Set.of("1", "2"), among(deleted("child", t), "1", "2", "3"));
         assertEquals(Set.of("1", "2"), among(deleted("grandchild", t), "1", "2", "3"), "two levels down");
@@ -181,11 +207,11 @@ class SidewaysChangesTest {
 
     @Test
     void anUpdateCascadeDeliversTheChangedChildren() throws Exception {
-        TestDatabase.exec(DB, "INSERT INTO parent (id, code) VALUES (200, 2000)",
+        TestDatabase.exec(db, "INSERT INTO parent (id, code) VALUES (200, 2000)",
                 "INSERT INTO follower (id, parent_code, modified) VALUES (1, 2000, " + LONG_AGO + "), (2, 2000, " + LONG_AGO + ")",
                 "INSERT INTO line (parent_id, n) VALUES (200, 1), (200, 2)");
         Instant t = adapter.getCurrentTime();
-        TestDatabase.exec(DB, "UPDATE parent SET code = 2001 WHERE id = 200", "UPDATE parent SET id = 201 WHERE id = 200");
+        TestDatabase.exec(db, "UPDATE parent SET code = 2001 WHERE id = 200", "UPDATE parent SET id = 201 WHERE id = 200");
         String[] lines = {"200,1", "200,2", "201,1", "201,2"};
         assertEquals(Set.of("1", "2"), among(modified("follower", t), "1", "2"));
         assertEquals("2001", adapter.read("follower", "1").field("parent_code").text());
@@ -198,59 +224,75 @@ class SidewaysChangesTest {
 
     @Test
     void aTruncatedTableAsksTheHostToCompareIds() throws Exception {
-        TestDatabase.exec(DB, "INSERT INTO trunc (id) VALUES (1), (2)");
+        TestDatabase.exec(db, "INSERT INTO trunc (id) VALUES (1), (2)");
         Instant before = adapter.getCurrentTime();
-        TestDatabase.exec(DB, "TRUNCATE TABLE trunc");
+        TestDatabase.exec(db, "TRUNCATE TABLE trunc");
         assertCapturedAfresh("trunc", before);
     }
 
     @Test
     void aDroppedAndCreatedTableGetsItsTriggersBackAndAsksTheHostToCompareIds() throws Exception {
-        TestDatabase.exec(DB, "INSERT INTO recreated (id) VALUES (1), (2)");
+        TestDatabase.exec(db, "INSERT INTO recreated (id) VALUES (1), (2)");
         Instant before = adapter.getCurrentTime();
-        TestDatabase.exec(DB, "DROP TABLE recreated", "CREATE TABLE recreated (id INT PRIMARY KEY," + MOD + ")");
+        TestDatabase.exec(db, "DROP TABLE recreated", "CREATE TABLE recreated (id INT PRIMARY KEY," + MOD + ")");
         assertCapturedAfresh("recreated", before);
     }
 
     @Test
     void aTableSwappedInByRenameGetsItsTriggersBackAndAsksTheHostToCompareIds() throws Exception {
-        TestDatabase.exec(DB, "INSERT INTO swapped (id) VALUES (1), (2)",
+        TestDatabase.exec(db, "INSERT INTO swapped (id) VALUES (1), (2)",
                 "CREATE TABLE swapped_new (id INT PRIMARY KEY," + MOD + ")",
                 "CREATE TABLE hidden_old (id INT PRIMARY KEY)");
         Instant before = adapter.getCurrentTime();
-        TestDatabase.exec(DB, "DROP TABLE hidden_old", "RENAME TABLE swapped TO hidden_old, swapped_new TO swapped");
+        TestDatabase.exec(db, "DROP TABLE hidden_old", "RENAME TABLE swapped TO hidden_old, swapped_new TO swapped");
         Instant after = assertCapturedAfresh("swapped", before);
-        TestDatabase.exec(DB, "DELETE FROM hidden_old WHERE id = 2");
+        TestDatabase.exec(db, "DELETE FROM hidden_old WHERE id = 2");
         assertEquals(List.of("5"), deleted("swapped", after), "the old table's deletions are not taken for the new one's");
     }
 
-    /** After the table changed behind our back: startSync notices, the old range is refused, new deletes are seen. */
-    private static Instant assertCapturedAfresh(String table, Instant before) throws Exception {
+    /**
+     * After the table changed behind our back: startSync notices, the old range is refused, new deletes are seen.
+     * Polling: the delete trigger is back on the table (that is how the new deletes are seen); binlog: there is no
+     * delete trigger to lose, the table's create time and InnoDB id tell it changed, and the log gives the deletes.
+     */
+    private Instant assertCapturedAfresh(String table, Instant before) throws Exception {
         adapter.startSync(HOST, "esa-bridge-1");
         EsaException e = assertThrows(EsaException.class, () -> deleted(table, before));
         assertEquals(ErrorCode.NOT_SUPPORTED, e.code());
         Instant after = adapter.getCurrentTime();
-        TestDatabase.exec(DB, "INSERT INTO " + table + " (id) VALUES (5), (6)", "DELETE FROM " + table + " WHERE id = 5");
+        TestDatabase.exec(db, "INSERT INTO " + table + " (id) VALUES (5), (6)", "DELETE FROM " + table + " WHERE id = 5");
         assertEquals(List.of("5"), deleted(table, after));
         adapter.startSync(HOST, "esa-bridge-1");
         assertEquals(List.of("5"), deleted(table, after), "a startSync with nothing changed keeps the horizon");
         return after;
     }
 
+    /** The exposed tables with delete strategy {@code tombstone}: in polling mode each has a delete and a key trigger. */
+    private static final List<String> EXPOSED = List.of("child", "east", "follower", "grandchild", "item", "leaf", "line",
+            "orphanable", "pair", "parent", "recreated", "stamped", "swapped", "trunc", "west");
+
     @Test
     void triggersInPlaceAreLeftAloneByTheNextStartSync() throws Exception {
         adapter.startSync(HOST, "esa-bridge-1");
         String before = adapterTriggers();
-        assertTrue(before.contains("esa_cd_parent") && before.contains("esa_cu_parent") && before.contains("esa_key_item"),
-                before);
+        // Both modes: the cascade triggers on every parent whose rows cascade into an exposed structure (InnoDB's
+        // cascades fire no trigger and write no log row): parent (child, orphanable, line, follower, and leaf
+        // through the hidden hidden_mid), child (grandchild) and hidden_mid (leaf), itself not exposed.
+        List<String> expected = new ArrayList<>(List.of("esa_cd_child", "esa_cd_hidden_mid", "esa_cd_parent", "esa_cu_parent"));
+        if (mode == CaptureMode.POLLING) {
+            // Polling only: a delete trigger and a key-change trigger on every exposed tombstone table. In binlog
+            // mode the log has every delete and both images of a key change, so neither is installed.
+            EXPOSED.forEach(t -> expected.addAll(List.of("esa_del_" + t, "esa_key_" + t)));
+        }
+        assertEquals(new TreeSet<>(expected), new TreeSet<>(before.lines().map(l -> l.split(" ")[0]).toList()), before);
         adapter.startSync(HOST, "esa-bridge-1");
         assertEquals(before, adapterTriggers(), "no trigger replaced when nothing changed");
     }
 
     /** Name, table and creation time of every adapter trigger. */
-    private static String adapterTriggers() throws Exception {
+    private String adapterTriggers() throws Exception {
         StringBuilder sb = new StringBuilder();
-        try (Connection c = TestDatabase.connect(DB); Statement s = c.createStatement();
+        try (Connection c = TestDatabase.connect(db); Statement s = c.createStatement();
              java.sql.ResultSet rs = s.executeQuery("SELECT TRIGGER_NAME, EVENT_OBJECT_TABLE, CREATED"
                      + " FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() AND TRIGGER_NAME LIKE 'esa%'"
                      + " ORDER BY TRIGGER_NAME")) {
@@ -269,6 +311,8 @@ class SidewaysChangesTest {
         writeInZone("-05:00", "INSERT INTO west (id, v) VALUES (1, 1)");
         List<ExternalRecord> rows = records("west", t);
         assertEquals(List.of("1"), rows.stream().map(ExternalRecord::id).toList());
+        // Binlog mode finds the row by the index whatever the column says, but the record's modifiedAt (and the
+        // last-seen check below) still come from the column, read in the configured zone in both modes.
         Instant at = rows.get(0).modifiedAt();
         assertFalse(at.isBefore(t), at + " read as the instant it was written, not 5 h earlier");
         assertTrue(at.isBefore(adapter.getCurrentTime()));
@@ -285,17 +329,19 @@ class SidewaysChangesTest {
     void aWriterEastOfUtcIsNotDeliveredAgainOnEverySync() throws Exception {
         writeInZone("+05:00", "INSERT INTO east (id, v) VALUES (1, 1)");
         Instant t = adapter.getCurrentTime();
+        // Polling selects by the column, so this needs the zone; binlog mode selects by the commit's stamp in the
+        // change index, and shows that the column's zone cannot pull a committed row back into a later window.
         assertEquals(List.of(), modified("east", t), "not stamped 5 h in the future");
     }
 
-    private static List<ExternalRecord> records(String structure, Instant after) throws Exception {
+    private List<ExternalRecord> records(String structure, Instant after) throws Exception {
         RecordingResultHandler sink = new RecordingResultHandler();
         assertTrue(adapter.getModified(structure, after, sink));
         return sink.records();
     }
 
-    private static void writeInZone(String zone, String sql) throws Exception {
-        try (Connection c = TestDatabase.connect(DB); Statement s = c.createStatement()) {
+    private void writeInZone(String zone, String sql) throws Exception {
+        try (Connection c = TestDatabase.connect(db); Statement s = c.createStatement()) {
             s.execute("SET time_zone = '" + zone + "'");
             s.execute(sql);
         }
@@ -305,27 +351,39 @@ class SidewaysChangesTest {
 
     @Test
     void aTimestampIdIsTombstonedInUtcWhateverTheDeletingSessionsZone() throws Exception {
-        TestDatabase.exec(DB, "INSERT INTO stamped (id, v) VALUES ('2026-03-29 01:30:00.125', 1)");
-        Instant t = adapter.getCurrentTime();
-        List<String> ids = modified("stamped", Instant.EPOCH);
+        Instant t0 = adapter.getCurrentTime();
+        TestDatabase.exec(db, "INSERT INTO stamped (id, v) VALUES ('2026-03-29 01:30:00.125', 1)");
+        // Read after t0, not from the epoch: in binlog mode that is the change index, whose id is spelled from the
+        // log's value (an epoch from the start would read the whole table instead).
+        List<String> ids = modified("stamped", t0);
         assertEquals(List.of("2026-03-29T01:30:00.125Z"), ids);
+        Instant t = adapter.getCurrentTime();
         writeInZone("+05:30", "DELETE FROM stamped WHERE v = 1");
-        assertEquals(ids, deleted("stamped", t));
+        assertEquals(ids, deleted("stamped", t), "polling: the trigger's tombstone; binlog: the log's before image");
     }
 
     @Test
     void approximateNumbersAreRefusedAsIdsAtStartNamingTheWayOut() throws Exception {
-        String schema = "esa_sideways_float_test";
+        String schema = db + "_float";
         TestDatabase.freshSchema(schema);
         TestDatabase.exec(schema, "CREATE TABLE measure (id DOUBLE PRIMARY KEY, code INT NOT NULL UNIQUE," + MOD + ")");
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> TestDatabase.adapter(schema));
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> TestDatabase.adapter(schema, JdbcAdapterConfig.CHANGE_CAPTURE, setting(mode)));
         assertTrue(e.getMessage().contains("measure") && e.getMessage().contains("structure.measure.id-columns"),
                 e.getMessage());
-        try (JdbcAdapter fixed = TestDatabase.adapter(schema, "structure.measure.id-columns", "code")) {
-            TestDatabase.exec(schema, "INSERT INTO measure (id, code) VALUES (1e20, 7)");
+        try (JdbcAdapter fixed = TestDatabase.adapter(schema, JdbcAdapterConfig.CHANGE_CAPTURE, setting(mode),
+                "structure.measure.id-columns", "code")) {
+            assertEquals(mode, fixed.captureMode());
+            // The way out works for changes and deletions alike: the id is the exact code, whatever the DOUBLE.
+            Instant t = fixed.getCurrentTime();
+            TestDatabase.exec(schema, "INSERT INTO measure (id, code) VALUES (1e20, 7), (2.5, 8)");
             RecordingResultHandler sink = new RecordingResultHandler();
-            assertTrue(fixed.getModified("measure", Instant.EPOCH, sink));
-            assertEquals(List.of("7"), sink.records().stream().map(ExternalRecord::id).toList());
+            assertTrue(fixed.getModified("measure", t, sink));
+            assertEquals(Set.of("7", "8"), new TreeSet<>(sink.records().stream().map(ExternalRecord::id).toList()));
+            TestDatabase.exec(schema, "DELETE FROM measure WHERE code = 7");
+            RecordingResultHandler gone = new RecordingResultHandler();
+            assertTrue(fixed.getDeleted("measure", t, gone));
+            assertEquals(List.of("7"), gone.ids());
         }
     }
 }
