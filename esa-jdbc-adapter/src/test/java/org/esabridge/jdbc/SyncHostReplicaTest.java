@@ -48,7 +48,9 @@ class SyncHostReplicaTest {
         TestDatabase.exec(DB, "CREATE TABLE item (id INT PRIMARY KEY, v INT NOT NULL, modified TIMESTAMP(6) NOT NULL"
                         + " DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6), KEY item_mod (modified, id))",
                 "INSERT INTO item (id, v) SELECT seq, 0 FROM seq_1_to_" + INITIAL);
-        String[] settings = {"page-size", "100", "inline-threshold", "50", "pool-size", "6"};
+        // Polling mode, watermark on and off; binlog mode under load: BinlogReplicaSoakTest.
+        String[] settings = {"page-size", "100", "inline-threshold", "50", "pool-size", "6",
+                JdbcAdapterConfig.CHANGE_CAPTURE, "polling"};
         adapter = TestDatabase.adapter(DB, settings);
         naive = JdbcAdapter.start(JdbcAdapterConfig.fromSettings(TestDatabase.settings(DB, settings), null), Watermark.Mode.OFF);
     }
