@@ -136,6 +136,7 @@ class IndexedReadsTest {
         index.flush("soft", "M", List.of("1", "2"));
         assertEquals(List.of("2"), deleted("soft", since), "3 is marked but has no entry after since");
         assertEquals(List.of("1"), modified("soft", since), "marked rows are not records");
+        assertEquals(List.of("2"), pages(adapter.getDeletedPaged(HOST, "soft", since)), "and so pages");
     }
 
     @Test
