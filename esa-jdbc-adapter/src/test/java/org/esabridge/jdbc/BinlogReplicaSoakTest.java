@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -20,8 +18,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.esabridge.api.ExternalRecord;
-import org.esabridge.api.FieldValue;
-import org.esabridge.jdbc.catalog.ValueCodec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -137,41 +133,11 @@ class BinlogReplicaSoakTest {
         }
     }
 
-    /** Replica vs table. */
-    private record Counts(int missed, int stale, int ghosts) {
-    }
-
-    private static Counts compare(Map<String, ExternalRecord> replica, Map<String, ExternalRecord> table) {
-        int missed = 0;
-        int stale = 0;
-        int ghosts = 0;
-        for (Map.Entry<String, ExternalRecord> e : table.entrySet()) {
-            ExternalRecord copy = replica.get(e.getKey());
-            if (copy == null) {
-                missed++;
-            } else if (!copy.equals(e.getValue())) {
-                stale++;
-            }
-        }
-        for (String id : replica.keySet()) {
-            if (!table.containsKey(id)) {
-                ghosts++;
-            }
-        }
-        return new Counts(missed, stale, ghosts);
-    }
 
     private static Map<String, ExternalRecord> table(String name) throws SQLException {
-        Map<String, ExternalRecord> m = new HashMap<>();
-        try (Connection c = TestDatabase.connect(DB);
-             PreparedStatement ps = c.prepareStatement("SELECT id, modified, v FROM " + name);
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                m.put(rs.getString(1), new ExternalRecord(rs.getString(1), ValueCodec.readInstant(rs, 2),
-                        List.of(new FieldValue("v", rs.getString(3)))));
-            }
+        try (Connection c = TestDatabase.connect(DB)) {
+            return ReplicaCheck.table(c, name, "v");
         }
-        return m;
     }
 
     @Test
@@ -216,12 +182,12 @@ class BinlogReplicaSoakTest {
         int held = writers.stream().mapToInt(w -> w.held.get()).sum();
         int rolledBack = writers.stream().mapToInt(w -> w.rolledBack.get()).sum();
         List<String> report = new ArrayList<>();
-        Map<String, Counts> counts = new HashMap<>();
+        Map<String, ReplicaCheck.Counts> counts = new HashMap<>();
         long duplicates = 0;
         int cursors = 0;
         for (int i = 0; i < TABLES.size(); i++) {
             ReplicaHost h = hosts.get(i);
-            Counts c = compare(h.replica, table(TABLES.get(i)));
+            ReplicaCheck.Counts c = ReplicaCheck.compare(h.replica, table(TABLES.get(i)));
             counts.put(TABLES.get(i), c);
             duplicates += h.duplicatesInACursor;
             cursors += h.cursors;
@@ -233,7 +199,7 @@ class BinlogReplicaSoakTest {
         assertTrue(cursors > TABLES.size(), "the paged path was exercised after the first full read");
         assertTrue(held > 3, "transactions were held open");
         assertTrue(rolledBack > 3, "transactions were rolled back");
-        assertEquals(Map.of("item", new Counts(0, 0, 0), "sec", new Counts(0, 0, 0)), counts);
+        assertEquals(Map.of("item", new ReplicaCheck.Counts(0, 0, 0), "sec", new ReplicaCheck.Counts(0, 0, 0)), counts);
         assertEquals(0, duplicates, "no id twice inside one cursor");
     }
 }

@@ -4,12 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -21,9 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.esabridge.api.ExternalRecord;
 import org.esabridge.api.ExternalSystemAdapter;
-import org.esabridge.api.FieldValue;
 import org.esabridge.jdbc.GaleraCluster.Node;
-import org.esabridge.jdbc.catalog.ValueCodec;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -137,16 +132,9 @@ class GaleraReplicaSoakTest {
     }
 
     private static Map<String, ExternalRecord> table() throws SQLException {
-        Map<String, ExternalRecord> m = new HashMap<>();
-        try (Connection c = GaleraCluster.connect(Node.A, DB);
-             PreparedStatement ps = c.prepareStatement("SELECT id, modified, v FROM item");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                m.put(rs.getString(1), new ExternalRecord(rs.getString(1), ValueCodec.readInstant(rs, 2),
-                        List.of(new FieldValue("v", rs.getString(3)))));
-            }
+        try (Connection c = GaleraCluster.connect(Node.A, DB)) {
+            return ReplicaCheck.table(c, "item", "v");
         }
-        return m;
     }
 
     @Test
@@ -198,31 +186,16 @@ class GaleraReplicaSoakTest {
             host.sync();
 
             Map<String, ExternalRecord> table = table();
-            int missed = 0;
-            int stale = 0;
-            int ghosts = 0;
-            for (Map.Entry<String, ExternalRecord> e : table.entrySet()) {
-                ExternalRecord copy = host.replica.get(e.getKey());
-                if (copy == null) {
-                    missed++;
-                } else if (!copy.equals(e.getValue())) {
-                    stale++;
-                }
-            }
-            for (String id : host.replica.keySet()) {
-                if (!table.containsKey(id)) {
-                    ghosts++;
-                }
-            }
+            ReplicaCheck.Counts counts = ReplicaCheck.compare(host.replica, table);
             System.out.printf("galera soak (%s): %d rows, %d write statements through both database nodes, %d held"
                             + " transactions, %d lost to conflicts; esa-bridge node A killed at %d s and restarted at %d s;"
                             + " host: %d syncs, %d cursors, %d pages, %d entries delivered; missed=%d stale=%d ghosts=%d%n",
                     summary.get(0), table.size(), statements, writers.stream().mapToInt(w -> w.held.get()).sum(),
                     writers.stream().mapToInt(w -> w.lost.get()).sum(), RUN_MILLIS / 3000, 2 * RUN_MILLIS / 3000,
-                    host.syncs, host.cursors, host.pages, host.delivered, missed, stale, ghosts);
+                    host.syncs, host.cursors, host.pages, host.delivered, counts.missed(), counts.stale(), counts.ghosts());
             assertTrue(killed && restarted);
             assertTrue(host.cursors > 0, "the paged path was exercised");
-            assertEquals(List.of(0, 0, 0), List.of(missed, stale, ghosts), "missed, stale, ghosts");
+            assertEquals(new ReplicaCheck.Counts(0, 0, 0), counts, "missed, stale, ghosts");
         } finally {
             onA.close();
             onB.close();

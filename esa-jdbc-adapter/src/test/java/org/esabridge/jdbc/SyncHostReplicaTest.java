@@ -4,13 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -20,7 +16,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.esabridge.api.ExternalRecord;
-import org.esabridge.jdbc.catalog.ValueCodec;
 import org.esabridge.jdbc.changes.Watermark;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -155,47 +150,12 @@ class SyncHostReplicaTest {
         }
     }
 
-    /** Replica vs table. */
-    private record Counts(int missed, int stale, int ghosts) {
-    }
-
-    private static Counts compare(Map<String, ExternalRecord> replica, Map<String, ExternalRecord> table) {
-        int missed = 0;
-        int stale = 0;
-        int ghosts = 0;
-        for (Map.Entry<String, ExternalRecord> e : table.entrySet()) {
-            ExternalRecord copy = replica.get(e.getKey());
-            if (copy == null) {
-                missed++;
-            } else if (!copy.equals(e.getValue())) {
-                stale++;
-            }
-        }
-        for (String id : replica.keySet()) {
-            if (!table.containsKey(id)) {
-                ghosts++;
-            }
-        }
-        return new Counts(missed, stale, ghosts);
-    }
 
     /** The table's rows as records: id, modification time, then v and, where there is one, owner_id. */
     private static Map<String, ExternalRecord> table(String name) throws SQLException {
-        Map<String, ExternalRecord> m = new HashMap<>();
-        boolean owned = !name.equals("owner");
-        try (Connection c = TestDatabase.connect(DB);
-             PreparedStatement ps = c.prepareStatement("SELECT id, modified, v" + (owned ? ", owner_id" : "") + " FROM " + name);
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                List<org.esabridge.api.FieldValue> fields = new ArrayList<>();
-                fields.add(new org.esabridge.api.FieldValue("v", rs.getString(3)));
-                if (owned) {
-                    fields.add(new org.esabridge.api.FieldValue("owner_id", rs.getString(4)));
-                }
-                m.put(rs.getString(1), new ExternalRecord(rs.getString(1), ValueCodec.readInstant(rs, 2), fields));
-            }
+        try (Connection c = TestDatabase.connect(DB)) {
+            return name.equals("owner") ? ReplicaCheck.table(c, name, "v") : ReplicaCheck.table(c, name, "v", "owner_id");
         }
-        return m;
     }
 
     @ParameterizedTest(name = "change-capture={0}")
@@ -251,10 +211,10 @@ class SyncHostReplicaTest {
         naiveHost.sync();
 
         Map<String, ExternalRecord> table = table("item");
-        Counts counts = compare(host.replica, table);
-        Counts partCounts = compare(parts.replica, table("part"));
-        Counts ownerCounts = compare(owners.replica, table("owner"));
-        Counts naiveCounts = compare(naiveHost.replica, table);
+        ReplicaCheck.Counts counts = ReplicaCheck.compare(host.replica, table);
+        ReplicaCheck.Counts partCounts = ReplicaCheck.compare(parts.replica, table("part"));
+        ReplicaCheck.Counts ownerCounts = ReplicaCheck.compare(owners.replica, table("owner"));
+        ReplicaCheck.Counts naiveCounts = ReplicaCheck.compare(naiveHost.replica, table);
         System.out.printf("replica test (" + mode + "): %d rows, %d write statements, %d held transactions, %d rolled back;"
                         + " esa-bridge host: %d syncs, %d cursors, %d pages, %d entries delivered, %d duplicates inside"
                         + " a cursor; missed=%d stale=%d ghosts=%d; naive host: missed=%d stale=%d ghosts=%d%n",
@@ -269,8 +229,8 @@ class SyncHostReplicaTest {
         assertTrue(host.cursors > 0, "the paged path was exercised");
         assertTrue(writers.stream().mapToInt(w -> w.held.get()).sum() > 5, "transactions were held open");
         assertTrue(parts.comparisons > 0, "the truncate made the host compare ids");
-        assertEquals(new Counts(0, 0, 0), counts, "item");
-        assertEquals(new Counts(0, 0, 0), partCounts, "part");
-        assertEquals(new Counts(0, 0, 0), ownerCounts, "owner");
+        assertEquals(new ReplicaCheck.Counts(0, 0, 0), counts, "item");
+        assertEquals(new ReplicaCheck.Counts(0, 0, 0), partCounts, "part");
+        assertEquals(new ReplicaCheck.Counts(0, 0, 0), ownerCounts, "owner");
     }
 }
