@@ -179,6 +179,11 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         return adapter;
     }
 
+    /** Reads whose list of open transactions stayed stale (see {@link Watermark}): for tests and metrics. */
+    long staleWatermarkReads() {
+        return watermark.staleReads();
+    }
+
     /** How the watermark finds open transactions (detected at start). */
     Watermark.Mode watermarkMode() {
         return watermark.mode();

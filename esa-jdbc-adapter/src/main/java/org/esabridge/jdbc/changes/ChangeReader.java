@@ -68,7 +68,7 @@ public final class ChangeReader {
     public boolean getModified(TableSql q, Instant after, ResultSink sink) throws EsaException, IOException {
         Table t = q.table();
         try (Connection c = ds.getConnection()) {
-            Instant from = watermark.beforeRead(c, after);
+            Instant from = watermark.beforeRead(c, after, t.modColumn());
             return stream(c, q.countModified(), q.modified(), ps -> {
                 ValueCodec.bindInstant(ps, 1, from);
                 return 2;
@@ -87,7 +87,7 @@ public final class ChangeReader {
         }
         try (Connection c = ds.getConnection()) {
             if (kind == DeleteStrategy.Kind.SOFT_DELETE) {
-                Instant from = watermark.beforeRead(c, after);
+                Instant from = watermark.beforeRead(c, after, t.softDelete());
                 return stream(c, q.countSoftDeleted(), q.softDeleted(), ps -> {
                     ValueCodec.bindInstant(ps, 1, from);
                     return 2;
@@ -95,7 +95,7 @@ public final class ChangeReader {
             }
             // The horizon applies to the host's after; the widened range before it holds no more than we have.
             checkHorizon(c, t, after);
-            Instant from = watermark.beforeRead(c, after);
+            Instant from = watermark.beforeRead(c, after, null);
             return stream(c, "SELECT COUNT(*) FROM (SELECT 1" + tombstoneWhere + dialect.limit("?") + ") x",
                     "SELECT row_id" + tombstoneWhere + " ORDER BY deleted_at, seq", ps -> {
                         ps.setString(1, t.name());

@@ -4,10 +4,15 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.esabridge.jdbc.catalog.Column;
 import org.esabridge.jdbc.catalog.ValueCodec;
 import org.esabridge.jdbc.dialect.Dialect;
 import org.slf4j.Logger;
@@ -27,11 +32,12 @@ import org.slf4j.LoggerFactory;
  *   <li>Before every read that serves changes ({@code getModified}, {@code getDeleted}, opening a cursor) and
  *       before its snapshot, one row goes into {@code esa_watermark}: {@code read_at} = the database's
  *       clock ({@link Dialect#now()}), {@code low} = the earliest stamp a change this read cannot see may carry.
- *       That is the start of the oldest open InnoDB transaction other than ours that has modified rows or
- *       holds locks ({@code information_schema.INNODB_TRX}), or {@code read_at} when there is none, minus a
- *       margin (below). Transactions that only read are left out, so a long report does not hold the
- *       watermark back; a transaction that starts writing after this moment stamps its rows later than
- *       {@code low}.</li>
+ *       That is the start of the oldest open InnoDB transaction other than ours
+ *       ({@code information_schema.INNODB_TRX}), or {@code read_at} when there is none, minus a margin (below).
+ *       Every open transaction counts, whether it has written, locked or only read, and so does every running
+ *       statement ({@code information_schema.PROCESSLIST}): a statement fixes its stamp when it starts, and
+ *       InnoDB may hear of it only seconds later (a constant subquery is evaluated while the statement is
+ *       optimised). The price: a long report holds the watermark back, which costs duplicates, never misses.</li>
  *   <li>A read with {@code after = A} reads from {@code min(A, min{low : read_at >= A})} instead: any read at
  *       or after A may have been the host's previous one, and each of them knew how far back an invisible
  *       change could lie. So the row stamped T1 whose transaction was open during the previous read is
@@ -46,24 +52,35 @@ import org.slf4j.LoggerFactory;
  * time zone), so its age is measured against {@code CONVERT_TZ(UTC_TIMESTAMP, '+00:00', 'SYSTEM')} and
  * applied to {@code UTC_TIMESTAMP}; one second is added for the truncation, one more because InnoDB
  * registers a transaction when it first touches a table, a little after the statement fixed its
- * {@code CURRENT_TIMESTAMP}. The same second covers modification columns with fewer fractional digits, and
- * the staleness of {@code INNODB_TRX} itself: InnoDB serves it from a cache refreshed at most every 100 ms,
- * so a transaction that began just before the read, or one that ended just before it, may be missing from or
- * still present in what the read sees (observed here: an uncommitted UPDATE absent from a read 30 ms later).
+ * {@code CURRENT_TIMESTAMP}. A modification column with fewer than six fractional digits loses up to one unit
+ * of its precision when it is stored: the read reaches back that much further too.
+ *
+ * <h2>A stale INNODB_TRX</h2>
+ * InnoDB serves {@code INNODB_TRX} from a cache that it refreshes only when it was not read for 100 ms, so
+ * sessions that read it less than 100 ms apart (another structure's sync, another node, a monitoring tool) can
+ * keep it frozen for as long as they like, and a transaction that began meanwhile is not listed. The watermark
+ * therefore writes its own row first and reads the list in that same transaction: when its own transaction is
+ * listed, the list is younger than it, and every transaction that began earlier and is still open is there.
+ * When it is not, the read waits once for the cache to expire and looks again; still stale, this read falls
+ * back to the fixed lag below (counted in {@link #staleReads()}, with a WARN at most every ten minutes).
+ *
+ * <p>The adapter's own writes register their transaction with InnoDB ({@link Dialect#registerWriterSql()})
+ * before they take their time, so a pause between the two (a collection, a starved core) cannot hide them.
  *
  * <h2>Privileges and fallback</h2>
  * {@code INNODB_TRX} needs the global PROCESS privilege. Without it (checked at start, and again whenever
  * the query is refused) the adapter logs one WARN and uses {@code low = read_at - watermark-fallback-lag-seconds}
  * (default 300): complete as long as no writing transaction stays open longer than that lag.
  *
- * <p>The statements are the dialect's ({@link Dialect#recordWatermarkSql()} and its neighbours); what is said
+ * <p>The statements are the dialect's ({@link Dialect#openTransactionsSql()} and its neighbours); what is said
  * here of InnoDB is what {@link org.esabridge.jdbc.dialect.MariaDbDialect} relies on.
  *
  * <h2>What it does not cover</h2>
  * Rows written with an explicit, older modification time; a statement that waited more than a second for a
  * metadata lock (DDL) after fixing its timestamp and before InnoDB saw it; transactions open across a
- * daylight-saving fall-back of the server's system time zone (run MariaDB with a UTC system zone); clocks
- * of different Galera nodes that disagree by more than the margin.
+ * daylight-saving fall-back of the server's system time zone (run MariaDB with a UTC system zone); open
+ * transactions of other Galera nodes (INNODB_TRX is local to a node) and clocks of nodes that disagree by more
+ * than the margin. Binlog capture ({@code change-capture=binlog}) has none of these limits.
  */
 public final class Watermark {
     private static final Logger LOG = LoggerFactory.getLogger(Watermark.class);
@@ -78,7 +95,12 @@ public final class Watermark {
         OFF
     }
 
+    private static final long CACHE_REFRESH_MILLIS = 110;
+    private static final long STALE_WARNING_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(10);
+
     private final Dialect dialect;
+    private final AtomicLong staleReads = new AtomicLong();
+    private final AtomicLong lastStaleWarning = new AtomicLong();
     private final String widenSql;
     private final String pruneSql;
     private final int lagSeconds;
@@ -102,7 +124,7 @@ public final class Watermark {
 
     /** Uses INNODB_TRX when this connection's user may read it, else the fixed lag (with a WARN). */
     public void detect(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(dialect.openTransactionsProbeSql());
+        try (PreparedStatement ps = c.prepareStatement(dialect.openTransactionsSql());
              ResultSet rs = ps.executeQuery()) {
             rs.next();
             mode = Mode.OPEN_TRANSACTIONS;
@@ -136,16 +158,30 @@ public final class Watermark {
      * auto-commit mode, before the read's snapshot begins: a transaction that starts writing after the record
      * stamps its rows later than the recorded {@code low}.
      *
+     * @param stampColumn the column the read compares with {@code after}: one with fewer than six fractional
+     *                    digits widens the read by the precision it loses when a stamp is stored
      * @return the after to read from, never later than {@code after}
      */
-    public Instant beforeRead(Connection c, Instant after) throws SQLException {
+    public Instant beforeRead(Connection c, Instant after, Column stampColumn) throws SQLException {
         Mode m = mode;
         if (m == Mode.OFF) {
             return after;
         }
-        Instant effective = widen(c, after);
+        Instant effective = widen(c, after).minus(storageLoss(stampColumn));
         record(c, m);
-        return effective;
+        return effective.isBefore(Instant.EPOCH) ? Instant.EPOCH : effective;
+    }
+
+    /** The largest amount by which a stamp stored in the column can be earlier than the time it was taken. */
+    static Duration storageLoss(Column stampColumn) {
+        if (stampColumn == null || stampColumn.fsp() >= 6) {
+            return Duration.ZERO;
+        }
+        long lossMicros = 1;
+        for (int i = stampColumn.fsp(); i < 6; i++) {
+            lossMicros *= 10;
+        }
+        return Duration.of(lossMicros, ChronoUnit.MICROS);
     }
 
     private Instant widen(Connection c, Instant after) throws SQLException {
@@ -169,9 +205,8 @@ public final class Watermark {
 
     private void record(Connection c, Mode m) throws SQLException {
         if (m == Mode.OPEN_TRANSACTIONS) {
-            try (PreparedStatement ps = c.prepareStatement(dialect.recordWatermarkSql())) {
-                ps.setQueryTimeout(queryTimeout);
-                ps.executeUpdate();
+            try {
+                recordOpenTransactions(c);
                 return;
             } catch (SQLException e) {
                 if (!dialect.isMissingPrivilege(e)) {
@@ -187,6 +222,77 @@ public final class Watermark {
             ps.setInt(1, lagSeconds);
             ps.executeUpdate();
         }
+    }
+
+    private void recordOpenTransactions(Connection c) throws SQLException {
+        c.setAutoCommit(false);
+        try {
+            long seq;
+            try (PreparedStatement ps = c.prepareStatement(dialect.insertWatermarkSql(), Statement.RETURN_GENERATED_KEYS)) {
+                ps.setQueryTimeout(queryTimeout);
+                ps.executeUpdate();
+                try (ResultSet keys = ps.getGeneratedKeys()) {
+                    keys.next();
+                    seq = keys.getLong(1);
+                }
+            }
+            long backSeconds = openTransactionsReach(c);
+            try (PreparedStatement ps = c.prepareStatement(dialect.setWatermarkLowSql())) {
+                ps.setQueryTimeout(queryTimeout);
+                ps.setLong(1, backSeconds);
+                ps.setLong(2, seq);
+                ps.executeUpdate();
+            }
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
+    /** How many seconds before read_at an invisible change may be stamped, from the list of open transactions. */
+    private long openTransactionsReach(Connection c) throws SQLException {
+        for (int look = 0; look < 2; look++) {
+            if (look > 0) {
+                pauseForCacheRefresh();
+            }
+            try (PreparedStatement ps = c.prepareStatement(dialect.openTransactionsSql())) {
+                ps.setQueryTimeout(queryTimeout);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (rs.getLong(1) > 0) {
+                        long age = rs.getLong(2);
+                        return rs.wasNull() ? 1 : age + 2;
+                    }
+                }
+            }
+        }
+        staleReads.incrementAndGet();
+        long now = System.nanoTime();
+        long last = lastStaleWarning.get();
+        if ((last == 0 || now - last > STALE_WARNING_INTERVAL_NANOS) && lastStaleWarning.compareAndSet(last, now)) {
+            LOG.warn("information_schema.INNODB_TRX stayed stale (other sessions read it less than 100 ms apart), so"
+                    + " open transactions could not be seen; changes are re-read {} s back"
+                    + " (watermark-fallback-lag-seconds) for such reads", lagSeconds);
+        }
+        return lagSeconds;
+    }
+
+    private static void pauseForCacheRefresh() throws SQLException {
+        // InnoDB refreshes the cache for a reader that comes 100 ms after the last one; nothing signals it.
+        try {
+            Thread.sleep(CACHE_REFRESH_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while waiting for INNODB_TRX to refresh", e);
+        }
+    }
+
+    /** Reads whose list of open transactions stayed stale and that fell back to the fixed lag. */
+    public long staleReads() {
+        return staleReads.get();
     }
 
     /** Deletes watermarks older than the tombstone retention. */

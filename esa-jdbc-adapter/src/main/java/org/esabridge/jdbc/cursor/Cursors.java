@@ -123,7 +123,11 @@ public final class Cursors implements Paging {
             if (source == Source.TOMBSTONES) {
                 changes.checkHorizon(c, t, after);
             }
-            Instant from = watermark.beforeRead(c, after);
+            Instant from = watermark.beforeRead(c, after, switch (source) {
+                case MODIFIED -> t.modColumn();
+                case SOFT_DELETED -> t.softDelete();
+                case TOMBSTONES -> null;
+            });
             Instant horizon = clock.now(c);
             List<PageKey> starts = new ArrayList<>();
             long total = 0;

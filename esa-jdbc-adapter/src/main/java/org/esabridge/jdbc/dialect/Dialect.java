@@ -105,11 +105,24 @@ public interface Dialect {
     /** Selects something when this connection may see other sessions' open transactions. */
     String openTransactionsProbeSql();
 
+    /** Inserts into {@code esa_watermark (read_at, low)} now and now: the row {@link #setWatermarkLowSql} completes. */
+    String insertWatermarkSql();
+
     /**
-     * Inserts into {@code esa_watermark (read_at, low)} now and the start of the oldest other open transaction
-     * that wrote or locks anything (now when there is none), less the margin {@code Watermark} explains.
+     * Selects whether this connection's own transaction is listed among the open transactions (1 or more when
+     * it is: the list is fresher than this transaction), and the age in whole seconds of the oldest other open
+     * transaction or running statement (null when there is none).
      */
-    String recordWatermarkSql();
+    String openTransactionsSql();
+
+    /** Sets {@code low} of the {@code esa_watermark} row {@code ?} (second) to its read_at minus {@code ?} seconds. */
+    String setWatermarkLowSql();
+
+    /**
+     * Makes the current transaction visible to other sessions' {@link #openTransactionsSql} before a writer takes
+     * its time, without waiting for anyone.
+     */
+    String registerWriterSql();
 
     /** Inserts into {@code esa_watermark (read_at, low)} now and now minus {@code ?} seconds. */
     String recordLaggedWatermarkSql();

@@ -245,15 +245,35 @@ public final class MariaDbDialect implements Dialect {
     }
 
     @Override
-    public String recordWatermarkSql() {
+    public String insertWatermarkSql() {
+        return "INSERT INTO esa_watermark (read_at, low) VALUES (" + NOW + ", " + NOW + ")";
+    }
+
+    @Override
+    public String openTransactionsSql() {
         // trx_started is the server's system local time with second precision, whatever the session zone: its
-        // age is measured in that zone and applied to UTC (see Watermark for the margins).
-        return "INSERT INTO esa_watermark (read_at, low)"
-                + " SELECT n.now, LEAST(n.now, COALESCE(n.now - INTERVAL (x.age + 1) SECOND, n.now)) - INTERVAL 1 SECOND"
-                + " FROM (SELECT " + NOW + " AS now) n,"
-                + " (SELECT TIMESTAMPDIFF(SECOND, MIN(trx_started), CONVERT_TZ(" + NOW + ", '+00:00', 'SYSTEM')) AS age"
-                + " FROM information_schema.INNODB_TRX WHERE trx_mysql_thread_id <> CONNECTION_ID()"
-                + " AND (trx_rows_modified > 0 OR trx_lock_structs > 0)) x";
+        // age is measured in that zone. Every other transaction counts, locks or not. And a statement can fix
+        // its stamp long before InnoDB hears of it (a constant subquery is evaluated while the statement is
+        // optimised): so the longest-running statement of the processlist counts too (TIME_MS, live, not cached).
+        return "SELECT COALESCE(SUM(trx_mysql_thread_id = CONNECTION_ID()), 0),"
+                + " NULLIF(GREATEST(COALESCE(TIMESTAMPDIFF(SECOND,"
+                + " MIN(IF(trx_mysql_thread_id <> CONNECTION_ID(), trx_started, NULL)),"
+                + " CONVERT_TZ(" + NOW + ", '+00:00', 'SYSTEM')), -1),"
+                + " COALESCE((SELECT CEIL(MAX(TIME_MS) / 1000) FROM information_schema.PROCESSLIST"
+                + " WHERE COMMAND = 'Query' AND ID <> CONNECTION_ID()), -1)), -1)"
+                + " FROM information_schema.INNODB_TRX";
+    }
+
+    @Override
+    public String setWatermarkLowSql() {
+        return "UPDATE esa_watermark SET low = read_at - INTERVAL ? SECOND WHERE seq = ?";
+    }
+
+    @Override
+    public String registerWriterSql() {
+        // A shared lock on a row nobody writes after start: the transaction is listed in INNODB_TRX from here
+        // on, before it takes its time, and waits for no one.
+        return "SELECT COUNT(*) FROM esa_schema_version LOCK IN SHARE MODE";
     }
 
     @Override

@@ -247,10 +247,15 @@ public final class RecordWriter {
     }
 
     /**
-     * The database's clock to the microsecond, moved off a whole millisecond (see {@link LastSeen}): a
+     * Call inside the write's transaction. The database's clock to the microsecond, moved off a whole millisecond (see {@link LastSeen}): a
      * {@code last-seen} that is a whole millisecond then always means "the host truncated".
      */
     Instant stamp(Connection c) throws SQLException {
+        // Other hosts' reads must see this transaction as open from before its time is taken (Watermark).
+        try (PreparedStatement ps = c.prepareStatement(dialect.registerWriterSql());
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+        }
         Instant now = clock.now(c);
         return now.getNano() % 1_000_000 == 0 ? now.plus(1, ChronoUnit.MICROS) : now;
     }
