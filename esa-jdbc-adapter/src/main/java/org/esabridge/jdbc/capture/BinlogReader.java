@@ -48,6 +48,7 @@ final class BinlogReader implements AutoCloseable {
     /** MariaDB's "could not find the GTID/position requested": the log we need is purged or never existed. */
     static final int ERROR_POSITION_NOT_IN_LOG = 1236;
     private static final long HEARTBEAT_MILLIS = 1000;
+    private static final java.util.regex.Pattern TRUNCATE = java.util.regex.Pattern.compile("(?i)\\s*TRUNCATE\\b");
 
     /** How the reader ended. */
     enum Outcome { RUNNING, CLOSED, GAP, FAILED, LOST_LEADERSHIP }
@@ -236,6 +237,11 @@ final class BinlogReader implements AutoCloseable {
     }
 
     private void begin(MariadbGtidEventData gtid) {
+        if (txGtid != null) {
+            // The previous group never ended (an XA transaction's prepared half ends without a commit event): its
+            // rows, if any, are not known to be committed; say so rather than drop or guess them.
+            gapBeforeNextTransaction |= !txEntries.isEmpty() || !txFences.isEmpty();
+        }
         txGtid = gtid;
         txEntries = new LinkedHashMap<>();
         txFences = new ArrayList<>(0);
@@ -251,6 +257,10 @@ final class BinlogReader implements AutoCloseable {
             return;
         }
         boolean standalone = (txGtid.getFlags() & MariadbGtidEventData.FL_STANDALONE) != 0;
+        if (standalone && TRUNCATE.matcher(sql).lookingAt() && (schema.equals(q.getDatabase()) || sql.contains(schema))) {
+            // TRUNCATE empties a table without row events: the deletions cannot be listed, so the horizon moves.
+            gapHere("TRUNCATE in " + schema + " removed rows without row events");
+        }
         if (standalone || sql.equalsIgnoreCase("COMMIT")) {
             commit(event);
         } else if (sql.equalsIgnoreCase("ROLLBACK")) {

@@ -123,6 +123,20 @@ class BinlogCaptureTest {
         }
     }
 
+    @Test
+    void aTruncateWhichLogsNoRowsMovesTheHorizonInsteadOfHidingItsDeletions() throws Exception {
+        TestDatabase.freshSchema("cap_truncate");
+        TestDatabase.exec("cap_truncate", TABLE, "INSERT INTO item (id, v) VALUES (1, 'a'), (2, 'b')");
+        try (JdbcAdapter adapter = TestDatabase.adapter("cap_truncate")) {
+            Instant before = adapter.getCurrentTime();
+            TestDatabase.exec("cap_truncate", "TRUNCATE TABLE item");
+            Instant after = adapter.getCurrentTime();
+            assertEquals(1, adapter.captureStatus().gaps());
+            Instant since = ChangeIndexRows.since("cap_truncate");
+            assertTrue(since.isAfter(before) && !since.isAfter(after), since + " not in (" + before + ", " + after + "]");
+        }
+    }
+
     private static void purgeBinaryLogsBeforeTheCurrentOne() throws Exception {
         try (Connection c = TestDatabase.connect("cap_gap"); Statement s = c.createStatement()) {
             String current;
