@@ -137,6 +137,41 @@ class BinlogCaptureTest {
         }
     }
 
+    @Test
+    void aReaderThatCannotWriteTheIndexReportsItsLagAndIsNotHealthy() throws Exception {
+        TestDatabase.freshSchema("cap_lag");
+        TestDatabase.exec("cap_lag", TABLE);
+        try (JdbcAdapter adapter = TestDatabase.adapter("cap_lag")) {
+            adapter.getCurrentTime();
+            CaptureStatus status = adapter.captureStatus();
+            assertTrue(status.healthy(1));
+            try (Connection blocker = TestDatabase.connect("cap_lag"); Statement s = blocker.createStatement()) {
+                // The reader's next batch waits for this lock on its position row.
+                blocker.setAutoCommit(false);
+                s.executeQuery("SELECT * FROM esa_capture FOR UPDATE").close();
+                TestDatabase.exec("cap_lag", "INSERT INTO item (id, v) VALUES (1, 'a')");
+                awaitCondition(() -> status.lagSeconds() > 1 && status.lagEvents() == 1);
+                assertFalse(status.healthy(1));
+                assertTrue(status.healthy(60));
+                blocker.rollback();
+            }
+            awaitCondition(() -> status.lagSeconds() == 0 && status.lagEvents() == 0);
+            assertTrue(status.healthy(1));
+            assertEquals(Map.of("1", 'M'), kinds(ChangeIndexRows.of("cap_lag", "item")));
+        }
+    }
+
+    /** Polls a condition with a deadline (the reader's threads report no events a test could wait on). */
+    private static void awaitCondition(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + 6_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not reached within 6 s");
+            }
+            Thread.sleep(20);
+        }
+    }
+
     private static void purgeBinaryLogsBeforeTheCurrentOne() throws Exception {
         try (Connection c = TestDatabase.connect("cap_gap"); Statement s = c.createStatement()) {
             String current;
