@@ -62,6 +62,16 @@ class JdbcAdapterConfigTest {
     }
 
     @Test
+    void changeCaptureIsAutoUnlessSetAndAnUnknownModeIsRefusedByName() {
+        assertEquals(JdbcAdapterConfig.ChangeCapture.AUTO, JdbcAdapterConfig.fromSettings(Map.of(), DATA).changeCapture());
+        assertEquals(JdbcAdapterConfig.ChangeCapture.POLLING,
+                JdbcAdapterConfig.fromSettings(Map.of("change-capture", " Polling "), DATA).changeCapture());
+        String message = refused(Map.of("change-capture", "sometimes")).getMessage();
+        assertTrue(message.contains("'change-capture'") && message.contains("auto, binlog or polling"), message);
+        assertTrue(refused(Map.of("capture-lease-seconds", "1")).getMessage().contains("'capture-lease-seconds'"));
+    }
+
+    @Test
     void perStructureSettings() {
         JdbcAdapterConfig c = JdbcAdapterConfig.fromSettings(Map.of(
                 "structure.sales.orders.writable", "true",

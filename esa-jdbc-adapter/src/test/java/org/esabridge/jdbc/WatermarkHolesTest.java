@@ -36,6 +36,7 @@ class WatermarkHolesTest {
                 "CREATE TABLE item (id INT PRIMARY KEY, v VARCHAR(10), modified TIMESTAMP(6) NOT NULL"
                         + " DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6), KEY item_mod (modified, id))",
                 "INSERT INTO item (id, v) VALUES (1, 'old'), (2, 'old'), (3, 'old')");
+        // The polling watermark is what this class tests; binlog mode does not use it.
         adapter = TestDatabase.adapter(DB, JdbcAdapterConfig.CHANGE_CAPTURE, "polling");
     }
 

@@ -28,6 +28,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import javax.sql.DataSource;
+import org.esabridge.jdbc.changes.IndexedChanges;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +49,10 @@ final class BinlogReader implements AutoCloseable {
     /** MariaDB's "could not find the GTID/position requested": the log we need is purged or never existed. */
     static final int ERROR_POSITION_NOT_IN_LOG = 1236;
     private static final long HEARTBEAT_MILLIS = 1000;
+    private static final java.util.regex.Pattern TRUNCATE = java.util.regex.Pattern.compile("(?i)\\s*TRUNCATE\\b");
+    /** {@code TRUNCATE [TABLE] [schema.]table}, names bare or in backquotes (no backquote inside). */
+    private static final java.util.regex.Pattern TRUNCATED_TABLE = java.util.regex.Pattern.compile(
+            "(?i)\\s*TRUNCATE\\s+(?:TABLE\\s+)?(?:(`[^`]+`|\\w+)\\s*\\.\\s*)?(`[^`]+`|\\w+)\\s*;?\\s*");
 
     /** How the reader ended. */
     enum Outcome { RUNNING, CLOSED, GAP, FAILED, LOST_LEADERSHIP }
@@ -236,6 +241,11 @@ final class BinlogReader implements AutoCloseable {
     }
 
     private void begin(MariadbGtidEventData gtid) {
+        if (txGtid != null) {
+            // The previous group never ended (an XA transaction's prepared half ends without a commit event): its
+            // rows, if any, are not known to be committed; say so rather than drop or guess them.
+            gapBeforeNextTransaction |= !txEntries.isEmpty() || !txFences.isEmpty();
+        }
         txGtid = gtid;
         txEntries = new LinkedHashMap<>();
         txFences = new ArrayList<>(0);
@@ -251,6 +261,9 @@ final class BinlogReader implements AutoCloseable {
             return;
         }
         boolean standalone = (txGtid.getFlags() & MariadbGtidEventData.FL_STANDALONE) != 0;
+        if (standalone && TRUNCATE.matcher(sql).lookingAt() && (schema.equals(q.getDatabase()) || sql.contains(schema))) {
+            truncated(sql, q.getDatabase());
+        }
         if (standalone || sql.equalsIgnoreCase("COMMIT")) {
             commit(event);
         } else if (sql.equalsIgnoreCase("ROLLBACK")) {
@@ -294,6 +307,28 @@ final class BinlogReader implements AutoCloseable {
         ChangeIndex.Key key = new ChangeIndex.Key(table, rowId);
         txEntries.remove(key);
         txEntries.put(key, kind);
+    }
+
+    /**
+     * TRUNCATE empties a table without row events, so its deletions cannot be listed. For a table of this schema
+     * named plainly, an {@link IndexedChanges#TRUNCATED} entry marks the moment: that table's deletions before it are
+     * refused (the host compares ids), the others' are not touched. A statement this cannot read is a gap.
+     */
+    private void truncated(String sql, String currentSchema) {
+        java.util.regex.Matcher m = TRUNCATED_TABLE.matcher(sql);
+        if (m.matches()) {
+            String inSchema = m.group(1) == null ? currentSchema : unquote(m.group(1));
+            if (!schema.equals(inSchema)) {
+                return;
+            }
+            change(unquote(m.group(2)), "", IndexedChanges.TRUNCATED);
+            return;
+        }
+        gapHere("TRUNCATE in " + schema + " removed rows without row events");
+    }
+
+    private static String unquote(String name) {
+        return name.startsWith("`") ? name.substring(1, name.length() - 1) : name;
     }
 
     private void gapHere(String why) {

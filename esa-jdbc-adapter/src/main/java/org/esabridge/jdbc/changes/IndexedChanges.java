@@ -52,6 +52,12 @@ import org.esabridge.jdbc.dialect.Faults;
  * </ul>
  */
 public final class IndexedChanges {
+    /**
+     * The kind of the entry (table, empty id) by which the reader marks the table's last TRUNCATE: reads ask for
+     * {@code M} or {@code D} entries and never see it; deletions of that table before its stamp are refused.
+     */
+    public static final char TRUNCATED = 'T';
+
     /** A lower bound below every stored time: "the whole table". */
     public static final Instant BEGINNING = Instant.parse("1000-01-01T00:00:00Z");
     /** The reader's progress row in {@code esa_capture}. */
@@ -131,21 +137,29 @@ public final class IndexedChanges {
     }
 
     /**
-     * {@link #covers} for the deletions of one table: also false before the table's own deletion horizon
-     * ({@code esa_structure.tracking_since}), which {@link TableIdentity} moves when the table was truncated or
-     * created again — rows that vanished so leave no entry in the log.
+     * {@link #covers} for the deletions of one table: also false before the table's own deletion horizon — its
+     * last TRUNCATE as the reader saw it, or {@code esa_structure.tracking_since}, which {@link TableIdentity}
+     * moves when the table was created again or renamed — rows that vanished so leave no row event in the log.
      */
     public boolean coversDeletions(Connection c, Table t, Instant after) throws SQLException {
         if (!covers(c, after)) {
             return false;
         }
-        try (PreparedStatement ps = c.prepareStatement("SELECT tracking_since FROM esa_structure WHERE table_name = ?")) {
-            ps.setQueryTimeout(queryTimeout);
-            ps.setString(1, t.name());
-            try (ResultSet rs = ps.executeQuery()) {
-                return !rs.next() || !after.isBefore(ValueCodec.readInstant(rs, 1));
+        // The table's own horizon: set by TableIdentity (recreated, renamed), and by the reader's TRUNCATE mark.
+        for (String sql : List.of("SELECT tracking_since FROM esa_structure WHERE table_name = ?",
+                "SELECT MAX(stamp) FROM esa_change WHERE table_name = ? AND kind = '" + TRUNCATED + "'")) {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setQueryTimeout(queryTimeout);
+                ps.setString(1, t.name());
+                try (ResultSet rs = ps.executeQuery()) {
+                    Instant since = rs.next() ? ValueCodec.readInstant(rs, 1) : null;
+                    if (since != null && after.isBefore(since)) {
+                        return false;
+                    }
+                }
             }
         }
+        return true;
     }
 
     /**

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.esabridge.api.ErrorCode;
 import org.esabridge.api.EsaException;
+import org.esabridge.api.xml.RecordingResultHandler;
 import org.esabridge.jdbc.JdbcAdapter;
 import org.esabridge.jdbc.TestDatabase;
 import org.junit.jupiter.api.Tag;
@@ -120,6 +121,64 @@ class BinlogCaptureTest {
             adapter.getCurrentTime();
             ChangeIndexRows.Entry four = ChangeIndexRows.of("cap_gap", "item").get("4");
             assertTrue(four != null && four.stamp().isAfter(since), String.valueOf(four));
+        }
+    }
+
+    @Test
+    void aTruncateWhichLogsNoRowsMovesThatTablesDeletionHorizonOnly() throws Exception {
+        TestDatabase.freshSchema("cap_truncate");
+        TestDatabase.exec("cap_truncate", TABLE, TABLE.replace("TABLE item", "TABLE other"),
+                "INSERT INTO item (id, v) VALUES (1, 'a'), (2, 'b')", "INSERT INTO other (id, v) VALUES (1, 'a'), (2, 'b')");
+        try (JdbcAdapter adapter = TestDatabase.adapter("cap_truncate")) {
+            Instant before = adapter.getCurrentTime();
+            TestDatabase.exec("cap_truncate", "TRUNCATE TABLE item", "DELETE FROM other WHERE id = 2");
+            Instant after = adapter.getCurrentTime();
+            EsaException refused = assertThrows(EsaException.class,
+                    () -> adapter.getDeleted("item", before, new RecordingResultHandler()));
+            assertEquals(ErrorCode.NOT_SUPPORTED, refused.code(), "the truncated rows are not listed: compare ids");
+            RecordingResultHandler others = new RecordingResultHandler();
+            assertTrue(adapter.getDeleted("other", before, others));
+            assertEquals(List.of("2"), others.ids(), "another table's deletions are still answered");
+            assertEquals(0, adapter.captureStatus().gaps(), "no gap for the whole schema");
+            TestDatabase.exec("cap_truncate", "INSERT INTO item (id, v) VALUES (3, 'c')", "DELETE FROM item WHERE id = 3");
+            RecordingResultHandler later = new RecordingResultHandler();
+            assertTrue(adapter.getDeleted("item", after, later));
+            assertEquals(List.of("3"), later.ids(), "after the truncate the table's deletions are exact again");
+        }
+    }
+
+    @Test
+    void aReaderThatCannotWriteTheIndexReportsItsLagAndIsNotHealthy() throws Exception {
+        TestDatabase.freshSchema("cap_lag");
+        TestDatabase.exec("cap_lag", TABLE);
+        try (JdbcAdapter adapter = TestDatabase.adapter("cap_lag")) {
+            adapter.getCurrentTime();
+            CaptureStatus status = adapter.captureStatus();
+            assertTrue(status.healthy(1));
+            try (Connection blocker = TestDatabase.connect("cap_lag"); Statement s = blocker.createStatement()) {
+                // The reader's next batch waits for this lock on its position row.
+                blocker.setAutoCommit(false);
+                s.executeQuery("SELECT * FROM esa_capture FOR UPDATE").close();
+                TestDatabase.exec("cap_lag", "INSERT INTO item (id, v) VALUES (1, 'a')");
+                awaitCondition(() -> status.lagSeconds() > 1 && status.lagEvents() == 1);
+                assertFalse(status.healthy(1));
+                assertTrue(status.healthy(60));
+                blocker.rollback();
+            }
+            awaitCondition(() -> status.lagSeconds() == 0 && status.lagEvents() == 0);
+            assertTrue(status.healthy(1));
+            assertEquals(Map.of("1", 'M'), kinds(ChangeIndexRows.of("cap_lag", "item")));
+        }
+    }
+
+    /** Polls a condition with a deadline (the reader's threads report no events a test could wait on). */
+    private static void awaitCondition(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + 6_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not reached within 6 s");
+            }
+            Thread.sleep(20);
         }
     }
 
