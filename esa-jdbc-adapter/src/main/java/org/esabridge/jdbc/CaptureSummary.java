@@ -94,7 +94,7 @@ final class CaptureSummary {
     private static String deletions(Map<DeleteStrategy.Kind, Integer> deletions, Map<String, Integer> missingTriggers,
                                     boolean binlog, Watermark.Mode watermark) {
         StringJoiner byKind = new StringJoiner(", ");
-        deletions.forEach((kind, n) -> byKind.add(n + " " + name(kind)));
+        deletions.forEach((kind, n) -> byKind.add(n + " " + name(kind, binlog)));
         StringBuilder deleted = new StringBuilder("deletions: ").append(deletions.isEmpty() ? "no structures" : byKind);
         if (!missingTriggers.isEmpty()) {
             deleted.append("; no delete trigger on ").append(String.join(", ", missingTriggers.keySet()))
@@ -114,9 +114,9 @@ final class CaptureSummary {
         return deleted.toString();
     }
 
-    private static String name(DeleteStrategy.Kind kind) {
+    private static String name(DeleteStrategy.Kind kind, boolean binlog) {
         return switch (kind) {
-            case TOMBSTONE -> "by triggers";
+            case TOMBSTONE -> binlog ? "from the binary log" : "by triggers";
             case SOFT_DELETE -> "by a soft-delete column";
             case HELPER -> "by asking the host (helper)";
             case NONE -> "not tracked";

@@ -10,7 +10,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -78,9 +77,7 @@ public final class BinlogAccess {
 
     /** A replica's handshake at the log's end: null when the server starts streaming, else why not. */
     private static String handshake(BinlogEndpoint endpoint, String gtid, String file, long pos) {
-        BinaryLogClient client = new BinaryLogClient(endpoint.host(), endpoint.port(), endpoint.user(), endpoint.password());
-        client.setServerId(ThreadLocalRandom.current().nextLong(1L << 16, 1L << 32));
-        client.setKeepAlive(false);
+        BinaryLogClient client = endpoint.newClient();
         if (gtid != null && !gtid.isEmpty()) {
             client.setGtidSet(gtid);
         } else {

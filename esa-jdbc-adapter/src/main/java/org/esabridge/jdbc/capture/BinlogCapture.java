@@ -36,18 +36,6 @@ public final class BinlogCapture implements CaptureStatus, AutoCloseable {
     /** A connection silent for this long (heartbeats come every second) is taken for dead. */
     private static final long SILENT_MILLIS = 10_000;
     private static final long RETRY_MILLIS = 1000;
-    /**
-     * The binlog client logs every connect at INFO through java.util.logging (positions included); our own lines say
-     * what matters. Held here: JUL keeps loggers only weakly.
-     */
-    private static final java.util.logging.Logger CLIENT_LOG = quietClientLog();
-
-    private static java.util.logging.Logger quietClientLog() {
-        java.util.logging.Logger log = java.util.logging.Logger.getLogger("com.github.shyiko.mysql.binlog");
-        log.setLevel(java.util.logging.Level.WARNING);
-        return log;
-    }
-
     private final DataSource ds;
     private final BinlogEndpoint endpoint;
     private final String schema;
@@ -138,8 +126,8 @@ public final class BinlogCapture implements CaptureStatus, AutoCloseable {
             }
         }
         leader = false;
-        if (halted) {
-            return;
+        if (halted || jvmShuttingDown()) {
+            return; // at JVM exit the server may be gone already; the lease expires by itself
         }
         try {
             lease.release();
@@ -197,6 +185,11 @@ public final class BinlogCapture implements CaptureStatus, AutoCloseable {
         } finally {
             reader = null;
         }
+        if (outcome[0] == BinlogReader.Outcome.FAILED && jvmShuttingDown()) {
+            // The embedded MariaDB's own shutdown hook stops the server alongside ours: an expected end, not news.
+            closing.countDown();
+            return BinlogReader.Outcome.CLOSED;
+        }
         switch (outcome[0]) {
             case GAP -> recordGap(r);
             case FAILED -> LOG.warn("binlog capture: the reader stopped ({}); starting again from the stored position",
@@ -206,6 +199,18 @@ public final class BinlogCapture implements CaptureStatus, AutoCloseable {
             }
         }
         return outcome[0];
+    }
+
+    /** Whether the JVM runs its shutdown hooks (a hook can no longer be added then). */
+    private static boolean jvmShuttingDown() {
+        Thread probe = new Thread(() -> { });
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException e) {
+            return true;
+        }
     }
 
     private void recordGap(BinlogReader r) {

@@ -24,7 +24,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import javax.sql.DataSource;
@@ -99,11 +98,7 @@ final class BinlogReader implements AutoCloseable {
         this.targets = targets;
         this.fencesReached = fencesReached;
         this.stats = stats;
-        this.client = new BinaryLogClient(endpoint.host(), endpoint.port(), endpoint.user(), endpoint.password());
-        // A replica id of its own: MariaDB drops an older replica connection that uses the same id, so several
-        // adapters (or a stale reader) on one server would otherwise disconnect each other.
-        client.setServerId(ThreadLocalRandom.current().nextLong(1L << 16, 1L << 32));
-        client.setKeepAlive(false);
+        this.client = endpoint.newClient();
         client.setHeartbeatInterval(HEARTBEAT_MILLIS);
         client.setEventDeserializer(RowEventDecoding.deserializer(
                 tableId -> tableMaps.getOrDefault(tableId, TableTargets.IGNORED) != TableTargets.IGNORED));
