@@ -122,16 +122,19 @@ final class ChangeIndex {
         try {
             State current = lockAndCheck(c, expected);
             Instant stamp = nextStamp(c, current.lastStamp());
+            BinlogPosition head = head(c);
+            writeState(c, new State(head, stamp, stamp, current.lastSeq()));
+            // Fences set before the new head will never be read: they are answered with the gap's stamp, which is
+            // right, since an 'after' older than since is a full read. The head is read first, so every fence before
+            // it has an id at most the one read next. A fence set between the two reads is answered here too, early:
+            // still right, because what was committed before it and after the head is stamped later than since,
+            // and an 'after' of since reads it from the index. (Read the other way round, such a fence was answered
+            // by no one and its getCurrentTime timed out.)
             long lastFenceBeforeHead;
             try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(id), 0) FROM esa_fence")) {
                 rs.next();
                 lastFenceBeforeHead = rs.getLong(1);
             }
-            BinlogPosition head = head(c);
-            writeState(c, new State(head, stamp, stamp, current.lastSeq()));
-            // Fences set before the new head will never be read; they are answered with the gap's stamp, which is
-            // right: an 'after' older than since is a full read, done after getCurrentTime answered. (One set between
-            // the two reads above may be either side of the head: it is left to time out, and the host retries.)
             try (PreparedStatement ps = c.prepareStatement("UPDATE esa_fence SET reached_stamp = ? WHERE reached_stamp IS NULL"
                     + " AND id <= ?")) {
                 ps.setObject(1, LocalDateTime.ofInstant(stamp, ZoneOffset.UTC));
