@@ -32,24 +32,18 @@ import org.esabridge.jdbc.dialect.Dialect;
  * ({@link Source#INDEX_MODIFIED}), ids absent from the table ({@link Source#INDEX_DELETED}) or marked deleted
  * ({@link Source#INDEX_MARKED}).
  */
-final class IndexRows implements KeyedRows {
+final class IndexRows extends EntryRows {
     private final TableSql table;
     private final Source source;
     private final Dialect dialect;
     private final int queryTimeout;
-    private final TableSql.CursorSql sql;
 
     IndexRows(TableSql table, Source source, Dialect dialect, int queryTimeout) {
+        super(statements(dialect, "esa_change WHERE table_name = ? AND kind = ?", "stamp"));
         this.table = table;
         this.source = source;
         this.dialect = dialect;
         this.queryTimeout = queryTimeout;
-        String ts = dialect.timestampParameter();
-        String where = " FROM esa_change WHERE table_name = ? AND kind = ? AND stamp > " + ts + " AND stamp <= " + ts;
-        String order = " ORDER BY stamp, seq";
-        this.sql = TableSql.CursorSql.of("SELECT stamp, seq" + where + order, "SELECT row_id" + where,
-                " AND stamp >= " + ts + " AND (stamp, seq) >= (" + ts + ", ?)",
-                " AND stamp <= " + ts + " AND (stamp, seq) < (" + ts + ", ?)", order);
     }
 
     private IndexedChanges.Kind kind() {
@@ -62,35 +56,12 @@ final class IndexRows implements KeyedRows {
     }
 
     @Override
-    public String keysSql() {
-        return sql.keys();
-    }
-
-    @Override
-    public PageKey key(ResultSet rs) throws SQLException {
-        return new PageKey(ValueCodec.readInstant(rs, 1), Long.toString(rs.getLong(2)));
-    }
-
-    @Override
-    public String pageSql(boolean lower, boolean upper) {
-        return sql.page(lower, upper);
-    }
-
-    @Override
     public int bindRange(PreparedStatement ps, int index, Instant after, Instant horizon) throws SQLException {
         ps.setString(index, table.table().name());
         ps.setString(index + 1, kind().code());
         ValueCodec.bindInstant(ps, index + 2, after);
         ValueCodec.bindInstant(ps, index + 3, horizon);
         return index + 4;
-    }
-
-    @Override
-    public int bindKey(PreparedStatement ps, int index, PageKey key) throws SQLException {
-        ValueCodec.bindInstant(ps, index, key.mod());
-        ValueCodec.bindInstant(ps, index + 1, key.mod());
-        ps.setLong(index + 2, Long.parseLong(key.id()));
-        return index + 3;
     }
 
     @Override

@@ -21,7 +21,7 @@ import org.esabridge.jdbc.dialect.Dialect;
  * ({@code esa_touched}, sent as the touched rows' records). A page's ids are collected and looked up together
  * ({@link RowsById}) when the page ends.
  */
-final class LogRows implements KeyedRows {
+final class LogRows extends EntryRows {
     /** Which log. */
     enum Log {
         TOMBSTONES("esa_tombstone", "deleted_at"),
@@ -36,7 +36,6 @@ final class LogRows implements KeyedRows {
         }
     }
 
-    private final TableSql.CursorSql sql;
     private final TableSql table;
     private final Log log;
     private final Dialect dialect;
@@ -44,8 +43,8 @@ final class LogRows implements KeyedRows {
     private final List<String> ids = new ArrayList<>();
 
     LogRows(Log log, TableSql.CursorSql sql, TableSql table, Dialect dialect, int queryTimeout) {
+        super(sql);
         this.log = log;
-        this.sql = sql;
         this.table = table;
         this.dialect = dialect;
         this.queryTimeout = queryTimeout;
@@ -53,13 +52,7 @@ final class LogRows implements KeyedRows {
 
     /** The statements over every structure's entries of a log; parameters: table name, after, horizon. */
     static TableSql.CursorSql sql(Dialect dialect, Log log) {
-        String ts = dialect.timestampParameter();
-        String time = log.time;
-        String where = " FROM " + log.table + " WHERE table_name = ? AND " + time + " > " + ts + " AND " + time + " <= " + ts;
-        String order = " ORDER BY " + time + ", seq";
-        return TableSql.CursorSql.of("SELECT " + time + ", seq" + where + order, "SELECT row_id" + where,
-                " AND " + time + " >= " + ts + " AND (" + time + ", seq) >= (" + ts + ", ?)",
-                " AND " + time + " <= " + ts + " AND (" + time + ", seq) < (" + ts + ", ?)", order);
+        return statements(dialect, log.table + " WHERE table_name = ?", log.time);
     }
 
     @Override
@@ -68,33 +61,10 @@ final class LogRows implements KeyedRows {
     }
 
     @Override
-    public String keysSql() {
-        return sql.keys();
-    }
-
-    @Override
-    public PageKey key(ResultSet rs) throws SQLException {
-        return new PageKey(ValueCodec.readInstant(rs, 1), Long.toString(rs.getLong(2)));
-    }
-
-    @Override
-    public String pageSql(boolean lower, boolean upper) {
-        return sql.page(lower, upper);
-    }
-
-    @Override
     public int bindRange(PreparedStatement ps, int index, Instant after, Instant horizon) throws SQLException {
         ps.setString(index, table.table().name());
         ValueCodec.bindInstant(ps, index + 1, after);
         ValueCodec.bindInstant(ps, index + 2, horizon);
-        return index + 3;
-    }
-
-    @Override
-    public int bindKey(PreparedStatement ps, int index, PageKey key) throws SQLException {
-        ValueCodec.bindInstant(ps, index, key.mod());
-        ValueCodec.bindInstant(ps, index + 1, key.mod());
-        ps.setLong(index + 2, Long.parseLong(key.id()));
         return index + 3;
     }
 
