@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -61,75 +60,32 @@ class BinlogReplicaSoakTest {
         adapter.close();
     }
 
-    /** Mixed writes over both tables on one connection until told to stop. */
-    private static final class Writer implements Callable<Integer> {
-        private final Random r;
-        private final AtomicBoolean stop;
+    /** Mixed writes over both tables until told to stop. */
+    private static final class Writer extends SoakWriter {
         private final AtomicInteger nextId;
-        private final AtomicInteger held = new AtomicInteger();
-        private final AtomicInteger rolledBack = new AtomicInteger();
 
         Writer(int seed, AtomicBoolean stop, AtomicInteger nextId) {
-            this.r = new Random(seed);
-            this.stop = stop;
+            super(seed, stop, 15, 4);
             this.nextId = nextId;
         }
 
         @Override
-        public Integer call() throws Exception {
-            int statements = 0;
-            try (Connection c = TestDatabase.connect(DB); Statement s = c.createStatement()) {
-                while (!stop.get()) {
-                    int kind = r.nextInt(20);
-                    if (kind < 15) {
-                        statements += change(s); // auto-commit
-                    } else {
-                        c.setAutoCommit(false);
-                        try {
-                            for (int i = 1 + r.nextInt(4); i > 0; i--) {
-                                statements += change(s);
-                            }
-                            if (kind >= 18) {
-                                held.incrementAndGet();
-                                Thread.sleep(1000 + r.nextInt(2000)); // stamped now, committed seconds later
-                            }
-                            if (r.nextInt(4) == 0) {
-                                rolledBack.incrementAndGet();
-                                c.rollback();
-                            } else {
-                                c.commit();
-                            }
-                        } catch (SQLException e) {
-                            c.rollback(); // a deadlock or lock wait victim; its changes are gone, which is fine
-                        } finally {
-                            c.setAutoCommit(true);
-                        }
-                    }
-                    Thread.sleep(r.nextInt(10));
-                }
-            }
-            return statements;
+        Connection connect() throws SQLException {
+            return TestDatabase.connect(DB);
         }
 
-        private int change(Statement s) throws SQLException {
+        @Override
+        void change(Statement s) throws SQLException {
             String table = TABLES.get(r.nextInt(TABLES.size()));
             int id = 1 + r.nextInt(nextId.get() - 1);
-            try {
-                switch (r.nextInt(40) == 0 ? 9 : r.nextInt(4)) {
-                    // A burst: more changes than the inline threshold, so that the next sync pages through them.
-                    case 9 -> s.execute("UPDATE " + table + " SET v = v + 1 WHERE id BETWEEN " + id + " AND " + (id + 250));
-                    case 0 -> s.execute("INSERT INTO " + table + " (id, v) VALUES (" + nextId.getAndIncrement() + ", "
-                            + r.nextInt(1000) + ")");
-                    case 1 -> s.execute("DELETE FROM " + table + " WHERE id = " + id);
-                    default -> s.execute("UPDATE " + table + " SET v = v + 1 WHERE id = " + id);
-                }
-            } catch (SQLException e) {
-                if (s.getConnection().getAutoCommit()) {
-                    return 0; // an auto-commit statement that lost a lock wait; nothing changed
-                }
-                throw e;
+            switch (r.nextInt(40) == 0 ? 9 : r.nextInt(4)) {
+                // A burst: more changes than the inline threshold, so that the next sync pages through them.
+                case 9 -> s.execute("UPDATE " + table + " SET v = v + 1 WHERE id BETWEEN " + id + " AND " + (id + 250));
+                case 0 -> s.execute("INSERT INTO " + table + " (id, v) VALUES (" + nextId.getAndIncrement() + ", "
+                        + r.nextInt(1000) + ")");
+                case 1 -> s.execute("DELETE FROM " + table + " WHERE id = " + id);
+                default -> s.execute("UPDATE " + table + " SET v = v + 1 WHERE id = " + id);
             }
-            return 1;
         }
     }
 

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -49,75 +48,39 @@ class GaleraReplicaSoakTest {
                 "INSERT INTO item (id, v) SELECT seq, 0 FROM seq_1_to_" + INITIAL);
     }
 
-    /** Mixed writes through one database node until told to stop (as SyncHostReplicaTest's writers). */
-    private static final class Writer implements Callable<Integer> {
+    /** Mixed writes through one database node until told to stop; only those through A are held open. */
+    private static final class Writer extends SoakWriter {
         private final Node node;
-        private final Random r;
-        private final AtomicBoolean stop;
         private final AtomicInteger nextId;
-        private final AtomicInteger held = new AtomicInteger();
-        private final AtomicInteger lost = new AtomicInteger();
 
         Writer(Node node, int seed, AtomicBoolean stop, AtomicInteger nextId) {
+            super(seed, stop, 16, 5);
             this.node = node;
-            this.r = new Random(seed);
-            this.stop = stop;
             this.nextId = nextId;
         }
 
         @Override
-        public Integer call() throws Exception {
-            int statements = 0;
-            try (Connection c = GaleraCluster.connect(node, DB); Statement s = c.createStatement()) {
+        Connection connect() throws SQLException {
+            Connection c = GaleraCluster.connect(node, DB);
+            try (Statement s = c.createStatement()) {
                 s.execute("SET wsrep_sync_wait = 0"); // a writer as any application's: no causal reads
-                while (!stop.get()) {
-                    int kind = r.nextInt(20);
-                    if (kind < 16) {
-                        statements += change(s);
-                    } else {
-                        c.setAutoCommit(false);
-                        try {
-                            for (int i = 1 + r.nextInt(4); i > 0; i--) {
-                                statements += change(s);
-                            }
-                            if (kind >= 18 && node == Node.A) {
-                                held.incrementAndGet();
-                                Thread.sleep(1000 + r.nextInt(2000)); // stamped now, committed seconds later
-                            }
-                            if (r.nextInt(5) == 0) {
-                                c.rollback();
-                            } else {
-                                c.commit();
-                            }
-                        } catch (SQLException e) {
-                            lost.incrementAndGet(); // a deadlock, lock wait or certification victim: nothing applied
-                            c.rollback();
-                        } finally {
-                            c.setAutoCommit(true);
-                        }
-                    }
-                    Thread.sleep(r.nextInt(10));
-                }
             }
-            return statements;
+            return c;
         }
 
-        private int change(Statement s) throws SQLException {
+        @Override
+        boolean holds() {
+            return node == Node.A;
+        }
+
+        @Override
+        void change(Statement s) throws SQLException {
             int id = 1 + r.nextInt(nextId.get() - 1);
-            try {
-                switch (r.nextInt(4)) {
-                    case 0 -> s.execute("INSERT INTO item (id, v) VALUES (" + nextId.getAndIncrement() + ", " + r.nextInt(1000) + ")");
-                    case 1 -> s.execute("DELETE FROM item WHERE id = " + id);
-                    default -> s.execute("UPDATE item SET v = v + 1 WHERE id = " + id);
-                }
-            } catch (SQLException e) {
-                if (s.getConnection().getAutoCommit()) {
-                    lost.incrementAndGet();
-                    return 0; // an auto-commit statement that lost; nothing changed
-                }
-                throw e;
+            switch (r.nextInt(4)) {
+                case 0 -> s.execute("INSERT INTO item (id, v) VALUES (" + nextId.getAndIncrement() + ", " + r.nextInt(1000) + ")");
+                case 1 -> s.execute("DELETE FROM item WHERE id = " + id);
+                default -> s.execute("UPDATE item SET v = v + 1 WHERE id = " + id);
             }
-            return 1;
         }
     }
 

@@ -67,86 +67,42 @@ class SyncHostReplicaTest {
         naive.close();
     }
 
-    /** Mixed writes on one connection until told to stop. */
-    private static final class Writer implements java.util.concurrent.Callable<Integer> {
-        private final Random r;
-        private final AtomicBoolean stop;
+    /** Mixed writes, sideways ones among them, until told to stop. */
+    private static final class Writer extends SoakWriter {
         private final AtomicInteger nextId;
         private final AtomicInteger nextOwner;
-        private final AtomicInteger held = new AtomicInteger();
-        private final AtomicInteger rolledBack = new AtomicInteger();
 
         Writer(int seed, AtomicBoolean stop, AtomicInteger nextId, AtomicInteger nextOwner) {
-            this.r = new Random(seed);
-            this.stop = stop;
+            super(seed, stop, 16, 5);
             this.nextId = nextId;
             this.nextOwner = nextOwner;
         }
 
         @Override
-        public Integer call() throws Exception {
-            int statements = 0;
-            try (Connection c = TestDatabase.connect(DB); Statement s = c.createStatement()) {
-                while (!stop.get()) {
-                    int kind = r.nextInt(20);
-                    if (kind < 16) {
-                        statements += change(s); // auto-commit
-                    } else {
-                        c.setAutoCommit(false);
-                        try {
-                            for (int i = 1 + r.nextInt(4); i > 0; i--) {
-                                statements += change(s);
-                            }
-                            if (kind >= 18) {
-                                held.incrementAndGet();
-                                Thread.sleep(1000 + r.nextInt(2000)); // stamped now, committed seconds later
-                            }
-                            if (r.nextInt(5) == 0) {
-                                rolledBack.incrementAndGet();
-                                c.rollback();
-                            } else {
-                                c.commit();
-                            }
-                        } catch (SQLException e) {
-                            c.rollback(); // a deadlock or lock wait victim; its changes are gone, which is fine
-                        } finally {
-                            c.setAutoCommit(true);
-                        }
-                    }
-                    Thread.sleep(r.nextInt(10));
-                }
-            }
-            return statements;
+        Connection connect() throws SQLException {
+            return TestDatabase.connect(DB);
         }
 
-        private int change(Statement s) throws SQLException {
-            int upper = nextId.get();
-            int id = 1 + r.nextInt(upper - 1);
+        @Override
+        void change(Statement s) throws SQLException {
+            int id = 1 + r.nextInt(nextId.get() - 1);
             int owner = 1 + r.nextInt(nextOwner.get() - 1);
             String table = r.nextInt(3) == 0 ? "part" : "item";
-            try {
-                switch (r.nextInt(14)) {
-                    case 0, 1 -> s.execute("INSERT INTO " + table + " (id, v, owner_id) VALUES (" + nextId.getAndIncrement()
-                            + ", " + r.nextInt(1000) + ", " + owner + ")");
-                    case 2, 3 -> s.execute("DELETE FROM " + table + " WHERE id = " + id);
-                    // Sideways: the delete half fires the delete trigger for a row that lives on.
-                    case 4 -> s.execute("REPLACE INTO " + table + " (id, v, owner_id) VALUES (" + id + ", " + r.nextInt(1000)
-                            + ", " + owner + ")");
-                    // A deleted id inserted again (IGNORE: the id may be live, the owner gone).
-                    case 5 -> s.execute("INSERT IGNORE INTO " + table + " (id, v, owner_id) VALUES (" + id + ", -1, " + owner + ")");
-                    case 6 -> s.execute("UPDATE IGNORE " + table + " SET id = " + nextId.getAndIncrement() + " WHERE id = " + id);
-                    // A parent deleted: its parts go by cascade, its items' owner_id becomes NULL; then a new parent.
-                    case 7 -> s.execute("DELETE FROM owner WHERE id = " + owner);
-                    case 8 -> s.execute("INSERT INTO owner (id, v) VALUES (" + nextOwner.getAndIncrement() + ", 0)");
-                    default -> s.execute("UPDATE " + table + " SET v = v + 1 WHERE id = " + id);
-                }
-            } catch (SQLException e) {
-                if (s.getConnection().getAutoCommit()) {
-                    return 0; // an auto-commit statement that lost a lock wait; nothing changed
-                }
-                throw e;
+            switch (r.nextInt(14)) {
+                case 0, 1 -> s.execute("INSERT INTO " + table + " (id, v, owner_id) VALUES (" + nextId.getAndIncrement()
+                        + ", " + r.nextInt(1000) + ", " + owner + ")");
+                case 2, 3 -> s.execute("DELETE FROM " + table + " WHERE id = " + id);
+                // Sideways: the delete half fires the delete trigger for a row that lives on.
+                case 4 -> s.execute("REPLACE INTO " + table + " (id, v, owner_id) VALUES (" + id + ", " + r.nextInt(1000)
+                        + ", " + owner + ")");
+                // A deleted id inserted again (IGNORE: the id may be live, the owner gone).
+                case 5 -> s.execute("INSERT IGNORE INTO " + table + " (id, v, owner_id) VALUES (" + id + ", -1, " + owner + ")");
+                case 6 -> s.execute("UPDATE IGNORE " + table + " SET id = " + nextId.getAndIncrement() + " WHERE id = " + id);
+                // A parent deleted: its parts go by cascade, its items' owner_id becomes NULL; then a new parent.
+                case 7 -> s.execute("DELETE FROM owner WHERE id = " + owner);
+                case 8 -> s.execute("INSERT INTO owner (id, v) VALUES (" + nextOwner.getAndIncrement() + ", 0)");
+                default -> s.execute("UPDATE " + table + " SET v = v + 1 WHERE id = " + id);
             }
-            return 1;
         }
     }
 
