@@ -141,7 +141,13 @@ final class Migrations {
                     "ALTER TABLE esa_structure ADD COLUMN IF NOT EXISTS create_time DATETIME NULL,"
                             + " ADD COLUMN IF NOT EXISTS table_id BIGINT NULL",
                     // The first page of a modified-rows cursor that pages over esa_touched instead of the table.
-                    "ALTER TABLE esa_cursor ADD COLUMN IF NOT EXISTS touched_from BIGINT NULL"));
+                    "ALTER TABLE esa_cursor ADD COLUMN IF NOT EXISTS touched_from BIGINT NULL"),
+            List.of(
+                    // The connection whose end shows a lease holder gone (cluster.Lease#watch): the binlog reader's
+                    // replication connection, so that another node takes over without waiting out the lease.
+                    "ALTER TABLE esa_lease ADD COLUMN IF NOT EXISTS watched_holder VARCHAR(128) NULL,"
+                            + " ADD COLUMN IF NOT EXISTS watched_server VARCHAR(255) NULL,"
+                            + " ADD COLUMN IF NOT EXISTS watched_connection BIGINT NULL"));
 
     private Migrations() {
     }

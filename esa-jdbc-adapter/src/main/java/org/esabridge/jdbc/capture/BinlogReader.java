@@ -70,6 +70,8 @@ final class BinlogReader implements AutoCloseable {
     private volatile Outcome outcome = Outcome.RUNNING;
     private volatile String failure;
     private volatile long lastPacketMillis = System.currentTimeMillis();
+    /** The replication connection's id on the server once connected, else 0. */
+    private volatile long connectionId;
     private volatile PendingChanges.Segment inFlight;
     private final AtomicLong flushes = new AtomicLong();
 
@@ -110,6 +112,11 @@ final class BinlogReader implements AutoCloseable {
         }
         client.registerEventListener(this::onEvent);
         client.registerLifecycleListener(new BinaryLogClient.AbstractLifecycleListener() {
+            @Override
+            public void onConnect(BinaryLogClient c) {
+                connectionId = c.getConnectionId();
+            }
+
             @Override
             public void onCommunicationFailure(BinaryLogClient c, Exception e) {
                 end(e instanceof ServerException se && se.getErrorCode() == ERROR_POSITION_NOT_IN_LOG ? Outcome.GAP
@@ -154,6 +161,11 @@ final class BinlogReader implements AutoCloseable {
     /** Why the reader ended, for the log. */
     String failure() {
         return failure;
+    }
+
+    /** The replication connection's id on the server (its {@code Binlog Dump} thread), or 0 before it connected. */
+    long connectionId() {
+        return connectionId;
     }
 
     /** What the index holds now (after the last flush of this reader). */

@@ -30,9 +30,14 @@ import org.esabridge.jdbc.dialect.Faults;
  * transaction committed before it) and waits until the reader has passed it: the reader writes everything before
  * the marker and the marker's {@code reached_stamp} in one batch, whose stamp is T, and everything after it in
  * later batches with larger stamps. A waiter on the leader's node is woken at once; one on another node reads the
- * marker's row with a short back-off. No reader passing within {@code capture-fence-timeout-seconds} (none
- * running, the database lagging) is DATABASE_UNAVAILABLE: the host retries, it is never answered a time the index
- * has not reached.
+ * marker's row with a short back-off.
+ *
+ * <p>How long it waits: {@code capture-fence-timeout-seconds} while the capture is stuck (its leader renews the
+ * lease and does not move, or no reader runs); longer while it is on its way ({@link CaptureProgress}: the reader
+ * moves, the lease changes hands, or a dead leader's lease is running out), so that a takeover shows the host
+ * latency, not a fault — at most the timeout twice plus the lease's time to live (the wait, a takeover by expiry,
+ * the new reader's catch-up). Past that it is DATABASE_UNAVAILABLE: the host retries, it is never answered a time
+ * the index has not reached.
  */
 public final class CaptureFence {
     private static final long MAX_POLL_MILLIS = 20;
@@ -40,17 +45,23 @@ public final class CaptureFence {
     private final DataSource ds;
     private final Dialect dialect;
     private final Duration timeout;
+    private final Duration leaseTtl;
+    /** Between two looks at the capture's progress: longer than the leader's renewal period (a third of the lease). */
+    private final long lookNanos;
     private final Map<Long, CompletableFuture<Instant>> waiters = new ConcurrentHashMap<>();
 
-    CaptureFence(DataSource ds, Dialect dialect, Duration timeout) {
+    CaptureFence(DataSource ds, Dialect dialect, Duration timeout, Duration leaseTtl) {
         this.ds = ds;
         this.dialect = dialect;
         this.timeout = timeout;
+        this.leaseTtl = leaseTtl;
+        this.lookNanos = leaseTtl.toNanos() / 2 + TimeUnit.MILLISECONDS.toNanos(500);
     }
 
     /** Sets a fence and answers its stamp once the reader has passed it. */
     public Instant fence() throws EsaException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long start = System.nanoTime();
+        Deadline deadline = new Deadline(start);
         try (Connection c = ds.getConnection()) {
             long id = insertMarker(c);
             CompletableFuture<Instant> reached = new CompletableFuture<>();
@@ -62,10 +73,11 @@ public final class CaptureFence {
                     if (stamp != null) {
                         return stamp;
                     }
-                    long left = deadline - System.nanoTime();
+                    long left = deadline.left(c);
                     if (left <= 0) {
                         throw new EsaException(ErrorCode.DATABASE_UNAVAILABLE, "getCurrentTime: the change capture did"
-                                + " not reach the present within " + timeout.toSeconds() + " s (is a binlog reader running?)");
+                                + " not reach the present within " + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)
+                                + " s (is a binlog reader running?)");
                     }
                     try {
                         return reached.get(Math.min(TimeUnit.MILLISECONDS.toNanos(pause), left), TimeUnit.NANOSECONDS);
@@ -83,6 +95,41 @@ public final class CaptureFence {
             throw new EsaException(ErrorCode.DATABASE_UNAVAILABLE, "getCurrentTime: interrupted");
         } catch (ExecutionException e) {
             throw new IllegalStateException("fence futures are only ever completed normally", e);
+        }
+    }
+
+    /**
+     * One fence's deadline: the timeout from its start, pushed on while the capture is on its way, within the
+     * budget. Looks at the capture's progress from one look interval before the timeout on, every interval.
+     */
+    private final class Deadline {
+        private final long budgetEnd;
+        private long end;
+        private long nextLook;
+        private CaptureProgress seen;
+
+        Deadline(long start) {
+            this.end = start + timeout.toNanos();
+            this.budgetEnd = end + timeout.toNanos() + leaseTtl.toNanos();
+            this.nextLook = Math.max(start, end - lookNanos);
+        }
+
+        /** Nanoseconds left until the next look or the end, whichever comes first; 0 or less: give up. */
+        long left(Connection c) throws SQLException {
+            long now = System.nanoTime();
+            if (now - nextLook >= 0) {
+                CaptureProgress look = CaptureProgress.look(c, dialect);
+                if (now - end >= 0) {
+                    if (now - budgetEnd >= 0 || seen != null && !look.onItsWaySince(seen, leaseTtl)) {
+                        return 0;
+                    }
+                    // On its way, or not yet looked at (this thread came late): one more interval.
+                    end = Math.min(budgetEnd, now + lookNanos);
+                }
+                seen = look;
+                nextLook = now + lookNanos;
+            }
+            return Math.min(end, nextLook) - now;
         }
     }
 
