@@ -36,19 +36,36 @@ import org.junit.jupiter.api.Test;
 @Tag("database")
 class CaptureTakeoverTest {
     private static final int INITIAL = 500;
+    private static final int WRITERS = 3;
     private static final long BEFORE_MILLIS = 2000;
-    private static final long AFTER_MILLIS = 6000;
+    /** The default lease: a takeover that waited it out would come after 10 s. */
+    private static final long LEASE_MILLIS = 10_000;
 
     @Test
     void aLeaderKilledMidRunIsReplacedWithinALeaseAndTheHostSeesNoFault() throws Exception {
         String db = "esa_takeover_kill";
-        run(db, (leader, survivor) -> CaptureNodes.halt(leader.captureStatus()), true);
+        run(db, (leader, survivor) -> CaptureNodes.halt(leader.captureStatus()), true, LEASE_MILLIS / 2);
     }
 
     @Test
     void aLeaderWhoseReplicationConnectionIsKilledStopsLeadingAndTheCaptureGoesOn() throws Exception {
         String db = "esa_takeover_cut";
-        run(db, (leader, survivor) -> TestDatabase.exec(db, "KILL CONNECTION " + watchedConnection(db)), false);
+        run(db, (leader, survivor) -> TestDatabase.exec(db, "KILL CONNECTION " + watchedConnection(db)), false,
+                LEASE_MILLIS / 2);
+    }
+
+    /**
+     * Without a connection to watch (another account without the PROCESS privilege, another Galera node) the
+     * lease is waited out, 10 s, as long as getCurrentTime's own timeout: its wait goes on across the takeover.
+     */
+    @Test
+    void aLeaderKilledUnwatchedIsReplacedWhenItsLeaseRunsOutAndTheHostSeesNoFault() throws Exception {
+        String db = "esa_takeover_unwatched";
+        run(db, (leader, survivor) -> {
+            TestDatabase.exec(db, "UPDATE esa_lease SET watched_holder = NULL WHERE name = 'binlog-capture'");
+            await(() -> !CaptureNodes.seesLeaderAlive(survivor.captureStatus()), "the other node no longer watches");
+            CaptureNodes.halt(leader.captureStatus());
+        }, true, LEASE_MILLIS + 2000);
     }
 
     @FunctionalInterface
@@ -56,7 +73,7 @@ class CaptureTakeoverTest {
         void apply(JdbcAdapter leader, JdbcAdapter survivor) throws Exception;
     }
 
-    private static void run(String db, Kill kill, boolean leaderDies) throws Exception {
+    private static void run(String db, Kill kill, boolean leaderDies, long maxTakeoverMillis) throws Exception {
         TestDatabase.freshSchema(db);
         TestDatabase.exec(db, "CREATE TABLE item (id INT PRIMARY KEY, v INT NOT NULL, modified TIMESTAMP(6) NOT NULL"
                         + " DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6), KEY item_mod (modified, id))",
@@ -80,9 +97,9 @@ class CaptureTakeoverTest {
 
             AtomicBoolean stop = new AtomicBoolean();
             AtomicInteger nextId = new AtomicInteger(INITIAL + 1);
-            ExecutorService pool = Executors.newFixedThreadPool(2);
+            ExecutorService pool = Executors.newFixedThreadPool(WRITERS);
             List<Future<Integer>> writers = new ArrayList<>();
-            for (int w = 0; w < 2; w++) {
+            for (int w = 0; w < WRITERS; w++) {
                 writers.add(pool.submit(new Writer(db, 300 + w, stop, nextId)));
             }
             syncFor(host, BEFORE_MILLIS);
@@ -90,7 +107,7 @@ class CaptureTakeoverTest {
             kill.apply(leader, survivor);
             killed.set(true);
             long takeoverMillis = -1;
-            long end = System.currentTimeMillis() + AFTER_MILLIS;
+            long end = System.currentTimeMillis() + maxTakeoverMillis + 3000;
             while (System.currentTimeMillis() < end) {
                 host.sync();
                 if (takeoverMillis < 0 && (survivor.captureStatus().leader()
@@ -114,8 +131,8 @@ class CaptureTakeoverTest {
                     + " longest calls %s, %s%n", db, statements, host.syncs, takeoverMillis, calls.longest, counts);
             assertEquals(0, calls.faults.get(), "calls answered with a fault: " + calls.lastFault);
             assertEquals(new ReplicaCheck.Counts(0, 0, 0), counts);
-            assertTrue(takeoverMillis >= 0 && takeoverMillis < 5000, "a reader again within half the lease: "
-                    + takeoverMillis + " ms");
+            assertTrue(takeoverMillis >= 0 && takeoverMillis < maxTakeoverMillis, "a reader again within "
+                    + maxTakeoverMillis + " ms: " + takeoverMillis + " ms");
             if (leaderDies) {
                 assertTrue(survivor.captureStatus().leader());
             } else {
