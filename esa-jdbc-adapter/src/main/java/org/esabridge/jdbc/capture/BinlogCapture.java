@@ -161,12 +161,17 @@ public final class BinlogCapture implements CaptureStatus, AutoCloseable {
         }
     }
 
+    /**
+     * Renews the lease: false when another node has it. A renewal that failed or lost a race (a lock wait behind the
+     * reader's own flush of a huge transaction, which renews the lease itself) while the lease is still ours by the
+     * stored row is not a loss; lost for real, the next flush finds out ({@link Lease#stillHeld}) and stops the reader.
+     */
     private boolean renew() {
-        try {
-            return lease.tryAcquire();
+        try (Connection c = ds.getConnection()) {
+            return lease.tryAcquire(c) || lease.holderId().equals(lease.currentHolder(c));
         } catch (SQLException e) {
-            LOG.debug("capture lease not renewed: {}", e.getMessage());
-            return false;
+            LOG.debug("capture lease not renewed this time: {}", e.getMessage());
+            return true;
         }
     }
 

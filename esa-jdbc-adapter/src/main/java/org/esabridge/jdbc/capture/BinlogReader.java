@@ -42,6 +42,11 @@ import org.slf4j.LoggerFactory;
  * segments of {@link PendingChanges}), so reading and writing overlap. The adapter's own writes (the index, its
  * cursors, the fence markers' answers) are in the binary log too; they produce no entries, and a segment without
  * entries is not written — its position is stored with the next real batch — so the reader never feeds itself.
+ *
+ * <p>Memory: a transaction being read is held up to {@value #SPILL_WEIGHT} bytes of entries; beyond that its entries
+ * go to {@code esa_change_spill} ({@link ChangeIndex#spill}) and reach the index only with its commit, in the same
+ * flush as the position after it. A reader that stops mid-transaction leaves spilled rows nobody reads; the next
+ * reader removes them and reads the transaction again from the stored position.
  */
 final class BinlogReader implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BinlogReader.class);
@@ -63,7 +68,9 @@ final class BinlogReader implements AutoCloseable {
     private final TableTargets targets;
     private final BiConsumer<List<Long>, Instant> fencesReached;
     private final CaptureStats stats;
-    private final PendingChanges pending = new PendingChanges(5_000, 100_000, 5, 200);
+    /** Bytes of a transaction's entries held in memory before they are spilled (see {@link ChangeIndex.Key#weight}). */
+    static final long SPILL_WEIGHT = 2L << 20;
+    private final PendingChanges pending = new PendingChanges(5_000, 100_000, 16L << 20, 5, 200);
     private final BinaryLogClient client;
     private final Thread writer;
     private volatile ChangeIndex.State stored;
@@ -84,6 +91,10 @@ final class BinlogReader implements AutoCloseable {
     private MariadbGtidEventData txGtid;
     private long txEvents;
     private boolean txGap;
+    private long txWeight;
+    /** The transaction's rows in esa_change_spill, or 0 while it has spilled none. */
+    private long txSpillId;
+    private long txSpilledSeqs;
     /** A problem between transactions: recorded with the next one. */
     private boolean gapBeforeNextTransaction;
     private final Map<Long, TableTargets.Target> tableMaps = new HashMap<>();
@@ -137,6 +148,11 @@ final class BinlogReader implements AutoCloseable {
     Outcome run() {
         writer.start();
         try {
+            try (Connection c = ds.getConnection()) {
+                ChangeIndex.clearSpills(c);
+            } catch (SQLException e) {
+                end(Outcome.FAILED, "clearing esa_change_spill failed: " + e.getMessage());
+            }
             if (outcome == Outcome.RUNNING) {
                 client.connect();
             }
@@ -242,8 +258,19 @@ final class BinlogReader implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             end(Outcome.CLOSED, null);
+        } catch (SpillFailed e) {
+            end(Outcome.FAILED, "spilling a large transaction failed: " + e.getCause().getMessage());
         } catch (RuntimeException | SQLException e) {
             gapHere("an event could not be read: " + e);
+        }
+    }
+
+    /** Writing to esa_change_spill failed: the reader stops and the transaction is read again by the next one. */
+    private static final class SpillFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        SpillFailed(SQLException cause) {
+            super(cause);
         }
     }
 
@@ -257,6 +284,9 @@ final class BinlogReader implements AutoCloseable {
         txEntries = new LinkedHashMap<>();
         txFences = new ArrayList<>(0);
         txEvents = 0;
+        txWeight = 0;
+        txSpillId = 0;
+        txSpilledSeqs = 0;
         txGap = gapBeforeNextTransaction;
         gapBeforeNextTransaction = false;
     }
@@ -274,9 +304,11 @@ final class BinlogReader implements AutoCloseable {
         if (standalone || sql.equalsIgnoreCase("COMMIT")) {
             commit(event);
         } else if (sql.equalsIgnoreCase("ROLLBACK")) {
-            // Only non-transactional changes are logged before a ROLLBACK; none of them is in an InnoDB table.
+            // Only non-transactional changes are logged before a ROLLBACK; none of them is in an InnoDB table. (Rows
+            // spilled meanwhile are never read; the next reader's start removes them.)
             txEntries.clear();
             txFences.clear();
+            txSpillId = 0;
             commit(event);
         }
     }
@@ -304,6 +336,24 @@ final class BinlogReader implements AutoCloseable {
                 t.deleted(row, d.getIncludedColumns(), this::change);
             }
         }
+        if (txWeight >= SPILL_WEIGHT) {
+            spill();
+        }
+    }
+
+    /** Moves the transaction's entries so far to esa_change_spill, keeping their order. */
+    private void spill() {
+        if (txSpillId == 0) {
+            // Later spills get larger ids (CaptureProgress reads the newest); the random part keeps readers apart.
+            txSpillId = System.currentTimeMillis() << 16 | java.util.concurrent.ThreadLocalRandom.current().nextInt(1 << 16);
+        }
+        try (Connection c = ds.getConnection()) {
+            txSpilledSeqs = ChangeIndex.spill(c, txSpillId, txEntries, txSpilledSeqs);
+        } catch (SQLException e) {
+            throw new SpillFailed(e);
+        }
+        txEntries.clear();
+        txWeight = 0;
     }
 
     private void change(String table, String rowId, char kind) {
@@ -312,7 +362,9 @@ final class BinlogReader implements AutoCloseable {
             return;
         }
         ChangeIndex.Key key = new ChangeIndex.Key(table, rowId);
-        txEntries.remove(key);
+        if (txEntries.remove(key) == null) {
+            txWeight += key.weight();
+        }
         txEntries.put(key, kind);
     }
 
@@ -352,7 +404,8 @@ final class BinlogReader implements AutoCloseable {
         }
         long end = event.getHeader() instanceof EventHeaderV4 h ? h.getNextPosition() : 0;
         position = position.after(txGtid.getDomainId(), txGtid.getServerId(), txGtid.getSequence(), file, end);
-        pending.commit(txEntries, txFences, position, event.getHeader().getTimestamp(), txEvents, txGap);
+        pending.commit(txEntries, txFences, position, event.getHeader().getTimestamp(), txEvents, txGap,
+                txSpillId == 0 ? null : new ChangeIndex.Spill(txSpillId, txSpilledSeqs));
         txGtid = null;
         txEntries = null;
         txFences = null;
@@ -377,12 +430,12 @@ final class BinlogReader implements AutoCloseable {
                 }
                 inFlight = s;
                 try {
-                    stored = index.flush(c, stored, s.entries, s.fences, s.end, s.gap);
+                    stored = index.flush(c, stored, s.spill, s.entries, s.fences, s.end, s.gap);
                 } finally {
                     inFlight = null;
                 }
                 pending.written(s);
-                stats.flushed(s.entries.size(), s.gap);
+                stats.flushed(s.entries.size() + (s.spill == null ? 0 : s.spill.seqs()), s.gap);
                 if (!s.fences.isEmpty()) {
                     fencesReached.accept(s.fences, stored.lastStamp());
                 }

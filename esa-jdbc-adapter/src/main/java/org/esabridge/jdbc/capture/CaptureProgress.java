@@ -13,30 +13,32 @@ import org.esabridge.jdbc.dialect.Dialect;
  * One look at how the change capture fares, as any node sees it in the database: where the reader stands
  * ({@code esa_capture}) and who holds its lease ({@code esa_lease}). Two looks tell a fence whether waiting on is
  * worth it: a reader that moved, a lease that changed hands, or a lease left to run out (its holder died; another
- * node takes it when it expires) mean the capture is on its way; a live holder that renews and does not move is
- * stuck.
+ * node takes it when it expires), or a huge transaction being spilled ({@link ChangeIndex#spill}) mean the capture
+ * is on its way; a live holder that renews and does not move is stuck.
  *
  * @param lastSeq      the last entry written
  * @param updatedAt    when the reader last stored its position
  * @param holder       the lease's holder, or null
  * @param expiresAt    when the lease runs out, or null when there is no lease row
  * @param expiresInMicros how long until it runs out, by the database's clock (negative: expired)
+ * @param lastSpilled  the newest spilled row ({@code spill_id:seq}), or null
  */
 record CaptureProgress(long lastSeq, LocalDateTime updatedAt, String holder, LocalDateTime expiresAt,
-                       long expiresInMicros) {
+                       long expiresInMicros, String lastSpilled) {
 
     static CaptureProgress look(Connection c, Dialect dialect) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT c.last_seq, c.updated_at, l.holder, l.expires_at,"
-                + " TIMESTAMPDIFF(MICROSECOND, " + dialect.now() + ", l.expires_at)"
+                + " TIMESTAMPDIFF(MICROSECOND, " + dialect.now() + ", l.expires_at),"
+                + " (SELECT CONCAT(spill_id, ':', seq) FROM esa_change_spill ORDER BY spill_id DESC, seq DESC LIMIT 1)"
                 + " FROM esa_capture c LEFT JOIN esa_lease l ON l.name = ? WHERE c.name = ?")) {
             ps.setString(1, BinlogCapture.LEASE);
             ps.setString(2, ChangeIndex.NAME);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
-                    return new CaptureProgress(0, null, null, null, -1);
+                    return new CaptureProgress(0, null, null, null, -1, null);
                 }
                 return new CaptureProgress(rs.getLong(1), rs.getObject(2, LocalDateTime.class), rs.getString(3),
-                        rs.getObject(4, LocalDateTime.class), rs.getLong(5));
+                        rs.getObject(4, LocalDateTime.class), rs.getLong(5), rs.getString(6));
             }
         }
     }
@@ -48,8 +50,8 @@ record CaptureProgress(long lastSeq, LocalDateTime updatedAt, String holder, Loc
      */
     boolean onItsWaySince(CaptureProgress before, Duration leaseTtl) {
         if (lastSeq != before.lastSeq || !Objects.equals(updatedAt, before.updatedAt)
-                || !Objects.equals(holder, before.holder)) {
-            return true; // the reader moved, or the lease changed hands
+                || !Objects.equals(holder, before.holder) || !Objects.equals(lastSpilled, before.lastSpilled)) {
+            return true; // the reader moved (or spilled more of a huge transaction), or the lease changed hands
         }
         if (holder == null || expiresInMicros < 0) {
             return true; // free or run out: a waiting node takes it at its next look
