@@ -45,8 +45,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Memory: a transaction being read is held up to {@value #SPILL_WEIGHT} bytes of entries; beyond that its entries
  * go to {@code esa_change_spill} ({@link ChangeIndex#spill}) and reach the index only with its commit, in the same
- * flush as the position after it. A reader that stops mid-transaction leaves spilled rows nobody reads; the next
- * reader removes them and reads the transaction again from the stored position.
+ * flush as the position after it. A reader that stops mid-transaction deletes what it spilled (one whose process
+ * died cannot: the next reader's start clears the table), and the next reader reads the transaction again.
  */
 final class BinlogReader implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BinlogReader.class);
@@ -95,6 +95,8 @@ final class BinlogReader implements AutoCloseable {
     /** The transaction's rows in esa_change_spill, or 0 while it has spilled none. */
     private long txSpillId;
     private long txSpilledSeqs;
+    /** Every spill this reader began (flushed ones are gone already). */
+    private final List<Long> spillIds = new ArrayList<>();
     /** A problem between transactions: recorded with the next one. */
     private boolean gapBeforeNextTransaction;
     private final Map<Long, TableTargets.Target> tableMaps = new HashMap<>();
@@ -170,8 +172,24 @@ final class BinlogReader implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            dropSpills();
         }
         return outcome;
+    }
+
+    /**
+     * Deletes what this reader spilled and did not flush (the next reader reads those transactions again): once it
+     * has stopped, so that nothing of it lands after a new reader's {@link ChangeIndex#clearSpills}.
+     */
+    private void dropSpills() {
+        if (spillIds.isEmpty()) {
+            return;
+        }
+        try (Connection c = ds.getConnection()) {
+            ChangeIndex.dropSpills(c, spillIds);
+        } catch (SQLException e) {
+            LOG.debug("binlog capture: spilled rows left for the next reader to clear: {}", e.getMessage());
+        }
     }
 
     /** Why the reader ended, for the log. */
@@ -346,6 +364,7 @@ final class BinlogReader implements AutoCloseable {
         if (txSpillId == 0) {
             // Later spills get larger ids (CaptureProgress reads the newest); the random part keeps readers apart.
             txSpillId = System.currentTimeMillis() << 16 | java.util.concurrent.ThreadLocalRandom.current().nextInt(1 << 16);
+            spillIds.add(txSpillId);
         }
         try (Connection c = ds.getConnection()) {
             txSpilledSeqs = ChangeIndex.spill(c, txSpillId, txEntries, txSpilledSeqs);

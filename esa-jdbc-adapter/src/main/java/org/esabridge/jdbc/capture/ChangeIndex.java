@@ -280,6 +280,17 @@ final class ChangeIndex {
         return seq;
     }
 
+    /** Removes these spills (a reader's own, once it has stopped). */
+    static void dropSpills(Connection c, List<Long> spillIds) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM esa_change_spill WHERE spill_id IN ("
+                + String.join(",", Collections.nCopies(spillIds.size(), "?")) + ")")) {
+            for (int i = 0; i < spillIds.size(); i++) {
+                ps.setLong(i + 1, spillIds.get(i));
+            }
+            ps.executeUpdate();
+        }
+    }
+
     /** Removes what earlier readers spilled and never flushed; a new reader reads those transactions again. */
     static void clearSpills(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
