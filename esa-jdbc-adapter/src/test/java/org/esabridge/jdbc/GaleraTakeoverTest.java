@@ -54,10 +54,11 @@ class GaleraTakeoverTest {
                 "INSERT INTO item (id, v) SELECT seq, 0 FROM seq_1_to_" + INITIAL);
         String[] settings = {JdbcAdapterConfig.CHANGE_CAPTURE, "binlog", "page-size", "100", "inline-threshold", "50"};
         try (JdbcAdapter leader = GaleraCluster.adapter(Node.A, db, settings)) {
-            awaitTrue(() -> leader.captureStatus().leader(), "the first node leads");
+            awaitTrue(() -> leader.captureStatus() != null && leader.captureStatus().leader(), "the first node leads");
             try (JdbcAdapter survivor = GaleraCluster.adapter(survivorNode, db, settings)) {
                 if (survivorNode == Node.A) {
-                    awaitTrue(() -> CaptureNodes.seesLeaderAlive(survivor.captureStatus()), "the other node watches");
+                    awaitTrue(() -> survivor.captureStatus() != null
+                            && CaptureNodes.seesLeaderAlive(survivor.captureStatus()), "the other node watches");
                 }
                 TimedCalls calls = new TimedCalls();
                 ExternalSystemAdapter leaderTimed = calls.of(leader);

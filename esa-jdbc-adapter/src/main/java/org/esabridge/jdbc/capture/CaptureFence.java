@@ -32,8 +32,9 @@ import org.esabridge.jdbc.dialect.Faults;
  * later batches with larger stamps. A waiter on the leader's node is woken at once; one on another node reads the
  * marker's row with a short back-off.
  *
- * <p>How long it waits: {@code capture-fence-timeout-seconds} while the capture is stuck (its leader renews the
- * lease and does not move, or no reader runs); longer while it is on its way ({@link CaptureProgress}: the reader
+ * <p>How long it waits: {@code capture-fence-timeout-seconds} (and up to one look interval, a third of the lease and
+ * half a second, more) while the capture is stuck (its leader renews the lease and does not move, or no reader
+ * runs); longer while it is on its way ({@link CaptureProgress}: the reader
  * moves, the lease changes hands, or a dead leader's lease is running out), so that a takeover shows the host
  * latency, not a fault — at most the timeout twice plus the lease's time to live (the wait, a takeover by expiry,
  * the new reader's catch-up). Past that it is DATABASE_UNAVAILABLE: the host retries, it is never answered a time
@@ -55,7 +56,7 @@ public final class CaptureFence {
         this.dialect = dialect;
         this.timeout = timeout;
         this.leaseTtl = leaseTtl;
-        this.lookNanos = leaseTtl.toNanos() / 2 + TimeUnit.MILLISECONDS.toNanos(500);
+        this.lookNanos = leaseTtl.toNanos() / 3 + TimeUnit.MILLISECONDS.toNanos(500);
     }
 
     /** Sets a fence and answers its stamp once the reader has passed it. */
@@ -100,13 +101,16 @@ public final class CaptureFence {
 
     /**
      * One fence's deadline: the timeout from its start, pushed on while the capture is on its way, within the
-     * budget. Looks at the capture's progress from one look interval before the timeout on, every interval.
+     * budget. Looks at the capture's progress from one look interval before the timeout on, every interval. A leader
+     * that renewed its lease without moving may have died just after: that alone ends the wait only when the
+     * interval before said the same.
      */
     private final class Deadline {
         private final long budgetEnd;
         private long end;
         private long nextLook;
         private CaptureProgress seen;
+        private CaptureProgress.Verdict verdict;
 
         Deadline(long start) {
             this.end = start + timeout.toNanos();
@@ -117,13 +121,17 @@ public final class CaptureFence {
         /** Nanoseconds left until the next look or the end, whichever comes first; 0 or less: give up. */
         long left(Connection c) throws SQLException {
             long now = System.nanoTime();
-            if (now - nextLook >= 0) {
+            if (now - nextLook >= 0 || now - end >= 0) { // the end may come a moment before the look it needs
                 CaptureProgress look = CaptureProgress.look(c, dialect);
+                CaptureProgress.Verdict before = verdict;
+                verdict = seen == null ? null : look.since(seen, leaseTtl);
                 if (now - end >= 0) {
-                    if (now - budgetEnd >= 0 || seen != null && !look.onItsWaySince(seen, leaseTtl)) {
+                    if (now - budgetEnd >= 0 || verdict == CaptureProgress.Verdict.STUCK
+                            || verdict == CaptureProgress.Verdict.RENEWED_IN_PLACE
+                            && before == CaptureProgress.Verdict.RENEWED_IN_PLACE) {
                         return 0;
                     }
-                    // On its way, or not yet looked at (this thread came late): one more interval.
+                    // On its way, not yet looked at (this thread came late), or maybe stuck: one more interval.
                     end = Math.min(budgetEnd, now + lookNanos);
                 }
                 seen = look;

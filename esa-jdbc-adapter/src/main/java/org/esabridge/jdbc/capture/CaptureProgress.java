@@ -12,9 +12,9 @@ import org.esabridge.jdbc.dialect.Dialect;
 /**
  * One look at how the change capture fares, as any node sees it in the database: where the reader stands
  * ({@code esa_capture}) and who holds its lease ({@code esa_lease}). Two looks tell a fence whether waiting on is
- * worth it: a reader that moved, a lease that changed hands, or a lease left to run out (its holder died; another
- * node takes it when it expires), or a huge transaction being spilled ({@link ChangeIndex#spill}) mean the capture
- * is on its way; a live holder that renews and does not move is stuck.
+ * worth it ({@link #since}): a reader that moved or spilled more of a huge transaction ({@link ChangeIndex#spill}),
+ * a lease that changed hands, or a lease left to run out (its holder died; another node takes it when it expires)
+ * mean the capture is on its way; a live holder that renews and does not move is stuck.
  *
  * @param lastSeq      the last entry written
  * @param updatedAt    when the reader last stored its position
@@ -43,21 +43,34 @@ record CaptureProgress(long lastSeq, LocalDateTime updatedAt, String holder, Loc
         }
     }
 
+    /** What two looks say. */
+    enum Verdict {
+        /** Moving, changing hands, or a dead leader's lease running out: worth waiting for. */
+        ON_ITS_WAY,
+        /** The leader renewed its lease and did not move: stuck, unless it died right after renewing. */
+        RENEWED_IN_PLACE,
+        /** Held far beyond a time to live and not moving: nobody will take it over. */
+        STUCK
+    }
+
     /**
-     * Whether the capture is on its way since {@code before}, a look taken at least one renewal period earlier.
+     * How the capture fared since {@code before}, a look taken at least one renewal period earlier.
      *
      * @param leaseTtl the lease's time to live: a lease that runs out later than that is not being taken over
      */
-    boolean onItsWaySince(CaptureProgress before, Duration leaseTtl) {
+    Verdict since(CaptureProgress before, Duration leaseTtl) {
         if (lastSeq != before.lastSeq || !Objects.equals(updatedAt, before.updatedAt)
                 || !Objects.equals(holder, before.holder) || !Objects.equals(lastSpilled, before.lastSpilled)) {
-            return true; // the reader moved (or spilled more of a huge transaction), or the lease changed hands
+            return Verdict.ON_ITS_WAY; // the reader moved (or spilled more of a huge transaction), or the lease changed hands
         }
         if (holder == null || expiresInMicros < 0) {
-            return true; // free or run out: a waiting node takes it at its next look
+            return Verdict.ON_ITS_WAY; // free or run out: a waiting node takes it at its next look
+        }
+        if (expiresInMicros > leaseTtl.toNanos() / 1000) {
+            return Verdict.STUCK; // a lease set far into the future by hand is nobody's takeover
         }
         // A holder that lives renews well within a look's interval; one that stopped will be replaced when the lease
-        // runs out, within its time to live. (A lease set far into the future by hand is nobody's takeover.)
-        return Objects.equals(expiresAt, before.expiresAt) && expiresInMicros <= leaseTtl.toNanos() / 1000;
+        // runs out, within its time to live.
+        return Objects.equals(expiresAt, before.expiresAt) ? Verdict.ON_ITS_WAY : Verdict.RENEWED_IN_PLACE;
     }
 }
