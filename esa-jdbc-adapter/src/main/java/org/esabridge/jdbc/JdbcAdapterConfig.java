@@ -139,6 +139,9 @@ public final class JdbcAdapterConfig {
                     "modification timestamp column (detected: TIMESTAMP/DATETIME ON UPDATE CURRENT_TIMESTAMP)"),
             structureKey("writable", SettingType.BOOLEAN, "false", "allow create/update/delete"),
             structureKey("read-only-columns", COLUMNS, "", "comma-separated columns that writes may not set"),
+            structureKey("boolean-columns", COLUMNS, "",
+                    "comma-separated TINYINT columns sent as BOOLEAN (true/false); unlisted TINYINT(1)/BOOLEAN columns"
+                            + " are INTEGER, as they may hold -128..127"),
             structureKey("delete-strategy", new SettingType<>("STRATEGY", DeleteStrategy::parse), "tombstone",
                     "tombstone (trigger-written) | soft-delete:<column> | helper (ids the host knows, via helper-url) | none"),
             structureKey("change-tracking", new SettingType<>("TRACKING", JdbcAdapterConfig::changeTracking), "column",
@@ -365,7 +368,8 @@ public final class JdbcAdapterConfig {
                 new LinkedHashSet<>((List<String>) v.getOrDefault("read-only-columns", List.of())),
                 (DeleteStrategy) v.getOrDefault("delete-strategy", d.deleteStrategy()),
                 (StructureSettings.ChangeTracking) v.getOrDefault("change-tracking", d.changeTracking()),
-                (java.time.ZoneId) v.getOrDefault("modified-zone", d.modifiedZone()));
+                (java.time.ZoneId) v.getOrDefault("modified-zone", d.modifiedZone()),
+                new LinkedHashSet<>((List<String>) v.getOrDefault("boolean-columns", List.of())));
         if (s.changeTracking() == StructureSettings.ChangeTracking.VERSION_TABLE && s.modifiedColumn() != null) {
             throw new IllegalArgumentException("setting 'structure." + table
                     + ".change-tracking': version-table and a modified-column exclude each other");

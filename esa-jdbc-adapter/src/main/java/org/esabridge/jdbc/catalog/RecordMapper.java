@@ -42,7 +42,8 @@ public final class RecordMapper {
         }
         select.add(mod());
         for (Column c : table.fieldColumns()) {
-            select.add(col(c));
+            // MariaDB's text of a FLOAT has six significant digits (3.40282e38); as a DOUBLE it is exact.
+            select.add(table.kind(c) == ValueKind.FLOAT ? "CAST(" + col(c) + " AS DOUBLE)" : col(c));
         }
         this.selectList = select.toString();
         this.idWhere = where.toString();

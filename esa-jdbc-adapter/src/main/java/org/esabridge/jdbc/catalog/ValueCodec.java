@@ -9,7 +9,6 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
-import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -80,19 +79,20 @@ public final class ValueCodec {
         switch (kind) {
             case INTEGER, BITS: {
                 String s = kind == ValueKind.BITS ? bitsText(rs, index) : rs.getString(index);
-                return rs.wasNull() ? null : s;
+                return rs.wasNull() ? null : kind == ValueKind.INTEGER && c.isZeroPadded() ? withoutPadding(s) : s;
             }
             case DECIMAL: {
                 BigDecimal d = rs.getBigDecimal(index);
                 return d == null ? null : d.toPlainString();
             }
             case FLOAT: {
-                float f = rs.getFloat(index);
-                return rs.wasNull() ? null : new BigDecimal(Float.toString(f)).stripTrailingZeros().toPlainString();
+                // Selected as a DOUBLE (RecordMapper): MariaDB's text of a FLOAT keeps six digits only.
+                float f = (float) rs.getDouble(index);
+                return rs.wasNull() ? null : withinDeclaredRange(c, new BigDecimal(Float.toString(f)), f).toPlainString();
             }
             case DOUBLE: {
                 double d = rs.getDouble(index);
-                return rs.wasNull() ? null : BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
+                return rs.wasNull() ? null : withinDeclaredRange(c, BigDecimal.valueOf(d), d).toPlainString();
             }
             case BOOLEAN: {
                 boolean b = rs.getBoolean(index);
@@ -101,19 +101,22 @@ public final class ValueCodec {
             case STRING:
                 return rs.getString(index);
             case DATE: {
-                LocalDate d = rs.getObject(index, LocalDate.class);
-                return d == null ? null : d.toString();
+                String s = rs.getString(index);
+                if (s == null || ZeroDates.isZero(s)) {
+                    return s == null ? null : ZeroDates.wire(s, kind, 0);
+                }
+                return rs.getObject(index, LocalDate.class).toString();
             }
             case TIME:
                 // TIME may be negative or beyond 24 h in MariaDB; its own text form is the faithful one.
                 return rs.getString(index);
-            case DATETIME: {
+            case DATETIME, TIMESTAMP: {
+                String s = rs.getString(index);
+                if (s == null || ZeroDates.isZero(s)) {
+                    return s == null ? null : ZeroDates.wire(s, kind, c.fsp());
+                }
                 LocalDateTime t = rs.getObject(index, LocalDateTime.class);
-                return t == null ? null : DATE_TIME[c.fsp()].format(t);
-            }
-            case TIMESTAMP: {
-                LocalDateTime t = rs.getObject(index, LocalDateTime.class);
-                return t == null ? null : DATE_TIME[c.fsp()].format(t) + "Z";
+                return DATE_TIME[c.fsp()].format(t) + (kind == ValueKind.TIMESTAMP ? "Z" : "");
             }
             case BINARY: {
                 byte[] b = rs.getBytes(index);
@@ -122,6 +125,35 @@ public final class ValueCodec {
             default:
                 throw new IllegalStateException("kind " + kind);
         }
+    }
+
+    /**
+     * FLOAT(M,D)/DOUBLE(M,D) round a value to D decimals and then to the binary type, which can carry it past
+     * the declared limit: 999999.9999 in a FLOAT(10,4) is stored as the float 1000000, which the column refuses
+     * to take back. The limit itself is the same float, so that is the text read.
+     */
+    private static BigDecimal withinDeclaredRange(Column c, BigDecimal value, double stored) {
+        BigDecimal v = value.stripTrailingZeros();
+        if (c.scale() == null || c.precision() == null) {
+            return v;
+        }
+        BigDecimal limit = BigDecimal.TEN.pow(Math.toIntExact(c.precision() - c.scale()))
+                .subtract(BigDecimal.ONE.movePointLeft(Math.toIntExact(c.scale())));
+        if (v.abs().compareTo(limit) <= 0) {
+            return v;
+        }
+        boolean same = c.dataType().equals("float") ? limit.floatValue() == (float) Math.abs(stored)
+                : limit.doubleValue() == Math.abs(stored);
+        return same ? (v.signum() < 0 ? limit.negate() : limit) : v;
+    }
+
+    /** ZEROFILL and YEAR columns' text is zero-padded ({@code 0000042}, {@code 0000}); the wire has plain decimals. */
+    private static String withoutPadding(String s) {
+        int i = 0;
+        while (i < s.length() - 1 && s.charAt(i) == '0') {
+            i++;
+        }
+        return i == 0 ? s : s.substring(i);
     }
 
     private static String bitsText(ResultSet rs, int index) throws SQLException {
@@ -189,14 +221,16 @@ public final class ValueCodec {
                 // Built from the checked digits only: a number's size is known before it is built.
                 case INTEGER, BITS, DECIMAL -> ps.setBigDecimal(index, number(c, kind, text).toBigDecimal());
                 // As a double: MariaDB reads a plain decimal literal as DECIMAL, capped at 65 digits (1e308
-                // became 1e65, 1e-300 zero).
-                case FLOAT, DOUBLE -> ps.setDouble(index, number(c, kind, text).toBigDecimal().doubleValue());
+                // became 1e65, 1e-300 zero). A FLOAT's text is rounded to a float first, so that the double sent
+                // is that float exactly: the largest FLOAT read (3.4028235E38) lies above FLT_MAX as a double.
+                // FLOAT(M,D) is rounded to D decimals by the database first, so it gets the nearest double.
+                case FLOAT -> ps.setDouble(index, c.scale() != null ? number(c, kind, text).toBigDecimal().doubleValue()
+                        : number(c, kind, text).toBigDecimal().floatValue());
+                case DOUBLE -> ps.setDouble(index, number(c, kind, text).toBigDecimal().doubleValue());
                 case BOOLEAN -> ps.setBoolean(index, bool(text));
                 case STRING -> ps.setString(index, text);
-                case DATE -> ps.setObject(index, LocalDate.parse(text.trim()));
-                case TIME -> ps.setString(index, LocalTime.parse(text.trim()).toString());
-                case DATETIME -> ps.setObject(index, localDateTime(text));
-                case TIMESTAMP -> ps.setObject(index, LocalDateTime.ofInstant(parseInstant(text), ZoneOffset.UTC));
+                case DATE, DATETIME, TIMESTAMP -> bindTemporal(ps, index, kind, text);
+                case TIME -> ps.setString(index, time(text));
                 case BINARY -> ps.setBytes(index, Base64.getDecoder().decode(text.replaceAll("\\s", "")));
                 default -> throw new IllegalStateException("kind " + kind);
             }
@@ -291,6 +325,32 @@ public final class ValueCodec {
         if (n.negative ? value.compareTo(limit) > 0 : value.compareTo(limit) >= 0) {
             throw new BadValueException("field " + c.name() + ": out of the range of " + c.columnType());
         }
+    }
+
+    /** An ordinary date or date-time, or a zero date as MariaDB's text ({@link ZeroDates}). */
+    private static void bindTemporal(PreparedStatement ps, int index, ValueKind kind, String text) throws SQLException {
+        String zero = ZeroDates.sql(text, kind);
+        if (zero != null) {
+            ps.setString(index, zero);
+            return;
+        }
+        switch (kind) {
+            case DATE -> ps.setObject(index, LocalDate.parse(text.trim()));
+            case DATETIME -> ps.setObject(index, localDateTime(text));
+            default -> ps.setObject(index, LocalDateTime.ofInstant(parseInstant(text), ZoneOffset.UTC));
+        }
+    }
+
+    /** MariaDB's TIME text: a signed duration of up to 838 hours ({@code -838:59:59.999999}); the database checks the range. */
+    private static final java.util.regex.Pattern TIME_TEXT =
+            java.util.regex.Pattern.compile("-?\\d{2,3}:[0-5]\\d:[0-5]\\d(\\.\\d{1,6})?");
+
+    private static String time(String text) {
+        String t = text.trim();
+        if (!TIME_TEXT.matcher(t).matches()) {
+            throw new IllegalArgumentException("'" + shorten(t) + "' is not a time ([-]hh:mm:ss[.ffffff], hours up to 838)");
+        }
+        return t;
     }
 
     private static boolean bool(String text) {

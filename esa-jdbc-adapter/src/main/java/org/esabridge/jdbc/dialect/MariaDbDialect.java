@@ -14,6 +14,7 @@ import org.esabridge.api.ErrorCode;
 import org.esabridge.jdbc.catalog.Column;
 import org.esabridge.jdbc.catalog.Table;
 import org.esabridge.jdbc.catalog.ValueKind;
+import org.esabridge.jdbc.catalog.ZeroDates;
 
 /** MariaDB (and MySQL) specifics. Error numbers: https://mariadb.com/kb/en/mariadb-error-codes/ */
 public final class MariaDbDialect implements Dialect {
@@ -102,12 +103,14 @@ public final class MariaDbDialect implements Dialect {
     @Override
     public String sessionInitSql(int lockWaitSeconds, boolean causalReads) {
         // Strict mode: a bad value fails the write (INVALID_VALUE) instead of being truncated or zeroed.
+        // Zero dates are allowed (no NO_ZERO_DATE / NO_ZERO_IN_DATE): a host writes back the 0000-00-00 it read
+        // (ZeroDates); only text spelling one explicitly produces one.
         // Every session in UTC, so TIMESTAMP values and UTC_TIMESTAMP()/NOW() agree and nothing depends on
         // the server's or the JVM's zone.
         // wsrep_sync_wait = 1 (reads): Galera applies other nodes' write sets a little after they commit; without
         // the wait a cursor opened through node A was unknown to node B a moment later (GaleraReplicaSoakTest).
         // Only where asked: a MariaDB built without Galera support has no such variable.
-        return "SET time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,"
+        return "SET time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,"
                 + "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', innodb_lock_wait_timeout = " + lockWaitSeconds
                 + (causalReads ? ", wsrep_sync_wait = 1" : "");
     }
@@ -281,8 +284,12 @@ public final class MariaDbDialect implements Dialect {
             case DATETIME -> "REPLACE(CAST(" + col + " AS CHAR), ' ', 'T')";
             // UNIX_TIMESTAMP reads the stored UTC instant whatever the deleting session's zone; a round trip
             // through that zone (CONVERT_TZ) is ambiguous in a daylight-saving fall-back hour.
-            case TIMESTAMP -> "CONCAT(REPLACE(CAST(CAST(TIMESTAMP'1970-01-01 00:00:00' + INTERVAL UNIX_TIMESTAMP(" + col
-                    + ") SECOND AS DATETIME(" + c.fsp() + ")) AS CHAR), ' ', 'T'), 'Z')";
+            // The zero TIMESTAMP (UNIX_TIMESTAMP 0) is spelled as ZeroDates spells it.
+            case TIMESTAMP -> "IF(UNIX_TIMESTAMP(" + col + ") = 0, '" + ZeroDates.wire(0, 0, 0, 0, 0, 0, 0, kind, c.fsp())
+                    + "', CONCAT(REPLACE(CAST(CAST(TIMESTAMP'1970-01-01 00:00:00' + INTERVAL UNIX_TIMESTAMP(" + col
+                    + ") SECOND AS DATETIME(" + c.fsp() + ")) AS CHAR), ' ', 'T'), 'Z'))";
+            // ZEROFILL and YEAR: the number, not MariaDB's zero-padded text of it.
+            case INTEGER -> c.isZeroPadded() ? "CAST(" + col + " + 0 AS CHAR)" : "CAST(" + col + " AS CHAR)";
             case BINARY -> "REPLACE(TO_BASE64(" + col + "), CHAR(10), '')";
             default -> "CAST(" + col + " AS CHAR)";
         };
