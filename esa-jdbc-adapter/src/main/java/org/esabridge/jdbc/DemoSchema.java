@@ -25,14 +25,14 @@ final class DemoSchema {
                     + " email VARCHAR(200) NULL UNIQUE,"
                     + " phone VARCHAR(40) NULL,"
                     + " notes TEXT NULL,"
-                    + " vip BOOLEAN NOT NULL DEFAULT FALSE,"
+                    + " vip BIT(1) NOT NULL DEFAULT 0," // a BOOLEAN field; BOOLEAN (TINYINT(1)) would be a number
                     + " modified_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6),"
                     + " KEY customers_modified (modified_at, id)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
             "CREATE TABLE IF NOT EXISTS products ("
                     + " sku VARCHAR(32) NOT NULL PRIMARY KEY,"
                     + " name VARCHAR(100) NOT NULL,"
                     + " price DECIMAL(12,2) NOT NULL,"
-                    + " active BOOLEAN NOT NULL DEFAULT TRUE,"
+                    + " active BIT(1) NOT NULL DEFAULT 1,"
                     + " modified_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6),"
                     + " KEY products_modified (modified_at, sku)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
             "CREATE TABLE IF NOT EXISTS orders ("

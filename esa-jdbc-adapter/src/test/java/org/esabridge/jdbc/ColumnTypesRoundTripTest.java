@@ -293,6 +293,15 @@ class ColumnTypesRoundTripTest {
         assertEquals("2024-00-00", texts(adapter.read("wide", "4")).get("c_date_nn"));
         // MariaDB's geometry storage: SRID 4326 little-endian, then WKB (byte order 1, type 1 = point).
         assertEquals("E6100000010100000", hex(r2.get("c_geom")).substring(0, 17));
+        try (Connection c = TestDatabase.connect(DB); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT TO_BASE64(ST_GeomFromText('POINT(1.1 2.2)', 4326)),"
+                     + " REPLACE(TO_BASE64(c_geom), '\\n', ''), REPLACE(TO_BASE64(c_poly), '\\n', '') FROM wide WHERE id = 2")) {
+            rs.next();
+            assertEquals("5hAAAAEBAAAAmpmZmZmZ8T+amZmZmZkBQA==", rs.getString(1), "esa-protocol.md §3.1's example");
+            assertEquals(rs.getString(2), r2.get("c_geom"));
+            assertEquals(rs.getString(3), r2.get("c_poly"));
+        }
+        assertEquals("AQAAAA==", r3.get("c_bin"));
     }
 
     @Test
@@ -373,6 +382,32 @@ class ColumnTypesRoundTripTest {
             adapter.getDeleted(table, before, deleted);
             assertEquals(List.of(first.id()), deleted.ids(), table);
             assertEquals(all.records().size() - 1, rowCount(table), table);
+        }
+    }
+
+    @Test
+    void theTombstoneTriggersSpellOddIdsAsTheReadsDo() throws Exception {
+        String schema = DB + "_polled";
+        TestDatabase.freshSchema(schema);
+        List<String> sql = new ArrayList<>(List.of("SET sql_mode = ''"));
+        KEYED.forEach((t, d) -> {
+            sql.add("CREATE TABLE " + t + " (" + d[0] + ", " + MOD + ")");
+            for (int i = 1; i < d.length; i++) {
+                sql.add("INSERT INTO " + t + " VALUES " + d[i].substring(0, d[i].length() - 1) + ", DEFAULT)");
+            }
+        });
+        TestDatabase.exec(schema, sql.toArray(new String[0]));
+        try (JdbcAdapter polled = TestDatabase.adapter(schema, JdbcAdapterConfig.CHANGE_CAPTURE, "polling")) {
+            for (String table : KEYED.keySet()) {
+                RecordingResultHandler all = new RecordingResultHandler();
+                polled.getModified(table, Instant.EPOCH, all);
+                Set<String> read = all.records().stream().map(ExternalRecord::id).collect(Collectors.toCollection(java.util.TreeSet::new));
+                Instant before = polled.getCurrentTime();
+                TestDatabase.exec(schema, "SET sql_mode = ''", "DELETE FROM " + table);
+                RecordingResultHandler deleted = new RecordingResultHandler();
+                polled.getDeleted(table, before, deleted);
+                assertEquals(read, new java.util.TreeSet<>(deleted.ids()), table);
+            }
         }
     }
 

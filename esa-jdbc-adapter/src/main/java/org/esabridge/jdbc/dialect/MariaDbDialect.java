@@ -61,6 +61,7 @@ public final class MariaDbDialect implements Dialect {
             case 4025, 3819 -> ErrorCode.CONSTRAINT_VIOLATION;   // CHECK constraint
             case 1048, 1364 -> ErrorCode.CONSTRAINT_VIOLATION;   // NOT NULL / no default
             case 1264, 1265, 1292, 1366, 1367, 1406, 1411, 1690, 3140, 4078 -> ErrorCode.INVALID_VALUE;
+            case 1416 -> ErrorCode.INVALID_VALUE;                // bytes that are no geometry (TypeMapping)
             case 1040, 1053, 2002, 2003, 2006, 2013, 1927 -> ErrorCode.DATABASE_UNAVAILABLE;
             // Lock wait timed out, statement interrupted by query-timeout-seconds or max_statement_time: the
             // database is too busy to answer in time, which the host handles like an outage (retry later).
@@ -284,8 +285,8 @@ public final class MariaDbDialect implements Dialect {
             case DATETIME -> "REPLACE(CAST(" + col + " AS CHAR), ' ', 'T')";
             // UNIX_TIMESTAMP reads the stored UTC instant whatever the deleting session's zone; a round trip
             // through that zone (CONVERT_TZ) is ambiguous in a daylight-saving fall-back hour.
-            // The zero TIMESTAMP (UNIX_TIMESTAMP 0) is spelled as ZeroDates spells it.
-            case TIMESTAMP -> "IF(UNIX_TIMESTAMP(" + col + ") = 0, '" + ZeroDates.wire(0, 0, 0, 0, 0, 0, 0, kind, c.fsp())
+            // The zero TIMESTAMP (UNIX_TIMESTAMP 0 or NULL) is spelled as ZeroDates spells it.
+            case TIMESTAMP -> "IF(COALESCE(UNIX_TIMESTAMP(" + col + "), 0) = 0, '" + ZeroDates.wire(0, 0, 0, 0, 0, 0, 0, kind, c.fsp())
                     + "', CONCAT(REPLACE(CAST(CAST(TIMESTAMP'1970-01-01 00:00:00' + INTERVAL UNIX_TIMESTAMP(" + col
                     + ") SECOND AS DATETIME(" + c.fsp() + ")) AS CHAR), ' ', 'T'), 'Z'))";
             // ZEROFILL and YEAR: the number, not MariaDB's zero-padded text of it.
