@@ -176,7 +176,8 @@ class ColumnTypesRoundTripTest {
         KEYED.put("k_zero_dates", new String[] {"d DATE NOT NULL, dt DATETIME(2) NOT NULL, n INT NOT NULL, v INT,"
                 + " PRIMARY KEY (d, dt, n)",
                 "('0000-00-00', '0000-00-00 00:00:00', 1, 1)", "('2024-00-15', '1000-00-00 12:00:00.5', 2, 2)",
-                "('0000-01-01', '2024-01-00 00:00:00', 3, 3)", "('2024-02-29', '2024-02-29 12:00:00.25', 4, 4)"});
+                "('0000-01-01', '2024-01-00 00:00:00', 3, 3)", "('2024-02-29', '2024-02-29 12:00:00.25', 4, 4)",
+                "('2024-01-01', '0000-01-01 10:00:00', 5, 5)", "('0000-02-29', '0001-01-01 00:00:00.01', 6, 6)"});
         KEYED.put("k_zero_date", new String[] {"id DATE NOT NULL PRIMARY KEY, v INT",
                 "('0000-00-00', 1)", "('0001-00-00', 2)", "('1000-01-01', 3)"});
         KEYED.put("k_zerofill", new String[] {"id INT(8) UNSIGNED ZEROFILL NOT NULL PRIMARY KEY, v INT",
@@ -202,12 +203,16 @@ class ColumnTypesRoundTripTest {
         // Served by issue 20 part A (another branch); today they are not structures: see keylessTablesAreNotServedToday.
         ddl.add("CREATE TABLE no_key (a INT, b DATE, " + MOD + ")");
         ddl.add("CREATE TABLE unique_only (a INT NOT NULL, b VARCHAR(10), " + MOD + ", UNIQUE KEY (a))");
+        ddl.add("CREATE TABLE invalid_dates (id INT NOT NULL PRIMARY KEY, d DATE, dt DATETIME(1), " + MOD + ")");
+        ddl.add("SET sql_mode = 'ALLOW_INVALID_DATES'");
+        ddl.add("INSERT INTO invalid_dates (id, d, dt) VALUES (1, '2024-02-31', '2023-02-29 10:00:00.5')");
         TestDatabase.exec(DB, ddl.toArray(new String[0]));
         adapter = TestDatabase.adapter(DB,
                 "structure.wide.writable", "true", "structure.wide.boolean-columns", "c_flag",
                 "structure.k_zero_dates.writable", "true", "structure.k_zero_date.writable", "true",
                 "structure.k_zerofill.writable", "true", "structure.k_year.writable", "true",
-                "structure.k_ts.writable", "true", "structure.k_tinyint1.writable", "true");
+                "structure.k_ts.writable", "true", "structure.k_tinyint1.writable", "true",
+                "structure.invalid_dates.writable", "true");
         assertEquals(CaptureMode.BINLOG, adapter.captureMode());
         adapter.getCurrentTime();
         List<String> inserts = new ArrayList<>(List.of("SET sql_mode = ''"));
@@ -282,6 +287,15 @@ class ColumnTypesRoundTripTest {
         assertEquals("1000-00-00T12:00:00", r3.get("c_dt"));
         assertEquals("2024-01-00T00:00:00.50", r3.get("c_dt2"));
         assertEquals("2024-00-15T23:59:59.000001", r3.get("c_dt6"));
+        assertEquals("9999-12-31", r2.get("c_date"));
+        assertEquals("9999-12-31T23:59:59", r2.get("c_dt"));
+        assertEquals("9999-12-31T23:59:59.99", r2.get("c_dt2"));
+        assertEquals("9999-12-31T23:59:59.999999", r2.get("c_dt6"));
+        assertEquals("2038-01-19T03:14:07.999Z", r2.get("c_ts"));
+        Map<String, String> r5 = texts(adapter.read("wide", "5"));
+        assertEquals("1000-01-01T00:00:00.01", r5.get("c_dt2"));
+        assertEquals("0999-12-31T23:59:59.500000", r5.get("c_dt6"));
+        assertEquals("2024-02-29T12:00:00.125Z", r5.get("c_ts"));
         assertEquals("-838:59:59", r1.get("c_time"));
         assertEquals("-00:00:00.50", r1.get("c_time2"));
         assertEquals("-838:59:58.999999", r1.get("c_time6"));
@@ -302,6 +316,17 @@ class ColumnTypesRoundTripTest {
             assertEquals(rs.getString(3), r2.get("c_poly"));
         }
         assertEquals("AQAAAA==", r3.get("c_bin"));
+    }
+
+    /** ALLOW_INVALID_DATES stores 2024-02-31: read as stored (the driver would shift it into March), refused on write. */
+    @Test
+    void invalidDatesAreReadAsStoredAndRefusedOnWrite() throws Exception {
+        ExternalRecord r = adapter.read("invalid_dates", "1");
+        assertEquals("2024-02-31", r.field("d").text());
+        assertEquals("2023-02-29T10:00:00.5", r.field("dt").text());
+        org.esabridge.api.EsaException e = org.junit.jupiter.api.Assertions.assertThrows(org.esabridge.api.EsaException.class,
+                () -> adapter.update(HOST, "invalid_dates", r.modifiedAt(), new ExternalRecord("1", null, r.fields())));
+        assertEquals(org.esabridge.api.ErrorCode.INVALID_VALUE, e.code());
     }
 
     @Test

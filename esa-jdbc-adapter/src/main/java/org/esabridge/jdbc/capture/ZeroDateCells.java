@@ -41,6 +41,7 @@ final class ZeroDateCells {
      * A caught date is given the client's stand-in 0 so that the rest of its decoding runs as for any date.
      */
     Long zero(int year, int month, int day, int hour, int minute, int second) {
+        // Year 0 too: the client's Julian/Gregorian calendar has none; its digits are what java.time prints.
         if (year != 0 && month != 0 && day != 0) {
             return null;
         }

@@ -101,21 +101,28 @@ public final class ValueCodec {
             case STRING:
                 return rs.getString(index);
             case DATE: {
+                // MariaDB's text, not a LocalDate: the driver cannot decode 2024-00-15 (or shifts it to 2023-12-15),
+                // nor an ALLOW_INVALID_DATES 2024-02-31; a DATE's text is its wire form already.
                 String s = rs.getString(index);
-                if (s == null || ZeroDates.isZero(s)) {
-                    return s == null ? null : ZeroDates.wire(s, kind, 0);
-                }
-                return rs.getObject(index, LocalDate.class).toString();
+                return s == null ? null : ZeroDates.wire(s, kind, 0);
             }
             case TIME:
                 // TIME may be negative or beyond 24 h in MariaDB; its own text form is the faithful one.
                 return rs.getString(index);
             case DATETIME, TIMESTAMP: {
+                // The driver's text of an ordinary value is shifted into the JVM's zone, so only a value it cannot
+                // decode (a zero month or day; its text is then MariaDB's own) is taken from the text.
                 String s = rs.getString(index);
                 if (s == null || ZeroDates.isZero(s)) {
                     return s == null ? null : ZeroDates.wire(s, kind, c.fsp());
                 }
-                LocalDateTime t = rs.getObject(index, LocalDateTime.class);
+                LocalDateTime t;
+                try {
+                    t = rs.getObject(index, LocalDateTime.class);
+                } catch (SQLException | java.time.DateTimeException e) {
+                    // ALLOW_INVALID_DATES (2024-02-31 10:00): not a date the driver decodes; the text is the value.
+                    return ZeroDates.wire(s, kind, c.fsp());
+                }
                 return DATE_TIME[c.fsp()].format(t) + (kind == ValueKind.TIMESTAMP ? "Z" : "");
             }
             case BINARY: {
@@ -327,6 +334,10 @@ public final class ValueCodec {
         }
     }
 
+    private static final DateTimeFormatter SQL_DATE = DateTimeFormatter.ofPattern("uuuu-MM-dd", Locale.ROOT);
+    private static final DateTimeFormatter SQL_DATE_TIME =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS", Locale.ROOT);
+
     /** An ordinary date or date-time, or a zero date as MariaDB's text ({@link ZeroDates}). */
     private static void bindTemporal(PreparedStatement ps, int index, ValueKind kind, String text) throws SQLException {
         String zero = ZeroDates.sql(text, kind);
@@ -334,9 +345,11 @@ public final class ValueCodec {
             ps.setString(index, zero);
             return;
         }
+        // DATE and DATETIME as MariaDB's text: the driver sends a LocalDate(Time) through java.sql's Julian
+        // calendar, which moves dates before 1582 (0000-01-01 became another day).
         switch (kind) {
-            case DATE -> ps.setObject(index, LocalDate.parse(text.trim()));
-            case DATETIME -> ps.setObject(index, localDateTime(text));
+            case DATE -> ps.setString(index, LocalDate.parse(text.trim()).format(SQL_DATE));
+            case DATETIME -> ps.setString(index, localDateTime(text).format(SQL_DATE_TIME));
             default -> ps.setObject(index, LocalDateTime.ofInstant(parseInstant(text), ZoneOffset.UTC));
         }
     }

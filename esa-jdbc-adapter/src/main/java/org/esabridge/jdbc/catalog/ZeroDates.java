@@ -9,8 +9,7 @@ import java.util.regex.Pattern;
  * {@code sql_mode} lacks NO_ZERO_DATE / NO_ZERO_IN_DATE. No {@code java.time} value and no {@code xs:date} holds
  * them, so on the wire they keep the column's shape with MariaDB's own digits (esa-protocol.md §3): DATE
  * {@code 2024-00-15}; DATETIME {@code 0000-00-00T00:00:00} with the column's fractional digits; TIMESTAMP the same
- * with {@code Z}. A host writes such a text back to store the value again. A year 0000 counts as zero too: a
- * year {@code xs:date} does not have.
+ * with {@code Z}. A host writes such a text back to store the value again.
  */
 public final class ZeroDates {
     private static final Pattern DATE = Pattern.compile("(\\d{4})-(\\d{2})-(\\d{2})");
@@ -20,13 +19,18 @@ public final class ZeroDates {
     private ZeroDates() {
     }
 
-    /** Whether MariaDB's text of a temporal value ({@code YYYY-MM-DD…}) has a zero year, month or day. */
+    /**
+     * Whether MariaDB's text of a temporal value ({@code YYYY-MM-DD…}) has a zero month or day. A year 0000 with a
+     * month and a day is a date java.time holds ({@code 0000-01-01}), read as any other.
+     */
     static boolean isZero(String mariaDbText) {
-        return mariaDbText.length() >= 10 && (mariaDbText.startsWith("0000") || mariaDbText.startsWith("00", 5)
-                || mariaDbText.startsWith("00", 8));
+        return mariaDbText.length() >= 10 && (mariaDbText.startsWith("00", 5) || mariaDbText.startsWith("00", 8));
     }
 
-    /** The wire form of a zero date from MariaDB's text ({@code YYYY-MM-DD[ hh:mm:ss[.ffffff]]}). */
+    /**
+     * The wire form of a date from MariaDB's text ({@code YYYY-MM-DD[ hh:mm:ss[.ffffff]]}): for an ordinary DATE
+     * or DATETIME the same text as {@code xs:date} / a zone-less {@code xs:dateTime}, for a zero date its digits.
+     */
     static String wire(String mariaDbText, ValueKind kind, int fsp) {
         if (kind == ValueKind.DATE) {
             return mariaDbText.substring(0, 10);
