@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -17,13 +18,15 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoField;
 import java.util.Base64;
 import java.util.Locale;
+import java.util.regex.Pattern;
 import org.esabridge.api.ControlCharacters;
 
 /**
- * Column values ⇄ protocol text (esa-protocol.md §3): plain decimals at full precision, {@code true}/
- * {@code false}, base64, {@code xs:date}/{@code xs:time}/{@code xs:dateTime} with as many fractional digits
- * as the column keeps; DATETIME without offset, TIMESTAMP in UTC with {@code Z}. Sessions run in UTC, so a
- * TIMESTAMP read or written as a {@code LocalDateTime} is a UTC wall time.
+ * Column values ⇄ protocol text (esa-protocol.md §3, §3.1): plain decimals at full precision, {@code true}/
+ * {@code false}, base64, {@code xs:date}/{@code xs:dateTime} with as many fractional digits as the column keeps
+ * (DATETIME without offset, TIMESTAMP in UTC with {@code Z}; zero dates with MariaDB's digits, {@link ZeroDates}),
+ * TIME as MariaDB's duration text. Sessions run in UTC, so a TIMESTAMP read or written as a {@code LocalDateTime}
+ * is a UTC wall time.
  */
 public final class ValueCodec {
     private ValueCodec() {
@@ -119,7 +122,7 @@ public final class ValueCodec {
                 LocalDateTime t;
                 try {
                     t = rs.getObject(index, LocalDateTime.class);
-                } catch (SQLException | java.time.DateTimeException e) {
+                } catch (SQLException | DateTimeException e) {
                     // ALLOW_INVALID_DATES (2024-02-31 10:00): not a date the driver decodes; the text is the value.
                     return ZeroDates.wire(s, kind, c.fsp());
                 }
@@ -355,8 +358,7 @@ public final class ValueCodec {
     }
 
     /** MariaDB's TIME text: a signed duration of up to 838 hours ({@code -838:59:59.999999}); the database checks the range. */
-    private static final java.util.regex.Pattern TIME_TEXT =
-            java.util.regex.Pattern.compile("-?\\d{2,3}:[0-5]\\d:[0-5]\\d(\\.\\d{1,6})?");
+    private static final Pattern TIME_TEXT = Pattern.compile("-?\\d{2,3}:[0-5]\\d:[0-5]\\d(\\.\\d{1,6})?");
 
     private static String time(String text) {
         String t = text.trim();
