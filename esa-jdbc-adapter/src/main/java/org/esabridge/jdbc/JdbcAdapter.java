@@ -50,6 +50,7 @@ import org.esabridge.jdbc.dialect.DatabaseZone;
 import org.esabridge.jdbc.dialect.Dialect;
 import org.esabridge.jdbc.dialect.Faults;
 import org.esabridge.jdbc.dialect.MariaDbDialect;
+import org.esabridge.jdbc.dialect.StateTables;
 import org.esabridge.jdbc.notify.ChangeNotifier;
 import org.esabridge.jdbc.write.RecordWriter;
 import org.esabridge.jdbc.write.Written;
@@ -83,6 +84,8 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     private final JdbcAdapterConfig config;
     private final Database database;
     private final Dialect dialect;
+    /** Where the adapter's own tables are ({@code state-schema}). */
+    private final StateTables state;
     private final DatabaseClock clock;
     private final Lease startLease;
     /** Detected at start: the database is a Galera node (see {@link CaptureSummary#GALERA_POLLING}). */
@@ -127,34 +130,35 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         this.forcedCapture = forcedCapture;
         this.config = config;
         this.dialect = dialect;
+        this.state = StateTables.in(dialect, config.stateSchema());
         this.clock = new DatabaseClock(dialect);
         this.catalog = new Catalog(Map.of(), dialect);
         this.helper = helper;
         this.database = database;
-        this.startLease = new Lease(database.dataSource(), dialect, "start", NodeId.next("start"), START_LEASE_TTL);
+        this.startLease = new Lease(database.dataSource(), dialect, state, "start", NodeId.next("start"), START_LEASE_TTL);
         this.forcedWatermark = forcedWatermark;
         this.loader = new CatalogLoader(config, dialect, config.demo() ? DemoSchema.TABLES : Set.of());
-        this.triggers = new CaptureTriggers(dialect);
-        this.identity = new TableIdentity(dialect);
+        this.triggers = new CaptureTriggers(dialect, state);
+        this.identity = new TableIdentity(dialect, state);
         this.versions = new VersionTables(dialect);
         int timeout = config.queryTimeoutSeconds();
-        this.watermark = new Watermark(dialect, config.watermarkFallbackLagSeconds(), timeout);
+        this.watermark = new Watermark(dialect, state, config.watermarkFallbackLagSeconds(), timeout);
         this.settings = new HostManagedSettings(config);
-        this.changes = new ChangeReader(database.dataSource(), dialect, settings::inlineThreshold,
+        this.changes = new ChangeReader(database.dataSource(), dialect, state, settings::inlineThreshold,
                 config.tombstoneRetentionDays(), timeout, watermark);
-        this.indexed = new IndexedChanges(database.dataSource(), dialect, this::logged, settings::inlineThreshold,
-                timeout, changes, () -> {
+        this.indexed = new IndexedChanges(database.dataSource(), dialect, state, this::logged,
+                settings::inlineThreshold, timeout, changes, () -> {
                     BinlogCapture binlog = capture;
                     if (binlog != null) {
                         binlog.fence().fence();
                     }
                 });
-        this.paging = new Cursors(database.dataSource(), dialect, clock, watermark, changes, indexed, this::table,
-                settings::pageSize, config.cursorTimeoutMinutes(), config.maxOpenCursors(), timeout);
-        this.writer = new RecordWriter(database.dataSource(), dialect, clock, timeout);
+        this.paging = new Cursors(database.dataSource(), dialect, state, clock, watermark, changes, indexed,
+                this::table, settings::pageSize, config.cursorTimeoutMinutes(), config.maxOpenCursors(), timeout);
+        this.writer = new RecordWriter(database.dataSource(), dialect, state, clock, timeout);
         this.reader = new RecordReader(database.dataSource(), dialect, timeout);
         this.helperDeletions = new HelperDeletions(database.dataSource(), dialect, clock, timeout);
-        this.syncAgain = new SyncAgainFlags(database.dataSource(), dialect, timeout);
+        this.syncAgain = new SyncAgainFlags(database.dataSource(), dialect, state, timeout);
         this.deletions = helper == null ? null : new DeletionReporter(helper, DELETION_REPORT_BOUND);
     }
 
@@ -202,8 +206,8 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
             LOG.warn("database unreachable at start; calls answer DATABASE_UNAVAILABLE until it is back");
         }
         if (helper != null && config.notifyIntervalSeconds() > 0) {
-            adapter.notifier = new ChangeNotifier(database.dataSource(), adapter.dialect, () -> adapter.catalog, helper,
-                    adapter.deletions, Duration.ofSeconds(config.notifyIntervalSeconds()),
+            adapter.notifier = new ChangeNotifier(database.dataSource(), adapter.dialect, adapter.state,
+                    () -> adapter.catalog, helper, adapter.deletions, Duration.ofSeconds(config.notifyIntervalSeconds()),
                     () -> adapter.captureMode() == CaptureMode.BINLOG);
         }
         return adapter;
@@ -246,13 +250,14 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
                 return;
             }
             try (Connection c = database.dataSource().getConnection()) {
-                Migrations.createBootstrapTables(c);
+                Migrations.createBootstrapTables(c, state);
                 startLease.runHolding(c, START_LEASE_WAIT, () -> {
-                    Migrations.migrate(c, dialect);
+                    Migrations.migrate(c, dialect, state);
                     if (config.demo()) {
-                        DemoSchema.createOnce(c, dialect);
+                        DemoSchema.createOnce(c, dialect, state);
                     }
                 });
+                StateWriters.warn(c, dialect, state);
                 galeraNode = dialect.isGaleraNode(c);
                 if (forcedWatermark == null) {
                     watermark.detect(c);
@@ -311,7 +316,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
             rs.next();
             schema = rs.getString(1);
         }
-        capture = BinlogCapture.start(database.capturePool(), database.dataSource(), dialect, endpoint, schema,
+        capture = BinlogCapture.start(database.capturePool(), database.dataSource(), dialect, state, endpoint, schema,
                 catalog.tables(), this::capturedTable, config.captureLease(), config.captureFenceTimeout());
         catalog.tables().forEach(t -> capturabilityChecked.add(t.name()));
         Catalog served = catalog;
@@ -494,7 +499,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     public String startSync(Session session, String externalSystemId) throws EsaException {
         ensureInitialised();
         try (Connection c = database.dataSource().getConnection()) {
-            String stored = ConfigStore.externalSystemId(c);
+            String stored = ConfigStore.externalSystemId(c, state);
             if (stored != null && externalSystemId != null && !stored.equals(externalSystemId.trim())) {
                 throw new EsaException(ErrorCode.UNAUTHORIZED, "this ESA is configured for another external system");
             }
@@ -528,7 +533,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         }
         ensureInitialised();
         try (Connection c = database.dataSource().getConnection()) {
-            return ConfigStore.configure(c, dialect, externalSystemId.trim(), force);
+            return ConfigStore.configure(c, dialect, state, externalSystemId.trim(), force);
         } catch (SQLException e) {
             throw Faults.of(dialect, e, "configure");
         }

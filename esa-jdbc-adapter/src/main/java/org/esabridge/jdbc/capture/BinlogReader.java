@@ -217,7 +217,7 @@ final class BinlogReader implements AutoCloseable {
                 begin(event.getData());
             } else if (type == EventType.TABLE_MAP) {
                 TableMapEventData map = event.getData();
-                tableMaps.put(map.getTableId(), schema.equals(map.getDatabase()) ? targets.target(map) : TableTargets.IGNORED);
+                tableMaps.put(map.getTableId(), targets.target(map));
             } else if (EventType.isRowMutation(type)) {
                 rows(event);
             } else if (type == EventType.XID) {
@@ -375,7 +375,7 @@ final class BinlogReader implements AutoCloseable {
                     fencesReached.accept(s.fences, stored.lastStamp());
                 }
                 if (flushes.incrementAndGet() % 1000 == 0) {
-                    ChangeIndex.purgeFences(c);
+                    index.purgeFences(c);
                 }
             }
         } catch (ChangeIndex.LostLeadershipException e) {

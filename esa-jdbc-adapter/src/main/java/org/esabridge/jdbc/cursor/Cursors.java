@@ -26,6 +26,7 @@ import org.esabridge.jdbc.changes.IndexedChanges;
 import org.esabridge.jdbc.changes.Watermark;
 import org.esabridge.jdbc.dialect.DatabaseClock;
 import org.esabridge.jdbc.dialect.Dialect;
+import org.esabridge.jdbc.dialect.StateTables;
 import org.esabridge.jdbc.dialect.Faults;
 
 /**
@@ -69,6 +70,7 @@ public final class Cursors implements Paging {
 
     private final DataSource ds;
     private final Dialect dialect;
+    private final StateTables state;
     private final DatabaseClock clock;
     private final Watermark watermark;
     private final ChangeReader changes;
@@ -82,7 +84,7 @@ public final class Cursors implements Paging {
     private final IndexedChanges index;
     private final TableSql.CursorSql touched;
 
-    public Cursors(DataSource ds, Dialect dialect, DatabaseClock clock, Watermark watermark, ChangeReader changes,
+    public Cursors(DataSource ds, Dialect dialect, StateTables state, DatabaseClock clock, Watermark watermark, ChangeReader changes,
                    IndexedChanges index, TableLookup lookup, IntSupplier pageSize, int timeoutMinutes,
                    int maxOpenCursors, int queryTimeout) {
         this.ds = ds;
@@ -96,9 +98,10 @@ public final class Cursors implements Paging {
         this.timeout = Duration.ofMinutes(timeoutMinutes);
         this.maxOpenCursors = maxOpenCursors;
         this.queryTimeout = queryTimeout;
-        this.store = new CursorStore(dialect, timeoutMinutes, queryTimeout);
-        this.tombstones = LogRows.sql(dialect, LogRows.Log.TOMBSTONES);
-        this.touched = LogRows.sql(dialect, LogRows.Log.TOUCHED);
+        this.state = state;
+        this.store = new CursorStore(dialect, state, timeoutMinutes, queryTimeout);
+        this.tombstones = LogRows.sql(dialect, state, LogRows.Log.TOMBSTONES);
+        this.touched = LogRows.sql(dialect, state, LogRows.Log.TOUCHED);
     }
 
     @Override
@@ -121,7 +124,7 @@ public final class Cursors implements Paging {
             case MODIFIED -> new TableRows(t, true, plan);
             case SOFT_DELETED -> new TableRows(t, false, plan);
             case TOMBSTONES -> new LogRows(LogRows.Log.TOMBSTONES, tombstones, t, dialect, queryTimeout);
-            case INDEX_MODIFIED, INDEX_DELETED, INDEX_MARKED -> new IndexRows(t, source, dialect, queryTimeout);
+            case INDEX_MODIFIED, INDEX_DELETED, INDEX_MARKED -> new IndexRows(t, source, dialect, state, queryTimeout);
         };
     }
 
