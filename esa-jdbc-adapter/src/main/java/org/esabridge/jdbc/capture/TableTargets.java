@@ -262,6 +262,19 @@ final class TableTargets {
         return eventSchema != null && (namesFolded ? schema.equalsIgnoreCase(eventSchema) : schema.equals(eventSchema));
     }
 
+    /** A table name of the application's schema as the server stores it ({@code lower_case_table_names=1} folds). */
+    String tableName(String name) {
+        return namesFolded ? name.toLowerCase(Locale.ROOT) : name;
+    }
+
+    /** Whether SQL text names the application's schema anywhere (as a word, in any case the server would accept). */
+    boolean mentionsSchema(String code) {
+        String text = namesFolded ? code.toLowerCase(Locale.ROOT) : code;
+        String name = namesFolded ? schema.toLowerCase(Locale.ROOT) : schema;
+        return java.util.regex.Pattern.compile("(?<![\\w$])" + java.util.regex.Pattern.quote(name) + "(?![\\w$])")
+                .matcher(text).find();
+    }
+
     /** Names of tables (in the schema) whose changes the log cannot capture, for the start's summary. */
     Set<String> uncapturableNames() {
         return uncapturable.keySet();
