@@ -44,6 +44,7 @@ import org.esabridge.jdbc.cluster.NodeId;
 import org.esabridge.jdbc.cursor.Cursors;
 import org.esabridge.jdbc.changes.CaptureTriggers;
 import org.esabridge.jdbc.changes.TableIdentity;
+import org.esabridge.jdbc.changes.UnwritableRows;
 import org.esabridge.jdbc.changes.VersionTables;
 import org.esabridge.jdbc.dialect.DatabaseClock;
 import org.esabridge.jdbc.dialect.DatabaseZone;
@@ -114,6 +115,8 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     /** Tables checked against what the binary log can spell (binlog mode). */
     private final Set<String> capturabilityChecked = ConcurrentHashMap.newKeySet();
     private final SyncAgainFlags syncAgain;
+    /** Records and ids XML cannot carry: left out of answers, reported, looked at again (esa-protocol.md §5). */
+    private final UnwritableRows unwritable;
     private final Object initLock = new Object();
     private volatile boolean initialised;
     private volatile Catalog catalog;
@@ -153,7 +156,8 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
                         binlog.fence().fence();
                     }
                 });
-        this.paging = new Cursors(database.dataSource(), dialect, state, clock, watermark, changes, indexed,
+        this.unwritable = new UnwritableRows(database.dataSource(), dialect, state, timeout);
+        this.paging = new Cursors(database.dataSource(), dialect, state, unwritable, clock, watermark, changes, indexed,
                 this::table, settings::pageSize, config.cursorTimeoutMinutes(), config.maxOpenCursors(), timeout);
         this.writer = new RecordWriter(database.dataSource(), dialect, state, clock, timeout);
         this.reader = new RecordReader(database.dataSource(), dialect, timeout);
@@ -211,6 +215,14 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
                     () -> adapter.captureMode() == CaptureMode.BINLOG);
         }
         return adapter;
+    }
+
+    /**
+     * Records and deleted ids this node left out of answers because XML 1.0 cannot carry a character of them
+     * ({@link UnwritableRows}), since start: the {@code esa_unwritable_left_out_total} metric.
+     */
+    public long unwritableLeftOut() {
+        return unwritable.leftOut();
     }
 
     /** Reads whose list of open transactions stayed stale (see {@link Watermark}): for tests and metrics. */
@@ -593,17 +605,23 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     public boolean getModified(String structure, Instant after, ResultSink sink) throws EsaException, IOException {
         TableSql t = table(structure);
         Instant from = after == null ? Instant.EPOCH : after;
-        return indexed.serves(t.table()) ? indexed.getModified(t, from, sink) : changes.getModified(t, from, sink);
+        UnwritableRows.Filter out = unwritable.filter(t.table(), sink);
+        try {
+            return indexed.serves(t.table()) ? indexed.getModified(t, from, out) : changes.getModified(t, from, out);
+        } finally {
+            out.finish();
+        }
     }
 
     @Override
     public boolean getDeleted(String structure, Instant after, ResultSink sink) throws EsaException, IOException {
         TableSql t = table(structure);
+        UnwritableRows.Filter out = unwritable.filter(t.table(), sink);
         if (t.table().deleteStrategy().kind() == DeleteStrategy.Kind.HELPER) {
-            return helperDeletions.getDeleted(t, helper, settings.inlineThreshold(), sink);
+            return helperDeletions.getDeleted(t, helper, settings.inlineThreshold(), out);
         }
         Instant from = after == null ? Instant.EPOCH : after;
-        return indexed.serves(t.table()) ? indexed.getDeleted(t, from, sink) : changes.getDeleted(t, from, sink);
+        return indexed.serves(t.table()) ? indexed.getDeleted(t, from, out) : changes.getDeleted(t, from, out);
     }
 
     @Override

@@ -133,6 +133,31 @@ public final class EsaResultWriter implements ResultSink, AutoCloseable {
         records.writeTo(buffered);
     }
 
+    /**
+     * What of {@code record} {@link #record} would refuse for a character XML 1.0 cannot carry: {@code "id"},
+     * {@code "name of a field"} or {@code "field <name>"}; null when every text of it can be written. Lets a
+     * producer leave such a record out (and say so) instead of failing the whole answer.
+     */
+    public static String unwritablePart(ExternalRecord record) {
+        if (record.id() != null && XmlChars.firstIllegal(record.id()) >= 0) {
+            return "id";
+        }
+        for (FieldValue field : record.fields()) {
+            if (XmlChars.firstIllegal(field.name()) >= 0) {
+                return "name of a field";
+            }
+            if (field.text() != null && XmlChars.firstIllegal(field.text()) >= 0) {
+                return "field " + field.name();
+            }
+        }
+        return null;
+    }
+
+    /** Whether {@link #id} (or any text entry) can carry {@code text}: no character XML 1.0 cannot carry. */
+    public static boolean writable(String text) {
+        return XmlChars.firstIllegal(text) < 0;
+    }
+
     private static String where(ExternalRecord record) {
         return record.id() == null ? "a record" : "record " + record.id();
     }

@@ -72,6 +72,11 @@ public final class RecordWriter {
         boolean givenId = record.id() != null;
         if (givenId) {
             checkId(t, record.id());
+            if (org.esabridge.api.ControlCharacters.anyIn(record.id())) {
+                // Looked up, an id may hold anything its columns can; stored anew, it is a value like any other.
+                throw new EsaRecordException(ErrorCode.INVALID_VALUE, "the id holds a control character", t.name(),
+                        null, null);
+            }
         }
         Column generatedId = null;
         if (!givenId) {
