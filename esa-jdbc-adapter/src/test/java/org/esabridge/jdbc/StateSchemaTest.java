@@ -65,7 +65,16 @@ class StateSchemaTest {
                 "change-capture", "polling")) {
             assertEquals(CaptureMode.POLLING, adapter.captureMode());
             Instant before = adapter.getCurrentTime();
-            TestDatabase.exec("ss_poll", "DELETE FROM item WHERE id = 2");
+            // The application's writer has no right on the state schema: the trigger writes there with its definer's.
+            TestDatabase.exec("ss_poll", "DROP USER IF EXISTS 'ss_app_writer'@'%'",
+                    "CREATE USER 'ss_app_writer'@'%' IDENTIFIED BY 'x-Pw-1234'",
+                    "GRANT SELECT, DELETE ON ss_poll.* TO 'ss_app_writer'@'%'");
+            try (Connection writer = java.sql.DriverManager.getConnection(TestDatabase.url("ss_poll"), "ss_app_writer",
+                    "x-Pw-1234"); Statement s = writer.createStatement()) {
+                s.executeUpdate("DELETE FROM item WHERE id = 2");
+            } finally {
+                TestDatabase.exec("ss_poll", "DROP USER IF EXISTS 'ss_app_writer'@'%'");
+            }
             RecordingResultHandler deleted = new RecordingResultHandler();
             assertTrue(adapter.getDeleted("item", before, deleted));
             assertEquals(List.of("2"), deleted.ids());

@@ -129,7 +129,8 @@ class ValueBoundsTest {
      */
     @Test
     void idWithAControlCharacterIsLookedUpButNeverStoredAnew() throws Exception {
-        for (String id : List.of("a\u0001", "a\u009B")) {
+        // Not "a…": the schema's collation ignores control characters, so a\u0001 would find the row 'a'.
+        for (String id : List.of("z\u0001", "z\u009B")) {
             assertEquals(ErrorCode.RECORD_NOT_FOUND, assertThrows(EsaException.class, () -> adapter.read("k", id)).code());
             adapter.delete(HOST, "k", Instant.now(), id);
             assertEquals(ErrorCode.INVALID_VALUE, assertThrows(EsaException.class, () -> adapter.create(HOST, "k",
