@@ -136,7 +136,7 @@ public final class EsaResultWriter implements ResultSink, AutoCloseable {
     /**
      * What of {@code record} {@link #record} would refuse for a character XML 1.0 cannot carry: {@code "id"},
      * {@code "name of a field"} or {@code "field <name>"}; null when every text of it can be written. Lets a
-     * producer leave such a record out (and say so) instead of failing the whole answer.
+     * producer that caught the refusal say what to fix (the exception's message holds the raw id).
      */
     public static String unwritablePart(ExternalRecord record) {
         if (record.id() != null && XmlChars.firstIllegal(record.id()) >= 0) {
@@ -151,11 +151,6 @@ public final class EsaResultWriter implements ResultSink, AutoCloseable {
             }
         }
         return null;
-    }
-
-    /** Whether {@link #id} (or any text entry) can carry {@code text}: no character XML 1.0 cannot carry. */
-    public static boolean writable(String text) {
-        return XmlChars.firstIllegal(text) < 0;
     }
 
     private static String where(ExternalRecord record) {

@@ -15,6 +15,7 @@ import javax.sql.DataSource;
 import org.esabridge.api.ExternalRecord;
 import org.esabridge.api.ResultSink;
 import org.esabridge.api.xml.EsaResultWriter;
+import org.esabridge.api.xml.UnwritableValueException;
 import org.esabridge.jdbc.catalog.Table;
 import org.esabridge.jdbc.dialect.Dialect;
 import org.esabridge.jdbc.dialect.StateTables;
@@ -81,26 +82,28 @@ public final class UnwritableRows {
             this.sink = sink;
         }
 
+        // The result writer decides what XML can carry, and refuses an entry having written nothing of it
+        // (EsaResultWriter#record): so the common case costs no second scan of every value.
         @Override
         public void record(ExternalRecord record) throws IOException {
-            String part = EsaResultWriter.unwritablePart(record);
-            if (part == null) {
+            try {
                 sink.record(record);
-                return;
-            }
-            report(record.id(), record.modifiedAt(), part, "record");
-            if (record.id() != null && noted.size() < NOTED_PER_CALL) {
-                noted.add(record.id());
+            } catch (UnwritableValueException e) {
+                String part = EsaResultWriter.unwritablePart(record);
+                report(record.id(), record.modifiedAt(), part == null ? "a value" : part, "record");
+                if (record.id() != null && noted.size() < NOTED_PER_CALL) {
+                    noted.add(record.id());
+                }
             }
         }
 
         @Override
         public void id(String id) throws IOException {
-            if (EsaResultWriter.writable(id)) {
+            try {
                 sink.id(id);
-                return;
+            } catch (UnwritableValueException e) {
+                report(id, null, "id", "deleted id");
             }
-            report(id, null, "id", "deleted id");
         }
 
         private void report(String id, Instant modifiedAt, String part, String what) {
