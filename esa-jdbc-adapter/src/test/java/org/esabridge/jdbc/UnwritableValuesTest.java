@@ -65,6 +65,7 @@ class UnwritableValuesTest {
 
             TestDatabase.exec("uw_poll", "DELETE FROM note WHERE id IN ('c', CONCAT('d', CHAR(12), 'e'))");
             assertEquals(List.of("c"), deleted(adapter, t0), "the id XML cannot carry is left out, the others answered");
+            assertEquals(List.of("c"), pagedDeleted(adapter, t0));
         }
     }
 

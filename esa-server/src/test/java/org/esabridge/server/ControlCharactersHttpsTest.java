@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -111,9 +112,23 @@ class ControlCharactersHttpsTest {
     void aRowXmlCannotCarryIsLeftOutOfGetModifiedAndTheOthersAreAnswered() throws Exception {
         EndToEndDatabase.exec(SCHEMA, "INSERT INTO customers (id, name, notes) VALUES (95, 'Paste', CONCAT('a', CHAR(12)))",
                 "INSERT INTO customers (id, name) VALUES (96, 'After')");
-        HttpResponse<String> response = server.post(call("48", "<getModified><structure>customers</structure>"
-                + "<after>2000-01-01T00:00:00Z</after></getModified>"));
+        String getModified = "<getModified><structure>customers</structure><after>2000-01-01T00:00:00Z</after></getModified>";
+        PrintStream err = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        HttpResponse<String> response;
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            response = server.post(call("48", getModified));
+            server.post(call("49", getModified));
+        } finally {
+            System.setErr(err);
+        }
         Responses.assertResult(response, "48");
+        List<String> warnings = captured.toString(StandardCharsets.UTF_8).lines()
+                .filter(l -> l.contains("WARN") && l.contains("record 95 of table customers left out of the answer"))
+                .toList();
+        assertEquals(1, warnings.size(), "one warning per change, not per read: " + warnings);
+        assertTrue(warnings.get(0).contains("field notes"), warnings.get(0));
         assertTrue(response.body().contains("<id>96</id>") && response.body().contains("<id>1</id>"), response.body());
         assertFalse(response.body().contains("<id>95</id>"), response.body());
         assertFalse(response.body().contains("<exception"), response.body());
