@@ -20,6 +20,7 @@ import javax.sql.DataSource;
 import org.esabridge.api.ErrorCode;
 import org.esabridge.api.EsaException;
 import org.esabridge.jdbc.dialect.Dialect;
+import org.esabridge.jdbc.dialect.StateTables;
 import org.esabridge.jdbc.dialect.Faults;
 
 /**
@@ -45,15 +46,19 @@ public final class CaptureFence {
 
     private final DataSource ds;
     private final Dialect dialect;
+    private final String table;
+    private final StateTables state;
     private final Duration timeout;
     private final Duration leaseTtl;
     /** Between two looks at the capture's progress: longer than the leader's renewal period (a third of the lease). */
     private final long lookNanos;
     private final Map<Long, CompletableFuture<Instant>> waiters = new ConcurrentHashMap<>();
 
-    CaptureFence(DataSource ds, Dialect dialect, Duration timeout, Duration leaseTtl) {
+    CaptureFence(DataSource ds, Dialect dialect, StateTables state, Duration timeout, Duration leaseTtl) {
         this.ds = ds;
         this.dialect = dialect;
+        this.table = state.fence();
+        this.state = state;
         this.timeout = timeout;
         this.leaseTtl = leaseTtl;
         this.lookNanos = leaseTtl.toNanos() / 3 + TimeUnit.MILLISECONDS.toNanos(500);
@@ -122,7 +127,7 @@ public final class CaptureFence {
         long left(Connection c) throws SQLException {
             long now = System.nanoTime();
             if (now - nextLook >= 0 || now - end >= 0) { // the end may come a moment before the look it needs
-                CaptureProgress look = CaptureProgress.look(c, dialect);
+                CaptureProgress look = CaptureProgress.look(c, dialect, state);
                 CaptureProgress.Verdict before = verdict;
                 verdict = seen == null ? null : look.since(seen, leaseTtl);
                 if (now - end >= 0) {
@@ -151,8 +156,8 @@ public final class CaptureFence {
         }
     }
 
-    private static long insertMarker(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO esa_fence (requested_at) VALUES (UTC_TIMESTAMP(6))",
+    private long insertMarker(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (requested_at) VALUES (UTC_TIMESTAMP(6))",
                 Statement.RETURN_GENERATED_KEYS)) {
             ps.executeUpdate();
             try (ResultSet rs = ps.getGeneratedKeys()) {
@@ -162,8 +167,8 @@ public final class CaptureFence {
         }
     }
 
-    private static Instant reachedStamp(Connection c, long id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT reached_stamp FROM esa_fence WHERE id = ?")) {
+    private Instant reachedStamp(Connection c, long id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT reached_stamp FROM " + table + " WHERE id = ?")) {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 LocalDateTime t = rs.next() ? rs.getObject(1, LocalDateTime.class) : null;

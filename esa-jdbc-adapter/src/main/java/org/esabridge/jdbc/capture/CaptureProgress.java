@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.Objects;
 import org.esabridge.jdbc.dialect.Dialect;
+import org.esabridge.jdbc.dialect.StateTables;
 
 /**
  * One look at how the change capture fares, as any node sees it in the database: where the reader stands
@@ -26,11 +27,12 @@ import org.esabridge.jdbc.dialect.Dialect;
 record CaptureProgress(long lastSeq, LocalDateTime updatedAt, String holder, LocalDateTime expiresAt,
                        long expiresInMicros, String lastSpilled) {
 
-    static CaptureProgress look(Connection c, Dialect dialect) throws SQLException {
+    static CaptureProgress look(Connection c, Dialect dialect, StateTables state) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT c.last_seq, c.updated_at, l.holder, l.expires_at,"
                 + " TIMESTAMPDIFF(MICROSECOND, " + dialect.now() + ", l.expires_at),"
-                + " (SELECT CONCAT(spill_id, ':', seq) FROM esa_change_spill ORDER BY spill_id DESC, seq DESC LIMIT 1)"
-                + " FROM esa_capture c LEFT JOIN esa_lease l ON l.name = ? WHERE c.name = ?")) {
+                + " (SELECT CONCAT(spill_id, ':', seq) FROM " + state.changeSpill()
+                + " ORDER BY spill_id DESC, seq DESC LIMIT 1)"
+                + " FROM " + state.capture() + " c LEFT JOIN " + state.lease() + " l ON l.name = ? WHERE c.name = ?")) {
             ps.setString(1, BinlogCapture.LEASE);
             ps.setString(2, ChangeIndex.NAME);
             try (ResultSet rs = ps.executeQuery()) {
