@@ -125,6 +125,11 @@ public final class ServerSettings {
                     + "esa-protocol.md §1.2; needs external-system-id. Credentials and trust are the Helper API's "
                     + "(helper-user/helper-password or helper-token, helper-trust-store); keystore, when given, is "
                     + "presented as the client certificate. Off unless given.");
+    public static final Setting<Boolean> INSECURE_HTTP_CONNECT = Setting.option("insecure-http-connect",
+            SettingType.BOOLEAN, "false",
+            "Let connect name a plain http:// endpoint, whose calls, answers and Helper credentials travel "
+                    + "unencrypted. Allowed only with a loopback host (127.0.0.1, ::1, localhost); without it an "
+                    + "http:// connect is refused at start.");
     public static final Setting<Integer> CONNECT_PARALLEL_CALLS = Setting.option("connect-parallel-calls", POSITIVE,
             "4", "With connect: polls kept open at once, so calls the host hands out together are served "
                     + "together.");
@@ -137,7 +142,8 @@ public final class ServerSettings {
             READ_ONLY, AUDIT_LOG,
             MAX_BODY_BYTES, XML_MAX_DEPTH, XML_MAX_ELEMENTS, XML_MAX_ATTRIBUTE_LENGTH, XML_MAX_TEXT_LENGTH,
             MAX_CONCURRENT_CALLS, IDLE_TIMEOUT_SECONDS, MIN_REQUEST_BYTES_PER_SECOND,
-            RESPONSE_WRITE_TIMEOUT_SECONDS, MIN_RESPONSE_BYTES_PER_SECOND, VERBOSE, CONNECT, CONNECT_PARALLEL_CALLS);
+            RESPONSE_WRITE_TIMEOUT_SECONDS, MIN_RESPONSE_BYTES_PER_SECOND, VERBOSE, CONNECT, CONNECT_PARALLEL_CALLS,
+            INSECURE_HTTP_CONNECT);
 
     /** The command-line option naming the configuration file; not a key inside that file. */
     public static final String CONFIG_FLAG = "--config";
