@@ -48,7 +48,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>No host can hold a poller: a poll's headers must come within {@link #POLL_WAIT} plus {@link #POLL_MARGIN},
  * its call document ({@link BoundedBody}, at most {@code max-body-bytes} kept) within {@code helper-timeout-seconds}
- * of them; posting a result, its answer included, takes at most {@code helper-timeout-seconds} an attempt. A host
+ * of them; posting a result, its answer included, takes at most {@code helper-timeout-seconds} an attempt, plus a
+ * second per {@code min-response-bytes-per-second} bytes of the result. A host
  * that stalls mid-way costs one failed poll or attempt, and the connection.
  */
 final class DialOutEsa implements AutoCloseable {
@@ -74,6 +75,7 @@ final class DialOutEsa implements AutoCloseable {
     private final String externalSystemId;
     private final Duration requestTimeout;
     private final long maxBodyBytes;
+    private final int minResultBytesPerSecond;
     private final CallExchange exchange;
     private final int pollers;
     private final ExternalSystemAdapter adapter;
@@ -83,8 +85,8 @@ final class DialOutEsa implements AutoCloseable {
     private final Set<CompletableFuture<?>> polls = ConcurrentHashMap.newKeySet();
 
     private DialOutEsa(URI connect, HttpClient http, String authorization, String externalSystemId,
-                       Duration requestTimeout, long maxBodyBytes, CallExchange exchange, int pollers,
-                       ExternalSystemAdapter adapter, AuditLog audit) {
+                       Duration requestTimeout, long maxBodyBytes, int minResultBytesPerSecond, CallExchange exchange,
+                       int pollers, ExternalSystemAdapter adapter, AuditLog audit) {
         String base = connect.toString().endsWith("/") ? connect.toString() : connect + "/";
         this.next = URI.create(base + "next");
         this.result = URI.create(base + "result");
@@ -93,6 +95,7 @@ final class DialOutEsa implements AutoCloseable {
         this.externalSystemId = externalSystemId;
         this.requestTimeout = requestTimeout;
         this.maxBodyBytes = maxBodyBytes;
+        this.minResultBytesPerSecond = minResultBytesPerSecond;
         this.exchange = exchange;
         this.pollers = pollers;
         this.adapter = adapter;
@@ -115,7 +118,7 @@ final class DialOutEsa implements AutoCloseable {
         AuditLog audit = AuditLog.open(config.auditLog());
         return new DialOutEsa(config.connect(), client.build(), host.credentials().authorization(),
                 config.externalSystemId(), host.requestTimeout(), config.maxBodyBytes(),
-                CallExchange.of(config, adapter, audit, PRINCIPAL),
+                config.limits().minResponseBytesPerSecond(), CallExchange.of(config, adapter, audit, PRINCIPAL),
                 config.connectParallelCalls(), adapter, audit);
     }
 
@@ -244,8 +247,9 @@ final class DialOutEsa implements AutoCloseable {
             if (callId == null) {
                 return "a call without " + CALL_ID_HEADER;
             }
-            CallExchange.Answer answer = exchange.exchange(new ByteArrayInputStream(call.body()), next.getHost());
-            deliver(callId, answer.document());
+            try (CallExchange.Answer answer = exchange.exchange(new ByteArrayInputStream(call.body()), next.getHost())) {
+                deliver(callId, answer.document());
+            }
             return null;
         } catch (IOException e) {
             return "cannot poll: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
@@ -275,15 +279,17 @@ final class DialOutEsa implements AutoCloseable {
      * Posts the answer, retried on a connection failure or a host error (5xx); a host that no longer waits for
      * the call (any 4xx) is told nothing more.
      */
-    private void deliver(String callId, byte[] answer) throws InterruptedException {
+    private void deliver(String callId, SpooledAnswer answer) throws InterruptedException {
+        // A large answer takes its time to upload: one more second per min-response-bytes-per-second bytes.
+        Duration timeout = requestTimeout.plusSeconds(answer.size() / minResultBytesPerSecond);
         Duration backoff = BACKOFF_BASE;
         for (int attempt = 1; attempt <= RESULT_ATTEMPTS; attempt++) {
             String failure;
             try {
                 HttpResponse<byte[]> posted = within(http.sendAsync(request(result).header(CALL_ID_HEADER, callId)
-                                .header("Content-Type", CONTENT_TYPE).POST(HttpRequest.BodyPublishers.ofByteArray(answer))
-                                .timeout(requestTimeout).build(),
-                        info -> new BoundedBody(RESULT_ANSWER_BYTES, requestTimeout)), requestTimeout);
+                                .header("Content-Type", CONTENT_TYPE).POST(answer.publisher())
+                                .timeout(timeout).build(),
+                        info -> new BoundedBody(RESULT_ANSWER_BYTES, requestTimeout)), timeout);
                 if (posted.statusCode() / 100 == 2) {
                     return;
                 }

@@ -5,24 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.esabridge.jdbc.JdbcAdapterConfig;
 import org.esabridge.server.config.ServerConfig;
 import org.esabridge.server.config.ServerSettings;
@@ -33,8 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A host the ESA dials out to cannot hold its pollers (issue 25 §5): one that sends a poll's headers and part of
  * the call and then stalls, or stalls in its answer to a posted result, costs one failed poll or attempt, and
  * the one poller polls again. And plain http is refused unless named insecure, and then only on loopback. The
- * stalling host is a raw socket on 127.0.0.1 speaking HTTP/1.1 (java's HTTP servers cannot stall mid-body), so
- * these tests need {@code insecure-http-connect}.
+ * stalling host is a {@link RawHttpHost}, so these tests need {@code insecure-http-connect}.
  */
 class DialOutStallTest {
     private static final String CALL = "<sync><esa-call call-id=\"7\"><getCurrentTime/></esa-call></sync>";
@@ -44,33 +29,33 @@ class DialOutStallTest {
 
     @Test
     void aHostThatStallsInTheMiddleOfACallCostsOnePoll() throws Exception {
-        try (StallingHost host = new StallingHost(request -> request.startsWith("GET ")
+        try (RawHttpHost host = new RawHttpHost(request -> request.isGet()
                 ? "HTTP/1.1 200 OK\r\nX-Esa-Call-Id: 7\r\nContent-Type: application/xml\r\nContent-Length: 1000\r\n\r\n"
                 + CALL.substring(0, 20) : null);
              DialOutEsa esa = dialOut(host)) {
             esa.start();
-            assertTrue(host.request(60).startsWith("GET "));
-            String again = host.request(60);
+            assertTrue(host.request(60).isGet());
+            RawHttpHost.Request again = host.request(60);
             assertNotNull(again, "the one poller never polled again: the stalled body holds it");
-            assertTrue(again.startsWith("GET "), again);
+            assertTrue(again.isGet(), again.head());
         }
     }
 
     @Test
     void aHostThatStallsItsAnswerToAResultCostsOneAttempt() throws Exception {
-        try (StallingHost host = new StallingHost(request -> request.startsWith("GET ")
+        try (RawHttpHost host = new RawHttpHost(request -> request.isGet()
                 ? "HTTP/1.1 200 OK\r\nX-Esa-Call-Id: 7\r\nContent-Type: application/xml\r\nContent-Length: "
                 + CALL.length() + "\r\n\r\n" + CALL
                 : "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nok");
              DialOutEsa esa = dialOut(host)) {
             esa.start();
-            assertTrue(host.request(60).startsWith("GET "));
-            String first = host.request(60);
-            assertTrue(first != null && first.startsWith("POST "), first);
-            assertTrue(first.toLowerCase(Locale.ROOT).contains("x-esa-call-id: 7"), first);
-            String second = host.request(60);
+            assertTrue(host.request(60).isGet());
+            RawHttpHost.Request first = host.request(60);
+            assertTrue(first != null && first.isPost(), String.valueOf(first));
+            assertTrue(first.head().toLowerCase(Locale.ROOT).contains("x-esa-call-id: 7"), first.head());
+            RawHttpHost.Request second = host.request(60);
             assertNotNull(second, "the stalled answer to the first attempt holds the poller");
-            assertTrue(second.startsWith("POST "), second);
+            assertTrue(second.isPost(), second.head());
         }
     }
 
@@ -97,102 +82,7 @@ class DialOutStallTest {
         return ServerConfig.from(values, JdbcAdapterConfig::isKnownKey);
     }
 
-    private DialOutEsa dialOut(StallingHost host) throws Exception {
-        return DialOutEsa.create(config("http://127.0.0.1:" + host.port() + "/esa-host", true), new FakeAdapter());
-    }
-
-    /**
-     * Answers each request with what {@code answer} returns for its request line and body (null: nothing at all),
-     * then neither sends more nor closes: a stalled host.
-     */
-    private static final class StallingHost implements AutoCloseable {
-        private final ServerSocket socket;
-        private final Function<String, String> answer;
-        private final BlockingQueue<String> requests = new LinkedBlockingQueue<>();
-        private final List<Socket> connections = new CopyOnWriteArrayList<>();
-        private final Thread acceptor;
-
-        StallingHost(Function<String, String> answer) throws IOException {
-            this.socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-            this.answer = answer;
-            this.acceptor = new Thread(this::accept, "stalling-host");
-            acceptor.setDaemon(true);
-            acceptor.start();
-        }
-
-        int port() {
-            return socket.getLocalPort();
-        }
-
-        /** The next request (its line, headers and body), or null when none came within the time. */
-        String request(int seconds) throws InterruptedException {
-            return requests.poll(seconds, TimeUnit.SECONDS);
-        }
-
-        private void accept() {
-            while (!socket.isClosed()) {
-                try {
-                    Socket connection = socket.accept();
-                    connections.add(connection);
-                    Thread serving = new Thread(() -> serve(connection), "stalling-host-connection");
-                    serving.setDaemon(true);
-                    serving.start();
-                } catch (IOException e) {
-                    return; // closed
-                }
-            }
-        }
-
-        private void serve(Socket connection) {
-            try {
-                InputStream in = connection.getInputStream();
-                OutputStream out = connection.getOutputStream();
-                while (true) {
-                    String head = head(in);
-                    if (head == null) {
-                        return;
-                    }
-                    String request = head + new String(in.readNBytes(contentLength(head)), StandardCharsets.UTF_8);
-                    requests.add(request);
-                    String reply = answer.apply(request);
-                    if (reply != null) {
-                        out.write(reply.getBytes(StandardCharsets.UTF_8));
-                        out.flush();
-                    }
-                }
-            } catch (IOException e) {
-                // the client gave the connection up
-            }
-        }
-
-        private static String head(InputStream in) throws IOException {
-            ByteArrayOutputStream head = new ByteArrayOutputStream();
-            int matched = 0;
-            for (int b = in.read(); b >= 0; b = in.read()) {
-                head.write(b);
-                matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : (b == '\r' ? 1 : 0);
-                if (matched == 4) {
-                    return head.toString(StandardCharsets.ISO_8859_1);
-                }
-            }
-            return null;
-        }
-
-        private static int contentLength(String head) {
-            for (String line : head.split("\r\n")) {
-                if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
-                    return Integer.parseInt(line.substring("content-length:".length()).trim());
-                }
-            }
-            return 0;
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-            for (Socket connection : connections) {
-                connection.close();
-            }
-        }
+    private DialOutEsa dialOut(RawHttpHost host) throws Exception {
+        return DialOutEsa.create(config(host.url(), true), new FakeAdapter());
     }
 }
