@@ -145,7 +145,7 @@ final class CallExchange {
             return fault(callId, e, Then.CONTINUE);
         } catch (UnwritableValueException e) {
             out.close();
-            LOG.warn("Call {} ({}): {}", LogValues.of(callId), call.name(), e.getMessage());
+            LOG.warn("Call {} ({}): {}", LogValues.of(callId), call.name(), LogValues.message(e.getMessage()));
             trace.outcome(200, e.fault().code().name());
             return fault(callId, e.fault(), Then.CONTINUE);
         } catch (IOException | RuntimeException | Error e) {

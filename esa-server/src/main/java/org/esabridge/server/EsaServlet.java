@@ -191,7 +191,8 @@ final class EsaServlet extends HttpServlet {
             trace.outcome(statusOf(e), e.code().name());
             replaceWithFault(response, statusOf(e), call, e);
         } catch (UnwritableValueException e) {
-            LOG.warn("Call {} ({}): {}", LogValues.of(call.callId()), call.call().name(), e.getMessage());
+            LOG.warn("Call {} ({}): {}", LogValues.of(call.callId()), call.call().name(),
+                    LogValues.message(e.getMessage()));
             trace.outcome(HttpServletResponse.SC_OK, e.fault().code().name());
             replaceWithFault(response, HttpServletResponse.SC_OK, call, e.fault());
         } catch (IOException e) {

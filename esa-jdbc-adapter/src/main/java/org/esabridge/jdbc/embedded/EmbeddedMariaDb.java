@@ -99,7 +99,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         Path initFile = null;
         DB db = null;
         try {
-            Files.createDirectories(dir);
+            OwnerOnlyFiles.createDirectories(dir);
             Path files = OwnerOnlyFiles.restrict(Files.createDirectories(dir.resolve("mariadb-files")));
             EmbeddedAccount account = EmbeddedAccount.of(dir);
             initFile = account.writeInitFile(dir);
