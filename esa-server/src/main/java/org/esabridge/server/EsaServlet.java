@@ -42,8 +42,9 @@ import org.slf4j.LoggerFactory;
  * <p>An unexpected exception is logged with its call id and answered INTERNAL without details: no body
  * ever holds a stack trace, class name, SQL or path.
  *
- * <p>At most {@code max-concurrent-calls} calls are served at once; one more is answered 503 with
- * {@code Retry-After} at once instead of waiting in a queue that would grow with the load. A client that
+ * <p>At most {@code max-concurrent-calls} calls are served at once, at most {@code max-calls-per-principal} of
+ * them for one principal ({@link PrincipalShares}); one more is answered 503 with {@code Retry-After} at once
+ * instead of waiting in a queue that would grow with the load. A client that
  * takes its answer too slowly loses its connection ({@link SlowReaderGuard}), so it cannot keep a permit
  * and a database connection. Every request ends in one call-log line and the metrics ({@link CallObserver}).
  */
@@ -60,12 +61,13 @@ final class EsaServlet extends HttpServlet {
     private final transient CallDispatcher dispatcher;
     private final transient CallObserver observer;
     private final transient Semaphore permits;
+    private final transient PrincipalShares shares;
     private final transient SlowReaderGuard.Policy slowReaders;
     private final long maxBodyBytes;
     private final int maxConcurrentCalls;
 
     EsaServlet(EsaCallReader reader, CallDispatcher dispatcher, CallObserver observer, long maxBodyBytes,
-               int maxConcurrentCalls, SlowReaderGuard.Policy slowReaders) {
+               int maxConcurrentCalls, PrincipalShares shares, SlowReaderGuard.Policy slowReaders) {
         this.reader = Objects.requireNonNull(reader, "reader == null");
         this.dispatcher = Objects.requireNonNull(dispatcher, "dispatcher == null");
         this.observer = Objects.requireNonNull(observer, "observer == null");
@@ -73,6 +75,7 @@ final class EsaServlet extends HttpServlet {
         this.maxBodyBytes = maxBodyBytes;
         this.maxConcurrentCalls = maxConcurrentCalls;
         this.permits = new Semaphore(maxConcurrentCalls);
+        this.shares = Objects.requireNonNull(shares, "shares == null");
     }
 
     /** Calls being served right now. */
@@ -120,11 +123,13 @@ final class EsaServlet extends HttpServlet {
             return;
         }
         if (!permits.tryAcquire()) {
-            response.setHeader("Retry-After", "1");
-            response.setHeader("Connection", "close");
-            trace.outcome(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "BUSY");
-            refuse(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, new EsaException(ErrorCode.INTERNAL,
-                    "too many calls in progress; retry shortly"));
+            busy(response, trace, "too many calls in progress; retry shortly");
+            return;
+        }
+        if (!shares.tryAcquire(trace.principal)) {
+            permits.release();
+            busy(response, trace, "this caller already has " + shares.perPrincipal()
+                    + " calls in progress (max-calls-per-principal); retry shortly");
             return;
         }
         try {
@@ -148,8 +153,17 @@ final class EsaServlet extends HttpServlet {
             trace.read(call.callId(), call.call());
             answer(call, request, response, trace);
         } finally {
+            shares.release(trace.principal);
             permits.release();
         }
+    }
+
+    /** 503 with Retry-After, at once: a call over a limit is refused, never queued. */
+    private static void busy(HttpServletResponse response, CallTrace trace, String why) throws IOException {
+        response.setHeader("Retry-After", "1");
+        response.setHeader("Connection", "close");
+        trace.outcome(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "BUSY");
+        refuse(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, new EsaException(ErrorCode.INTERNAL, why));
     }
 
     private void answer(EsaRequest call, HttpServletRequest request, HttpServletResponse response, CallTrace trace)

@@ -91,6 +91,7 @@ public record ServerConfig(int port, OptionalInt httpPort, Path dataDir, Path ke
                         value(values, ServerSettings.XML_MAX_ATTRIBUTE_LENGTH),
                         value(values, ServerSettings.XML_MAX_TEXT_LENGTH)),
                 value(values, ServerSettings.MAX_CONCURRENT_CALLS),
+                value(values, ServerSettings.MAX_CALLS_PER_PRINCIPAL),
                 value(values, ServerSettings.IDLE_TIMEOUT_SECONDS),
                 value(values, ServerSettings.MIN_REQUEST_BYTES_PER_SECOND),
                 value(values, ServerSettings.RESPONSE_WRITE_TIMEOUT_SECONDS),
