@@ -108,11 +108,13 @@ final class EsaServlet extends HttpServlet {
         response.setBufferSize(RESPONSE_BUFFER_BYTES);
         if (!"POST".equals(request.getMethod())) {
             response.setHeader("Allow", "POST");
+            closeUnlessBodyRead(request, response);
             refuse(response, trace, HttpServletResponse.SC_METHOD_NOT_ALLOWED,
                     new EsaException(ErrorCode.NOT_SUPPORTED, "the ESA endpoint accepts POST only"));
             return;
         }
         if (!isXmlInUtf8(request.getContentType())) {
+            closeUnlessBodyRead(request, response);
             refuse(response, trace, HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE, new EsaException(
                     ErrorCode.MALFORMED_REQUEST, "the body must be sent as Content-Type: application/xml; charset=UTF-8"));
             return;
@@ -141,7 +143,10 @@ final class EsaServlet extends HttpServlet {
                 if (body.exceeded()) {
                     trace.outcome(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, ErrorCode.TOO_LARGE.name());
                     refuseTooLarge(request, response);
-                } else if (e.callId() == null) {
+                    return;
+                }
+                closeUnlessBodyRead(request, response);
+                if (e.callId() == null) {
                     refuse(response, trace, HttpServletResponse.SC_BAD_REQUEST, e);
                 } else {
                     trace.callId = e.callId();
@@ -155,6 +160,23 @@ final class EsaServlet extends HttpServlet {
         } finally {
             shares.release(trace.principal);
             permits.release();
+        }
+    }
+
+    /**
+     * An answer given without reading the whole request body: Jetty then closes the connection once the answer is
+     * sent, so the answer says so ({@code Connection: close}). Without it a client that keeps connections alive
+     * sends its next request on a connection the server no longer reads, and sees it fail without an answer.
+     */
+    private static void closeUnlessBodyRead(HttpServletRequest request, HttpServletResponse response) {
+        boolean finished;
+        try {
+            finished = request.getInputStream().isFinished();
+        } catch (IOException | IllegalStateException e) {
+            finished = false;
+        }
+        if (!finished) {
+            response.setHeader("Connection", "close");
         }
     }
 
