@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.esabridge.api.config.Setting;
 import org.esabridge.api.config.SettingType;
+import org.esabridge.api.config.UrlCredentials;
 import org.esabridge.api.helper.HelperApiConfig;
 
 /**
@@ -642,7 +643,7 @@ public final class JdbcAdapterConfig {
     @Override
     public String toString() {
         // Never print the password.
-        return "JdbcAdapterConfig[jdbcUrl=" + jdbcUrl + ", user=" + jdbcUser + ", demo=" + demo + ", database="
-                + database + ", structures=" + Arrays.asList(structures.keySet().toArray()) + "]";
+        return "JdbcAdapterConfig[jdbcUrl=" + UrlCredentials.masked(jdbcUrl) + ", user=" + jdbcUser + ", demo=" + demo
+                + ", database=" + database + ", structures=" + Arrays.asList(structures.keySet().toArray()) + "]";
     }
 }
