@@ -1,8 +1,8 @@
 package org.esabridge.server;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
+import org.esabridge.api.LogText;
 import org.esabridge.api.xml.ProtocolTime;
 
 /**
@@ -14,9 +14,9 @@ import org.esabridge.api.xml.ProtocolTime;
  * breaks or other control characters ({@link #message}): no value can start a forged line.
  */
 final class LogValues {
-    static final int MAX_CHARS = 128;
+    static final int MAX_CHARS = LogText.MAX_VALUE_CHARS;
     /** Longest message logged by {@link #message}. */
-    static final int MAX_MESSAGE_CHARS = 1024;
+    static final int MAX_MESSAGE_CHARS = LogText.MAX_MESSAGE_CHARS;
 
     private LogValues() {
     }
@@ -26,52 +26,11 @@ final class LogValues {
             return "-";
         }
         // Instant.toString() drops trailing zero groups (…20.472Z for …20.472000Z): not the host's spelling.
-        String text = value instanceof Instant instant ? ProtocolTime.format(instant) : value.toString();
-        if (text.isEmpty()) {
-            return "-";
-        }
-        StringBuilder out = new StringBuilder(Math.min(text.length(), MAX_CHARS) + 8);
-        for (int i = 0; i < text.length(); i++) {
-            if (out.length() >= MAX_CHARS) {
-                return out.append("...").toString();
-            }
-            char c = text.charAt(i);
-            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "._:@+/-".indexOf(c) >= 0) {
-                out.append(c);
-            } else {
-                int end = Character.isHighSurrogate(c) && i + 1 < text.length() ? i + 2 : i + 1;
-                for (byte b : text.substring(i, end).getBytes(StandardCharsets.UTF_8)) {
-                    out.append('%').append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
-                }
-                i = end - 1;
-            }
-        }
-        return out.toString();
+        return LogText.value(value instanceof Instant instant ? ProtocolTime.format(instant) : value.toString());
     }
 
-    /**
-     * A message for the middle of a log line: control characters (CR, LF, escape, …) and the Unicode line and
-     * paragraph separators percent-encoded, {@code %} too so that the encoding is unambiguous, cut at
-     * {@link #MAX_MESSAGE_CHARS}.
-     */
+    /** See {@link LogText#message}. */
     static String message(String text) {
-        if (text == null) {
-            return "-";
-        }
-        StringBuilder out = new StringBuilder(Math.min(text.length(), MAX_MESSAGE_CHARS) + 8);
-        for (int i = 0; i < text.length(); i++) {
-            if (out.length() >= MAX_MESSAGE_CHARS) {
-                return out.append("...").toString();
-            }
-            char c = text.charAt(i);
-            if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029' || c == '%') {
-                for (byte b : String.valueOf(c).getBytes(StandardCharsets.UTF_8)) {
-                    out.append('%').append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
-                }
-            } else {
-                out.append(c);
-            }
-        }
-        return out.toString();
+        return LogText.message(text);
     }
 }
