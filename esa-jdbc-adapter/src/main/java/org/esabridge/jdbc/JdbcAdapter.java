@@ -49,7 +49,8 @@ import org.esabridge.jdbc.dialect.DatabaseClock;
 import org.esabridge.jdbc.dialect.DatabaseZone;
 import org.esabridge.jdbc.dialect.Dialect;
 import org.esabridge.jdbc.dialect.Faults;
-import org.esabridge.jdbc.dialect.MariaDbDialect;
+import org.esabridge.jdbc.dialect.Engine;
+import org.esabridge.jdbc.dialect.Engines;
 import org.esabridge.jdbc.notify.ChangeNotifier;
 import org.esabridge.jdbc.write.RecordWriter;
 import org.esabridge.jdbc.write.Written;
@@ -189,8 +190,9 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
 
     private static JdbcAdapter start(JdbcAdapterConfig config, Watermark.Mode forcedWatermark, HelperApi helper,
                                      CaptureMode forcedCapture) {
-        Dialect dialect = MariaDbDialect.INSTANCE;
-        Database database = Database.open(config, dialect);
+        Engine engine = Engines.forUrl(config.jdbcUrl());
+        Dialect dialect = engine.dialect(config);
+        Database database = Database.open(config, engine, dialect);
         JdbcAdapter adapter = new JdbcAdapter(config, dialect, database, forcedWatermark, helper, forcedCapture);
         try {
             adapter.ensureInitialised();
@@ -246,7 +248,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
                 return;
             }
             try (Connection c = database.dataSource().getConnection()) {
-                Migrations.createBootstrapTables(c);
+                Migrations.createBootstrapTables(c, dialect);
                 startLease.runHolding(c, START_LEASE_WAIT, () -> {
                     Migrations.migrate(c, dialect);
                     if (config.demo()) {
@@ -288,7 +290,8 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         if (capture != null || config.changeCapture() == JdbcAdapterConfig.ChangeCapture.POLLING) {
             return;
         }
-        List<String> missing = BinlogAccess.missing(c, database.endpoint());
+        List<String> missing = dialect.hasBinaryLog() ? BinlogAccess.missing(c, database.endpoint())
+                : List.of("the database has no binary log that esa-bridge can read; its changes are polled");
         if (!missing.isEmpty()) {
             if (config.changeCapture() == JdbcAdapterConfig.ChangeCapture.BINLOG) {
                 throw new EsaException(ErrorCode.NOT_SUPPORTED, JdbcAdapterConfig.CHANGE_CAPTURE + "=binlog, but "
@@ -307,7 +310,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         }
         org.esabridge.jdbc.capture.BinlogEndpoint endpoint = database.endpoint();
         String schema;
-        try (java.sql.Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT DATABASE()")) {
+        try (java.sql.Statement s = c.createStatement(); ResultSet rs = s.executeQuery(dialect.currentSchemaSql())) {
             rs.next();
             schema = rs.getString(1);
         }

@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 import org.esabridge.api.config.Setting;
 import org.esabridge.api.config.SettingType;
 import org.esabridge.api.helper.HelperApiConfig;
+import org.esabridge.jdbc.dialect.Engines;
 
 /**
  * The configuration of the JDBC adapter: immutable, validated eagerly, every problem reported with the
@@ -39,6 +40,7 @@ public final class JdbcAdapterConfig {
     public static final String JDBC_PASSWORD = "jdbc-password";
     public static final String DEMO = "demo";
     public static final String DATABASE = "database";
+    public static final String STATE_SCHEMA = "state-schema";
     public static final String STRUCTURES_INCLUDE = "structures.include";
     public static final String STRUCTURES_EXCLUDE = "structures.exclude";
     public static final String PAGE_SIZE = "page-size";
@@ -78,7 +80,8 @@ public final class JdbcAdapterConfig {
 
     private static final List<Setting<?>> SETTINGS = List.of(
             Setting.option(JDBC_URL, new SettingType<>("URL", JdbcAdapterConfig::jdbcUrl), "",
-                    "JDBC URL of an existing MariaDB (jdbc:mariadb://host:3306/db); empty starts the embedded MariaDB"),
+                    "JDBC URL of an existing MariaDB (jdbc:mariadb://host:3306/db) or PostgreSQL"
+                            + " (jdbc:postgresql://host:5432/db?currentSchema=app); empty starts the embedded MariaDB"),
             Setting.option(JDBC_USER, TEXT, "",
                     "database user for jdbc-url (the embedded MariaDB has its own generated account, see Security)"),
             Setting.option(JDBC_PASSWORD, TEXT, "", "database password for jdbc-url").asSecret(),
@@ -86,6 +89,9 @@ public final class JdbcAdapterConfig {
                     "create the demo schema (customers, products, orders) on first start, writable"),
             Setting.key(DATABASE, new SettingType<>("NAME", JdbcAdapterConfig::schemaName), "esa",
                     "schema name in the embedded MariaDB"),
+            Setting.key(STATE_SCHEMA, new SettingType<>("NAME", JdbcAdapterConfig::stateSchemaName), "",
+                    "schema of the adapter's esa_ tables; empty: the engine's default (MariaDB: the served schema;"
+                            + " PostgreSQL: esa)"),
             Setting.key(STRUCTURES_INCLUDE, GLOBS, "*",
                     "comma-separated glob patterns (* and ?) of table names to expose"),
             Setting.key(STRUCTURES_EXCLUDE, GLOBS, "",
@@ -152,6 +158,7 @@ public final class JdbcAdapterConfig {
     private final String jdbcPassword;
     private final boolean demo;
     private final String database;
+    private final String stateSchema;
     private final List<Pattern> include;
     private final List<Pattern> exclude;
     private final int pageSize;
@@ -199,6 +206,7 @@ public final class JdbcAdapterConfig {
         this.jdbcPassword = (String) global.get(JDBC_PASSWORD);
         this.demo = (Boolean) global.get(DEMO);
         this.database = (String) global.get(DATABASE);
+        this.stateSchema = (String) global.get(STATE_SCHEMA);
         this.include = globList(global.get(STRUCTURES_INCLUDE));
         this.exclude = globList(global.get(STRUCTURES_EXCLUDE));
         this.pageSize = (Integer) global.get(PAGE_SIZE);
@@ -377,10 +385,15 @@ public final class JdbcAdapterConfig {
 
     private static String jdbcUrl(String s) {
         String t = s.trim();
-        if (!t.isEmpty() && !t.startsWith("jdbc:mariadb:") && !t.startsWith("jdbc:mysql:")) {
-            throw new IllegalArgumentException("expected a jdbc:mariadb:// URL");
+        if (!t.isEmpty()) {
+            Engines.forUrl(t); // refuses a URL no engine serves, naming the forms that are
         }
         return t;
+    }
+
+    private static String stateSchemaName(String s) {
+        String t = s.trim();
+        return t.isEmpty() ? t : schemaName(t);
     }
 
     private static String helperUrl(String s) {
@@ -509,6 +522,11 @@ public final class JdbcAdapterConfig {
     /** The schema of the embedded MariaDB. */
     public String database() {
         return database;
+    }
+
+    /** The schema of the adapter's {@code esa_} tables, or empty for the engine's default. */
+    public String stateSchema() {
+        return stateSchema;
     }
 
     /** Where the embedded MariaDB keeps its files, or null when {@code jdbc-url} is given. */

@@ -105,6 +105,11 @@ public final class RecordMapper {
         return "t." + dialect.quote(c.name());
     }
 
+    /** A column of the table as the target of {@code UPDATE <table> t SET <target> = …}. */
+    public String target(Column c) {
+        return dialect.assignTarget("t", dialect.quote(c.name()));
+    }
+
     /** The modification column, qualified ({@code t.} or, for a version table, {@code v.}). */
     public String mod() {
         return (table.versionTable() == null ? "t." : "v.") + dialect.quote(table.modColumn().name());

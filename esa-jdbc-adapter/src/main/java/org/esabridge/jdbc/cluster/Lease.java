@@ -23,12 +23,6 @@ import org.esabridge.jdbc.dialect.Dialect;
  * must not write once deposed checks {@link #stillHeld(Connection)} inside its own transaction.
  */
 public final class Lease {
-    private static final String CREATE_TABLE = "CREATE TABLE IF NOT EXISTS esa_lease ("
-            + " name VARCHAR(64) NOT NULL PRIMARY KEY,"
-            + " holder VARCHAR(128) NULL,"
-            + " expires_at DATETIME(6) NOT NULL)"
-            + " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin";
-
     private final DataSource ds;
     private final Dialect dialect;
     private final String name;
@@ -51,10 +45,15 @@ public final class Lease {
         this.ttlMicros = ttl.toNanos() / 1000;
     }
 
-    /** Creates {@code esa_lease} unless it exists; idempotent, safe from several nodes at once. */
-    public static void createTable(Connection c) throws SQLException {
+    /**
+     * Creates {@code esa_lease} (with the rest of the bootstrap tables, {@link Dialect#bootstrapSql()}) unless it
+     * exists; idempotent, safe from several nodes at once.
+     */
+    public static void createTable(Connection c, Dialect dialect) throws SQLException {
         try (Statement s = c.createStatement()) {
-            s.execute(CREATE_TABLE);
+            for (String sql : dialect.bootstrapSql()) {
+                s.execute(sql);
+            }
         }
     }
 

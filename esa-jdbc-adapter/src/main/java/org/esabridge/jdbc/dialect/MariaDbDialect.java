@@ -112,6 +112,27 @@ public final class MariaDbDialect implements Dialect {
                 + (causalReads ? ", wsrep_sync_wait = 1" : "");
     }
 
+    @Override
+    public java.util.Map<String, String> driverProperties() {
+        return java.util.Map.of("connectionTimeZone", "UTC", "forceConnectionTimeZoneToSession", "false",
+                "preserveInstants", "true");
+    }
+
+    @Override
+    public String currentSchemaSql() {
+        return "SELECT DATABASE()";
+    }
+
+    @Override
+    public List<List<String>> migrations() {
+        return MariaDbMigrations.VERSIONS;
+    }
+
+    @Override
+    public List<String> bootstrapSql() {
+        return MariaDbMigrations.BOOTSTRAP;
+    }
+
     // --- time ---
 
     @Override
@@ -156,7 +177,17 @@ public final class MariaDbDialect implements Dialect {
         return "(" + timestamp + " - INTERVAL (MICROSECOND(" + timestamp + ") % 1000) MICROSECOND)";
     }
 
+    @Override
+    public String earliestTimestamp() {
+        return "CAST('1000-01-01 00:00:00' AS DATETIME(6))";
+    }
+
     // --- statement shapes ---
+
+    @Override
+    public String assignTarget(String alias, String column) {
+        return alias + "." + column;
+    }
 
     @Override
     public String forceIndex(String from, String index) {
@@ -207,6 +238,21 @@ public final class MariaDbDialect implements Dialect {
     @Override
     public String dropTriggerSql(String name) {
         return "DROP TRIGGER IF EXISTS " + quote(name);
+    }
+
+    @Override
+    public boolean cascadesFireTriggers() {
+        return false;
+    }
+
+    @Override
+    public boolean truncateTriggers() {
+        return false;
+    }
+
+    @Override
+    public boolean hasBinaryLog() {
+        return true;
     }
 
     @Override
