@@ -116,11 +116,14 @@ public final class PostgresDialect implements Dialect {
     public String sessionInitSql(int lockWaitSeconds, boolean causalReads) {
         // UTC, so timestamptz values and the UTC wall times of the state tables agree whatever the server's zone;
         // ISO 8601 intervals (P1DT2H), the form a host can parse; the shortest exact float text; and the state schema
-        // after the served one (pg_temp last, so a temporary table cannot stand in for one of ours).
+        // after the served one (pg_temp last, so a temporary table cannot stand in for one of ours). The served schema
+        // is the first existing one of the connection's search path other than the state schema, which a role of the
+        // same name would otherwise put first ("$user").
         return "SET TIME ZONE 'UTC'; SET lock_timeout = '" + lockWaitSeconds + "s'; SET IntervalStyle = 'iso_8601';"
                 + " SET extra_float_digits = 3;"
-                + " SELECT set_config('search_path', COALESCE(quote_ident(current_schema()) || ', ', '') || "
-                + literal(quoteIdent(stateSchema)) + " || ', pg_temp', false)";
+                + " SELECT set_config('search_path', COALESCE((SELECT quote_ident(s.name) || ', '"
+                + " FROM unnest(current_schemas(false)) WITH ORDINALITY s(name, n) WHERE s.name <> " + literal(stateSchema)
+                + " ORDER BY s.n LIMIT 1), '') || " + literal(quoteIdent(stateSchema)) + " || ', pg_temp', false)";
     }
 
     @Override

@@ -17,14 +17,18 @@ package org.esabridge.jdbc.postgres;
  * the age in whole seconds and adds its margin of two seconds, which costs duplicates only.
  *
  * <h2>Why the snapshot is read too</h2>
- * The start times are only as good as the list is complete. {@code pg_current_snapshot()} names, exactly, every
- * transaction id that may still commit ({@code xmin} and the in-progress list {@code xip}): each of them must belong
- * to a session the list shows ({@code backend_xid}). One that does not — a prepared two-phase transaction (its
- * session is gone, its start unknown) or a session this account may not see — makes the list "not listed" (first
- * column 0): {@code Watermark} looks once more and then falls back to {@code watermark-fallback-lag-seconds} for
- * that read, counted in its stale reads. A transaction that has not written yet has no id, but it is in the list
- * with its start, which is what bounds its future stamps. The statistics snapshot a session keeps for the rest of
- * its transaction is dropped first ({@code pg_stat_clear_snapshot()}), so the second look is fresh too.
+ * The start times are only as good as the list is complete. The snapshot ({@code pg_current_snapshot()}) says which
+ * transaction ids may still commit: its {@code xmin}, the oldest, and the in-progress list {@code xip} below its
+ * {@code xmax}. Each of them must belong to a session the list shows ({@code backend_xid}); one that does not — a
+ * session this account may not see, or one that ended between the two looks — makes the list "not listed" (first
+ * column 0). So does a prepared two-phase transaction of this database ({@code pg_prepared_xacts}): its session is
+ * gone and its start unknown, and it may carry an id at or above {@code xmax}, which no snapshot enumerates (ids
+ * there that belong to live sessions are in the list with their starts anyway). {@code Watermark} then looks once
+ * more and falls back to {@code watermark-fallback-lag-seconds} for that read, counted in its stale reads. A
+ * transaction that has not written yet has no id, but it is in the list with its start, which is what bounds its
+ * future stamps. The statistics snapshot a session keeps for the rest of its transaction is dropped first
+ * ({@code pg_stat_clear_snapshot()}), so the second look is fresh too. Only this database's sessions count: no
+ * other database's transaction can write its tables.
  *
  * <h2>Privileges</h2>
  * Other roles' {@code xact_start} and {@code backend_xid} are shown only to members of {@code pg_read_all_stats}
@@ -44,12 +48,16 @@ final class PostgresWatermark {
                 + " RAISE EXCEPTION 'esa-bridge needs the role pg_read_all_stats to see other sessions'' transactions'"
                 + " USING ERRCODE = '42501'; END IF;"
                 + " PERFORM pg_stat_clear_snapshot();"
-                + " SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_snapshot_xip(pg_current_snapshot()) x"
-                + " WHERE NOT EXISTS (SELECT 1 FROM pg_stat_activity a"
-                + " WHERE a.backend_xid::text = (x::text::numeric % 4294967296)::text)) THEN 0 ELSE 1 END,"
+                + " SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_prepared_xacts p WHERE p.database = current_database())"
+                + " OR EXISTS (SELECT 1 FROM (SELECT pg_snapshot_xip(s.snap) AS x FROM (SELECT pg_current_snapshot() AS snap) s"
+                + " UNION SELECT pg_snapshot_xmin(s.snap) FROM (SELECT pg_current_snapshot() AS snap) s"
+                + " WHERE pg_snapshot_xmin(s.snap) <> pg_snapshot_xmax(s.snap)) running"
+                + " WHERE running.x IS DISTINCT FROM pg_current_xact_id_if_assigned()"
+                + " AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a"
+                + " WHERE a.backend_xid::text = (running.x::text::numeric % 4294967296)::text)) THEN 0 ELSE 1 END,"
                 + " (SELECT CEIL(EXTRACT(EPOCH FROM clock_timestamp() - MIN(a.xact_start)))::BIGINT"
                 + " FROM pg_stat_activity a WHERE a.pid <> pg_backend_pid() AND a.xact_start IS NOT NULL"
-                + " AND a.backend_type <> 'autovacuum worker')"
+                + " AND a.datname = current_database() AND a.backend_type <> 'autovacuum worker')"
                 + " INTO listed, age;"
                 + " END $esa$";
     }
