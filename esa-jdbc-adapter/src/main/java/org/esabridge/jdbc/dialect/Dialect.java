@@ -74,6 +74,13 @@ public interface Dialect {
     /** Creates {@code esa_schema_version} and {@code esa_lease} (and whatever holds them) unless they exist. */
     List<String> bootstrapSql();
 
+    /**
+     * Creates the demo schema's tables unless they exist ({@code customers}, {@code products}, {@code orders}, with
+     * the columns {@code DemoSchema}'s rows name, a modification column {@code modified_at} kept by the database, and
+     * ids that the demo rows 1 to 3 do not collide with).
+     */
+    List<String> demoSchemaSql();
+
     // --- time ---
 
     /** The database's current UTC time to the microsecond, as an expression ({@link DatabaseClock} reads it). */

@@ -133,6 +133,11 @@ public final class MariaDbDialect implements Dialect {
         return MariaDbMigrations.BOOTSTRAP;
     }
 
+    @Override
+    public List<String> demoSchemaSql() {
+        return MariaDbMigrations.DEMO;
+    }
+
     // --- time ---
 
     @Override

@@ -137,6 +137,36 @@ final class MariaDbMigrations {
                     + " expires_at DATETIME(6) NOT NULL)"
                     + " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin");
 
+    /** The demo schema's tables ({@code DemoSchema} adds the rows). */
+    static final List<String> DEMO = List.of(
+            "CREATE TABLE IF NOT EXISTS customers ("
+                    + " id INT NOT NULL AUTO_INCREMENT PRIMARY KEY,"
+                    + " name VARCHAR(100) NOT NULL,"
+                    + " email VARCHAR(200) NULL UNIQUE,"
+                    + " phone VARCHAR(40) NULL,"
+                    + " notes TEXT NULL,"
+                    + " vip BOOLEAN NOT NULL DEFAULT FALSE,"
+                    + " modified_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6),"
+                    + " KEY customers_modified (modified_at, id)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+            "CREATE TABLE IF NOT EXISTS products ("
+                    + " sku VARCHAR(32) NOT NULL PRIMARY KEY,"
+                    + " name VARCHAR(100) NOT NULL,"
+                    + " price DECIMAL(12,2) NOT NULL,"
+                    + " active BOOLEAN NOT NULL DEFAULT TRUE,"
+                    + " modified_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6),"
+                    + " KEY products_modified (modified_at, sku)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+            "CREATE TABLE IF NOT EXISTS orders ("
+                    + " id INT NOT NULL AUTO_INCREMENT PRIMARY KEY,"
+                    + " customer_id INT NOT NULL,"
+                    + " product_sku VARCHAR(32) NOT NULL,"
+                    + " quantity INT NOT NULL DEFAULT 1,"
+                    + " ordered_on DATE NOT NULL,"
+                    + " modified_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6),"
+                    + " KEY orders_modified (modified_at, id),"
+                    + " CONSTRAINT orders_customer FOREIGN KEY (customer_id) REFERENCES customers (id),"
+                    + " CONSTRAINT orders_product FOREIGN KEY (product_sku) REFERENCES products (sku))"
+                    + " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4");
+
     private MariaDbMigrations() {
     }
 }

@@ -148,6 +148,11 @@ public final class PostgresDialect implements Dialect {
         return PostgresStateTables.bootstrap(stateSchema);
     }
 
+    @Override
+    public List<String> demoSchemaSql() {
+        return PostgresStateTables.DEMO;
+    }
+
     // --- time ---
 
     @Override
