@@ -90,8 +90,8 @@ public final class JdbcAdapterConfig {
             Setting.key(DATABASE, new SettingType<>("NAME", JdbcAdapterConfig::schemaName), "esa",
                     "schema name in the embedded MariaDB"),
             Setting.key(STATE_SCHEMA, new SettingType<>("NAME", JdbcAdapterConfig::stateSchemaName), "",
-                    "schema of the adapter's esa_ tables; empty: the engine's default (MariaDB: the served schema;"
-                            + " PostgreSQL: esa)"),
+                    "PostgreSQL: schema of the adapter's esa_ tables (empty: esa); MariaDB keeps them in the served"
+                            + " schema"),
             Setting.key(STRUCTURES_INCLUDE, GLOBS, "*",
                     "comma-separated glob patterns (* and ?) of table names to expose"),
             Setting.key(STRUCTURES_EXCLUDE, GLOBS, "",

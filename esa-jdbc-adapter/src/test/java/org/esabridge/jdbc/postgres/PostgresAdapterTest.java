@@ -274,6 +274,18 @@ class PostgresAdapterTest {
     }
 
     @Test
+    void aRoleNamedLikeTheStateSchemaStillServesItsOwnSchema() throws Exception {
+        // Its default search path ("$user", public) starts with the state schema once that exists.
+        TestPostgres.exec(DB, "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'esa') THEN"
+                + " CREATE ROLE esa LOGIN SUPERUSER; END IF; END $$");
+        Map<String, String> settings = TestPostgres.settings(DB, "change-capture", "polling");
+        settings.put(org.esabridge.jdbc.JdbcAdapterConfig.JDBC_USER, "esa");
+        try (JdbcAdapter asEsa = JdbcAdapter.start(org.esabridge.jdbc.JdbcAdapterConfig.fromSettings(settings, null))) {
+            assertTrue(asEsa.getStructureList().stream().anyMatch(s -> s.name().equals("item")));
+        }
+    }
+
+    @Test
     void aRecordThatIsGoneIsNotFound() {
         assertEquals(ErrorCode.RECORD_NOT_FOUND,
                 assertThrows(EsaException.class, () -> adapter.read("item", "424242")).code());

@@ -29,7 +29,7 @@ import org.esabridge.jdbc.JdbcAdapterConfig;
  * state in the {@code esa} schema of that database.
  */
 public final class TestPostgres {
-    private static final String SUPERUSER = "esa";
+    private static final String SUPERUSER = "postgres";
     private static String serverUrl;
     private static String user;
     private static String password;
