@@ -274,6 +274,30 @@ class PostgresAdapterTest {
     }
 
     @Test
+    void aSecondNodeOnTheSameDatabaseServesACursorTheFirstOpened() throws Exception {
+        TestPostgres.exec(DB, "INSERT INTO item (id, v) SELECT g, 'n' || g FROM generate_series(2000, 2349) g"
+                + " ON CONFLICT DO NOTHING");
+        try (JdbcAdapter other = TestPostgres.adapter(DB, "change-capture", "polling", "page-size", "100")) {
+            Cursor cursor = adapter.getModifiedPaged(HOST, "item", Instant.EPOCH);
+            List<String> first = new ArrayList<>();
+            List<String> second = new ArrayList<>();
+            for (long p = 0; p < cursor.pageCount(); p++) {
+                RecordingResultHandler a = new RecordingResultHandler();
+                adapter.readDataPage(HOST, cursor.cursorId(), p, a);
+                first.addAll(ids(a));
+                RecordingResultHandler b = new RecordingResultHandler();
+                other.readDataPage(HOST, cursor.cursorId(), p, b);
+                second.addAll(ids(b));
+            }
+            assertEquals(first, second);
+            assertTrue(first.containsAll(List.of("2000", "2349")));
+            other.closeCursor(HOST, cursor.cursorId());
+            assertEquals(ErrorCode.CURSOR_NOT_FOUND, assertThrows(EsaException.class,
+                    () -> adapter.readDataPage(HOST, cursor.cursorId(), 0, new RecordingResultHandler())).code());
+        }
+    }
+
+    @Test
     void aRoleNamedLikeTheStateSchemaStillServesItsOwnSchema() throws Exception {
         // Its default search path ("$user", public) starts with the state schema once that exists.
         TestPostgres.exec(DB, "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'esa') THEN"
