@@ -483,7 +483,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         BinlogCapture binlog = capture;
         return CaptureSummary.of(catalog, captureMode, binlogMissing,
                 binlog == null ? Map.of() : new java.util.TreeMap<>(binlog.uncapturable()), watermark.mode(),
-                config.watermarkFallbackLagSeconds(), new java.util.TreeMap<>(missingTriggers), galeraNode);
+                config.watermarkFallbackLagSeconds(), new java.util.TreeMap<>(missingTriggers), galeraNode, dialect);
     }
 
     /** How often the catalog was loaded from the database, for tests of the refresh rate. */

@@ -221,6 +221,15 @@ public interface Dialect {
 
     // --- watermark (changes.Watermark) ---
 
+    /**
+     * The privilege that lets the account see other sessions' open transactions, as an operator names it
+     * ({@code PROCESS}), and the statement that grants it, for the start line and the watermark's warnings.
+     */
+    String openTransactionsPrivilege();
+
+    /** The grant of {@link #openTransactionsPrivilege()} to the configured account, as advice. */
+    String openTransactionsGrant();
+
     /** Selects something when this connection may see other sessions' open transactions. */
     String openTransactionsProbeSql();
 

@@ -386,6 +386,16 @@ public final class MariaDbDialect implements Dialect {
     // --- watermark ---
 
     @Override
+    public String openTransactionsPrivilege() {
+        return "PROCESS";
+    }
+
+    @Override
+    public String openTransactionsGrant() {
+        return "GRANT PROCESS ON *.* to the account";
+    }
+
+    @Override
     public String openTransactionsProbeSql() {
         return "SELECT COUNT(*) FROM information_schema.INNODB_TRX";
     }

@@ -397,6 +397,16 @@ public final class PostgresDialect implements Dialect {
     // --- watermark (PostgresWatermark) ---
 
     @Override
+    public String openTransactionsPrivilege() {
+        return "pg_read_all_stats";
+    }
+
+    @Override
+    public String openTransactionsGrant() {
+        return "GRANT pg_read_all_stats TO the account";
+    }
+
+    @Override
     public String openTransactionsProbeSql() {
         return "SELECT listed FROM esa_open_transactions()";
     }
