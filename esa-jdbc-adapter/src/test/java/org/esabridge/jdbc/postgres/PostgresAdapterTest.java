@@ -181,6 +181,30 @@ class PostgresAdapterTest {
         read.fields().forEach(f -> got.put(f.name(), f.text()));
         assertEquals("INF", got.get("r"));
         assertEquals("NaN", got.get("d"));
+
+        TestPostgres.exec(DB, "INSERT INTO typed (id, n, ts, tstz) VALUES (1002, 'NaN', 'infinity', '-infinity')");
+        read = adapter.read("typed", "1002");
+        got.clear();
+        read.fields().forEach(f -> got.put(f.name(), f.text()));
+        assertEquals("NaN", got.get("n"));
+        assertEquals("infinity", got.get("ts"));
+        assertEquals("-infinity", got.get("tstz"));
+        adapter.update(HOST, "typed", read.modifiedAt(), new ExternalRecord("1002", null, List.of(
+                new FieldValue("n", "1.5"), new FieldValue("ts", "-infinity"), new FieldValue("tstz", "infinity"))));
+        got.clear();
+        adapter.read("typed", "1002").fields().forEach(f -> got.put(f.name(), f.text()));
+        assertEquals("1.500", got.get("n"));
+        assertEquals("-infinity", got.get("ts"));
+        assertEquals("infinity", got.get("tstz"));
+    }
+
+    @Test
+    void theStartLinesNameWhatIsCapturedHowAndTheGrant() {
+        List<String> lines = adapter.captureSummary();
+        lines.forEach(l -> System.out.println("start line: " + l));
+        assertTrue(lines.get(0).contains("by their modification column") && lines.get(0).contains("(pg_read_all_stats)"),
+                lines.get(0));
+        assertTrue(lines.get(1).contains("by triggers"), lines.get(1));
     }
 
     @Test
