@@ -20,10 +20,10 @@ import org.esabridge.jdbc.dialect.StateTables;
 /**
  * PostgreSQL specifics. SQLSTATEs: https://www.postgresql.org/docs/current/errcodes-appendix.html
  *
- * <p>Where things live: the served tables are the session's current schema; the {@code esa_} tables, and the
- * functions behind the capture triggers, are in the state schema, which every pooled session has on its search path
- * after the served one ({@link #sessionInitSql}), so the core's unqualified {@code esa_} names find them. The served
- * schema holds nothing of ours but the triggers.
+ * <p>Where things live: the served tables are the session's current schema, the first of its search path other than
+ * the state schema ({@link #sessionInitSql}); the {@code esa_} tables (named qualified through {@code StateTables})
+ * and the functions behind the capture triggers are in the state schema ({@code esa} by default). The served schema
+ * holds nothing of ours but the triggers.
  *
  * <p>The catalog queries answer in the vocabulary of MariaDB's {@code information_schema} (data types
  * {@code int}, {@code decimal}, {@code datetime} for {@code timestamp}, {@code timestamp} for {@code timestamptz} …),
