@@ -59,6 +59,9 @@ public interface Dialect {
      */
     java.util.Map<String, String> driverProperties();
 
+    /** Driver properties of the one connection made before the pool (a probe): a connect timeout of about 3 s. */
+    java.util.Map<String, String> probeProperties();
+
     /** Selects the name of the schema whose tables are served (the connection's current schema). */
     String currentSchemaSql();
 

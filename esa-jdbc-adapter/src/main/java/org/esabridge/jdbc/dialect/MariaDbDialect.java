@@ -123,6 +123,11 @@ public final class MariaDbDialect implements Dialect {
     }
 
     @Override
+    public java.util.Map<String, String> probeProperties() {
+        return java.util.Map.of("connectTimeout", "3000"); // milliseconds
+    }
+
+    @Override
     public String currentSchemaSql() {
         return "SELECT DATABASE()";
     }

@@ -135,6 +135,12 @@ public final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public Map<String, String> probeProperties() {
+        // Seconds in this driver (3000 would wait fifty minutes for an unreachable host).
+        return Map.of("connectTimeout", "3", "loginTimeout", "3");
+    }
+
+    @Override
     public String currentSchemaSql() {
         return "SELECT current_schema()";
     }

@@ -402,6 +402,39 @@ class PostgresAdapterTest {
     }
 
     @Test
+    void aServerThatNeverAnswersDelaysTheStartBrieflyAndCallsAnswerUnavailable() throws Exception {
+        // A loopback listener that takes connections and says nothing, as a hung server does.
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            List<java.net.Socket> held = java.util.Collections.synchronizedList(new ArrayList<>());
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        held.add(silent.accept());
+                    }
+                } catch (java.io.IOException e) {
+                    // closed: the test is over
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            Map<String, String> settings = TestPostgres.settings(DB);
+            settings.put(org.esabridge.jdbc.JdbcAdapterConfig.JDBC_URL,
+                    "jdbc:postgresql://127.0.0.1:" + silent.getLocalPort() + "/nothing");
+            JdbcAdapter hung = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30),
+                    () -> JdbcAdapter.start(org.esabridge.jdbc.JdbcAdapterConfig.fromSettings(settings, null)));
+            try {
+                EsaException e = assertThrows(EsaException.class, hung::getStructureList);
+                assertEquals(ErrorCode.DATABASE_UNAVAILABLE, e.code());
+            } finally {
+                hung.close();
+                for (java.net.Socket s : held) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    @Test
     void aRecordThatIsGoneIsNotFound() {
         assertEquals(ErrorCode.RECORD_NOT_FOUND,
                 assertThrows(EsaException.class, () -> adapter.read("item", "424242")).code());
