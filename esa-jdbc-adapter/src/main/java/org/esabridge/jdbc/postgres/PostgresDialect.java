@@ -141,6 +141,17 @@ public final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public String serverNameSql() {
+        return "(COALESCE(host(inet_server_addr()), 'local') || ':' || COALESCE(inet_server_port()::text,"
+                + " current_setting('port')))";
+    }
+
+    @Override
+    public String connectionExistsSql() {
+        return "SELECT 1 FROM pg_stat_activity WHERE pid = ?";
+    }
+
+    @Override
     public String currentSchemaSql() {
         return "SELECT current_schema()";
     }
