@@ -35,8 +35,8 @@ import org.esabridge.jdbc.changes.ChangeReader;
 import org.esabridge.jdbc.changes.HelperDeletions;
 import org.esabridge.jdbc.changes.IndexedChanges;
 import org.esabridge.jdbc.changes.Watermark;
-import org.esabridge.jdbc.capture.BinlogAccess;
-import org.esabridge.jdbc.capture.BinlogCapture;
+import org.esabridge.jdbc.mariadb.capture.BinlogAccess;
+import org.esabridge.jdbc.mariadb.capture.BinlogCapture;
 import org.esabridge.jdbc.capture.CaptureMode;
 import org.esabridge.jdbc.capture.CaptureStatus;
 import org.esabridge.jdbc.cluster.Lease;
@@ -326,7 +326,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         if (capture != null || captureMode != CaptureMode.BINLOG || forcedCapture != null) {
             return;
         }
-        org.esabridge.jdbc.capture.BinlogEndpoint endpoint = database.endpoint();
+        org.esabridge.jdbc.mariadb.capture.BinlogEndpoint endpoint = database.endpoint();
         String schema;
         try (java.sql.Statement s = c.createStatement(); ResultSet rs = s.executeQuery(dialect.currentSchemaSql())) {
             rs.next();
