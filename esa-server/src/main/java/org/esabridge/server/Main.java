@@ -24,6 +24,11 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        Integer helped = CommandHelp.answer(args, System.out);
+        if (helped != null) {
+            System.exit(helped);
+            return;
+        }
         if (args.length > 0 && EsaTools.NAMES.contains(args[0])) {
             // sync, check and bench: the testkit's commands; without one of them the server starts as always.
             System.exit(EsaTools.commandLine("esa-server", new ServerBenchEnvironment()).execute(args));
@@ -45,8 +50,7 @@ public final class Main {
         JdbcAdapterConfig adapterConfig;
         try {
             CommandLineOptions.Parsed parsed = options.parse(args);
-            if (parsed.help()) {
-                System.out.print(options.usage());
+            if (parsed.help() || parsed.version()) { // answered above by CommandHelp
                 return;
             }
             values = ServerConfig.values(parsed);

@@ -105,8 +105,7 @@ final class StdioEsa implements AutoCloseable {
         JdbcAdapterConfig adapterConfig;
         try {
             CommandLineOptions.Parsed parsed = options.parse(args);
-            if (parsed.help()) {
-                err.print(options.usage());
+            if (parsed.help() || parsed.version()) { // answered by CommandHelp before this runs
                 return EXIT_DONE;
             }
             config = ServerConfig.load(parsed, JdbcAdapterConfig::isKnownKey);
