@@ -21,6 +21,9 @@ import java.util.regex.Pattern;
  * and, when the line's level or logger says so, to the real terminal. slf4j-simple writes a log line as one
  * {@code println(String)}, then the stack trace, then {@code flush()}; the decision made at the
  * {@code println} holds until that flush. Anything else written to {@code System.err} reaches both.
+ *
+ * <p>The command-line ESA ({@code stdio}) keeps the call log in the file too: its standard error belongs to the
+ * host that started it, which wants to hear of warnings and errors, not of every call it made itself.
  */
 final class LogRouting {
     /** The log file's name inside the data directory. */
@@ -38,22 +41,31 @@ final class LogRouting {
      * A setting given as a system property ({@code -Dorg.slf4j.simpleLogger.defaultLogLevel=debug}) is kept.
      */
     static void install(Path logFile, boolean verbose) throws IOException {
+        install(logFile, verbose, true);
+    }
+
+    /** @param callLog whether the call log ({@code esa.calls}) belongs on the terminal */
+    static void install(Path logFile, boolean verbose, boolean callLog) throws IOException {
         Files.createDirectories(logFile.toAbsolutePath().getParent());
         OutputStream file = new FileOutputStream(logFile.toFile(), true);
         setIfAbsent("logFile", "System.err");
         // The file is read later, so each line says when it happened.
         setIfAbsent("showDateTime", "true");
         setIfAbsent("dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
-        System.setErr(new Router(new Gate(file, System.err), verbose));
+        System.setErr(new Router(new Gate(file, System.err), verbose, callLog));
     }
 
     /** Whether a line slf4j-simple wrote belongs on the terminal too. */
     static boolean toTerminal(String line, boolean verbose) {
+        return toTerminal(line, verbose, true);
+    }
+
+    static boolean toTerminal(String line, boolean verbose, boolean callLog) {
         Matcher m = LINE.matcher(line);
         if (verbose || !m.lookingAt()) {
             return true;
         }
-        return m.group(1).equals("WARN") || m.group(1).equals("ERROR") || m.group(2).equals("esa.calls");
+        return m.group(1).equals("WARN") || m.group(1).equals("ERROR") || callLog && m.group(2).equals("esa.calls");
     }
 
     private static void setIfAbsent(String key, String value) {
@@ -66,17 +78,19 @@ final class LogRouting {
     private static final class Router extends PrintStream {
         private final Gate gate;
         private final boolean verbose;
+        private final boolean callLog;
 
-        Router(Gate gate, boolean verbose) {
+        Router(Gate gate, boolean verbose, boolean callLog) {
             super(gate, true, Charset.defaultCharset());
             this.gate = gate;
             this.verbose = verbose;
+            this.callLog = callLog;
         }
 
         @Override
         public void println(String line) {
             synchronized (this) {
-                gate.toTerminal = toTerminal(line, verbose);
+                gate.toTerminal = toTerminal(line, verbose, callLog);
                 super.println(line);
             }
         }

@@ -115,7 +115,12 @@ public final class Main {
      * logging library reads its settings when the first logger is made.
      */
     static void startLogging(ServerConfig config, Map<String, String> values) throws IOException {
-        LogRouting.install(config.dataDir().resolve(LogRouting.FILE_NAME), config.verbose());
+        startLogging(config, values, true);
+    }
+
+    /** @param callLog whether the call log belongs on the terminal too ({@link LogRouting}) */
+    static void startLogging(ServerConfig config, Map<String, String> values, boolean callLog) throws IOException {
+        LogRouting.install(config.dataDir().resolve(LogRouting.FILE_NAME), config.verbose(), callLog);
         List<Setting<?>> declared = new ArrayList<>(ServerSettings.ALL);
         declared.addAll(JdbcAdapterConfig.settings());
         LoggerFactory.getLogger(Main.class).info("effective configuration: {}",
