@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -33,7 +34,26 @@ final class LogRouting {
     /** [date] [[thread]] LEVEL logger - message, as slf4j-simple writes it. */
     private static final Pattern LINE = Pattern.compile("^(?:\\S+ )?(?:\\[.*?\\] )?(TRACE|DEBUG|INFO|WARN|ERROR) (\\S+) ");
 
+    /** Told of every log line before it is written, and whether it goes to the terminal ({@link StartProgress}). */
+    private static volatile BiConsumer<String, Boolean> watcher;
+    private static volatile PrintStream terminal = System.err;
+
     private LogRouting() {
+    }
+
+    /** Tells {@code watcher} of every line from now on; null stops. */
+    static void watch(BiConsumer<String, Boolean> watcher) {
+        LogRouting.watcher = watcher;
+    }
+
+    /** The real standard error, which the routed one writes the terminal's lines to. */
+    static PrintStream terminal() {
+        return terminal;
+    }
+
+    /** What writers to the terminal hold while they write a log line. */
+    static Object lock() {
+        return System.err;
     }
 
     /**
@@ -52,6 +72,7 @@ final class LogRouting {
         // The file is read later, so each line says when it happened.
         setIfAbsent("showDateTime", "true");
         setIfAbsent("dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
+        terminal = System.err;
         System.setErr(new Router(new Gate(file, System.err), verbose, callLog));
     }
 
@@ -91,6 +112,10 @@ final class LogRouting {
         public void println(String line) {
             synchronized (this) {
                 gate.toTerminal = toTerminal(line, verbose, callLog);
+                BiConsumer<String, Boolean> told = watcher;
+                if (told != null) {
+                    told.accept(line, gate.toTerminal);
+                }
                 super.println(line);
             }
         }

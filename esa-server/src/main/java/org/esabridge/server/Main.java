@@ -79,13 +79,20 @@ public final class Main {
             return;
         }
         EsaServer server = null;
+        StartProgress progress = StartProgress.begin(LogRouting.terminal(), System.console() != null, LogRouting.lock());
+        LogRouting.watch(progress::logLine);
         try {
             TlsIdentity tls = EsaServer.tlsIdentity(config);
             JdbcAdapter adapter = JdbcAdapter.start(adapterConfig);
             server = EsaServer.create(config, adapter, tls);
             EsaServer running = server;
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> stopQuietly(running), "esa-shutdown"));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                stopQuietly(running);
+                System.out.println("esa-bridge stopped");
+            }, "esa-shutdown"));
             server.start();
+            LogRouting.watch(null);
+            progress.close();
             System.out.println("esa-bridge is serving " + server.httpsUri());
             server.httpUri().ifPresent(uri -> System.out.println("plain HTTP (this machine only): " + uri));
             server.generatedTokenFile().ifPresent(file -> System.out.println("no credentials configured: callers "
@@ -97,6 +104,8 @@ public final class Main {
             adapter.captureSummary().forEach(System.out::println);
             server.join();
         } catch (Exception e) {
+            LogRouting.watch(null);
+            progress.close();
             err.println("esa-server: " + e.getMessage());
             if (server != null) {
                 stopQuietly(server);
