@@ -74,8 +74,8 @@ public final class SettingsReference {
     }
 
     /**
-     * An example configuration file: every setting commented out at its default, with its meaning above it.
-     * Per-structure keys are shown for a table named {@code customers}.
+     * An example configuration file: every setting commented out at its default, with its meaning and default
+     * above it. Per-structure keys are shown for a table named {@code customers}, without a value.
      */
     public static String exampleProperties() {
         StringBuilder file = new StringBuilder();
@@ -92,10 +92,11 @@ public final class SettingsReference {
         file.append("\n# ---- ").append(title).append(" ----\n");
         for (Setting<?> setting : settings) {
             file.append('\n');
-            wrap(file, setting.description(), "# ");
-            String value = setting.defaultValue() == null ? "" : setting.defaultValue();
-            String key = setting.name().replace("<table>", "customers");
-            file.append("#").append(key).append('=').append(value.replace("<table>", "customers")).append('\n');
+            wrap(file, setting.help(), "# ");
+            boolean perStructure = setting.name().contains("<table>");
+            // A per-structure default describes ("primary key", "detected"); it is no value to uncomment.
+            String value = perStructure || setting.defaultValue() == null ? "" : setting.defaultValue();
+            file.append("#").append(setting.name().replace("<table>", "customers")).append('=').append(value).append('\n');
         }
     }
 
