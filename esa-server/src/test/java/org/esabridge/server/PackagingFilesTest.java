@@ -83,4 +83,18 @@ class PackagingFilesTest {
         assertTrue(unit.containsKey("User") || "yes".equals(unit.get("DynamicUser")), unit.toString());
         assertTrue(!unit.containsKey("MemoryDenyWriteExecute"), "the JVM's JIT writes code it runs");
     }
+
+    @Test
+    void theGrafanaDashboardQueriesOnlyDocumentedSeries() throws Exception {
+        String dashboard = Files.readString(PACKAGING.resolve("grafana-dashboard.json"), StandardCharsets.UTF_8);
+        String operations = Files.readString(PACKAGING.resolveSibling("docs").resolve("operations.md"), StandardCharsets.UTF_8);
+        java.util.regex.Matcher series = java.util.regex.Pattern.compile("\\b(esa_[a-z_]+)").matcher(dashboard);
+        int found = 0;
+        while (series.find()) {
+            found++;
+            String name = series.group(1).replaceAll("_bucket$", "");
+            assertTrue(operations.contains("`" + name + "`") || operations.contains("`" + name + "{"), name);
+        }
+        assertTrue(found >= 10, "the dashboard queries the esa_ series");
+    }
 }
