@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.esabridge.api.config.Setting;
 import org.esabridge.api.config.SettingType;
+import org.esabridge.api.config.UrlCredentials;
 import org.esabridge.api.helper.HelperApiConfig;
 
 /**
@@ -39,6 +40,7 @@ public final class JdbcAdapterConfig {
     public static final String JDBC_PASSWORD = "jdbc-password";
     public static final String DEMO = "demo";
     public static final String DATABASE = "database";
+    public static final String STATE_SCHEMA = "state-schema";
     public static final String STRUCTURES_INCLUDE = "structures.include";
     public static final String STRUCTURES_EXCLUDE = "structures.exclude";
     public static final String PAGE_SIZE = "page-size";
@@ -86,6 +88,8 @@ public final class JdbcAdapterConfig {
                     "create the demo schema (customers, products, orders) on first start, writable"),
             Setting.key(DATABASE, new SettingType<>("NAME", JdbcAdapterConfig::schemaName), "esa",
                     "schema name in the embedded MariaDB"),
+            Setting.key(STATE_SCHEMA, new SettingType<>("NAME", JdbcAdapterConfig::optionalSchemaName), "",
+                    "schema of the adapter's own esa_ tables (empty: the application's schema)"),
             Setting.key(STRUCTURES_INCLUDE, GLOBS, "*",
                     "comma-separated glob patterns (* and ?) of table names to expose"),
             Setting.key(STRUCTURES_EXCLUDE, GLOBS, "",
@@ -122,12 +126,15 @@ public final class JdbcAdapterConfig {
                     "auto | binlog | polling: binlog reads changes in commit order from MariaDB's binary log (exact);"
                             + " auto uses it when the server and the account allow, else polling (see docs/capture-modes.md)"),
             Setting.key(CAPTURE_FENCE_TIMEOUT_SECONDS, range(1, 3600), "10",
-                    "binlog mode: getCurrentTime waits this long for the reader to pass its fence, then answers"
-                            + " DATABASE_UNAVAILABLE"),
+                    "binlog mode: getCurrentTime waits this long for a stuck reader to pass its fence, then answers"
+                            + " DATABASE_UNAVAILABLE; while a takeover or catch-up is under way, up to twice this plus"
+                            + " capture-lease-seconds"),
             Setting.key(CAPTURE_MAX_LAG_SECONDS, range(1, 86_400), "60",
                     "binlog mode: /ready fails while the reader is further behind the binary log than this"),
             Setting.key(CAPTURE_LEASE_SECONDS, range(2, 600), "10",
-                    "binlog mode: one node reads the binary log; when it dies another takes over within this many seconds"),
+                    "binlog mode: one node reads the binary log; when it dies another takes over as soon as its"
+                            + " replication connection is gone (seen with the same account or PROCESS), else after this"
+                            + " many seconds"),
             Setting.key(EMBEDDED_BINLOG_RETENTION_DAYS, range(1, 365), "7",
                     "days the embedded MariaDB keeps its binary log (a reader stopped longer records a gap)"));
 
@@ -139,6 +146,9 @@ public final class JdbcAdapterConfig {
                     "modification timestamp column (detected: TIMESTAMP/DATETIME ON UPDATE CURRENT_TIMESTAMP)"),
             structureKey("writable", SettingType.BOOLEAN, "false", "allow create/update/delete"),
             structureKey("read-only-columns", COLUMNS, "", "comma-separated columns that writes may not set"),
+            structureKey("boolean-columns", COLUMNS, "",
+                    "comma-separated TINYINT columns sent as BOOLEAN (true/false); unlisted TINYINT(1)/BOOLEAN columns"
+                            + " are INTEGER, as they may hold -128..127"),
             structureKey("delete-strategy", new SettingType<>("STRATEGY", DeleteStrategy::parse), "tombstone",
                     "tombstone (trigger-written) | soft-delete:<column> | helper (ids the host knows, via helper-url) | none"),
             structureKey("change-tracking", new SettingType<>("TRACKING", JdbcAdapterConfig::changeTracking), "column",
@@ -157,6 +167,7 @@ public final class JdbcAdapterConfig {
     private final int pageSize;
     private final int inlineThreshold;
     private final int tombstoneRetentionDays;
+    private final String stateSchema;
     private final int poolSize;
     private final int queryTimeoutSeconds;
     private final int cursorTimeoutMinutes;
@@ -199,6 +210,7 @@ public final class JdbcAdapterConfig {
         this.jdbcPassword = (String) global.get(JDBC_PASSWORD);
         this.demo = (Boolean) global.get(DEMO);
         this.database = (String) global.get(DATABASE);
+        this.stateSchema = (String) global.get(STATE_SCHEMA);
         this.include = globList(global.get(STRUCTURES_INCLUDE));
         this.exclude = globList(global.get(STRUCTURES_EXCLUDE));
         this.pageSize = (Integer) global.get(PAGE_SIZE);
@@ -365,7 +377,8 @@ public final class JdbcAdapterConfig {
                 new LinkedHashSet<>((List<String>) v.getOrDefault("read-only-columns", List.of())),
                 (DeleteStrategy) v.getOrDefault("delete-strategy", d.deleteStrategy()),
                 (StructureSettings.ChangeTracking) v.getOrDefault("change-tracking", d.changeTracking()),
-                (java.time.ZoneId) v.getOrDefault("modified-zone", d.modifiedZone()));
+                (java.time.ZoneId) v.getOrDefault("modified-zone", d.modifiedZone()),
+                new LinkedHashSet<>((List<String>) v.getOrDefault("boolean-columns", List.of())));
         if (s.changeTracking() == StructureSettings.ChangeTracking.VERSION_TABLE && s.modifiedColumn() != null) {
             throw new IllegalArgumentException("setting 'structure." + table
                     + ".change-tracking': version-table and a modified-column exclude each other");
@@ -423,6 +436,10 @@ public final class JdbcAdapterConfig {
             throw new IllegalArgumentException("expected 1..64 letters, digits or underscores");
         }
         return t;
+    }
+
+    private static String optionalSchemaName(String s) {
+        return s.isBlank() ? "" : schemaName(s);
     }
 
     private static String identifier(String s) {
@@ -509,6 +526,14 @@ public final class JdbcAdapterConfig {
     /** The schema of the embedded MariaDB. */
     public String database() {
         return database;
+    }
+
+    /**
+     * The schema of the adapter's own {@code esa_} tables, or empty: they live in the application's schema (the
+     * default, and every install before the setting).
+     */
+    public String stateSchema() {
+        return stateSchema;
     }
 
     /** Where the embedded MariaDB keeps its files, or null when {@code jdbc-url} is given. */
@@ -618,7 +643,7 @@ public final class JdbcAdapterConfig {
     @Override
     public String toString() {
         // Never print the password.
-        return "JdbcAdapterConfig[jdbcUrl=" + jdbcUrl + ", user=" + jdbcUser + ", demo=" + demo + ", database="
-                + database + ", structures=" + Arrays.asList(structures.keySet().toArray()) + "]";
+        return "JdbcAdapterConfig[jdbcUrl=" + UrlCredentials.masked(jdbcUrl) + ", user=" + jdbcUser + ", demo=" + demo
+                + ", database=" + database + ", structures=" + Arrays.asList(structures.keySet().toArray()) + "]";
     }
 }

@@ -42,16 +42,17 @@ import org.slf4j.LoggerFactory;
  * segments of {@link PendingChanges}), so reading and writing overlap. The adapter's own writes (the index, its
  * cursors, the fence markers' answers) are in the binary log too; they produce no entries, and a segment without
  * entries is not written — its position is stored with the next real batch — so the reader never feeds itself.
+ *
+ * <p>Memory: a transaction being read is held up to {@value #SPILL_WEIGHT} bytes of entries; beyond that its entries
+ * go to {@code esa_change_spill} ({@link ChangeIndex#spill}) and reach the index only with its commit, in the same
+ * flush as the position after it. A reader that stops mid-transaction deletes what it spilled (one whose process
+ * died cannot: the next reader's start clears the table), and the next reader reads the transaction again.
  */
 final class BinlogReader implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BinlogReader.class);
     /** MariaDB's "could not find the GTID/position requested": the log we need is purged or never existed. */
     static final int ERROR_POSITION_NOT_IN_LOG = 1236;
     private static final long HEARTBEAT_MILLIS = 1000;
-    private static final java.util.regex.Pattern TRUNCATE = java.util.regex.Pattern.compile("(?i)\\s*TRUNCATE\\b");
-    /** {@code TRUNCATE [TABLE] [schema.]table}, names bare or in backquotes (no backquote inside). */
-    private static final java.util.regex.Pattern TRUNCATED_TABLE = java.util.regex.Pattern.compile(
-            "(?i)\\s*TRUNCATE\\s+(?:TABLE\\s+)?(?:(`[^`]+`|\\w+)\\s*\\.\\s*)?(`[^`]+`|\\w+)\\s*;?\\s*");
 
     /** How the reader ended. */
     enum Outcome { RUNNING, CLOSED, GAP, FAILED, LOST_LEADERSHIP }
@@ -63,13 +64,17 @@ final class BinlogReader implements AutoCloseable {
     private final TableTargets targets;
     private final BiConsumer<List<Long>, Instant> fencesReached;
     private final CaptureStats stats;
-    private final PendingChanges pending = new PendingChanges(5_000, 100_000, 5, 200);
+    /** Bytes of a transaction's entries held in memory before they are spilled (see {@link ChangeIndex.Key#weight}). */
+    static final long SPILL_WEIGHT = 2L << 20;
+    private final PendingChanges pending = new PendingChanges(5_000, 100_000, 16L << 20, 5, 200);
     private final BinaryLogClient client;
     private final Thread writer;
     private volatile ChangeIndex.State stored;
     private volatile Outcome outcome = Outcome.RUNNING;
     private volatile String failure;
     private volatile long lastPacketMillis = System.currentTimeMillis();
+    /** The replication connection's id on the server once connected, else 0. */
+    private volatile long connectionId;
     private volatile PendingChanges.Segment inFlight;
     private final AtomicLong flushes = new AtomicLong();
 
@@ -82,6 +87,12 @@ final class BinlogReader implements AutoCloseable {
     private MariadbGtidEventData txGtid;
     private long txEvents;
     private boolean txGap;
+    private long txWeight;
+    /** The transaction's rows in esa_change_spill, or 0 while it has spilled none. */
+    private long txSpillId;
+    private long txSpilledSeqs;
+    /** Every spill this reader began (flushed ones are gone already). */
+    private final List<Long> spillIds = new ArrayList<>();
     /** A problem between transactions: recorded with the next one. */
     private boolean gapBeforeNextTransaction;
     private final Map<Long, TableTargets.Target> tableMaps = new HashMap<>();
@@ -111,6 +122,11 @@ final class BinlogReader implements AutoCloseable {
         client.registerEventListener(this::onEvent);
         client.registerLifecycleListener(new BinaryLogClient.AbstractLifecycleListener() {
             @Override
+            public void onConnect(BinaryLogClient c) {
+                connectionId = c.getConnectionId();
+            }
+
+            @Override
             public void onCommunicationFailure(BinaryLogClient c, Exception e) {
                 end(e instanceof ServerException se && se.getErrorCode() == ERROR_POSITION_NOT_IN_LOG ? Outcome.GAP
                         : Outcome.FAILED, e.getMessage());
@@ -130,6 +146,11 @@ final class BinlogReader implements AutoCloseable {
     Outcome run() {
         writer.start();
         try {
+            try (Connection c = ds.getConnection()) {
+                index.clearSpills(c);
+            } catch (SQLException e) {
+                end(Outcome.FAILED, "clearing esa_change_spill failed: " + e.getMessage());
+            }
             if (outcome == Outcome.RUNNING) {
                 client.connect();
             }
@@ -147,13 +168,34 @@ final class BinlogReader implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            dropSpills();
         }
         return outcome;
+    }
+
+    /**
+     * Deletes what this reader spilled and did not flush (the next reader reads those transactions again): once it
+     * has stopped, so that nothing of it lands after a new reader's {@link ChangeIndex#clearSpills}.
+     */
+    private void dropSpills() {
+        if (spillIds.isEmpty()) {
+            return;
+        }
+        try (Connection c = ds.getConnection()) {
+            index.dropSpills(c, spillIds);
+        } catch (SQLException e) {
+            LOG.debug("binlog capture: spilled rows left for the next reader to clear: {}", e.getMessage());
+        }
     }
 
     /** Why the reader ended, for the log. */
     String failure() {
         return failure;
+    }
+
+    /** The replication connection's id on the server (its {@code Binlog Dump} thread), or 0 before it connected. */
+    long connectionId() {
+        return connectionId;
     }
 
     /** What the index holds now (after the last flush of this reader). */
@@ -217,7 +259,7 @@ final class BinlogReader implements AutoCloseable {
                 begin(event.getData());
             } else if (type == EventType.TABLE_MAP) {
                 TableMapEventData map = event.getData();
-                tableMaps.put(map.getTableId(), schema.equals(map.getDatabase()) ? targets.target(map) : TableTargets.IGNORED);
+                tableMaps.put(map.getTableId(), targets.target(map));
             } else if (EventType.isRowMutation(type)) {
                 rows(event);
             } else if (type == EventType.XID) {
@@ -230,8 +272,19 @@ final class BinlogReader implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             end(Outcome.CLOSED, null);
+        } catch (SpillFailed e) {
+            end(Outcome.FAILED, "spilling a large transaction failed: " + e.getCause().getMessage());
         } catch (RuntimeException | SQLException e) {
             gapHere("an event could not be read: " + e);
+        }
+    }
+
+    /** Writing to esa_change_spill failed: the reader stops and the transaction is read again by the next one. */
+    private static final class SpillFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        SpillFailed(SQLException cause) {
+            super(cause);
         }
     }
 
@@ -245,6 +298,9 @@ final class BinlogReader implements AutoCloseable {
         txEntries = new LinkedHashMap<>();
         txFences = new ArrayList<>(0);
         txEvents = 0;
+        txWeight = 0;
+        txSpillId = 0;
+        txSpilledSeqs = 0;
         txGap = gapBeforeNextTransaction;
         gapBeforeNextTransaction = false;
     }
@@ -256,15 +312,18 @@ final class BinlogReader implements AutoCloseable {
             return;
         }
         boolean standalone = (txGtid.getFlags() & MariadbGtidEventData.FL_STANDALONE) != 0;
-        if (standalone && TRUNCATE.matcher(sql).lookingAt() && (schema.equals(q.getDatabase()) || sql.contains(schema))) {
-            truncated(sql, q.getDatabase());
+        TruncateStatement truncate = standalone ? TruncateStatement.of(sql) : null;
+        if (truncate != null) {
+            truncated(truncate, q.getDatabase());
         }
         if (standalone || sql.equalsIgnoreCase("COMMIT")) {
             commit(event);
         } else if (sql.equalsIgnoreCase("ROLLBACK")) {
-            // Only non-transactional changes are logged before a ROLLBACK; none of them is in an InnoDB table.
+            // Only non-transactional changes are logged before a ROLLBACK; none of them is in an InnoDB table. (Rows
+            // spilled meanwhile are never read; the next reader's start removes them.)
             txEntries.clear();
             txFences.clear();
+            txSpillId = 0;
             commit(event);
         }
     }
@@ -292,6 +351,25 @@ final class BinlogReader implements AutoCloseable {
                 t.deleted(row, d.getIncludedColumns(), this::change);
             }
         }
+        if (txWeight >= SPILL_WEIGHT) {
+            spill();
+        }
+    }
+
+    /** Moves the transaction's entries so far to esa_change_spill, keeping their order. */
+    private void spill() {
+        if (txSpillId == 0) {
+            // Later spills get larger ids (CaptureProgress reads the newest); the random part keeps readers apart.
+            txSpillId = System.currentTimeMillis() << 16 | java.util.concurrent.ThreadLocalRandom.current().nextInt(1 << 16);
+            spillIds.add(txSpillId);
+        }
+        try (Connection c = ds.getConnection()) {
+            txSpilledSeqs = index.spill(c, txSpillId, txEntries, txSpilledSeqs);
+        } catch (SQLException e) {
+            throw new SpillFailed(e);
+        }
+        txEntries.clear();
+        txWeight = 0;
     }
 
     private void change(String table, String rowId, char kind) {
@@ -300,30 +378,30 @@ final class BinlogReader implements AutoCloseable {
             return;
         }
         ChangeIndex.Key key = new ChangeIndex.Key(table, rowId);
-        txEntries.remove(key);
+        if (txEntries.remove(key) == null) {
+            txWeight += key.weight();
+        }
         txEntries.put(key, kind);
     }
 
     /**
      * TRUNCATE empties a table without row events, so its deletions cannot be listed. For a table of this schema
-     * named plainly, an {@link IndexedChanges#TRUNCATED} entry marks the moment: that table's deletions before it are
-     * refused (the host compares ids), the others' are not touched. A statement this cannot read is a gap.
+     * (by the event's own schema, or the one the statement names) an {@link IndexedChanges#TRUNCATED} entry marks
+     * the moment: that table's deletions before it are refused (the host compares ids), the others' are not
+     * touched. Another schema's TRUNCATE is nothing to us, whatever its text or comments mention. A statement this
+     * cannot read is a gap only when it may concern this schema: run in it, or naming it.
      */
-    private void truncated(String sql, String currentSchema) {
-        java.util.regex.Matcher m = TRUNCATED_TABLE.matcher(sql);
-        if (m.matches()) {
-            String inSchema = m.group(1) == null ? currentSchema : unquote(m.group(1));
-            if (!schema.equals(inSchema)) {
-                return;
+    private void truncated(TruncateStatement truncate, String currentSchema) {
+        String[] target = truncate.target();
+        if (target != null) {
+            if (targets.inSchema(target[0] == null ? currentSchema : target[0])) {
+                change(targets.tableName(target[1]), "", IndexedChanges.TRUNCATED);
             }
-            change(unquote(m.group(2)), "", IndexedChanges.TRUNCATED);
             return;
         }
-        gapHere("TRUNCATE in " + schema + " removed rows without row events");
-    }
-
-    private static String unquote(String name) {
-        return name.startsWith("`") ? name.substring(1, name.length() - 1) : name;
+        if (targets.inSchema(currentSchema) || targets.mentionsSchema(truncate.code)) {
+            gapHere("TRUNCATE in " + schema + " removed rows without row events");
+        }
     }
 
     private void gapHere(String why) {
@@ -340,7 +418,8 @@ final class BinlogReader implements AutoCloseable {
         }
         long end = event.getHeader() instanceof EventHeaderV4 h ? h.getNextPosition() : 0;
         position = position.after(txGtid.getDomainId(), txGtid.getServerId(), txGtid.getSequence(), file, end);
-        pending.commit(txEntries, txFences, position, event.getHeader().getTimestamp(), txEvents, txGap);
+        pending.commit(txEntries, txFences, position, event.getHeader().getTimestamp(), txEvents, txGap,
+                txSpillId == 0 ? null : new ChangeIndex.Spill(txSpillId, txSpilledSeqs));
         txGtid = null;
         txEntries = null;
         txFences = null;
@@ -365,17 +444,17 @@ final class BinlogReader implements AutoCloseable {
                 }
                 inFlight = s;
                 try {
-                    stored = index.flush(c, stored, s.entries, s.fences, s.end, s.gap);
+                    stored = index.flush(c, stored, s.spill, s.entries, s.fences, s.end, s.gap);
                 } finally {
                     inFlight = null;
                 }
                 pending.written(s);
-                stats.flushed(s.entries.size(), s.gap);
+                stats.flushed(s.entries.size() + (s.spill == null ? 0 : s.spill.seqs()), s.gap);
                 if (!s.fences.isEmpty()) {
                     fencesReached.accept(s.fences, stored.lastStamp());
                 }
                 if (flushes.incrementAndGet() % 1000 == 0) {
-                    ChangeIndex.purgeFences(c);
+                    index.purgeFences(c);
                 }
             }
         } catch (ChangeIndex.LostLeadershipException e) {
