@@ -156,8 +156,8 @@ public final class JdbcAdapterConfig {
             structureKey("change-tracking", new SettingType<>("TRACKING", JdbcAdapterConfig::changeTracking), "column",
                     "column | version-table (adapter-managed, for tables without a modification column)"),
             structureKey("modified-zone", new SettingType<>("ZONE", JdbcAdapterConfig::zone), "database",
-                    "zone of a DATETIME modification column's values (Europe/Berlin, +02:00); default: the database's"
-                            + " global time_zone; TIMESTAMP columns are unaffected"));
+                    "zone of a DATETIME modification column's values (Europe/Berlin, +02:00; database: the database's"
+                            + " global time_zone); TIMESTAMP columns are unaffected"));
 
     private final String jdbcUrl;
     private final String jdbcUser;

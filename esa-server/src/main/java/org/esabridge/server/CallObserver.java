@@ -15,20 +15,30 @@ final class CallObserver {
     private static final Logger CALLS = LoggerFactory.getLogger("esa.calls");
 
     private final EsaMetrics metrics;
+    private final StatusBoard board;
 
     CallObserver(EsaMetrics metrics) {
+        this(metrics, null);
+    }
+
+    /** @param board the status page's record of recent calls, or null */
+    CallObserver(EsaMetrics metrics, StatusBoard board) {
         this.metrics = metrics;
+        this.board = board;
     }
 
     /** The call log alone, for a transport without a {@code /metrics} endpoint to serve the series from. */
     static CallObserver logOnly() {
-        return new CallObserver(null);
+        return new CallObserver(null, null);
     }
 
     void finished(CallTrace trace) {
         long nanos = System.nanoTime() - trace.startNanos;
         if (metrics != null) {
             metrics.finished(trace, nanos);
+        }
+        if (board != null) {
+            board.finished(trace, nanos);
         }
         if (CALLS.isInfoEnabled()) {
             CALLS.info("call-id={} principal={} remote={} call={} structure={} outcome={} status={} duration-ms={} rows={}",

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -119,6 +120,11 @@ final class EsaMetrics {
 
     void failedLogin() {
         failedLogins.increment();
+    }
+
+    /** The registry {@link #scrape} reads, for the status page's copy of the same numbers. */
+    MeterRegistry registry() {
+        return registry;
     }
 
     String scrape() {

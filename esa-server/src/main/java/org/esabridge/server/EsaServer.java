@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.security.GeneralSecurityException;
 import java.util.EnumSet;
 import java.util.Objects;
@@ -53,6 +54,8 @@ public final class EsaServer {
     public static final String HEALTH_PATH = "/health";
     public static final String READY_PATH = "/ready";
     public static final String METRICS_PATH = "/metrics";
+    /** The operator's page, behind the same authentication as {@link #METRICS_PATH}. */
+    public static final String STATUS_PATH = "/status";
     static final long STOP_TIMEOUT_MS = 10_000;
 
     private final Server server;
@@ -66,11 +69,12 @@ public final class EsaServer {
     private final AuditLog audit;
     private final EsaMetrics metrics;
     private final OpsServlets.Ready ready;
+    private final StatusBoard board;
     private final AtomicBoolean stopped = new AtomicBoolean();
 
     private EsaServer(Server server, ServerConnector https, ServerConnector http, SslContextFactory.Server ssl,
                       TlsIdentity tls, ExternalSystemAdapter adapter, String host, Path generatedToken, AuditLog audit,
-                      EsaMetrics metrics, OpsServlets.Ready ready) {
+                      EsaMetrics metrics, OpsServlets.Ready ready, StatusBoard board) {
         this.server = server;
         this.https = https;
         this.http = http;
@@ -82,6 +86,7 @@ public final class EsaServer {
         this.audit = audit;
         this.metrics = metrics;
         this.ready = ready;
+        this.board = board;
     }
 
     /** The configured keystore, or the self-signed identity under the data directory (created once). */
@@ -177,7 +182,8 @@ public final class EsaServer {
         EsaMetrics metrics = new EsaMetrics(cursors, () -> servlet[0] == null ? 0 : servlet[0].inFlight());
         metrics.bindPool(adapter);
         metrics.bindCapture(adapter);
-        CallObserver observer = new CallObserver(metrics);
+        StatusBoard board = new StatusBoard(adapter, metrics.registry(), Clock.systemUTC());
+        CallObserver observer = new CallObserver(metrics, board);
         servlet[0] = new EsaServlet(new EsaCallReader(config.limits().xml()),
                 new CallDispatcher(adapter, config.externalSystemId(), config.readOnly(), audit, cursors), observer,
                 config.maxBodyBytes(), config.limits().maxConcurrentCalls(),
@@ -191,19 +197,22 @@ public final class EsaServer {
         context.addServlet(new ServletHolder("health", new OpsServlets.Health()), HEALTH_PATH);
         context.addServlet(new ServletHolder("ready", ready), READY_PATH);
         context.addServlet(new ServletHolder("metrics", new OpsServlets.Metrics(metrics)), METRICS_PATH);
+        context.addServlet(new ServletHolder("status", new OpsServlets.Status(board)), STATUS_PATH);
         FilterHolder authFilter = new FilterHolder(new AuthFilter(authenticator,
                 new LoginGate(authenticator, new LoginThrottle(auth.maxFailedLoginsPerMinute())), observer));
         context.addFilter(authFilter, ESA_PATH, EnumSet.of(DispatcherType.REQUEST));
         if (!auth.metricsPublic()) {
             context.addFilter(authFilter, METRICS_PATH, EnumSet.of(DispatcherType.REQUEST));
+            context.addFilter(authFilter, STATUS_PATH, EnumSet.of(DispatcherType.REQUEST));
         }
         context.setErrorHandler(new FaultDocumentErrorHandler());
         server.setHandler(new GracefulHandler(context));
-        return new EsaServer(server, https, http, ssl, tls, adapter, config.host(), tokenFile, audit, metrics, ready);
+        return new EsaServer(server, https, http, ssl, tls, adapter, config.host(), tokenFile, audit, metrics, ready, board);
     }
 
     public void start() throws Exception {
         server.start();
+        board.startSampling();
         LOG.info("esa-bridge listening on {}{}", httpsUri(),
                 httpUri().map(uri -> " and " + uri + " (loopback only)").orElse(""));
     }
@@ -216,6 +225,7 @@ public final class EsaServer {
         try {
             server.stop();
         } finally {
+            board.close();
             ready.close();
             try {
                 adapter.close();

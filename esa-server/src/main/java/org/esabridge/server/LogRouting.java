@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.Charset;
 import java.nio.file.Path;
+import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.esabridge.api.OwnerOnlyFiles;
@@ -20,6 +21,9 @@ import org.esabridge.api.OwnerOnlyFiles;
  * and, when the line's level or logger says so, to the real terminal. slf4j-simple writes a log line as one
  * {@code println(String)}, then the stack trace, then {@code flush()}; the decision made at the
  * {@code println} holds until that flush. Anything else written to {@code System.err} reaches both.
+ *
+ * <p>The command-line ESA ({@code stdio}) keeps the call log in the file too: its standard error belongs to the
+ * host that started it, which wants to hear of warnings and errors, not of every call it made itself.
  */
 final class LogRouting {
     /** The log file's name inside the data directory. */
@@ -29,7 +33,26 @@ final class LogRouting {
     /** [date] [[thread]] LEVEL logger - message, as slf4j-simple writes it. */
     private static final Pattern LINE = Pattern.compile("^(?:\\S+ )?(?:\\[.*?\\] )?(TRACE|DEBUG|INFO|WARN|ERROR) (\\S+) ");
 
+    /** Told of every log line before it is written, and whether it goes to the terminal ({@link StartProgress}). */
+    private static volatile BiConsumer<String, Boolean> watcher;
+    private static volatile PrintStream terminal = System.err;
+
     private LogRouting() {
+    }
+
+    /** Tells {@code watcher} of every line from now on; null stops. */
+    static void watch(BiConsumer<String, Boolean> watcher) {
+        LogRouting.watcher = watcher;
+    }
+
+    /** The real standard error, which the routed one writes the terminal's lines to. */
+    static PrintStream terminal() {
+        return terminal;
+    }
+
+    /** What writers to the terminal hold while they write a log line. */
+    static Object lock() {
+        return System.err;
     }
 
     /**
@@ -37,6 +60,11 @@ final class LogRouting {
      * A setting given as a system property ({@code -Dorg.slf4j.simpleLogger.defaultLogLevel=debug}) is kept.
      */
     static void install(Path logFile, boolean verbose) throws IOException {
+        install(logFile, verbose, true);
+    }
+
+    /** @param callLog whether the call log ({@code esa.calls}) belongs on the terminal */
+    static void install(Path logFile, boolean verbose, boolean callLog) throws IOException {
         // The data directory and the log are its owner's alone: the log names records, tables and clients.
         OwnerOnlyFiles.createDirectories(logFile.toAbsolutePath().getParent());
         OutputStream file = OwnerOnlyFiles.append(logFile);
@@ -44,16 +72,21 @@ final class LogRouting {
         // The file is read later, so each line says when it happened.
         setIfAbsent("showDateTime", "true");
         setIfAbsent("dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
-        System.setErr(new Router(new Gate(file, System.err), verbose));
+        terminal = System.err;
+        System.setErr(new Router(new Gate(file, System.err), verbose, callLog));
     }
 
     /** Whether a line slf4j-simple wrote belongs on the terminal too. */
     static boolean toTerminal(String line, boolean verbose) {
+        return toTerminal(line, verbose, true);
+    }
+
+    static boolean toTerminal(String line, boolean verbose, boolean callLog) {
         Matcher m = LINE.matcher(line);
         if (verbose || !m.lookingAt()) {
             return true;
         }
-        return m.group(1).equals("WARN") || m.group(1).equals("ERROR") || m.group(2).equals("esa.calls");
+        return m.group(1).equals("WARN") || m.group(1).equals("ERROR") || callLog && m.group(2).equals("esa.calls");
     }
 
     private static void setIfAbsent(String key, String value) {
@@ -66,17 +99,23 @@ final class LogRouting {
     private static final class Router extends PrintStream {
         private final Gate gate;
         private final boolean verbose;
+        private final boolean callLog;
 
-        Router(Gate gate, boolean verbose) {
+        Router(Gate gate, boolean verbose, boolean callLog) {
             super(gate, true, Charset.defaultCharset());
             this.gate = gate;
             this.verbose = verbose;
+            this.callLog = callLog;
         }
 
         @Override
         public void println(String line) {
             synchronized (this) {
-                gate.toTerminal = toTerminal(line, verbose);
+                gate.toTerminal = toTerminal(line, verbose, callLog);
+                BiConsumer<String, Boolean> told = watcher;
+                if (told != null) {
+                    told.accept(line, gate.toTerminal);
+                }
                 super.println(line);
             }
         }

@@ -24,6 +24,11 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        Integer helped = CommandHelp.answer(args, System.out);
+        if (helped != null) {
+            System.exit(helped);
+            return;
+        }
         if (args.length > 0 && EsaTools.NAMES.contains(args[0])) {
             // sync, check and bench: the testkit's commands; without one of them the server starts as always.
             System.exit(EsaTools.commandLine("esa-server", new ServerBenchEnvironment()).execute(args));
@@ -45,8 +50,7 @@ public final class Main {
         JdbcAdapterConfig adapterConfig;
         try {
             CommandLineOptions.Parsed parsed = options.parse(args);
-            if (parsed.help()) {
-                System.out.print(options.usage());
+            if (parsed.help() || parsed.version()) { // answered above by CommandHelp
                 return;
             }
             values = ServerConfig.values(parsed);
@@ -75,13 +79,20 @@ public final class Main {
             return;
         }
         EsaServer server = null;
+        StartProgress progress = StartProgress.begin(LogRouting.terminal(), System.console() != null, LogRouting.lock());
+        LogRouting.watch(progress::logLine);
         try {
             TlsIdentity tls = EsaServer.tlsIdentity(config);
             JdbcAdapter adapter = JdbcAdapter.start(adapterConfig);
             server = EsaServer.create(config, adapter, tls);
             EsaServer running = server;
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> stopQuietly(running), "esa-shutdown"));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                stopQuietly(running);
+                System.out.println("esa-bridge stopped");
+            }, "esa-shutdown"));
             server.start();
+            LogRouting.watch(null);
+            progress.close();
             System.out.println("esa-bridge is serving " + server.httpsUri());
             server.httpUri().ifPresent(uri -> System.out.println("plain HTTP (this machine only): " + uri));
             server.generatedTokenFile().ifPresent(file -> System.out.println("no credentials configured: callers "
@@ -93,6 +104,8 @@ public final class Main {
             adapter.captureSummary().forEach(System.out::println);
             server.join();
         } catch (Exception e) {
+            LogRouting.watch(null);
+            progress.close();
             err.println("esa-server: " + e.getMessage());
             if (server != null) {
                 stopQuietly(server);
@@ -111,7 +124,12 @@ public final class Main {
      * logging library reads its settings when the first logger is made.
      */
     static void startLogging(ServerConfig config, Map<String, String> values) throws IOException {
-        LogRouting.install(config.dataDir().resolve(LogRouting.FILE_NAME), config.verbose());
+        startLogging(config, values, true);
+    }
+
+    /** @param callLog whether the call log belongs on the terminal too ({@link LogRouting}) */
+    static void startLogging(ServerConfig config, Map<String, String> values, boolean callLog) throws IOException {
+        LogRouting.install(config.dataDir().resolve(LogRouting.FILE_NAME), config.verbose(), callLog);
         List<Setting<?>> declared = new ArrayList<>(ServerSettings.ALL);
         declared.addAll(JdbcAdapterConfig.settings());
         LoggerFactory.getLogger(Main.class).info("effective configuration: {}",

@@ -4,6 +4,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -122,6 +123,35 @@ final class OpsServlets {
         @Override
         protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
             text(response, 200, metrics.scrape(), "text/plain; version=0.0.4; charset=utf-8");
+        }
+    }
+
+    /**
+     * The operator's page: {@code status.html} with the {@link StatusBoard}'s data written into it, so one GET (with
+     * whatever credentials {@code /metrics} takes) gives a page that renders without another request — also saved
+     * and opened offline. The policy forbids the page every fetch.
+     */
+    static final class Status extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+        private static final String PLACEHOLDER = "/*STATUS*/";
+        private final transient StatusBoard board;
+        private final String page;
+
+        Status(StatusBoard board) {
+            this.board = board;
+            try (InputStream in = OpsServlets.class.getResourceAsStream("status.html")) {
+                this.page = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException | NullPointerException e) {
+                throw new IllegalStateException("status.html is missing from the jar", e);
+            }
+        }
+
+        @Override
+        protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            response.setHeader("Content-Security-Policy",
+                    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'");
+            response.setHeader("X-Content-Type-Options", "nosniff");
+            text(response, 200, page.replace(PLACEHOLDER, board.json()), "text/html; charset=UTF-8");
         }
     }
 }

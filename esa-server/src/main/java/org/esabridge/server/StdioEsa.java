@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.util.Map;
 import java.util.Objects;
 import org.esabridge.api.ExternalSystemAdapter;
 import org.esabridge.api.xml.XmlDocumentStream;
@@ -102,15 +103,16 @@ final class StdioEsa implements AutoCloseable {
         PrintStream err = System.err;
         System.setOut(err);
         CommandLineOptions options = Main.commandLine();
+        Map<String, String> values;
         ServerConfig config;
         JdbcAdapterConfig adapterConfig;
         try {
             CommandLineOptions.Parsed parsed = options.parse(args);
-            if (parsed.help()) {
-                err.print(options.usage());
+            if (parsed.help() || parsed.version()) { // answered by CommandHelp before this runs
                 return EXIT_DONE;
             }
-            config = ServerConfig.load(parsed, JdbcAdapterConfig::isKnownKey);
+            values = ServerConfig.values(parsed);
+            config = ServerConfig.from(values, JdbcAdapterConfig::isKnownKey);
             String notify = config.adapterSettings().get(JdbcAdapterConfig.NOTIFY_INTERVAL_SECONDS);
             if (notify != null && !notify.isBlank() && !notify.trim().equals("0")) {
                 throw new IllegalArgumentException(JdbcAdapterConfig.NOTIFY_INTERVAL_SECONDS + ": a command-line ESA "
@@ -124,10 +126,17 @@ final class StdioEsa implements AutoCloseable {
             err.println("esa-server stdio: cannot read the configuration: " + e.getMessage());
             return EXIT_BAD_CONFIGURATION;
         }
+        try {
+            // As quiet as the server's start: the embedded MariaDB's and the pool's INFO lines go to the file.
+            Main.startLogging(config, values, false);
+        } catch (IOException e) {
+            err.println("esa-server stdio: cannot open the log file: " + e.getMessage());
+            return EXIT_BAD_CONFIGURATION;
+        }
         try (StdioEsa esa = create(config, JdbcAdapter.start(adapterConfig))) {
             return esa.serve(System.in, protocol);
         } catch (Exception e) {
-            err.println("esa-server stdio: " + e.getMessage());
+            System.err.println("esa-server stdio: " + e.getMessage()); // the terminal and the log file
             return EXIT_CANNOT_START;
         }
     }

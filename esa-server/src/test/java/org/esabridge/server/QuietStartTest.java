@@ -62,7 +62,7 @@ class QuietStartTest {
     }
 
     /** The probe's standard output and error, line by line. */
-    private record Probe(List<String> out, List<String> err) {
+    record Probe(List<String> out, List<String> err) {
         private static final String SETTINGS = "simplelogger.properties";
 
         static Probe run(Path dataDir, String... flags) throws Exception {
@@ -84,7 +84,7 @@ class QuietStartTest {
          * This JVM's class path without the test logging settings other modules' test resources bring
          * ({@code simplelogger.properties}): the probe logs as the jar does.
          */
-        private static String classPath() throws IOException {
+        static String classPath() throws IOException {
             List<String> kept = new ArrayList<>();
             for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
                 if (!hasLoggingSettings(new File(entry))) {

