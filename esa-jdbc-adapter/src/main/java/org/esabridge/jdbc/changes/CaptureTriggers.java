@@ -262,6 +262,12 @@ public final class CaptureTriggers {
      * reported; the others go on.
      */
     public Outcome ensure(Connection c, Catalog catalog, Predicate<Table> logged) throws SQLException {
+        Outcome[] outcome = new Outcome[1];
+        TriggerDdl.run(c, dialect, () -> outcome[0] = ensureUnderTriggerMode(c, catalog, logged));
+        return outcome[0];
+    }
+
+    private Outcome ensureUnderTriggerMode(Connection c, Catalog catalog, Predicate<Table> logged) throws SQLException {
         Map<String, String[]> existing = existing(c);
         Map<String, Integer> failed = new LinkedHashMap<>();
         Set<String> created = new TreeSet<>();
@@ -303,16 +309,17 @@ public final class CaptureTriggers {
         return plan(catalog, logged).values().stream().allMatch(t -> inPlace(t, existing.get(t.name())));
     }
 
-    private static boolean inPlace(Trigger t, String[] found) {
-        return found != null && found[0].equals(t.table()) && found[1].trim().equals(t.body().trim());
+    private boolean inPlace(Trigger t, String[] found) {
+        return found != null && found[0].equals(t.table()) && found[1].trim().equals(t.body().trim())
+                && TriggerDdl.modeInPlace(dialect, found[2]);
     }
 
-    /** The schema's adapter triggers now: name → (table, body). */
+    /** The schema's adapter triggers now: name → (table, body, sql_mode). */
     private Map<String, String[]> existing(Connection c) throws SQLException {
         Map<String, String[]> existing = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement(dialect.adapterTriggersSql()); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                existing.put(rs.getString(1), new String[] {rs.getString(2), rs.getString(3)});
+                existing.put(rs.getString(1), new String[] {rs.getString(2), rs.getString(3), rs.getString(4)});
             }
         }
         return existing;

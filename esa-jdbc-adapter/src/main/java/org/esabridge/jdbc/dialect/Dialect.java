@@ -140,8 +140,18 @@ public interface Dialect {
     /** A trigger body that runs {@code statements} in order, only when {@code condition} holds (null: always). */
     String triggerBody(String condition, List<String> statements);
 
-    /** Name, table and body (as the catalog keeps it) of every trigger of this schema whose name starts {@code esa_}. */
+    /**
+     * Name, table, body (as the catalog keeps it) and the {@code sql_mode} it runs under, of every trigger of this
+     * schema whose name starts {@code esa_}.
+     */
     String adapterTriggersSql();
+
+    /**
+     * The {@code sql_mode} every trigger of the adapter is created under, and so runs under (MariaDB stores the
+     * creating session's mode with the trigger): one that accepts whatever the application's own statements may
+     * store, so that a trigger of ours never fails a statement the bare table accepts ({@code changes.TriggerDdl}).
+     */
+    String triggerSqlMode();
 
     /** Name and creation time of every base table of this schema. */
     String tableCreateTimesSql();
