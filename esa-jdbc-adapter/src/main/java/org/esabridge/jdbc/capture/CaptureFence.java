@@ -34,7 +34,7 @@ import org.esabridge.jdbc.dialect.Faults;
  * running, the database lagging) is DATABASE_UNAVAILABLE: the host retries, it is never answered a time the index
  * has not reached.
  */
-public final class CaptureFence {
+public final class CaptureFence implements org.esabridge.jdbc.write.CommitStamps {
     private static final long MAX_POLL_MILLIS = 20;
 
     private final DataSource ds;
@@ -49,10 +49,36 @@ public final class CaptureFence {
     }
 
     /** Sets a fence and answers its stamp once the reader has passed it. */
+    @Override
     public Instant fence() throws EsaException {
-        long deadline = System.nanoTime() + timeout.toNanos();
         try (Connection c = ds.getConnection()) {
-            long id = insertMarker(c);
+            return await(c, insertMarker(c), System.nanoTime() + timeout.toNanos());
+        } catch (SQLException e) {
+            throw Faults.of(dialect, e, "getCurrentTime");
+        }
+    }
+
+    /**
+     * Sets a marker in {@code c}'s open transaction: it commits with the transaction's changes, so the reader writes
+     * its answer in the same batch as their entries, at the same stamp ({@link #stampOf}).
+     */
+    @Override
+    public long mark(Connection c) throws SQLException {
+        return insertMarker(c);
+    }
+
+    /** The stamp of the batch that held a committed marker of {@link #mark}: its transaction's stamp in the index. */
+    @Override
+    public Instant stampOf(long marker) throws EsaException {
+        try (Connection c = ds.getConnection()) {
+            return await(c, marker, System.nanoTime() + timeout.toNanos());
+        } catch (SQLException e) {
+            throw Faults.of(dialect, e, "waiting for a write's stamp");
+        }
+    }
+
+    private Instant await(Connection c, long id, long deadline) throws SQLException, EsaException {
+        try {
             CompletableFuture<Instant> reached = new CompletableFuture<>();
             waiters.put(id, reached);
             try {
@@ -76,8 +102,6 @@ public final class CaptureFence {
             } finally {
                 waiters.remove(id);
             }
-        } catch (SQLException e) {
-            throw Faults.of(dialect, e, "getCurrentTime");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new EsaException(ErrorCode.DATABASE_UNAVAILABLE, "getCurrentTime: interrupted");

@@ -69,8 +69,10 @@ public final class CaptureTriggers {
      *                    error code
      * @param created     tables whose delete trigger was created now: new ones, and ones whose trigger was
      *                    missing (the table was dropped and created again, or renamed away)
+     * @param otherFailed the other triggers (cascade, key-change) missing and not installable, by name, with the
+     *                    database's error code
      */
-    public record Outcome(Map<String, Integer> failed, Set<String> created) {
+    public record Outcome(Map<String, Integer> failed, Set<String> created, Map<String, Integer> otherFailed) {
     }
 
     private final Dialect dialect;
@@ -270,6 +272,7 @@ public final class CaptureTriggers {
     private Outcome ensureUnderTriggerMode(Connection c, Catalog catalog, Predicate<Table> logged) throws SQLException {
         Map<String, String[]> existing = existing(c);
         Map<String, Integer> failed = new LinkedHashMap<>();
+        Map<String, Integer> otherFailed = new java.util.TreeMap<>();
         Set<String> created = new TreeSet<>();
         for (Trigger t : plan(catalog, logged).values()) {
             String[] found = existing.get(t.name());
@@ -292,12 +295,15 @@ public final class CaptureTriggers {
                 if (deleteTrigger && found == null) {
                     // Missing, not merely out of date: the table's deletions are not being captured.
                     failed.put(t.table(), e.getErrorCode());
+                } else if (found == null) {
+                    otherFailed.put(t.name(), e.getErrorCode());
                 }
-                // Most often the TRIGGER privilege is missing; getDeleted then answers NOT_SUPPORTED.
-                LOG.warn("could not install trigger {} on {}: {}", t.name(), t.table(), e.getMessage());
+                // Most often the TRIGGER privilege is missing; the adapter says so once (its start summary, or a
+                // warning for a table that fails later), not at every reload.
+                LOG.debug("could not install trigger {} on {}: {}", t.name(), t.table(), e.getMessage());
             }
         }
-        return new Outcome(failed, created);
+        return new Outcome(failed, created, otherFailed);
     }
 
     /**

@@ -153,6 +153,12 @@ public interface Dialect {
      */
     String triggerSqlMode();
 
+    /**
+     * The SHA-1 of a text expression's UTF-8 bytes, as binary: how the change index keys a row
+     * ({@code esa_change.row_hash}).
+     */
+    String sha1OfText(String text);
+
     /** Name and creation time of every base table of this schema. */
     String tableCreateTimesSql();
 
@@ -222,7 +228,7 @@ public interface Dialect {
      */
     String columnsSql();
 
-    /** Table, index and column of every index column, by table, index and position. */
+    /** Table, index, column and non-uniqueness (0: a unique index) of every index column, by table, index and position. */
     String indexesSql();
 
     /** Table and column of every primary-key column, by table and position. */

@@ -240,6 +240,11 @@ public final class MariaDbDialect implements Dialect {
     }
 
     @Override
+    public String sha1OfText(String text) {
+        return "UNHEX(SHA1(CONVERT(" + text + " USING utf8mb4)))";
+    }
+
+    @Override
     public String triggerSqlMode() {
         // The empty mode is the most permissive: a strict mode (the adapter's sessions run under one) stored with
         // the trigger turned a value the application's table accepted under its own mode (a zero date, say) into
@@ -410,7 +415,7 @@ public final class MariaDbDialect implements Dialect {
 
     @Override
     public String indexesSql() {
-        return "SELECT TABLE_NAME, INDEX_NAME, COLUMN_NAME FROM information_schema.STATISTICS"
+        return "SELECT TABLE_NAME, INDEX_NAME, COLUMN_NAME, NON_UNIQUE FROM information_schema.STATISTICS"
                 + " WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX";
     }
 

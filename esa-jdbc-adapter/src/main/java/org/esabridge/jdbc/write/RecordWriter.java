@@ -51,15 +51,22 @@ public final class RecordWriter {
     private final DatabaseClock clock;
     private final int queryTimeout;
     private final VersionedWriter versioned;
+    private final IndexStampedWriter indexStamped;
     private volatile Runnable afterStamp = () -> {
     };
 
-    public RecordWriter(DataSource ds, Dialect dialect, DatabaseClock clock, int queryTimeout) {
+    /**
+     * @param stamps the change index's stamps for tables stamped by it (binlog capture), null while no binlog
+     *               reader runs
+     */
+    public RecordWriter(DataSource ds, Dialect dialect, DatabaseClock clock, int queryTimeout,
+                        java.util.function.Supplier<CommitStamps> stamps) {
         this.ds = ds;
         this.dialect = dialect;
         this.clock = clock;
         this.queryTimeout = queryTimeout;
         this.versioned = new VersionedWriter(this, dialect, queryTimeout);
+        this.indexStamped = new IndexStampedWriter(this, dialect, clock, queryTimeout, stamps);
     }
 
     public Written<ExternalRecord> create(TableSql q, ExternalRecord record) throws EsaException {
@@ -91,9 +98,11 @@ public final class RecordWriter {
             names.append(dialect.quote(c.name())).append(", ");
             values.append("?, ");
         }
-        boolean versioned = t.versionTable() != null;
+        boolean versioned = t.checkedUnderLock();
+        CommitStamps stamps = t.indexStamped() ? indexStamped.stamps(t) : null;
+        IndexStampedWriter.Mark[] mark = new IndexStampedWriter.Mark[1];
         if (versioned) {
-            // The version table's AFTER INSERT trigger stamps the new row.
+            // The version table's AFTER INSERT trigger stamps the new row; the change index stamps it after the commit.
             names.setLength(Math.max(0, names.length() - 2));
             values.setLength(Math.max(0, values.length() - 2));
         } else {
@@ -102,8 +111,9 @@ public final class RecordWriter {
         }
         String sql = "INSERT INTO " + m.tableName() + " (" + names + ") VALUES (" + values + ")";
         Column genId = generatedId;
+        Written<ExternalRecord> written;
         try {
-            return Deadlocks.retry(dialect, () -> inTransaction(c -> {
+            written = Deadlocks.retry(dialect, () -> inTransaction(c -> {
                 Instant now = stamp(c);
                 String id;
                 try (PreparedStatement ps = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
@@ -131,11 +141,20 @@ public final class RecordWriter {
                     throw new EsaRecordException(ErrorCode.INVALID_VALUE, "the id " + Catalog.quoteForMessage(id)
                             + " is not in the canonical form of its column", t.name(), id, null);
                 }
+                if (stamps != null) {
+                    mark[0] = indexStamped.mark(c, stamps);
+                }
                 return new Written<>(stored, t.userTriggers().contains("INSERT"));
             }));
         } catch (SQLException e) {
             throw Faults.ofRecord(dialect, e, "create in " + t.name(), t.name(), record.id());
         }
+        if (stamps == null) {
+            return written;
+        }
+        ExternalRecord stored = written.value();
+        return new Written<>(new ExternalRecord(stored.id(), indexStamped.after(q, stored.id(), mark[0], stamps),
+                stored.fields()), written.othersChanged());
     }
 
     public Written<Instant> update(TableSql q, Instant lastSeen, ExternalRecord record) throws EsaException {
@@ -149,6 +168,9 @@ public final class RecordWriter {
         RecordMapper m = q.mapper();
         boolean derived = t.userTriggers().contains("UPDATE") || t.hasGenerated()
                 || t.fieldColumns().stream().anyMatch(Column::onUpdateNow);
+        if (t.indexStamped()) {
+            return indexStamped.update(q, cols, lastSeen, record, derived);
+        }
         if (t.versionTable() != null) {
             return versioned.update(q, cols, lastSeen, record, derived);
         }
@@ -192,6 +214,9 @@ public final class RecordWriter {
         checkId(t, id);
         RecordMapper m = q.mapper();
         Column sd = t.softDelete();
+        if (t.indexStamped()) {
+            return indexStamped.delete(q, lastSeen, id);
+        }
         if (t.versionTable() != null) {
             return versioned.delete(q, lastSeen, id);
         }
@@ -234,18 +259,40 @@ public final class RecordWriter {
 
     <T> T inTransaction(TxWork<T> work) throws SQLException, EsaException {
         try (Connection c = ds.getConnection()) {
-            c.setAutoCommit(false);
+            return inTransaction(c, work);
+        }
+    }
+
+    /** {@link #inTransaction} at READ COMMITTED: each read sees what committed before it (IndexStampedWriter). */
+    <T> T inReadCommitted(TxWork<T> work) throws SQLException, EsaException {
+        try (Connection c = ds.getConnection()) {
+            int isolation = c.getTransactionIsolation();
+            c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
             try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | EsaException | RuntimeException e) {
-                c.rollback();
-                throw e;
+                return inTransaction(c, work);
             } finally {
-                c.setAutoCommit(true);
+                c.setTransactionIsolation(isolation);
             }
         }
+    }
+
+    private static <T> T inTransaction(Connection c, TxWork<T> work) throws SQLException, EsaException {
+        c.setAutoCommit(false);
+        try {
+            T result = work.run(c);
+            c.commit();
+            return result;
+        } catch (SQLException | EsaException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
+    /** A connection of the pool, for a read after a write's commit. */
+    Connection connection() throws SQLException {
+        return ds.getConnection();
     }
 
     /**
