@@ -121,6 +121,29 @@ class OtherPeoplesSchemasTest {
     }
 
     @Test
+    void pagedReadsGiveTheSameRecordsAndTimesAsInlineOnes() throws Exception {
+        Instant t0 = adapter.getCurrentTime();
+        TestDatabase.exec(DB, "INSERT INTO composite_plain VALUES (3, '2022-05-06', 3)");
+        for (Instant after : List.of(Instant.EPOCH, t0)) {
+            RecordingResultHandler inline = new RecordingResultHandler();
+            assertTrue(adapter.getModified("composite_plain", after, inline));
+            Session session = new Session("pager");
+            org.esabridge.api.Cursor cursor = adapter.getModifiedPaged(session, "composite_plain", after);
+            RecordingResultHandler paged = new RecordingResultHandler();
+            for (long p = 0; p < cursor.pageCount(); p++) {
+                adapter.readDataPage(session, cursor.cursorId(), p, paged);
+            }
+            adapter.closeCursor(session, cursor.cursorId());
+            java.util.Map<String, Instant> byId = new java.util.TreeMap<>();
+            inline.records().forEach(r -> byId.put(r.id(), r.modifiedAt()));
+            java.util.Map<String, Instant> pagedById = new java.util.TreeMap<>();
+            paged.records().forEach(r -> pagedById.put(r.id(), r.modifiedAt()));
+            assertEquals(byId, pagedById, "after " + after);
+            assertTrue(byId.containsKey("3,2022-05-06"), byId.toString());
+        }
+    }
+
+    @Test
     void aHostWriteAnswersTheTimeItsNextLastSeenNeedsAndIsRefusedAfterAnyOtherChange() throws Exception {
         ExternalRecord r = adapter.read("keyed_plain", "1");
         Instant m1 = adapter.update(HOST, "keyed_plain", r.modifiedAt(), rec("1", "first"));
