@@ -120,7 +120,7 @@ public final class JdbcAdapterConfig {
                     "poll the structures this often and ask the host (startSync) to sync on a change; 0 = off"),
             Setting.key(CHANGE_CAPTURE, new SettingType<>("MODE", ChangeCapture::parse), "auto",
                     "auto | binlog | polling: binlog reads changes in commit order from MariaDB's binary log (exact);"
-                            + " auto uses it when the server and the account allow, else polling (see README)"),
+                            + " auto uses it when the server and the account allow, else polling (see docs/capture-modes.md)"),
             Setting.key(CAPTURE_FENCE_TIMEOUT_SECONDS, range(1, 3600), "10",
                     "binlog mode: getCurrentTime waits this long for the reader to pass its fence, then answers"
                             + " DATABASE_UNAVAILABLE"),

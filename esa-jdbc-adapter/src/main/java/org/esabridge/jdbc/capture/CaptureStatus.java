@@ -20,7 +20,7 @@ public interface CaptureStatus {
     /** Index entries written since start. */
     long entriesWritten();
 
-    /** Gaps recorded since start (purged or unreadable log: older windows answer a full read, see README). */
+    /** Gaps recorded since start (purged or unreadable log: older windows answer a full read, see docs/capture-modes.md). */
     long gaps();
 
     /** Whether capture is healthy within {@code maxLagSeconds}: a leader not further behind, or a follower. */

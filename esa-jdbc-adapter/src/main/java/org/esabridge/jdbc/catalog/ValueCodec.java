@@ -137,7 +137,7 @@ public final class ValueCodec {
 
     /**
      * Reads a DATETIME modification column whose wall times are in {@code zone}. In a daylight-saving fall-back
-     * hour a wall time names two instants; the earlier one is taken (README, "Time zones").
+     * hour a wall time names two instants; the earlier one is taken (docs/capture-modes.md, "DATETIME modification columns").
      */
     public static Instant readInstant(ResultSet rs, int index, java.time.ZoneId zone) throws SQLException {
         LocalDateTime t = rs.getObject(index, LocalDateTime.class);

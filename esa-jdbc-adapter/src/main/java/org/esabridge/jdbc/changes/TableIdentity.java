@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * dropped or renamed table) and usually with a new creation time. MariaDB's TRUNCATE keeps the {@code .frm}
  * and so the creation time (checked on 10.11); only InnoDB's table id tells, and
  * {@code information_schema.INNODB_SYS_TABLES} needs the PROCESS privilege (which the watermark wants too).
- * Without it a TRUNCATE is not noticed (README, "What stays out of reach").
+ * Without it a TRUNCATE is not noticed (docs/capture-modes.md, "What stays out of reach").
  */
 public final class TableIdentity {
     private static final Logger LOG = LoggerFactory.getLogger(TableIdentity.class);
