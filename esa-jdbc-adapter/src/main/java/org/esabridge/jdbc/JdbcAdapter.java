@@ -542,7 +542,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
                 binlog == null ? Map.of() : new java.util.TreeMap<>(binlog.uncapturable()), watermark.mode(),
                 config.watermarkFallbackLagSeconds(), new java.util.TreeMap<>(missingTriggers),
                 new java.util.TreeMap<>(otherMissingTriggers), galeraNode);
-        if (current.unserved().size() > CaptureSummary.NAMES_SHOWN) {
+        if (!current.unserved().isEmpty()) {
             LOG.info("tables not served: {}", current.unserved());
         }
         return lines;

@@ -72,10 +72,12 @@ class TriggerSqlModeTest {
         try (JdbcAdapter adapter = JdbcAdapter.start(config, CaptureMode.valueOf(mode))) {
             try (Connection c = TestDatabase.connect(db); Statement s = c.createStatement()) {
                 List<String> triggers = new ArrayList<>();
-                try (ResultSet rs = s.executeQuery("SELECT TRIGGER_NAME FROM information_schema.TRIGGERS"
+                try (ResultSet rs = s.executeQuery("SELECT TRIGGER_NAME, SQL_MODE FROM information_schema.TRIGGERS"
                         + " WHERE TRIGGER_SCHEMA = DATABASE() ORDER BY 1")) {
                     while (rs.next()) {
                         triggers.add(rs.getString(1));
+                        // As stored, so that a reload finds them in place and runs no DDL (CaptureTriggers.inPlace).
+                        assertEquals("", rs.getString(2), rs.getString(1));
                     }
                 }
                 assertTrue(triggers.containsAll(List.of("esa_cd_parent", "esa_cu_parent", "esa_vi_versioned")), triggers.toString());
