@@ -107,6 +107,33 @@ class TriggerSqlModeTest {
                 assertTrue(accepted > 30, "most statements run: " + accepted);
             }
         }
+        // Triggers an earlier version created under its strict session mode are replaced at the next start.
+        try (Connection c = TestDatabase.connect(db); Statement s = c.createStatement()) {
+            List<String[]> ours = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery("SELECT TRIGGER_NAME, ACTION_TIMING, EVENT_MANIPULATION, EVENT_OBJECT_TABLE,"
+                    + " ACTION_STATEMENT FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE()")) {
+                while (rs.next()) {
+                    ours.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)});
+                }
+            }
+            s.execute("SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE'");
+            for (String[] t : ours) {
+                s.execute("CREATE OR REPLACE TRIGGER " + t[0] + " " + t[1] + " " + t[2] + " ON " + t[3] + " FOR EACH ROW " + t[4]);
+            }
+            s.execute("SET SESSION sql_mode = ''");
+            assertTrue(!runs(s, "INSERT INTO versioned (d, n) VALUES ('0000-00-00', 1)"), "the old triggers refuse it");
+        }
+        JdbcAdapter.start(config, CaptureMode.valueOf(mode)).close();
+        try (Connection c = TestDatabase.connect(db); Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT TRIGGER_NAME, SQL_MODE FROM information_schema.TRIGGERS"
+                    + " WHERE TRIGGER_SCHEMA = DATABASE()")) {
+                while (rs.next()) {
+                    assertEquals("", rs.getString(2), rs.getString(1) + " replaced");
+                }
+            }
+            s.execute("SET SESSION sql_mode = ''");
+            s.execute("INSERT INTO versioned (d, n) VALUES ('0000-00-00', 1)");
+        }
     }
 
     private static boolean runs(Statement s, String sql) {
