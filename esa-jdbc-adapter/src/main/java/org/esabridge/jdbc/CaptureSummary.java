@@ -57,7 +57,13 @@ final class CaptureSummary {
         int byIndex = 0;
         Map<DeleteStrategy.Kind, Integer> deletions = new TreeMap<>();
         Map<String, String> polled = new TreeMap<>();
+        List<String> unindexed = new ArrayList<>();
         for (Table t : catalog.tables()) {
+            // Only a polled table's reads walk its modification column; binlog mode reads the change index.
+            boolean isPolled = mode != CaptureMode.BINLOG || uncapturable.containsKey(t.name());
+            if (isPolled && !t.checkedUnderLock() && t.modIndex() == null) {
+                unindexed.add(t.name());
+            }
             if (t.versionTable() != null) {
                 byVersionTable++;
             } else if (t.indexStamped()) {
@@ -89,6 +95,7 @@ final class CaptureSummary {
                 polled.forEach((table, why) -> tables.add(table + " (" + why + ")"));
                 changes.append("; polled by their modification column instead: ").append(tables);
             }
+            changes.append(unindexed(unindexed));
             lines.add(changes.toString());
             lines.add(deletions(deletions, missingTriggers, otherTriggers, true, watermark));
         } else {
@@ -107,6 +114,7 @@ final class CaptureSummary {
                 changes.append("; exact capture in commit order from the binary log is off (polling misses the")
                         .append(" interleavings the README names), because ").append(String.join("; ", binlogMissing));
             }
+            changes.append(unindexed(unindexed));
             lines.add(changes.toString());
             lines.add(deletions(deletions, missingTriggers, otherTriggers, false, watermark));
             if (galeraNode) {
@@ -118,6 +126,20 @@ final class CaptureSummary {
             lines.add(unserved);
         }
         return lines;
+    }
+
+    /** The polled tables without an index led by their modification column, or nothing. */
+    private static String unindexed(List<String> tables) {
+        if (tables.isEmpty()) {
+            return "";
+        }
+        StringJoiner names = new StringJoiner(", ");
+        tables.stream().limit(NAMES_SHOWN).forEach(names::add);
+        if (tables.size() > NAMES_SHOWN) {
+            names.add("and " + (tables.size() - NAMES_SHOWN) + " more");
+        }
+        return "; " + tables.size() + " without an index led by the modification column (" + names + "), so each sync"
+                + " reads them whole - e.g. CREATE INDEX esa_modified ON <table> (<modification column>, <id columns>)";
     }
 
     /**

@@ -543,7 +543,10 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
                 config.watermarkFallbackLagSeconds(), new java.util.TreeMap<>(missingTriggers),
                 new java.util.TreeMap<>(otherMissingTriggers), galeraNode);
         if (!current.unserved().isEmpty()) {
-            LOG.info("tables not served: {}", current.unserved());
+            StringBuilder all = new StringBuilder();
+            current.unserved().forEach((name, why) -> all.append(all.length() == 0 ? "" : "; ").append(name).append(": ")
+                    .append(why.replace("<table>", name)));
+            LOG.info("tables not served: {}", all);
         }
         return lines;
     }

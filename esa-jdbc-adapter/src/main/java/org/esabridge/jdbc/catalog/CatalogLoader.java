@@ -42,7 +42,6 @@ public final class CatalogLoader {
     private final JdbcAdapterConfig config;
     private final Dialect dialect;
     private final Set<String> writableByDefault;
-    private final Set<String> warnedIndex = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** The zone of DATETIME modification columns without {@code modified-zone}: the database's (resolved at start). */
     private volatile java.time.ZoneId databaseZone = java.time.ZoneOffset.UTC;
     /** Binlog capture: a table without a modification column takes its times from the change index. */
@@ -95,19 +94,8 @@ public final class CatalogLoader {
                     unserved);
             if (t != null) {
                 tables.put(t.name(), t);
-                if (!t.checkedUnderLock() && modIndex(t, indexes) == null && warnedIndex.add(t.name())) {
-                    // Not created behind the owner's back: an index on a large table is a schema decision.
-                    if (idIndex(t, indexes) != null) {
-                        LOG.warn("table {}: no index starts with {}; it is served linearly anyway (every sync reads"
-                                + " the table once, in id order), but an index would make an incremental sync cost its"
-                                + " changes instead of the whole table. Suggested: CREATE INDEX esa_modified ON {} ({},"
-                                + " <id columns>)", t.name(), t.modColumn().name(), t.name(), t.modColumn().name());
-                    } else {
-                        LOG.warn("table {}: no index starts with {} nor with the id columns; every page of a paged"
-                                + " sync sorts the whole table. Suggested: CREATE INDEX esa_modified ON {} ({},"
-                                + " <id columns>)", t.name(), t.modColumn().name(), t.name(), t.modColumn().name());
-                    }
-                }
+                // Not created behind the owner's back: an index on a large table is a schema decision. The start's
+                // summary names the tables without one (CaptureSummary), where it matters: polled tables.
             }
         }
         Map<String, Table> withRelations = new LinkedHashMap<>();
