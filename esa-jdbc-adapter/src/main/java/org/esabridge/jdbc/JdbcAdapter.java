@@ -472,8 +472,8 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         for (Table t : fresh.tables()) {
             String why = uncapturable.get(t.name());
             if (t.indexStamped() && why != null) {
-                dropped.put(t.name(), "no modification column, and the binary log cannot spell its ids (" + why
-                        + ") - add a modification column or set structure.<table>.change-tracking=version-table");
+                dropped.put(t.name(), "no modification column and ids the binary log cannot spell (" + why
+                        + ") - add a modification column, or set structure.<table>.change-tracking=version-table");
             } else {
                 kept.put(t.name(), t);
             }

@@ -53,6 +53,7 @@ class OtherPeoplesSchemasTest {
                 "CREATE TABLE composite_plain (a INT NOT NULL, b DATE NOT NULL, v INT, PRIMARY KEY (a, b))",
                 "CREATE TABLE unique_nullable (code VARCHAR(10) NULL, v INT, UNIQUE KEY (code))",
                 "CREATE TABLE keyless (v INT)",
+                "CREATE TABLE time_keyed (id TIME PRIMARY KEY, v INT)",
                 "CREATE TABLE keyless_versioned (v INT)",
                 "INSERT INTO keyed_mod (id, v) VALUES (1, 1)",
                 "INSERT INTO keyed_plain VALUES (1, 'one'), (2, 'two'), (3, 'three')",
@@ -79,9 +80,13 @@ class OtherPeoplesSchemasTest {
         assertFalse(summary.get(0).contains("without an index"), "binlog reads go through the change index");
         assertTrue(summary.get(0).startsWith("change capture: binlog - 4 structure(s), every committed change in"
                 + " commit order from the binary log; 3 of them without a modification column"), summary.get(0));
-        assertEquals("not served: 3 table(s) with no primary key and no unique key over NOT NULL columns (keyless,"
-                + " keyless_versioned, unique_nullable) - add one, or set structure.<table>.id-columns to columns that"
-                + " identify a row", summary.get(2));
+        assertEquals("not served: 1 table(s) with no modification column and ids the binary log cannot spell (id column"
+                + " id of type time cannot be read exactly from the binary log) (time_keyed) - add a modification column,"
+                + " or set structure.<table>.change-tracking=version-table; 3 table(s) with no primary key and no unique"
+                + " key over NOT NULL columns (keyless, keyless_versioned, unique_nullable) - add one, or set"
+                + " structure.<table>.id-columns to columns that identify a row", summary.get(2));
+        assertEquals(ErrorCode.UNKNOWN_STRUCTURE, assertThrows(org.esabridge.api.EsaException.class,
+                () -> adapter.read("time_keyed", "10:00:00")).code());
         assertEquals(ErrorCode.UNKNOWN_STRUCTURE, assertThrows(org.esabridge.api.EsaException.class,
                 () -> adapter.read("keyless", "1")).code());
     }
@@ -94,8 +99,8 @@ class OtherPeoplesSchemasTest {
             assertTrue(summary.get(0).contains("; 1 without an index led by the modification column (keyed_mod), so each"
                     + " sync reads them whole - e.g. CREATE INDEX esa_modified ON"), summary.get(0));
             String last = summary.get(summary.size() - 1);
-            assertTrue(last.startsWith("not served: 3 table(s) with no modification column (composite_plain, keyed_plain,"
-                    + " unique_plain) - add a TIMESTAMP(6) column"), last);
+            assertTrue(last.startsWith("not served: 4 table(s) with no modification column (composite_plain, keyed_plain,"
+                    + " time_keyed, unique_plain) - add a TIMESTAMP(6) column"), last);
             assertTrue(last.contains("3 table(s) with no primary key"), last);
         }
     }
