@@ -158,7 +158,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         this.writer = new RecordWriter(database.dataSource(), dialect, clock, timeout, () -> {
             BinlogCapture binlog = capture;
             return binlog == null ? null : binlog.fence();
-        });
+        }, config.poolSize());
         this.reader = new RecordReader(database.dataSource(), dialect, timeout);
         this.helperDeletions = new HelperDeletions(database.dataSource(), dialect, clock, timeout);
         this.syncAgain = new SyncAgainFlags(database.dataSource(), dialect, timeout);

@@ -38,7 +38,11 @@ import org.slf4j.LoggerFactory;
  *       when the write changed no value (no row event, the row keeps its older stamp), E &gt; F when another writer
  *       changed the row since, which a last-seen of F then rightly refuses.</li>
  * </ul>
- * Without a reader (none running, or not reaching the marker in time) the write is still committed and answers the
+ * The check's fence takes a second connection of the pool while the write's holds the row: at most half the pool's
+ * connections are held so at once ({@code holding}), and every other call holds one connection at a time, so the
+ * fences always get theirs (a full pool of such writes would otherwise wait for each other until the pool's time-out).
+ *
+ * <p>Without a reader (none running, or not reaching the marker in time) the write is still committed and answers the
  * database's time taken inside its transaction: earlier than its stamp, so the next conditional write is refused
  * once (RECORD_MODIFIED; the host reads the record again) rather than ever accepted wrongly.
  */
@@ -50,9 +54,11 @@ final class IndexStampedWriter {
     private final DatabaseClock clock;
     private final int queryTimeout;
     private final Supplier<CommitStamps> stamps;
+    private final java.util.concurrent.Semaphore holding;
 
     IndexStampedWriter(RecordWriter w, Dialect dialect, DatabaseClock clock, int queryTimeout,
-                       Supplier<CommitStamps> stamps) {
+                       Supplier<CommitStamps> stamps, int poolSize) {
+        this.holding = new java.util.concurrent.Semaphore(Math.max(1, poolSize / 2), true);
         this.w = w;
         this.dialect = dialect;
         this.clock = clock;
@@ -111,6 +117,7 @@ final class IndexStampedWriter {
         }
         String sql = "UPDATE " + m.tableName() + " t SET " + set + " WHERE " + m.idWhere();
         Mark mark;
+        acquire(t);
         try {
             mark = Deadlocks.retry(dialect, () -> w.inReadCommitted(c -> {
                 if (!lockAndCheck(c, q, record.id(), lastSeen, s)) {
@@ -129,6 +136,8 @@ final class IndexStampedWriter {
             }));
         } catch (SQLException e) {
             throw Faults.ofRecord(dialect, e, "update in " + t.name(), t.name(), record.id());
+        } finally {
+            holding.release();
         }
         return new Written<>(after(q, record.id(), mark, s), derived);
     }
@@ -138,6 +147,7 @@ final class IndexStampedWriter {
         CommitStamps s = stamps(t);
         Column sd = t.softDelete();
         boolean triggers = t.userTriggers().contains(sd == null ? "DELETE" : "UPDATE");
+        acquire(t);
         try {
             return Deadlocks.retry(dialect, () -> w.inReadCommitted(c -> {
                 if (!lockAndCheck(c, q, id, lastSeen, s)) {
@@ -155,6 +165,17 @@ final class IndexStampedWriter {
             }));
         } catch (SQLException e) {
             throw Faults.ofRecord(dialect, e, "delete in " + t.name(), t.name(), id);
+        } finally {
+            holding.release();
+        }
+    }
+
+    private void acquire(Table t) throws EsaException {
+        try {
+            holding.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EsaException(ErrorCode.DATABASE_UNAVAILABLE, "write to " + t.name() + " interrupted");
         }
     }
 

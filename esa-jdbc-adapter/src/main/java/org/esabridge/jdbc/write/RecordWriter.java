@@ -56,17 +56,18 @@ public final class RecordWriter {
     };
 
     /**
-     * @param stamps the change index's stamps for tables stamped by it (binlog capture), null while no binlog
-     *               reader runs
+     * @param stamps   the change index's stamps for tables stamped by it (binlog capture), null while no binlog
+     *                 reader runs
+     * @param poolSize the connections of {@code ds}
      */
     public RecordWriter(DataSource ds, Dialect dialect, DatabaseClock clock, int queryTimeout,
-                        java.util.function.Supplier<CommitStamps> stamps) {
+                        java.util.function.Supplier<CommitStamps> stamps, int poolSize) {
         this.ds = ds;
         this.dialect = dialect;
         this.clock = clock;
         this.queryTimeout = queryTimeout;
         this.versioned = new VersionedWriter(this, dialect, queryTimeout);
-        this.indexStamped = new IndexStampedWriter(this, dialect, clock, queryTimeout, stamps);
+        this.indexStamped = new IndexStampedWriter(this, dialect, clock, queryTimeout, stamps, poolSize);
     }
 
     public Written<ExternalRecord> create(TableSql q, ExternalRecord record) throws EsaException {
