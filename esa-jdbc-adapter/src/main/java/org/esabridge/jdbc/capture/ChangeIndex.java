@@ -243,12 +243,17 @@ final class ChangeIndex {
             ps.setObject(1, LocalDateTime.ofInstant(last, ZoneOffset.UTC));
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                Instant stamp = instant(rs, 1);
-                // Never on a whole millisecond: a table without a modification column shows its rows' stamps as
-                // modified-at, and a last-seen on a whole millisecond reads as cut by the host (write.LastSeen).
-                return stamp.getNano() % 1_000_000 == 0 ? stamp.plus(1, java.time.temporal.ChronoUnit.MICROS) : stamp;
+                return offWholeMillisecond(instant(rs, 1));
             }
         }
+    }
+
+    /**
+     * A stamp moved 1 µs off a whole millisecond: a table without a modification column shows its rows' stamps as
+     * modified-at, and a last-seen on a whole millisecond reads as cut by the host ({@code write.LastSeen}).
+     */
+    static Instant offWholeMillisecond(Instant stamp) {
+        return stamp.getNano() % 1_000_000 == 0 ? stamp.plus(1, java.time.temporal.ChronoUnit.MICROS) : stamp;
     }
 
     private static void writeState(Connection c, State s) throws SQLException {
