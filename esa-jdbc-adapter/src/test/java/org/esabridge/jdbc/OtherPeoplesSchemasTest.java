@@ -92,6 +92,27 @@ class OtherPeoplesSchemasTest {
     }
 
     @Test
+    void aTableCreatedLaterThatCannotBeServedIsNamedInTheLogOnce() throws Exception {
+        TestDatabase.exec(DB, "CREATE TABLE late_keyless (v INT)");
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            for (int i = 0; i < 3; i++) {
+                assertFalse(adapter.getStructureList().stream().anyMatch(st -> st.name().equals("late_keyless")));
+            }
+        } finally {
+            System.setErr(err);
+            TestDatabase.exec(DB, "DROP TABLE late_keyless");
+            adapter.getStructureList();
+        }
+        String log = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+        String line = "table late_keyless is not served: no primary key and no unique key over NOT NULL columns - add"
+                + " one, or set structure.late_keyless.id-columns to columns that identify a row";
+        assertEquals(1, log.split(java.util.regex.Pattern.quote(line), -1).length - 1, log);
+    }
+
+    @Test
     void pollingNamesTheTablesItCannotServe() throws Exception {
         try (JdbcAdapter polling = TestDatabase.adapter(DB, JdbcAdapterConfig.CHANGE_CAPTURE, "polling")) {
             assertEquals(List.of("keyed_mod"), polling.getStructureList().stream().map(ExternalStructure::name).toList());
