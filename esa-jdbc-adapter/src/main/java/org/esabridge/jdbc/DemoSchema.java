@@ -8,6 +8,7 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Set;
 import org.esabridge.jdbc.dialect.Dialect;
+import org.esabridge.jdbc.dialect.StateTables;
 
 /**
  * The {@code demo} sample schema: customers, products and orders referring to both, each with a
@@ -25,14 +26,14 @@ final class DemoSchema {
                     + " email VARCHAR(200) NULL UNIQUE,"
                     + " phone VARCHAR(40) NULL,"
                     + " notes TEXT NULL,"
-                    + " vip BOOLEAN NOT NULL DEFAULT FALSE,"
+                    + " vip BIT(1) NOT NULL DEFAULT 0," // a BOOLEAN field; BOOLEAN (TINYINT(1)) would be a number
                     + " modified_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6),"
                     + " KEY customers_modified (modified_at, id)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
             "CREATE TABLE IF NOT EXISTS products ("
                     + " sku VARCHAR(32) NOT NULL PRIMARY KEY,"
                     + " name VARCHAR(100) NOT NULL,"
                     + " price DECIMAL(12,2) NOT NULL,"
-                    + " active BOOLEAN NOT NULL DEFAULT TRUE,"
+                    + " active BIT(1) NOT NULL DEFAULT 1,"
                     + " modified_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6),"
                     + " KEY products_modified (modified_at, sku)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
             "CREATE TABLE IF NOT EXISTS orders ("
@@ -63,8 +64,8 @@ final class DemoSchema {
     }
 
     /** Creates the tables and rows unless done before in this schema. */
-    static void createOnce(Connection c, Dialect dialect) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM esa_config WHERE name = 'demo-created'");
+    static void createOnce(Connection c, Dialect dialect, StateTables state) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + state.config() + " WHERE name = 'demo-created'");
              ResultSet rs = ps.executeQuery()) {
             if (rs.next()) {
                 return;
@@ -77,7 +78,7 @@ final class DemoSchema {
             for (String sql : ROWS) {
                 s.execute(sql);
             }
-            s.execute(dialect.insertIfAbsent("esa_config", "name, value, updated_at",
+            s.execute(dialect.insertIfAbsent(state.config(), "name, value, updated_at",
                     "VALUES ('demo-created', 'true', " + dialect.now() + ")"));
         }
     }

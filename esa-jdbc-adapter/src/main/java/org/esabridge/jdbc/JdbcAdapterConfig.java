@@ -39,6 +39,7 @@ public final class JdbcAdapterConfig {
     public static final String JDBC_PASSWORD = "jdbc-password";
     public static final String DEMO = "demo";
     public static final String DATABASE = "database";
+    public static final String STATE_SCHEMA = "state-schema";
     public static final String STRUCTURES_INCLUDE = "structures.include";
     public static final String STRUCTURES_EXCLUDE = "structures.exclude";
     public static final String PAGE_SIZE = "page-size";
@@ -86,6 +87,8 @@ public final class JdbcAdapterConfig {
                     "create the demo schema (customers, products, orders) on first start, writable"),
             Setting.key(DATABASE, new SettingType<>("NAME", JdbcAdapterConfig::schemaName), "esa",
                     "schema name in the embedded MariaDB"),
+            Setting.key(STATE_SCHEMA, new SettingType<>("NAME", JdbcAdapterConfig::optionalSchemaName), "",
+                    "schema of the adapter's own esa_ tables (empty: the application's schema)"),
             Setting.key(STRUCTURES_INCLUDE, GLOBS, "*",
                     "comma-separated glob patterns (* and ?) of table names to expose"),
             Setting.key(STRUCTURES_EXCLUDE, GLOBS, "",
@@ -140,6 +143,9 @@ public final class JdbcAdapterConfig {
                     "modification timestamp column (detected: TIMESTAMP/DATETIME ON UPDATE CURRENT_TIMESTAMP)"),
             structureKey("writable", SettingType.BOOLEAN, "false", "allow create/update/delete"),
             structureKey("read-only-columns", COLUMNS, "", "comma-separated columns that writes may not set"),
+            structureKey("boolean-columns", COLUMNS, "",
+                    "comma-separated TINYINT columns sent as BOOLEAN (true/false); unlisted TINYINT(1)/BOOLEAN columns"
+                            + " are INTEGER, as they may hold -128..127"),
             structureKey("delete-strategy", new SettingType<>("STRATEGY", DeleteStrategy::parse), "tombstone",
                     "tombstone (trigger-written) | soft-delete:<column> | helper (ids the host knows, via helper-url) | none"),
             structureKey("change-tracking", new SettingType<>("TRACKING", JdbcAdapterConfig::changeTracking), "column",
@@ -159,6 +165,7 @@ public final class JdbcAdapterConfig {
     private final int pageSize;
     private final int inlineThreshold;
     private final int tombstoneRetentionDays;
+    private final String stateSchema;
     private final int poolSize;
     private final int queryTimeoutSeconds;
     private final int cursorTimeoutMinutes;
@@ -201,6 +208,7 @@ public final class JdbcAdapterConfig {
         this.jdbcPassword = (String) global.get(JDBC_PASSWORD);
         this.demo = (Boolean) global.get(DEMO);
         this.database = (String) global.get(DATABASE);
+        this.stateSchema = (String) global.get(STATE_SCHEMA);
         this.include = globList(global.get(STRUCTURES_INCLUDE));
         this.exclude = globList(global.get(STRUCTURES_EXCLUDE));
         this.pageSize = (Integer) global.get(PAGE_SIZE);
@@ -367,7 +375,8 @@ public final class JdbcAdapterConfig {
                 new LinkedHashSet<>((List<String>) v.getOrDefault("read-only-columns", List.of())),
                 (DeleteStrategy) v.getOrDefault("delete-strategy", d.deleteStrategy()),
                 (StructureSettings.ChangeTracking) v.getOrDefault("change-tracking", d.changeTracking()),
-                (java.time.ZoneId) v.getOrDefault("modified-zone", d.modifiedZone()));
+                (java.time.ZoneId) v.getOrDefault("modified-zone", d.modifiedZone()),
+                new LinkedHashSet<>((List<String>) v.getOrDefault("boolean-columns", List.of())));
         if (s.changeTracking() == StructureSettings.ChangeTracking.VERSION_TABLE && s.modifiedColumn() != null) {
             throw new IllegalArgumentException("setting 'structure." + table
                     + ".change-tracking': version-table and a modified-column exclude each other");
@@ -425,6 +434,10 @@ public final class JdbcAdapterConfig {
             throw new IllegalArgumentException("expected 1..64 letters, digits or underscores");
         }
         return t;
+    }
+
+    private static String optionalSchemaName(String s) {
+        return s.isBlank() ? "" : schemaName(s);
     }
 
     private static String identifier(String s) {
@@ -511,6 +524,14 @@ public final class JdbcAdapterConfig {
     /** The schema of the embedded MariaDB. */
     public String database() {
         return database;
+    }
+
+    /**
+     * The schema of the adapter's own {@code esa_} tables, or empty: they live in the application's schema (the
+     * default, and every install before the setting).
+     */
+    public String stateSchema() {
+        return stateSchema;
     }
 
     /** Where the embedded MariaDB keeps its files, or null when {@code jdbc-url} is given. */

@@ -44,8 +44,8 @@ public final class CatalogLoader {
     private final Set<String> writableByDefault;
     /** The zone of DATETIME modification columns without {@code modified-zone}: the database's (resolved at start). */
     private volatile java.time.ZoneId databaseZone = java.time.ZoneOffset.UTC;
-    /** Binlog capture: a table without a modification column takes its times from the change index. */
-    private volatile boolean indexStamps;
+    /** Binlog capture: a table without a modification column takes its times from this change index, else null. */
+    private volatile org.esabridge.jdbc.dialect.StateTables indexStamps;
 
     /**
      * @param writableByDefault tables that are writable unless configured otherwise (the demo schema)
@@ -66,11 +66,11 @@ public final class CatalogLoader {
     }
 
     /**
-     * Whether tables without a modification column are served with the change index's stamps (binlog capture,
-     * chosen at start before the first load).
+     * The change index whose stamps serve tables without a modification column (binlog capture, chosen at start
+     * before the first load), or null for none.
      */
-    public void stampFromChangeIndex(boolean on) {
-        this.indexStamps = on;
+    public void stampFromChangeIndex(org.esabridge.jdbc.dialect.StateTables state) {
+        this.indexStamps = state;
     }
 
     public Catalog load(Connection c) throws SQLException {
@@ -112,7 +112,7 @@ public final class CatalogLoader {
                     t.versionTable(), t.checkedUnderLock() ? null : modIndex(t, indexes), idIndex(t, indexes),
                     t.fieldColumns(), t.kinds(), t.readOnlyColumns(), t.deleteStrategy(), t.softDelete(), t.fields(),
                     List.copyOf(relations), t.cascades(), t.userTriggers(), t.hasGenerated(), t.modZone(),
-                    t.indexStamped()));
+                    t.changeIndex()));
         }
         List<ForeignKeyLink> links = new ArrayList<>();
         for (RawFk fk : fks) {
@@ -167,13 +167,13 @@ public final class CatalogLoader {
         List<Column> ids = new ArrayList<>();
         for (String id : idNames) {
             Column col = byName.get(id);
-            if (col == null || TypeMapping.kind(col) == null) {
+            if (col == null || kind(col, s) == null) {
                 LOG.warn("table {}: id column {} does not exist or has an unsupported type: not exposed", name, id);
                 unserved.put(name, "id column " + id + " does not exist or has an unsupported type - set structure."
                         + name + ".id-columns to columns that identify a row");
                 return null;
             }
-            if (TypeMapping.kind(col) == ValueKind.FLOAT || TypeMapping.kind(col) == ValueKind.DOUBLE) {
+            if (kind(col, s) == ValueKind.FLOAT || kind(col, s) == ValueKind.DOUBLE) {
                 // An approximate number has no exact text form: the host's id would never find its row again
                 // (update: RECORD_NOT_FOUND; delete: "done" while the row stays), and a trigger spells it otherwise.
                 String refusal = "table " + name + ": id column " + id + " is " + col.dataType().toUpperCase(Locale.ROOT)
@@ -189,19 +189,19 @@ public final class CatalogLoader {
         }
         boolean versioned = s.changeTracking() == StructureSettings.ChangeTracking.VERSION_TABLE;
         Column mod = versioned ? VERSION_COLUMN : modColumn(name, s, byName);
-        boolean indexStamped = false;
+        org.esabridge.jdbc.dialect.StateTables changeIndex = null;
         if (mod == null) {
             if (s.modifiedColumn() != null) {
                 unserved.put(name, "modified-column " + s.modifiedColumn() + " is not a TIMESTAMP or DATETIME column"
                         + " - correct structure." + name + ".modified-column");
                 return null;
             }
-            if (!indexStamps) {
+            changeIndex = indexStamps;
+            if (changeIndex == null) {
                 unserved.put(name, NO_MODIFICATION_COLUMN);
                 return null;
             }
             mod = INDEX_STAMP;
-            indexStamped = true;
         }
         Column softDelete = null;
         if (s.deleteStrategy().kind() == DeleteStrategy.Kind.SOFT_DELETE) {
@@ -225,7 +225,7 @@ public final class CatalogLoader {
         Set<String> readOnly = new LinkedHashSet<>();
         boolean hasGenerated = false;
         for (Column col : cols) {
-            ValueKind kind = TypeMapping.kind(col);
+            ValueKind kind = kind(col, s);
             hasGenerated |= col.generated();
             if (kind == null) {
                 LOG.debug("table {}: column {} of type {} is not exposed", name, col.name(), col.dataType());
@@ -249,6 +249,12 @@ public final class CatalogLoader {
                 LOG.warn("table {}: read-only column {} does not exist", name, ro);
             }
         }
+        for (String b : s.booleanColumns()) {
+            Column col = byName.get(b);
+            if (col == null || !col.dataType().equals("tinyint")) {
+                LOG.warn("table {}: boolean column {} is not a TINYINT column of the table: ignored", name, b);
+            }
+        }
         List<Table.ForeignKey> cascades = new ArrayList<>();
         for (RawFk fk : fks) {
             if (fk.refTable().equals(name) && !fk.deleteRule().equals("RESTRICT") && !fk.deleteRule().equals("NO ACTION")) {
@@ -259,7 +265,7 @@ public final class CatalogLoader {
                 versioned ? versionTableName(name) : null, null, null,
                 List.copyOf(fieldColumns), Map.copyOf(kinds), Set.copyOf(readOnly), s.deleteStrategy(), softDelete,
                 List.copyOf(fields), List.of(), List.copyOf(cascades), Set.copyOf(triggers), hasGenerated,
-                modZone(mod, versioned || indexStamped, s), indexStamped);
+                modZone(mod, versioned || changeIndex != null, s), changeIndex);
     }
 
     /** Why a table without a key is not served, and what would serve it. */
@@ -269,6 +275,11 @@ public final class CatalogLoader {
     public static final String NO_MODIFICATION_COLUMN = "no modification column - add a TIMESTAMP(6) column with"
             + " ON UPDATE CURRENT_TIMESTAMP(6), or set structure.<table>.change-tracking=version-table, or capture"
             + " from the binary log (change-capture=binlog), which needs neither";
+
+    /** A column's kind, with {@code structure.<table>.boolean-columns} applied. */
+    private static ValueKind kind(Column col, StructureSettings s) {
+        return TypeMapping.kind(col, s.booleanColumns().contains(col.name()));
+    }
 
     /**
      * The zone of a modification column's wall times: TIMESTAMP columns are UTC inside (sessions run in UTC), and

@@ -42,7 +42,8 @@ public final class RecordMapper {
         }
         select.add(mod());
         for (Column c : table.fieldColumns()) {
-            select.add(col(c));
+            // MariaDB's text of a FLOAT has six significant digits (3.40282e38); as a DOUBLE it is exact.
+            select.add(table.kind(c) == ValueKind.FLOAT ? "CAST(" + col(c) + " AS DOUBLE)" : col(c));
         }
         this.selectList = select.toString();
         this.idWhere = where.toString();
@@ -93,9 +94,9 @@ public final class RecordMapper {
         if (table.indexStamped()) {
             // The row's entry by its primary key (table, SHA-1 of the id's text as the reader spells it), and the
             // index's horizon.
-            return t + " LEFT JOIN esa_change e ON e.table_name = " + dialect.literal(table.name())
+            return t + " LEFT JOIN " + table.changeIndex().change() + " e ON e.table_name = " + dialect.literal(table.name())
                     + " AND e.row_hash = " + dialect.sha1OfText(dialect.idText(table, c -> "t." + dialect.quote(c.name())))
-                    + " LEFT JOIN esa_capture s ON s.name = 'binlog'";
+                    + " LEFT JOIN " + table.changeIndex().capture() + " s ON s.name = 'binlog'";
         }
         if (table.versionTable() == null) {
             return t;
@@ -190,7 +191,8 @@ public final class RecordMapper {
     }
 
     /**
-     * Checks an external id against the id columns ({@link ValueCodec#check}) without touching the database:
+     * Checks an external id against the id columns ({@link ValueCodec#checkLookup}: an id is found by any value its
+     * columns can hold, control characters included) without touching the database:
      * callers do this before they take a connection, so an id that cannot exist (a million digits for a
      * BIGINT) costs a scan of its text and nothing more. Refused the way any unusable id is: INVALID_VALUE.
      */
@@ -203,7 +205,7 @@ public final class RecordMapper {
         List<String> parts = decode(table, id);
         for (int k = 0; k < parts.size(); k++) {
             Column c = table.idColumns().get(k);
-            ValueCodec.check(c, table.kind(c), parts.get(k));
+            ValueCodec.checkLookup(c, table.kind(c), parts.get(k));
         }
     }
 
@@ -217,7 +219,7 @@ public final class RecordMapper {
         int i = first;
         for (int k = 0; k < parts.size(); k++) {
             Column c = table.idColumns().get(k);
-            ValueCodec.bind(ps, i++, c, table.kind(c), parts.get(k));
+            ValueCodec.bindLookup(ps, i++, c, table.kind(c), parts.get(k));
         }
         return i;
     }
