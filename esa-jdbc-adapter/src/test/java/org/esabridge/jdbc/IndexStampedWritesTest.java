@@ -27,6 +27,29 @@ class IndexStampedWritesTest {
     private static final int ROUNDS = 5;
 
     @Test
+    void withTheStateInItsOwnSchemaTheStampsComeFromThere() throws Exception {
+        TestDatabase.freshSchema("isw_app");
+        TestDatabase.freshSchema("isw_state");
+        TestDatabase.exec("isw_app", "CREATE TABLE plain (id INT PRIMARY KEY, v INT)", "INSERT INTO plain VALUES (1, 0)");
+        try (JdbcAdapter adapter = TestDatabase.adapter("isw_app", "state-schema", "isw_state",
+                "structure.plain.writable", "true")) {
+            Session host = new Session("host");
+            Instant seen = adapter.read("plain", "1").modifiedAt();
+            Instant written = adapter.update(host, "plain", seen, new ExternalRecord("1", null,
+                    List.of(new FieldValue("v", "1"))));
+            assertEquals(written, adapter.read("plain", "1").modifiedAt());
+            TestDatabase.exec("isw_app", "UPDATE plain SET v = 2 WHERE id = 1");
+            org.esabridge.api.EsaRecordException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                    org.esabridge.api.EsaRecordException.class, () -> adapter.update(host, "plain", written,
+                            new ExternalRecord("1", null, List.of(new FieldValue("v", "3")))));
+            assertEquals(org.esabridge.api.ErrorCode.RECORD_MODIFIED, refused.code());
+            org.esabridge.api.xml.RecordingResultHandler changed = new org.esabridge.api.xml.RecordingResultHandler();
+            org.junit.jupiter.api.Assertions.assertTrue(adapter.getModified("plain", written, changed));
+            assertEquals(List.of(refused.modifiedAt()), changed.records().stream().map(ExternalRecord::modifiedAt).toList());
+        }
+    }
+
+    @Test
     void moreConcurrentWritesThanConnectionsAllGoThroughAndEachAnswerIsTheNextLastSeen() throws Exception {
         TestDatabase.freshSchema(DB);
         TestDatabase.exec(DB, "CREATE TABLE busy (id INT PRIMARY KEY, v INT)",
