@@ -12,8 +12,10 @@ import org.esabridge.jdbc.changes.Watermark;
 import org.esabridge.jdbc.dialect.Dialect;
 
 /**
- * The start's account of change capture, for an operator who reads two lines: what is captured and how, what
- * is not, and what would remedy it (a grant, a server setting, a configuration key).
+ * The start's account of change capture, for an operator who reads two lines (three when tables are left
+ * out): what is captured and how, what is not, and what would remedy it (a grant, a server setting, a
+ * configuration key). Every mode prints the same lines: the HTTPS server and {@code --connect} on standard output,
+ * {@code stdio} on standard error. Each table the catalog cannot serve is named here once, with its reason.
  */
 final class CaptureSummary {
     /** MariaDB's refusal of CREATE TRIGGER to an account without SUPER while the binary log is on. */
@@ -34,78 +36,157 @@ final class CaptureSummary {
     private CaptureSummary() {
     }
 
+    /** At most this many table names per reason in the start's lines; the log file has them all. */
+    static final int NAMES_SHOWN = 12;
+
     /**
      * @param mode            the capture mode chosen at start
      * @param binlogMissing   in polling mode chosen by {@code change-capture=auto}: what binlog mode lacks, each with
      *                        its remedy (a GRANT, a my.cnf line)
-     * @param uncapturable    in binlog mode: served tables whose ids the binary log cannot spell, with the reason
+     * @param uncapturable    in binlog mode: tables whose ids the binary log cannot spell, with the reason (the served
+     *                        ones among them are polled)
      * @param missingTriggers tables whose delete trigger could not be installed, with the database's error code
+     * @param otherTriggers   other triggers of the adapter (cascade, key-change) that could not be installed, by name,
+     *                        with the database's error code
      * @param galeraNode      whether the database is a Galera node (polling then says what it cannot see)
      */
     static List<String> of(Catalog catalog, CaptureMode mode, List<String> binlogMissing, Map<String, String> uncapturable,
                            Watermark.Mode watermark, int fallbackLagSeconds, Map<String, Integer> missingTriggers,
-                           boolean galeraNode, Dialect dialect) {
+                           Map<String, Integer> otherTriggers, boolean galeraNode, Dialect dialect) {
         int byColumn = 0;
         int byVersionTable = 0;
+        int byIndex = 0;
         Map<DeleteStrategy.Kind, Integer> deletions = new TreeMap<>();
+        Map<String, String> polled = new TreeMap<>();
+        List<String> unindexed = new ArrayList<>();
         for (Table t : catalog.tables()) {
+            // Only a polled table's reads walk its modification column; binlog mode reads the change index.
+            boolean isPolled = mode != CaptureMode.BINLOG || uncapturable.containsKey(t.name());
+            if (isPolled && !t.checkedUnderLock() && t.modIndex() == null) {
+                unindexed.add(t.name());
+            }
             if (t.versionTable() != null) {
                 byVersionTable++;
+            } else if (t.indexStamped()) {
+                byIndex++;
             } else {
                 byColumn++;
             }
-            deletions.merge(t.deleteStrategy().kind(), 1, Integer::sum);
+            if (!(t.deleteStrategy().kind() == DeleteStrategy.Kind.TOMBSTONE && missingTriggers.containsKey(t.name()))) {
+                deletions.merge(t.deleteStrategy().kind(), 1, Integer::sum);
+            }
+            if (uncapturable.containsKey(t.name())) {
+                polled.put(t.name(), uncapturable.get(t.name()));
+            }
         }
+        int served = byColumn + byVersionTable + byIndex;
         List<String> lines = new ArrayList<>();
         if (mode == CaptureMode.BINLOG) {
-            StringBuilder changes = new StringBuilder("change capture: binlog - ").append(byColumn + byVersionTable)
+            StringBuilder changes = new StringBuilder("change capture: binlog - ").append(served)
                     .append(" structure(s), every committed change in commit order from the binary log");
-            if (!uncapturable.isEmpty()) {
+            if (byIndex > 0) {
+                changes.append("; ").append(byIndex).append(" of them without a modification column, whose modified-at")
+                        .append(" is the commit's stamp in the change index");
+            }
+            if (byVersionTable > 0) {
+                changes.append("; ").append(byVersionTable).append(" with version tables");
+            }
+            if (!polled.isEmpty()) {
                 StringJoiner tables = new StringJoiner(", ");
-                uncapturable.forEach((table, why) -> tables.add(table + " (" + why + ")"));
+                polled.forEach((table, why) -> tables.add(table + " (" + why + ")"));
                 changes.append("; polled by their modification column instead: ").append(tables);
             }
+            changes.append(unindexed(unindexed));
             lines.add(changes.toString());
-            lines.add(deletions(deletions, missingTriggers, true, watermark, dialect));
-            return lines;
-        }
-        StringBuilder changes = new StringBuilder("change capture: ").append(byColumn)
-                .append(" structure(s) by their modification column");
-        if (byVersionTable > 0) {
-            changes.append(", ").append(byVersionTable).append(" by version tables");
-        }
-        if (watermark == Watermark.Mode.FIXED_LAG) {
-            changes.append("; without the ").append(dialect.openTransactionsPrivilege())
-                    .append(" privilege late commits are caught only within ").append(fallbackLagSeconds).append(" s (")
-                    .append(dialect.openTransactionsGrant()).append(" to remove the limit)");
+            lines.add(deletions(deletions, missingTriggers, otherTriggers, true, watermark, dialect));
         } else {
-            changes.append("; late commits found through open transactions (")
-                    .append(dialect.openTransactionsPrivilege()).append(")");
+            StringBuilder changes = new StringBuilder("change capture: ").append(byColumn)
+                    .append(" structure(s) by their modification column");
+            if (byVersionTable > 0) {
+                changes.append(", ").append(byVersionTable).append(" by version tables");
+            }
+            if (watermark == Watermark.Mode.FIXED_LAG) {
+                changes.append("; without the ").append(dialect.openTransactionsPrivilege())
+                        .append(" privilege late commits are caught only within ").append(fallbackLagSeconds).append(" s (")
+                        .append(dialect.openTransactionsGrant()).append(" to remove the limit)");
+            } else {
+                changes.append("; late commits found through open transactions (")
+                        .append(dialect.openTransactionsPrivilege()).append(")");
+            }
+            if (!binlogMissing.isEmpty()) {
+                changes.append("; exact capture in commit order from the binary log is off (polling misses the")
+                        .append(" interleavings the README names), because ").append(String.join("; ", binlogMissing));
+            }
+            changes.append(unindexed(unindexed));
+            lines.add(changes.toString());
+            lines.add(deletions(deletions, missingTriggers, otherTriggers, false, watermark, dialect));
+            if (galeraNode) {
+                lines.add(GALERA_POLLING);
+            }
         }
-        if (!binlogMissing.isEmpty()) {
-            changes.append("; exact capture in commit order from the binary log is off (polling misses the")
-                    .append(" interleavings the README names), because ").append(String.join("; ", binlogMissing));
-        }
-        lines.add(changes.toString());
-        lines.add(deletions(deletions, missingTriggers, false, watermark, dialect));
-        if (galeraNode) {
-            lines.add(GALERA_POLLING);
+        String unserved = unserved(catalog.unserved());
+        if (unserved != null) {
+            lines.add(unserved);
         }
         return lines;
     }
 
+    /** The polled tables without an index led by their modification column, or nothing. */
+    private static String unindexed(List<String> tables) {
+        if (tables.isEmpty()) {
+            return "";
+        }
+        StringJoiner names = new StringJoiner(", ");
+        tables.stream().limit(NAMES_SHOWN).forEach(names::add);
+        if (tables.size() > NAMES_SHOWN) {
+            names.add("and " + (tables.size() - NAMES_SHOWN) + " more");
+        }
+        return "; " + tables.size() + " without an index led by the modification column (" + names + "), so each sync"
+                + " reads them whole - e.g. CREATE INDEX esa_modified ON <table> (<modification column>, <id columns>)";
+    }
+
+    /**
+     * {@code not served: N table(s) <reason> (a, b, …) - <remedy>; …}: the tables the include/exclude patterns select
+     * but the catalog cannot serve, grouped by reason, or null when there are none.
+     */
+    static String unserved(Map<String, String> unserved) {
+        if (unserved.isEmpty()) {
+            return null;
+        }
+        Map<String, List<String>> byReason = new TreeMap<>();
+        unserved.forEach((table, why) -> byReason.computeIfAbsent(why, k -> new ArrayList<>()).add(table));
+        StringJoiner groups = new StringJoiner("; ");
+        byReason.forEach((why, tables) -> {
+            int dash = why.indexOf(" - ");
+            String reason = dash < 0 ? why : why.substring(0, dash);
+            String remedy = dash < 0 ? "" : why.substring(dash);
+            StringJoiner names = new StringJoiner(", ");
+            tables.stream().sorted().limit(NAMES_SHOWN).forEach(names::add);
+            if (tables.size() > NAMES_SHOWN) {
+                names.add("and " + (tables.size() - NAMES_SHOWN) + " more");
+            }
+            groups.add(tables.size() + " table(s) with " + reason + " (" + names + ")" + remedy);
+        });
+        return "not served: " + groups;
+    }
+
     private static String deletions(Map<DeleteStrategy.Kind, Integer> deletions, Map<String, Integer> missingTriggers,
-                                    boolean binlog, Watermark.Mode watermark, Dialect dialect) {
+                                    Map<String, Integer> otherTriggers, boolean binlog, Watermark.Mode watermark,
+                                    Dialect dialect) {
         StringJoiner byKind = new StringJoiner(", ");
         deletions.forEach((kind, n) -> byKind.add(n + " " + name(kind, binlog)));
-        StringBuilder deleted = new StringBuilder("deletions: ").append(deletions.isEmpty() ? "no structures" : byKind);
         if (!missingTriggers.isEmpty()) {
-            deleted.append("; no delete trigger on ").append(String.join(", ", missingTriggers.keySet()))
-                    .append(" (getDeleted answers NOT_SUPPORTED there): ")
-                    .append(missingTriggers.containsValue(NEEDS_TRUST_FUNCTION_CREATORS)
-                            ? "the binary log is on and the account lacks SUPER - SET GLOBAL log_bin_trust_function_creators=1"
-                            : "GRANT TRIGGER on the tables to the account")
-                    .append(", or set structure.<table>.delete-strategy");
+            byKind.add(missingTriggers.size() + " not captured - no delete trigger on "
+                    + String.join(", ", missingTriggers.keySet())
+                    + " (getDeleted answers NOT_SUPPORTED there, so the host compares ids): " + remedy(missingTriggers)
+                    + ", or set structure.<table>.delete-strategy");
+        }
+        StringBuilder deleted = new StringBuilder("deletions: ")
+                .append(deletions.isEmpty() && missingTriggers.isEmpty() ? "no structures" : byKind);
+        if (!otherTriggers.isEmpty()) {
+            deleted.append("; ").append(otherTriggers.size()).append(" foreign-key cascade or key-change trigger(s)")
+                    .append(" could not be installed (").append(String.join(", ", otherTriggers.keySet()))
+                    .append("), so the rows those change are not captured: ").append(remedy(otherTriggers));
         }
         deleted.append(binlog
                 ? ". Key changes and re-inserted ids come from the binary log, foreign-key cascades from triggers"
@@ -115,6 +196,12 @@ final class CaptureSummary {
             deleted.append(" (without PROCESS a TRUNCATE goes unnoticed)");
         }
         return deleted.toString();
+    }
+
+    private static String remedy(Map<String, Integer> failed) {
+        return failed.containsValue(NEEDS_TRUST_FUNCTION_CREATORS)
+                ? "the binary log is on and the account lacks SUPER - SET GLOBAL log_bin_trust_function_creators=1"
+                : "GRANT TRIGGER on the tables to the account";
     }
 
     private static String name(DeleteStrategy.Kind kind, boolean binlog) {

@@ -60,8 +60,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Any MariaDB database as an external system: each table with an id and a modification column is a
- * structure (see {@link CatalogLoader} for the rules). Thread-safe; holds no state that matters beyond the
+ * Any MariaDB database as an external system: each table with an id and a modification time (its column, a
+ * version table, or in binlog capture the change index) is a structure (see {@link CatalogLoader} for the rules;
+ * the others are named at start, {@link CaptureSummary}). Thread-safe; holds no state that matters beyond the
  * catalog cache (with each table's statements, {@link TableSql}): everything else, {@code needSyncAgain}
  * flags included ({@code esa_sync_again}), lives in {@code esa_} tables, so any node answers any call.
  *
@@ -112,7 +113,11 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     private volatile ChangeNotifier notifier;
     /** Tables whose delete trigger could not be installed at the last catalog load, with the database's error code. */
     private volatile Map<String, Integer> missingTriggers = Map.of();
+    /** Other triggers (cascade, key-change) that could not be installed at the last catalog load, by name. */
+    private volatile Map<String, Integer> otherMissingTriggers = Map.of();
     private final Set<String> versionsEnsured = ConcurrentHashMap.newKeySet();
+    /** Unserved tables with their reasons, as named once (by the start's summary, or later in the log). */
+    private final Set<String> reportedUnserved = ConcurrentHashMap.newKeySet();
     /** Tables checked against what the binary log can spell (binlog mode). */
     private final Set<String> capturabilityChecked = ConcurrentHashMap.newKeySet();
     private final SyncAgainFlags syncAgain;
@@ -161,7 +166,10 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         this.unwritable = new UnwritableRows(database.dataSource(), dialect, state, timeout);
         this.paging = new Cursors(database.dataSource(), dialect, state, unwritable, clock, watermark, changes, indexed,
                 this::table, settings::pageSize, config.cursorTimeoutMinutes(), config.maxOpenCursors(), timeout);
-        this.writer = new RecordWriter(database.dataSource(), dialect, state, clock, timeout);
+        this.writer = new RecordWriter(database.dataSource(), dialect, state, clock, timeout, () -> {
+            BinlogCapture binlog = capture;
+            return binlog == null ? null : binlog.fence();
+        }, config.poolSize());
         this.reader = new RecordReader(database.dataSource(), dialect, timeout);
         this.helperDeletions = new HelperDeletions(database.dataSource(), dialect, clock, timeout);
         this.syncAgain = new SyncAgainFlags(database.dataSource(), dialect, state, timeout);
@@ -281,6 +289,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
                 }
                 // Before the catalog: which triggers a table gets depends on the mode (CaptureTriggers).
                 chooseCapture(c);
+                loader.stampFromChangeIndex(captureMode == CaptureMode.BINLOG ? state : null);
                 loader.useDatabaseZone(DatabaseZone.resolve(c, dialect));
                 Catalog loaded = refreshCatalog(c);
                 if (!loaded.refusals().isEmpty()) {
@@ -336,7 +345,10 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
                 catalog.tables(), this::capturedTable, config.captureLease(), config.captureFenceTimeout());
         catalog.tables().forEach(t -> capturabilityChecked.add(t.name()));
         Catalog served = catalog;
-        startLease.runHolding(c, START_LEASE_WAIT, () -> ensureTriggers(c, served));
+        startLease.runHolding(c, START_LEASE_WAIT, () -> {
+            catalog = ensureTriggers(c, served);
+            noteUnserved(catalog);
+        });
     }
 
     /** The served table of that name for the binlog reader, loading the catalog for a table it meets first. */
@@ -389,22 +401,36 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     /** Sets up what the loaded tables need (see {@link #refreshCatalog(Connection)}) and serves them. */
     private Catalog serve(Connection c, Catalog loaded) throws SQLException {
         Map<String, Table> served = new java.util.LinkedHashMap<>();
+        Map<String, String> dropped = new java.util.LinkedHashMap<>();
         for (Table t : loaded.tables()) {
             if (t.versionTable() != null && !versionsEnsured.contains(t.name())) {
                 try {
                     versions.ensure(c, t);
                     versionsEnsured.add(t.name());
                 } catch (SQLException e) {
-                    LOG.warn("could not set up the version table of {}: {}; not served", t.name(), e.getMessage());
+                    dropped.put(t.name(), "its version table could not be set up (" + e.getMessage() + ") - GRANT"
+                            + " CREATE, TRIGGER on the schema to the account");
                     continue;
                 }
             }
             served.put(t.name(), t);
         }
-        Catalog fresh = loaded.withTables(served);
-        ensureTriggers(c, fresh);
+        Catalog fresh = ensureTriggers(c, loaded.withTables(served, dropped));
         catalog = fresh;
+        noteUnserved(fresh);
         return fresh;
+    }
+
+    /**
+     * After the start, which names every unserved table once in its summary ({@link CaptureSummary}): a table that
+     * a later reload does not serve, named once in the log with its reason, so that no table vanishes unexplained.
+     */
+    private void noteUnserved(Catalog fresh) {
+        fresh.unserved().forEach((name, why) -> {
+            if (reportedUnserved.add(name + "\u0000" + why) && initialised) {
+                LOG.warn("table {} is not served: {}", name, why.replace("<table>", name));
+            }
+        });
     }
 
     /**
@@ -424,15 +450,17 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
      * one it was ({@link TableIdentity}). In binlog mode this waits for the reader, which finds the tables whose ids
      * the log cannot spell (those are polled).
      */
-    private void ensureTriggers(Connection c, Catalog fresh) throws SQLException {
+    private Catalog ensureTriggers(Connection c, Catalog loaded) throws SQLException {
+        Catalog fresh = loaded;
         if (captureMode == CaptureMode.BINLOG && forcedCapture == null) {
             BinlogCapture binlog = capture;
             if (binlog == null) {
-                return; // until the reader has started (startCapture)
+                return fresh; // until the reader has started (startCapture)
             }
             List<Table> unchecked = fresh.tables().stream().filter(t -> !capturabilityChecked.contains(t.name())).toList();
             binlog.check(c, unchecked);
             unchecked.forEach(t -> capturabilityChecked.add(t.name()));
+            fresh = withoutUnstampable(fresh, binlog.uncapturable());
         }
         CaptureTriggers.Outcome outcome = triggers.ensure(c, fresh, this::logged);
         List<String> tracked = fresh.tables().stream()
@@ -440,7 +468,39 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
                 .map(Table::name).filter(name -> !outcome.failed().containsKey(name)).toList();
         identity.check(c, tracked, outcome.created());
         identity.forget(c, outcome.failed().keySet());
+        Map<String, Integer> failedBefore = missingTriggers;
+        Map<String, Integer> otherBefore = otherMissingTriggers;
         missingTriggers = Map.copyOf(outcome.failed());
+        otherMissingTriggers = Map.copyOf(outcome.otherFailed());
+        if (initialised) {
+            // The start's summary named the ones it found; a later failure is named once here.
+            outcome.failed().keySet().stream().filter(name -> !failedBefore.containsKey(name)).forEach(name ->
+                    LOG.warn("no delete trigger could be installed on {} (error {}): getDeleted answers NOT_SUPPORTED"
+                            + " there", name, outcome.failed().get(name)));
+            outcome.otherFailed().keySet().stream().filter(name -> !otherBefore.containsKey(name)).forEach(name ->
+                    LOG.warn("trigger {} could not be installed (error {}): the rows it would record are not captured",
+                            name, outcome.otherFailed().get(name)));
+        }
+        return fresh;
+    }
+
+    /**
+     * Without the tables stamped by the change index whose ids the binary log cannot spell: another table of that
+     * kind is polled by its modification column, these have none.
+     */
+    private static Catalog withoutUnstampable(Catalog fresh, Map<String, String> uncapturable) {
+        Map<String, Table> kept = new java.util.LinkedHashMap<>();
+        Map<String, String> dropped = new java.util.LinkedHashMap<>();
+        for (Table t : fresh.tables()) {
+            String why = uncapturable.get(t.name());
+            if (t.indexStamped() && why != null) {
+                dropped.put(t.name(), "no modification column and ids the binary log cannot spell (" + why
+                        + ") - add a modification column, or set structure.<table>.change-tracking=version-table");
+            } else {
+                kept.put(t.name(), t);
+            }
+        }
+        return dropped.isEmpty() ? fresh : fresh.withTables(kept, dropped);
     }
 
     private Catalog refreshCatalog() throws EsaException {
@@ -499,9 +559,18 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
      */
     public List<String> captureSummary() {
         BinlogCapture binlog = capture;
-        return CaptureSummary.of(catalog, captureMode, binlogMissing,
+        Catalog current = catalog;
+        List<String> lines = CaptureSummary.of(current, captureMode, binlogMissing,
                 binlog == null ? Map.of() : new java.util.TreeMap<>(binlog.uncapturable()), watermark.mode(),
-                config.watermarkFallbackLagSeconds(), new java.util.TreeMap<>(missingTriggers), galeraNode, dialect);
+                config.watermarkFallbackLagSeconds(), new java.util.TreeMap<>(missingTriggers),
+                new java.util.TreeMap<>(otherMissingTriggers), galeraNode, dialect);
+        if (!current.unserved().isEmpty()) {
+            StringBuilder all = new StringBuilder();
+            current.unserved().forEach((name, why) -> all.append(all.length() == 0 ? "" : "; ").append(name).append(": ")
+                    .append(why.replace("<table>", name)));
+            LOG.info("tables not served: {}", all);
+        }
+        return lines;
     }
 
     /** How often the catalog was loaded from the database, for tests of the refresh rate. */

@@ -143,7 +143,8 @@ public final class JdbcAdapterConfig {
     /** Per-structure settings, {@code structure.<table>.<suffix>}. */
     private static final List<Setting<?>> STRUCTURE_SETTINGS = List.of(
             structureKey("label", TEXT, "<table>", "human label of the structure"),
-            structureKey("id-columns", COLUMNS, "primary key", "comma-separated id columns (a unique key), in order"),
+            structureKey("id-columns", COLUMNS, "primary key", "comma-separated id columns (a unique key), in order;"
+                    + " default: the primary key, else the unique key over NOT NULL columns with the fewest columns"),
             structureKey("modified-column", new SettingType<>("COLUMN", JdbcAdapterConfig::identifier), "detected",
                     "modification timestamp column (detected: TIMESTAMP/DATETIME ON UPDATE CURRENT_TIMESTAMP)"),
             structureKey("writable", SettingType.BOOLEAN, "false", "allow create/update/delete"),
@@ -154,7 +155,8 @@ public final class JdbcAdapterConfig {
             structureKey("delete-strategy", new SettingType<>("STRATEGY", DeleteStrategy::parse), "tombstone",
                     "tombstone (trigger-written) | soft-delete:<column> | helper (ids the host knows, via helper-url) | none"),
             structureKey("change-tracking", new SettingType<>("TRACKING", JdbcAdapterConfig::changeTracking), "column",
-                    "column | version-table (adapter-managed, for tables without a modification column)"),
+                    "column | version-table (adapter-managed, for tables without a modification column; in binlog"
+                            + " capture such a table is served without one, stamped by the change index)"),
             structureKey("modified-zone", new SettingType<>("ZONE", JdbcAdapterConfig::zone), "database",
                     "zone of a DATETIME modification column's values (Europe/Berlin, +02:00; database: the database's"
                             + " global time_zone); TIMESTAMP columns are unaffected"));

@@ -108,6 +108,8 @@ class ProductionAccountTest {
             assertTrue(summary.get(0).contains("GRANT PROCESS"), summary.get(0));
             assertTrue(summary.get(1).contains("no delete trigger on item")
                     && summary.get(1).contains("log_bin_trust_function_creators=1"), summary.get(1));
+            // Not counted among the tables whose deletions triggers capture (issue 24: the line contradicted itself).
+            assertTrue(summary.get(1).startsWith("deletions: 1 not captured - no delete trigger on item"), summary.get(1));
 
             RecordingResultHandler modified = new RecordingResultHandler();
             assertTrue(adapter.getModified("item", Instant.EPOCH, modified));

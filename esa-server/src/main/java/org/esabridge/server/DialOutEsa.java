@@ -172,8 +172,10 @@ final class DialOutEsa implements AutoCloseable {
     /** {@code --connect}: runs until the process is stopped; the exit code. */
     static int run(ServerConfig config, JdbcAdapterConfig adapterConfig) {
         DialOutEsa esa;
+        JdbcAdapter adapter;
         try {
-            esa = create(config, JdbcAdapter.start(adapterConfig));
+            adapter = JdbcAdapter.start(adapterConfig);
+            esa = create(config, adapter);
         } catch (Exception e) {
             System.err.println("esa-server: " + e.getMessage());
             return 1;
@@ -181,6 +183,8 @@ final class DialOutEsa implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(new Thread(esa::close, "esa-shutdown"));
         esa.start();
         System.out.println("esa-bridge polls " + esa.next + " for calls");
+        // The same account of change capture as the HTTPS server's start prints.
+        adapter.captureSummary().forEach(System.out::println);
         try {
             esa.join();
         } catch (InterruptedException e) {

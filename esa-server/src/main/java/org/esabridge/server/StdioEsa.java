@@ -134,6 +134,10 @@ final class StdioEsa implements AutoCloseable {
             return EXIT_BAD_CONFIGURATION;
         }
         try (StdioEsa esa = create(config, JdbcAdapter.start(adapterConfig))) {
+            // The same account of change capture as the server's, on standard error: standard output is the protocol's.
+            if (esa.adapter instanceof JdbcAdapter jdbc) {
+                jdbc.captureSummary().forEach(err::println);
+            }
             return esa.serve(System.in, protocol);
         } catch (Exception e) {
             System.err.println("esa-server stdio: " + e.getMessage()); // the terminal and the log file

@@ -20,20 +20,33 @@ public final class Catalog {
     private final Map<String, TableSql> sql = new ConcurrentHashMap<>();
     private final List<ForeignKeyLink> foreignKeys;
     private final List<String> refusals;
+    private final Map<String, String> unserved;
 
     public Catalog(Map<String, Table> tables, Dialect dialect) {
-        this(tables, dialect, List.of(), List.of());
+        this(tables, dialect, List.of(), List.of(), Map.of());
     }
 
     /**
      * @param foreignKeys every foreign key of the schema, exposed tables or not
      * @param refusals    configuration errors found while loading (tables that cannot be served as configured)
+     * @param unserved    the schema's tables that are not served although no pattern leaves them out, each with
+     *                    the reason and its remedy
      */
-    public Catalog(Map<String, Table> tables, Dialect dialect, List<ForeignKeyLink> foreignKeys, List<String> refusals) {
+    public Catalog(Map<String, Table> tables, Dialect dialect, List<ForeignKeyLink> foreignKeys, List<String> refusals,
+                   Map<String, String> unserved) {
         this.tables = Map.copyOf(tables);
         this.dialect = dialect;
         this.foreignKeys = List.copyOf(foreignKeys);
         this.refusals = List.copyOf(refusals);
+        this.unserved = Map.copyOf(unserved);
+    }
+
+    /**
+     * The schema's tables this catalog does not serve although no include/exclude pattern leaves them out, by
+     * name, each with why and what would serve it (the start names them, see {@code CaptureSummary}).
+     */
+    public Map<String, String> unserved() {
+        return new java.util.TreeMap<>(unserved);
     }
 
     /** Every foreign key of the schema, including those between tables that are not exposed. */
@@ -46,9 +59,14 @@ public final class Catalog {
         return refusals;
     }
 
-    /** The same tables (a subset of them) with this catalog's foreign keys and refusals. */
-    public Catalog withTables(Map<String, Table> served) {
-        return new Catalog(served, dialect, foreignKeys, refusals);
+    /**
+     * A subset of the tables with this catalog's foreign keys and refusals; each table left out must be named in
+     * {@code dropped} with its reason.
+     */
+    public Catalog withTables(Map<String, Table> served, Map<String, String> dropped) {
+        Map<String, String> all = new java.util.HashMap<>(unserved);
+        all.putAll(dropped);
+        return new Catalog(served, dialect, foreignKeys, refusals, all);
     }
 
     /** The table of a structure, or null. */

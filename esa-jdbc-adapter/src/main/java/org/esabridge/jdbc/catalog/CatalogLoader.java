@@ -29,9 +29,12 @@ import org.slf4j.LoggerFactory;
  * types) and applies the configuration.
  *
  * <p>A table is exposed when the include/exclude patterns select it, its name does not start with
- * {@code esa_}, it has id columns (configured, else the primary key) and a modification column (configured,
- * else the first TIMESTAMP/DATETIME column with {@code ON UPDATE CURRENT_TIMESTAMP}). Tables that fail a
- * rule are logged once per load at debug level, misconfigured ones at warn.
+ * {@code esa_}, it has id columns (configured, else the primary key, else the unique key over NOT NULL columns
+ * with the fewest columns) and a modification time: its modification column (configured, else the first
+ * TIMESTAMP/DATETIME column with {@code ON UPDATE CURRENT_TIMESTAMP}), a version table
+ * ({@code change-tracking=version-table}) or, in binlog capture, the change index's stamp of the row's latest
+ * change ({@link #INDEX_STAMP}). Every other table the patterns select is named in {@link Catalog#unserved()}
+ * with the reason and the remedy, which the start prints once; misconfigured ones are logged at warn as well.
  */
 public final class CatalogLoader {
     private static final Logger LOG = LoggerFactory.getLogger(CatalogLoader.class);
@@ -39,9 +42,10 @@ public final class CatalogLoader {
     private final JdbcAdapterConfig config;
     private final Dialect dialect;
     private final Set<String> writableByDefault;
-    private final Set<String> warnedIndex = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** The zone of DATETIME modification columns without {@code modified-zone}: the database's (resolved at start). */
     private volatile java.time.ZoneId databaseZone = java.time.ZoneOffset.UTC;
+    /** Binlog capture: a table without a modification column takes its times from this change index, else null. */
+    private volatile org.esabridge.jdbc.dialect.StateTables indexStamps;
 
     /**
      * @param writableByDefault tables that are writable unless configured otherwise (the demo schema)
@@ -61,34 +65,37 @@ public final class CatalogLoader {
         this.databaseZone = zone;
     }
 
+    /**
+     * The change index whose stamps serve tables without a modification column (binlog capture, chosen at start
+     * before the first load), or null for none.
+     */
+    public void stampFromChangeIndex(org.esabridge.jdbc.dialect.StateTables state) {
+        this.indexStamps = state;
+    }
+
     public Catalog load(Connection c) throws SQLException {
         List<String> refusals = new ArrayList<>();
+        Map<String, String> unserved = new LinkedHashMap<>();
         Map<String, List<Column>> columns = columns(c);
         Map<String, List<String>> primaryKeys = primaryKeys(c);
         List<RawFk> fks = foreignKeys(c);
         Map<String, Set<String>> triggers = userTriggers(c);
-        Map<String, List<List<String>>> indexes = indexes(c);
+        Map<String, List<List<String>>> uniqueKeys = new HashMap<>();
+        Map<String, List<List<String>>> indexes = indexes(c, uniqueKeys);
 
         Map<String, Table> tables = new LinkedHashMap<>();
         // First pass without relations: a relation needs to know which targets are exposed.
         for (Map.Entry<String, List<Column>> e : columns.entrySet()) {
-            Table t = table(e.getKey(), e.getValue(), primaryKeys.getOrDefault(e.getKey(), List.of()), fks,
-                    triggers.getOrDefault(e.getKey(), Set.of()), refusals);
+            List<String> key = primaryKeys.getOrDefault(e.getKey(), List.of());
+            if (key.isEmpty()) {
+                key = uniqueNotNullKey(e.getValue(), uniqueKeys.getOrDefault(e.getKey(), List.of()));
+            }
+            Table t = table(e.getKey(), e.getValue(), key, fks, triggers.getOrDefault(e.getKey(), Set.of()), refusals,
+                    unserved);
             if (t != null) {
                 tables.put(t.name(), t);
-                if (t.versionTable() == null && modIndex(t, indexes) == null && warnedIndex.add(t.name())) {
-                    // Not created behind the owner's back: an index on a large table is a schema decision.
-                    if (idIndex(t, indexes) != null) {
-                        LOG.warn("table {}: no index starts with {}; it is served linearly anyway (every sync reads"
-                                + " the table once, in id order), but an index would make an incremental sync cost its"
-                                + " changes instead of the whole table. Suggested: CREATE INDEX esa_modified ON {} ({},"
-                                + " <id columns>)", t.name(), t.modColumn().name(), t.name(), t.modColumn().name());
-                    } else {
-                        LOG.warn("table {}: no index starts with {} nor with the id columns; every page of a paged"
-                                + " sync sorts the whole table. Suggested: CREATE INDEX esa_modified ON {} ({},"
-                                + " <id columns>)", t.name(), t.modColumn().name(), t.name(), t.modColumn().name());
-                    }
-                }
+                // Not created behind the owner's back: an index on a large table is a schema decision. The start's
+                // summary names the tables without one (CaptureSummary), where it matters: polled tables.
             }
         }
         Map<String, Table> withRelations = new LinkedHashMap<>();
@@ -102,16 +109,40 @@ public final class CatalogLoader {
                 }
             }
             withRelations.put(t.name(), new Table(t.name(), t.label(), t.writable(), t.idColumns(), t.modColumn(),
-                    t.versionTable(), t.versionTable() == null ? modIndex(t, indexes) : null, idIndex(t, indexes),
+                    t.versionTable(), t.checkedUnderLock() ? null : modIndex(t, indexes), idIndex(t, indexes),
                     t.fieldColumns(), t.kinds(), t.readOnlyColumns(), t.deleteStrategy(), t.softDelete(), t.fields(),
-                    List.copyOf(relations), t.cascades(), t.userTriggers(), t.hasGenerated(), t.modZone()));
+                    List.copyOf(relations), t.cascades(), t.userTriggers(), t.hasGenerated(), t.modZone(),
+                    t.changeIndex()));
         }
         List<ForeignKeyLink> links = new ArrayList<>();
         for (RawFk fk : fks) {
             links.add(new ForeignKeyLink(fk.name(), fk.table(), fk.columns(), fk.refTable(), fk.refColumns(),
                     fk.deleteRule(), fk.updateRule()));
         }
-        return new Catalog(withRelations, dialect, links, refusals);
+        return new Catalog(withRelations, dialect, links, refusals, unserved);
+    }
+
+    /**
+     * Without a primary key, the unique key whose columns are all NOT NULL and of exact kinds with the fewest
+     * columns (the first by name among equals), or none: a row's values there identify it as a primary key's would.
+     */
+    static List<String> uniqueNotNullKey(List<Column> columns, List<List<String>> uniqueKeys) {
+        Map<String, Column> byName = new HashMap<>();
+        columns.forEach(col -> byName.put(col.name(), col));
+        List<String> best = List.of();
+        String bestName = null;
+        for (List<String> index : uniqueKeys) {
+            List<String> cols = index.subList(1, index.size());
+            boolean usable = cols.stream().map(byName::get).allMatch(col -> col != null && !col.nullable()
+                    && TypeMapping.kind(col) != null && TypeMapping.kind(col) != ValueKind.FLOAT
+                    && TypeMapping.kind(col) != ValueKind.DOUBLE);
+            if (usable && (bestName == null || cols.size() < best.size()
+                    || cols.size() == best.size() && index.get(0).compareTo(bestName) < 0)) {
+                best = List.copyOf(cols);
+                bestName = index.get(0);
+            }
+        }
+        return best;
     }
 
     /** Whether a table of this name may be exposed at all: never the adapter's own, else as configured. */
@@ -120,7 +151,7 @@ public final class CatalogLoader {
     }
 
     private Table table(String name, List<Column> cols, List<String> pk, List<RawFk> fks, Set<String> triggers,
-                        List<String> refusals) {
+                        List<String> refusals, Map<String, String> unserved) {
         if (!mayExpose(name)) {
             return null;
         }
@@ -130,7 +161,7 @@ public final class CatalogLoader {
 
         List<String> idNames = s.idColumns().isEmpty() ? pk : s.idColumns();
         if (idNames.isEmpty()) {
-            LOG.debug("table {} has no primary key and no configured id columns: not exposed", name);
+            unserved.put(name, NO_KEY);
             return null;
         }
         List<Column> ids = new ArrayList<>();
@@ -138,6 +169,8 @@ public final class CatalogLoader {
             Column col = byName.get(id);
             if (col == null || kind(col, s) == null) {
                 LOG.warn("table {}: id column {} does not exist or has an unsupported type: not exposed", name, id);
+                unserved.put(name, "id column " + id + " does not exist or has an unsupported type - set structure."
+                        + name + ".id-columns to columns that identify a row");
                 return null;
             }
             if (kind(col, s) == ValueKind.FLOAT || kind(col, s) == ValueKind.DOUBLE) {
@@ -148,20 +181,35 @@ public final class CatalogLoader {
                         + ".id-columns to a unique key of exact columns, or leave the table out (structures.exclude)";
                 LOG.warn("{}: not exposed", refusal);
                 refusals.add(refusal);
+                unserved.put(name, "id column " + id + " is approximate (" + col.dataType().toUpperCase(Locale.ROOT)
+                        + ") - set structure." + name + ".id-columns to a unique key of exact columns");
                 return null;
             }
             ids.add(col);
         }
         boolean versioned = s.changeTracking() == StructureSettings.ChangeTracking.VERSION_TABLE;
         Column mod = versioned ? VERSION_COLUMN : modColumn(name, s, byName);
+        org.esabridge.jdbc.dialect.StateTables changeIndex = null;
         if (mod == null) {
-            return null;
+            if (s.modifiedColumn() != null) {
+                unserved.put(name, "modified-column " + s.modifiedColumn() + " is not a TIMESTAMP or DATETIME column"
+                        + " - correct structure." + name + ".modified-column");
+                return null;
+            }
+            changeIndex = indexStamps;
+            if (changeIndex == null) {
+                unserved.put(name, NO_MODIFICATION_COLUMN);
+                return null;
+            }
+            mod = INDEX_STAMP;
         }
         Column softDelete = null;
         if (s.deleteStrategy().kind() == DeleteStrategy.Kind.SOFT_DELETE) {
             softDelete = byName.get(s.deleteStrategy().column());
             if (softDelete == null) {
                 LOG.warn("table {}: soft-delete column {} does not exist: not exposed", name, s.deleteStrategy().column());
+                unserved.put(name, "soft-delete column " + s.deleteStrategy().column() + " does not exist - correct"
+                        + " structure." + name + ".delete-strategy");
                 return null;
             }
         }
@@ -217,8 +265,16 @@ public final class CatalogLoader {
                 versioned ? versionTableName(name) : null, null, null,
                 List.copyOf(fieldColumns), Map.copyOf(kinds), Set.copyOf(readOnly), s.deleteStrategy(), softDelete,
                 List.copyOf(fields), List.of(), List.copyOf(cascades), Set.copyOf(triggers), hasGenerated,
-                modZone(mod, versioned, s));
+                modZone(mod, versioned || changeIndex != null, s), changeIndex);
     }
+
+    /** Why a table without a key is not served, and what would serve it. */
+    public static final String NO_KEY = "no primary key and no unique key over NOT NULL columns - add one, or set"
+            + " structure.<table>.id-columns to columns that identify a row";
+    /** Why a table without a modification column is not served in polling capture, and what would serve it. */
+    public static final String NO_MODIFICATION_COLUMN = "no modification column - add a TIMESTAMP(6) column with"
+            + " ON UPDATE CURRENT_TIMESTAMP(6), or set structure.<table>.change-tracking=version-table, or capture"
+            + " from the binary log (change-capture=binlog), which needs neither";
 
     /** A column's kind, with {@code structure.<table>.boolean-columns} applied. */
     private static ValueKind kind(Column col, StructureSettings s) {
@@ -236,6 +292,14 @@ public final class CatalogLoader {
         }
         return s.modifiedZone() != null ? s.modifiedZone() : databaseZone;
     }
+
+    /**
+     * The modification "column" of a table served in binlog capture without one: the stamp of the row's latest
+     * change in the change index ({@code esa_change}), never earlier than the index's horizon (a row unchanged
+     * since capture started, or since a gap in the log, has the horizon's stamp). See {@code RecordMapper#mod}.
+     */
+    public static final Column INDEX_STAMP = new Column("esa_stamp", "datetime", "datetime(6)", null, null,
+            null, 6, false, true, false, false, false);
 
     /** The modification column of every version table. */
     public static final Column VERSION_COLUMN = new Column("esa_modified_at", "datetime", "datetime(6)", null, null,
@@ -276,7 +340,6 @@ public final class CatalogLoader {
                 return c;
             }
         }
-        LOG.debug("table {} has no modification column: not exposed", table);
         return null;
     }
 
@@ -300,8 +363,12 @@ public final class CatalogLoader {
         return out;
     }
 
-    /** Per table, every index as its name followed by its columns in order. */
-    private Map<String, List<List<String>>> indexes(Connection c) throws SQLException {
+    /**
+     * Per table, every index as its name followed by its columns in order; the unique ones other than the primary
+     * key also go into {@code unique}.
+     */
+    private Map<String, List<List<String>>> indexes(Connection c, Map<String, List<List<String>>> unique)
+            throws SQLException {
         String sql = dialect.indexesSql();
         Map<String, List<List<String>>> out = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
@@ -314,6 +381,9 @@ public final class CatalogLoader {
                     currentKey = table + "\u0000" + index;
                     current = new ArrayList<>(List.of(index));
                     out.computeIfAbsent(table, k -> new ArrayList<>()).add(current);
+                    if (rs.getInt(4) == 0 && !index.equals("PRIMARY")) {
+                        unique.computeIfAbsent(table, k -> new ArrayList<>()).add(current);
+                    }
                 }
                 current.add(rs.getString(3));
             }

@@ -91,6 +91,13 @@ public final class RecordMapper {
     }
 
     private String from(String t) {
+        if (table.indexStamped()) {
+            // The row's entry by its primary key (table, SHA-1 of the id's text as the reader spells it), and the
+            // index's horizon.
+            return t + " LEFT JOIN " + table.changeIndex().change() + " e ON e.table_name = " + dialect.literal(table.name())
+                    + " AND e.row_hash = " + dialect.sha1OfText(dialect.idText(table, c -> "t." + dialect.quote(c.name())))
+                    + " LEFT JOIN " + table.changeIndex().capture() + " s ON s.name = 'binlog'";
+        }
         if (table.versionTable() == null) {
             return t;
         }
@@ -111,8 +118,16 @@ public final class RecordMapper {
         return dialect.assignTarget("t", dialect.quote(c.name()));
     }
 
-    /** The modification column, qualified ({@code t.} or, for a version table, {@code v.}). */
+    /**
+     * The modification column, qualified ({@code t.} or, for a version table, {@code v.}); for a table stamped by
+     * the change index, the stamp of the row's entry, never earlier than the index's horizon {@code since} (a row
+     * without an entry has not changed since capture started, or since the last gap, when any row may have).
+     */
     public String mod() {
+        if (table.indexStamped()) {
+            String floor = dialect.earliestTimestamp();
+            return "GREATEST(COALESCE(e.stamp, s.since, " + floor + "), COALESCE(s.since, " + floor + "))";
+        }
         return (table.versionTable() == null ? "t." : "v.") + dialect.quote(table.modColumn().name());
     }
 

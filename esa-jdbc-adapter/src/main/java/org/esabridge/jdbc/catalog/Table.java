@@ -35,13 +35,16 @@ import org.esabridge.jdbc.DeleteStrategy;
  * @param hasGenerated      whether a computed column may change when other columns do
  * @param modZone           the zone a DATETIME modification column's wall times are in
  *                          ({@code structure.<table>.modified-zone}); UTC for TIMESTAMP columns and version tables
+ * @param changeIndex       where the change index lives when the modification time is the stamp of the row's
+ *                          latest change there (binlog capture of a table without a modification column, see
+ *                          {@link CatalogLoader#INDEX_STAMP}; {@code modColumn} is then that synthetic column), else null
  */
 public record Table(String name, String label, boolean writable, List<Column> idColumns, Column modColumn,
                     String versionTable, String modIndex, String idIndex,
                     List<Column> fieldColumns, Map<String, ValueKind> kinds, Set<String> readOnlyColumns,
                     DeleteStrategy deleteStrategy, Column softDelete, List<ExternalField> fields, List<Relation> relations,
                     List<ForeignKey> cascades, Set<String> userTriggers, boolean hasGenerated,
-                    java.time.ZoneId modZone) {
+                    java.time.ZoneId modZone, org.esabridge.jdbc.dialect.StateTables changeIndex) {
 
     /**
      * A single- or multi-column foreign key of {@code table} referring to the table that holds this record.
@@ -56,6 +59,19 @@ public record Table(String name, String label, boolean writable, List<Column> id
 
     public ExternalStructure structure() {
         return new ExternalStructure(name, label, writable);
+    }
+
+    /** Whether the modification time is the change index's stamp of the row ({@code changeIndex}). */
+    public boolean indexStamped() {
+        return changeIndex != null;
+    }
+
+    /**
+     * Whether a write's last-seen check cannot be part of its statement and is made under a row lock instead:
+     * the modification time lives in a version table or the change index, not in the row.
+     */
+    public boolean checkedUnderLock() {
+        return versionTable != null || changeIndex != null;
     }
 
     /** How cursors and inline change reads walk this table ({@link PagePlan#of}). */

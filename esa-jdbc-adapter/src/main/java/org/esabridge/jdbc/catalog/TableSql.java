@@ -31,9 +31,10 @@ import org.esabridge.jdbc.dialect.Dialect;
  * @param stampAndCheck    the end of an UPDATE's SET list: {@code mod = <next stamp of ?>}, then the WHERE
  *                         of a live row with id {@code ?…} not modified since {@code ?} (last-seen)
  * @param delete           deletes, or marks deleted, the row with id {@code ?…}: for a table with a version
- *                         table unconditionally (its writer checks under a row lock), otherwise as the end
+ *                         table or stamped by the change index unconditionally (its writer checks under a row
+ *                         lock, {@link Table#checkedUnderLock()}), otherwise as the end
  *                         of {@code stampAndCheck} (with the stamp first when soft-deleting)
- * @param lockLive         locks the live row with id {@code ?…} (version tables)
+ * @param lockLive         locks the live row with id {@code ?…} (tables checked under a lock)
  * @param stampVersion     sets the version of id {@code ?…} to {@code ?}, or null without a version table
  * @param referenced       per cascading foreign key ({@link Table#cascades()}), whether a row refers to the
  *                         row with id {@code ?…}
@@ -85,10 +86,11 @@ public record TableSql(Table table, RecordMapper mapper, String modified, String
         String countRange = "SELECT COUNT(*) FROM " + m.from() + " WHERE " + ids + " >= " + params + " AND " + ids
                 + " <= " + params + live;
 
-        String stamp = (t.versionTable() == null ? m.target(t.modColumn()) : m.mod()) + " = "
+        // Unused for tables checked under a lock (their writers stamp a version or let the change index stamp).
+        String stamp = (t.versionTable() == null && !t.indexStamped() ? m.target(t.modColumn()) : m.mod()) + " = "
                 + nextStamp(t, m.mod(), dialect);
         String delete;
-        if (t.versionTable() != null) {
+        if (t.checkedUnderLock()) {
             delete = t.softDelete() == null
                     ? dialect.deleteFrom(m.tableName() + " t") + " WHERE " + m.idWhere()
                     : "UPDATE " + m.tableName() + " t SET " + m.target(t.softDelete()) + " = "

@@ -70,8 +70,10 @@ public final class CaptureTriggers {
      *                    error code
      * @param created     tables whose delete trigger was created now: new ones, and ones whose trigger was
      *                    missing (the table was dropped and created again, or renamed away)
+     * @param otherFailed the other triggers (cascade, key-change) missing and not installable, by name, with the
+     *                    database's error code
      */
-    public record Outcome(Map<String, Integer> failed, Set<String> created) {
+    public record Outcome(Map<String, Integer> failed, Set<String> created, Map<String, Integer> otherFailed) {
     }
 
     private final Dialect dialect;
@@ -274,8 +276,15 @@ public final class CaptureTriggers {
      * reported; the others go on.
      */
     public Outcome ensure(Connection c, Catalog catalog, Predicate<Table> logged) throws SQLException {
+        Outcome[] outcome = new Outcome[1];
+        TriggerDdl.run(c, dialect, () -> outcome[0] = ensureUnderTriggerMode(c, catalog, logged));
+        return outcome[0];
+    }
+
+    private Outcome ensureUnderTriggerMode(Connection c, Catalog catalog, Predicate<Table> logged) throws SQLException {
         Map<String, String[]> existing = existing(c);
         Map<String, Integer> failed = new LinkedHashMap<>();
+        Map<String, Integer> otherFailed = new java.util.TreeMap<>();
         Set<String> created = new TreeSet<>();
         for (Trigger t : plan(catalog, logged).values()) {
             String[] found = existing.get(t.name());
@@ -298,12 +307,15 @@ public final class CaptureTriggers {
                 if (deleteTrigger && found == null) {
                     // Missing, not merely out of date: the table's deletions are not being captured.
                     failed.put(t.table(), e.getErrorCode());
+                } else if (found == null) {
+                    otherFailed.put(t.name(), e.getErrorCode());
                 }
-                // Most often the TRIGGER privilege is missing; getDeleted then answers NOT_SUPPORTED.
-                LOG.warn("could not install trigger {} on {}: {}", t.name(), t.table(), e.getMessage());
+                // Most often the TRIGGER privilege is missing; the adapter says so once (its start summary, or a
+                // warning for a table that fails later), not at every reload.
+                LOG.debug("could not install trigger {} on {}: {}", t.name(), t.table(), e.getMessage());
             }
         }
-        return new Outcome(failed, created);
+        return new Outcome(failed, created, otherFailed);
     }
 
     /**
@@ -315,16 +327,17 @@ public final class CaptureTriggers {
         return plan(catalog, logged).values().stream().allMatch(t -> inPlace(t, existing.get(t.name())));
     }
 
-    private static boolean inPlace(Trigger t, String[] found) {
-        return found != null && found[0].equals(t.table()) && found[1].trim().equals(t.body().trim());
+    private boolean inPlace(Trigger t, String[] found) {
+        return found != null && found[0].equals(t.table()) && found[1].trim().equals(t.body().trim())
+                && TriggerDdl.modeInPlace(dialect, found[2]);
     }
 
-    /** The schema's adapter triggers now: name → (table, body). */
+    /** The schema's adapter triggers now: name → (table, body, sql_mode). */
     private Map<String, String[]> existing(Connection c) throws SQLException {
         Map<String, String[]> existing = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement(dialect.adapterTriggersSql()); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                existing.put(rs.getString(1), new String[] {rs.getString(2), rs.getString(3)});
+                existing.put(rs.getString(1), new String[] {rs.getString(2), rs.getString(3), rs.getString(4)});
             }
         }
         return existing;

@@ -1,8 +1,12 @@
 package org.esabridge.jdbc.changes;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import org.esabridge.jdbc.catalog.CatalogLoader;
 import org.esabridge.jdbc.catalog.Table;
 import org.esabridge.jdbc.dialect.Dialect;
@@ -25,13 +29,35 @@ public final class VersionTables {
         this.dialect = dialect;
     }
 
-    /** Creates the version table, its triggers and the initial versions; idempotent. */
+    /**
+     * Creates the version table, its triggers and the initial versions; idempotent. Under the trigger mode
+     * ({@link TriggerDdl}); a trigger of an earlier version created under another mode is replaced.
+     */
     public void ensure(Connection c, Table t) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            for (String sql : dialect.versionTableSql(t, CatalogLoader.esaName("esa_vi_", t.name()),
-                    CatalogLoader.esaName("esa_vu_", t.name()), CatalogLoader.esaName("esa_vd_", t.name()))) {
-                s.execute(sql);
+        List<String> triggers = List.of(CatalogLoader.esaName("esa_vi_", t.name()),
+                CatalogLoader.esaName("esa_vu_", t.name()), CatalogLoader.esaName("esa_vd_", t.name()));
+        TriggerDdl.run(c, dialect, () -> {
+            try (Statement s = c.createStatement()) {
+                for (String stale : staleModes(c, triggers)) {
+                    s.execute(dialect.dropTriggerSql(stale));
+                }
+                for (String sql : dialect.versionTableSql(t, triggers.get(0), triggers.get(1), triggers.get(2))) {
+                    s.execute(sql);
+                }
+            }
+        });
+    }
+
+    /** Those of the named triggers that exist under another sql_mode than the trigger mode. */
+    private List<String> staleModes(Connection c, List<String> names) throws SQLException {
+        List<String> stale = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(dialect.adapterTriggersSql()); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                if (names.contains(rs.getString(1)) && !TriggerDdl.modeInPlace(dialect, rs.getString(4))) {
+                    stale.add(rs.getString(1));
+                }
             }
         }
+        return stale;
     }
 }

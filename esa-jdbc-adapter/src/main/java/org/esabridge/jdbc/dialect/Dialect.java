@@ -205,8 +205,25 @@ public interface Dialect {
     /** A trigger body that runs {@code statements} in order, only when {@code condition} holds (null: always). */
     String triggerBody(String condition, List<String> statements);
 
-    /** Name, table and body (as the catalog keeps it) of every trigger of this schema whose name starts {@code esa_}. */
+    /**
+     * Name, table, body (as the catalog keeps it) and the {@code sql_mode} it runs under, of every trigger of this
+     * schema whose name starts {@code esa_}.
+     */
     String adapterTriggersSql();
+
+    /**
+     * The {@code sql_mode} every trigger of the adapter is created under, and so runs under (MariaDB stores the
+     * creating session's mode with the trigger): one that accepts whatever the application's own statements may
+     * store, so that a trigger of ours never fails a statement the bare table accepts ({@code changes.TriggerDdl});
+     * null where the engine keeps no such mode with a trigger.
+     */
+    String triggerSqlMode();
+
+    /**
+     * The SHA-1 of a text expression's UTF-8 bytes, as binary: how the change index keys a row
+     * ({@code esa_change.row_hash}).
+     */
+    String sha1OfText(String text);
 
     /**
      * The accounts other than the connected one that the server shows may change rows or tables of the adapter's
@@ -306,7 +323,7 @@ public interface Dialect {
      */
     String columnsSql();
 
-    /** Table, index and column of every index column, by table, index and position. */
+    /** Table, index, column and non-uniqueness (0: a unique index) of every index column, by table, index and position. */
     String indexesSql();
 
     /** Table and column of every primary-key column, by table and position. */

@@ -62,7 +62,8 @@ final class PostgresCatalog {
             ORDER BY c.relname, a.attnum""";
 
     static final String INDEXES = """
-            SELECT c.relname, CASE WHEN x.indisprimary THEN 'PRIMARY' ELSE i.relname END, a.attname
+            SELECT c.relname, CASE WHEN x.indisprimary THEN 'PRIMARY' ELSE i.relname END, a.attname,
+                   CASE WHEN x.indisunique THEN 0 ELSE 1 END
             FROM pg_index x
             JOIN pg_class c ON c.oid = x.indrelid
             JOIN pg_class i ON i.oid = x.indexrelid

@@ -397,9 +397,23 @@ public final class PostgresDialect implements Dialect {
 
     @Override
     public String adapterTriggersSql() {
-        return "SELECT t.tgname, c.relname, regexp_replace(p.prosrc, '^\\nBEGIN\\n(.*)\\nRETURN [A-Z]+;\\nEND\\n$', '\\1')"
+        return "SELECT t.tgname, c.relname, regexp_replace(p.prosrc, '^\\nBEGIN\\n(.*)\\nRETURN [A-Z]+;\\nEND\\n$', '\\1'),"
+                + " CAST(NULL AS TEXT)"
                 + " FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_proc p ON p.oid = t.tgfoid"
                 + " WHERE NOT t.tgisinternal AND c.relnamespace = " + SCHEMA + " AND t.tgname LIKE 'esa\\_%'";
+    }
+
+    @Override
+    public String triggerSqlMode() {
+        // PostgreSQL has no sql_mode: a trigger's body runs under the firing statement's own settings.
+        return null;
+    }
+
+    @Override
+    public String sha1OfText(String text) {
+        // Only tables stamped by a change index use it, and PostgreSQL has no change index yet (polling only);
+        // sha1 itself needs pgcrypto, so the day it is needed the hash is better computed where the entry is written.
+        throw new UnsupportedOperationException("no change index on PostgreSQL");
     }
 
     @Override

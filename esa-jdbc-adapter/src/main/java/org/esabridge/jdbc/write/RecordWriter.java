@@ -53,16 +53,24 @@ public final class RecordWriter {
     private final int queryTimeout;
     private final String registerWriter;
     private final VersionedWriter versioned;
+    private final IndexStampedWriter indexStamped;
     private volatile Runnable afterStamp = () -> {
     };
 
-    public RecordWriter(DataSource ds, Dialect dialect, StateTables state, DatabaseClock clock, int queryTimeout) {
+    /**
+     * @param stamps   the change index's stamps for tables stamped by it (binlog capture), null while no binlog
+     *                 reader runs
+     * @param poolSize the connections of {@code ds}
+     */
+    public RecordWriter(DataSource ds, Dialect dialect, StateTables state, DatabaseClock clock, int queryTimeout,
+                        java.util.function.Supplier<CommitStamps> stamps, int poolSize) {
         this.ds = ds;
         this.dialect = dialect;
         this.registerWriter = dialect.registerWriterSql(state.schemaVersion());
         this.clock = clock;
         this.queryTimeout = queryTimeout;
         this.versioned = new VersionedWriter(this, dialect, queryTimeout);
+        this.indexStamped = new IndexStampedWriter(this, dialect, clock, queryTimeout, stamps, poolSize);
     }
 
     public Written<ExternalRecord> create(TableSql q, ExternalRecord record) throws EsaException {
@@ -99,9 +107,11 @@ public final class RecordWriter {
             names.append(dialect.quote(c.name())).append(", ");
             values.append("?, ");
         }
-        boolean versioned = t.versionTable() != null;
+        boolean versioned = t.checkedUnderLock();
+        CommitStamps stamps = t.indexStamped() ? indexStamped.stamps(t) : null;
+        IndexStampedWriter.Mark[] mark = new IndexStampedWriter.Mark[1];
         if (versioned) {
-            // The version table's AFTER INSERT trigger stamps the new row.
+            // The version table's AFTER INSERT trigger stamps the new row; the change index stamps it after the commit.
             names.setLength(Math.max(0, names.length() - 2));
             values.setLength(Math.max(0, values.length() - 2));
         } else {
@@ -110,8 +120,9 @@ public final class RecordWriter {
         }
         String sql = "INSERT INTO " + m.tableName() + " (" + names + ") VALUES (" + values + ")";
         Column genId = generatedId;
+        Written<ExternalRecord> written;
         try {
-            return Deadlocks.retry(dialect, () -> inTransaction(c -> {
+            written = Deadlocks.retry(dialect, () -> inTransaction(c -> {
                 Instant now = stamp(c);
                 String id;
                 try (PreparedStatement ps = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
@@ -139,11 +150,20 @@ public final class RecordWriter {
                     throw new EsaRecordException(ErrorCode.INVALID_VALUE, "the id " + Catalog.quoteForMessage(id)
                             + " is not in the canonical form of its column", t.name(), id, null);
                 }
+                if (stamps != null) {
+                    mark[0] = indexStamped.mark(c, stamps);
+                }
                 return new Written<>(stored, t.userTriggers().contains("INSERT"));
             }));
         } catch (SQLException e) {
             throw Faults.ofRecord(dialect, e, "create in " + t.name(), t.name(), record.id());
         }
+        if (stamps == null) {
+            return written;
+        }
+        ExternalRecord stored = written.value();
+        return new Written<>(new ExternalRecord(stored.id(), indexStamped.after(q, stored.id(), mark[0], stamps),
+                stored.fields()), written.othersChanged());
     }
 
     public Written<Instant> update(TableSql q, Instant lastSeen, ExternalRecord record) throws EsaException {
@@ -157,6 +177,9 @@ public final class RecordWriter {
         RecordMapper m = q.mapper();
         boolean derived = t.userTriggers().contains("UPDATE") || t.hasGenerated()
                 || t.fieldColumns().stream().anyMatch(Column::onUpdateNow);
+        if (t.indexStamped()) {
+            return indexStamped.update(q, cols, lastSeen, record, derived);
+        }
         if (t.versionTable() != null) {
             return versioned.update(q, cols, lastSeen, record, derived);
         }
@@ -200,6 +223,9 @@ public final class RecordWriter {
         checkId(t, id);
         RecordMapper m = q.mapper();
         Column sd = t.softDelete();
+        if (t.indexStamped()) {
+            return indexStamped.delete(q, lastSeen, id);
+        }
         if (t.versionTable() != null) {
             return versioned.delete(q, lastSeen, id);
         }
@@ -242,18 +268,40 @@ public final class RecordWriter {
 
     <T> T inTransaction(TxWork<T> work) throws SQLException, EsaException {
         try (Connection c = ds.getConnection()) {
-            c.setAutoCommit(false);
+            return inTransaction(c, work);
+        }
+    }
+
+    /** {@link #inTransaction} at READ COMMITTED: each read sees what committed before it (IndexStampedWriter). */
+    <T> T inReadCommitted(TxWork<T> work) throws SQLException, EsaException {
+        try (Connection c = ds.getConnection()) {
+            int isolation = c.getTransactionIsolation();
+            c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
             try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | EsaException | RuntimeException e) {
-                c.rollback();
-                throw e;
+                return inTransaction(c, work);
             } finally {
-                c.setAutoCommit(true);
+                c.setTransactionIsolation(isolation);
             }
         }
+    }
+
+    private static <T> T inTransaction(Connection c, TxWork<T> work) throws SQLException, EsaException {
+        c.setAutoCommit(false);
+        try {
+            T result = work.run(c);
+            c.commit();
+            return result;
+        } catch (SQLException | EsaException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
+    /** A connection of the pool, for a read after a write's commit. */
+    Connection connection() throws SQLException {
+        return ds.getConnection();
     }
 
     /**

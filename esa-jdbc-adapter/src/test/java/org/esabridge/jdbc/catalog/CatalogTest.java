@@ -25,7 +25,7 @@ class CatalogTest {
     private static Table table(String modIndex) {
         return new Table("items", "items", true, List.of(ID), MOD, null, modIndex, "PRIMARY", List.of(), Map.of(
                 "id", ValueKind.INTEGER, "modified", ValueKind.TIMESTAMP), Set.of(), DeleteStrategy.NONE, null,
-                List.of(), List.of(), List.of(), Set.of(), false, java.time.ZoneOffset.UTC);
+                List.of(), List.of(), List.of(), Set.of(), false, java.time.ZoneOffset.UTC, null);
     }
 
     @Test

@@ -41,7 +41,7 @@ import org.esabridge.jdbc.dialect.Faults;
  * the new reader's catch-up). Past that it is DATABASE_UNAVAILABLE: the host retries, it is never answered a time
  * the index has not reached.
  */
-public final class CaptureFence {
+public final class CaptureFence implements org.esabridge.jdbc.write.CommitStamps {
     private static final long MAX_POLL_MILLIS = 20;
 
     private final DataSource ds;
@@ -65,11 +65,40 @@ public final class CaptureFence {
     }
 
     /** Sets a fence and answers its stamp once the reader has passed it. */
+    @Override
     public Instant fence() throws EsaException {
         long start = System.nanoTime();
-        Deadline deadline = new Deadline(start);
         try (Connection c = ds.getConnection()) {
-            long id = insertMarker(c);
+            return await(c, insertMarker(c), start);
+        } catch (SQLException e) {
+            throw Faults.of(dialect, e, "getCurrentTime");
+        }
+    }
+
+    /**
+     * Sets a marker in {@code c}'s open transaction: it commits with the transaction's changes, so the reader writes
+     * its answer in the same batch as their entries, at the same stamp ({@link #stampOf}).
+     */
+    @Override
+    public long mark(Connection c) throws SQLException {
+        return insertMarker(c);
+    }
+
+    /** The stamp of the batch that held a committed marker of {@link #mark}: its transaction's stamp in the index. */
+    @Override
+    public Instant stampOf(long marker) throws EsaException {
+        long start = System.nanoTime();
+        try (Connection c = ds.getConnection()) {
+            return await(c, marker, start);
+        } catch (SQLException e) {
+            throw Faults.of(dialect, e, "waiting for a write's stamp");
+        }
+    }
+
+    /** Waits for a marker's answer ({@link Deadline}, from {@code start}). */
+    private Instant await(Connection c, long id, long start) throws SQLException, EsaException {
+        Deadline deadline = new Deadline(start);
+        try {
             CompletableFuture<Instant> reached = new CompletableFuture<>();
             waiters.put(id, reached);
             try {
@@ -94,8 +123,6 @@ public final class CaptureFence {
             } finally {
                 waiters.remove(id);
             }
-        } catch (SQLException e) {
-            throw Faults.of(dialect, e, "getCurrentTime");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new EsaException(ErrorCode.DATABASE_UNAVAILABLE, "getCurrentTime: interrupted");

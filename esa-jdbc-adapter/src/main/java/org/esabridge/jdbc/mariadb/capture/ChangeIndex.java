@@ -27,8 +27,8 @@ import org.esabridge.jdbc.dialect.StateTables;
  * must be the one this reader last wrote or started from. A deposed reader, or a second reader that got in by a
  * bug, therefore fails its flush instead of writing entries out of order.
  *
- * <p>Stamps: each flush gets {@code S = GREATEST(UTC_TIMESTAMP(6), last_stamp + 1 µs)}, strictly increasing and in
- * the database clock's time domain, the one {@code after} values come from.
+ * <p>Stamps: each flush gets {@code S = GREATEST(UTC_TIMESTAMP(6), last_stamp + 1 µs)}, 1 µs more when that is a whole
+ * millisecond, strictly increasing and in the database clock's time domain, the one {@code after} values come from.
  */
 final class ChangeIndex {
     static final String NAME = "binlog";
@@ -336,9 +336,17 @@ final class ChangeIndex {
             ps.setObject(1, LocalDateTime.ofInstant(last, ZoneOffset.UTC));
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return instant(rs, 1);
+                return offWholeMillisecond(instant(rs, 1));
             }
         }
+    }
+
+    /**
+     * A stamp moved 1 µs off a whole millisecond: a table without a modification column shows its rows' stamps as
+     * modified-at, and a last-seen on a whole millisecond reads as cut by the host ({@code write.LastSeen}).
+     */
+    static Instant offWholeMillisecond(Instant stamp) {
+        return stamp.getNano() % 1_000_000 == 0 ? stamp.plus(1, java.time.temporal.ChronoUnit.MICROS) : stamp;
     }
 
     private void writeState(Connection c, State s) throws SQLException {
