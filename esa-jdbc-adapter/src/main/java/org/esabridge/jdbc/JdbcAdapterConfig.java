@@ -144,7 +144,7 @@ public final class JdbcAdapterConfig {
     private static final List<Setting<?>> STRUCTURE_SETTINGS = List.of(
             structureKey("label", TEXT, "<table>", "human label of the structure"),
             structureKey("id-columns", COLUMNS, "primary key", "comma-separated id columns (a unique key), in order;"
-                    + " default: the primary key, else the unique key over NOT NULL columns with the fewest columns"),
+                    + " without a primary key, the unique key over NOT NULL columns with the fewest columns"),
             structureKey("modified-column", new SettingType<>("COLUMN", JdbcAdapterConfig::identifier), "detected",
                     "modification timestamp column (detected: TIMESTAMP/DATETIME ON UPDATE CURRENT_TIMESTAMP)"),
             structureKey("writable", SettingType.BOOLEAN, "false", "allow create/update/delete"),
