@@ -25,12 +25,18 @@ final class Snapshot {
         c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
         c.setAutoCommit(false);
         boolean settled = true;
+        Throwable failure = null;
         try {
             T result = work.run();
             c.commit();
             return result;
         } catch (SQLException | IOException | EsaException e) {
-            c.rollback();
+            failure = e;
+            try {
+                c.rollback();
+            } catch (SQLException | RuntimeException rollback) {
+                e.addSuppressed(rollback); // a connection the driver dropped: the failure is e, not this
+            }
             throw e;
         } catch (RuntimeException | Error e) {
             // Possibly out of step with the server (UnsettledConnection): no rollback, no reset, no reuse.
@@ -38,8 +44,15 @@ final class Snapshot {
             throw UnsettledConnection.discarded(c, e, "the read");
         } finally {
             if (settled) {
-                c.setAutoCommit(autoCommit);
-                c.setTransactionIsolation(isolation);
+                try {
+                    c.setAutoCommit(autoCommit);
+                    c.setTransactionIsolation(isolation);
+                } catch (SQLException reset) {
+                    if (failure == null) {
+                        throw reset;
+                    }
+                    failure.addSuppressed(reset);
+                }
             }
         }
     }
