@@ -166,7 +166,8 @@ class WideRowsTest {
 
     @Test
     void aRowLargerThanTheDriverAcceptsIsTooLargeAndTheNextCallAnswers() throws Exception {
-        // Connector/J refuses a row packet over its maxAllowedPacket (64 MiB by default) and drops the connection.
+        // Connector/J refuses a row packet over its maxAllowedPacket (by default a quarter of the heap, here 64 MiB)
+        // and drops the connection.
         for (int attempt = 0; attempt < 2; attempt++) {
             failsAndTheNextCallAnswers(adapter);
         }

@@ -37,8 +37,9 @@ public final class MariaDbDialect implements Dialect {
     @Override
     public ErrorCode classify(SQLException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            // A row larger than the driver's maxAllowedPacket (64 MiB unless the JDBC URL says otherwise): the
-            // driver drops the connection (08000), but retrying cannot help, so it is not DATABASE_UNAVAILABLE.
+            // A row larger than the driver's maxAllowedPacket (unless the JDBC URL sets it, a quarter of the heap,
+            // 16 MiB..1 GiB): the driver drops the connection (08000), but retrying cannot help, so it is not
+            // DATABASE_UNAVAILABLE.
             if (t instanceof org.mariadb.jdbc.export.MaxAllowedPacketException) {
                 return ErrorCode.TOO_LARGE;
             }
