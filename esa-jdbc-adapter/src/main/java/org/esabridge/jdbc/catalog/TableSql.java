@@ -42,12 +42,14 @@ import org.esabridge.jdbc.dialect.Dialect;
  * @param idProbe          selects the row with id {@code ?…}, unconditionally; binding it checks an id
  * @param byId             the change statements that walk the table in id order, for a table without a
  *                         modification index ({@link PagePlan#ID_RANGES})
+ * @param fetchRows        the rows of the table a statement reading its records fetches at once
+ *                         ({@link RowWidth#fetchRows}); so many records, at most, are read in one batch by id
  */
 public record TableSql(Table table, RecordMapper mapper, String modified, String countModified, String softDeleted,
                        String countSoftDeleted, CursorSql liveRows, CursorSql softDeletedRows, String read,
                        String countRange, String readAny, String currentMod, String stampAndCheck, String delete,
                        String lockLive, String stampVersion, List<String> referenced, String maxModified,
-                       String idProbe, IdOrderSql byId) {
+                       String idProbe, IdOrderSql byId, int fetchRows) {
 
     /**
      * What a cursor runs over one table's rows in {@code after < mod <= horizon} (parameters after, horizon
@@ -136,7 +138,8 @@ public record TableSql(Table table, RecordMapper mapper, String modified, String
                 List.copyOf(referenced),
                 "SELECT MAX(" + m.mod() + ") FROM " + m.from(),
                 "SELECT 1 FROM " + m.tableName() + " t WHERE " + m.idWhere(),
-                IdOrderSql.of(m, live, deleted, dialect));
+                IdOrderSql.of(m, live, deleted, dialect),
+                RowWidth.fetchRows(t));
     }
 
     private static CursorSql cursor(RecordMapper m, boolean live, String liveness, String ts) {

@@ -105,14 +105,16 @@ public final class ChangeReader {
                     return false;
                 }
                 int left = (int) (threshold - touches);
+                // Records: as many at once as the table's widest rows allow (RowWidth), not FETCH_SIZE.
+                int records = Math.min(FETCH_SIZE, q.fetchRows());
                 boolean inline = t.pagePlan() == PagePlan.ID_RANGES
-                        ? streamCounted(c, q.byId().modified(), byMod, left, toRecord)
-                        : countThenStream(c, q.countModified(), q.modified(), byMod, left, toRecord);
+                        ? streamCounted(c, q.byId().modified(), byMod, left, records, toRecord)
+                        : countThenStream(c, q.countModified(), q.modified(), byMod, left, records, toRecord);
                 if (!inline) {
                     return false;
                 }
                 List<String> touched = new ArrayList<>();
-                forEach(c, selectTouched, byTouch, rs -> touched.add(rs.getString(1)));
+                forEach(c, selectTouched, byTouch, FETCH_SIZE, rs -> touched.add(rs.getString(1)));
                 new RowsById(q, queryTimeout).sendLive(c, dialect, touched, sink);
                 return true;
             });
@@ -138,8 +140,9 @@ public final class ChangeReader {
                 RowHandler handler = rs -> sink.id(q.mapper().readId(rs, 1));
                 int threshold = inlineThreshold.getAsInt();
                 return Snapshot.run(c, () -> t.pagePlan() == PagePlan.ID_RANGES
-                        ? streamCounted(c, q.byId().softDeleted(), binder, threshold, handler)
-                        : countThenStream(c, q.countSoftDeleted(), q.softDeleted(), binder, threshold, handler));
+                        ? streamCounted(c, q.byId().softDeleted(), binder, threshold, FETCH_SIZE, handler)
+                        : countThenStream(c, q.countSoftDeleted(), q.softDeleted(), binder, threshold, FETCH_SIZE,
+                                handler));
             }
             // The horizon applies to the host's after; the widened range before it holds no more than we have.
             checkHorizon(c, t, after);
@@ -152,7 +155,7 @@ public final class ChangeReader {
                         ps.setString(1, t.name());
                         ValueCodec.bindInstant(ps, 2, from);
                         return 3;
-                    }, threshold, rs -> ids.add(rs.getString(1))));
+                    }, threshold, FETCH_SIZE, rs -> ids.add(rs.getString(1))));
             // Out of the snapshot, so that the ids are checked against the table as it is now (RowsById).
             for (String id : new RowsById(q, queryTimeout).absent(c, ids)) {
                 sink.id(id);
@@ -208,12 +211,12 @@ public final class ChangeReader {
     }
 
     /** Count (bounded) then stream, in the caller's snapshot; false, with nothing streamed, for more than {@code limit}. */
-    private boolean countThenStream(Connection c, String countSql, String sql, Binder binder, int limit,
+    private boolean countThenStream(Connection c, String countSql, String sql, Binder binder, int limit, int fetchSize,
                                     RowHandler handler) throws SQLException, IOException {
         if (count(c, countSql, binder, limit + 1L) > limit) {
             return false;
         }
-        forEach(c, sql, binder, handler);
+        forEach(c, sql, binder, fetchSize, handler);
         return true;
     }
 
@@ -222,11 +225,11 @@ public final class ChangeReader {
      * without a modification index, a count and then a read would each walk the whole table. The count rides
      * on every row; the first one decides between streaming and NULL.
      */
-    private boolean streamCounted(Connection c, String sql, Binder binder, int limit, RowHandler handler)
-            throws SQLException, IOException {
+    private boolean streamCounted(Connection c, String sql, Binder binder, int limit, int fetchSize,
+                                  RowHandler handler) throws SQLException, IOException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setQueryTimeout(queryTimeout);
-            ps.setFetchSize(FETCH_SIZE);
+            ps.setFetchSize(fetchSize);
             ps.setLong(binder.bind(ps), limit + 1L);
             try (ResultSet rs = ps.executeQuery()) {
                 int count = rs.getMetaData().getColumnCount();
@@ -255,10 +258,11 @@ public final class ChangeReader {
         }
     }
 
-    private void forEach(Connection c, String sql, Binder binder, RowHandler handler) throws SQLException, IOException {
+    private void forEach(Connection c, String sql, Binder binder, int fetchSize, RowHandler handler)
+            throws SQLException, IOException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setQueryTimeout(queryTimeout);
-            ps.setFetchSize(FETCH_SIZE);
+            ps.setFetchSize(fetchSize);
             binder.bind(ps);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -8,14 +8,12 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.IntSupplier;
 import java.util.function.Predicate;
 import javax.sql.DataSource;
 import org.esabridge.api.ErrorCode;
 import org.esabridge.api.EsaException;
-import org.esabridge.api.ExternalRecord;
 import org.esabridge.api.ResultSink;
 import org.esabridge.jdbc.DeleteStrategy;
 import org.esabridge.jdbc.catalog.Table;
@@ -188,15 +186,7 @@ public final class IndexedChanges {
         Boolean answered;
         try (Connection c = ds.getConnection()) {
             answered = Snapshot.run(c, () -> !covers(c, after) ? null
-                    : walk(c, q.table(), Kind.MODIFIED, after, ids -> {
-                        Map<String, ExternalRecord> found = rows.liveRecords(c, dialect, ids);
-                        for (String id : ids) {
-                            ExternalRecord r = found.get(id);
-                            if (r != null) {
-                                sink.record(r);
-                            }
-                        }
-                    }));
+                    : walk(c, q.table(), Kind.MODIFIED, after, ids -> rows.sendLiveInOrder(c, dialect, ids, sink)));
         } catch (SQLException e) {
             throw Faults.of(dialect, e, "getModified of " + q.table().name());
         }

@@ -20,7 +20,8 @@ import org.esabridge.jdbc.catalog.ValueCodec;
 import org.esabridge.jdbc.dialect.Dialect;
 
 /**
- * Rows of one table looked up by external id, at most {@value #BATCH} ids per statement: one primary-key
+ * Rows of one table looked up by external id, at most {@value #BATCH} ids per statement (records: at most
+ * {@link TableSql#fetchRows}, so that wide rows are not all held at once): one primary-key
  * lookup each ({@code IN} for one id column, an OR of equalities for several; both are index range scans).
  * An id that cannot be a key of the table (say {@code x} for an integer key) is not in it. Ids are compared in
  * this ESA's own text form, the one {@code getModified} gives the host ({@code 7}, not {@code 007}).
@@ -54,11 +55,29 @@ public final class RowsById {
         this.queryTimeout = queryTimeout;
     }
 
+    /**
+     * Sends the live records with these ids to the sink in the order of the ids; ids without a live row are
+     * skipped. At most {@link TableSql#fetchRows} records are held at once.
+     */
+    public void sendLiveInOrder(Connection c, Dialect dialect, List<String> ids, ResultSink sink)
+            throws SQLException, IOException {
+        for (int from = 0; from < ids.size(); from += sql.fetchRows()) {
+            List<String> part = ids.subList(from, Math.min(ids.size(), from + sql.fetchRows()));
+            Map<String, ExternalRecord> found = liveRecords(c, dialect, part);
+            for (String id : part) {
+                ExternalRecord r = found.get(id);
+                if (r != null) {
+                    sink.record(r);
+                }
+            }
+        }
+    }
+
     /** The live records with these ids, by id; ids without a live row are left out. */
-    public Map<String, ExternalRecord> liveRecords(Connection c, Dialect dialect, List<String> ids) throws SQLException {
+    private Map<String, ExternalRecord> liveRecords(Connection c, Dialect dialect, List<String> ids) throws SQLException {
         Map<String, ExternalRecord> found = new HashMap<>();
         String liveness = TableSql.live(m.table(), true, dialect);
-        for (List<String> batch : batches(c, ids)) {
+        for (List<String> batch : batches(c, ids, sql.fetchRows())) {
             query(c, "SELECT " + m.selectList() + " FROM " + m.from() + " WHERE (" + match(batch.size()) + ")"
                     + liveness, batch, rs -> {
                         ExternalRecord r = m.map(rs);
@@ -72,7 +91,7 @@ public final class RowsById {
     public void sendLive(Connection c, Dialect dialect, List<String> ids, ResultSink sink) throws SQLException, IOException {
         String liveness = TableSql.live(m.table(), true, dialect);
         List<IOException> failure = new ArrayList<>(1);
-        for (List<String> batch : batches(c, ids)) {
+        for (List<String> batch : batches(c, ids, BATCH)) {
             query(c, "SELECT " + m.selectList() + " FROM " + m.from() + " WHERE (" + match(batch.size()) + ")"
                     + liveness, batch, rs -> {
                         try {
@@ -112,15 +131,15 @@ public final class RowsById {
 
     private Set<String> ids(Connection c, List<String> ids, String condition) throws SQLException {
         Set<String> found = new HashSet<>();
-        for (List<String> batch : batches(c, ids)) {
+        for (List<String> batch : batches(c, ids, BATCH)) {
             query(c, "SELECT " + m.idOrder() + " FROM " + m.tableName() + " t WHERE (" + match(batch.size()) + ")"
                     + condition, batch, rs -> found.add(m.readId(rs, 1)));
         }
         return found;
     }
 
-    /** The ids that can be keys of the table, in batches of at most {@value #BATCH}. */
-    private List<List<String>> batches(Connection c, List<String> ids) throws SQLException {
+    /** The ids that can be keys of the table, in batches of at most {@code size}. */
+    private List<List<String>> batches(Connection c, List<String> ids, int size) throws SQLException {
         List<List<String>> batches = new ArrayList<>();
         List<String> batch = new ArrayList<>();
         // Binding parses each part as its column's type; executing this probe is never needed.
@@ -132,7 +151,7 @@ public final class RowsById {
                     continue; // cannot be a key of this table, so it is not in it
                 }
                 batch.add(id);
-                if (batch.size() == BATCH) {
+                if (batch.size() == size) {
                     batches.add(batch);
                     batch = new ArrayList<>();
                 }
@@ -161,6 +180,8 @@ public final class RowsById {
     private void query(Connection c, String select, List<String> ids, RowHandler handler) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(select)) {
             ps.setQueryTimeout(queryTimeout);
+            // Streams records of wide rows a few at a time (RowWidth); ids are narrow, a batch is no burden.
+            ps.setFetchSize(sql.fetchRows());
             int next = 1;
             for (String id : ids) {
                 try {

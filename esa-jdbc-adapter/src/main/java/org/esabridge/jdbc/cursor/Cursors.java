@@ -28,6 +28,7 @@ import org.esabridge.jdbc.changes.Watermark;
 import org.esabridge.jdbc.dialect.DatabaseClock;
 import org.esabridge.jdbc.dialect.Dialect;
 import org.esabridge.jdbc.dialect.StateTables;
+import org.esabridge.jdbc.dialect.UnsettledConnection;
 import org.esabridge.jdbc.dialect.Faults;
 
 /**
@@ -259,7 +260,8 @@ public final class Cursors implements Paging {
             boolean upper = bounds[1] != null && pageIndex + 1 < end;
             try (PreparedStatement ps = c.prepareStatement(rows.pageSql(lower, upper))) {
                 ps.setQueryTimeout(queryTimeout);
-                ps.setFetchSize(FETCH_SIZE);
+                // A page of records holds no more rows at once than the table's widest rows allow (RowWidth).
+                ps.setFetchSize(Math.min(FETCH_SIZE, table.fetchRows()));
                 int i = rows.bindRange(ps, 1, s.after(), s.horizon());
                 if (lower) {
                     i = rows.bindKey(ps, i, bounds[0]);
@@ -270,6 +272,8 @@ public final class Cursors implements Paging {
                 try (ResultSet rs = ps.executeQuery()) {
                     rows.emitPage(c, rs, out);
                 }
+            } catch (RuntimeException | Error e) {
+                throw UnsettledConnection.discarded(c, e, "readDataPage");
             }
             rows.finish(c, out);
         } catch (SQLException e) {

@@ -8,10 +8,8 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.esabridge.api.CursorType;
-import org.esabridge.api.ExternalRecord;
 import org.esabridge.api.ResultSink;
 import org.esabridge.jdbc.catalog.TableSql;
 import org.esabridge.jdbc.catalog.ValueCodec;
@@ -80,15 +78,7 @@ final class IndexRows extends EntryRows {
         for (int from = 0; from < ids.size(); from += RowsById.BATCH) {
             List<String> batch = ids.subList(from, Math.min(ids.size(), from + RowsById.BATCH));
             switch (source) {
-                case INDEX_MODIFIED -> {
-                    Map<String, ExternalRecord> found = rows.liveRecords(c, dialect, batch);
-                    for (String id : batch) {
-                        ExternalRecord r = found.get(id);
-                        if (r != null) {
-                            sink.record(r);
-                        }
-                    }
-                }
+                case INDEX_MODIFIED -> rows.sendLiveInOrder(c, dialect, batch, sink);
                 case INDEX_DELETED -> {
                     for (String id : rows.absent(c, batch)) {
                         sink.id(id);

@@ -51,6 +51,7 @@ public final class Faults {
             case CONSTRAINT_VIOLATION -> what + ": the database refused the values (a required value is missing"
                     + " or a reference or check does not hold)";
             case INVALID_VALUE -> what + ": a value does not fit its field (type, range or length)";
+            case TOO_LARGE -> what + ": a row is larger than the database connection accepts (maxAllowedPacket)";
             default -> what + ": the database reported an error";
         };
     }

@@ -39,6 +39,14 @@ public final class MariaDbDialect implements Dialect {
     @Override
     public ErrorCode classify(SQLException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
+            // A row larger than the driver's maxAllowedPacket (unless the JDBC URL sets it, a quarter of the heap,
+            // 16 MiB..1 GiB): the driver drops the connection (08000), but retrying cannot help, so it is not
+            // DATABASE_UNAVAILABLE.
+            if (t instanceof org.mariadb.jdbc.export.MaxAllowedPacketException) {
+                return ErrorCode.TOO_LARGE;
+            }
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLException s) {
                 ErrorCode code = classifyOne(s);
                 if (code != ErrorCode.INTERNAL) {
