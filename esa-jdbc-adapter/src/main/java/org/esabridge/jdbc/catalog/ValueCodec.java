@@ -84,10 +84,10 @@ public final class ValueCodec {
                 String s = kind == ValueKind.BITS ? bitsText(rs, index) : rs.getString(index);
                 return rs.wasNull() ? null : kind == ValueKind.INTEGER && c.isZeroPadded() ? withoutPadding(s) : s;
             }
-            case DECIMAL: {
-                BigDecimal d = rs.getBigDecimal(index);
-                return d == null ? null : d.toPlainString();
-            }
+            case DECIMAL:
+                // MariaDB's text of a DECIMAL is already plain and exact (no exponent, the column's scale); a
+                // BigDecimal between it and the wire cost a parse and a print per value.
+                return rs.getString(index);
             case FLOAT: {
                 // Selected as a DOUBLE (RecordMapper): MariaDB's text of a FLOAT keeps six digits only.
                 float f = (float) rs.getDouble(index);
