@@ -39,6 +39,9 @@ final class Database implements AutoCloseable {
             embedded = EmbeddedMariaDb.start(config.dataDir(), 0, config.embeddedBinlogRetentionDays(), java.util.List.of());
             try {
                 embedded.createSchema(config.database());
+                if (!config.stateSchema().isEmpty()) {
+                    embedded.createSchema(config.stateSchema());
+                }
             } catch (RuntimeException e) {
                 embedded.close();
                 throw e;

@@ -39,6 +39,7 @@ public final class JdbcAdapterConfig {
     public static final String JDBC_PASSWORD = "jdbc-password";
     public static final String DEMO = "demo";
     public static final String DATABASE = "database";
+    public static final String STATE_SCHEMA = "state-schema";
     public static final String STRUCTURES_INCLUDE = "structures.include";
     public static final String STRUCTURES_EXCLUDE = "structures.exclude";
     public static final String PAGE_SIZE = "page-size";
@@ -86,6 +87,8 @@ public final class JdbcAdapterConfig {
                     "create the demo schema (customers, products, orders) on first start, writable"),
             Setting.key(DATABASE, new SettingType<>("NAME", JdbcAdapterConfig::schemaName), "esa",
                     "schema name in the embedded MariaDB"),
+            Setting.key(STATE_SCHEMA, new SettingType<>("NAME", JdbcAdapterConfig::optionalSchemaName), "",
+                    "schema of the adapter's own esa_ tables (empty: the application's schema)"),
             Setting.key(STRUCTURES_INCLUDE, GLOBS, "*",
                     "comma-separated glob patterns (* and ?) of table names to expose"),
             Setting.key(STRUCTURES_EXCLUDE, GLOBS, "",
@@ -160,6 +163,7 @@ public final class JdbcAdapterConfig {
     private final int pageSize;
     private final int inlineThreshold;
     private final int tombstoneRetentionDays;
+    private final String stateSchema;
     private final int poolSize;
     private final int queryTimeoutSeconds;
     private final int cursorTimeoutMinutes;
@@ -202,6 +206,7 @@ public final class JdbcAdapterConfig {
         this.jdbcPassword = (String) global.get(JDBC_PASSWORD);
         this.demo = (Boolean) global.get(DEMO);
         this.database = (String) global.get(DATABASE);
+        this.stateSchema = (String) global.get(STATE_SCHEMA);
         this.include = globList(global.get(STRUCTURES_INCLUDE));
         this.exclude = globList(global.get(STRUCTURES_EXCLUDE));
         this.pageSize = (Integer) global.get(PAGE_SIZE);
@@ -429,6 +434,10 @@ public final class JdbcAdapterConfig {
         return t;
     }
 
+    private static String optionalSchemaName(String s) {
+        return s.isBlank() ? "" : schemaName(s);
+    }
+
     private static String identifier(String s) {
         String t = s.trim();
         if (t.isEmpty() || t.length() > 64) {
@@ -513,6 +522,14 @@ public final class JdbcAdapterConfig {
     /** The schema of the embedded MariaDB. */
     public String database() {
         return database;
+    }
+
+    /**
+     * The schema of the adapter's own {@code esa_} tables, or empty: they live in the application's schema (the
+     * default, and every install before the setting).
+     */
+    public String stateSchema() {
+        return stateSchema;
     }
 
     /** Where the embedded MariaDB keeps its files, or null when {@code jdbc-url} is given. */

@@ -20,6 +20,7 @@ import javax.sql.DataSource;
 import org.esabridge.api.ErrorCode;
 import org.esabridge.api.EsaException;
 import org.esabridge.jdbc.dialect.Dialect;
+import org.esabridge.jdbc.dialect.StateTables;
 import org.esabridge.jdbc.dialect.Faults;
 
 /**
@@ -39,12 +40,14 @@ public final class CaptureFence {
 
     private final DataSource ds;
     private final Dialect dialect;
+    private final String table;
     private final Duration timeout;
     private final Map<Long, CompletableFuture<Instant>> waiters = new ConcurrentHashMap<>();
 
-    CaptureFence(DataSource ds, Dialect dialect, Duration timeout) {
+    CaptureFence(DataSource ds, Dialect dialect, StateTables state, Duration timeout) {
         this.ds = ds;
         this.dialect = dialect;
+        this.table = state.fence();
         this.timeout = timeout;
     }
 
@@ -96,8 +99,8 @@ public final class CaptureFence {
         }
     }
 
-    private static long insertMarker(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO esa_fence (requested_at) VALUES (UTC_TIMESTAMP(6))",
+    private long insertMarker(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (requested_at) VALUES (UTC_TIMESTAMP(6))",
                 Statement.RETURN_GENERATED_KEYS)) {
             ps.executeUpdate();
             try (ResultSet rs = ps.getGeneratedKeys()) {
@@ -107,8 +110,8 @@ public final class CaptureFence {
         }
     }
 
-    private static Instant reachedStamp(Connection c, long id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT reached_stamp FROM esa_fence WHERE id = ?")) {
+    private Instant reachedStamp(Connection c, long id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT reached_stamp FROM " + table + " WHERE id = ?")) {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 LocalDateTime t = rs.next() ? rs.getObject(1, LocalDateTime.class) : null;

@@ -16,6 +16,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.esabridge.jdbc.cluster.Lease;
+import org.esabridge.jdbc.dialect.StateTables;
 
 /**
  * The binlog reader's side of the change index: {@code esa_change} (the latest committed change of each row, in
@@ -34,7 +35,6 @@ final class ChangeIndex {
     /** Rows per INSERT: large enough to amortise the round trip, small enough for max_allowed_packet. */
     private static final int ROWS_PER_INSERT = 1000;
     private static final String STAMP_SQL = "SELECT GREATEST(UTC_TIMESTAMP(6), ? + INTERVAL 1 MICROSECOND)";
-    private static final String INSERT_HEAD = "INSERT INTO esa_change (table_name, row_hash, row_id, kind, stamp, seq) VALUES ";
     private static final String INSERT_TAIL = " ON DUPLICATE KEY UPDATE row_id = VALUES(row_id), kind = VALUES(kind),"
             + " stamp = VALUES(stamp), seq = VALUES(seq)";
 
@@ -56,16 +56,20 @@ final class ChangeIndex {
     }
 
     private final Lease lease;
+    private final StateTables state;
+    private final String insertHead;
 
     /** @param lease the reader's lease, checked in every write; null only in tests of a single reader */
-    ChangeIndex(Lease lease) {
+    ChangeIndex(Lease lease, StateTables state) {
         this.lease = lease;
+        this.state = state;
+        this.insertHead = "INSERT INTO " + state.change() + " (table_name, row_hash, row_id, kind, stamp, seq) VALUES ";
     }
 
     /** The stored state, or null before the first start. */
-    static State load(Connection c) throws SQLException {
+    State load(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT gtid_position, binlog_file, binlog_pos, since, last_stamp,"
-                + " last_seq FROM esa_capture WHERE name = ?")) {
+                + " last_seq FROM " + state.capture() + " WHERE name = ?")) {
             ps.setString(1, NAME);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -87,7 +91,7 @@ final class ChangeIndex {
             return stored;
         }
         BinlogPosition head = head(c);
-        try (PreparedStatement ps = c.prepareStatement("INSERT IGNORE INTO esa_capture (name, gtid_position, binlog_file,"
+        try (PreparedStatement ps = c.prepareStatement("INSERT IGNORE INTO " + state.capture() + " (name, gtid_position, binlog_file,"
                 + " binlog_pos, since, last_stamp, last_seq, updated_at)"
                 + " SELECT ?, ?, ?, ?, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6), 0, UTC_TIMESTAMP(6)")) {
             ps.setString(1, NAME);
@@ -131,11 +135,11 @@ final class ChangeIndex {
             // and an 'after' of since reads it from the index. (Read the other way round, such a fence was answered
             // by no one and its getCurrentTime timed out.)
             long lastFenceBeforeHead;
-            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(id), 0) FROM esa_fence")) {
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(id), 0) FROM " + state.fence())) {
                 rs.next();
                 lastFenceBeforeHead = rs.getLong(1);
             }
-            try (PreparedStatement ps = c.prepareStatement("UPDATE esa_fence SET reached_stamp = ? WHERE reached_stamp IS NULL"
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + state.fence() + " SET reached_stamp = ? WHERE reached_stamp IS NULL"
                     + " AND id <= ?")) {
                 ps.setObject(1, LocalDateTime.ofInstant(stamp, ZoneOffset.UTC));
                 ps.setLong(2, lastFenceBeforeHead);
@@ -170,7 +174,7 @@ final class ChangeIndex {
             MessageDigest sha1 = sha1();
             for (int from = 0; from < list.size(); from += ROWS_PER_INSERT) {
                 List<Map.Entry<Key, Character>> chunk = list.subList(from, Math.min(list.size(), from + ROWS_PER_INSERT));
-                try (PreparedStatement ps = c.prepareStatement(INSERT_HEAD
+                try (PreparedStatement ps = c.prepareStatement(insertHead
                         + String.join(",", Collections.nCopies(chunk.size(), "(?, ?, ?, ?, ?, ?)")) + INSERT_TAIL)) {
                     int i = 1;
                     LocalDateTime at = LocalDateTime.ofInstant(stamp, ZoneOffset.UTC);
@@ -187,7 +191,7 @@ final class ChangeIndex {
                 }
             }
             if (!fences.isEmpty()) {
-                try (PreparedStatement ps = c.prepareStatement("UPDATE esa_fence SET reached_stamp = ? WHERE id IN ("
+                try (PreparedStatement ps = c.prepareStatement("UPDATE " + state.fence() + " SET reached_stamp = ? WHERE id IN ("
                         + String.join(",", Collections.nCopies(fences.size(), "?")) + ")")) {
                     ps.setObject(1, LocalDateTime.ofInstant(stamp, ZoneOffset.UTC));
                     for (int i = 0; i < fences.size(); i++) {
@@ -209,8 +213,8 @@ final class ChangeIndex {
     }
 
     /** Deletes fence markers answered more than an hour ago; their waiters are long gone. */
-    static void purgeFences(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM esa_fence WHERE requested_at < UTC_TIMESTAMP(6)"
+    void purgeFences(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + state.fence() + " WHERE requested_at < UTC_TIMESTAMP(6)"
                 + " - INTERVAL 1 HOUR LIMIT 10000")) {
             ps.executeUpdate();
         }
@@ -221,7 +225,7 @@ final class ChangeIndex {
             throw new LostLeadershipException("the capture lease is no longer held by this node");
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT gtid_position, binlog_file, binlog_pos, since, last_stamp,"
-                + " last_seq FROM esa_capture WHERE name = ? FOR UPDATE")) {
+                + " last_seq FROM " + state.capture() + " WHERE name = ? FOR UPDATE")) {
             ps.setString(1, NAME);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -248,8 +252,8 @@ final class ChangeIndex {
         }
     }
 
-    private static void writeState(Connection c, State s) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE esa_capture SET gtid_position = ?, binlog_file = ?,"
+    private void writeState(Connection c, State s) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + state.capture() + " SET gtid_position = ?, binlog_file = ?,"
                 + " binlog_pos = ?, since = ?, last_stamp = ?, last_seq = ?, updated_at = UTC_TIMESTAMP(6) WHERE name = ?")) {
             ps.setString(1, s.position().gtid());
             ps.setString(2, s.position().file());

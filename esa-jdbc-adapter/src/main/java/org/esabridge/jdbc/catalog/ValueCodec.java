@@ -210,6 +210,18 @@ public final class ValueCodec {
         if (ControlCharacters.anyIn(text)) {
             throw new BadValueException("field " + c.name() + " holds a control character");
         }
+        checkLookup(c, kind, text);
+    }
+
+    /**
+     * {@link #check} for a value that is only looked for, never stored (a part of an id in a WHERE clause): any
+     * value the column can hold is found, control characters included — another writer may have stored one, and
+     * the host has it from this ESA's own answers.
+     */
+    public static void checkLookup(Column c, ValueKind kind, String text) throws BadValueException {
+        if (text == null) {
+            return;
+        }
         switch (kind) {
             case INTEGER, BITS, DECIMAL, FLOAT, DOUBLE -> number(c, kind, text);
             default -> {
@@ -221,11 +233,23 @@ public final class ValueCodec {
     /** Binds protocol text (null for xsi:nil) as the value of a column. */
     public static void bind(PreparedStatement ps, int index, Column c, ValueKind kind, String text)
             throws SQLException, BadValueException {
+        check(c, kind, text);
+        bindChecked(ps, index, c, kind, text);
+    }
+
+    /** {@link #bind} of a value only looked for ({@link #checkLookup}): control characters are found, not refused. */
+    public static void bindLookup(PreparedStatement ps, int index, Column c, ValueKind kind, String text)
+            throws SQLException, BadValueException {
+        checkLookup(c, kind, text);
+        bindChecked(ps, index, c, kind, text);
+    }
+
+    private static void bindChecked(PreparedStatement ps, int index, Column c, ValueKind kind, String text)
+            throws SQLException, BadValueException {
         if (text == null) {
             ps.setNull(index, Types.NULL);
             return;
         }
-        check(c, kind, text);
         try {
             switch (kind) {
                 // Built from the checked digits only: a number's size is known before it is built.

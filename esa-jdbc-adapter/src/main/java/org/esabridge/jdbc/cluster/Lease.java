@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import javax.sql.DataSource;
 import org.esabridge.jdbc.dialect.Dialect;
+import org.esabridge.jdbc.dialect.StateTables;
 
 /**
  * A named lease in {@code esa_lease}: at most one holder at a time among all nodes that share the database.
@@ -23,7 +24,7 @@ import org.esabridge.jdbc.dialect.Dialect;
  * must not write once deposed checks {@link #stillHeld(Connection)} inside its own transaction.
  */
 public final class Lease {
-    private static final String CREATE_TABLE = "CREATE TABLE IF NOT EXISTS esa_lease ("
+    private static final String COLUMNS = " ("
             + " name VARCHAR(64) NOT NULL PRIMARY KEY,"
             + " holder VARCHAR(128) NULL,"
             + " expires_at DATETIME(6) NOT NULL)"
@@ -31,6 +32,7 @@ public final class Lease {
 
     private final DataSource ds;
     private final Dialect dialect;
+    private final String table;
     private final String name;
     private final String holderId;
     private final long ttlMicros;
@@ -41,20 +43,26 @@ public final class Lease {
      * @param ttl      how long the lease outlives its last renewal
      */
     public Lease(DataSource ds, Dialect dialect, String name, String holderId, Duration ttl) {
+        this(ds, dialect, StateTables.inConnectionSchema(dialect), name, holderId, ttl);
+    }
+
+    /** A lease kept in {@code state}'s {@code esa_lease}. */
+    public Lease(DataSource ds, Dialect dialect, StateTables state, String name, String holderId, Duration ttl) {
         if (ttl.isNegative() || ttl.isZero()) {
             throw new IllegalArgumentException("a lease needs a positive time to live: " + ttl);
         }
         this.ds = ds;
         this.dialect = dialect;
+        this.table = state.lease();
         this.name = name;
         this.holderId = holderId;
         this.ttlMicros = ttl.toNanos() / 1000;
     }
 
     /** Creates {@code esa_lease} unless it exists; idempotent, safe from several nodes at once. */
-    public static void createTable(Connection c) throws SQLException {
+    public static void createTable(Connection c, StateTables state) throws SQLException {
         try (Statement s = c.createStatement()) {
-            s.execute(CREATE_TABLE);
+            s.execute("CREATE TABLE IF NOT EXISTS " + state.lease() + COLUMNS);
         }
     }
 
@@ -77,12 +85,12 @@ public final class Lease {
     public boolean tryAcquire(Connection c) throws SQLException {
         String now = dialect.now();
         try {
-            try (PreparedStatement ps = c.prepareStatement(dialect.insertIfAbsent("esa_lease",
+            try (PreparedStatement ps = c.prepareStatement(dialect.insertIfAbsent(table,
                     "name, holder, expires_at", "VALUES (?, NULL, " + now + ")"))) {
                 ps.setString(1, name);
                 ps.executeUpdate();
             }
-            try (PreparedStatement ps = c.prepareStatement("UPDATE esa_lease SET holder = ?, expires_at = "
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET holder = ?, expires_at = "
                     + dialect.plus(now, "?", ChronoUnit.MICROS)
                     + " WHERE name = ? AND (holder = ? OR holder IS NULL OR expires_at < " + now + ")")) {
                 ps.setString(1, holderId);
@@ -111,7 +119,7 @@ public final class Lease {
     /** {@link #release()} on the given connection. */
     public void release(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE esa_lease SET holder = NULL WHERE name = ? AND holder = ?")) {
+                "UPDATE " + table + " SET holder = NULL WHERE name = ? AND holder = ?")) {
             ps.setString(1, name);
             ps.setString(2, holderId);
             ps.executeUpdate();
@@ -127,7 +135,7 @@ public final class Lease {
      */
     public boolean stillHeld(Connection c) throws SQLException {
         String now = dialect.now();
-        try (PreparedStatement ps = c.prepareStatement("UPDATE esa_lease SET expires_at = "
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET expires_at = "
                 + dialect.plus(now, "?", ChronoUnit.MICROS)
                 + " WHERE name = ? AND holder = ? AND expires_at >= " + now)) {
             ps.setLong(1, ttlMicros);
@@ -175,7 +183,7 @@ public final class Lease {
 
     /** The current holder, or null when the lease is free or expired: for logs, metrics and tests. */
     public String currentHolder(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT holder FROM esa_lease WHERE name = ? AND expires_at >= "
+        try (PreparedStatement ps = c.prepareStatement("SELECT holder FROM " + table + " WHERE name = ? AND expires_at >= "
                 + dialect.now())) {
             ps.setString(1, name);
             try (ResultSet rs = ps.executeQuery()) {

@@ -254,6 +254,19 @@ public final class MariaDbDialect implements Dialect {
     }
 
     @Override
+    public String stateWritersSql() {
+        String me = "CONCAT('''', SUBSTRING_INDEX(CURRENT_USER(), '@', 1), '''@''',"
+                + " SUBSTRING_INDEX(CURRENT_USER(), '@', -1), '''')";
+        String writes = " PRIVILEGE_TYPE IN ('INSERT', 'UPDATE', 'DELETE', 'DROP', 'ALTER', 'CREATE', 'INDEX', 'TRIGGER')";
+        // A schema grant's name is a LIKE pattern (GRANT … ON `app\_%`.*).
+        return "SELECT GRANTEE FROM information_schema.SCHEMA_PRIVILEGES WHERE ? LIKE TABLE_SCHEMA AND" + writes
+                + " AND GRANTEE <> " + me
+                + " UNION SELECT GRANTEE FROM information_schema.TABLE_PRIVILEGES WHERE TABLE_SCHEMA = ?"
+                + " AND TABLE_NAME LIKE 'esa\\_%' AND" + writes + " AND GRANTEE <> " + me
+                + " ORDER BY 1";
+    }
+
+    @Override
     public String tableCreateTimesSql() {
         return "SELECT TABLE_NAME, CREATE_TIME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()"
                 + " AND TABLE_TYPE = 'BASE TABLE'";
@@ -358,8 +371,8 @@ public final class MariaDbDialect implements Dialect {
     }
 
     @Override
-    public String insertWatermarkSql() {
-        return "INSERT INTO esa_watermark (read_at, low) VALUES (" + NOW + ", " + NOW + ")";
+    public String insertWatermarkSql(String watermark) {
+        return "INSERT INTO " + watermark + " (read_at, low) VALUES (" + NOW + ", " + NOW + ")";
     }
 
     @Override
@@ -378,20 +391,20 @@ public final class MariaDbDialect implements Dialect {
     }
 
     @Override
-    public String setWatermarkLowSql() {
-        return "UPDATE esa_watermark SET low = read_at - INTERVAL ? SECOND WHERE seq = ?";
+    public String setWatermarkLowSql(String watermark) {
+        return "UPDATE " + watermark + " SET low = read_at - INTERVAL ? SECOND WHERE seq = ?";
     }
 
     @Override
-    public String registerWriterSql() {
+    public String registerWriterSql(String schemaVersion) {
         // A shared lock on a row nobody writes after start: the transaction is listed in INNODB_TRX from here
         // on, before it takes its time, and waits for no one.
-        return "SELECT COUNT(*) FROM esa_schema_version LOCK IN SHARE MODE";
+        return "SELECT COUNT(*) FROM " + schemaVersion + " LOCK IN SHARE MODE";
     }
 
     @Override
-    public String recordLaggedWatermarkSql() {
-        return "INSERT INTO esa_watermark (read_at, low)"
+    public String recordLaggedWatermarkSql(String watermark) {
+        return "INSERT INTO " + watermark + " (read_at, low)"
                 + " SELECT n.now, n.now - INTERVAL ? SECOND FROM (SELECT " + NOW + " AS now) n";
     }
 
