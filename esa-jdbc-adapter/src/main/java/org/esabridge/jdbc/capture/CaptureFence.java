@@ -31,7 +31,8 @@ import org.esabridge.jdbc.dialect.Faults;
  * transaction committed before it) and waits until the reader has passed it: the reader writes everything before
  * the marker and the marker's {@code reached_stamp} in one batch, whose stamp is T, and everything after it in
  * later batches with larger stamps. A waiter on the leader's node is woken at once; one on another node reads the
- * marker's row with a short back-off. No reader passing within {@code capture-fence-timeout-seconds} (none
+ * marker's row with a short back-off. Calls that arrive together share one marker ({@link SharedMarkers}).
+ * No reader passing within {@code capture-fence-timeout-seconds} (none
  * running, the database lagging) is DATABASE_UNAVAILABLE: the host retries, it is never answered a time the index
  * has not reached.
  */
@@ -43,6 +44,7 @@ public final class CaptureFence {
     private final String table;
     private final Duration timeout;
     private final Map<Long, CompletableFuture<Instant>> waiters = new ConcurrentHashMap<>();
+    private final SharedMarkers markers = new SharedMarkers();
 
     CaptureFence(DataSource ds, Dialect dialect, StateTables state, Duration timeout) {
         this.ds = ds;
@@ -54,30 +56,15 @@ public final class CaptureFence {
     /** Sets a fence and answers its stamp once the reader has passed it. */
     public Instant fence() throws EsaException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (Connection c = ds.getConnection()) {
-            long id = insertMarker(c);
-            CompletableFuture<Instant> reached = new CompletableFuture<>();
-            waiters.put(id, reached);
-            try {
-                long pause = 1;
-                while (true) {
-                    Instant stamp = reachedStamp(c, id);
-                    if (stamp != null) {
-                        return stamp;
-                    }
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        throw new EsaException(ErrorCode.DATABASE_UNAVAILABLE, "getCurrentTime: the change capture did"
-                                + " not reach the present within " + timeout.toSeconds() + " s (is a binlog reader running?)");
-                    }
-                    try {
-                        return reached.get(Math.min(TimeUnit.MILLISECONDS.toNanos(pause), left), TimeUnit.NANOSECONDS);
-                    } catch (TimeoutException e) {
-                        pause = Math.min(pause * 2, MAX_POLL_MILLIS);
-                    }
+        try {
+            // The marker before the waiting connection: calls waiting to share one hold no connection meanwhile.
+            long id = markers.marker(() -> {
+                try (Connection m = ds.getConnection()) {
+                    return insertMarker(m);
                 }
-            } finally {
-                waiters.remove(id);
+            });
+            try (Connection c = ds.getConnection()) {
+                return awaitReached(c, id, deadline);
             }
         } catch (SQLException e) {
             throw Faults.of(dialect, e, "getCurrentTime");
@@ -86,6 +73,33 @@ public final class CaptureFence {
             throw new EsaException(ErrorCode.DATABASE_UNAVAILABLE, "getCurrentTime: interrupted");
         } catch (ExecutionException e) {
             throw new IllegalStateException("fence futures are only ever completed normally", e);
+        }
+    }
+
+    private Instant awaitReached(Connection c, long id, long deadline)
+            throws SQLException, EsaException, InterruptedException, ExecutionException {
+        // Calls sharing a marker share its future: the reader completes one per marker.
+        CompletableFuture<Instant> reached = waiters.computeIfAbsent(id, k -> new CompletableFuture<>());
+        try {
+            long pause = 1;
+            while (true) {
+                Instant stamp = reachedStamp(c, id);
+                if (stamp != null) {
+                    return stamp;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new EsaException(ErrorCode.DATABASE_UNAVAILABLE, "getCurrentTime: the change capture did"
+                            + " not reach the present within " + timeout.toSeconds() + " s (is a binlog reader running?)");
+                }
+                try {
+                    return reached.get(Math.min(TimeUnit.MILLISECONDS.toNanos(pause), left), TimeUnit.NANOSECONDS);
+                } catch (TimeoutException e) {
+                    pause = Math.min(pause * 2, MAX_POLL_MILLIS);
+                }
+            }
+        } finally {
+            waiters.remove(id);
         }
     }
 
