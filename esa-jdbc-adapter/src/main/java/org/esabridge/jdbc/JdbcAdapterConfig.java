@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.esabridge.api.config.Setting;
 import org.esabridge.api.config.SettingType;
+import org.esabridge.api.config.UrlCredentials;
 import org.esabridge.api.helper.HelperApiConfig;
 
 /**
@@ -125,12 +126,15 @@ public final class JdbcAdapterConfig {
                     "auto | binlog | polling: binlog reads changes in commit order from MariaDB's binary log (exact);"
                             + " auto uses it when the server and the account allow, else polling (see docs/capture-modes.md)"),
             Setting.key(CAPTURE_FENCE_TIMEOUT_SECONDS, range(1, 3600), "10",
-                    "binlog mode: getCurrentTime waits this long for the reader to pass its fence, then answers"
-                            + " DATABASE_UNAVAILABLE"),
+                    "binlog mode: getCurrentTime waits this long for a stuck reader to pass its fence, then answers"
+                            + " DATABASE_UNAVAILABLE; while a takeover or catch-up is under way, up to twice this plus"
+                            + " capture-lease-seconds"),
             Setting.key(CAPTURE_MAX_LAG_SECONDS, range(1, 86_400), "60",
                     "binlog mode: /ready fails while the reader is further behind the binary log than this"),
             Setting.key(CAPTURE_LEASE_SECONDS, range(2, 600), "10",
-                    "binlog mode: one node reads the binary log; when it dies another takes over within this many seconds"),
+                    "binlog mode: one node reads the binary log; when it dies another takes over as soon as its"
+                            + " replication connection is gone (seen with the same account or PROCESS), else after this"
+                            + " many seconds"),
             Setting.key(EMBEDDED_BINLOG_RETENTION_DAYS, range(1, 365), "7",
                     "days the embedded MariaDB keeps its binary log (a reader stopped longer records a gap)"));
 
@@ -639,7 +643,7 @@ public final class JdbcAdapterConfig {
     @Override
     public String toString() {
         // Never print the password.
-        return "JdbcAdapterConfig[jdbcUrl=" + jdbcUrl + ", user=" + jdbcUser + ", demo=" + demo + ", database="
-                + database + ", structures=" + Arrays.asList(structures.keySet().toArray()) + "]";
+        return "JdbcAdapterConfig[jdbcUrl=" + UrlCredentials.masked(jdbcUrl) + ", user=" + jdbcUser + ", demo=" + demo
+                + ", database=" + database + ", structures=" + Arrays.asList(structures.keySet().toArray()) + "]";
     }
 }

@@ -12,7 +12,7 @@ final class CaptureStats {
         eventsRead.incrementAndGet();
     }
 
-    void flushed(int entries, boolean gap) {
+    void flushed(long entries, boolean gap) {
         entriesWritten.addAndGet(entries);
         if (gap) {
             gaps.incrementAndGet();

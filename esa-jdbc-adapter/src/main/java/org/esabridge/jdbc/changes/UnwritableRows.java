@@ -1,7 +1,6 @@
 package org.esabridge.jdbc.changes;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -13,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.esabridge.api.ExternalRecord;
+import org.esabridge.api.LogText;
 import org.esabridge.api.ResultSink;
 import org.esabridge.api.xml.EsaResultWriter;
 import org.esabridge.api.xml.UnwritableValueException;
@@ -148,25 +148,6 @@ public final class UnwritableRows {
 
     /** A value of a log line: anything that could forge a line or hide a character is percent-encoded. */
     static String encoded(String text) {
-        if (text == null) {
-            return "-";
-        }
-        StringBuilder out = new StringBuilder(Math.min(text.length(), 128) + 8);
-        for (int i = 0; i < text.length(); i++) {
-            if (out.length() >= 128) {
-                return out.append("...").toString();
-            }
-            char c = text.charAt(i);
-            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "._:@+/-".indexOf(c) >= 0) {
-                out.append(c);
-            } else {
-                int end = Character.isHighSurrogate(c) && i + 1 < text.length() ? i + 2 : i + 1;
-                for (byte b : text.substring(i, end).getBytes(StandardCharsets.UTF_8)) {
-                    out.append('%').append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
-                }
-                i = end - 1;
-            }
-        }
-        return out.toString();
+        return LogText.value(text);
     }
 }

@@ -183,6 +183,15 @@ public interface Dialect {
      */
     boolean isGaleraNode(Connection c) throws SQLException;
 
+    /** An expression naming the server this connection is on, the same for every connection to it. */
+    String serverNameSql();
+
+    /**
+     * Selects a row when the connection of server-side id {@code ?} is open on this connection's server (as far as
+     * this connection may see: its own account's, or all with the PROCESS privilege).
+     */
+    String connectionExistsSql();
+
     // --- watermark (changes.Watermark) ---
 
     /** Selects something when this connection may see other sessions' open transactions. */

@@ -363,6 +363,16 @@ public final class MariaDbDialect implements Dialect {
         }
     }
 
+    @Override
+    public String serverNameSql() {
+        return "CONCAT(@@hostname, ':', @@port)";
+    }
+
+    @Override
+    public String connectionExistsSql() {
+        return "SELECT 1 FROM information_schema.PROCESSLIST WHERE ID = ?";
+    }
+
     // --- watermark ---
 
     @Override
