@@ -9,6 +9,7 @@ import org.esabridge.jdbc.capture.CaptureMode;
 import org.esabridge.jdbc.catalog.Catalog;
 import org.esabridge.jdbc.catalog.Table;
 import org.esabridge.jdbc.changes.Watermark;
+import org.esabridge.jdbc.dialect.Dialect;
 
 /**
  * The start's account of change capture, for an operator who reads two lines: what is captured and how, what
@@ -43,7 +44,7 @@ final class CaptureSummary {
      */
     static List<String> of(Catalog catalog, CaptureMode mode, List<String> binlogMissing, Map<String, String> uncapturable,
                            Watermark.Mode watermark, int fallbackLagSeconds, Map<String, Integer> missingTriggers,
-                           boolean galeraNode) {
+                           boolean galeraNode, Dialect dialect) {
         int byColumn = 0;
         int byVersionTable = 0;
         Map<DeleteStrategy.Kind, Integer> deletions = new TreeMap<>();
@@ -65,7 +66,7 @@ final class CaptureSummary {
                 changes.append("; polled by their modification column instead: ").append(tables);
             }
             lines.add(changes.toString());
-            lines.add(deletions(deletions, missingTriggers, true, watermark));
+            lines.add(deletions(deletions, missingTriggers, true, watermark, dialect));
             return lines;
         }
         StringBuilder changes = new StringBuilder("change capture: ").append(byColumn)
@@ -74,17 +75,19 @@ final class CaptureSummary {
             changes.append(", ").append(byVersionTable).append(" by version tables");
         }
         if (watermark == Watermark.Mode.FIXED_LAG) {
-            changes.append("; without the PROCESS privilege late commits are caught only within ")
-                    .append(fallbackLagSeconds).append(" s (GRANT PROCESS ON *.* to the account to remove the limit)");
+            changes.append("; without the ").append(dialect.openTransactionsPrivilege())
+                    .append(" privilege late commits are caught only within ").append(fallbackLagSeconds).append(" s (")
+                    .append(dialect.openTransactionsGrant()).append(" to remove the limit)");
         } else {
-            changes.append("; late commits found through open transactions (PROCESS)");
+            changes.append("; late commits found through open transactions (")
+                    .append(dialect.openTransactionsPrivilege()).append(")");
         }
         if (!binlogMissing.isEmpty()) {
             changes.append("; exact capture in commit order from the binary log is off (polling misses the")
                     .append(" interleavings the README names), because ").append(String.join("; ", binlogMissing));
         }
         lines.add(changes.toString());
-        lines.add(deletions(deletions, missingTriggers, false, watermark));
+        lines.add(deletions(deletions, missingTriggers, false, watermark, dialect));
         if (galeraNode) {
             lines.add(GALERA_POLLING);
         }
@@ -92,7 +95,7 @@ final class CaptureSummary {
     }
 
     private static String deletions(Map<DeleteStrategy.Kind, Integer> deletions, Map<String, Integer> missingTriggers,
-                                    boolean binlog, Watermark.Mode watermark) {
+                                    boolean binlog, Watermark.Mode watermark, Dialect dialect) {
         StringJoiner byKind = new StringJoiner(", ");
         deletions.forEach((kind, n) -> byKind.add(n + " " + name(kind, binlog)));
         StringBuilder deleted = new StringBuilder("deletions: ").append(deletions.isEmpty() ? "no structures" : byKind);
@@ -108,7 +111,7 @@ final class CaptureSummary {
                 ? ". Key changes and re-inserted ids come from the binary log, foreign-key cascades from triggers"
                 : ". Key changes, re-inserted ids and foreign-key cascades are captured by triggers");
         deleted.append("; after a TRUNCATE or a recreated table the host compares ids once");
-        if (watermark == Watermark.Mode.FIXED_LAG) {
+        if (watermark == Watermark.Mode.FIXED_LAG && !dialect.truncateTriggers()) {
             deleted.append(" (without PROCESS a TRUNCATE goes unnoticed)");
         }
         return deleted.toString();

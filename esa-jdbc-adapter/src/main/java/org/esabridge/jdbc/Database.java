@@ -7,9 +7,9 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Properties;
 import javax.sql.DataSource;
-import org.esabridge.jdbc.capture.BinlogEndpoint;
+import org.esabridge.jdbc.mariadb.capture.BinlogEndpoint;
 import org.esabridge.jdbc.dialect.Dialect;
-import org.esabridge.jdbc.embedded.EmbeddedMariaDb;
+import org.esabridge.jdbc.dialect.Engine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,32 +21,23 @@ final class Database implements AutoCloseable {
 
     private final HikariDataSource pool;
     private final HikariConfig config;
-    private final EmbeddedMariaDb embedded;
+    private final Engine.EmbeddedServer embedded;
     private HikariDataSource capturePool;
 
-    private Database(HikariDataSource pool, HikariConfig config, EmbeddedMariaDb embedded) {
+    private Database(HikariDataSource pool, HikariConfig config, Engine.EmbeddedServer embedded) {
         this.pool = pool;
         this.config = config;
         this.embedded = embedded;
     }
 
-    static Database open(JdbcAdapterConfig config, Dialect dialect) {
-        EmbeddedMariaDb embedded = null;
+    static Database open(JdbcAdapterConfig config, Engine engine, Dialect dialect) {
+        Engine.EmbeddedServer embedded = null;
         String url = config.jdbcUrl();
         String user = config.jdbcUser();
         String password = config.jdbcPassword();
         if (url == null) {
-            embedded = EmbeddedMariaDb.start(config.dataDir(), 0, config.embeddedBinlogRetentionDays(), java.util.List.of());
-            try {
-                embedded.createSchema(config.database());
-                if (!config.stateSchema().isEmpty()) {
-                    embedded.createSchema(config.stateSchema());
-                }
-            } catch (RuntimeException e) {
-                embedded.close();
-                throw e;
-            }
-            url = embedded.url(config.database());
+            embedded = engine.startEmbedded(config);
+            url = embedded.url();
             user = embedded.user();
             password = embedded.password();
         }
@@ -65,9 +56,7 @@ final class Database implements AutoCloseable {
         int lockWait = Math.max(1, config.queryTimeoutSeconds() / 4);
         boolean causalReads = embedded == null && isGaleraNode(url, user, password, dialect);
         hc.setConnectionInitSql(dialect.sessionInitSql(lockWait, causalReads));
-        hc.addDataSourceProperty("connectionTimeZone", "UTC");
-        hc.addDataSourceProperty("forceConnectionTimeZoneToSession", "false");
-        hc.addDataSourceProperty("preserveInstants", "true");
+        dialect.driverProperties().forEach(hc::addDataSourceProperty);
         // Start even when the database is down; calls then answer DATABASE_UNAVAILABLE.
         hc.setInitializationFailTimeout(-1);
         HikariDataSource pool;
@@ -94,7 +83,7 @@ final class Database implements AutoCloseable {
         if (password != null) {
             p.setProperty("password", password);
         }
-        p.setProperty("connectTimeout", "3000");
+        dialect.probeProperties().forEach(p::setProperty);
         try (Connection c = DriverManager.getConnection(url, p)) {
             return dialect.isGaleraNode(c);
         } catch (SQLException e) {

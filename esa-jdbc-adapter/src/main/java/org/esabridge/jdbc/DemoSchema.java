@@ -19,35 +19,6 @@ import org.esabridge.jdbc.dialect.StateTables;
 final class DemoSchema {
     static final Set<String> TABLES = Set.of("customers", "products", "orders");
 
-    private static final List<String> DDL = List.of(
-            "CREATE TABLE IF NOT EXISTS customers ("
-                    + " id INT NOT NULL AUTO_INCREMENT PRIMARY KEY,"
-                    + " name VARCHAR(100) NOT NULL,"
-                    + " email VARCHAR(200) NULL UNIQUE,"
-                    + " phone VARCHAR(40) NULL,"
-                    + " notes TEXT NULL,"
-                    + " vip BIT(1) NOT NULL DEFAULT 0," // a BOOLEAN field; BOOLEAN (TINYINT(1)) would be a number
-                    + " modified_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6),"
-                    + " KEY customers_modified (modified_at, id)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
-            "CREATE TABLE IF NOT EXISTS products ("
-                    + " sku VARCHAR(32) NOT NULL PRIMARY KEY,"
-                    + " name VARCHAR(100) NOT NULL,"
-                    + " price DECIMAL(12,2) NOT NULL,"
-                    + " active BIT(1) NOT NULL DEFAULT 1,"
-                    + " modified_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6),"
-                    + " KEY products_modified (modified_at, sku)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
-            "CREATE TABLE IF NOT EXISTS orders ("
-                    + " id INT NOT NULL AUTO_INCREMENT PRIMARY KEY,"
-                    + " customer_id INT NOT NULL,"
-                    + " product_sku VARCHAR(32) NOT NULL,"
-                    + " quantity INT NOT NULL DEFAULT 1,"
-                    + " ordered_on DATE NOT NULL,"
-                    + " modified_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6),"
-                    + " KEY orders_modified (modified_at, id),"
-                    + " CONSTRAINT orders_customer FOREIGN KEY (customer_id) REFERENCES customers (id),"
-                    + " CONSTRAINT orders_product FOREIGN KEY (product_sku) REFERENCES products (sku))"
-                    + " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4");
-
     private static final List<String> ROWS = List.of(
             "INSERT INTO customers (id, name, email, phone, vip) VALUES"
                     + " (1, 'Ada Lovelace', 'ada@example.org', '+44 20 7946 0001', TRUE),"
@@ -72,7 +43,7 @@ final class DemoSchema {
             }
         }
         try (Statement s = c.createStatement()) {
-            for (String sql : DDL) {
+            for (String sql : dialect.demoSchemaSql()) {
                 s.execute(sql);
             }
             for (String sql : ROWS) {

@@ -35,8 +35,8 @@ import org.esabridge.jdbc.changes.ChangeReader;
 import org.esabridge.jdbc.changes.HelperDeletions;
 import org.esabridge.jdbc.changes.IndexedChanges;
 import org.esabridge.jdbc.changes.Watermark;
-import org.esabridge.jdbc.capture.BinlogAccess;
-import org.esabridge.jdbc.capture.BinlogCapture;
+import org.esabridge.jdbc.mariadb.capture.BinlogAccess;
+import org.esabridge.jdbc.mariadb.capture.BinlogCapture;
 import org.esabridge.jdbc.capture.CaptureMode;
 import org.esabridge.jdbc.capture.CaptureStatus;
 import org.esabridge.jdbc.cluster.Lease;
@@ -50,7 +50,8 @@ import org.esabridge.jdbc.dialect.DatabaseClock;
 import org.esabridge.jdbc.dialect.DatabaseZone;
 import org.esabridge.jdbc.dialect.Dialect;
 import org.esabridge.jdbc.dialect.Faults;
-import org.esabridge.jdbc.dialect.MariaDbDialect;
+import org.esabridge.jdbc.dialect.Engine;
+import org.esabridge.jdbc.dialect.Engines;
 import org.esabridge.jdbc.dialect.StateTables;
 import org.esabridge.jdbc.notify.ChangeNotifier;
 import org.esabridge.jdbc.write.RecordWriter;
@@ -133,7 +134,8 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         this.forcedCapture = forcedCapture;
         this.config = config;
         this.dialect = dialect;
-        this.state = StateTables.in(dialect, config.stateSchema());
+        this.state = StateTables.in(dialect, config.stateSchema().isEmpty() ? dialect.defaultStateSchema()
+                : config.stateSchema());
         this.clock = new DatabaseClock(dialect);
         this.catalog = new Catalog(Map.of(), dialect);
         this.helper = helper;
@@ -197,8 +199,9 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
 
     private static JdbcAdapter start(JdbcAdapterConfig config, Watermark.Mode forcedWatermark, HelperApi helper,
                                      CaptureMode forcedCapture) {
-        Dialect dialect = MariaDbDialect.INSTANCE;
-        Database database = Database.open(config, dialect);
+        Engine engine = Engines.forUrl(config.jdbcUrl());
+        Dialect dialect = engine.dialect(config);
+        Database database = Database.open(config, engine, dialect);
         JdbcAdapter adapter = new JdbcAdapter(config, dialect, database, forcedWatermark, helper, forcedCapture);
         try {
             adapter.ensureInitialised();
@@ -305,7 +308,8 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         if (capture != null || config.changeCapture() == JdbcAdapterConfig.ChangeCapture.POLLING) {
             return;
         }
-        List<String> missing = BinlogAccess.missing(c, database.endpoint());
+        List<String> missing = dialect.hasBinaryLog() ? BinlogAccess.missing(c, database.endpoint())
+                : List.of("the database has no binary log that esa-bridge can read; its changes are polled");
         if (!missing.isEmpty()) {
             if (config.changeCapture() == JdbcAdapterConfig.ChangeCapture.BINLOG) {
                 throw new EsaException(ErrorCode.NOT_SUPPORTED, JdbcAdapterConfig.CHANGE_CAPTURE + "=binlog, but "
@@ -322,9 +326,9 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         if (capture != null || captureMode != CaptureMode.BINLOG || forcedCapture != null) {
             return;
         }
-        org.esabridge.jdbc.capture.BinlogEndpoint endpoint = database.endpoint();
+        org.esabridge.jdbc.mariadb.capture.BinlogEndpoint endpoint = database.endpoint();
         String schema;
-        try (java.sql.Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT DATABASE()")) {
+        try (java.sql.Statement s = c.createStatement(); ResultSet rs = s.executeQuery(dialect.currentSchemaSql())) {
             rs.next();
             schema = rs.getString(1);
         }
@@ -497,7 +501,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         BinlogCapture binlog = capture;
         return CaptureSummary.of(catalog, captureMode, binlogMissing,
                 binlog == null ? Map.of() : new java.util.TreeMap<>(binlog.uncapturable()), watermark.mode(),
-                config.watermarkFallbackLagSeconds(), new java.util.TreeMap<>(missingTriggers), galeraNode);
+                config.watermarkFallbackLagSeconds(), new java.util.TreeMap<>(missingTriggers), galeraNode, dialect);
     }
 
     /** How often the catalog was loaded from the database, for tests of the refresh rate. */

@@ -18,6 +18,7 @@ import org.esabridge.api.config.Setting;
 import org.esabridge.api.config.SettingType;
 import org.esabridge.api.config.UrlCredentials;
 import org.esabridge.api.helper.HelperApiConfig;
+import org.esabridge.jdbc.dialect.Engines;
 
 /**
  * The configuration of the JDBC adapter: immutable, validated eagerly, every problem reported with the
@@ -80,7 +81,8 @@ public final class JdbcAdapterConfig {
 
     private static final List<Setting<?>> SETTINGS = List.of(
             Setting.option(JDBC_URL, new SettingType<>("URL", JdbcAdapterConfig::jdbcUrl), "",
-                    "JDBC URL of an existing MariaDB (jdbc:mariadb://host:3306/db); empty starts the embedded MariaDB"),
+                    "JDBC URL of an existing MariaDB (jdbc:mariadb://host:3306/db) or PostgreSQL"
+                            + " (jdbc:postgresql://host:5432/db?currentSchema=app); empty starts the embedded MariaDB"),
             Setting.option(JDBC_USER, TEXT, "",
                     "database user for jdbc-url (the embedded MariaDB has its own generated account, see Security)"),
             Setting.option(JDBC_PASSWORD, TEXT, "", "database password for jdbc-url").asSecret(),
@@ -89,7 +91,7 @@ public final class JdbcAdapterConfig {
             Setting.key(DATABASE, new SettingType<>("NAME", JdbcAdapterConfig::schemaName), "esa",
                     "schema name in the embedded MariaDB"),
             Setting.key(STATE_SCHEMA, new SettingType<>("NAME", JdbcAdapterConfig::optionalSchemaName), "",
-                    "schema of the adapter's own esa_ tables (empty: the application's schema)"),
+                    "schema of the adapter's own esa_ tables (empty: MariaDB, the application's schema; PostgreSQL, esa)"),
             Setting.key(STRUCTURES_INCLUDE, GLOBS, "*",
                     "comma-separated glob patterns (* and ?) of table names to expose"),
             Setting.key(STRUCTURES_EXCLUDE, GLOBS, "",
@@ -390,8 +392,8 @@ public final class JdbcAdapterConfig {
 
     private static String jdbcUrl(String s) {
         String t = s.trim();
-        if (!t.isEmpty() && !t.startsWith("jdbc:mariadb:") && !t.startsWith("jdbc:mysql:")) {
-            throw new IllegalArgumentException("expected a jdbc:mariadb:// URL");
+        if (!t.isEmpty()) {
+            Engines.forUrl(t); // refuses a URL no engine serves, naming the forms that are
         }
         return t;
     }
@@ -529,8 +531,8 @@ public final class JdbcAdapterConfig {
     }
 
     /**
-     * The schema of the adapter's own {@code esa_} tables, or empty: they live in the application's schema (the
-     * default, and every install before the setting).
+     * The schema of the adapter's own {@code esa_} tables, or empty for the engine's default (MariaDB: the
+     * application's schema, the default of every install before the setting; PostgreSQL: {@code esa}).
      */
     public String stateSchema() {
         return stateSchema;

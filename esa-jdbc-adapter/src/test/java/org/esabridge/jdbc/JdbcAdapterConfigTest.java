@@ -52,7 +52,7 @@ class JdbcAdapterConfigTest {
         assertTrue(refused(Map.of("helper-flush-wait-millis", "-1")).getMessage().contains("'helper-flush-wait-millis'"));
         assertTrue(refused(Map.of("helper-flush-wait-millis", "60001")).getMessage()
                 .contains("'helper-flush-wait-millis'"));
-        assertTrue(refused(Map.of("jdbc-url", "jdbc:postgresql://x/y")).getMessage().contains("'jdbc-url'"));
+        assertTrue(refused(Map.of("jdbc-url", "jdbc:sqlserver://x;databaseName=y")).getMessage().contains("'jdbc-url'"));
         assertTrue(refused(Map.of("database", "a-b")).getMessage().contains("'database'"));
         assertTrue(refused(Map.of("structure.orders.delete-strategy", "soft"))
                 .getMessage().contains("'structure.orders.delete-strategy'"));

@@ -43,7 +43,7 @@ public final class RecordMapper {
         select.add(mod());
         for (Column c : table.fieldColumns()) {
             // MariaDB's text of a FLOAT has six significant digits (3.40282e38); as a DOUBLE it is exact.
-            select.add(table.kind(c) == ValueKind.FLOAT ? "CAST(" + col(c) + " AS DOUBLE)" : col(c));
+            select.add(table.kind(c) == ValueKind.FLOAT ? dialect.asDouble(col(c)) : col(c));
         }
         this.selectList = select.toString();
         this.idWhere = where.toString();
@@ -104,6 +104,11 @@ public final class RecordMapper {
     /** A column of the table, qualified with the alias {@code t}. */
     public String col(Column c) {
         return "t." + dialect.quote(c.name());
+    }
+
+    /** A column of the table as the target of {@code UPDATE <table> t SET <target> = …}. */
+    public String target(Column c) {
+        return dialect.assignTarget("t", dialect.quote(c.name()));
     }
 
     /** The modification column, qualified ({@code t.} or, for a version table, {@code v.}). */

@@ -85,17 +85,18 @@ public record TableSql(Table table, RecordMapper mapper, String modified, String
         String countRange = "SELECT COUNT(*) FROM " + m.from() + " WHERE " + ids + " >= " + params + " AND " + ids
                 + " <= " + params + live;
 
-        String stamp = m.mod() + " = " + nextStamp(t, m.mod(), dialect);
+        String stamp = (t.versionTable() == null ? m.target(t.modColumn()) : m.mod()) + " = "
+                + nextStamp(t, m.mod(), dialect);
         String delete;
         if (t.versionTable() != null) {
             delete = t.softDelete() == null
                     ? dialect.deleteFrom(m.tableName() + " t") + " WHERE " + m.idWhere()
-                    : "UPDATE " + m.tableName() + " t SET " + m.col(t.softDelete()) + " = "
+                    : "UPDATE " + m.tableName() + " t SET " + m.target(t.softDelete()) + " = "
                             + deletedMarker(t, dialect) + " WHERE " + m.idWhere();
         } else {
             delete = t.softDelete() == null
                     ? dialect.deleteFrom(m.from()) + check
-                    : "UPDATE " + m.from() + " SET " + m.col(t.softDelete()) + " = " + deletedMarker(t, dialect)
+                    : "UPDATE " + m.from() + " SET " + m.target(t.softDelete()) + " = " + deletedMarker(t, dialect)
                             + ", " + stamp + check;
         }
         String stampVersion = null;
@@ -162,8 +163,10 @@ public record TableSql(Table table, RecordMapper mapper, String modified, String
         }
         String col = "t." + dialect.quote(sd.name());
         ValueKind kind = t.kind(sd);
-        String deleted = kind == ValueKind.BOOLEAN || kind == ValueKind.INTEGER || kind == ValueKind.BITS
-                ? "(" + col + " IS NOT NULL AND " + col + " <> 0)"
+        // FALSE, not 0, for a boolean: the same value where BOOLEAN is a number (MariaDB), and comparable where it is
+        // a type of its own (PostgreSQL).
+        String deleted = kind == ValueKind.BOOLEAN ? "(" + col + " IS NOT NULL AND " + col + " <> FALSE)"
+                : kind == ValueKind.INTEGER || kind == ValueKind.BITS ? "(" + col + " IS NOT NULL AND " + col + " <> 0)"
                 : col + " IS NOT NULL";
         return live ? " AND NOT " + deleted : " AND " + deleted;
     }
@@ -178,7 +181,7 @@ public record TableSql(Table table, RecordMapper mapper, String modified, String
         long step = fsp == 6 ? 1001 : Math.max(1000, (long) Math.pow(10, 6 - fsp));
         String past = dialect.plus(dialect.floorToMillis(mod), Long.toString(step), ChronoUnit.MICROS);
         // Without a previous value the bound stamp alone: it is already in the column's zone, the clock is not.
-        return "GREATEST(" + dialect.timestampParameter() + ", COALESCE(" + past + ", CAST('1000-01-01 00:00:00' AS DATETIME(6))))";
+        return "GREATEST(" + dialect.timestampParameter() + ", COALESCE(" + past + ", " + dialect.earliestTimestamp() + "))";
     }
 
     /** What a soft delete writes into the soft-delete column. */
@@ -186,6 +189,7 @@ public record TableSql(Table table, RecordMapper mapper, String modified, String
         return switch (t.kind(t.softDelete())) {
             case DATETIME, TIMESTAMP -> dialect.now();
             case STRING -> "'deleted'";
+            case BOOLEAN -> "TRUE";
             default -> "1";
         };
     }

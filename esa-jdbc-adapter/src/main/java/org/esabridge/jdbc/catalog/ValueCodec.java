@@ -47,6 +47,9 @@ public final class ValueCodec {
     /** FLOAT/DOUBLE: digits kept beyond these are rounded away by the database anyway. */
     private static final int MAX_FLOAT_DIGITS = 100;
 
+    /** The type name of a timestamp that keeps its zone, as the driver reports it. */
+    private static final String ZONED_TYPE = "timestamptz";
+    private static final String INFINITY = "infinity";
     private static final DateTimeFormatter[] DATE_TIME = new DateTimeFormatter[7];
     private static final DateTimeFormatter[] TIME = new DateTimeFormatter[7];
 
@@ -84,18 +87,25 @@ public final class ValueCodec {
                 String s = kind == ValueKind.BITS ? bitsText(rs, index) : rs.getString(index);
                 return rs.wasNull() ? null : kind == ValueKind.INTEGER && c.isZeroPadded() ? withoutPadding(s) : s;
             }
-            case DECIMAL:
-                // MariaDB's text of a DECIMAL is already plain and exact (no exponent, the column's scale); a
-                // BigDecimal between it and the wire cost a parse and a print per value.
-                return rs.getString(index);
+            case DECIMAL: {
+                String s = rs.getString(index);
+                if (s == null || !hasSpecials(c)) {
+                    // MariaDB's text of a DECIMAL is already plain and exact (no exponent, the column's scale); a
+                    // BigDecimal between it and the wire cost a parse and a print per value.
+                    return s;
+                }
+                return special(s) != null ? special(s) : new BigDecimal(s).toPlainString();
+            }
             case FLOAT: {
                 // Selected as a DOUBLE (RecordMapper): MariaDB's text of a FLOAT keeps six digits only.
                 float f = (float) rs.getDouble(index);
-                return rs.wasNull() ? null : withinDeclaredRange(c, new BigDecimal(Float.toString(f)), f).toPlainString();
+                return rs.wasNull() ? null : !Float.isFinite(f) ? special(f)
+                        : withinDeclaredRange(c, new BigDecimal(Float.toString(f)), f).toPlainString();
             }
             case DOUBLE: {
                 double d = rs.getDouble(index);
-                return rs.wasNull() ? null : withinDeclaredRange(c, BigDecimal.valueOf(d), d).toPlainString();
+                return rs.wasNull() ? null : !Double.isFinite(d) ? special(d)
+                        : withinDeclaredRange(c, BigDecimal.valueOf(d), d).toPlainString();
             }
             case BOOLEAN: {
                 boolean b = rs.getBoolean(index);
@@ -113,6 +123,12 @@ public final class ValueCodec {
                 // TIME may be negative or beyond 24 h in MariaDB; its own text form is the faithful one.
                 return rs.getString(index);
             case DATETIME, TIMESTAMP: {
+                if (hasSpecials(c)) {
+                    // PostgreSQL's: no zero dates, a zone kept (timestamptz) or not, and infinities.
+                    LocalDateTime t = utcWallTime(rs, index);
+                    return t == null ? null : infinity(t) != null ? infinity(t)
+                            : DATE_TIME[c.fsp()].format(t) + (kind == ValueKind.TIMESTAMP ? "Z" : "");
+                }
                 // The driver's text of an ordinary value is shifted into the JVM's zone, so only a value it cannot
                 // decode (a zero month or day; its text is then MariaDB's own) is taken from the text.
                 String s = rs.getString(index);
@@ -173,7 +189,7 @@ public final class ValueCodec {
 
     /** Reads a modification column as an instant (a zone-less DATETIME is taken as UTC). */
     public static Instant readInstant(ResultSet rs, int index) throws SQLException {
-        LocalDateTime t = rs.getObject(index, LocalDateTime.class);
+        LocalDateTime t = utcWallTime(rs, index);
         return t == null ? null : t.toInstant(ZoneOffset.UTC);
     }
 
@@ -182,7 +198,7 @@ public final class ValueCodec {
      * hour a wall time names two instants; the earlier one is taken (docs/capture-modes.md, "DATETIME modification columns").
      */
     public static Instant readInstant(ResultSet rs, int index, java.time.ZoneId zone) throws SQLException {
-        LocalDateTime t = rs.getObject(index, LocalDateTime.class);
+        LocalDateTime t = utcWallTime(rs, index);
         return t == null ? null : t.atZone(zone).toInstant();
     }
 
@@ -219,7 +235,7 @@ public final class ValueCodec {
      * the host has it from this ESA's own answers.
      */
     public static void checkLookup(Column c, ValueKind kind, String text) throws BadValueException {
-        if (text == null) {
+        if (text == null || hasSpecials(c) && specialValue(kind, text) != null) {
             return;
         }
         switch (kind) {
@@ -250,10 +266,15 @@ public final class ValueCodec {
             ps.setNull(index, Types.NULL);
             return;
         }
+        Object special = hasSpecials(c) ? specialValue(kind, text) : null;
+        if (special != null) {
+            ps.setObject(index, special);
+            return;
+        }
         try {
             switch (kind) {
                 // Built from the checked digits only: a number's size is known before it is built.
-                case INTEGER, BITS, DECIMAL -> ps.setBigDecimal(index, number(c, kind, text).toBigDecimal());
+                case INTEGER, BITS, DECIMAL -> bindExact(ps, index, kind, number(c, kind, text).toBigDecimal());
                 // As a double: MariaDB reads a plain decimal literal as DECIMAL, capped at 65 digits (1e308
                 // became 1e65, 1e-300 zero). A FLOAT's text is rounded to a float first, so that the double sent
                 // is that float exactly: the largest FLOAT read (3.4028235E38) lies above FLT_MAX as a double.
@@ -390,6 +411,93 @@ public final class ValueCodec {
             throw new IllegalArgumentException("'" + shorten(t) + "' is not a time ([-]hh:mm:ss[.ffffff], hours up to 838)");
         }
         return t;
+    }
+
+    /**
+     * An integer that fits a long is bound as one: compared with an integer column, a DECIMAL parameter would make
+     * some databases (PostgreSQL) convert the column and pass its index by.
+     */
+    private static void bindExact(PreparedStatement ps, int index, ValueKind kind, BigDecimal value) throws SQLException {
+        if (kind == ValueKind.INTEGER) {
+            BigInteger integer = value.toBigIntegerExact(); // checked: no fraction
+            if (integer.bitLength() < 64) {
+                ps.setLong(index, integer.longValue());
+                return;
+            }
+        }
+        ps.setBigDecimal(index, value);
+    }
+
+    /**
+     * A temporal value as a UTC wall time. A column that keeps its zone (PostgreSQL's {@code timestamptz}) is read as
+     * an offset time, which its driver will not hand over as a local one; the sessions run in UTC, so every other
+     * temporal column is read as it is.
+     */
+    private static LocalDateTime utcWallTime(ResultSet rs, int index) throws SQLException {
+        if (ZONED_TYPE.equalsIgnoreCase(rs.getMetaData().getColumnTypeName(index))) {
+            OffsetDateTime t = rs.getObject(index, OffsetDateTime.class);
+            if (t == null) {
+                return null;
+            }
+            return t.equals(OffsetDateTime.MAX) ? LocalDateTime.MAX : t.equals(OffsetDateTime.MIN) ? LocalDateTime.MIN
+                    : t.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime();
+        }
+        return rs.getObject(index, LocalDateTime.class);
+    }
+
+    /** The wire form of a timestamp's {@code ±infinity} (drivers give them as the largest and smallest values). */
+    private static String infinity(LocalDateTime t) {
+        return t.equals(LocalDateTime.MAX) ? INFINITY : t.equals(LocalDateTime.MIN) ? "-" + INFINITY : null;
+    }
+
+    /** {@code NaN}, {@code INF}, {@code -INF}: xs:double's spelling of the values a float can hold beside numbers. */
+    private static String special(double d) {
+        return Double.isNaN(d) ? "NaN" : d > 0 ? "INF" : "-INF";
+    }
+
+    /** The wire form of a numeric's text when it is not a number ({@code NaN}, {@code Infinity}), else null. */
+    private static String special(String numeric) {
+        return switch (numeric) {
+            case "NaN" -> "NaN";
+            case "Infinity" -> "INF";
+            case "-Infinity" -> "-INF";
+            default -> null;
+        };
+    }
+
+    /**
+     * Whether the column's type holds NaN and infinities beside numbers (and, for timestamps, {@code ±infinity}): the
+     * types spelled as PostgreSQL spells them ({@code real}, {@code double precision}, {@code numeric…},
+     * {@code timestamp… time zone}); MariaDB's spellings ({@code float}, {@code double}, {@code decimal(…)},
+     * {@code datetime}) hold none, and such text stays refused there as before.
+     */
+    private static boolean hasSpecials(Column c) {
+        String type = c.columnType();
+        return type.equals("real") || type.startsWith("double precision") || type.startsWith("numeric")
+                || type.endsWith("time zone");
+    }
+
+    /** The value to bind for a non-number or an infinity in the wire form of {@link #read}, else null. */
+    private static Object specialValue(ValueKind kind, String text) {
+        String t = text.trim();
+        return switch (kind) {
+            case FLOAT, DOUBLE -> switch (t) {
+                case "NaN" -> Double.NaN;
+                case "INF" -> Double.POSITIVE_INFINITY;
+                case "-INF" -> Double.NEGATIVE_INFINITY;
+                default -> null;
+            };
+            // As text: the database reads it with the column's type.
+            case DECIMAL -> switch (t) {
+                case "NaN" -> "NaN";
+                case "INF" -> "Infinity";
+                case "-INF" -> "-Infinity";
+                default -> null;
+            };
+            case DATETIME, TIMESTAMP -> t.equals(INFINITY) ? LocalDateTime.MAX
+                    : t.equals("-" + INFINITY) ? LocalDateTime.MIN : null;
+            default -> null;
+        };
     }
 
     private static boolean bool(String text) {

@@ -117,6 +117,12 @@ public final class CaptureTriggers {
             }
             add(plan, new Trigger(CatalogLoader.esaName("esa_key_", t.name()), t.name(), "AFTER", "UPDATE",
                     dialect.triggerBody(dialect.differ(olds, news), List.of(tombstoneValues(t, old), touch))));
+            if (dialect.truncateTriggers()) {
+                // The deletion horizon moves as the TRUNCATE happens (TableIdentity finds it only afterwards).
+                add(plan, new Trigger(CatalogLoader.esaName("esa_tr_", t.name()), t.name(), "AFTER", "TRUNCATE",
+                        dialect.triggerBody(null, List.of("UPDATE " + state.structure() + " SET tracking_since = " + dialect.now()
+                                + " WHERE table_name = " + dialect.literal(t.name())))));
+            }
         }
         Set<String> parents = new TreeSet<>();
         catalog.foreignKeys().forEach(fk -> parents.add(fk.refTable()));
@@ -169,7 +175,10 @@ public final class CaptureTriggers {
             Table child = catalog.find(fk.table());
             if (child != null && child.name().equals(fk.table())) {
                 if (fk.deletesChildren() && child.deleteStrategy().kind() == DeleteStrategy.Kind.TOMBSTONE) {
-                    out.add(insertSelect(state.tombstone(), "deleted_at", child, longer));
+                    if (!dialect.cascadesFireTriggers()) {
+                        // Otherwise the child's own delete trigger records the cascaded delete.
+                        out.add(insertSelect(state.tombstone(), "deleted_at", child, longer));
+                    }
                 } else if (fk.changesChildrenOnDelete()) {
                     out.add(insertSelect(state.touched(), "touched_at", child, longer));
                 }

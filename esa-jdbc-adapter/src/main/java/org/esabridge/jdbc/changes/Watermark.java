@@ -74,7 +74,7 @@ import org.slf4j.LoggerFactory;
  * (default 300): complete as long as no writing transaction stays open longer than that lag.
  *
  * <p>The statements are the dialect's ({@link Dialect#openTransactionsSql()} and its neighbours); what is said
- * here of InnoDB is what {@link org.esabridge.jdbc.dialect.MariaDbDialect} relies on.
+ * here of InnoDB is what {@link org.esabridge.jdbc.mariadb.MariaDbDialect} relies on.
  *
  * <h2>What it does not cover</h2>
  * Rows written with an explicit, older modification time; a statement that waited more than a second for a
@@ -140,7 +140,7 @@ public final class Watermark {
             if (!dialect.isMissingPrivilege(e)) {
                 throw e;
             }
-            warnFallback(lagSeconds);
+            warnFallback(dialect, lagSeconds);
             mode = Mode.FIXED_LAG;
         }
     }
@@ -150,11 +150,11 @@ public final class Watermark {
         this.mode = forced;
     }
 
-    private static void warnFallback(int lagSeconds) {
-        LOG.warn("the database user lacks the PROCESS privilege, so open transactions cannot be seen in"
-                + " information_schema.INNODB_TRX; changes are re-read {} s back (watermark-fallback-lag-seconds),"
-                + " and a writing transaction open longer than that may be missed. GRANT PROCESS ON *.* to the user"
-                + " to remove the limit", lagSeconds);
+    private static void warnFallback(Dialect dialect, int lagSeconds) {
+        LOG.warn("the database user lacks the {} privilege, so other sessions' open transactions cannot be seen;"
+                + " changes are re-read {} s back (watermark-fallback-lag-seconds), and a writing transaction open"
+                + " longer than that may be missed. {} to remove the limit", dialect.openTransactionsPrivilege(),
+                lagSeconds, dialect.openTransactionsGrant());
     }
 
     public Mode mode() {
@@ -222,7 +222,7 @@ public final class Watermark {
                 }
                 // The privilege was revoked while running.
                 mode = Mode.FIXED_LAG;
-                warnFallback(lagSeconds);
+                warnFallback(dialect, lagSeconds);
             }
         }
         try (PreparedStatement ps = c.prepareStatement(dialect.recordLaggedWatermarkSql(table))) {
@@ -281,9 +281,10 @@ public final class Watermark {
         long now = System.nanoTime();
         long last = lastStaleWarning.get();
         if ((last == 0 || now - last > STALE_WARNING_INTERVAL_NANOS) && lastStaleWarning.compareAndSet(last, now)) {
-            LOG.warn("information_schema.INNODB_TRX stayed stale (other sessions read it less than 100 ms apart), so"
-                    + " open transactions could not be seen; changes are re-read {} s back"
-                    + " (watermark-fallback-lag-seconds) for such reads", lagSeconds);
+            LOG.warn("the list of open transactions stayed incomplete (MariaDB: INNODB_TRX read by other sessions less than"
+                    + " 100 ms apart; PostgreSQL: a prepared transaction, or one no session shows), so open transactions"
+                    + " could not be seen; changes are re-read {} s back (watermark-fallback-lag-seconds) for such reads",
+                    lagSeconds);
         }
         return lagSeconds;
     }

@@ -30,15 +30,6 @@ import org.esabridge.jdbc.dialect.StateTables;
  * sockets is still noticed only by expiry.
  */
 public final class Lease {
-    private static final String COLUMNS = " ("
-            + " name VARCHAR(64) NOT NULL PRIMARY KEY,"
-            + " holder VARCHAR(128) NULL,"
-            + " expires_at DATETIME(6) NOT NULL,"
-            + " watched_holder VARCHAR(128) NULL,"
-            + " watched_server VARCHAR(255) NULL,"
-            + " watched_connection BIGINT NULL)"
-            + " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin";
-
     private final DataSource ds;
     private final Dialect dialect;
     private final String table;
@@ -70,10 +61,15 @@ public final class Lease {
         this.ttlMicros = ttl.toNanos() / 1000;
     }
 
-    /** Creates {@code esa_lease} unless it exists; idempotent, safe from several nodes at once. */
+    /**
+     * Creates {@code esa_lease} (with the rest of the bootstrap tables, {@link Dialect#bootstrapSql}) unless it
+     * exists; idempotent, safe from several nodes at once.
+     */
     public static void createTable(Connection c, StateTables state) throws SQLException {
         try (Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS " + state.lease() + COLUMNS);
+            for (String sql : state.dialect().bootstrapSql(state)) {
+                s.execute(sql);
+            }
         }
     }
 

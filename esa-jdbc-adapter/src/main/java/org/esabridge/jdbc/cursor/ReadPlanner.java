@@ -14,7 +14,7 @@ import org.esabridge.jdbc.dialect.Dialect;
 /**
  * Chooses a cursor's {@link PagePlan} when it opens, from what the database tells without reading rows: the
  * oldest modification time (the first entry of the modification index), and the optimizer's estimates of the
- * range's rows on that index and of the table's rows. Only a table with both a modification and an id index has
+ * range's rows on that index and of the table's rows (where the dialect has them; else the oldest time alone). Only a table with both a modification and an id index has
  * a choice; {@link PagePlan#forRead} makes it.
  */
 final class ReadPlanner {
@@ -45,6 +45,9 @@ final class ReadPlanner {
         }
         if (from.isBefore(oldest)) {
             return PagePlan.forRead(t, true, 0, 0);
+        }
+        if (dialect.estimate("SELECT 1") == null) {
+            return PagePlan.forRead(t, false, 0, 1);
         }
         String ts = dialect.timestampParameter();
         long range;

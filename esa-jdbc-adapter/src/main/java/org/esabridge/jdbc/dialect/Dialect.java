@@ -53,6 +53,43 @@ public interface Dialect {
      */
     String sessionInitSql(int lockWaitSeconds, boolean causalReads);
 
+    /**
+     * Driver properties of the pool's connections: sessions and the driver read and write {@code java.time} values in
+     * UTC, whatever the JVM's zone.
+     */
+    java.util.Map<String, String> driverProperties();
+
+    /** Driver properties of the one connection made before the pool (a probe): a connect timeout of about 3 s. */
+    java.util.Map<String, String> probeProperties();
+
+    /** Selects the name of the schema whose tables are served (the connection's current schema). */
+    String currentSchemaSql();
+
+    // --- the adapter's own tables (Migrations) ---
+
+    /**
+     * The DDL of every version of the {@code esa_} state tables, version n at index n - 1, each statement
+     * idempotent. Every engine keeps the same tables under the same names (the core's statements name them
+     * unqualified; where they live is the engine's business, see {@link #sessionInitSql}).
+     */
+    List<List<String>> migrations(StateTables state);
+
+    /** Creates {@code esa_schema_version} and {@code esa_lease} (and whatever holds them) unless they exist. */
+    List<String> bootstrapSql(StateTables state);
+
+    /**
+     * The schema of the state tables when {@code state-schema} is empty: empty for the application's own (MariaDB),
+     * or one of their own (PostgreSQL: {@code esa}).
+     */
+    String defaultStateSchema();
+
+    /**
+     * Creates the demo schema's tables unless they exist ({@code customers}, {@code products}, {@code orders}, with
+     * the columns {@code DemoSchema}'s rows name, a modification column {@code modified_at} kept by the database, and
+     * ids that the demo rows 1 to 3 do not collide with).
+     */
+    List<String> demoSchemaSql();
+
     // --- time ---
 
     /** The database's current UTC time to the microsecond, as an expression ({@link DatabaseClock} reads it). */
@@ -82,17 +119,30 @@ public interface Dialect {
     /** {@code timestamp} cut down to its whole millisecond. */
     String floorToMillis(String timestamp);
 
+    /** {@code expression} as a double-precision number (a FLOAT column read exactly). */
+    String asDouble(String expression);
+
+    /** A microsecond timestamp earlier than any stamp the adapter compares with (a COALESCE's last resort). */
+    String earliestTimestamp();
+
     // --- statement shapes ---
 
     /** A FROM clause ({@code from}, which starts with one table) pinned to one of that table's indexes. */
     String forceIndex(String from, String index);
+
+    /**
+     * The target of an assignment in {@code UPDATE <table> <alias> SET <target> = …} to {@code column} (quoted):
+     * some databases want it qualified by the alias, others refuse that.
+     */
+    String assignTarget(String alias, String column);
 
     /** The clause, with a leading space, that ends a SELECT after at most {@code rows} rows (a number or {@code ?}). */
     String limit(String rows);
 
     /**
      * A statement whose result's first row holds, in column {@link #estimatedRowsColumn()}, the optimizer's
-     * estimate of the rows {@code select} reads (its parameters unchanged): no row is read.
+     * estimate of the rows {@code select} reads (its parameters unchanged): no row is read. Null when the database
+     * offers no such estimate cheaply.
      */
     String estimate(String select);
 
@@ -142,6 +192,22 @@ public interface Dialect {
 
     /** Drops a trigger if it exists. */
     String dropTriggerSql(String name);
+
+    /**
+     * Whether a foreign key's cascade fires the child table's own row triggers (PostgreSQL runs it as a
+     * statement, InnoDB inside the storage engine without triggers). When it does, the child's delete trigger
+     * records a cascaded delete and the parent needs no trigger for it.
+     */
+    boolean cascadesFireTriggers();
+
+    /**
+     * Whether a TRUNCATE can fire a trigger ({@code event} {@code TRUNCATE} of {@link #createTriggerSql}, once per
+     * statement): then it moves the table's deletion horizon itself, as it happens.
+     */
+    boolean truncateTriggers();
+
+    /** Whether the engine has a binary log the exact capture ({@code change-capture=binlog}) can read. */
+    boolean hasBinaryLog();
 
     /** A statement of a trigger body that runs {@code statement} only when {@code condition} holds. */
     String conditional(String condition, String statement);
@@ -193,6 +259,15 @@ public interface Dialect {
     String connectionExistsSql();
 
     // --- watermark (changes.Watermark) ---
+
+    /**
+     * The privilege that lets the account see other sessions' open transactions, as an operator names it
+     * ({@code PROCESS}), and the statement that grants it, for the start line and the watermark's warnings.
+     */
+    String openTransactionsPrivilege();
+
+    /** The grant of {@link #openTransactionsPrivilege()} to the configured account, as advice. */
+    String openTransactionsGrant();
 
     /** Selects something when this connection may see other sessions' open transactions. */
     String openTransactionsProbeSql();

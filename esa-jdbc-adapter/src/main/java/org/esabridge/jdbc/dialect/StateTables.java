@@ -55,6 +55,11 @@ public final class StateTables {
         return new StateTables(dialect, schema == null || schema.isEmpty() ? null : schema);
     }
 
+    /** The dialect the names are quoted in. */
+    public Dialect dialect() {
+        return dialect;
+    }
+
     /** The separate state schema, empty when the state lives in the application's schema. */
     public Optional<String> schema() {
         return Optional.ofNullable(schema);

@@ -162,7 +162,7 @@ public final class RecordWriter {
         }
         StringBuilder set = new StringBuilder();
         for (Column c : cols) {
-            set.append(m.col(c)).append(" = ?, ");
+            set.append(m.target(c)).append(" = ?, ");
         }
         String sql = "UPDATE " + m.from() + " SET " + set + q.stampAndCheck();
         try {

@@ -1,0 +1,264 @@
+package org.esabridge.jdbc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.esabridge.api.Cursor;
+import org.esabridge.api.Session;
+import org.esabridge.api.xml.RecordingResultHandler;
+import org.esabridge.jdbc.changes.Watermark;
+import org.esabridge.jdbc.postgres.TestPostgres;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The late commit on PostgreSQL (design.md promise 1, {@code postgres.PostgresWatermark}): a transaction whose stamp
+ * is older than the host's time commits after the host's sync. PostgreSQL's {@code now()} is the transaction's
+ * start, so a stamp can be older than the write itself by as long as the transaction has been open: the naive read
+ * misses such rows for good, the watermark delivers them — inline, by cursor, for tombstones, for one slow
+ * statement, and for a prepared (two-phase) transaction, which no session shows and which the snapshot check turns
+ * into the fallback lag. Deterministic: the test holds the transactions open itself.
+ */
+@Tag("database")
+class PostgresLateCommitTest {
+    private static final String DB = "esa_pg_late_commit_test";
+    private static final Session HOST = new Session("host");
+    private static final String[] POLLING = {JdbcAdapterConfig.CHANGE_CAPTURE, "polling"};
+    private static JdbcAdapter guarded;
+    private static JdbcAdapter naive;
+
+    @BeforeAll
+    static void start() {
+        TestPostgres.freshDatabase(DB);
+        TestPostgres.exec(DB,
+                "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.modified := now();"
+                        + " RETURN NEW; END $$",
+                "CREATE TABLE item (id integer PRIMARY KEY, v text, modified timestamptz NOT NULL DEFAULT now())",
+                "CREATE INDEX item_mod ON item (modified, id)",
+                "CREATE TRIGGER item_touch BEFORE UPDATE ON item FOR EACH ROW EXECUTE FUNCTION touch()");
+        guarded = TestPostgres.adapter(DB, POLLING);
+        naive = JdbcAdapter.start(JdbcAdapterConfig.fromSettings(TestPostgres.settings(DB, POLLING), null),
+                Watermark.Mode.OFF);
+    }
+
+    @AfterAll
+    static void stop() {
+        guarded.close();
+        naive.close();
+    }
+
+    private record Outcome(List<String> firstSync, List<String> secondSync) {
+    }
+
+    private interface Change {
+        void apply(Statement s) throws Exception;
+    }
+
+    private interface Read {
+        List<String> read(JdbcAdapter a, Instant after) throws Exception;
+    }
+
+    private static final Read MODIFIED = (a, after) -> {
+        RecordingResultHandler sink = new RecordingResultHandler();
+        assertTrue(a.getModified("item", after, sink));
+        return sink.records().stream().map(r -> r.id() + "=" + r.field("v").text()).toList();
+    };
+
+    private static final Read DELETED = (a, after) -> {
+        RecordingResultHandler sink = new RecordingResultHandler();
+        assertTrue(a.getDeleted("item", after, sink));
+        return sink.ids();
+    };
+
+    private static final Read PAGED = (a, after) -> {
+        Cursor c = a.getModifiedPaged(HOST, "item", after);
+        RecordingResultHandler sink = new RecordingResultHandler();
+        for (long p = 0; p < c.pageCount(); p++) {
+            a.readDataPage(HOST, c.cursorId(), p, sink);
+        }
+        a.closeCursor(HOST, c.cursorId());
+        return sink.records().stream().map(r -> r.id() + "=" + r.field("v").text()).toList();
+    };
+
+    /**
+     * The writer's transaction starts (and so fixes its {@code now()}) before the host's previous time, writes after
+     * it, and stays open across the first sync; it commits before the second.
+     */
+    private static Outcome scenario(JdbcAdapter a, Change change, Read read) throws Exception {
+        try (Connection writer = TestPostgres.connect(DB); Statement s = writer.createStatement()) {
+            writer.setAutoCommit(false);
+            s.execute("SELECT 1"); // the transaction begins: its now() is fixed here
+            Instant stamp = stampOf(s);
+            Instant previous = waitPast(a, stamp.plusMillis(1100)); // longer than the watermark's margin
+            change.apply(s); // stamped with the transaction's start, before previous
+            Instant first = waitPast(a, previous.plusMillis(1100));
+            List<String> firstSync = read.read(a, previous);
+            writer.commit();
+            return new Outcome(firstSync, read.read(a, first));
+        }
+    }
+
+    private static Instant stampOf(Statement s) throws Exception {
+        try (ResultSet rs = s.executeQuery("SELECT now()")) {
+            rs.next();
+            return rs.getObject(1, java.time.OffsetDateTime.class).toInstant();
+        }
+    }
+
+    /** The adapter's time once it is past {@code t}: a poll of the database clock, not a guess of the JVM's. */
+    private static Instant waitPast(JdbcAdapter a, Instant t) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            Instant now = a.getCurrentTime();
+            if (now.isAfter(t)) {
+                return now;
+            }
+            Thread.sleep(Math.max(1, Duration.between(now, t).toMillis()));
+        }
+        throw new AssertionError("the database clock did not pass " + t);
+    }
+
+    @Test
+    void aRowStampedByAnOldTransactionAndCommittedAfterASyncIsDeliveredWhereANaiveReadMissesIt() throws Exception {
+        TestPostgres.exec(DB, "INSERT INTO item (id, v) VALUES (1, 'old'), (2, 'old')");
+        Outcome naiveHost = scenario(naive, s -> s.execute("UPDATE item SET v = 'n1' WHERE id = 1"), MODIFIED);
+        assertFalse(naiveHost.firstSync().contains("1=n1"), "invisible while the transaction is open");
+        assertFalse(naiveHost.secondSync().contains("1=n1"), "the naive read misses the committed row for good");
+
+        Outcome host = scenario(guarded, s -> {
+            s.execute("UPDATE item SET v = 'g2' WHERE id = 2");
+            s.execute("INSERT INTO item (id, v) VALUES (3, 'g3')");
+        }, MODIFIED);
+        assertFalse(host.firstSync().contains("2=g2"));
+        assertTrue(host.secondSync().containsAll(List.of("2=g2", "3=g3")), host.secondSync().toString());
+    }
+
+    @Test
+    void aDeleteOfAnOldTransactionIsDeliveredNextTime() throws Exception {
+        TestPostgres.exec(DB, "INSERT INTO item (id, v) VALUES (10, 'x'), (11, 'x')");
+        Outcome naiveHost = scenario(naive, s -> s.execute("DELETE FROM item WHERE id = 10"), DELETED);
+        assertEquals(List.of(), naiveHost.secondSync(), "the naive read misses the tombstone");
+        Outcome host = scenario(guarded, s -> s.execute("DELETE FROM item WHERE id = 11"), DELETED);
+        assertEquals(List.of(), host.firstSync());
+        assertTrue(host.secondSync().contains("11"), host.secondSync().toString());
+    }
+
+    @Test
+    void aCursorOpenedAfterTheLateCommitDeliversTheRow() throws Exception {
+        TestPostgres.exec(DB, "INSERT INTO item (id, v) VALUES (20, 'old')");
+        Outcome naiveHost = scenario(naive, s -> s.execute("UPDATE item SET v = 'n20' WHERE id = 20"), PAGED);
+        assertFalse(naiveHost.secondSync().contains("20=n20"), naiveHost.secondSync().toString());
+        Outcome host = scenario(guarded, s -> s.execute("UPDATE item SET v = 'g20' WHERE id = 20"), PAGED);
+        assertTrue(host.secondSync().contains("20=g20"), host.secondSync().toString());
+    }
+
+    @Test
+    void aSlowStatementRunningAtGetCurrentTimeIsDelivered() throws Exception {
+        TestPostgres.exec(DB, "INSERT INTO item (id, v) VALUES (30, 'old')");
+        Instant previous = guarded.getCurrentTime();
+        CompletableFuture<Void> slow = CompletableFuture.runAsync(() -> TestPostgres.exec(DB,
+                "UPDATE item SET v = 'slow' WHERE id = 30 AND (SELECT true FROM pg_sleep(2.5))"));
+        awaitRunning("pg_sleep(2.5)");
+        Instant first = waitPast(guarded, previous.plusMillis(1100));
+        List<String> firstSync = MODIFIED.read(guarded, previous);
+        slow.get(30, TimeUnit.SECONDS);
+        assertFalse(firstSync.contains("30=slow"));
+        List<String> second = MODIFIED.read(guarded, first);
+        assertTrue(second.contains("30=slow"), second.toString());
+    }
+
+    @Test
+    void aPreparedTransactionNoSessionShowsFallsBackToTheLagAndIsDelivered() throws Exception {
+        TestPostgres.exec(DB, "INSERT INTO item (id, v) VALUES (40, 'old')");
+        long staleBefore = guarded.staleWatermarkReads();
+        try (Connection writer = TestPostgres.connect(DB); Statement s = writer.createStatement()) {
+            Instant previous = guarded.getCurrentTime();
+            s.execute("BEGIN");
+            s.execute("UPDATE item SET v = 'prepared' WHERE id = 40");
+            s.execute("PREPARE TRANSACTION 'esa_late_commit'");
+            Instant first = waitPast(guarded, previous.plusMillis(1100));
+            List<String> firstSync = MODIFIED.read(guarded, previous);
+            assertTrue(guarded.staleWatermarkReads() > staleBefore,
+                    "the snapshot names a transaction no session shows: the list is not trusted");
+            s.execute("COMMIT PREPARED 'esa_late_commit'");
+            assertFalse(firstSync.contains("40=prepared"));
+            List<String> second = MODIFIED.read(guarded, first);
+            assertTrue(second.contains("40=prepared"), second.toString());
+        }
+    }
+
+    @Test
+    void everyReadRecordsAWatermarkNoLaterThanTheOldestOpenTransaction() throws Exception {
+        assertEquals(Watermark.Mode.OPEN_TRANSACTIONS, guarded.watermarkMode(), "a superuser may read pg_stat_activity");
+        try (Connection writer = TestPostgres.connect(DB); Statement s = writer.createStatement()) {
+            writer.setAutoCommit(false);
+            s.execute("SELECT 1");
+            Instant start = stampOf(s);
+            Instant now = waitPast(guarded, start.plusMillis(2100));
+            guarded.getModified("item", now, new RecordingResultHandler());
+            try (Connection c = TestPostgres.connect(DB); Statement q = c.createStatement();
+                 ResultSet rs = q.executeQuery("SELECT read_at, low FROM esa.esa_watermark ORDER BY seq DESC LIMIT 1")) {
+                rs.next();
+                Instant low = rs.getObject(2, java.time.LocalDateTime.class).toInstant(java.time.ZoneOffset.UTC);
+                assertFalse(low.isAfter(start), "low " + low + " <= the open transaction's start " + start);
+                assertTrue(low.isAfter(start.minusSeconds(4)), "and not far before it: " + low + " vs " + start);
+            }
+            writer.rollback();
+        }
+    }
+
+    @Test
+    void withoutPgReadAllStatsTheWatermarkFallsBackToTheLag() throws Exception {
+        String db = "esa_pg_limited_test";
+        TestPostgres.freshDatabase(db);
+        TestPostgres.exec(db, "DROP ROLE IF EXISTS esa_limited", "CREATE ROLE esa_limited LOGIN",
+                "GRANT CONNECT, CREATE ON DATABASE " + db + " TO esa_limited",
+                "CREATE TABLE item (id integer PRIMARY KEY, modified timestamptz NOT NULL DEFAULT now())",
+                "GRANT USAGE ON SCHEMA public TO esa_limited",
+                "GRANT SELECT, INSERT, UPDATE, DELETE, TRIGGER ON item TO esa_limited");
+        java.util.Map<String, String> settings = TestPostgres.settings(db, POLLING[0], POLLING[1],
+                "structure.item.modified-column", "modified");
+        settings.put(JdbcAdapterConfig.JDBC_USER, "esa_limited");
+        try (JdbcAdapter limited = JdbcAdapter.start(JdbcAdapterConfig.fromSettings(settings, null))) {
+            assertEquals(Watermark.Mode.FIXED_LAG, limited.watermarkMode());
+            Instant t0 = limited.getCurrentTime();
+            TestPostgres.exec(db, "INSERT INTO item (id) VALUES (1)", "DELETE FROM item WHERE id = 1");
+            RecordingResultHandler sink = new RecordingResultHandler();
+            assertTrue(limited.getDeleted("item", t0, sink));
+            assertEquals(List.of("1"), sink.ids(), "the superuser's delete ran our trigger, which needs no grant of it");
+        }
+        TestPostgres.exec(db, "GRANT pg_read_all_stats TO esa_limited");
+        try (JdbcAdapter granted = JdbcAdapter.start(JdbcAdapterConfig.fromSettings(settings, null))) {
+            assertEquals(Watermark.Mode.OPEN_TRANSACTIONS, granted.watermarkMode());
+        }
+    }
+
+    /** Waits until a statement containing {@code text} runs in another session. */
+    private static void awaitRunning(String text) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        try (Connection c = TestPostgres.connect(DB); Statement s = c.createStatement()) {
+            while (System.nanoTime() < deadline) {
+                try (ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE state = 'active'"
+                        + " AND pid <> pg_backend_pid() AND position('" + text + "' IN query) > 0")) {
+                    rs.next();
+                    if (rs.getInt(1) > 0) {
+                        return;
+                    }
+                }
+                Thread.onSpinWait();
+            }
+        }
+        throw new AssertionError("the statement did not start");
+    }
+}

@@ -1,0 +1,202 @@
+package org.esabridge.jdbc.postgres;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.esabridge.jdbc.JdbcAdapter;
+import org.esabridge.jdbc.JdbcAdapterConfig;
+
+/**
+ * The one PostgreSQL of a test JVM, as {@code TestDatabase} is the one MariaDB: {@code ESA_TEST_PG_URL} (+
+ * {@code ESA_TEST_PG_USER}/{@code _PASSWORD}) when set, else a private server started on first use from the
+ * machine's PostgreSQL binaries (Debian's {@code postgresql} package, which {@code .ci/run} installs) in a fresh
+ * directory under the system temp directory, on a free loopback port, and stopped when the JVM ends. PostgreSQL
+ * refuses to run as root, so as root it runs as the {@code postgres} account the package creates. Each test class
+ * works in a database of its own, dropped and created afresh; its tables are in {@code public}, the adapter's
+ * state in the {@code esa} schema of that database.
+ */
+public final class TestPostgres {
+    private static final String SUPERUSER = "postgres";
+    private static String serverUrl;
+    private static String user;
+    private static String password;
+
+    private TestPostgres() {
+    }
+
+    private static synchronized void start() {
+        if (serverUrl != null) {
+            return;
+        }
+        String external = System.getenv("ESA_TEST_PG_URL");
+        if (external != null && !external.isBlank()) {
+            int hostStart = external.indexOf("//") + 2;
+            int slash = external.indexOf('/', hostStart);
+            serverUrl = slash < 0 ? external + "/" : external.substring(0, slash + 1);
+            user = System.getenv().getOrDefault("ESA_TEST_PG_USER", "postgres");
+            password = System.getenv().getOrDefault("ESA_TEST_PG_PASSWORD", "");
+            return;
+        }
+        try {
+            startPrivateServer();
+        } catch (IOException e) {
+            throw new IllegalStateException("could not start a PostgreSQL for the tests: " + e.getMessage(), e);
+        }
+    }
+
+    private static void startPrivateServer() throws IOException {
+        Path bin = binaries();
+        boolean root = "root".equals(System.getProperty("user.name"));
+        Path dir = Files.createTempDirectory("esa-test-pg-");
+        Path data = dir.resolve("data");
+        if (root) {
+            run(List.of("chown", "postgres:postgres", dir.toString()), false);
+        }
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        run(List.of(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", SUPERUSER, "--auth=trust",
+                "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"), root);
+        // Speed over durability (a test server), room for every test's pools, a socket inside its own directory.
+        run(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l", dir.resolve("log").toString(), "-w",
+                "-t", "60", "-o", "-p " + port + " -c listen_addresses=127.0.0.1 -c unix_socket_directories=" + dir
+                        + " -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
+                        + " -c max_prepared_transactions=10",
+                "start"), root);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                run(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "immediate", "-w", "stop"),
+                        root);
+            } catch (IOException e) {
+                // the JVM is ending; the directory may stay behind
+            }
+            deleteTree(dir);
+        }, "embedded-postgres-stop"));
+        serverUrl = "jdbc:postgresql://127.0.0.1:" + port + "/";
+        user = SUPERUSER;
+        password = "";
+    }
+
+    /** The newest installed PostgreSQL's bin directory (Debian: /usr/lib/postgresql/N/bin). */
+    private static Path binaries() throws IOException {
+        Path debian = Path.of("/usr/lib/postgresql");
+        if (Files.isDirectory(debian)) {
+            try (Stream<Path> versions = Files.list(debian)) {
+                Path newest = versions.filter(p -> Files.isExecutable(p.resolve("bin/initdb")))
+                        .max(Comparator.comparingInt(p -> Integer.parseInt(p.getFileName().toString().replaceAll("\\D", "0"))))
+                        .orElse(null);
+                if (newest != null) {
+                    return newest.resolve("bin");
+                }
+            }
+        }
+        throw new IOException("no PostgreSQL binaries under /usr/lib/postgresql (apt-get install postgresql)");
+    }
+
+    private static void run(List<String> command, boolean asPostgres) throws IOException {
+        List<String> full = new ArrayList<>();
+        if (asPostgres) {
+            full.addAll(List.of("runuser", "-u", "postgres", "--"));
+        }
+        full.addAll(command);
+        Process p = new ProcessBuilder(full).redirectErrorStream(true).start();
+        String out;
+        try {
+            out = new String(p.getInputStream().readAllBytes());
+            if (!p.waitFor(Duration.ofMinutes(2).toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                throw new IOException(command.get(0) + " did not finish");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        if (p.exitValue() != 0) {
+            throw new IOException(String.join(" ", command) + " failed: " + out);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> all = Files.walk(dir)) {
+            all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // best effort
+        }
+    }
+
+    /** Drops and creates the database {@code name} (lower case). */
+    public static void freshDatabase(String name) {
+        start();
+        try (Connection c = DriverManager.getConnection(serverUrl + "postgres", user, password);
+             Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS \"" + name + "\" WITH (FORCE)");
+            s.execute("CREATE DATABASE \"" + name + "\"");
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static String url(String database) {
+        start();
+        return serverUrl + database;
+    }
+
+    public static String user() {
+        start();
+        return user;
+    }
+
+    public static String password() {
+        start();
+        return password;
+    }
+
+    /** A plain connection, in UTC, for arranging and checking data behind the adapter's back. */
+    public static Connection connect(String database) throws SQLException {
+        Connection c = DriverManager.getConnection(url(database), user, password);
+        try (Statement s = c.createStatement()) {
+            s.execute("SET TIME ZONE 'UTC'");
+        }
+        return c;
+    }
+
+    public static void exec(String database, String... sql) {
+        try (Connection c = connect(database); Statement s = c.createStatement()) {
+            for (String q : sql) {
+                s.execute(q);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Settings pointing at the database, plus {@code extra} (key, value, key, value …). */
+    public static Map<String, String> settings(String database, String... extra) {
+        Map<String, String> m = new HashMap<>();
+        m.put(JdbcAdapterConfig.JDBC_URL, url(database));
+        m.put(JdbcAdapterConfig.JDBC_USER, user);
+        m.put(JdbcAdapterConfig.JDBC_PASSWORD, password);
+        for (int i = 0; i < extra.length; i += 2) {
+            m.put(extra[i], extra[i + 1]);
+        }
+        return m;
+    }
+
+    public static JdbcAdapter adapter(String database, String... extra) {
+        return JdbcAdapter.start(JdbcAdapterConfig.fromSettings(settings(database, extra), null));
+    }
+}
