@@ -130,6 +130,20 @@ final class RecordEncoder {
     private static final int COPIED_FROM = 12;
     private static final int CHUNK = 512;
 
+    /**
+     * ASCII characters written as they are: printable ones but {@code & < >}, and tab and line feed. Digits,
+     * spaces and punctuation are most of a record's text; one look-up instead of a chain of tests.
+     */
+    private static final boolean[] PLAIN = new boolean[0x80];
+
+    static {
+        for (char c = 0x20; c < 0x7F; c++) {
+            PLAIN[c] = c != '&' && c != '<' && c != '>';
+        }
+        PLAIN['\t'] = true;
+        PLAIN['\n'] = true;
+    }
+
     /** Escapes and encodes a text; false at the first character XML cannot carry. */
     private boolean text(String s) {
         int n = s.length();
@@ -139,19 +153,17 @@ final class RecordEncoder {
         int segment = 0;
         int segmentEnd = segmentEnd(s, 0);
         boolean copied = segmentEnd >= COPIED_FROM;
-        int run = 0;
+        // Where Woodstox starts a run of plain characters after one it escaped (copied texts only).
+        int afterEscape = -1;
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
-            if (copied && (i - segment) % CHUNK == 0) {
-                run = i;
-            }
             if (c < 0x80) {
-                if (c > '>' && c < 0x7F) {
+                if (PLAIN[c]) {
                     b[at++] = (byte) c;
                     continue;
                 }
-                byte[] entity = null;
-                if (c < 0x20 && c != 0x9 && c != 0xA) {
+                byte[] entity;
+                if (c < 0x20) {
                     if (c != 0xD) {
                         return false;
                     }
@@ -159,28 +171,29 @@ final class RecordEncoder {
                     segment = i + 1;
                     segmentEnd = segmentEnd(s, segment);
                     copied = segmentEnd - segment >= COPIED_FROM;
-                    run = segment;
                 } else if (c == '&') {
                     entity = AMP;
                 } else if (c == '<') {
                     entity = LT;
-                } else if (c == '>' && (i == run || i == segment || s.charAt(i - 1) == ']')) {
-                    entity = GT;
-                } else if (c == 0x7F) {
-                    entity = hexReference(c);
-                }
-                if (entity == null) {
-                    b[at++] = (byte) c;
-                } else {
-                    if (copied && c != 0xD) {
-                        run = i + 1;
+                } else if (c == '>') {
+                    boolean runStart = i == segment || s.charAt(i - 1) == ']'
+                            || copied && (i == afterEscape || (i - segment) % CHUNK == 0);
+                    if (!runStart) {
+                        b[at++] = (byte) c;
+                        continue;
                     }
-                    at = putEntity(at, entity, n - i);
-                    b = buf;
+                    entity = GT;
+                } else {
+                    entity = hexReference(c); // DEL
                 }
+                if (copied && c != 0xD) {
+                    afterEscape = i + 1;
+                }
+                at = putEntity(at, entity, n - i);
+                b = buf;
             } else if (c <= 0x9F) {
                 if (copied) {
-                    run = i + 1;
+                    afterEscape = i + 1;
                 }
                 at = putEntity(at, hexReference(c), n - i);
                 b = buf;

@@ -88,12 +88,13 @@ public final class ValueCodec {
                 return rs.wasNull() ? null : kind == ValueKind.INTEGER && c.isZeroPadded() ? withoutPadding(s) : s;
             }
             case DECIMAL: {
-                if (hasSpecials(c)) {
-                    String s = rs.getString(index);
-                    return s == null ? null : special(s) != null ? special(s) : new BigDecimal(s).toPlainString();
+                String s = rs.getString(index);
+                if (s == null || !hasSpecials(c)) {
+                    // MariaDB's text of a DECIMAL is already plain and exact (no exponent, the column's scale); a
+                    // BigDecimal between it and the wire cost a parse and a print per value.
+                    return s;
                 }
-                BigDecimal d = rs.getBigDecimal(index);
-                return d == null ? null : d.toPlainString();
+                return special(s) != null ? special(s) : new BigDecimal(s).toPlainString();
             }
             case FLOAT: {
                 // Selected as a DOUBLE (RecordMapper): MariaDB's text of a FLOAT keeps six digits only.

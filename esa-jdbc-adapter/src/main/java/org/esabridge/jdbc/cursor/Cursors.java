@@ -37,8 +37,9 @@ import org.esabridge.jdbc.dialect.Faults;
  *
  * <p><b>Opening</b> widens {@code after} by the {@link Watermark}, freezes a horizon (the
  * {@link DatabaseClock}'s now; later changes are left for the next sync), then makes one pass over the
- * keys in the table's {@link PagePlan} order — (mod, id) on the modification index, or id order along the
- * primary key when there is none — streamed, keeping every page-size-th key as a page start: work and memory
+ * keys in the read's {@link PagePlan} order — (mod, id) on the modification index for a narrow range, or id
+ * order along the primary key when there is no such index or the range holds most of the table
+ * ({@link ReadPlanner}) — streamed, keeping every page-size-th key as a page start: work and memory
  * grow with the number of pages, not rows. Cursor, plan and page starts are stored in one transaction.
  *
  * <p><b>A page</b> is every entry with key in {@code [start_i, start_i+1)} and {@code after < mod <= horizon},
@@ -86,6 +87,7 @@ public final class Cursors implements Paging {
     private final TableSql.CursorSql tombstones;
     private final IndexedChanges index;
     private final TableSql.CursorSql touched;
+    private final ReadPlanner planner;
 
     public Cursors(DataSource ds, Dialect dialect, StateTables state, UnwritableRows unwritable, DatabaseClock clock, Watermark watermark, ChangeReader changes,
                    IndexedChanges index, TableLookup lookup, IntSupplier pageSize, int timeoutMinutes,
@@ -106,6 +108,7 @@ public final class Cursors implements Paging {
         this.store = new CursorStore(dialect, state, timeoutMinutes, queryTimeout);
         this.tombstones = LogRows.sql(dialect, state, LogRows.Log.TOMBSTONES);
         this.touched = LogRows.sql(dialect, state, LogRows.Log.TOUCHED);
+        this.planner = new ReadPlanner(dialect, queryTimeout);
     }
 
     @Override
@@ -184,9 +187,11 @@ public final class Cursors implements Paging {
                         + " open cursors, the most allowed (max-open-cursors); close or release some first");
             }
             Range range = range(c, t, source, after);
-            // Rows of the table are cut as the catalog planned for it; tombstones and index entries by their keys.
+            // Rows of the table are cut as planned for this read's range; tombstones and index entries by their keys,
+            // planned per read (ReadPlanner): a range holding most of the table walks it by id even with a
+            // modification index.
             PagePlan plan = range.source() == Source.MODIFIED || range.source() == Source.SOFT_DELETED
-                    ? t.pagePlan() : PagePlan.MOD_KEYSET;
+                    ? planner.choose(c, sql, range.from(), range.horizon()) : PagePlan.MOD_KEYSET;
             KeyedRows rows = rows(sql, range.source(), plan);
             Instant from = range.from();
             Instant horizon = range.horizon();

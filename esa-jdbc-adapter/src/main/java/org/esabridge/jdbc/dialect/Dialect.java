@@ -139,6 +139,16 @@ public interface Dialect {
     /** The clause, with a leading space, that ends a SELECT after at most {@code rows} rows (a number or {@code ?}). */
     String limit(String rows);
 
+    /**
+     * A statement whose result's first row holds, in column {@link #estimatedRowsColumn()}, the optimizer's
+     * estimate of the rows {@code select} reads (its parameters unchanged): no row is read. Null when the database
+     * offers no such estimate cheaply.
+     */
+    String estimate(String select);
+
+    /** The column of {@link #estimate}'s result holding the number of rows. */
+    String estimatedRowsColumn();
+
     /** Deletes the rows of alias {@code t} from {@code from} (a FROM clause naming the table as {@code t}). */
     String deleteFrom(String from);
 

@@ -234,6 +234,16 @@ public final class MariaDbDialect implements Dialect {
     }
 
     @Override
+    public String estimate(String select) {
+        return "EXPLAIN " + select;
+    }
+
+    @Override
+    public String estimatedRowsColumn() {
+        return "rows";
+    }
+
+    @Override
     public String deleteFrom(String from) {
         // A single-table DELETE takes no alias in MariaDB before 11.6; the multi-table form does.
         return "DELETE t FROM " + from;

@@ -264,6 +264,17 @@ public final class PostgresDialect implements Dialect {
         return " LIMIT " + rows;
     }
 
+    /** None that reads as a row count without parsing EXPLAIN's text: plans are chosen by the oldest change alone. */
+    @Override
+    public String estimate(String select) {
+        return null;
+    }
+
+    @Override
+    public String estimatedRowsColumn() {
+        return null;
+    }
+
     @Override
     public String deleteFrom(String from) {
         return "DELETE FROM " + from;

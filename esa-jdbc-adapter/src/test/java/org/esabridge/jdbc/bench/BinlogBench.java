@@ -67,7 +67,48 @@ public final class BinlogBench {
                 System.out.printf("catch-up: %d row events in %.2f s = %.0f row events/s (start, read, index, fence)%n",
                         rows, s, rows / s);
                 underLoad(db, adapter, seconds, writers, rows);
+                burst(db, adapter, 50);
             }
+        }
+    }
+
+    /**
+     * {@code calls} getCurrentTime calls at once, as a host syncing that many structures makes them (every binlog-mode
+     * read starts with the same fence), five rounds on an idle log: the wall time of each round and the fence rows it
+     * added (calls arriving together share markers).
+     */
+    private static void burst(EmbeddedMariaDb db, JdbcAdapter adapter, int calls) throws Exception {
+        for (int round = 0; round < 5; round++) {
+            long before = fenceRows(db);
+            List<Thread> threads = new ArrayList<>();
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            for (int i = 0; i < calls; i++) {
+                Thread t = new Thread(() -> {
+                    try {
+                        go.await();
+                        adapter.getCurrentTime();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                threads.add(t);
+                t.start();
+            }
+            long t0 = System.nanoTime();
+            go.countDown();
+            for (Thread t : threads) {
+                t.join();
+            }
+            System.out.printf("burst of %d getCurrentTime: %.1f ms, %d fence rows%n", calls,
+                    (System.nanoTime() - t0) / 1e6, fenceRows(db) - before);
+        }
+    }
+
+    private static long fenceRows(EmbeddedMariaDb db) throws Exception {
+        try (Connection c = db.connect("bench"); Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(id), 0) FROM esa_fence")) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 

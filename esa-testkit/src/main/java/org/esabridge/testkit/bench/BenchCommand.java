@@ -112,10 +112,19 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** One table's figures; a sync or the client baseline is null when not measured. */
-    record Run(String table, long rows, String load, double rawRate, long rawPeakHeap, Double clientRate, Sync wire,
-               Sync parse) {
+    /**
+     * One table's figures; a sync or the client baseline is null when not measured. {@code settleSeconds}: from
+     * the table's generation to a getCurrentTime answered (the binary-log reader indexing the generated rows), kept
+     * out of the syncs; {@code incremental}: a wire sync of the 1 % of rows changed after the full sync;
+     * {@code smallCalls}: latencies (ms) of inline getModified calls of {@value #SMALL_CHANGE} changed rows.
+     */
+    record Run(String table, long rows, String load, double rawRate, long rawPeakHeap, Double clientRate,
+               String clientSpread, Sync wire, Sync parse, double settleSeconds, Sync incremental,
+               List<Double> smallCalls) {
     }
+
+    private static final int SMALL_CHANGE = 20;
+    private static final int SMALL_CALLS = 100;
 
     @Override
     public Integer call() throws Exception {
@@ -145,6 +154,7 @@ public final class BenchCommand implements Callable<Integer> {
             esaDescription = esa.description();
             client = ClientBaseline.find(db.mariadbClient(), db.jdbcUrl(), db.user(), db.password());
             try {
+                settle(esa);
                 warmUp(db, esa);
                 for (long n : rows) {
                     for (String shape : shapes) {
@@ -183,6 +193,7 @@ public final class BenchCommand implements Callable<Integer> {
         try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
             BenchTables.ensure(c, shapes.get(0), true, WARM_UP_ROWS);
         }
+        settle(esa);
         for (int i = 0; i < 2; i++) {
             sync(db, esa, table, true);
             sync(db, esa, table, false);
@@ -196,9 +207,15 @@ public final class BenchCommand implements Callable<Integer> {
         try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
             BenchTables.ensure(c, shape, modIndex, n);
         }
+        // Every measurement starts with the change capture caught up: a getCurrentTime in binlog mode answers once
+        // the reader has indexed every row generated above, which would otherwise be timed as part of the sync.
+        long s0 = System.nanoTime();
+        settle(esa);
+        double settleSeconds = seconds(System.nanoTime() - s0);
         String load = loadAverage();
 
         Double clientRate = null;
+        String clientSpread = "–";
         if (client != null) {
             System.err.printf(Locale.ROOT, "%s: %s --quick%n", table, client.binary());
             long t0 = System.nanoTime();
@@ -230,15 +247,32 @@ public final class BenchCommand implements Callable<Integer> {
 
         Sync wire = hosts.contains("wire") ? sync(db, esa, table, true) : null;
         Sync parse = hosts.contains("parse") ? sync(db, esa, table, false) : null;
+        if (client != null) {
+            // Alternated: the client again after the syncs, so that the ratio's baseline is the mean of the client
+            // before and after them (on a shared machine either one alone moved by half).
+            long t1 = System.nanoTime();
+            long lines = client.read(table);
+            double after = lines / seconds(System.nanoTime() - t1);
+            clientSpread = String.format(Locale.ROOT, "%,.0f / %,.0f", clientRate, after);
+            clientRate = (clientRate + after) / 2;
+        }
+        Sync incremental = incremental(db, esa, table, n);
+        List<Double> smallCalls = smallCalls(db, esa, table);
         System.err.printf(Locale.ROOT, "%s: mariadb %s rows/s, raw JDBC %,.0f rows/s, wire %s, parse %s (load %s)%n",
                 table, clientRate == null ? "-" : String.format(Locale.ROOT, "%,.0f", clientRate), rawRate,
                 wire == null ? "-" : String.format(Locale.ROOT, "%,.0f rows/s %.1f µs CPU/row", wire.rate(),
                         wire.cpuMicrosPerRow()),
                 parse == null ? "-" : String.format(Locale.ROOT, "%,.0f rows/s", parse.rate()), load);
-        return new Run(table, n, load, rawRate, rawPeak, clientRate, wire, parse);
+        return new Run(table, n, load, rawRate, rawPeak, clientRate, clientSpread, wire, parse, settleSeconds,
+                incremental, smallCalls);
     }
 
     private Sync sync(BenchEnvironment.Database db, BenchEnvironment.Esa esa, String table, boolean wire)
+            throws Exception {
+        return sync(db, esa, table, wire, Instant.EPOCH);
+    }
+
+    private Sync sync(BenchEnvironment.Database db, BenchEnvironment.Esa esa, String table, boolean wire, Instant after)
             throws Exception {
         System.err.printf(Locale.ROOT, "%s: %s sync through %s%n", table, wire ? "wire" : "parse", esa.url());
         HeapPeak.reset();
@@ -262,7 +296,7 @@ public final class BenchCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         long cpu0 = processCpuNanos();
         try {
-            mode = sync(esa, table, sink, synced, wire, pageMillis);
+            mode = sync(db, esa, table, after, sink, synced, wire, pageMillis);
         } catch (EsaException e) {
             if (e.code() != ErrorCode.NOT_SUPPORTED) {
                 throw e;
@@ -278,7 +312,7 @@ public final class BenchCommand implements Callable<Integer> {
             HeapPeak.reset();
             t0 = System.nanoTime();
             cpu0 = processCpuNanos();
-            mode = sync(inlineEsa, table, sink, synced, false, pageMillis) + " (paged calls NOT_SUPPORTED)";
+            mode = sync(db, inlineEsa, table, after, sink, synced, false, pageMillis) + " (paged calls NOT_SUPPORTED)";
         }
         return new Sync(synced[0], seconds(System.nanoTime() - t0), HeapPeak.bytes(), mode, pageMillis,
                 seconds(processCpuNanos() - cpu0));
@@ -288,8 +322,8 @@ public final class BenchCommand implements Callable<Integer> {
      * startSync … release, reading every record of the table; the mode says which way the records came. In wire
      * mode the pages are posted as documents and their records counted in the bytes.
      */
-    private static String sync(BenchEnvironment.Esa esa, String table, ResultSink sink, long[] synced, boolean wire,
-                               List<Double> pageMillis) throws Exception {
+    private static String sync(BenchEnvironment.Database db, BenchEnvironment.Esa esa, String table, Instant after,
+                               ResultSink sink, long[] synced, boolean wire, List<Double> pageMillis) throws Exception {
         HttpsTransport transport = new HttpsTransport(esa.url(), esa.tls(), Duration.ofMinutes(10), null);
         EsaClient client = EsaClient.over(transport);
         RecordCounter counter = new RecordCounter();
@@ -297,11 +331,12 @@ public final class BenchCommand implements Callable<Integer> {
         client.getCurrentTime();
         String mode;
         try {
-            if (client.getModified(table, Instant.EPOCH, sink)) {
+            if (client.getModified(table, after, sink)) {
                 mode = "inline getModified";
             } else {
-                Cursor cursor = client.getModifiedPaged(table, Instant.EPOCH);
-                mode = "paged, " + cursor.pageCount() + " pages of " + cursor.pageSize();
+                Cursor cursor = client.getModifiedPaged(table, after);
+                mode = "paged, " + cursor.pageCount() + " pages of " + cursor.pageSize() + ", "
+                        + plan(db, cursor.cursorId());
                 try {
                     for (long p = 0; p < cursor.pageCount(); p++) {
                         long p0 = System.nanoTime();
@@ -332,6 +367,110 @@ public final class BenchCommand implements Callable<Integer> {
             client.release();
         }
         return mode;
+    }
+
+    /**
+     * Waits, through getCurrentTime, until the change capture has caught up with the database; a reader indexing a
+     * million generated rows outlasts one fence's time-out, so DATABASE_UNAVAILABLE is asked again (for 30 minutes).
+     */
+    private static void settle(BenchEnvironment.Esa esa) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+        EsaClient client = EsaClient.over(new HttpsTransport(esa.url(), esa.tls(), Duration.ofMinutes(10), null));
+        client.startSync("esa-bench-settle");
+        try {
+            while (true) {
+                try {
+                    client.getCurrentTime();
+                    return;
+                } catch (EsaException e) {
+                    if (e.code() != ErrorCode.DATABASE_UNAVAILABLE || System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                }
+            }
+        } finally {
+            client.release();
+        }
+    }
+
+    /** How the ESA cuts the cursor's pages ({@code esa_cursor.page_plan}: id ranges or the modification index). */
+    private static String plan(BenchEnvironment.Database db, String cursorId) {
+        try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
+             java.sql.PreparedStatement ps = c.prepareStatement("SELECT page_plan FROM esa_cursor WHERE id = ?")) {
+            ps.setString(1, cursorId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : "plan ?";
+            }
+        } catch (java.sql.SQLException e) {
+            return "plan ?";
+        }
+    }
+
+    /**
+     * Changes 1 % of the rows (every hundredth id) and times the wire sync of the changes after the moment
+     * before: an incremental sync, which walks the modification index when there is one (or the change index).
+     */
+    private Sync incremental(BenchEnvironment.Database db, BenchEnvironment.Esa esa, String table, long n)
+            throws Exception {
+        Instant before = currentTime(esa);
+        try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
+             Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE " + table + " SET amount = amount + 1 WHERE id MOD 100 = 0");
+        }
+        settle(esa);
+        return sync(db, esa, table, true, before);
+    }
+
+    /**
+     * Changes {@value #SMALL_CHANGE} rows, then times {@value #SMALL_CALLS} inline getModified calls of them one
+     * after the other, each a whole exchange over a kept connection (its getCurrentTime fence included when the
+     * ESA captures from the binary log).
+     */
+    private List<Double> smallCalls(BenchEnvironment.Database db, BenchEnvironment.Esa esa, String table)
+            throws Exception {
+        Instant before = currentTime(esa);
+        try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
+             Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE " + table + " SET amount = amount + 1 WHERE id <= " + SMALL_CHANGE);
+        }
+        settle(esa);
+        EsaClient client = EsaClient.over(new HttpsTransport(esa.url(), esa.tls(), Duration.ofMinutes(10), null));
+        client.startSync("esa-bench-small");
+        List<Double> millis = new ArrayList<>();
+        try {
+            for (int i = 0; i < SMALL_CALLS; i++) {
+                long[] got = new long[1];
+                long t0 = System.nanoTime();
+                boolean inline = client.getModified(table, before, new ResultSink() {
+                    @Override
+                    public void record(ExternalRecord r) {
+                        got[0]++;
+                    }
+
+                    @Override
+                    public void id(String id) {
+                    }
+                });
+                millis.add((System.nanoTime() - t0) / 1e6);
+                if (!inline || got[0] < SMALL_CHANGE) {
+                    throw new EsaException(ErrorCode.INTERNAL, "small getModified of " + table + ": " + got[0]
+                            + " records, inline " + inline);
+                }
+            }
+        } finally {
+            client.release();
+        }
+        return millis;
+    }
+
+    private static Instant currentTime(BenchEnvironment.Esa esa) throws Exception {
+        EsaClient client = EsaClient.over(new HttpsTransport(esa.url(), esa.tls(), Duration.ofMinutes(10), null));
+        client.startSync("esa-bench-time");
+        try {
+            return client.getCurrentTime();
+        } finally {
+            client.release();
+        }
     }
 
     private static long processCpuNanos() {
@@ -385,18 +524,34 @@ public final class BenchCommand implements Callable<Integer> {
                         + "closeCursor, endSync, release; wire host: counts `<record>` tags in the bytes; parse host: "
                         + "every field of every record parsed and touched. Load: the 1- and 5-minute load average when "
                         + "the table's measurements began.\n\n");
-        out.append("| table | rows | mariadb --quick rows/s | raw JDBC rows/s | wire rows/s | wire ÷ mariadb | wire s "
+        out.append("| table | rows | mariadb --quick rows/s (mean; before / after the syncs) | raw JDBC rows/s | wire rows/s | wire ÷ mariadb | wire s "
                 + "| wire JVM CPU µs/row | parse rows/s | parse ÷ mariadb | peak heap raw / wire / parse (MiB) | mode | load |\n");
         out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
         for (Run r : runs) {
             Sync any = r.wire() != null ? r.wire() : r.parse();
             out.append(String.format(Locale.ROOT, "| %s | %,d | %s | %,.0f | %s | %s | %s | %s | %s | %s | %d / %s / %s | %s | %s |%n",
-                    r.table(), r.rows(), r.clientRate() == null ? "–" : String.format(Locale.ROOT, "%,.0f", r.clientRate()),
+                    r.table(), r.rows(), r.clientRate() == null ? "–"
+                            : String.format(Locale.ROOT, "%,.0f (%s)", r.clientRate(), r.clientSpread()),
                     r.rawRate(), rate(r.wire()), ratio(r.wire(), r.clientRate()),
                     r.wire() == null ? "–" : String.format(Locale.ROOT, "%.1f", r.wire().seconds()),
                     r.wire() == null ? "–" : String.format(Locale.ROOT, "%.1f", r.wire().cpuMicrosPerRow()),
                     rate(r.parse()), ratio(r.parse(), r.clientRate()), r.rawPeakHeap() >> 20, heap(r.wire()),
                     heap(r.parse()), any == null ? "–" : any.mode(), r.load()));
+        }
+        out.append("\nIncremental sync (1 % of the rows changed after the full syncs, wire host) and small calls (")
+                .append(SMALL_CALLS).append(" inline getModified of ").append(SMALL_CHANGE).append(" changed rows, one "
+                        + "after another); settle: from the table's generation to a getCurrentTime answered (the change "
+                        + "capture indexing the generated rows, not part of any sync):\n\n");
+        out.append("| table | incremental rows | incremental s | incremental rows/s | mode | small call p50 ms | p99 ms "
+                + "| max ms | settle s |\n");
+        out.append("|---|---:|---:|---:|---|---:|---:|---:|---:|\n");
+        for (Run r : runs) {
+            List<Double> sorted = new ArrayList<>(r.smallCalls());
+            sorted.sort(null);
+            Sync inc = r.incremental();
+            out.append(String.format(Locale.ROOT, "| %s | %,d | %.2f | %s | %s | %.1f | %.1f | %.1f | %.1f |%n", r.table(),
+                    inc.rows(), inc.seconds(), rate(inc), inc.mode(), at(sorted, 0.5), at(sorted, 0.99),
+                    sorted.get(sorted.size() - 1), r.settleSeconds()));
         }
         out.append("\nreadDataPage latency (ms) by page index, ").append(hosts.contains("wire") ? "wire" : "parse")
                 .append(" host:\n\n");

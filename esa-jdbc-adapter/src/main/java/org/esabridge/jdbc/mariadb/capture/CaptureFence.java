@@ -31,7 +31,7 @@ import org.esabridge.jdbc.dialect.Faults;
  * transaction committed before it) and waits until the reader has passed it: the reader writes everything before
  * the marker and the marker's {@code reached_stamp} in one batch, whose stamp is T, and everything after it in
  * later batches with larger stamps. A waiter on the leader's node is woken at once; one on another node reads the
- * marker's row with a short back-off.
+ * marker's row with a short back-off. Calls that arrive together share one marker ({@link SharedMarkers}).
  *
  * <p>How long it waits: {@code capture-fence-timeout-seconds} (and up to one look interval, a third of the lease and
  * half a second, more) while the capture is stuck (its leader renews the lease and does not move, or no reader
@@ -53,6 +53,7 @@ public final class CaptureFence implements org.esabridge.jdbc.write.CommitStamps
     /** Between two looks at the capture's progress: longer than the leader's renewal period (a third of the lease). */
     private final long lookNanos;
     private final Map<Long, CompletableFuture<Instant>> waiters = new ConcurrentHashMap<>();
+    private final SharedMarkers markers = new SharedMarkers();
 
     CaptureFence(DataSource ds, Dialect dialect, StateTables state, Duration timeout, Duration leaseTtl) {
         this.ds = ds;
@@ -68,10 +69,19 @@ public final class CaptureFence implements org.esabridge.jdbc.write.CommitStamps
     @Override
     public Instant fence() throws EsaException {
         long start = System.nanoTime();
-        try (Connection c = ds.getConnection()) {
-            return await(c, insertMarker(c), start);
+        try {
+            // The marker before the waiting connection: calls waiting to share one hold no connection meanwhile.
+            long id = markers.marker(() -> {
+                try (Connection m = ds.getConnection()) {
+                    return insertMarker(m);
+                }
+            });
+            return await(id, start, "getCurrentTime");
         } catch (SQLException e) {
             throw Faults.of(dialect, e, "getCurrentTime");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EsaException(ErrorCode.DATABASE_UNAVAILABLE, "getCurrentTime: interrupted");
         }
     }
 
@@ -87,47 +97,48 @@ public final class CaptureFence implements org.esabridge.jdbc.write.CommitStamps
     /** The stamp of the batch that held a committed marker of {@link #mark}: its transaction's stamp in the index. */
     @Override
     public Instant stampOf(long marker) throws EsaException {
-        long start = System.nanoTime();
+        return await(marker, System.nanoTime(), "waiting for a write's stamp");
+    }
+
+    /** Waits for a marker's answer ({@link Deadline}, from {@code start}) on a connection of its own. */
+    private Instant await(long id, long start, String doing) throws EsaException {
         try (Connection c = ds.getConnection()) {
-            return await(c, marker, start);
+            return awaitReached(c, id, start, new Deadline(start));
         } catch (SQLException e) {
-            throw Faults.of(dialect, e, "waiting for a write's stamp");
+            throw Faults.of(dialect, e, doing);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EsaException(ErrorCode.DATABASE_UNAVAILABLE, doing + ": interrupted");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("fence futures are only ever completed normally", e);
         }
     }
 
-    /** Waits for a marker's answer ({@link Deadline}, from {@code start}). */
-    private Instant await(Connection c, long id, long start) throws SQLException, EsaException {
-        Deadline deadline = new Deadline(start);
+    private Instant awaitReached(Connection c, long id, long start, Deadline deadline)
+            throws SQLException, EsaException, InterruptedException, ExecutionException {
+        // Calls sharing a marker share its future: the reader completes one per marker.
+        CompletableFuture<Instant> reached = waiters.computeIfAbsent(id, k -> new CompletableFuture<>());
         try {
-            CompletableFuture<Instant> reached = new CompletableFuture<>();
-            waiters.put(id, reached);
-            try {
-                long pause = 1;
-                while (true) {
-                    Instant stamp = reachedStamp(c, id);
-                    if (stamp != null) {
-                        return stamp;
-                    }
-                    long left = deadline.left(c);
-                    if (left <= 0) {
-                        throw new EsaException(ErrorCode.DATABASE_UNAVAILABLE, "getCurrentTime: the change capture did"
-                                + " not reach the present within " + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)
-                                + " s (is a binlog reader running?)");
-                    }
-                    try {
-                        return reached.get(Math.min(TimeUnit.MILLISECONDS.toNanos(pause), left), TimeUnit.NANOSECONDS);
-                    } catch (TimeoutException e) {
-                        pause = Math.min(pause * 2, MAX_POLL_MILLIS);
-                    }
+            long pause = 1;
+            while (true) {
+                Instant stamp = reachedStamp(c, id);
+                if (stamp != null) {
+                    return stamp;
                 }
-            } finally {
-                waiters.remove(id);
+                long left = deadline.left(c);
+                if (left <= 0) {
+                    throw new EsaException(ErrorCode.DATABASE_UNAVAILABLE, "getCurrentTime: the change capture did"
+                            + " not reach the present within " + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)
+                            + " s (is a binlog reader running?)");
+                }
+                try {
+                    return reached.get(Math.min(TimeUnit.MILLISECONDS.toNanos(pause), left), TimeUnit.NANOSECONDS);
+                } catch (TimeoutException e) {
+                    pause = Math.min(pause * 2, MAX_POLL_MILLIS);
+                }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new EsaException(ErrorCode.DATABASE_UNAVAILABLE, "getCurrentTime: interrupted");
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("fence futures are only ever completed normally", e);
+        } finally {
+            waiters.remove(id);
         }
     }
 
