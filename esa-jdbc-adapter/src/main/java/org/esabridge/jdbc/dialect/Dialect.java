@@ -321,4 +321,11 @@ public interface Dialect {
 
     /** Table, event ({@code INSERT}/{@code UPDATE}/{@code DELETE}) and name of every trigger. */
     String triggersSql();
+
+    /**
+     * Table, column (null for the table itself) and comment of every commented table and column: the labels of
+     * structures and fields that {@code structure.<table>.label} does not name. Null when the engine's comments are
+     * not labels (MariaDB: unchanged from before the engine seam, a table's label is its name).
+     */
+    String commentsSql();
 }

@@ -536,4 +536,9 @@ public final class MariaDbDialect implements Dialect {
         return "SELECT EVENT_OBJECT_TABLE, EVENT_MANIPULATION, TRIGGER_NAME FROM information_schema.TRIGGERS"
                 + " WHERE TRIGGER_SCHEMA = DATABASE()";
     }
+
+    @Override
+    public String commentsSql() {
+        return null;
+    }
 }

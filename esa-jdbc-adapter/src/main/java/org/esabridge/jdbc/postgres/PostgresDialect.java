@@ -516,4 +516,9 @@ public final class PostgresDialect implements Dialect {
     public String triggersSql() {
         return PostgresCatalog.TRIGGERS.replace("$SCHEMA", SCHEMA);
     }
+
+    @Override
+    public String commentsSql() {
+        return PostgresCatalog.COMMENTS.replace("$SCHEMA", SCHEMA);
+    }
 }
