@@ -16,9 +16,6 @@ import org.esabridge.jdbc.dialect.Dialect;
  * is not, and what would remedy it (a grant, a server setting, a configuration key).
  */
 final class CaptureSummary {
-    /** MariaDB's refusal of CREATE TRIGGER to an account without SUPER while the binary log is on. */
-    static final int NEEDS_TRUST_FUNCTION_CREATORS = 1419;
-
     /**
      * Polling on a Galera node: warned, not refused. Its watermark sees the open transactions of this database
      * node only; a change whose transaction stays open on another node longer than the watermark's margin is
@@ -102,9 +99,7 @@ final class CaptureSummary {
         if (!missingTriggers.isEmpty()) {
             deleted.append("; no delete trigger on ").append(String.join(", ", missingTriggers.keySet()))
                     .append(" (getDeleted answers NOT_SUPPORTED there): ")
-                    .append(missingTriggers.containsValue(NEEDS_TRUST_FUNCTION_CREATORS)
-                            ? "the binary log is on and the account lacks SUPER - SET GLOBAL log_bin_trust_function_creators=1"
-                            : "GRANT TRIGGER on the tables to the account")
+                    .append(dialect.missingTriggerRemedy(missingTriggers.values()))
                     .append(", or set structure.<table>.delete-strategy");
         }
         deleted.append(binlog

@@ -24,9 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the current schema's tables with the dialect's catalog queries (MariaDB's {@code information_schema}
- * tells what JDBC metadata does not: {@code ON UPDATE CURRENT_TIMESTAMP}, generated columns, exact column
- * types) and applies the configuration.
+ * Reads the current schema's tables with the dialect's catalog queries (the database's own catalog tells
+ * what JDBC metadata does not: {@code ON UPDATE CURRENT_TIMESTAMP}, generated columns, exact column types) and applies the configuration.
  *
  * <p>A table is exposed when the include/exclude patterns select it, its name does not start with
  * {@code esa_}, it has id columns (configured, else the primary key) and a modification column (configured,

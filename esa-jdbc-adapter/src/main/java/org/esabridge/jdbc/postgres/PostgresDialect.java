@@ -446,6 +446,16 @@ public final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public String incompleteTransactionListCause() {
+        return "a prepared transaction, or one no session shows";
+    }
+
+    @Override
+    public String missingTriggerRemedy(java.util.Collection<Integer> errorCodes) {
+        return "GRANT TRIGGER on the tables to the account";
+    }
+
+    @Override
     public String openTransactionsProbeSql() {
         return "SELECT listed FROM " + quoteIdent(stateSchema) + ".esa_open_transactions()";
     }
