@@ -159,6 +159,28 @@ class PostgresAdapterTest {
     }
 
     @Test
+    void theIndexQueryTellsUniqueKeysFromOtherIndexes() throws Exception {
+        // What a unique-key id needs (a table without a primary key): which indexes are unique. Only full,
+        // column-only indexes are answered; a partial or expression index cannot identify every row.
+        TestPostgres.exec(DB, "CREATE TABLE keyed_by_code (code varchar(10) NOT NULL, region integer NOT NULL,"
+                        + " note text, CONSTRAINT keyed_by_code_key UNIQUE (region, code))",
+                "CREATE INDEX keyed_by_code_note ON keyed_by_code (note)",
+                "CREATE UNIQUE INDEX keyed_by_code_partial ON keyed_by_code (note) WHERE note IS NOT NULL",
+                "CREATE UNIQUE INDEX keyed_by_code_lower ON keyed_by_code (lower(note))");
+        List<String> rows = new ArrayList<>();
+        try (Connection c = TestPostgres.connect(DB); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(new PostgresDialect("esa").indexesSql())) {
+            while (rs.next()) {
+                if (rs.getString(1).equals("keyed_by_code")) {
+                    rows.add(rs.getString(2) + " " + rs.getString(3) + " " + rs.getInt(4));
+                }
+            }
+        }
+        assertEquals(List.of("keyed_by_code_key region 0", "keyed_by_code_key code 0", "keyed_by_code_note note 1"),
+                rows);
+    }
+
+    @Test
     void everyTypeRoundTripsByteForByte() throws Exception {
         List<FieldValue> values = List.of(new FieldValue("n", "-123456789.125"), new FieldValue("i2", "-32768"),
                 new FieldValue("i8", "9223372036854775807"), new FieldValue("r", "1.5"), new FieldValue("d", "0.1"),
