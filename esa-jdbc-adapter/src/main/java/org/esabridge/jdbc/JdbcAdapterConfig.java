@@ -82,15 +82,15 @@ public final class JdbcAdapterConfig {
     private static final List<Setting<?>> SETTINGS = List.of(
             Setting.option(JDBC_URL, new SettingType<>("URL", JdbcAdapterConfig::jdbcUrl), "",
                     "JDBC URL of an existing " + Engines.urlTemplates() + "; empty starts the embedded "
-                            + Engines.embedded().name()),
+                            + Engines.embeddedName()),
             Setting.option(JDBC_USER, TEXT, "",
-                    "database user for jdbc-url (the embedded " + Engines.embedded().name()
+                    "database user for jdbc-url (the embedded " + Engines.embeddedName()
                             + " has its own generated account, see Security)"),
             Setting.option(JDBC_PASSWORD, TEXT, "", "database password for jdbc-url").asSecret(),
             Setting.option(DEMO, SettingType.BOOLEAN, "false",
                     "create the demo schema (customers, products, orders) on first start, writable"),
             Setting.key(DATABASE, new SettingType<>("NAME", JdbcAdapterConfig::schemaName), "esa",
-                    "schema name in the embedded " + Engines.embedded().name()),
+                    "schema name in the embedded " + Engines.embeddedName()),
             Setting.key(STATE_SCHEMA, new SettingType<>("NAME", JdbcAdapterConfig::optionalSchemaName), "",
                     "schema of the adapter's own esa_ tables (empty: " + Engines.stateSchemaDefaults() + ")"),
             Setting.key(STRUCTURES_INCLUDE, GLOBS, "*",
@@ -139,7 +139,7 @@ public final class JdbcAdapterConfig {
                             + " replication connection is gone (seen with the same account or PROCESS), else after this"
                             + " many seconds"),
             Setting.key(EMBEDDED_BINLOG_RETENTION_DAYS, range(1, 365), "7",
-                    "days the embedded " + Engines.embedded().name()
+                    "days the embedded " + Engines.embeddedName()
                             + " keeps its binary log (a reader stopped longer records a gap)"));
 
     /** Per-structure settings, {@code structure.<table>.<suffix>}. */
@@ -298,7 +298,7 @@ public final class JdbcAdapterConfig {
         Map<String, StructureSettings> structures = new HashMap<>();
         perTable.forEach((table, values) -> structures.put(table, structureSettings(table, values)));
         if (((String) global.get(JDBC_URL)).isEmpty() && dataDir == null) {
-            throw new IllegalArgumentException("'" + JDBC_URL + "' is empty, so the embedded " + Engines.embedded().name() + " needs a data directory");
+            throw new IllegalArgumentException("'" + JDBC_URL + "' is empty, so the embedded " + Engines.embeddedName() + " needs a data directory");
         }
         String externalSystemId = settings.get(EXTERNAL_SYSTEM_ID);
         if (!((String) global.get(HELPER_URL)).isEmpty() && (externalSystemId == null || externalSystemId.isBlank())) {

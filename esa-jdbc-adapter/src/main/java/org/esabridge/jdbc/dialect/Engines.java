@@ -30,9 +30,12 @@ public final class Engines {
                 .orElseThrow(() -> new IllegalArgumentException("expected " + examples()));
     }
 
-    /** The engine whose embedded server starts when no JDBC URL is given. */
-    public static Engine embedded() {
-        return forUrl(null);
+    /**
+     * The name of the engine whose embedded server starts when no JDBC URL is given, for the configuration
+     * reference; {@code database} when no engine on the class path has one (the settings must load anyway).
+     */
+    public static String embeddedName() {
+        return ALL.stream().filter(Engine::embeddedDefault).map(Engine::name).findFirst().orElse("database");
     }
 
     /** Each engine with a whole URL of its, for the configuration reference: {@code Name (jdbc:…) or …}. */
