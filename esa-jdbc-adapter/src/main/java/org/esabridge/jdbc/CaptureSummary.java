@@ -18,9 +18,6 @@ import org.esabridge.jdbc.dialect.Dialect;
  * {@code stdio} on standard error. Each table the catalog cannot serve is named here once, with its reason.
  */
 final class CaptureSummary {
-    /** MariaDB's refusal of CREATE TRIGGER to an account without SUPER while the binary log is on. */
-    static final int NEEDS_TRUST_FUNCTION_CREATORS = 1419;
-
     /**
      * Polling on a Galera node: warned, not refused. Its watermark sees the open transactions of this database
      * node only; a change whose transaction stays open on another node longer than the watermark's margin is
@@ -178,7 +175,7 @@ final class CaptureSummary {
         if (!missingTriggers.isEmpty()) {
             byKind.add(missingTriggers.size() + " not captured - no delete trigger on "
                     + String.join(", ", missingTriggers.keySet())
-                    + " (getDeleted answers NOT_SUPPORTED there, so the host compares ids): " + remedy(missingTriggers)
+                    + " (getDeleted answers NOT_SUPPORTED there, so the host compares ids): " + dialect.missingTriggerRemedy(missingTriggers.values())
                     + ", or set structure.<table>.delete-strategy");
         }
         StringBuilder deleted = new StringBuilder("deletions: ")
@@ -186,22 +183,16 @@ final class CaptureSummary {
         if (!otherTriggers.isEmpty()) {
             deleted.append("; ").append(otherTriggers.size()).append(" foreign-key cascade or key-change trigger(s)")
                     .append(" could not be installed (").append(String.join(", ", otherTriggers.keySet()))
-                    .append("), so the rows those change are not captured: ").append(remedy(otherTriggers));
+                    .append("), so the rows those change are not captured: ").append(dialect.missingTriggerRemedy(otherTriggers.values()));
         }
         deleted.append(binlog
                 ? ". Key changes and re-inserted ids come from the binary log, foreign-key cascades from triggers"
                 : ". Key changes, re-inserted ids and foreign-key cascades are captured by triggers");
         deleted.append("; after a TRUNCATE or a recreated table the host compares ids once");
         if (watermark == Watermark.Mode.FIXED_LAG && !dialect.truncateTriggers()) {
-            deleted.append(" (without PROCESS a TRUNCATE goes unnoticed)");
+            deleted.append(" (without ").append(dialect.openTransactionsPrivilege()).append(" a TRUNCATE goes unnoticed)");
         }
         return deleted.toString();
-    }
-
-    private static String remedy(Map<String, Integer> failed) {
-        return failed.containsValue(NEEDS_TRUST_FUNCTION_CREATORS)
-                ? "the binary log is on and the account lacks SUPER - SET GLOBAL log_bin_trust_function_creators=1"
-                : "GRANT TRIGGER on the tables to the account";
     }
 
     private static String name(DeleteStrategy.Kind kind, boolean binlog) {

@@ -81,17 +81,18 @@ public final class JdbcAdapterConfig {
 
     private static final List<Setting<?>> SETTINGS = List.of(
             Setting.option(JDBC_URL, new SettingType<>("URL", JdbcAdapterConfig::jdbcUrl), "",
-                    "JDBC URL of an existing MariaDB (jdbc:mariadb://host:3306/db) or PostgreSQL"
-                            + " (jdbc:postgresql://host:5432/db?currentSchema=app); empty starts the embedded MariaDB"),
+                    "JDBC URL of an existing " + Engines.urlTemplates() + "; empty starts the embedded "
+                            + Engines.embeddedName()),
             Setting.option(JDBC_USER, TEXT, "",
-                    "database user for jdbc-url (the embedded MariaDB has its own generated account, see Security)"),
+                    "database user for jdbc-url (the embedded " + Engines.embeddedName()
+                            + " has its own generated account, see Security)"),
             Setting.option(JDBC_PASSWORD, TEXT, "", "database password for jdbc-url").asSecret(),
             Setting.option(DEMO, SettingType.BOOLEAN, "false",
                     "create the demo schema (customers, products, orders) on first start, writable"),
             Setting.key(DATABASE, new SettingType<>("NAME", JdbcAdapterConfig::schemaName), "esa",
-                    "schema name in the embedded MariaDB"),
+                    "schema name in the embedded " + Engines.embeddedName()),
             Setting.key(STATE_SCHEMA, new SettingType<>("NAME", JdbcAdapterConfig::optionalSchemaName), "",
-                    "schema of the adapter's own esa_ tables (empty: MariaDB, the application's schema; PostgreSQL, esa)"),
+                    "schema of the adapter's own esa_ tables (empty: " + Engines.stateSchemaDefaults() + ")"),
             Setting.key(STRUCTURES_INCLUDE, GLOBS, "*",
                     "comma-separated glob patterns (* and ?) of table names to expose"),
             Setting.key(STRUCTURES_EXCLUDE, GLOBS, "",
@@ -125,7 +126,7 @@ public final class JdbcAdapterConfig {
             Setting.key(NOTIFY_INTERVAL_SECONDS, range(0, 86_400), "0",
                     "poll the structures this often and ask the host (startSync) to sync on a change; 0 = off"),
             Setting.key(CHANGE_CAPTURE, new SettingType<>("MODE", ChangeCapture::parse), "auto",
-                    "auto | binlog | polling: binlog reads changes in commit order from MariaDB's binary log (exact);"
+                    "auto | binlog | polling: binlog reads changes in commit order from the database's binary log (exact);"
                             + " auto uses it when the server and the account allow, else polling (see docs/capture-modes.md)"),
             Setting.key(CAPTURE_FENCE_TIMEOUT_SECONDS, range(1, 3600), "10",
                     "binlog mode: getCurrentTime waits this long for a stuck reader to pass its fence, then answers"
@@ -138,7 +139,8 @@ public final class JdbcAdapterConfig {
                             + " replication connection is gone (seen with the same account or PROCESS), else after this"
                             + " many seconds"),
             Setting.key(EMBEDDED_BINLOG_RETENTION_DAYS, range(1, 365), "7",
-                    "days the embedded MariaDB keeps its binary log (a reader stopped longer records a gap)"));
+                    "days the embedded " + Engines.embeddedName()
+                            + " keeps its binary log (a reader stopped longer records a gap)"));
 
     /** Per-structure settings, {@code structure.<table>.<suffix>}. */
     private static final List<Setting<?>> STRUCTURE_SETTINGS = List.of(
@@ -267,7 +269,7 @@ public final class JdbcAdapterConfig {
      * Reads and validates the settings.
      *
      * @param settings flat key/value pairs; keys of other modules are ignored
-     * @param dataDir  where the embedded MariaDB keeps its data ({@code <dataDir>/mariadb}); may be null when
+     * @param dataDir  where the embedded database keeps its data (in a directory of the engine's under it); may be null when
      *                 {@code jdbc-url} is given
      * @throws IllegalArgumentException naming the offending key
      */
@@ -298,7 +300,7 @@ public final class JdbcAdapterConfig {
         Map<String, StructureSettings> structures = new HashMap<>();
         perTable.forEach((table, values) -> structures.put(table, structureSettings(table, values)));
         if (((String) global.get(JDBC_URL)).isEmpty() && dataDir == null) {
-            throw new IllegalArgumentException("'" + JDBC_URL + "' is empty, so the embedded MariaDB needs a data directory");
+            throw new IllegalArgumentException("'" + JDBC_URL + "' is empty, so the embedded " + Engines.embeddedName() + " needs a data directory");
         }
         String externalSystemId = settings.get(EXTERNAL_SYSTEM_ID);
         if (!((String) global.get(HELPER_URL)).isEmpty() && (externalSystemId == null || externalSystemId.isBlank())) {
@@ -510,7 +512,7 @@ public final class JdbcAdapterConfig {
 
     // --- accessors ---
 
-    /** The JDBC URL of an existing database, or null for the embedded MariaDB. */
+    /** The JDBC URL of an existing database, or null for the embedded database. */
     public String jdbcUrl() {
         return jdbcUrl;
     }
@@ -527,20 +529,21 @@ public final class JdbcAdapterConfig {
         return demo;
     }
 
-    /** The schema of the embedded MariaDB. */
+    /** The schema of the embedded database. */
     public String database() {
         return database;
     }
 
     /**
-     * The schema of the adapter's own {@code esa_} tables, or empty for the engine's default (MariaDB: the
-     * application's schema, the default of every install before the setting; PostgreSQL: {@code esa}).
+     * The schema of the adapter's own {@code esa_} tables, or empty for the engine's default
+     * ({@link org.esabridge.jdbc.dialect.Dialect#defaultStateSchema}; the application's schema is the default of
+     * every install before the setting).
      */
     public String stateSchema() {
         return stateSchema;
     }
 
-    /** Where the embedded MariaDB keeps its files, or null when {@code jdbc-url} is given. */
+    /** Where the embedded database keeps its files, or null when {@code jdbc-url} is given. */
     public Path dataDir() {
         return dataDir;
     }
@@ -613,7 +616,7 @@ public final class JdbcAdapterConfig {
         return Duration.ofSeconds(captureLeaseSeconds);
     }
 
-    /** Days the embedded MariaDB keeps binary log files. */
+    /** Days the embedded database keeps binary log files. */
     public int embeddedBinlogRetentionDays() {
         return embeddedBinlogRetentionDays;
     }

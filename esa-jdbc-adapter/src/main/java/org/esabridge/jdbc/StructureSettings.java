@@ -15,7 +15,7 @@ import java.util.Set;
  * @param deleteStrategy  how deletions are found
  * @param changeTracking  how modifications are found
  * @param modifiedZone    the zone of a DATETIME modification column, or null for the database's
- * @param booleanColumns  TINYINT columns whose values are booleans (MariaDB's BOOLEAN is a TINYINT(1))
+ * @param booleanColumns  TINYINT columns whose values are booleans (where BOOLEAN is stored as a TINYINT(1))
  */
 public record StructureSettings(String label, List<String> idColumns, String modifiedColumn, Boolean writable,
                                 Set<String> readOnlyColumns, DeleteStrategy deleteStrategy,

@@ -1,5 +1,5 @@
 /**
- * The JDBC adapter: any MariaDB database as an external system. Start with {@link
+ * The JDBC adapter: a database of any registered engine ({@link org.esabridge.jdbc.dialect.Engines}) as an external system. Start with {@link
  * org.esabridge.jdbc.JdbcAdapter#start(org.esabridge.jdbc.JdbcAdapterConfig)}; every setting is declared in
  * {@link org.esabridge.jdbc.JdbcAdapterConfig}.
  *
@@ -30,12 +30,12 @@
  *       is answered NOT_SUPPORTED (the host then compares ids), never with a partial list.</li>
  *   <li><b>Inline or NULL.</b> A bounded count and the streamed rows come from one REPEATABLE READ
  *       snapshot; more than {@code inline-threshold} rows answer NULL with nothing streamed.</li>
- *   <li><b>SQL.</b> Whatever is particular to MariaDB (clock, interval arithmetic, index hints, row limits,
+ *   <li><b>SQL.</b> Whatever is particular to one engine (clock, interval arithmetic, index hints, row limits,
  *       upserts, triggers, catalog queries) comes from {@link org.esabridge.jdbc.dialect.Dialect}; the
  *       statements of one table are built once per catalog ({@link org.esabridge.jdbc.catalog.TableSql}).
- *       The {@code esa_} tables' DDL ({@code Migrations}) is MariaDB's own.</li>
- *   <li><b>Faults.</b> Driver errors are classified by MariaDB error number ({@link
- *       org.esabridge.jdbc.mariadb.MariaDbDialect}); messages never carry SQL or driver text. Deadlock
+ *       The {@code esa_} tables' DDL is each engine's own (its migrations).</li>
+ *   <li><b>Faults.</b> Driver errors are classified by the engine's error codes (its {@link
+ *       org.esabridge.jdbc.dialect.Dialect}); messages never carry SQL or driver text. Deadlock
  *       victims are retried (4 attempts).</li>
  *   <li><b>Watermark</b> (no committed change is ever missed). A row stamped at T1 by a transaction that
  *       commits at T2 is invisible to a read in between, and the host's next {@code after} is later than T1.

@@ -24,9 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the current schema's tables with the dialect's catalog queries (MariaDB's {@code information_schema}
- * tells what JDBC metadata does not: {@code ON UPDATE CURRENT_TIMESTAMP}, generated columns, exact column
- * types) and applies the configuration.
+ * Reads the current schema's tables with the dialect's catalog queries (the database's own catalog tells
+ * what JDBC metadata does not: {@code ON UPDATE CURRENT_TIMESTAMP}, generated columns, exact column types) and applies the configuration.
  *
  * <p>A table is exposed when the include/exclude patterns select it, its name does not start with
  * {@code esa_}, it has id columns (configured, else the primary key, else the unique key over NOT NULL columns
@@ -82,6 +81,7 @@ public final class CatalogLoader {
         Map<String, Set<String>> triggers = userTriggers(c);
         Map<String, List<List<String>>> uniqueKeys = new HashMap<>();
         Map<String, List<List<String>>> indexes = indexes(c, uniqueKeys);
+        Map<String, String> comments = comments(c);
 
         Map<String, Table> tables = new LinkedHashMap<>();
         // First pass without relations: a relation needs to know which targets are exposed.
@@ -108,9 +108,9 @@ public final class CatalogLoader {
                             fk.refColumns().get(0), false));
                 }
             }
-            withRelations.put(t.name(), new Table(t.name(), t.label(), t.writable(), t.idColumns(), t.modColumn(),
+            withRelations.put(t.name(), new Table(t.name(), label(t, comments), t.writable(), t.idColumns(), t.modColumn(),
                     t.versionTable(), t.checkedUnderLock() ? null : modIndex(t, indexes), idIndex(t, indexes),
-                    t.fieldColumns(), t.kinds(), t.readOnlyColumns(), t.deleteStrategy(), t.softDelete(), t.fields(),
+                    t.fieldColumns(), t.kinds(), t.readOnlyColumns(), t.deleteStrategy(), t.softDelete(), fieldLabels(t, comments),
                     List.copyOf(relations), t.cascades(), t.userTriggers(), t.hasGenerated(), t.modZone(),
                     t.changeIndex()));
         }
@@ -143,6 +143,44 @@ public final class CatalogLoader {
             }
         }
         return best;
+    }
+
+    /** A structure's label: {@code structure.<table>.label}, else the table's comment, else its name. */
+    private String label(Table t, Map<String, String> comments) {
+        String configured = config.structure(t.name()).label();
+        return configured != null ? configured : comments.getOrDefault(t.name() + "\u0000", t.name());
+    }
+
+    /** The fields with their columns' comments as labels, where a column has one. */
+    private static List<ExternalField> fieldLabels(Table t, Map<String, String> comments) {
+        List<ExternalField> out = new ArrayList<>();
+        for (ExternalField f : t.fields()) {
+            String comment = comments.get(t.name() + "\u0000" + f.name());
+            out.add(comment == null ? f
+                    : new ExternalField(f.name(), comment, f.type(), f.length(), f.required(), f.readOnly()));
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * Comments by {@code table NUL column} ({@code table NUL} for the table's own), as the dialect reads them;
+     * a comment with a character XML cannot carry is left out (the name serves as the label instead).
+     */
+    private Map<String, String> comments(Connection c) throws SQLException {
+        String sql = dialect.commentsSql();
+        Map<String, String> out = new HashMap<>();
+        if (sql == null) {
+            return out;
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                String comment = rs.getString(3);
+                if (comment != null && !comment.isBlank() && !org.esabridge.api.ControlCharacters.anyIn(comment)) {
+                    out.put(rs.getString(1) + "\u0000" + (rs.getString(2) == null ? "" : rs.getString(2)), comment);
+                }
+            }
+        }
+        return out;
     }
 
     /** Whether a table of this name may be exposed at all: never the adapter's own, else as configured. */

@@ -168,8 +168,8 @@ public record TableSql(Table table, RecordMapper mapper, String modified, String
         }
         String col = "t." + dialect.quote(sd.name());
         ValueKind kind = t.kind(sd);
-        // FALSE, not 0, for a boolean: the same value where BOOLEAN is a number (MariaDB), and comparable where it is
-        // a type of its own (PostgreSQL).
+        // FALSE, not 0, for a boolean: the same value where BOOLEAN is a number, and comparable where it is a type
+        // of its own.
         String deleted = kind == ValueKind.BOOLEAN ? "(" + col + " IS NOT NULL AND " + col + " <> FALSE)"
                 : kind == ValueKind.INTEGER || kind == ValueKind.BITS ? "(" + col + " IS NOT NULL AND " + col + " <> 0)"
                 : col + " IS NOT NULL";

@@ -3,7 +3,7 @@ package org.esabridge.jdbc.catalog;
 import org.esabridge.api.FieldType;
 
 /**
- * How a column's values are read, written and shown; several MariaDB types share a kind. The protocol
+ * How a column's values are read, written and shown; several column types share a kind. The protocol
  * {@link FieldType} is derived from it (with TEXT vs STRING decided by length).
  */
 public enum ValueKind {

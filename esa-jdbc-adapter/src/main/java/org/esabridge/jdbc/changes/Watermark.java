@@ -74,12 +74,12 @@ import org.slf4j.LoggerFactory;
  * (default 300): complete as long as no writing transaction stays open longer than that lag.
  *
  * <p>The statements are the dialect's ({@link Dialect#openTransactionsSql()} and its neighbours); what is said
- * here of InnoDB is what {@link org.esabridge.jdbc.mariadb.MariaDbDialect} relies on.
+ * here of InnoDB is what the dialect of an InnoDB server relies on.
  *
  * <h2>What it does not cover</h2>
  * Rows written with an explicit, older modification time; a statement that waited more than a second for a
  * metadata lock (DDL) after fixing its timestamp and before InnoDB saw it; transactions open across a
- * daylight-saving fall-back of the server's system time zone (run MariaDB with a UTC system zone); open
+ * daylight-saving fall-back of the server's system time zone (run the server with a UTC system zone); open
  * transactions of other Galera nodes (INNODB_TRX is local to a node) and clocks of nodes that disagree by more
  * than the margin. Binlog capture ({@code change-capture=binlog}) has none of these limits.
  */
@@ -281,10 +281,9 @@ public final class Watermark {
         long now = System.nanoTime();
         long last = lastStaleWarning.get();
         if ((last == 0 || now - last > STALE_WARNING_INTERVAL_NANOS) && lastStaleWarning.compareAndSet(last, now)) {
-            LOG.warn("the list of open transactions stayed incomplete (MariaDB: INNODB_TRX read by other sessions less than"
-                    + " 100 ms apart; PostgreSQL: a prepared transaction, or one no session shows), so open transactions"
-                    + " could not be seen; changes are re-read {} s back (watermark-fallback-lag-seconds) for such reads",
-                    lagSeconds);
+            LOG.warn("the list of open transactions stayed incomplete ({}), so open transactions could not be seen;"
+                    + " changes are re-read {} s back (watermark-fallback-lag-seconds) for such reads",
+                    dialect.incompleteTransactionListCause(), lagSeconds);
         }
         return lagSeconds;
     }

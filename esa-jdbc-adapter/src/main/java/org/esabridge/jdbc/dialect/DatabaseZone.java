@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
  * of a DATETIME modification column written by such sessions (unless {@code structure.<table>.modified-zone}
  * says otherwise). Resolved once at start and logged.
  *
- * <p>MariaDB's {@code @@global.time_zone} is a named zone, an offset, or {@code SYSTEM}: then the operating
- * system's zone, of which the server only tells an abbreviation ({@code @@system_time_zone}: {@code UTC},
+ * <p>The dialect's {@link Dialect#databaseZoneSql} answers the configured zone — a named zone, an offset, or
+ * {@code SYSTEM}: then the operating system's zone, of which a server may only tell an abbreviation ({@code UTC},
  * {@code CET}, {@code PST} …). An abbreviation Java cannot resolve becomes the system zone's current offset,
  * with a WARN: right until the next daylight-saving change, so the way out is named.
  */
@@ -34,13 +34,13 @@ public final class DatabaseZone {
             int offsetSeconds = rs.getInt(3);
             ZoneId zone = parse(global);
             if (zone != null) {
-                LOG.info("database time zone: {} (@@global.time_zone); DATETIME modification columns are read in it"
+                LOG.info("database time zone: {} (the database's time zone setting); DATETIME modification columns are read in it"
                         + " unless structure.<table>.modified-zone says otherwise", zone);
                 return zone;
             }
             zone = parse(system);
             if (zone != null) {
-                LOG.info("database time zone: {} (the system zone, @@system_time_zone); DATETIME modification columns"
+                LOG.info("database time zone: {} (the server's system zone); DATETIME modification columns"
                         + " are read in it unless structure.<table>.modified-zone says otherwise", zone);
                 return zone;
             }
@@ -52,7 +52,7 @@ public final class DatabaseZone {
         }
     }
 
-    /** A zone from MariaDB's spelling, or null ({@code SYSTEM}, or an abbreviation Java does not know). */
+    /** A zone from the database's spelling, or null ({@code SYSTEM}, or an abbreviation Java does not know). */
     static ZoneId parse(String name) {
         if (name == null || name.isBlank() || name.equalsIgnoreCase("SYSTEM")) {
             return null;

@@ -10,8 +10,8 @@ import org.esabridge.jdbc.catalog.Column;
 import org.esabridge.jdbc.catalog.Table;
 
 /**
- * Everything in the adapter's SQL that is particular to one database, so that a second database can follow
- * MariaDB by implementing this interface. Plain ANSI SQL ({@code SELECT … FROM … WHERE c = ?}, row-value
+ * Everything in the adapter's SQL that is particular to one database, so that another database is served by
+ * implementing this interface (in a package of its own, with an {@link Engine}). Plain ANSI SQL ({@code SELECT … FROM … WHERE c = ?}, row-value
  * comparisons, {@code COALESCE}, {@code GREATEST}) is written where it is used; whatever else a statement
  * needs comes from here: the clock, interval arithmetic, hints, row limits, upserts, triggers, the catalog
  * queries and the classification of driver errors.
@@ -78,8 +78,8 @@ public interface Dialect {
     List<String> bootstrapSql(StateTables state);
 
     /**
-     * The schema of the state tables when {@code state-schema} is empty: empty for the application's own (MariaDB),
-     * or one of their own (PostgreSQL: {@code esa}).
+     * The schema of the state tables when {@code state-schema} is empty: empty for the application's own, or
+     * one of their own.
      */
     String defaultStateSchema();
 
@@ -194,8 +194,8 @@ public interface Dialect {
     String dropTriggerSql(String name);
 
     /**
-     * Whether a foreign key's cascade fires the child table's own row triggers (PostgreSQL runs it as a
-     * statement, InnoDB inside the storage engine without triggers). When it does, the child's delete trigger
+     * Whether a foreign key's cascade fires the child table's own row triggers (an engine that runs it as a
+     * statement does, one that cascades inside the storage engine does not). When it does, the child's delete trigger
      * records a cascaded delete and the parent needs no trigger for it.
      */
     boolean cascadesFireTriggers();
@@ -259,7 +259,7 @@ public interface Dialect {
     // --- cluster ---
 
     /**
-     * Whether the connected server is a node of a synchronously replicated cluster (MariaDB Galera:
+     * Whether the connected server is a node of a synchronously replicated cluster (e.g. Galera's
      * {@code wsrep_on}). There, anything a server knows only about itself — its open transactions, its named
      * locks — says nothing about the other nodes, so mutual exclusion must go through rows and change capture
      * cannot rely on the local view of open transactions.
@@ -288,6 +288,18 @@ public interface Dialect {
 
     /** Selects something when this connection may see other sessions' open transactions. */
     String openTransactionsProbeSql();
+
+    /**
+     * For an operator, why {@link #openTransactionsSql} can answer that its list of open transactions is incomplete
+     * (the reads then fall back to {@code watermark-fallback-lag-seconds}).
+     */
+    String incompleteTransactionListCause();
+
+    /**
+     * For an operator, what would let the account create the delete triggers that failed with these error codes
+     * ({@link java.sql.SQLException#getErrorCode()}): a grant, or a server setting.
+     */
+    String missingTriggerRemedy(java.util.Collection<Integer> errorCodes);
 
     /**
      * Inserts into {@code watermark} (the state's {@code esa_watermark}) {@code (read_at, low)} now and now: the
@@ -348,4 +360,11 @@ public interface Dialect {
 
     /** Table, event ({@code INSERT}/{@code UPDATE}/{@code DELETE}) and name of every trigger. */
     String triggersSql();
+
+    /**
+     * Table, column (null for the table itself) and comment of every commented table and column: the labels of
+     * structures and fields that {@code structure.<table>.label} does not name. Null when the engine's comments are
+     * not labels (then a table's label is its name).
+     */
+    String commentsSql();
 }

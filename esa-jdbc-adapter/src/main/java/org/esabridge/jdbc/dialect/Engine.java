@@ -10,14 +10,25 @@ import org.esabridge.jdbc.JdbcAdapterConfig;
  */
 public interface Engine {
 
-    /** The engine's name for people (start lines, messages): {@code MariaDB}, {@code PostgreSQL}. */
+    /** The engine's name for people (start lines, messages, the configuration reference): the product's name. */
     String name();
 
     /** Whether the JDBC URL is this engine's ({@code jdbc:<subprotocol>:}). */
     boolean accepts(String jdbcUrl);
 
-    /** The URL form shown when a URL is refused, e.g. {@code jdbc:mariadb://host:3306/db}. */
+    /** The URL form shown when a URL is refused, e.g. {@code a jdbc:<subprotocol>:// URL}. */
     String urlExample();
+
+    /** A whole URL for the configuration reference, e.g. {@code jdbc:<subprotocol>://host:<port>/db}. */
+    String urlTemplate();
+
+    /**
+     * The schema of the adapter's state tables when {@code state-schema} is empty, for the configuration reference;
+     * empty for the application's own schema. The dialect's {@link Dialect#defaultStateSchema} is the one used.
+     */
+    default String defaultStateSchema() {
+        return "";
+    }
 
     /** The dialect for this configuration (the state schema may be part of it). */
     Dialect dialect(JdbcAdapterConfig config);

@@ -30,6 +30,25 @@ public final class Engines {
                 .orElseThrow(() -> new IllegalArgumentException("expected " + examples()));
     }
 
+    /**
+     * The name of the engine whose embedded server starts when no JDBC URL is given, for the configuration
+     * reference; {@code database} when no engine on the class path has one (the settings must load anyway).
+     */
+    public static String embeddedName() {
+        return ALL.stream().filter(Engine::embeddedDefault).map(Engine::name).findFirst().orElse("database");
+    }
+
+    /** Each engine with a whole URL of its, for the configuration reference: {@code Name (jdbc:…) or …}. */
+    public static String urlTemplates() {
+        return ALL.stream().map(e -> e.name() + " (" + e.urlTemplate() + ")").collect(Collectors.joining(" or "));
+    }
+
+    /** Each engine with the default schema of the state tables, for the configuration reference. */
+    public static String stateSchemaDefaults() {
+        return ALL.stream().map(e -> e.name() + ", " + (e.defaultStateSchema().isEmpty() ? "the application's schema"
+                : e.defaultStateSchema())).collect(Collectors.joining("; "));
+    }
+
     /** The accepted URL forms, for messages and the configuration reference. */
     public static String examples() {
         return ALL.stream().map(Engine::urlExample).collect(Collectors.joining(" or "));

@@ -476,6 +476,21 @@ public final class MariaDbDialect implements Dialect {
     }
 
     @Override
+    public String incompleteTransactionListCause() {
+        return "INNODB_TRX read by other sessions less than 100 ms apart";
+    }
+
+    /** The refusal of CREATE TRIGGER to an account without SUPER while the binary log is on. */
+    static final int NEEDS_TRUST_FUNCTION_CREATORS = 1419;
+
+    @Override
+    public String missingTriggerRemedy(java.util.Collection<Integer> errorCodes) {
+        return errorCodes.contains(NEEDS_TRUST_FUNCTION_CREATORS)
+                ? "the binary log is on and the account lacks SUPER - SET GLOBAL log_bin_trust_function_creators=1"
+                : "GRANT TRIGGER on the tables to the account";
+    }
+
+    @Override
     public String openTransactionsProbeSql() {
         return "SELECT COUNT(*) FROM information_schema.INNODB_TRX";
     }
@@ -567,5 +582,10 @@ public final class MariaDbDialect implements Dialect {
     public String triggersSql() {
         return "SELECT EVENT_OBJECT_TABLE, EVENT_MANIPULATION, TRIGGER_NAME FROM information_schema.TRIGGERS"
                 + " WHERE TRIGGER_SCHEMA = DATABASE()";
+    }
+
+    @Override
+    public String commentsSql() {
+        return null;
     }
 }

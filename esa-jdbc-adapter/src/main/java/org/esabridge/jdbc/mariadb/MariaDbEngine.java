@@ -25,6 +25,11 @@ public final class MariaDbEngine implements Engine {
     }
 
     @Override
+    public String urlTemplate() {
+        return "jdbc:mariadb://host:3306/db";
+    }
+
+    @Override
     public Dialect dialect(JdbcAdapterConfig config) {
         return MariaDbDialect.INSTANCE;
     }

@@ -63,7 +63,7 @@ final class PostgresCatalog {
 
     static final String INDEXES = """
             SELECT c.relname, CASE WHEN x.indisprimary THEN 'PRIMARY' ELSE i.relname END, a.attname,
-                   CASE WHEN x.indisunique THEN 0 ELSE 1 END
+              CASE WHEN x.indisunique THEN 0 ELSE 1 END
             FROM pg_index x
             JOIN pg_class c ON c.oid = x.indrelid
             JOIN pg_class i ON i.oid = x.indexrelid
@@ -103,4 +103,14 @@ final class PostgresCatalog {
             JOIN pg_class c ON c.oid = g.tgrelid
             CROSS JOIN LATERAL (VALUES ('INSERT', 4), ('DELETE', 8), ('UPDATE', 16)) e(event, bit)
             WHERE NOT g.tgisinternal AND c.relnamespace = $SCHEMA AND (g.tgtype::int & e.bit) <> 0""";
+
+    /** {@code COMMENT ON TABLE} and {@code COMMENT ON COLUMN} of the served tables: their labels. */
+    static final String COMMENTS = """
+            SELECT c.relname, a.attname, d.description
+            FROM pg_description d
+            JOIN pg_class c ON c.oid = d.objoid
+            LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid AND d.objsubid > 0
+              AND NOT a.attisdropped
+            WHERE d.classoid = 'pg_class'::regclass AND c.relnamespace = $SCHEMA AND c.relkind IN ('r', 'p')
+              AND (d.objsubid = 0 OR a.attname IS NOT NULL) AND d.description <> ''""";
 }

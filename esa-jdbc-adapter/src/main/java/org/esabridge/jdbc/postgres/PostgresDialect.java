@@ -471,6 +471,16 @@ public final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public String incompleteTransactionListCause() {
+        return "a prepared transaction, or one no session shows";
+    }
+
+    @Override
+    public String missingTriggerRemedy(java.util.Collection<Integer> errorCodes) {
+        return "GRANT TRIGGER on the tables to the account";
+    }
+
+    @Override
     public String openTransactionsProbeSql() {
         return "SELECT listed FROM " + quoteIdent(stateSchema) + ".esa_open_transactions()";
     }
@@ -540,5 +550,10 @@ public final class PostgresDialect implements Dialect {
     @Override
     public String triggersSql() {
         return PostgresCatalog.TRIGGERS.replace("$SCHEMA", SCHEMA);
+    }
+
+    @Override
+    public String commentsSql() {
+        return PostgresCatalog.COMMENTS.replace("$SCHEMA", SCHEMA);
     }
 }

@@ -30,6 +30,16 @@ public final class PostgresEngine implements Engine {
     }
 
     @Override
+    public String urlTemplate() {
+        return "jdbc:postgresql://host:5432/db?currentSchema=app";
+    }
+
+    @Override
+    public String defaultStateSchema() {
+        return DEFAULT_STATE_SCHEMA;
+    }
+
+    @Override
     public Dialect dialect(JdbcAdapterConfig config) {
         String schema = config.stateSchema();
         return new PostgresDialect(schema == null || schema.isEmpty() ? DEFAULT_STATE_SCHEMA : schema);
