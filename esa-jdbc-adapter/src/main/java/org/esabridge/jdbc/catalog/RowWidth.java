@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * How many rows of a table the database driver may hold at once. MariaDB Connector/J streams a forward-only
+ * How many rows of a table the database driver may hold at once. A driver streams a forward-only
  * result set with a fetch size in batches of that many rows, each held whole as bytes; a fixed fetch size
  * lets a table of large values fill the heap inside the driver before one record reaches the transport. So the
  * fetch size follows the widest row the table's column types allow: at most {@link #BUDGET} bytes of rows,

@@ -1,18 +1,17 @@
 package org.esabridge.jdbc.changes;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import org.esabridge.jdbc.dialect.Dialect;
 
 /**
  * Runs the adapter's trigger DDL under {@link Dialect#triggerSqlMode()}, then gives the pooled session its own
- * (strict) mode back. MariaDB stores the creating session's {@code sql_mode} with a trigger and runs its body
- * under it, whatever the mode of the statement that fires it: created under the adapter's strict session mode,
- * a trigger failed application inserts that the table itself accepted (ERROR 1292 on a zero date under the
- * application's {@code sql_mode=''}). The rows a version table is filled with at set-up are copied under the same
- * mode, for the same reason.
+ * (strict) mode back. An engine that stores the creating session's mode with a trigger runs the trigger's body
+ * under it, whatever the mode of the statement that fires it: created under the adapter's strict session mode, a
+ * trigger failed application inserts that the table itself accepted (a zero date under the application's
+ * permissive mode). The rows a version table is filled with at set-up are copied under the same mode, for the
+ * same reason.
  */
 public final class TriggerDdl {
     private TriggerDdl() {
@@ -24,22 +23,18 @@ public final class TriggerDdl {
     }
 
     public static void run(Connection c, Dialect dialect, Work work) throws SQLException {
-        if (dialect.triggerSqlMode() == null) {
+        if (dialect.enterTriggerModeSql() == null) {
             work.run();
             return;
         }
         try (Statement s = c.createStatement()) {
-            s.execute("SET @esa_session_mode = @@SESSION.sql_mode");
-        }
-        try (PreparedStatement ps = c.prepareStatement("SET SESSION sql_mode = ?")) {
-            ps.setString(1, dialect.triggerSqlMode());
-            ps.execute();
+            s.execute(dialect.enterTriggerModeSql());
         }
         try {
             work.run();
         } finally {
             try (Statement s = c.createStatement()) {
-                s.execute("SET SESSION sql_mode = @esa_session_mode");
+                s.execute(dialect.leaveTriggerModeSql());
             }
         }
     }

@@ -222,12 +222,18 @@ public interface Dialect {
     String adapterTriggersSql();
 
     /**
-     * The {@code sql_mode} every trigger of the adapter is created under, and so runs under (MariaDB stores the
-     * creating session's mode with the trigger): one that accepts whatever the application's own statements may
-     * store, so that a trigger of ours never fails a statement the bare table accepts ({@code changes.TriggerDdl});
+     * The SQL mode every trigger of the adapter is created under, where the engine stores the creating session's
+     * mode with a trigger and runs its body under it: one that accepts whatever the application's own statements
+     * may store, so that a trigger of ours never fails a statement the bare table accepts ({@code changes.TriggerDdl});
      * null where the engine keeps no such mode with a trigger.
      */
     String triggerSqlMode();
+
+    /** The statement that keeps the session's own mode aside and enters {@link #triggerSqlMode()}; null: none. */
+    String enterTriggerModeSql();
+
+    /** The statement that gives the session the mode {@link #enterTriggerModeSql()} kept aside; null: none. */
+    String leaveTriggerModeSql();
 
     /**
      * The SHA-1 of a text expression's UTF-8 bytes, as binary: how the change index keys a row

@@ -335,6 +335,16 @@ public final class MariaDbDialect implements Dialect {
     }
 
     @Override
+    public String enterTriggerModeSql() {
+        return "SET @esa_session_mode = @@SESSION.sql_mode, SESSION sql_mode = '" + triggerSqlMode() + "'";
+    }
+
+    @Override
+    public String leaveTriggerModeSql() {
+        return "SET SESSION sql_mode = @esa_session_mode";
+    }
+
+    @Override
     public String triggerSqlMode() {
         // The empty mode is the most permissive: a strict mode (the adapter's sessions run under one) stored with
         // the trigger turned a value the application's table accepted under its own mode (a zero date, say) into

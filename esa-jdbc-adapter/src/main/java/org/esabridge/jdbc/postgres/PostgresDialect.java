@@ -421,6 +421,16 @@ public final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public String enterTriggerModeSql() {
+        return null;
+    }
+
+    @Override
+    public String leaveTriggerModeSql() {
+        return null;
+    }
+
+    @Override
     public String sha1OfText(String text) {
         // Only tables stamped by a change index use it, and PostgreSQL has no change index yet (polling only);
         // sha1 itself needs pgcrypto, so the day it is needed the hash is better computed where the entry is written.
