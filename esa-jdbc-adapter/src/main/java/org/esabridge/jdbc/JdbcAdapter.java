@@ -37,6 +37,7 @@ import org.esabridge.jdbc.changes.IndexedChanges;
 import org.esabridge.jdbc.changes.Watermark;
 import org.esabridge.jdbc.capture.BinlogAccess;
 import org.esabridge.jdbc.capture.BinlogCapture;
+import org.esabridge.jdbc.capture.LogCapture;
 import org.esabridge.jdbc.capture.CaptureMode;
 import org.esabridge.jdbc.capture.CaptureStatus;
 import org.esabridge.jdbc.cluster.Lease;
@@ -84,6 +85,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     private final JdbcAdapterConfig config;
     private final Database database;
     private final Dialect dialect;
+    private final Engine engine;
     private final DatabaseClock clock;
     private final Lease startLease;
     /** Detected at start: the database is a Galera node (see {@link CaptureSummary#GALERA_POLLING}). */
@@ -118,14 +120,15 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     private final UnservableNames unservable = new UnservableNames(MISS_REFRESH_INTERVAL, System::nanoTime);
     private final AtomicLong catalogLoads = new AtomicLong();
     /** The binlog capture in binlog mode, else null. */
-    private volatile BinlogCapture capture;
+    private volatile LogCapture capture;
     private volatile CaptureMode captureMode = CaptureMode.POLLING;
     /** Why auto chose polling: what binlog mode lacks, each with its remedy. */
     private volatile List<String> binlogMissing = List.of();
 
-    private JdbcAdapter(JdbcAdapterConfig config, Dialect dialect, Database database, Watermark.Mode forcedWatermark,
-                        HelperApi helper, CaptureMode forcedCapture) {
+    private JdbcAdapter(JdbcAdapterConfig config, Engine engine, Dialect dialect, Database database,
+                        Watermark.Mode forcedWatermark, HelperApi helper, CaptureMode forcedCapture) {
         this.forcedCapture = forcedCapture;
+        this.engine = engine;
         this.config = config;
         this.dialect = dialect;
         this.clock = new DatabaseClock(dialect);
@@ -145,7 +148,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
                 config.tombstoneRetentionDays(), timeout, watermark);
         this.indexed = new IndexedChanges(database.dataSource(), dialect, this::logged, settings::inlineThreshold,
                 timeout, changes, () -> {
-                    BinlogCapture binlog = capture;
+                    LogCapture binlog = capture;
                     if (binlog != null) {
                         binlog.fence().fence();
                     }
@@ -193,7 +196,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         Engine engine = Engines.forUrl(config.jdbcUrl());
         Dialect dialect = engine.dialect(config);
         Database database = Database.open(config, engine, dialect);
-        JdbcAdapter adapter = new JdbcAdapter(config, dialect, database, forcedWatermark, helper, forcedCapture);
+        JdbcAdapter adapter = new JdbcAdapter(config, engine, dialect, database, forcedWatermark, helper, forcedCapture);
         try {
             adapter.ensureInitialised();
         } catch (EsaException e) {
@@ -290,11 +293,13 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         if (capture != null || config.changeCapture() == JdbcAdapterConfig.ChangeCapture.POLLING) {
             return;
         }
+        LogCapture.Support log = engine.logCapture();
         List<String> missing = dialect.hasBinaryLog() ? BinlogAccess.missing(c, database.endpoint())
-                : List.of("the database has no binary log that esa-bridge can read; its changes are polled");
+                : log != null ? log.missing(c, config)
+                : List.of("the database has no log that esa-bridge can read; its changes are polled");
         if (!missing.isEmpty()) {
             if (config.changeCapture() == JdbcAdapterConfig.ChangeCapture.BINLOG) {
-                throw new EsaException(ErrorCode.NOT_SUPPORTED, JdbcAdapterConfig.CHANGE_CAPTURE + "=binlog, but "
+                throw new EsaException(ErrorCode.NOT_SUPPORTED, JdbcAdapterConfig.CHANGE_CAPTURE + "=log, but "
                         + String.join("; ", missing));
             }
             binlogMissing = List.copyOf(missing);
@@ -308,14 +313,17 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         if (capture != null || captureMode != CaptureMode.BINLOG || forcedCapture != null) {
             return;
         }
-        org.esabridge.jdbc.capture.BinlogEndpoint endpoint = database.endpoint();
         String schema;
         try (java.sql.Statement s = c.createStatement(); ResultSet rs = s.executeQuery(dialect.currentSchemaSql())) {
             rs.next();
             schema = rs.getString(1);
         }
-        capture = BinlogCapture.start(database.capturePool(), database.dataSource(), dialect, endpoint, schema,
-                catalog.tables(), this::capturedTable, config.captureLease(), config.captureFenceTimeout());
+        LogCapture.Support log = engine.logCapture();
+        capture = log != null
+                ? log.start(new LogCapture.Support.Start(database.capturePool(), database.dataSource(), dialect, config,
+                        schema, catalog.tables(), this::capturedTable))
+                : BinlogCapture.start(database.capturePool(), database.dataSource(), dialect, database.endpoint(), schema,
+                        catalog.tables(), this::capturedTable, config.captureLease(), config.captureFenceTimeout());
         catalog.tables().forEach(t -> capturabilityChecked.add(t.name()));
         Catalog served = catalog;
         startLease.runHolding(c, START_LEASE_WAIT, () -> ensureTriggers(c, served));
@@ -397,7 +405,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         if (captureMode != CaptureMode.BINLOG) {
             return false;
         }
-        BinlogCapture binlog = capture;
+        LogCapture binlog = capture;
         return forcedCapture != null || binlog != null && !binlog.uncapturable().containsKey(t.name());
     }
 
@@ -408,7 +416,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
      */
     private void ensureTriggers(Connection c, Catalog fresh) throws SQLException {
         if (captureMode == CaptureMode.BINLOG && forcedCapture == null) {
-            BinlogCapture binlog = capture;
+            LogCapture binlog = capture;
             if (binlog == null) {
                 return; // until the reader has started (startCapture)
             }
@@ -480,7 +488,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
      * would remedy it (see {@link CaptureSummary}).
      */
     public List<String> captureSummary() {
-        BinlogCapture binlog = capture;
+        LogCapture binlog = capture;
         return CaptureSummary.of(catalog, captureMode, binlogMissing,
                 binlog == null ? Map.of() : new java.util.TreeMap<>(binlog.uncapturable()), watermark.mode(),
                 config.watermarkFallbackLagSeconds(), new java.util.TreeMap<>(missingTriggers), galeraNode, dialect);
@@ -557,7 +565,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     @Override
     public Instant getCurrentTime() throws EsaException {
         ensureInitialised();
-        BinlogCapture binlog = capture;
+        LogCapture binlog = capture;
         if (binlog != null) {
             return binlog.fence().fence();
         }
@@ -696,7 +704,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         if (n != null) {
             n.close();
         }
-        BinlogCapture binlog = capture;
+        LogCapture binlog = capture;
         if (binlog != null) {
             binlog.close();
         }

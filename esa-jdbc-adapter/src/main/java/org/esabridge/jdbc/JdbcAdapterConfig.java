@@ -65,6 +65,9 @@ public final class JdbcAdapterConfig {
     public static final String CAPTURE_MAX_LAG_SECONDS = "capture-max-lag-seconds";
     public static final String CAPTURE_LEASE_SECONDS = "capture-lease-seconds";
     public static final String EMBEDDED_BINLOG_RETENTION_DAYS = "embedded-binlog-retention-days";
+    public static final String CAPTURE_SLOT = "capture-slot";
+    public static final String CAPTURE_PUBLICATION = "capture-publication";
+    public static final String CAPTURE_HEARTBEAT_SECONDS = "capture-heartbeat-seconds";
     /**
      * Declared by the server (its {@code external-system-id}), read here too: the Helper API sends the same id
      * the server accepts, so one key names it.
@@ -125,7 +128,8 @@ public final class JdbcAdapterConfig {
             Setting.key(NOTIFY_INTERVAL_SECONDS, range(0, 86_400), "0",
                     "poll the structures this often and ask the host (startSync) to sync on a change; 0 = off"),
             Setting.key(CHANGE_CAPTURE, new SettingType<>("MODE", ChangeCapture::parse), "auto",
-                    "auto | binlog | polling: binlog reads changes in commit order from MariaDB's binary log (exact);"
+                    "auto | log | polling: log reads changes in commit order from the database's own log (MariaDB's"
+                            + " binary log, PostgreSQL's logical decoding; exact); binlog is another name for log;"
                             + " auto uses it when the server and the account allow, else polling (see README)"),
             Setting.key(CAPTURE_FENCE_TIMEOUT_SECONDS, range(1, 3600), "10",
                     "binlog mode: getCurrentTime waits this long for the reader to pass its fence, then answers"
@@ -135,7 +139,14 @@ public final class JdbcAdapterConfig {
             Setting.key(CAPTURE_LEASE_SECONDS, range(2, 600), "10",
                     "binlog mode: one node reads the binary log; when it dies another takes over within this many seconds"),
             Setting.key(EMBEDDED_BINLOG_RETENTION_DAYS, range(1, 365), "7",
-                    "days the embedded MariaDB keeps its binary log (a reader stopped longer records a gap)"));
+                    "days the embedded MariaDB keeps its binary log (a reader stopped longer records a gap)"),
+            Setting.key(CAPTURE_SLOT, new SettingType<>("NAME", JdbcAdapterConfig::slotName), "",
+                    "PostgreSQL log mode: the logical replication slot esa-bridge creates and reads (names are per"
+                            + " server; empty: esa_bridge_<database>)"),
+            Setting.key(CAPTURE_PUBLICATION, new SettingType<>("NAME", JdbcAdapterConfig::slotName), "esa_bridge",
+                    "PostgreSQL log mode: the publication esa-bridge creates over the served tables"),
+            Setting.key(CAPTURE_HEARTBEAT_SECONDS, range(1, 3600), "10",
+                    "PostgreSQL log mode: with nothing of ours to read for this long, a logical message moves the slot on"));
 
     /** Per-structure settings, {@code structure.<table>.<suffix>}. */
     private static final List<Setting<?>> STRUCTURE_SETTINGS = List.of(
@@ -179,12 +190,15 @@ public final class JdbcAdapterConfig {
     private final int captureMaxLagSeconds;
     private final int captureLeaseSeconds;
     private final int embeddedBinlogRetentionDays;
+    private final String captureSlot;
+    private final String capturePublication;
+    private final int captureHeartbeatSeconds;
 
     /** The {@value #CHANGE_CAPTURE} setting: how changes are found. */
     public enum ChangeCapture {
         /** Binlog when the server and the account allow it, else polling (said at start). */
         AUTO,
-        /** The binary log, or refuse to start. */
+        /** The database's own log ({@code log}, or {@code binlog}), or refuse to start. */
         BINLOG,
         /** The modification column and the watermark. */
         POLLING;
@@ -192,9 +206,9 @@ public final class JdbcAdapterConfig {
         static ChangeCapture parse(String s) {
             return switch (s.trim().toLowerCase(java.util.Locale.ROOT)) {
                 case "auto" -> AUTO;
-                case "binlog" -> BINLOG;
+                case "binlog", "log" -> BINLOG;
                 case "polling" -> POLLING;
-                default -> throw new IllegalArgumentException("expected auto, binlog or polling");
+                default -> throw new IllegalArgumentException("expected auto, log (or binlog) or polling");
             };
         }
     }
@@ -227,6 +241,9 @@ public final class JdbcAdapterConfig {
         this.captureMaxLagSeconds = (Integer) global.get(CAPTURE_MAX_LAG_SECONDS);
         this.captureLeaseSeconds = (Integer) global.get(CAPTURE_LEASE_SECONDS);
         this.embeddedBinlogRetentionDays = (Integer) global.get(EMBEDDED_BINLOG_RETENTION_DAYS);
+        this.captureSlot = (String) global.get(CAPTURE_SLOT);
+        this.capturePublication = (String) global.get(CAPTURE_PUBLICATION);
+        this.captureHeartbeatSeconds = (Integer) global.get(CAPTURE_HEARTBEAT_SECONDS);
     }
 
     private static HelperApiConfig helperConfig(Map<String, Object> global) {
@@ -430,6 +447,17 @@ public final class JdbcAdapterConfig {
 
     private static final Pattern SCHEMA_NAME = Pattern.compile("[A-Za-z0-9_]{1,64}");
 
+    private static final Pattern SLOT_NAME = Pattern.compile("[a-z0-9_]{0,63}");
+
+    /** A replication slot's name rule (lower-case letters, digits, underscores), used for the publication too. */
+    private static String slotName(String s) {
+        String t = s.trim();
+        if (!SLOT_NAME.matcher(t).matches()) {
+            throw new IllegalArgumentException("expected up to 63 lower-case letters, digits or underscores");
+        }
+        return t;
+    }
+
     private static String schemaName(String s) {
         String t = s.trim();
         if (!SCHEMA_NAME.matcher(t).matches()) {
@@ -600,6 +628,21 @@ public final class JdbcAdapterConfig {
     /** How long the binlog reader's lease outlives its last renewal: the longest takeover after a node dies. */
     public Duration captureLease() {
         return Duration.ofSeconds(captureLeaseSeconds);
+    }
+
+    /** PostgreSQL log mode: the replication slot's name ({@value #CAPTURE_SLOT}); empty for the default. */
+    public String captureSlot() {
+        return captureSlot;
+    }
+
+    /** PostgreSQL log mode: the publication's name ({@value #CAPTURE_PUBLICATION}). */
+    public String capturePublication() {
+        return capturePublication;
+    }
+
+    /** PostgreSQL log mode: the heartbeat's period ({@value #CAPTURE_HEARTBEAT_SECONDS}). */
+    public Duration captureHeartbeat() {
+        return Duration.ofSeconds(captureHeartbeatSeconds);
     }
 
     /** Days the embedded MariaDB keeps binary log files. */

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * fails is replaced by a new one from the stored position; a position the server no longer has is recorded as a
  * gap ({@link ChangeIndex#recordGap}), counted and logged.
  */
-public final class BinlogCapture implements CaptureStatus, AutoCloseable {
+public final class BinlogCapture implements LogCapture {
     private static final Logger LOG = LoggerFactory.getLogger(BinlogCapture.class);
 
     /** The catalog as the reader sees it: the served table of that name, or null. */
@@ -59,7 +59,7 @@ public final class BinlogCapture implements CaptureStatus, AutoCloseable {
         this.schema = schema;
         this.ttl = leaseTtl;
         this.lease = new Lease(ds, dialect, LEASE, NodeId.next(LEASE), leaseTtl);
-        this.index = new ChangeIndex(lease);
+        this.index = new ChangeIndex(lease, dialect);
         this.targets = new TableTargets(ds, tables);
         this.fence = new CaptureFence(callPool, dialect, fenceTimeout);
         this.thread = new Thread(this::lead, "esa-binlog-capture");

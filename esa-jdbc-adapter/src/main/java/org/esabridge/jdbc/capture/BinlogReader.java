@@ -375,7 +375,7 @@ final class BinlogReader implements AutoCloseable {
                     fencesReached.accept(s.fences, stored.lastStamp());
                 }
                 if (flushes.incrementAndGet() % 1000 == 0) {
-                    ChangeIndex.purgeFences(c);
+                    index.purgeFences(c);
                 }
             }
         } catch (ChangeIndex.LostLeadershipException e) {

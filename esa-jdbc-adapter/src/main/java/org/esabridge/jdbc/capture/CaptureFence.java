@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -42,7 +41,7 @@ public final class CaptureFence {
     private final Duration timeout;
     private final Map<Long, CompletableFuture<Instant>> waiters = new ConcurrentHashMap<>();
 
-    CaptureFence(DataSource ds, Dialect dialect, Duration timeout) {
+    public CaptureFence(DataSource ds, Dialect dialect, Duration timeout) {
         this.ds = ds;
         this.dialect = dialect;
         this.timeout = timeout;
@@ -52,7 +51,7 @@ public final class CaptureFence {
     public Instant fence() throws EsaException {
         long deadline = System.nanoTime() + timeout.toNanos();
         try (Connection c = ds.getConnection()) {
-            long id = insertMarker(c);
+            long id = insertMarker(c, dialect);
             CompletableFuture<Instant> reached = new CompletableFuture<>();
             waiters.put(id, reached);
             try {
@@ -87,7 +86,7 @@ public final class CaptureFence {
     }
 
     /** The reader wrote these markers' answers: wakes their local waiters. */
-    void reached(List<Long> ids, Instant stamp) {
+    public void reached(List<Long> ids, Instant stamp) {
         for (Long id : ids) {
             CompletableFuture<Instant> f = waiters.get(id);
             if (f != null) {
@@ -96,9 +95,9 @@ public final class CaptureFence {
         }
     }
 
-    private static long insertMarker(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO esa_fence (requested_at) VALUES (UTC_TIMESTAMP(6))",
-                Statement.RETURN_GENERATED_KEYS)) {
+    private static long insertMarker(Connection c, Dialect dialect) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO esa_fence (requested_at) VALUES (" + dialect.now() + ")",
+                new String[] {"id"})) {
             ps.executeUpdate();
             try (ResultSet rs = ps.getGeneratedKeys()) {
                 rs.next();

@@ -16,6 +16,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.esabridge.jdbc.cluster.Lease;
+import org.esabridge.jdbc.dialect.Dialect;
 
 /**
  * The binlog reader's side of the change index: {@code esa_change} (the latest committed change of each row, in
@@ -26,28 +27,33 @@ import org.esabridge.jdbc.cluster.Lease;
  * must be the one this reader last wrote or started from. A deposed reader, or a second reader that got in by a
  * bug, therefore fails its flush instead of writing entries out of order.
  *
- * <p>Stamps: each flush gets {@code S = GREATEST(UTC_TIMESTAMP(6), last_stamp + 1 µs)}, strictly increasing and in
- * the database clock's time domain, the one {@code after} values come from.
+ * <p>Stamps: each flush gets {@code S = GREATEST(now, last_stamp + 1 µs)}, strictly increasing and in the database
+ * clock's time domain, the one {@code after} values come from.
+ *
+ * <p>Engine-neutral: the SQL comes from the {@link Dialect}, the log's position from a {@link Head} (MariaDB's GTID
+ * and file, PostgreSQL's LSN in {@code binlog_pos}); the progress row is named {@value #NAME} on every engine.
  */
-final class ChangeIndex {
+public final class ChangeIndex {
     static final String NAME = "binlog";
     /** Rows per INSERT: large enough to amortise the round trip, small enough for max_allowed_packet. */
     private static final int ROWS_PER_INSERT = 1000;
-    private static final String STAMP_SQL = "SELECT GREATEST(UTC_TIMESTAMP(6), ? + INTERVAL 1 MICROSECOND)";
-    private static final String INSERT_HEAD = "INSERT INTO esa_change (table_name, row_hash, row_id, kind, stamp, seq) VALUES ";
-    private static final String INSERT_TAIL = " ON DUPLICATE KEY UPDATE row_id = VALUES(row_id), kind = VALUES(kind),"
-            + " stamp = VALUES(stamp), seq = VALUES(seq)";
 
     /** A row's change as the index keeps it. */
-    record Key(String table, String rowId) {
+    public record Key(String table, String rowId) {
     }
 
     /** What {@code esa_capture} holds. */
-    record State(BinlogPosition position, Instant since, Instant lastStamp, long lastSeq) {
+    public record State(BinlogPosition position, Instant since, Instant lastStamp, long lastSeq) {
+    }
+
+    /** The log's current end, as the engine spells it. */
+    @FunctionalInterface
+    public interface Head {
+        BinlogPosition read(Connection c) throws SQLException;
     }
 
     /** The stored position is not the one this reader expects, or the lease is lost: stop reading. */
-    static final class LostLeadershipException extends Exception {
+    public static final class LostLeadershipException extends Exception {
         private static final long serialVersionUID = 1L;
 
         LostLeadershipException(String message) {
@@ -56,14 +62,35 @@ final class ChangeIndex {
     }
 
     private final Lease lease;
+    private final Dialect dialect;
+    private final Head head;
+    private final String stampSql;
+    private final String insertHead;
+    private final String insertUpdates;
 
     /** @param lease the reader's lease, checked in every write; null only in tests of a single reader */
-    ChangeIndex(Lease lease) {
+    ChangeIndex(Lease lease, Dialect dialect) {
+        this(lease, dialect, ChangeIndex::head);
+    }
+
+    /**
+     * @param lease the reader's lease, checked in every write; null only in tests of a single reader
+     * @param head  reads the log's current end (for the first start and for a gap)
+     */
+    public ChangeIndex(Lease lease, Dialect dialect, Head head) {
         this.lease = lease;
+        this.dialect = dialect;
+        this.head = head;
+        String ts = dialect.timestampParameter();
+        this.stampSql = "SELECT GREATEST(" + dialect.now() + ", " + dialect.plus(ts, "1", java.time.temporal.ChronoUnit.MICROS)
+                + ")";
+        this.insertHead = "esa_change";
+        this.insertUpdates = "row_id = " + dialect.inserted("row_id") + ", kind = " + dialect.inserted("kind")
+                + ", stamp = " + dialect.inserted("stamp") + ", seq = " + dialect.inserted("seq");
     }
 
     /** The stored state, or null before the first start. */
-    static State load(Connection c) throws SQLException {
+    public static State load(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT gtid_position, binlog_file, binlog_pos, since, last_stamp,"
                 + " last_seq FROM esa_capture WHERE name = ?")) {
             ps.setString(1, NAME);
@@ -81,15 +108,16 @@ final class ChangeIndex {
      * The stored state; on the first start the binary log's current end, with {@code since} read after it: every
      * transaction the reader will see commits after {@code since}, every earlier one is older than it.
      */
-    State loadOrStart(Connection c) throws SQLException {
+    public State loadOrStart(Connection c) throws SQLException {
         State stored = load(c);
         if (stored != null) {
             return stored;
         }
-        BinlogPosition head = head(c);
-        try (PreparedStatement ps = c.prepareStatement("INSERT IGNORE INTO esa_capture (name, gtid_position, binlog_file,"
-                + " binlog_pos, since, last_stamp, last_seq, updated_at)"
-                + " SELECT ?, ?, ?, ?, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6), 0, UTC_TIMESTAMP(6)")) {
+        BinlogPosition head = this.head.read(c);
+        String now = dialect.now();
+        try (PreparedStatement ps = c.prepareStatement(dialect.insertIfAbsent("esa_capture", "name, gtid_position,"
+                + " binlog_file, binlog_pos, since, last_stamp, last_seq, updated_at",
+                "SELECT ?, ?, ?, ?, " + now + ", " + now + ", 0, " + now))) {
             ps.setString(1, NAME);
             ps.setString(2, head.gtid());
             ps.setString(3, head.file());
@@ -116,13 +144,13 @@ final class ChangeIndex {
      * reader goes on from the log's current end and {@code since} moves to a new stamp, so answers for an older
      * {@code after} become a full read (or NOT_SUPPORTED for deletions), never a silent miss.
      */
-    State recordGap(Connection c, State expected) throws SQLException, LostLeadershipException {
+    public State recordGap(Connection c, State expected) throws SQLException, LostLeadershipException {
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
         try {
             State current = lockAndCheck(c, expected);
             Instant stamp = nextStamp(c, current.lastStamp());
-            BinlogPosition head = head(c);
+            BinlogPosition head = this.head.read(c);
             writeState(c, new State(head, stamp, stamp, current.lastSeq()));
             // Fences set before the new head will never be read: they are answered with the gap's stamp, which is
             // right, since an 'after' older than since is a full read. The head is read first, so every fence before
@@ -158,7 +186,7 @@ final class ChangeIndex {
      * @param expected what this reader last wrote (or started from)
      * @return the new state
      */
-    State flush(Connection c, State expected, Map<Key, Character> entries, List<Long> fences, BinlogPosition end,
+    public State flush(Connection c, State expected, Map<Key, Character> entries, List<Long> fences, BinlogPosition end,
                 boolean gap) throws SQLException, LostLeadershipException {
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
@@ -170,8 +198,10 @@ final class ChangeIndex {
             MessageDigest sha1 = sha1();
             for (int from = 0; from < list.size(); from += ROWS_PER_INSERT) {
                 List<Map.Entry<Key, Character>> chunk = list.subList(from, Math.min(list.size(), from + ROWS_PER_INSERT));
-                try (PreparedStatement ps = c.prepareStatement(INSERT_HEAD
-                        + String.join(",", Collections.nCopies(chunk.size(), "(?, ?, ?, ?, ?, ?)")) + INSERT_TAIL)) {
+                try (PreparedStatement ps = c.prepareStatement(dialect.upsert(insertHead,
+                        "table_name, row_hash, row_id, kind, stamp, seq",
+                        String.join("), (", Collections.nCopies(chunk.size(), "?, ?, ?, ?, ?, ?")), "table_name, row_hash",
+                        insertUpdates))) {
                     int i = 1;
                     LocalDateTime at = LocalDateTime.ofInstant(stamp, ZoneOffset.UTC);
                     for (Map.Entry<Key, Character> e : chunk) {
@@ -209,9 +239,9 @@ final class ChangeIndex {
     }
 
     /** Deletes fence markers answered more than an hour ago; their waiters are long gone. */
-    static void purgeFences(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM esa_fence WHERE requested_at < UTC_TIMESTAMP(6)"
-                + " - INTERVAL 1 HOUR LIMIT 10000")) {
+    public void purgeFences(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(dialect.deleteFirst("esa_fence", "requested_at < "
+                + dialect.minus(dialect.now(), "3600", java.time.temporal.ChronoUnit.SECONDS), "id", 10000))) {
             ps.executeUpdate();
         }
     }
@@ -238,8 +268,8 @@ final class ChangeIndex {
         }
     }
 
-    private static Instant nextStamp(Connection c, Instant last) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(STAMP_SQL)) {
+    private Instant nextStamp(Connection c, Instant last) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(stampSql)) {
             ps.setObject(1, LocalDateTime.ofInstant(last, ZoneOffset.UTC));
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -248,9 +278,9 @@ final class ChangeIndex {
         }
     }
 
-    private static void writeState(Connection c, State s) throws SQLException {
+    private void writeState(Connection c, State s) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE esa_capture SET gtid_position = ?, binlog_file = ?,"
-                + " binlog_pos = ?, since = ?, last_stamp = ?, last_seq = ?, updated_at = UTC_TIMESTAMP(6) WHERE name = ?")) {
+                + " binlog_pos = ?, since = ?, last_stamp = ?, last_seq = ?, updated_at = " + dialect.now() + " WHERE name = ?")) {
             ps.setString(1, s.position().gtid());
             ps.setString(2, s.position().file());
             ps.setLong(3, s.position().pos());

@@ -17,18 +17,18 @@ import java.util.concurrent.locks.ReentrantLock;
  * the stream has been idle for a moment, or when its oldest transaction waited long enough. The reader blocks when
  * too much is pending, so memory stays bounded however far behind the writer falls.
  */
-final class PendingChanges {
+public final class PendingChanges {
     /** A run of committed transactions written together. */
-    static final class Segment {
-        final Map<ChangeIndex.Key, Character> entries = new LinkedHashMap<>();
-        final List<Long> fences = new ArrayList<>();
-        BinlogPosition end;
-        long firstCommitMillis;
-        long events;
-        boolean gap;
+    public static final class Segment {
+        public final Map<ChangeIndex.Key, Character> entries = new LinkedHashMap<>();
+        public final List<Long> fences = new ArrayList<>();
+        public BinlogPosition end;
+        public long firstCommitMillis;
+        public long events;
+        public boolean gap;
         boolean closed;
 
-        boolean writesSomething() {
+        public boolean writesSomething() {
             return !entries.isEmpty() || !fences.isEmpty() || gap;
         }
     }
@@ -41,11 +41,13 @@ final class PendingChanges {
     private final Condition changed = lock.newCondition();
     private final Deque<Segment> segments = new ArrayDeque<>();
     private long pendingEntries;
+    /** Segments taken by the writer and not yet written. */
+    private int taken;
     private long lastCommitNanos;
     private long openedNanos;
     private boolean closed;
 
-    PendingChanges(int segmentEntries, int maxPendingEntries, long idleMillis, long maxDelayMillis) {
+    public PendingChanges(int segmentEntries, int maxPendingEntries, long idleMillis, long maxDelayMillis) {
         this.segmentEntries = segmentEntries;
         this.maxPendingEntries = maxPendingEntries;
         this.idleNanos = TimeUnit.MILLISECONDS.toNanos(idleMillis);
@@ -57,7 +59,7 @@ final class PendingChanges {
      *
      * @param entries its changes in binlog order (a later change of a row replaces an earlier one)
      */
-    void commit(Map<ChangeIndex.Key, Character> entries, List<Long> fences, BinlogPosition end, long commitMillis,
+    public void commit(Map<ChangeIndex.Key, Character> entries, List<Long> fences, BinlogPosition end, long commitMillis,
                 long events, boolean gap) throws InterruptedException {
         lock.lock();
         try {
@@ -94,7 +96,7 @@ final class PendingChanges {
     }
 
     /** Notes that the stream is alive but has nothing (a heartbeat): an open segment may be written now. */
-    void idle() {
+    public void idle() {
         lock.lock();
         try {
             changed.signalAll();
@@ -106,7 +108,7 @@ final class PendingChanges {
     /**
      * The next segment due for writing, removed; waits up to {@code maxWaitMillis}, then null.
      */
-    Segment take(long maxWaitMillis) throws InterruptedException {
+    public Segment take(long maxWaitMillis) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxWaitMillis);
         lock.lock();
         try {
@@ -117,6 +119,7 @@ final class PendingChanges {
                         || now - openedNanos >= maxDelayNanos)) {
                     segments.removeFirst();
                     s.closed = true;
+                    taken++;
                     return s;
                 }
                 long wait = deadline - now;
@@ -135,10 +138,11 @@ final class PendingChanges {
     }
 
     /** Marks a taken segment written: frees its room for the reader. */
-    void written(Segment s) {
+    public void written(Segment s) {
         lock.lock();
         try {
             pendingEntries -= s.entries.size();
+            taken--;
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -146,7 +150,7 @@ final class PendingChanges {
     }
 
     /** Rows and fences read but not yet written (the lag in events). */
-    long pendingEntries() {
+    public long pendingEntries() {
         lock.lock();
         try {
             return pendingEntries;
@@ -156,7 +160,7 @@ final class PendingChanges {
     }
 
     /** The commit time (binary log clock, ms) of the oldest transaction not yet written, or 0 when none. */
-    long oldestPendingCommitMillis() {
+    public long oldestPendingCommitMillis() {
         lock.lock();
         try {
             for (Segment s : segments) {
@@ -170,8 +174,18 @@ final class PendingChanges {
         }
     }
 
+    /** Whether every transaction handed over is written (none queued, none being written). */
+    public boolean drained() {
+        lock.lock();
+        try {
+            return segments.isEmpty() && taken == 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Wakes every waiter for good. */
-    void close() {
+    public void close() {
         lock.lock();
         try {
             closed = true;

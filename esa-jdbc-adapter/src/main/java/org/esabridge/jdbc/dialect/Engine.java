@@ -35,6 +35,14 @@ public interface Engine {
         throw new UnsupportedOperationException(name() + " has no embedded server");
     }
 
+    /**
+     * Exact capture from this engine's own log other than MariaDB's binary log, or null when the engine has none
+     * (MariaDB's is started by the adapter itself).
+     */
+    default org.esabridge.jdbc.capture.LogCapture.Support logCapture() {
+        return null;
+    }
+
     /** A running embedded server: where to connect and how to stop it. */
     interface EmbeddedServer extends AutoCloseable {
         String url();

@@ -38,6 +38,11 @@ public final class PostgresDialect implements Dialect {
 
     private final String stateSchema;
 
+    /** The schema of the adapter's own tables. */
+    String stateSchema() {
+        return stateSchema;
+    }
+
     PostgresDialect(String stateSchema) {
         this.stateSchema = stateSchema;
     }
