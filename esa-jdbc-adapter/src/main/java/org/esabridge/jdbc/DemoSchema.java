@@ -8,6 +8,7 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Set;
 import org.esabridge.jdbc.dialect.Dialect;
+import org.esabridge.jdbc.dialect.StateTables;
 
 /**
  * The {@code demo} sample schema: customers, products and orders referring to both, each with a
@@ -34,8 +35,8 @@ final class DemoSchema {
     }
 
     /** Creates the tables and rows unless done before in this schema. */
-    static void createOnce(Connection c, Dialect dialect) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM esa_config WHERE name = 'demo-created'");
+    static void createOnce(Connection c, Dialect dialect, StateTables state) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + state.config() + " WHERE name = 'demo-created'");
              ResultSet rs = ps.executeQuery()) {
             if (rs.next()) {
                 return;
@@ -48,7 +49,7 @@ final class DemoSchema {
             for (String sql : ROWS) {
                 s.execute(sql);
             }
-            s.execute(dialect.insertIfAbsent("esa_config", "name, value, updated_at",
+            s.execute(dialect.insertIfAbsent(state.config(), "name, value, updated_at",
                     "VALUES ('demo-created', 'true', " + dialect.now() + ")"));
         }
     }

@@ -45,6 +45,7 @@ import org.esabridge.jdbc.cluster.NodeId;
 import org.esabridge.jdbc.cursor.Cursors;
 import org.esabridge.jdbc.changes.CaptureTriggers;
 import org.esabridge.jdbc.changes.TableIdentity;
+import org.esabridge.jdbc.changes.UnwritableRows;
 import org.esabridge.jdbc.changes.VersionTables;
 import org.esabridge.jdbc.dialect.DatabaseClock;
 import org.esabridge.jdbc.dialect.DatabaseZone;
@@ -52,6 +53,7 @@ import org.esabridge.jdbc.dialect.Dialect;
 import org.esabridge.jdbc.dialect.Faults;
 import org.esabridge.jdbc.dialect.Engine;
 import org.esabridge.jdbc.dialect.Engines;
+import org.esabridge.jdbc.dialect.StateTables;
 import org.esabridge.jdbc.notify.ChangeNotifier;
 import org.esabridge.jdbc.write.RecordWriter;
 import org.esabridge.jdbc.write.Written;
@@ -86,6 +88,8 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     private final Database database;
     private final Dialect dialect;
     private final Engine engine;
+    /** Where the adapter's own tables are ({@code state-schema}). */
+    private final StateTables state;
     private final DatabaseClock clock;
     private final Lease startLease;
     /** Detected at start: the database is a Galera node (see {@link CaptureSummary#GALERA_POLLING}). */
@@ -114,6 +118,8 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     /** Tables checked against what the binary log can spell (binlog mode). */
     private final Set<String> capturabilityChecked = ConcurrentHashMap.newKeySet();
     private final SyncAgainFlags syncAgain;
+    /** Records and ids XML cannot carry: left out of answers, reported, looked at again (esa-protocol.md §5). */
+    private final UnwritableRows unwritable;
     private final Object initLock = new Object();
     private volatile boolean initialised;
     private volatile Catalog catalog;
@@ -131,34 +137,37 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         this.engine = engine;
         this.config = config;
         this.dialect = dialect;
+        this.state = StateTables.in(dialect, config.stateSchema().isEmpty() ? dialect.defaultStateSchema()
+                : config.stateSchema());
         this.clock = new DatabaseClock(dialect);
         this.catalog = new Catalog(Map.of(), dialect);
         this.helper = helper;
         this.database = database;
-        this.startLease = new Lease(database.dataSource(), dialect, "start", NodeId.next("start"), START_LEASE_TTL);
+        this.startLease = new Lease(database.dataSource(), dialect, state, "start", NodeId.next("start"), START_LEASE_TTL);
         this.forcedWatermark = forcedWatermark;
         this.loader = new CatalogLoader(config, dialect, config.demo() ? DemoSchema.TABLES : Set.of());
-        this.triggers = new CaptureTriggers(dialect);
-        this.identity = new TableIdentity(dialect);
+        this.triggers = new CaptureTriggers(dialect, state);
+        this.identity = new TableIdentity(dialect, state);
         this.versions = new VersionTables(dialect);
         int timeout = config.queryTimeoutSeconds();
-        this.watermark = new Watermark(dialect, config.watermarkFallbackLagSeconds(), timeout);
+        this.watermark = new Watermark(dialect, state, config.watermarkFallbackLagSeconds(), timeout);
         this.settings = new HostManagedSettings(config);
-        this.changes = new ChangeReader(database.dataSource(), dialect, settings::inlineThreshold,
+        this.changes = new ChangeReader(database.dataSource(), dialect, state, settings::inlineThreshold,
                 config.tombstoneRetentionDays(), timeout, watermark);
-        this.indexed = new IndexedChanges(database.dataSource(), dialect, this::logged, settings::inlineThreshold,
-                timeout, changes, () -> {
+        this.indexed = new IndexedChanges(database.dataSource(), dialect, state, this::logged,
+                settings::inlineThreshold, timeout, changes, () -> {
                     LogCapture binlog = capture;
                     if (binlog != null) {
                         binlog.fence().fence();
                     }
                 });
-        this.paging = new Cursors(database.dataSource(), dialect, clock, watermark, changes, indexed, this::table,
-                settings::pageSize, config.cursorTimeoutMinutes(), config.maxOpenCursors(), timeout);
-        this.writer = new RecordWriter(database.dataSource(), dialect, clock, timeout);
+        this.unwritable = new UnwritableRows(database.dataSource(), dialect, state, timeout);
+        this.paging = new Cursors(database.dataSource(), dialect, state, unwritable, clock, watermark, changes, indexed,
+                this::table, settings::pageSize, config.cursorTimeoutMinutes(), config.maxOpenCursors(), timeout);
+        this.writer = new RecordWriter(database.dataSource(), dialect, state, clock, timeout);
         this.reader = new RecordReader(database.dataSource(), dialect, timeout);
         this.helperDeletions = new HelperDeletions(database.dataSource(), dialect, clock, timeout);
-        this.syncAgain = new SyncAgainFlags(database.dataSource(), dialect, timeout);
+        this.syncAgain = new SyncAgainFlags(database.dataSource(), dialect, state, timeout);
         this.deletions = helper == null ? null : new DeletionReporter(helper, DELETION_REPORT_BOUND);
     }
 
@@ -207,11 +216,19 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
             LOG.warn("database unreachable at start; calls answer DATABASE_UNAVAILABLE until it is back");
         }
         if (helper != null && config.notifyIntervalSeconds() > 0) {
-            adapter.notifier = new ChangeNotifier(database.dataSource(), adapter.dialect, () -> adapter.catalog, helper,
-                    adapter.deletions, Duration.ofSeconds(config.notifyIntervalSeconds()),
+            adapter.notifier = new ChangeNotifier(database.dataSource(), adapter.dialect, adapter.state,
+                    () -> adapter.catalog, helper, adapter.deletions, Duration.ofSeconds(config.notifyIntervalSeconds()),
                     () -> adapter.captureMode() == CaptureMode.BINLOG);
         }
         return adapter;
+    }
+
+    /**
+     * Records and deleted ids this node left out of answers because XML 1.0 cannot carry a character of them
+     * ({@link UnwritableRows}), since start: the {@code esa_unwritable_left_out_total} metric.
+     */
+    public long unwritableLeftOut() {
+        return unwritable.leftOut();
     }
 
     /** Reads whose list of open transactions stayed stale (see {@link Watermark}): for tests and metrics. */
@@ -251,13 +268,14 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
                 return;
             }
             try (Connection c = database.dataSource().getConnection()) {
-                Migrations.createBootstrapTables(c, dialect);
+                Migrations.createBootstrapTables(c, state);
                 startLease.runHolding(c, START_LEASE_WAIT, () -> {
-                    Migrations.migrate(c, dialect);
+                    Migrations.migrate(c, dialect, state);
                     if (config.demo()) {
-                        DemoSchema.createOnce(c, dialect);
+                        DemoSchema.createOnce(c, dialect, state);
                     }
                 });
+                StateWriters.warn(c, dialect, state);
                 galeraNode = dialect.isGaleraNode(c);
                 if (forcedWatermark == null) {
                     watermark.detect(c);
@@ -320,10 +338,10 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         }
         LogCapture.Support log = engine.logCapture();
         capture = log != null
-                ? log.start(new LogCapture.Support.Start(database.capturePool(), database.dataSource(), dialect, config,
+                ? log.start(new LogCapture.Support.Start(database.capturePool(), database.dataSource(), state, config,
                         schema, catalog.tables(), this::capturedTable))
-                : BinlogCapture.start(database.capturePool(), database.dataSource(), dialect, database.endpoint(), schema,
-                        catalog.tables(), this::capturedTable, config.captureLease(), config.captureFenceTimeout());
+                : BinlogCapture.start(database.capturePool(), database.dataSource(), dialect, state, database.endpoint(),
+                        schema, catalog.tables(), this::capturedTable, config.captureLease(), config.captureFenceTimeout());
         catalog.tables().forEach(t -> capturabilityChecked.add(t.name()));
         Catalog served = catalog;
         startLease.runHolding(c, START_LEASE_WAIT, () -> ensureTriggers(c, served));
@@ -505,7 +523,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     public String startSync(Session session, String externalSystemId) throws EsaException {
         ensureInitialised();
         try (Connection c = database.dataSource().getConnection()) {
-            String stored = ConfigStore.externalSystemId(c);
+            String stored = ConfigStore.externalSystemId(c, state);
             if (stored != null && externalSystemId != null && !stored.equals(externalSystemId.trim())) {
                 throw new EsaException(ErrorCode.UNAUTHORIZED, "this ESA is configured for another external system");
             }
@@ -539,7 +557,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         }
         ensureInitialised();
         try (Connection c = database.dataSource().getConnection()) {
-            return ConfigStore.configure(c, dialect, externalSystemId.trim(), force);
+            return ConfigStore.configure(c, dialect, state, externalSystemId.trim(), force);
         } catch (SQLException e) {
             throw Faults.of(dialect, e, "configure");
         }
@@ -599,17 +617,23 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     public boolean getModified(String structure, Instant after, ResultSink sink) throws EsaException, IOException {
         TableSql t = table(structure);
         Instant from = after == null ? Instant.EPOCH : after;
-        return indexed.serves(t.table()) ? indexed.getModified(t, from, sink) : changes.getModified(t, from, sink);
+        UnwritableRows.Filter out = unwritable.filter(t.table(), sink);
+        try {
+            return indexed.serves(t.table()) ? indexed.getModified(t, from, out) : changes.getModified(t, from, out);
+        } finally {
+            out.finish();
+        }
     }
 
     @Override
     public boolean getDeleted(String structure, Instant after, ResultSink sink) throws EsaException, IOException {
         TableSql t = table(structure);
+        UnwritableRows.Filter out = unwritable.filter(t.table(), sink);
         if (t.table().deleteStrategy().kind() == DeleteStrategy.Kind.HELPER) {
-            return helperDeletions.getDeleted(t, helper, settings.inlineThreshold(), sink);
+            return helperDeletions.getDeleted(t, helper, settings.inlineThreshold(), out);
         }
         Instant from = after == null ? Instant.EPOCH : after;
-        return indexed.serves(t.table()) ? indexed.getDeleted(t, from, sink) : changes.getDeleted(t, from, sink);
+        return indexed.serves(t.table()) ? indexed.getDeleted(t, from, out) : changes.getDeleted(t, from, out);
     }
 
     @Override

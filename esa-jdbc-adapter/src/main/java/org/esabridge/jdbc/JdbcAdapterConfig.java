@@ -92,9 +92,8 @@ public final class JdbcAdapterConfig {
                     "create the demo schema (customers, products, orders) on first start, writable"),
             Setting.key(DATABASE, new SettingType<>("NAME", JdbcAdapterConfig::schemaName), "esa",
                     "schema name in the embedded MariaDB"),
-            Setting.key(STATE_SCHEMA, new SettingType<>("NAME", JdbcAdapterConfig::stateSchemaName), "",
-                    "PostgreSQL: schema of the adapter's esa_ tables (empty: esa); MariaDB keeps them in the served"
-                            + " schema"),
+            Setting.key(STATE_SCHEMA, new SettingType<>("NAME", JdbcAdapterConfig::optionalSchemaName), "",
+                    "schema of the adapter's own esa_ tables (empty: MariaDB, the application's schema; PostgreSQL, esa)"),
             Setting.key(STRUCTURES_INCLUDE, GLOBS, "*",
                     "comma-separated glob patterns (* and ?) of table names to expose"),
             Setting.key(STRUCTURES_EXCLUDE, GLOBS, "",
@@ -130,7 +129,7 @@ public final class JdbcAdapterConfig {
             Setting.key(CHANGE_CAPTURE, new SettingType<>("MODE", ChangeCapture::parse), "auto",
                     "auto | log | polling: log reads changes in commit order from the database's own log (MariaDB's"
                             + " binary log, PostgreSQL's logical decoding; exact); binlog is another name for log;"
-                            + " auto uses it when the server and the account allow, else polling (see README)"),
+                            + " auto uses it when the server and the account allow, else polling (see docs/capture-modes.md)"),
             Setting.key(CAPTURE_FENCE_TIMEOUT_SECONDS, range(1, 3600), "10",
                     "binlog mode: getCurrentTime waits this long for the reader to pass its fence, then answers"
                             + " DATABASE_UNAVAILABLE"),
@@ -156,6 +155,9 @@ public final class JdbcAdapterConfig {
                     "modification timestamp column (detected: TIMESTAMP/DATETIME ON UPDATE CURRENT_TIMESTAMP)"),
             structureKey("writable", SettingType.BOOLEAN, "false", "allow create/update/delete"),
             structureKey("read-only-columns", COLUMNS, "", "comma-separated columns that writes may not set"),
+            structureKey("boolean-columns", COLUMNS, "",
+                    "comma-separated TINYINT columns sent as BOOLEAN (true/false); unlisted TINYINT(1)/BOOLEAN columns"
+                            + " are INTEGER, as they may hold -128..127"),
             structureKey("delete-strategy", new SettingType<>("STRATEGY", DeleteStrategy::parse), "tombstone",
                     "tombstone (trigger-written) | soft-delete:<column> | helper (ids the host knows, via helper-url) | none"),
             structureKey("change-tracking", new SettingType<>("TRACKING", JdbcAdapterConfig::changeTracking), "column",
@@ -169,12 +171,12 @@ public final class JdbcAdapterConfig {
     private final String jdbcPassword;
     private final boolean demo;
     private final String database;
-    private final String stateSchema;
     private final List<Pattern> include;
     private final List<Pattern> exclude;
     private final int pageSize;
     private final int inlineThreshold;
     private final int tombstoneRetentionDays;
+    private final String stateSchema;
     private final int poolSize;
     private final int queryTimeoutSeconds;
     private final int cursorTimeoutMinutes;
@@ -390,7 +392,8 @@ public final class JdbcAdapterConfig {
                 new LinkedHashSet<>((List<String>) v.getOrDefault("read-only-columns", List.of())),
                 (DeleteStrategy) v.getOrDefault("delete-strategy", d.deleteStrategy()),
                 (StructureSettings.ChangeTracking) v.getOrDefault("change-tracking", d.changeTracking()),
-                (java.time.ZoneId) v.getOrDefault("modified-zone", d.modifiedZone()));
+                (java.time.ZoneId) v.getOrDefault("modified-zone", d.modifiedZone()),
+                new LinkedHashSet<>((List<String>) v.getOrDefault("boolean-columns", List.of())));
         if (s.changeTracking() == StructureSettings.ChangeTracking.VERSION_TABLE && s.modifiedColumn() != null) {
             throw new IllegalArgumentException("setting 'structure." + table
                     + ".change-tracking': version-table and a modified-column exclude each other");
@@ -406,11 +409,6 @@ public final class JdbcAdapterConfig {
             Engines.forUrl(t); // refuses a URL no engine serves, naming the forms that are
         }
         return t;
-    }
-
-    private static String stateSchemaName(String s) {
-        String t = s.trim();
-        return t.isEmpty() ? t : schemaName(t);
     }
 
     private static String helperUrl(String s) {
@@ -464,6 +462,10 @@ public final class JdbcAdapterConfig {
             throw new IllegalArgumentException("expected 1..64 letters, digits or underscores");
         }
         return t;
+    }
+
+    private static String optionalSchemaName(String s) {
+        return s.isBlank() ? "" : schemaName(s);
     }
 
     private static String identifier(String s) {
@@ -552,7 +554,10 @@ public final class JdbcAdapterConfig {
         return database;
     }
 
-    /** The schema of the adapter's {@code esa_} tables, or empty for the engine's default. */
+    /**
+     * The schema of the adapter's own {@code esa_} tables, or empty for the engine's default (MariaDB: the
+     * application's schema, the default of every install before the setting; PostgreSQL: {@code esa}).
+     */
     public String stateSchema() {
         return stateSchema;
     }

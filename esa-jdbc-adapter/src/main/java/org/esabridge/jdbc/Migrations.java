@@ -7,6 +7,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import org.esabridge.jdbc.dialect.Dialect;
+import org.esabridge.jdbc.cluster.Lease;
+import org.esabridge.jdbc.dialect.StateTables;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,12 +34,12 @@ final class Migrations {
     }
 
     /** Call holding the start lease (see {@link JdbcAdapter}). */
-    static void migrate(Connection c, Dialect dialect) throws SQLException {
-        int current = current(c);
-        List<List<String>> versions = dialect.migrations();
+    static void migrate(Connection c, Dialect dialect, StateTables state) throws SQLException {
+        List<List<String>> versions = dialect.migrations(state);
         if (versions.size() != latest()) {
             throw new IllegalStateException("the engine's migrations stop at version " + versions.size());
         }
+        int current = current(c, state);
         for (int v = current + 1; v <= versions.size(); v++) {
             try (Statement s = c.createStatement()) {
                 for (String sql : versions.get(v - 1)) {
@@ -45,7 +47,7 @@ final class Migrations {
                 }
             }
             try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO esa_schema_version (version, applied_at) VALUES (?, " + dialect.now() + ")")) {
+                    "INSERT INTO " + state.schemaVersion() + " (version, applied_at) VALUES (?, " + dialect.now() + ")")) {
                 ps.setInt(1, v);
                 ps.executeUpdate();
             }
@@ -54,16 +56,12 @@ final class Migrations {
     }
 
     /** The tables that must exist before the start lease can be taken; idempotent. */
-    static void createBootstrapTables(Connection c, Dialect dialect) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            for (String sql : dialect.bootstrapSql()) {
-                s.execute(sql);
-            }
-        }
+    static void createBootstrapTables(Connection c, StateTables state) throws SQLException {
+        Lease.createTable(c, state);
     }
 
-    static int current(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(MAX(version), 0) FROM esa_schema_version");
+    static int current(Connection c, StateTables state) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(MAX(version), 0) FROM " + state.schemaVersion());
              ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getInt(1);

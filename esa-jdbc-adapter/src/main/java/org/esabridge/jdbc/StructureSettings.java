@@ -15,10 +15,12 @@ import java.util.Set;
  * @param deleteStrategy  how deletions are found
  * @param changeTracking  how modifications are found
  * @param modifiedZone    the zone of a DATETIME modification column, or null for the database's
+ * @param booleanColumns  TINYINT columns whose values are booleans (MariaDB's BOOLEAN is a TINYINT(1))
  */
 public record StructureSettings(String label, List<String> idColumns, String modifiedColumn, Boolean writable,
                                 Set<String> readOnlyColumns, DeleteStrategy deleteStrategy,
-                                ChangeTracking changeTracking, java.time.ZoneId modifiedZone) {
+                                ChangeTracking changeTracking, java.time.ZoneId modifiedZone,
+                                Set<String> booleanColumns) {
 
     /** How modifications of one structure are found ({@code structure.<table>.change-tracking}). */
     public enum ChangeTracking {
@@ -29,11 +31,12 @@ public record StructureSettings(String label, List<String> idColumns, String mod
     }
 
     public static final StructureSettings DEFAULT = new StructureSettings(null, List.of(), null, null, Set.of(),
-            DeleteStrategy.TOMBSTONE, ChangeTracking.COLUMN, null);
+            DeleteStrategy.TOMBSTONE, ChangeTracking.COLUMN, null, Set.of());
 
     public StructureSettings {
         idColumns = List.copyOf(idColumns);
         readOnlyColumns = Set.copyOf(readOnlyColumns);
+        booleanColumns = Set.copyOf(booleanColumns);
     }
 
     /** Whether writes are allowed: only when configured so. */

@@ -8,6 +8,7 @@ import javax.sql.DataSource;
 import org.esabridge.api.EsaException;
 import org.esabridge.jdbc.cursor.PrincipalKey;
 import org.esabridge.jdbc.dialect.Dialect;
+import org.esabridge.jdbc.dialect.StateTables;
 import org.esabridge.jdbc.dialect.Faults;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,12 +24,14 @@ final class SyncAgainFlags {
     private final Dialect dialect;
     private final int queryTimeout;
     private final String raise;
+    private final String table;
 
-    SyncAgainFlags(DataSource ds, Dialect dialect, int queryTimeout) {
+    SyncAgainFlags(DataSource ds, Dialect dialect, StateTables state, int queryTimeout) {
         this.ds = ds;
         this.dialect = dialect;
         this.queryTimeout = queryTimeout;
-        this.raise = dialect.upsert("esa_sync_again", "principal, raised_at", "?, " + dialect.now(), "principal",
+        this.table = state.syncAgain();
+        this.raise = dialect.upsert(table, "principal, raised_at", "?, " + dialect.now(), "principal",
                 "raised_at = " + dialect.inserted("raised_at"));
     }
 
@@ -46,7 +49,7 @@ final class SyncAgainFlags {
 
     boolean isRaised(String principal) throws EsaException {
         try (Connection c = ds.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT 1 FROM esa_sync_again WHERE principal = ?")) {
+             PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + table + " WHERE principal = ?")) {
             ps.setQueryTimeout(queryTimeout);
             ps.setString(1, PrincipalKey.of(principal));
             try (ResultSet rs = ps.executeQuery()) {
@@ -59,7 +62,7 @@ final class SyncAgainFlags {
 
     void clear(String principal) throws EsaException {
         try {
-            update("DELETE FROM esa_sync_again WHERE principal = ?", principal);
+            update("DELETE FROM " + table + " WHERE principal = ?", principal);
         } catch (SQLException e) {
             throw Faults.of(dialect, e, "clearing needSyncAgain");
         }

@@ -82,7 +82,7 @@ class ConcurrentStartTest {
     void aStartLeaseHeldByAnotherNodeKeepsThisNodeFromMigratingUntilItIsReleased() throws Exception {
         TestDatabase.freshSchema(DB);
         try (Connection c = TestDatabase.connect(DB)) {
-            Migrations.createBootstrapTables(c, MariaDbDialect.INSTANCE);
+            Migrations.createBootstrapTables(c, org.esabridge.jdbc.dialect.StateTables.inConnectionSchema(MariaDbDialect.INSTANCE));
         }
         Lease otherNode = new Lease(TestDatabase.dataSource(DB), MariaDbDialect.INSTANCE, "start", "node-elsewhere",
                 Duration.ofMinutes(5));

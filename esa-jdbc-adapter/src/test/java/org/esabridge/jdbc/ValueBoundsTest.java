@@ -122,12 +122,17 @@ class ValueBoundsTest {
         assertEquals("a\tb\r\nc \u00e9\u20ac\uD83D\uDE00", stored("s", "a\tb\r\nc \u00e9\u20ac\uD83D\uDE00"));
     }
 
+    /**
+     * An id is looked up by any value its column can hold (another writer may have stored a control character
+     * in a key, and the host has such an id from this ESA's answers): not found is RECORD_NOT_FOUND, and a delete
+     * of it succeeds as any delete of a missing record does. Stored anew (create), it is refused like any value.
+     */
     @Test
-    void idWithAControlCharacterIsInvalidLikeAnyUnusableId() throws Exception {
-        for (String id : List.of("a\u0001", "a\u009B")) {
-            assertEquals(ErrorCode.INVALID_VALUE, assertThrows(EsaException.class, () -> adapter.read("k", id)).code());
-            assertEquals(ErrorCode.INVALID_VALUE, assertThrows(EsaException.class,
-                    () -> adapter.delete(HOST, "k", Instant.now(), id)).code());
+    void idWithAControlCharacterIsLookedUpButNeverStoredAnew() throws Exception {
+        // Not "a…": the schema's collation ignores control characters, so a\u0001 would find the row 'a'.
+        for (String id : List.of("z\u0001", "z\u009B")) {
+            assertEquals(ErrorCode.RECORD_NOT_FOUND, assertThrows(EsaException.class, () -> adapter.read("k", id)).code());
+            adapter.delete(HOST, "k", Instant.now(), id);
             assertEquals(ErrorCode.INVALID_VALUE, assertThrows(EsaException.class, () -> adapter.create(HOST, "k",
                     new ExternalRecord(id, null, List.of(new FieldValue("v", "1"))))).code());
         }

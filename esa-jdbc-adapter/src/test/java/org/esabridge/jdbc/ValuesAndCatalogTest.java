@@ -62,6 +62,7 @@ class ValuesAndCatalogTest {
                         + " modified TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6),"
                         + " CONSTRAINT child_parent FOREIGN KEY (parent_id) REFERENCES every_type (id))");
         adapter = TestDatabase.adapter(DB, "structure.every_type.writable", "true",
+                "structure.every_type.boolean-columns", "c_bool",
                 "structure.every_type.label", "Every type",
                 "structure.configured_mod.modified-column", "changed",
                 "structures.exclude", "hidden_*");
@@ -101,7 +102,6 @@ class ValuesAndCatalogTest {
                 .collect(Collectors.toMap(ExternalField::name, x -> x, (a, b) -> a, LinkedHashMap::new));
         assertFalse(f.containsKey("id"), "the id is not a field");
         assertFalse(f.containsKey("modified"), "modified-at is not a field");
-        assertFalse(f.containsKey("c_point"), "geometry has no text form");
         Map<String, FieldType> expected = new LinkedHashMap<>();
         for (String n : List.of("c_tinyint", "c_smallint", "c_mediumint", "c_int", "c_bigint", "c_ubigint", "c_bit8",
                 "c_year", "c_generated")) {
@@ -111,7 +111,7 @@ class ValuesAndCatalogTest {
             expected.put(n, FieldType.DECIMAL);
         }
         for (String n : List.of("c_bool", "c_bit1")) {
-            expected.put(n, FieldType.BOOLEAN);
+            expected.put(n, FieldType.BOOLEAN); // c_bool: by structure.every_type.boolean-columns
         }
         for (String n : List.of("c_char", "c_varchar", "c_enum", "c_set", "c_default")) {
             expected.put(n, FieldType.STRING);
@@ -120,11 +120,11 @@ class ValuesAndCatalogTest {
             expected.put(n, FieldType.TEXT);
         }
         expected.put("c_date", FieldType.DATE);
-        expected.put("c_time", FieldType.TIME);
+        expected.put("c_time", FieldType.STRING); // a duration: -838:59:59.999999 … 838:59:59.999999
         expected.put("c_datetime", FieldType.DATETIME);
         expected.put("c_datetime0", FieldType.DATETIME);
         expected.put("c_timestamp", FieldType.DATETIME);
-        for (String n : List.of("c_binary", "c_varbinary", "c_blob")) {
+        for (String n : List.of("c_binary", "c_varbinary", "c_blob", "c_point")) {
             expected.put(n, FieldType.BINARY);
         }
         expected.forEach((n, t) -> assertEquals(t, f.get(n).type(), n));
@@ -216,7 +216,10 @@ class ValuesAndCatalogTest {
                 new FieldValue("c_bool", "yes"), new FieldValue("c_date", "2026-02-30"),
                 new FieldValue("c_datetime", "2026-01-01T00:00:00Z"), new FieldValue("c_timestamp", "2026-01-01T00:00:00"),
                 new FieldValue("c_binary", "not base64!"), new FieldValue("c_enum", "blue"),
-                new FieldValue("c_char", "x".repeat(11)), new FieldValue("c_decimal", "1e400"))) {
+                new FieldValue("c_char", "x".repeat(11)), new FieldValue("c_decimal", "1e400"),
+                new FieldValue("c_time", "12:60:00"), new FieldValue("c_time", "839:00:00"),
+                new FieldValue("c_date", "2026-13-00"), new FieldValue("c_timestamp", "2026-00-01T00:00:00Z"),
+                new FieldValue("c_point", "AAAA"))) {
             EsaException e = assertThrows(EsaException.class, () -> adapter.create(HOST, "every_type",
                     new ExternalRecord(null, null, List.of(new FieldValue("c_int", "1"), bad))), bad.name());
             assertEquals(ErrorCode.INVALID_VALUE, e.code(), bad.name());

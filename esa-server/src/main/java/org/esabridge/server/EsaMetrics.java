@@ -94,6 +94,9 @@ final class EsaMetrics {
                 .description("binary log events read by this node").register(registry);
         FunctionCounter.builder("esa.capture.gaps", jdbc, j -> j.captureStatus() == null ? 0 : j.captureStatus().gaps())
                 .description("gaps recorded: a purged or unreadable stretch of the binary log").register(registry);
+        FunctionCounter.builder("esa.unwritable.left.out", jdbc, JdbcAdapter::unwritableLeftOut)
+                .description("records and ids left out of answers because XML cannot carry a character of them")
+                .register(registry);
     }
 
     void finished(CallTrace trace, long nanos) {

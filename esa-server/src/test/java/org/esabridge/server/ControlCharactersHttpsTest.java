@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -86,15 +87,54 @@ class ControlCharactersHttpsTest {
                 + "outcome=INVALID_VALUE"), audit);
     }
 
+    /**
+     * An id is looked up by any value its column can hold (esa-protocol.md §3): a C1 control in a key another writer
+     * stored is found, and a missing one is simply not there. Creating a record under such an id is refused.
+     */
     @Test
-    void controlCharacterInAnIdIsInvalidAndAudited() throws Exception {
-        // A text id: before, no such record, so "deleted" (true) — a delete that could never be replayed.
-        HttpResponse<String> response = server.post(call("45", "<delete><structure>products</structure>"
-                + "<last-seen>2999-01-01T00:00:00Z</last-seen><id>BOOK-001&#x85;</id></delete>"));
+    void controlCharacterInAnIdIsLookedUpNeverStoredAnewAndAudited() throws Exception {
+        HttpResponse<String> response = server.post(call("45", "<read><structure>products</structure>"
+                + "<id>BOOK-001&#x85;</id></read>"));
+        Responses.assertFault(response, 200, "RECORD_NOT_FOUND");
+        response = server.post(call("47", "<create><structure>products</structure><record><id>BOOK-001&#x85;</id>"
+                + "<field name=\"name\">Bell</field><field name=\"price\">1.00</field></record></create>"));
         Responses.assertFault(response, 200, "INVALID_VALUE");
         String audit = Files.readString(server.server().auditLog());
-        assertTrue(audit.contains("call=delete principal=token remote=127.0.0.1 call-id=45 structure=products"
+        assertTrue(audit.contains("call=create principal=token remote=127.0.0.1 call-id=47 structure=products"
                 + " id=BOOK-001%c2%85 outcome=INVALID_VALUE"), audit);
+    }
+
+    /**
+     * Issue 25: a row another writer gave a form feed no longer blocks the structure. getModified answers the
+     * other records (a valid document), leaves that one out and counts it; read of it alone is INVALID_VALUE.
+     */
+    @Test
+    void aRowXmlCannotCarryIsLeftOutOfGetModifiedAndTheOthersAreAnswered() throws Exception {
+        EndToEndDatabase.exec(SCHEMA, "INSERT INTO customers (id, name, notes) VALUES (95, 'Paste', CONCAT('a', CHAR(12)))",
+                "INSERT INTO customers (id, name) VALUES (96, 'After')");
+        String getModified = "<getModified><structure>customers</structure><after>2000-01-01T00:00:00Z</after></getModified>";
+        PrintStream err = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        HttpResponse<String> response;
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            response = server.post(call("48", getModified));
+            server.post(call("49", getModified));
+        } finally {
+            System.setErr(err);
+        }
+        Responses.assertResult(response, "48");
+        List<String> warnings = captured.toString(StandardCharsets.UTF_8).lines()
+                .filter(l -> l.contains("WARN") && l.contains("record 95 of table customers left out of the answer"))
+                .toList();
+        assertEquals(1, warnings.size(), "one warning per change, not per read: " + warnings);
+        assertTrue(warnings.get(0).contains("field notes"), warnings.get(0));
+        assertTrue(response.body().contains("<id>96</id>") && response.body().contains("<id>1</id>"), response.body());
+        assertFalse(response.body().contains("<id>95</id>"), response.body());
+        assertFalse(response.body().contains("<exception"), response.body());
+        String metrics = server.send(java.net.http.HttpRequest.newBuilder(
+                server.server().httpsUri(EsaServer.METRICS_PATH))).body();
+        assertTrue(metrics.matches("(?s).*\\nesa_unwritable_left_out_total(\\{[^}]*})? [1-9].*"), metrics);
     }
 
     /** A value stored behind the ESA's back cannot be written in XML; the warning names the call id encoded. */

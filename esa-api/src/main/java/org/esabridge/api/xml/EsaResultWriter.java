@@ -133,6 +133,26 @@ public final class EsaResultWriter implements ResultSink, AutoCloseable {
         records.writeTo(buffered);
     }
 
+    /**
+     * What of {@code record} {@link #record} would refuse for a character XML 1.0 cannot carry: {@code "id"},
+     * {@code "name of a field"} or {@code "field <name>"}; null when every text of it can be written. Lets a
+     * producer that caught the refusal say what to fix (the exception's message holds the raw id).
+     */
+    public static String unwritablePart(ExternalRecord record) {
+        if (record.id() != null && XmlChars.firstIllegal(record.id()) >= 0) {
+            return "id";
+        }
+        for (FieldValue field : record.fields()) {
+            if (XmlChars.firstIllegal(field.name()) >= 0) {
+                return "name of a field";
+            }
+            if (field.text() != null && XmlChars.firstIllegal(field.text()) >= 0) {
+                return "field " + field.name();
+            }
+        }
+        return null;
+    }
+
     private static String where(ExternalRecord record) {
         return record.id() == null ? "a record" : "record " + record.id();
     }

@@ -12,6 +12,7 @@ import org.esabridge.jdbc.catalog.Table;
 import org.esabridge.jdbc.cluster.Lease;
 import org.esabridge.jdbc.cluster.NodeId;
 import org.esabridge.jdbc.dialect.Dialect;
+import org.esabridge.jdbc.dialect.StateTables;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,16 +53,17 @@ public final class BinlogCapture implements LogCapture {
     /** Stopped as if the node had died: the lease is left to expire (tests of the takeover). */
     private volatile boolean halted;
 
-    private BinlogCapture(DataSource ds, DataSource callPool, Dialect dialect, BinlogEndpoint endpoint, String schema,
-                          BinlogCapture.Tables tables, Duration leaseTtl, Duration fenceTimeout) {
+    private BinlogCapture(DataSource ds, DataSource callPool, Dialect dialect, StateTables state, BinlogEndpoint endpoint,
+                          String schema, boolean namesFolded, BinlogCapture.Tables tables, Duration leaseTtl,
+                          Duration fenceTimeout) {
         this.ds = ds;
         this.endpoint = endpoint;
         this.schema = schema;
         this.ttl = leaseTtl;
-        this.lease = new Lease(ds, dialect, LEASE, NodeId.next(LEASE), leaseTtl);
-        this.index = new ChangeIndex(lease, dialect);
-        this.targets = new TableTargets(ds, tables);
-        this.fence = new CaptureFence(callPool, dialect, fenceTimeout);
+        this.lease = new Lease(ds, dialect, state, LEASE, NodeId.next(LEASE), leaseTtl);
+        this.index = new ChangeIndex(lease, state);
+        this.targets = new TableTargets(ds, tables, schema, state, namesFolded);
+        this.fence = new CaptureFence(callPool, dialect, state, fenceTimeout);
         this.thread = new Thread(this::lead, "esa-binlog-capture");
         this.thread.setDaemon(true);
     }
@@ -75,10 +77,17 @@ public final class BinlogCapture implements LogCapture {
      * @param served  the tables served at start, checked for ids the log can spell
      * @param tables  the catalog, asked at each table map
      */
-    public static BinlogCapture start(DataSource ds, DataSource callPool, Dialect dialect, BinlogEndpoint endpoint,
-                                      String schema, List<Table> served, BinlogCapture.Tables tables, Duration leaseTtl,
-                                      Duration fenceTimeout) throws SQLException {
-        BinlogCapture capture = new BinlogCapture(ds, callPool, dialect, endpoint, schema, tables, leaseTtl, fenceTimeout);
+    public static BinlogCapture start(DataSource ds, DataSource callPool, Dialect dialect, StateTables state,
+                                      BinlogEndpoint endpoint, String schema, List<Table> served,
+                                      BinlogCapture.Tables tables, Duration leaseTtl, Duration fenceTimeout)
+            throws SQLException {
+        boolean namesFolded;
+        try (Connection c = ds.getConnection(); java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT @@lower_case_table_names")) {
+            namesFolded = rs.next() && rs.getInt(1) != 0;
+        }
+        BinlogCapture capture = new BinlogCapture(ds, callPool, dialect, state, endpoint, schema, namesFolded, tables,
+                leaseTtl, fenceTimeout);
         try (Connection c = ds.getConnection()) {
             capture.targets.check(c, served);
             // The first start's position is taken here, not by the reader thread: a fence set once start returns

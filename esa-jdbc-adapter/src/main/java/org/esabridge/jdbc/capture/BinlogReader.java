@@ -48,10 +48,6 @@ final class BinlogReader implements AutoCloseable {
     /** MariaDB's "could not find the GTID/position requested": the log we need is purged or never existed. */
     static final int ERROR_POSITION_NOT_IN_LOG = 1236;
     private static final long HEARTBEAT_MILLIS = 1000;
-    private static final java.util.regex.Pattern TRUNCATE = java.util.regex.Pattern.compile("(?i)\\s*TRUNCATE\\b");
-    /** {@code TRUNCATE [TABLE] [schema.]table}, names bare or in backquotes (no backquote inside). */
-    private static final java.util.regex.Pattern TRUNCATED_TABLE = java.util.regex.Pattern.compile(
-            "(?i)\\s*TRUNCATE\\s+(?:TABLE\\s+)?(?:(`[^`]+`|\\w+)\\s*\\.\\s*)?(`[^`]+`|\\w+)\\s*;?\\s*");
 
     /** How the reader ended. */
     enum Outcome { RUNNING, CLOSED, GAP, FAILED, LOST_LEADERSHIP }
@@ -217,7 +213,7 @@ final class BinlogReader implements AutoCloseable {
                 begin(event.getData());
             } else if (type == EventType.TABLE_MAP) {
                 TableMapEventData map = event.getData();
-                tableMaps.put(map.getTableId(), schema.equals(map.getDatabase()) ? targets.target(map) : TableTargets.IGNORED);
+                tableMaps.put(map.getTableId(), targets.target(map));
             } else if (EventType.isRowMutation(type)) {
                 rows(event);
             } else if (type == EventType.XID) {
@@ -256,8 +252,9 @@ final class BinlogReader implements AutoCloseable {
             return;
         }
         boolean standalone = (txGtid.getFlags() & MariadbGtidEventData.FL_STANDALONE) != 0;
-        if (standalone && TRUNCATE.matcher(sql).lookingAt() && (schema.equals(q.getDatabase()) || sql.contains(schema))) {
-            truncated(sql, q.getDatabase());
+        TruncateStatement truncate = standalone ? TruncateStatement.of(sql) : null;
+        if (truncate != null) {
+            truncated(truncate, q.getDatabase());
         }
         if (standalone || sql.equalsIgnoreCase("COMMIT")) {
             commit(event);
@@ -306,24 +303,22 @@ final class BinlogReader implements AutoCloseable {
 
     /**
      * TRUNCATE empties a table without row events, so its deletions cannot be listed. For a table of this schema
-     * named plainly, an {@link IndexedChanges#TRUNCATED} entry marks the moment: that table's deletions before it are
-     * refused (the host compares ids), the others' are not touched. A statement this cannot read is a gap.
+     * (by the event's own schema, or the one the statement names) an {@link IndexedChanges#TRUNCATED} entry marks
+     * the moment: that table's deletions before it are refused (the host compares ids), the others' are not
+     * touched. Another schema's TRUNCATE is nothing to us, whatever its text or comments mention. A statement this
+     * cannot read is a gap only when it may concern this schema: run in it, or naming it.
      */
-    private void truncated(String sql, String currentSchema) {
-        java.util.regex.Matcher m = TRUNCATED_TABLE.matcher(sql);
-        if (m.matches()) {
-            String inSchema = m.group(1) == null ? currentSchema : unquote(m.group(1));
-            if (!schema.equals(inSchema)) {
-                return;
+    private void truncated(TruncateStatement truncate, String currentSchema) {
+        String[] target = truncate.target();
+        if (target != null) {
+            if (targets.inSchema(target[0] == null ? currentSchema : target[0])) {
+                change(targets.tableName(target[1]), "", IndexedChanges.TRUNCATED);
             }
-            change(unquote(m.group(2)), "", IndexedChanges.TRUNCATED);
             return;
         }
-        gapHere("TRUNCATE in " + schema + " removed rows without row events");
-    }
-
-    private static String unquote(String name) {
-        return name.startsWith("`") ? name.substring(1, name.length() - 1) : name;
+        if (targets.inSchema(currentSchema) || targets.mentionsSchema(truncate.code)) {
+            gapHere("TRUNCATE in " + schema + " removed rows without row events");
+        }
     }
 
     private void gapHere(String why) {

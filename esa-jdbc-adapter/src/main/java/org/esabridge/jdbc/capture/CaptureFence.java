@@ -19,6 +19,7 @@ import javax.sql.DataSource;
 import org.esabridge.api.ErrorCode;
 import org.esabridge.api.EsaException;
 import org.esabridge.jdbc.dialect.Dialect;
+import org.esabridge.jdbc.dialect.StateTables;
 import org.esabridge.jdbc.dialect.Faults;
 
 /**
@@ -38,12 +39,14 @@ public final class CaptureFence {
 
     private final DataSource ds;
     private final Dialect dialect;
+    private final String table;
     private final Duration timeout;
     private final Map<Long, CompletableFuture<Instant>> waiters = new ConcurrentHashMap<>();
 
-    public CaptureFence(DataSource ds, Dialect dialect, Duration timeout) {
+    public CaptureFence(DataSource ds, Dialect dialect, StateTables state, Duration timeout) {
         this.ds = ds;
         this.dialect = dialect;
+        this.table = state.fence();
         this.timeout = timeout;
     }
 
@@ -51,7 +54,7 @@ public final class CaptureFence {
     public Instant fence() throws EsaException {
         long deadline = System.nanoTime() + timeout.toNanos();
         try (Connection c = ds.getConnection()) {
-            long id = insertMarker(c, dialect);
+            long id = insertMarker(c);
             CompletableFuture<Instant> reached = new CompletableFuture<>();
             waiters.put(id, reached);
             try {
@@ -95,9 +98,9 @@ public final class CaptureFence {
         }
     }
 
-    private static long insertMarker(Connection c, Dialect dialect) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO esa_fence (requested_at) VALUES (" + dialect.now() + ")",
-                new String[] {"id"})) {
+    private long insertMarker(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (requested_at) VALUES (" + dialect.now()
+                + ")", new String[] {"id"})) {
             ps.executeUpdate();
             try (ResultSet rs = ps.getGeneratedKeys()) {
                 rs.next();
@@ -106,8 +109,8 @@ public final class CaptureFence {
         }
     }
 
-    private static Instant reachedStamp(Connection c, long id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT reached_stamp FROM esa_fence WHERE id = ?")) {
+    private Instant reachedStamp(Connection c, long id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT reached_stamp FROM " + table + " WHERE id = ?")) {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 LocalDateTime t = rs.next() ? rs.getObject(1, LocalDateTime.class) : null;

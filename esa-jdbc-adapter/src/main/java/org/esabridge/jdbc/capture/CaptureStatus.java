@@ -20,7 +20,7 @@ public interface CaptureStatus {
     /** Index entries written since start. */
     long entriesWritten();
 
-    /** Gaps recorded since start (purged or unreadable log: older windows answer a full read, see README). */
+    /** Gaps recorded since start (purged or unreadable log: older windows answer a full read, see docs/capture-modes.md). */
     long gaps();
 
     /** Bytes of log the server keeps for this reader beyond what it confirmed (PostgreSQL's slot); 0 where unknown. */

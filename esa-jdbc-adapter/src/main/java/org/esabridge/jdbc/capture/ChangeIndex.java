@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import org.esabridge.jdbc.cluster.Lease;
 import org.esabridge.jdbc.dialect.Dialect;
+import org.esabridge.jdbc.dialect.StateTables;
 
 /**
  * The binlog reader's side of the change index: {@code esa_change} (the latest committed change of each row, in
@@ -27,11 +28,12 @@ import org.esabridge.jdbc.dialect.Dialect;
  * must be the one this reader last wrote or started from. A deposed reader, or a second reader that got in by a
  * bug, therefore fails its flush instead of writing entries out of order.
  *
- * <p>Stamps: each flush gets {@code S = GREATEST(now, last_stamp + 1 µs)}, strictly increasing and in the database
- * clock's time domain, the one {@code after} values come from.
- *
- * <p>Engine-neutral: the SQL comes from the {@link Dialect}, the log's position from a {@link Head} (MariaDB's GTID
- * and file, PostgreSQL's LSN in {@code binlog_pos}); the progress row is named {@value #NAME} on every engine.
+ * <p>Stamps: each flush gets {@code S = GREATEST(now, last_stamp + 1 µs)}, strictly increasing and in
+ * the database clock's time domain, the one {@code after} values come from.
+  *
+ * <p>Engine-neutral: the SQL comes from the {@link org.esabridge.jdbc.dialect.Dialect}, the log's position from a
+ * {@link Head} (MariaDB's GTID and file, PostgreSQL's LSN in {@code binlog_pos}); the progress row is named
+ * {@value #NAME} on every engine.
  */
 public final class ChangeIndex {
     static final String NAME = "binlog";
@@ -46,12 +48,6 @@ public final class ChangeIndex {
     public record State(BinlogPosition position, Instant since, Instant lastStamp, long lastSeq) {
     }
 
-    /** The log's current end, as the engine spells it. */
-    @FunctionalInterface
-    public interface Head {
-        BinlogPosition read(Connection c) throws SQLException;
-    }
-
     /** The stored position is not the one this reader expects, or the lease is lost: stop reading. */
     public static final class LostLeadershipException extends Exception {
         private static final long serialVersionUID = 1L;
@@ -62,37 +58,42 @@ public final class ChangeIndex {
     }
 
     private final Lease lease;
+    private final StateTables state;
     private final Dialect dialect;
     private final Head head;
     private final String stampSql;
-    private final String insertHead;
     private final String insertUpdates;
 
     /** @param lease the reader's lease, checked in every write; null only in tests of a single reader */
-    ChangeIndex(Lease lease, Dialect dialect) {
-        this(lease, dialect, ChangeIndex::head);
+    ChangeIndex(Lease lease, StateTables state) {
+        this(lease, state, ChangeIndex::head);
     }
 
     /**
      * @param lease the reader's lease, checked in every write; null only in tests of a single reader
      * @param head  reads the log's current end (for the first start and for a gap)
      */
-    public ChangeIndex(Lease lease, Dialect dialect, Head head) {
+    public ChangeIndex(Lease lease, StateTables state, Head head) {
         this.lease = lease;
-        this.dialect = dialect;
+        this.state = state;
+        this.dialect = state.dialect();
         this.head = head;
-        String ts = dialect.timestampParameter();
-        this.stampSql = "SELECT GREATEST(" + dialect.now() + ", " + dialect.plus(ts, "1", java.time.temporal.ChronoUnit.MICROS)
-                + ")";
-        this.insertHead = "esa_change";
+        this.stampSql = "SELECT GREATEST(" + dialect.now() + ", "
+                + dialect.plus(dialect.timestampParameter(), "1", java.time.temporal.ChronoUnit.MICROS) + ")";
         this.insertUpdates = "row_id = " + dialect.inserted("row_id") + ", kind = " + dialect.inserted("kind")
                 + ", stamp = " + dialect.inserted("stamp") + ", seq = " + dialect.inserted("seq");
     }
 
+    /** The log's current end, as the engine spells it. */
+    @FunctionalInterface
+    public interface Head {
+        BinlogPosition read(Connection c) throws SQLException;
+    }
+
     /** The stored state, or null before the first start. */
-    public static State load(Connection c) throws SQLException {
+    public State load(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT gtid_position, binlog_file, binlog_pos, since, last_stamp,"
-                + " last_seq FROM esa_capture WHERE name = ?")) {
+                + " last_seq FROM " + state.capture() + " WHERE name = ?")) {
             ps.setString(1, NAME);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -115,7 +116,7 @@ public final class ChangeIndex {
         }
         BinlogPosition head = this.head.read(c);
         String now = dialect.now();
-        try (PreparedStatement ps = c.prepareStatement(dialect.insertIfAbsent("esa_capture", "name, gtid_position,"
+        try (PreparedStatement ps = c.prepareStatement(dialect.insertIfAbsent(state.capture(), "name, gtid_position,"
                 + " binlog_file, binlog_pos, since, last_stamp, last_seq, updated_at",
                 "SELECT ?, ?, ?, ?, " + now + ", " + now + ", 0, " + now))) {
             ps.setString(1, NAME);
@@ -159,11 +160,11 @@ public final class ChangeIndex {
             // and an 'after' of since reads it from the index. (Read the other way round, such a fence was answered
             // by no one and its getCurrentTime timed out.)
             long lastFenceBeforeHead;
-            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(id), 0) FROM esa_fence")) {
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(id), 0) FROM " + state.fence())) {
                 rs.next();
                 lastFenceBeforeHead = rs.getLong(1);
             }
-            try (PreparedStatement ps = c.prepareStatement("UPDATE esa_fence SET reached_stamp = ? WHERE reached_stamp IS NULL"
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + state.fence() + " SET reached_stamp = ? WHERE reached_stamp IS NULL"
                     + " AND id <= ?")) {
                 ps.setObject(1, LocalDateTime.ofInstant(stamp, ZoneOffset.UTC));
                 ps.setLong(2, lastFenceBeforeHead);
@@ -198,7 +199,7 @@ public final class ChangeIndex {
             MessageDigest sha1 = sha1();
             for (int from = 0; from < list.size(); from += ROWS_PER_INSERT) {
                 List<Map.Entry<Key, Character>> chunk = list.subList(from, Math.min(list.size(), from + ROWS_PER_INSERT));
-                try (PreparedStatement ps = c.prepareStatement(dialect.upsert(insertHead,
+                try (PreparedStatement ps = c.prepareStatement(dialect.upsert(state.change(),
                         "table_name, row_hash, row_id, kind, stamp, seq",
                         String.join("), (", Collections.nCopies(chunk.size(), "?, ?, ?, ?, ?, ?")), "table_name, row_hash",
                         insertUpdates))) {
@@ -217,7 +218,7 @@ public final class ChangeIndex {
                 }
             }
             if (!fences.isEmpty()) {
-                try (PreparedStatement ps = c.prepareStatement("UPDATE esa_fence SET reached_stamp = ? WHERE id IN ("
+                try (PreparedStatement ps = c.prepareStatement("UPDATE " + state.fence() + " SET reached_stamp = ? WHERE id IN ("
                         + String.join(",", Collections.nCopies(fences.size(), "?")) + ")")) {
                     ps.setObject(1, LocalDateTime.ofInstant(stamp, ZoneOffset.UTC));
                     for (int i = 0; i < fences.size(); i++) {
@@ -240,7 +241,7 @@ public final class ChangeIndex {
 
     /** Deletes fence markers answered more than an hour ago; their waiters are long gone. */
     public void purgeFences(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(dialect.deleteFirst("esa_fence", "requested_at < "
+        try (PreparedStatement ps = c.prepareStatement(dialect.deleteFirst(state.fence(), "requested_at < "
                 + dialect.minus(dialect.now(), "3600", java.time.temporal.ChronoUnit.SECONDS), "id", 10000))) {
             ps.executeUpdate();
         }
@@ -251,7 +252,7 @@ public final class ChangeIndex {
             throw new LostLeadershipException("the capture lease is no longer held by this node");
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT gtid_position, binlog_file, binlog_pos, since, last_stamp,"
-                + " last_seq FROM esa_capture WHERE name = ? FOR UPDATE")) {
+                + " last_seq FROM " + state.capture() + " WHERE name = ? FOR UPDATE")) {
             ps.setString(1, NAME);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -279,7 +280,7 @@ public final class ChangeIndex {
     }
 
     private void writeState(Connection c, State s) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE esa_capture SET gtid_position = ?, binlog_file = ?,"
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + state.capture() + " SET gtid_position = ?, binlog_file = ?,"
                 + " binlog_pos = ?, since = ?, last_stamp = ?, last_seq = ?, updated_at = " + dialect.now() + " WHERE name = ?")) {
             ps.setString(1, s.position().gtid());
             ps.setString(2, s.position().file());

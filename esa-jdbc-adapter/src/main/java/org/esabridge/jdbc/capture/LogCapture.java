@@ -7,7 +7,7 @@ import java.util.Map;
 import javax.sql.DataSource;
 import org.esabridge.jdbc.JdbcAdapterConfig;
 import org.esabridge.jdbc.catalog.Table;
-import org.esabridge.jdbc.dialect.Dialect;
+import org.esabridge.jdbc.dialect.StateTables;
 
 /**
  * Exact capture from the database's own log into the change index, whatever the engine: MariaDB's binary log
@@ -37,7 +37,7 @@ public interface LogCapture extends CaptureStatus, AutoCloseable {
         LogCapture start(Start start) throws SQLException;
 
         /** What a start needs; {@code schema} is the served schema. */
-        record Start(DataSource capturePool, DataSource callPool, Dialect dialect, JdbcAdapterConfig config,
+        record Start(DataSource capturePool, DataSource callPool, StateTables state, JdbcAdapterConfig config,
                      String schema, List<Table> served, BinlogCapture.Tables tables) {
         }
 

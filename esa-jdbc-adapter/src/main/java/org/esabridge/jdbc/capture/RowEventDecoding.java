@@ -22,7 +22,8 @@ import java.util.function.LongPredicate;
  * The binlog client's event decoding, with one change: the rows of a table the reader does not want (another
  * schema's, the adapter's own index writes) are skipped, not decoded. The binary log holds every write of the server
  * — the index's own entries among them — and decoding each row of each column costs more than reading it.
- * Values are decoded as {@link RowIdDecoder} expects: dates and times as microseconds, CHAR/BINARY as bytes.
+ * Values are decoded as {@link RowIdDecoder} expects: dates and times as microseconds, CHAR/BINARY as bytes, and
+ * dates with a zero part as {@link ZeroDateCells.ZeroDate}.
  */
 final class RowEventDecoding {
     private static final Serializable[] SKIPPED = new Serializable[0];
@@ -75,6 +76,47 @@ final class RowEventDecoding {
         protected Serializable[] deserializeRow(long tableId, BitSet columns, ByteArrayInputStream in) throws IOException {
             return wanted.test(tableId) ? super.deserializeRow(tableId, columns, in) : skip(in);
         }
+
+        private final ZeroDateCells zeroDates = new ZeroDateCells();
+
+        @Override
+        protected Long asUnixTime(int year, int month, int day, int hour, int minute, int second, int millis) {
+            Long zero = zeroDates.zero(year, month, day, hour, minute, second);
+            return zero != null ? zero : super.asUnixTime(year, month, day, hour, minute, second, millis);
+        }
+
+        @Override
+        protected int deserializeFractionalSeconds(int meta, ByteArrayInputStream in) throws IOException {
+            return zeroDates.micros(super.deserializeFractionalSeconds(meta, in));
+        }
+
+        @Override
+        protected Serializable deserializeDate(ByteArrayInputStream in) throws IOException {
+            zeroDates.reset();
+            return zeroDates.result(super.deserializeDate(in));
+        }
+
+        @Override
+        protected Serializable deserializeDatetime(ByteArrayInputStream in) throws IOException {
+            zeroDates.reset();
+            return zeroDates.result(super.deserializeDatetime(in));
+        }
+
+        @Override
+        protected Serializable deserializeDatetimeV2(int meta, ByteArrayInputStream in) throws IOException {
+            zeroDates.reset();
+            return zeroDates.result(super.deserializeDatetimeV2(meta, in));
+        }
+
+        @Override
+        protected Serializable deserializeTimestamp(ByteArrayInputStream in) throws IOException {
+            return ZeroDateCells.timestamp(super.deserializeTimestamp(in));
+        }
+
+        @Override
+        protected Serializable deserializeTimestampV2(int meta, ByteArrayInputStream in) throws IOException {
+            return ZeroDateCells.timestamp(super.deserializeTimestampV2(meta, in));
+        }
     }
 
     private static final class Update extends UpdateRowsEventDataDeserializer {
@@ -89,6 +131,47 @@ final class RowEventDecoding {
         protected Serializable[] deserializeRow(long tableId, BitSet columns, ByteArrayInputStream in) throws IOException {
             return wanted.test(tableId) ? super.deserializeRow(tableId, columns, in) : skip(in);
         }
+
+        private final ZeroDateCells zeroDates = new ZeroDateCells();
+
+        @Override
+        protected Long asUnixTime(int year, int month, int day, int hour, int minute, int second, int millis) {
+            Long zero = zeroDates.zero(year, month, day, hour, minute, second);
+            return zero != null ? zero : super.asUnixTime(year, month, day, hour, minute, second, millis);
+        }
+
+        @Override
+        protected int deserializeFractionalSeconds(int meta, ByteArrayInputStream in) throws IOException {
+            return zeroDates.micros(super.deserializeFractionalSeconds(meta, in));
+        }
+
+        @Override
+        protected Serializable deserializeDate(ByteArrayInputStream in) throws IOException {
+            zeroDates.reset();
+            return zeroDates.result(super.deserializeDate(in));
+        }
+
+        @Override
+        protected Serializable deserializeDatetime(ByteArrayInputStream in) throws IOException {
+            zeroDates.reset();
+            return zeroDates.result(super.deserializeDatetime(in));
+        }
+
+        @Override
+        protected Serializable deserializeDatetimeV2(int meta, ByteArrayInputStream in) throws IOException {
+            zeroDates.reset();
+            return zeroDates.result(super.deserializeDatetimeV2(meta, in));
+        }
+
+        @Override
+        protected Serializable deserializeTimestamp(ByteArrayInputStream in) throws IOException {
+            return ZeroDateCells.timestamp(super.deserializeTimestamp(in));
+        }
+
+        @Override
+        protected Serializable deserializeTimestampV2(int meta, ByteArrayInputStream in) throws IOException {
+            return ZeroDateCells.timestamp(super.deserializeTimestampV2(meta, in));
+        }
     }
 
     private static final class Delete extends DeleteRowsEventDataDeserializer {
@@ -102,6 +185,47 @@ final class RowEventDecoding {
         @Override
         protected Serializable[] deserializeRow(long tableId, BitSet columns, ByteArrayInputStream in) throws IOException {
             return wanted.test(tableId) ? super.deserializeRow(tableId, columns, in) : skip(in);
+        }
+
+        private final ZeroDateCells zeroDates = new ZeroDateCells();
+
+        @Override
+        protected Long asUnixTime(int year, int month, int day, int hour, int minute, int second, int millis) {
+            Long zero = zeroDates.zero(year, month, day, hour, minute, second);
+            return zero != null ? zero : super.asUnixTime(year, month, day, hour, minute, second, millis);
+        }
+
+        @Override
+        protected int deserializeFractionalSeconds(int meta, ByteArrayInputStream in) throws IOException {
+            return zeroDates.micros(super.deserializeFractionalSeconds(meta, in));
+        }
+
+        @Override
+        protected Serializable deserializeDate(ByteArrayInputStream in) throws IOException {
+            zeroDates.reset();
+            return zeroDates.result(super.deserializeDate(in));
+        }
+
+        @Override
+        protected Serializable deserializeDatetime(ByteArrayInputStream in) throws IOException {
+            zeroDates.reset();
+            return zeroDates.result(super.deserializeDatetime(in));
+        }
+
+        @Override
+        protected Serializable deserializeDatetimeV2(int meta, ByteArrayInputStream in) throws IOException {
+            zeroDates.reset();
+            return zeroDates.result(super.deserializeDatetimeV2(meta, in));
+        }
+
+        @Override
+        protected Serializable deserializeTimestamp(ByteArrayInputStream in) throws IOException {
+            return ZeroDateCells.timestamp(super.deserializeTimestamp(in));
+        }
+
+        @Override
+        protected Serializable deserializeTimestampV2(int meta, ByteArrayInputStream in) throws IOException {
+            return ZeroDateCells.timestamp(super.deserializeTimestampV2(meta, in));
         }
     }
 }

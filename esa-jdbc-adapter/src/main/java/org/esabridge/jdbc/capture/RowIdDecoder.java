@@ -126,7 +126,11 @@ final class RowIdDecoder {
         switch (kind) {
             case INTEGER:
                 if (type.equals("year")) {
-                    break;
+                    // The client adds 1900 to the stored byte; 0 stands for the year 0000 (1900 is no YEAR value).
+                    return v -> {
+                        int year = ((Number) v).intValue();
+                        return Integer.toString(year == 1900 ? 0 : year);
+                    };
                 }
                 return integer(c);
             case BOOLEAN:
@@ -141,9 +145,10 @@ final class RowIdDecoder {
             case STRING:
                 return string(c, charset);
             case DATE:
-                return v -> fromMicros((Long) v).toLocalDate().toString();
+                return v -> v instanceof ZeroDateCells.ZeroDate z ? z.wire(kind, 0) : fromMicros((Long) v).toLocalDate().toString();
             case DATETIME, TIMESTAMP:
-                return v -> ValueCodec.formatDateTime(fromMicros((Long) v), c.fsp(), kind == ValueKind.TIMESTAMP);
+                return v -> v instanceof ZeroDateCells.ZeroDate z ? z.wire(kind, c.fsp())
+                        : ValueCodec.formatDateTime(fromMicros((Long) v), c.fsp(), kind == ValueKind.TIMESTAMP);
             case BINARY:
                 if (type.equals("binary")) {
                     // The log drops BINARY(n)'s trailing zero bytes; the column holds all n.

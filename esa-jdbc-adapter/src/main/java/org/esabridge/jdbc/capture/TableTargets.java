@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.esabridge.jdbc.catalog.Table;
+import org.esabridge.jdbc.dialect.StateTables;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +55,9 @@ final class TableTargets {
 
     private final DataSource ds;
     private final BinlogCapture.Tables tables;
+    private final String schema;
+    private final StateTables state;
+    private final boolean namesFolded;
     /** Exposed tables whose ids cannot be spelled from the log, with the reason. */
     private final Map<String, String> uncapturable = new ConcurrentHashMap<>();
     private final Map<String, Layout> layouts = new HashMap<>();
@@ -65,9 +69,17 @@ final class TableTargets {
     private record Layout(long tableId, List<String> columns, Map<String, String> charsets, Table table, Target target) {
     }
 
-    TableTargets(DataSource ds, BinlogCapture.Tables tables) {
+    /**
+     * @param schema      the application's schema, whose served tables are captured
+     * @param state       where the adapter's own tables are
+     * @param namesFolded whether the server compares schema names ignoring case ({@code lower_case_table_names} ≠ 0)
+     */
+    TableTargets(DataSource ds, BinlogCapture.Tables tables, String schema, StateTables state, boolean namesFolded) {
         this.ds = ds;
         this.tables = tables;
+        this.schema = schema;
+        this.state = state;
+        this.namesFolded = namesFolded;
     }
 
     /** Exposed tables the log cannot capture, with the reason (they need polling). */
@@ -90,21 +102,24 @@ final class TableTargets {
         }
     }
 
-    /** The handling of the table a table map names (a table of the adapter's schema). */
+    /**
+     * The handling of the table a table map names: one of the adapter's own tables in the state schema, exactly as
+     * the server stores it; a served table of the application's schema; or nothing (any other schema, and any other
+     * {@code esa_} table, whatever its case).
+     */
     Target target(TableMapEventData map) throws SQLException {
         String name = map.getTable();
-        String lower = name.toLowerCase(Locale.ROOT);
-        switch (lower) {
-            case "esa_fence":
-                return FENCE;
-            case "esa_tombstone":
-                return new MarkerTarget(map, 'D');
-            case "esa_touched":
-                return new MarkerTarget(map, 'M');
-            default:
-                if (lower.startsWith("esa_")) {
-                    return IGNORED;
-                }
+        String own = state.holds(map.getDatabase(), name, schema, namesFolded);
+        if (own != null) {
+            return switch (own) {
+                case StateTables.FENCE -> FENCE;
+                case StateTables.TOMBSTONE -> new MarkerTarget(map, 'D');
+                case StateTables.TOUCHED -> new MarkerTarget(map, 'M');
+                default -> IGNORED;
+            };
+        }
+        if (!inSchema(map.getDatabase()) || name.toLowerCase(Locale.ROOT).startsWith("esa_")) {
+            return IGNORED;
         }
         Long ignoredUntil = unserved.get(map.getTableId());
         if (ignoredUntil != null && System.nanoTime() - ignoredUntil < 0) {
@@ -240,6 +255,24 @@ final class TableTargets {
         public void inserted(Serializable[] row, BitSet cols, ChangeSink sink, Consumer<Long> fences) {
             sink.change(BinlogReader.utf8(row[tableColumn]), BinlogReader.utf8(row[idColumn]), kind);
         }
+    }
+
+    /** Whether an event's schema is the application's, as the server compares schema names. */
+    boolean inSchema(String eventSchema) {
+        return eventSchema != null && (namesFolded ? schema.equalsIgnoreCase(eventSchema) : schema.equals(eventSchema));
+    }
+
+    /** A table name of the application's schema as the server stores it ({@code lower_case_table_names=1} folds). */
+    String tableName(String name) {
+        return namesFolded ? name.toLowerCase(Locale.ROOT) : name;
+    }
+
+    /** Whether SQL text names the application's schema anywhere (as a word, in any case the server would accept). */
+    boolean mentionsSchema(String code) {
+        String text = namesFolded ? code.toLowerCase(Locale.ROOT) : code;
+        String name = namesFolded ? schema.toLowerCase(Locale.ROOT) : schema;
+        return java.util.regex.Pattern.compile("(?<![\\w$])" + java.util.regex.Pattern.quote(name) + "(?![\\w$])")
+                .matcher(text).find();
     }
 
     /** Names of tables (in the schema) whose changes the log cannot capture, for the start's summary. */

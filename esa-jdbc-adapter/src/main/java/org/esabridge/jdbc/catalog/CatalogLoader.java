@@ -136,11 +136,11 @@ public final class CatalogLoader {
         List<Column> ids = new ArrayList<>();
         for (String id : idNames) {
             Column col = byName.get(id);
-            if (col == null || TypeMapping.kind(col) == null) {
+            if (col == null || kind(col, s) == null) {
                 LOG.warn("table {}: id column {} does not exist or has an unsupported type: not exposed", name, id);
                 return null;
             }
-            if (TypeMapping.kind(col) == ValueKind.FLOAT || TypeMapping.kind(col) == ValueKind.DOUBLE) {
+            if (kind(col, s) == ValueKind.FLOAT || kind(col, s) == ValueKind.DOUBLE) {
                 // An approximate number has no exact text form: the host's id would never find its row again
                 // (update: RECORD_NOT_FOUND; delete: "done" while the row stays), and a trigger spells it otherwise.
                 String refusal = "table " + name + ": id column " + id + " is " + col.dataType().toUpperCase(Locale.ROOT)
@@ -177,7 +177,7 @@ public final class CatalogLoader {
         Set<String> readOnly = new LinkedHashSet<>();
         boolean hasGenerated = false;
         for (Column col : cols) {
-            ValueKind kind = TypeMapping.kind(col);
+            ValueKind kind = kind(col, s);
             hasGenerated |= col.generated();
             if (kind == null) {
                 LOG.debug("table {}: column {} of type {} is not exposed", name, col.name(), col.dataType());
@@ -201,6 +201,12 @@ public final class CatalogLoader {
                 LOG.warn("table {}: read-only column {} does not exist", name, ro);
             }
         }
+        for (String b : s.booleanColumns()) {
+            Column col = byName.get(b);
+            if (col == null || !col.dataType().equals("tinyint")) {
+                LOG.warn("table {}: boolean column {} is not a TINYINT column of the table: ignored", name, b);
+            }
+        }
         List<Table.ForeignKey> cascades = new ArrayList<>();
         for (RawFk fk : fks) {
             if (fk.refTable().equals(name) && !fk.deleteRule().equals("RESTRICT") && !fk.deleteRule().equals("NO ACTION")) {
@@ -212,6 +218,11 @@ public final class CatalogLoader {
                 List.copyOf(fieldColumns), Map.copyOf(kinds), Set.copyOf(readOnly), s.deleteStrategy(), softDelete,
                 List.copyOf(fields), List.of(), List.copyOf(cascades), Set.copyOf(triggers), hasGenerated,
                 modZone(mod, versioned, s));
+    }
+
+    /** A column's kind, with {@code structure.<table>.boolean-columns} applied. */
+    private static ValueKind kind(Column col, StructureSettings s) {
+        return TypeMapping.kind(col, s.booleanColumns().contains(col.name()));
     }
 
     /**

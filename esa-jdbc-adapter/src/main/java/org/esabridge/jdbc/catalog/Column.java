@@ -37,6 +37,11 @@ public record Column(String name, String dataType, String columnType, Long charL
         return dataType.equals("timestamp") || dataType.equals("datetime");
     }
 
+    /** ZEROFILL integers and YEAR: MariaDB's text of them is zero-padded ({@code 0000042}, {@code 0000}). */
+    public boolean isZeroPadded() {
+        return columnType.contains("zerofill") || dataType.equals("year");
+    }
+
     public boolean isUnsigned() {
         return columnType.contains("unsigned");
     }

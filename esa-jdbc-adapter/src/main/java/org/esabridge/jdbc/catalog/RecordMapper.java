@@ -42,7 +42,8 @@ public final class RecordMapper {
         }
         select.add(mod());
         for (Column c : table.fieldColumns()) {
-            select.add(col(c));
+            // MariaDB's text of a FLOAT has six significant digits (3.40282e38); as a DOUBLE it is exact.
+            select.add(table.kind(c) == ValueKind.FLOAT ? dialect.asDouble(col(c)) : col(c));
         }
         this.selectList = select.toString();
         this.idWhere = where.toString();
@@ -180,7 +181,8 @@ public final class RecordMapper {
     }
 
     /**
-     * Checks an external id against the id columns ({@link ValueCodec#check}) without touching the database:
+     * Checks an external id against the id columns ({@link ValueCodec#checkLookup}: an id is found by any value its
+     * columns can hold, control characters included) without touching the database:
      * callers do this before they take a connection, so an id that cannot exist (a million digits for a
      * BIGINT) costs a scan of its text and nothing more. Refused the way any unusable id is: INVALID_VALUE.
      */
@@ -193,7 +195,7 @@ public final class RecordMapper {
         List<String> parts = decode(table, id);
         for (int k = 0; k < parts.size(); k++) {
             Column c = table.idColumns().get(k);
-            ValueCodec.check(c, table.kind(c), parts.get(k));
+            ValueCodec.checkLookup(c, table.kind(c), parts.get(k));
         }
     }
 
@@ -207,7 +209,7 @@ public final class RecordMapper {
         int i = first;
         for (int k = 0; k < parts.size(); k++) {
             Column c = table.idColumns().get(k);
-            ValueCodec.bind(ps, i++, c, table.kind(c), parts.get(k));
+            ValueCodec.bindLookup(ps, i++, c, table.kind(c), parts.get(k));
         }
         return i;
     }

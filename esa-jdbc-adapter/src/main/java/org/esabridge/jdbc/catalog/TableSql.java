@@ -163,8 +163,10 @@ public record TableSql(Table table, RecordMapper mapper, String modified, String
         }
         String col = "t." + dialect.quote(sd.name());
         ValueKind kind = t.kind(sd);
-        String deleted = kind == ValueKind.BOOLEAN || kind == ValueKind.INTEGER || kind == ValueKind.BITS
-                ? "(" + col + " IS NOT NULL AND " + col + " <> 0)"
+        // FALSE, not 0, for a boolean: the same value where BOOLEAN is a number (MariaDB), and comparable where it is
+        // a type of its own (PostgreSQL).
+        String deleted = kind == ValueKind.BOOLEAN ? "(" + col + " IS NOT NULL AND " + col + " <> FALSE)"
+                : kind == ValueKind.INTEGER || kind == ValueKind.BITS ? "(" + col + " IS NOT NULL AND " + col + " <> 0)"
                 : col + " IS NOT NULL";
         return live ? " AND NOT " + deleted : " AND " + deleted;
     }
@@ -187,6 +189,7 @@ public record TableSql(Table table, RecordMapper mapper, String modified, String
         return switch (t.kind(t.softDelete())) {
             case DATETIME, TIMESTAMP -> dialect.now();
             case STRING -> "'deleted'";
+            case BOOLEAN -> "TRUE";
             default -> "1";
         };
     }

@@ -6,10 +6,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
-import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -18,13 +18,15 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoField;
 import java.util.Base64;
 import java.util.Locale;
+import java.util.regex.Pattern;
 import org.esabridge.api.ControlCharacters;
 
 /**
- * Column values ⇄ protocol text (esa-protocol.md §3): plain decimals at full precision, {@code true}/
- * {@code false}, base64, {@code xs:date}/{@code xs:time}/{@code xs:dateTime} with as many fractional digits
- * as the column keeps; DATETIME without offset, TIMESTAMP in UTC with {@code Z}. Sessions run in UTC, so a
- * TIMESTAMP read or written as a {@code LocalDateTime} is a UTC wall time.
+ * Column values ⇄ protocol text (esa-protocol.md §3, §3.1): plain decimals at full precision, {@code true}/
+ * {@code false}, base64, {@code xs:date}/{@code xs:dateTime} with as many fractional digits as the column keeps
+ * (DATETIME without offset, TIMESTAMP in UTC with {@code Z}; zero dates with MariaDB's digits, {@link ZeroDates}),
+ * TIME as MariaDB's duration text. Sessions run in UTC, so a TIMESTAMP read or written as a {@code LocalDateTime}
+ * is a UTC wall time.
  */
 public final class ValueCodec {
     private ValueCodec() {
@@ -83,7 +85,7 @@ public final class ValueCodec {
         switch (kind) {
             case INTEGER, BITS: {
                 String s = kind == ValueKind.BITS ? bitsText(rs, index) : rs.getString(index);
-                return rs.wasNull() ? null : s;
+                return rs.wasNull() ? null : kind == ValueKind.INTEGER && c.isZeroPadded() ? withoutPadding(s) : s;
             }
             case DECIMAL: {
                 if (hasSpecials(c)) {
@@ -94,14 +96,15 @@ public final class ValueCodec {
                 return d == null ? null : d.toPlainString();
             }
             case FLOAT: {
-                float f = rs.getFloat(index);
+                // Selected as a DOUBLE (RecordMapper): MariaDB's text of a FLOAT keeps six digits only.
+                float f = (float) rs.getDouble(index);
                 return rs.wasNull() ? null : !Float.isFinite(f) ? special(f)
-                        : new BigDecimal(Float.toString(f)).stripTrailingZeros().toPlainString();
+                        : withinDeclaredRange(c, new BigDecimal(Float.toString(f)), f).toPlainString();
             }
             case DOUBLE: {
                 double d = rs.getDouble(index);
                 return rs.wasNull() ? null : !Double.isFinite(d) ? special(d)
-                        : BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
+                        : withinDeclaredRange(c, BigDecimal.valueOf(d), d).toPlainString();
             }
             case BOOLEAN: {
                 boolean b = rs.getBoolean(index);
@@ -110,19 +113,35 @@ public final class ValueCodec {
             case STRING:
                 return rs.getString(index);
             case DATE: {
-                LocalDate d = rs.getObject(index, LocalDate.class);
-                return d == null ? null : d.toString();
+                // MariaDB's text, not a LocalDate: the driver cannot decode 2024-00-15 (or shifts it to 2023-12-15),
+                // nor an ALLOW_INVALID_DATES 2024-02-31; a DATE's text is its wire form already.
+                String s = rs.getString(index);
+                return s == null ? null : ZeroDates.wire(s, kind, 0);
             }
             case TIME:
                 // TIME may be negative or beyond 24 h in MariaDB; its own text form is the faithful one.
                 return rs.getString(index);
-            case DATETIME: {
-                LocalDateTime t = utcWallTime(rs, index);
-                return t == null ? null : infinity(t) != null ? infinity(t) : DATE_TIME[c.fsp()].format(t);
-            }
-            case TIMESTAMP: {
-                LocalDateTime t = utcWallTime(rs, index);
-                return t == null ? null : infinity(t) != null ? infinity(t) : DATE_TIME[c.fsp()].format(t) + "Z";
+            case DATETIME, TIMESTAMP: {
+                if (hasSpecials(c)) {
+                    // PostgreSQL's: no zero dates, a zone kept (timestamptz) or not, and infinities.
+                    LocalDateTime t = utcWallTime(rs, index);
+                    return t == null ? null : infinity(t) != null ? infinity(t)
+                            : DATE_TIME[c.fsp()].format(t) + (kind == ValueKind.TIMESTAMP ? "Z" : "");
+                }
+                // The driver's text of an ordinary value is shifted into the JVM's zone, so only a value it cannot
+                // decode (a zero month or day; its text is then MariaDB's own) is taken from the text.
+                String s = rs.getString(index);
+                if (s == null || ZeroDates.isZero(s)) {
+                    return s == null ? null : ZeroDates.wire(s, kind, c.fsp());
+                }
+                LocalDateTime t;
+                try {
+                    t = rs.getObject(index, LocalDateTime.class);
+                } catch (SQLException | DateTimeException e) {
+                    // ALLOW_INVALID_DATES (2024-02-31 10:00): not a date the driver decodes; the text is the value.
+                    return ZeroDates.wire(s, kind, c.fsp());
+                }
+                return DATE_TIME[c.fsp()].format(t) + (kind == ValueKind.TIMESTAMP ? "Z" : "");
             }
             case BINARY: {
                 byte[] b = rs.getBytes(index);
@@ -134,52 +153,32 @@ public final class ValueCodec {
     }
 
     /**
-     * A temporal value as a UTC wall time. A column that keeps its zone (PostgreSQL's {@code timestamptz}) is read as
-     * an offset time, which its driver will not hand over as a local one; the sessions run in UTC, so every other
-     * temporal column is read as it is.
+     * FLOAT(M,D)/DOUBLE(M,D) round a value to D decimals and then to the binary type, which can carry it past
+     * the declared limit: 999999.9999 in a FLOAT(10,4) is stored as the float 1000000, which the column refuses
+     * to take back. The limit itself is the same float, so that is the text read.
      */
-    private static LocalDateTime utcWallTime(ResultSet rs, int index) throws SQLException {
-        if (ZONED_TYPE.equalsIgnoreCase(rs.getMetaData().getColumnTypeName(index))) {
-            OffsetDateTime t = rs.getObject(index, OffsetDateTime.class);
-            if (t == null) {
-                return null;
-            }
-            return t.equals(OffsetDateTime.MAX) ? LocalDateTime.MAX : t.equals(OffsetDateTime.MIN) ? LocalDateTime.MIN
-                    : t.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime();
+    private static BigDecimal withinDeclaredRange(Column c, BigDecimal value, double stored) {
+        BigDecimal v = value.stripTrailingZeros();
+        if (c.scale() == null || c.precision() == null) {
+            return v;
         }
-        return rs.getObject(index, LocalDateTime.class);
+        BigDecimal limit = BigDecimal.TEN.pow(Math.toIntExact(c.precision() - c.scale()))
+                .subtract(BigDecimal.ONE.movePointLeft(Math.toIntExact(c.scale())));
+        if (v.abs().compareTo(limit) <= 0) {
+            return v;
+        }
+        boolean same = c.dataType().equals("float") ? limit.floatValue() == (float) Math.abs(stored)
+                : limit.doubleValue() == Math.abs(stored);
+        return same ? (v.signum() < 0 ? limit.negate() : limit) : v;
     }
 
-    /** The wire form of a timestamp's {@code ±infinity} (drivers give them as the largest and smallest values). */
-    private static String infinity(LocalDateTime t) {
-        return t.equals(LocalDateTime.MAX) ? INFINITY : t.equals(LocalDateTime.MIN) ? "-" + INFINITY : null;
-    }
-
-    /** {@code NaN}, {@code INF}, {@code -INF}: xs:double's spelling of the values a float can hold beside numbers. */
-    private static String special(double d) {
-        return Double.isNaN(d) ? "NaN" : d > 0 ? "INF" : "-INF";
-    }
-
-    /** The wire form of a numeric's text when it is not a number ({@code NaN}, {@code Infinity}), else null. */
-    private static String special(String numeric) {
-        return switch (numeric) {
-            case "NaN" -> "NaN";
-            case "Infinity" -> "INF";
-            case "-Infinity" -> "-INF";
-            default -> null;
-        };
-    }
-
-    /**
-     * Whether the column's type holds NaN and infinities beside numbers (and, for timestamps, {@code ±infinity}): the
-     * types spelled as PostgreSQL spells them ({@code real}, {@code double precision}, {@code numeric…},
-     * {@code timestamp… time zone}); MariaDB's spellings ({@code float}, {@code double}, {@code decimal(…)},
-     * {@code datetime}) hold none, and such text stays refused there as before.
-     */
-    private static boolean hasSpecials(Column c) {
-        String type = c.columnType();
-        return type.equals("real") || type.startsWith("double precision") || type.startsWith("numeric")
-                || type.endsWith("time zone");
+    /** ZEROFILL and YEAR columns' text is zero-padded ({@code 0000042}, {@code 0000}); the wire has plain decimals. */
+    private static String withoutPadding(String s) {
+        int i = 0;
+        while (i < s.length() - 1 && s.charAt(i) == '0') {
+            i++;
+        }
+        return i == 0 ? s : s.substring(i);
     }
 
     private static String bitsText(ResultSet rs, int index) throws SQLException {
@@ -195,7 +194,7 @@ public final class ValueCodec {
 
     /**
      * Reads a DATETIME modification column whose wall times are in {@code zone}. In a daylight-saving fall-back
-     * hour a wall time names two instants; the earlier one is taken (README, "Time zones").
+     * hour a wall time names two instants; the earlier one is taken (docs/capture-modes.md, "DATETIME modification columns").
      */
     public static Instant readInstant(ResultSet rs, int index, java.time.ZoneId zone) throws SQLException {
         LocalDateTime t = utcWallTime(rs, index);
@@ -226,7 +225,16 @@ public final class ValueCodec {
         if (ControlCharacters.anyIn(text)) {
             throw new BadValueException("field " + c.name() + " holds a control character");
         }
-        if (hasSpecials(c) && specialValue(kind, text) != null) {
+        checkLookup(c, kind, text);
+    }
+
+    /**
+     * {@link #check} for a value that is only looked for, never stored (a part of an id in a WHERE clause): any
+     * value the column can hold is found, control characters included — another writer may have stored one, and
+     * the host has it from this ESA's own answers.
+     */
+    public static void checkLookup(Column c, ValueKind kind, String text) throws BadValueException {
+        if (text == null || hasSpecials(c) && specialValue(kind, text) != null) {
             return;
         }
         switch (kind) {
@@ -240,11 +248,23 @@ public final class ValueCodec {
     /** Binds protocol text (null for xsi:nil) as the value of a column. */
     public static void bind(PreparedStatement ps, int index, Column c, ValueKind kind, String text)
             throws SQLException, BadValueException {
+        check(c, kind, text);
+        bindChecked(ps, index, c, kind, text);
+    }
+
+    /** {@link #bind} of a value only looked for ({@link #checkLookup}): control characters are found, not refused. */
+    public static void bindLookup(PreparedStatement ps, int index, Column c, ValueKind kind, String text)
+            throws SQLException, BadValueException {
+        checkLookup(c, kind, text);
+        bindChecked(ps, index, c, kind, text);
+    }
+
+    private static void bindChecked(PreparedStatement ps, int index, Column c, ValueKind kind, String text)
+            throws SQLException, BadValueException {
         if (text == null) {
             ps.setNull(index, Types.NULL);
             return;
         }
-        check(c, kind, text);
         Object special = hasSpecials(c) ? specialValue(kind, text) : null;
         if (special != null) {
             ps.setObject(index, special);
@@ -255,14 +275,16 @@ public final class ValueCodec {
                 // Built from the checked digits only: a number's size is known before it is built.
                 case INTEGER, BITS, DECIMAL -> bindExact(ps, index, kind, number(c, kind, text).toBigDecimal());
                 // As a double: MariaDB reads a plain decimal literal as DECIMAL, capped at 65 digits (1e308
-                // became 1e65, 1e-300 zero).
-                case FLOAT, DOUBLE -> ps.setDouble(index, number(c, kind, text).toBigDecimal().doubleValue());
+                // became 1e65, 1e-300 zero). A FLOAT's text is rounded to a float first, so that the double sent
+                // is that float exactly: the largest FLOAT read (3.4028235E38) lies above FLT_MAX as a double.
+                // FLOAT(M,D) is rounded to D decimals by the database first, so it gets the nearest double.
+                case FLOAT -> ps.setDouble(index, c.scale() != null ? number(c, kind, text).toBigDecimal().doubleValue()
+                        : number(c, kind, text).toBigDecimal().floatValue());
+                case DOUBLE -> ps.setDouble(index, number(c, kind, text).toBigDecimal().doubleValue());
                 case BOOLEAN -> ps.setBoolean(index, bool(text));
                 case STRING -> ps.setString(index, text);
-                case DATE -> ps.setObject(index, LocalDate.parse(text.trim()));
-                case TIME -> ps.setString(index, LocalTime.parse(text.trim()).toString());
-                case DATETIME -> ps.setObject(index, localDateTime(text));
-                case TIMESTAMP -> ps.setObject(index, LocalDateTime.ofInstant(parseInstant(text), ZoneOffset.UTC));
+                case DATE, DATETIME, TIMESTAMP -> bindTemporal(ps, index, kind, text);
+                case TIME -> ps.setString(index, time(text));
                 case BINARY -> ps.setBytes(index, Base64.getDecoder().decode(text.replaceAll("\\s", "")));
                 default -> throw new IllegalStateException("kind " + kind);
             }
@@ -359,6 +381,37 @@ public final class ValueCodec {
         }
     }
 
+    private static final DateTimeFormatter SQL_DATE = DateTimeFormatter.ofPattern("uuuu-MM-dd", Locale.ROOT);
+    private static final DateTimeFormatter SQL_DATE_TIME =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS", Locale.ROOT);
+
+    /** An ordinary date or date-time, or a zero date as MariaDB's text ({@link ZeroDates}). */
+    private static void bindTemporal(PreparedStatement ps, int index, ValueKind kind, String text) throws SQLException {
+        String zero = ZeroDates.sql(text, kind);
+        if (zero != null) {
+            ps.setString(index, zero);
+            return;
+        }
+        // DATE and DATETIME as MariaDB's text: the driver sends a LocalDate(Time) through java.sql's Julian
+        // calendar, which moves dates before 1582 (0000-01-01 became another day).
+        switch (kind) {
+            case DATE -> ps.setString(index, LocalDate.parse(text.trim()).format(SQL_DATE));
+            case DATETIME -> ps.setString(index, localDateTime(text).format(SQL_DATE_TIME));
+            default -> ps.setObject(index, LocalDateTime.ofInstant(parseInstant(text), ZoneOffset.UTC));
+        }
+    }
+
+    /** MariaDB's TIME text: a signed duration of up to 838 hours ({@code -838:59:59.999999}); the database checks the range. */
+    private static final Pattern TIME_TEXT = Pattern.compile("-?\\d{2,3}:[0-5]\\d:[0-5]\\d(\\.\\d{1,6})?");
+
+    private static String time(String text) {
+        String t = text.trim();
+        if (!TIME_TEXT.matcher(t).matches()) {
+            throw new IllegalArgumentException("'" + shorten(t) + "' is not a time ([-]hh:mm:ss[.ffffff], hours up to 838)");
+        }
+        return t;
+    }
+
     /**
      * An integer that fits a long is bound as one: compared with an integer column, a DECIMAL parameter would make
      * some databases (PostgreSQL) convert the column and pass its index by.
@@ -372,6 +425,55 @@ public final class ValueCodec {
             }
         }
         ps.setBigDecimal(index, value);
+    }
+
+    /**
+     * A temporal value as a UTC wall time. A column that keeps its zone (PostgreSQL's {@code timestamptz}) is read as
+     * an offset time, which its driver will not hand over as a local one; the sessions run in UTC, so every other
+     * temporal column is read as it is.
+     */
+    private static LocalDateTime utcWallTime(ResultSet rs, int index) throws SQLException {
+        if (ZONED_TYPE.equalsIgnoreCase(rs.getMetaData().getColumnTypeName(index))) {
+            OffsetDateTime t = rs.getObject(index, OffsetDateTime.class);
+            if (t == null) {
+                return null;
+            }
+            return t.equals(OffsetDateTime.MAX) ? LocalDateTime.MAX : t.equals(OffsetDateTime.MIN) ? LocalDateTime.MIN
+                    : t.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime();
+        }
+        return rs.getObject(index, LocalDateTime.class);
+    }
+
+    /** The wire form of a timestamp's {@code ±infinity} (drivers give them as the largest and smallest values). */
+    private static String infinity(LocalDateTime t) {
+        return t.equals(LocalDateTime.MAX) ? INFINITY : t.equals(LocalDateTime.MIN) ? "-" + INFINITY : null;
+    }
+
+    /** {@code NaN}, {@code INF}, {@code -INF}: xs:double's spelling of the values a float can hold beside numbers. */
+    private static String special(double d) {
+        return Double.isNaN(d) ? "NaN" : d > 0 ? "INF" : "-INF";
+    }
+
+    /** The wire form of a numeric's text when it is not a number ({@code NaN}, {@code Infinity}), else null. */
+    private static String special(String numeric) {
+        return switch (numeric) {
+            case "NaN" -> "NaN";
+            case "Infinity" -> "INF";
+            case "-Infinity" -> "-INF";
+            default -> null;
+        };
+    }
+
+    /**
+     * Whether the column's type holds NaN and infinities beside numbers (and, for timestamps, {@code ±infinity}): the
+     * types spelled as PostgreSQL spells them ({@code real}, {@code double precision}, {@code numeric…},
+     * {@code timestamp… time zone}); MariaDB's spellings ({@code float}, {@code double}, {@code decimal(…)},
+     * {@code datetime}) hold none, and such text stays refused there as before.
+     */
+    private static boolean hasSpecials(Column c) {
+        String type = c.columnType();
+        return type.equals("real") || type.startsWith("double precision") || type.startsWith("numeric")
+                || type.endsWith("time zone");
     }
 
     /** The value to bind for a non-number or an infinity in the wire form of {@link #read}, else null. */

@@ -16,11 +16,16 @@ public enum ValueKind {
     BITS(FieldType.INTEGER),
     STRING(FieldType.STRING),
     DATE(FieldType.DATE),
-    TIME(FieldType.TIME),
+    /**
+     * TIME: a signed duration up to 838 hours ({@code -838:59:58.999999}, {@code 517:51:04.77}), which no
+     * {@code xs:time} holds; sent as STRING in MariaDB's own text form.
+     */
+    TIME(FieldType.STRING),
     /** DATETIME: zone-less, shown without offset. */
     DATETIME(FieldType.DATETIME),
     /** TIMESTAMP: an instant, shown in UTC with Z. */
     TIMESTAMP(FieldType.DATETIME),
+    /** Binary strings, and geometry in MariaDB's storage form (SRID + WKB). */
     BINARY(FieldType.BINARY);
 
     private final FieldType fieldType;

@@ -20,6 +20,7 @@ import org.esabridge.jdbc.catalog.Column;
 import org.esabridge.jdbc.catalog.ForeignKeyLink;
 import org.esabridge.jdbc.catalog.Table;
 import org.esabridge.jdbc.dialect.Dialect;
+import org.esabridge.jdbc.dialect.StateTables;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,9 +75,11 @@ public final class CaptureTriggers {
     }
 
     private final Dialect dialect;
+    private final StateTables state;
 
-    public CaptureTriggers(Dialect dialect) {
+    public CaptureTriggers(Dialect dialect, StateTables state) {
         this.dialect = dialect;
+        this.state = state;
     }
 
     /** {@code esa_del_<table>}: the delete trigger whose presence means a table's deletions are captured. */
@@ -117,7 +120,7 @@ public final class CaptureTriggers {
             if (dialect.truncateTriggers()) {
                 // The deletion horizon moves as the TRUNCATE happens (TableIdentity finds it only afterwards).
                 add(plan, new Trigger(CatalogLoader.esaName("esa_tr_", t.name()), t.name(), "AFTER", "TRUNCATE",
-                        dialect.triggerBody(null, List.of("UPDATE esa_structure SET tracking_since = " + dialect.now()
+                        dialect.triggerBody(null, List.of("UPDATE " + state.structure() + " SET tracking_since = " + dialect.now()
                                 + " WHERE table_name = " + dialect.literal(t.name())))));
             }
         }
@@ -146,12 +149,12 @@ public final class CaptureTriggers {
     }
 
     private String tombstoneValues(Table t, String id) {
-        return "INSERT INTO esa_tombstone (table_name, row_id, deleted_at) VALUES (" + dialect.literal(t.name())
+        return "INSERT INTO " + state.tombstone() + " (table_name, row_id, deleted_at) VALUES (" + dialect.literal(t.name())
                 + ", " + id + ", " + dialect.now() + ")";
     }
 
     private String touchedValues(Table t, String id) {
-        return "INSERT INTO esa_touched (table_name, row_id, touched_at) VALUES (" + dialect.literal(t.name())
+        return "INSERT INTO " + state.touched() + " (table_name, row_id, touched_at) VALUES (" + dialect.literal(t.name())
                 + ", " + id + ", " + dialect.now() + ")";
     }
 
@@ -174,10 +177,10 @@ public final class CaptureTriggers {
                 if (fk.deletesChildren() && child.deleteStrategy().kind() == DeleteStrategy.Kind.TOMBSTONE) {
                     if (!dialect.cascadesFireTriggers()) {
                         // Otherwise the child's own delete trigger records the cascaded delete.
-                        out.add(insertSelect("esa_tombstone", "deleted_at", child, longer));
+                        out.add(insertSelect(state.tombstone(), "deleted_at", child, longer));
                     }
                 } else if (fk.changesChildrenOnDelete()) {
-                    out.add(insertSelect("esa_touched", "touched_at", child, longer));
+                    out.add(insertSelect(state.touched(), "touched_at", child, longer));
                 }
             }
             if (fk.deletesChildren()) {
@@ -239,7 +242,7 @@ public final class CaptureTriggers {
             String from = " FROM " + dialect.quote(child.name()) + " c1 WHERE " + where + " AND " + dialect.differ(old, fresh);
             String oldId = dialect.idText(child, c -> "c1." + dialect.quote(c.name()));
             if (keyMoves && child.deleteStrategy().kind() == DeleteStrategy.Kind.TOMBSTONE) {
-                statements.add("INSERT INTO esa_tombstone (table_name, row_id, deleted_at) SELECT "
+                statements.add("INSERT INTO " + state.tombstone() + " (table_name, row_id, deleted_at) SELECT "
                         + dialect.literal(child.name()) + ", " + oldId + ", " + dialect.now() + from);
             }
             // The id the child has after the cascade: its referring columns take the parent's new values.
@@ -249,7 +252,7 @@ public final class CaptureTriggers {
                         ? "NEW." + dialect.quote(fk.refColumns().get(k)) : "NULL");
             }
             String newId = dialect.idText(child, c -> moved.getOrDefault(c.name(), "c1." + dialect.quote(c.name())));
-            statements.add("INSERT INTO esa_touched (table_name, row_id, touched_at) SELECT "
+            statements.add("INSERT INTO " + state.touched() + " (table_name, row_id, touched_at) SELECT "
                     + dialect.literal(child.name()) + ", " + newId + ", " + dialect.now() + from);
         }
         if (statements.isEmpty()) {

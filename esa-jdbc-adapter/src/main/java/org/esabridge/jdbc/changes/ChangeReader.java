@@ -22,6 +22,7 @@ import org.esabridge.jdbc.catalog.Table;
 import org.esabridge.jdbc.catalog.TableSql;
 import org.esabridge.jdbc.catalog.ValueCodec;
 import org.esabridge.jdbc.dialect.Dialect;
+import org.esabridge.jdbc.dialect.StateTables;
 import org.esabridge.jdbc.dialect.Faults;
 
 /**
@@ -58,7 +59,8 @@ public final class ChangeReader {
     private final String selectTouched;
     private final String purgeTouched;
 
-    public ChangeReader(DataSource ds, Dialect dialect, IntSupplier inlineThreshold, int retentionDays, int queryTimeout,
+    public ChangeReader(DataSource ds, Dialect dialect, StateTables state, IntSupplier inlineThreshold, int retentionDays,
+                        int queryTimeout,
                         Watermark watermark) {
         this.ds = ds;
         this.watermark = watermark;
@@ -66,15 +68,15 @@ public final class ChangeReader {
         this.inlineThreshold = inlineThreshold;
         this.retentionDays = retentionDays;
         this.queryTimeout = queryTimeout;
-        this.tombstoneWhere = " FROM esa_tombstone WHERE table_name = ? AND deleted_at > "
+        this.tombstoneWhere = " FROM " + state.tombstone() + " WHERE table_name = ? AND deleted_at > "
                 + dialect.timestampParameter();
         String retained = dialect.minus(dialect.now(), "?", ChronoUnit.DAYS);
-        this.purgeTombstones = "DELETE FROM esa_tombstone WHERE deleted_at < " + retained;
-        this.horizon = "SELECT GREATEST(tracking_since, " + retained + ") FROM esa_structure WHERE table_name = ?";
-        String touchedWhere = " FROM esa_touched WHERE table_name = ? AND touched_at > " + dialect.timestampParameter();
+        this.purgeTombstones = "DELETE FROM " + state.tombstone() + " WHERE deleted_at < " + retained;
+        this.horizon = "SELECT GREATEST(tracking_since, " + retained + ") FROM " + state.structure() + " WHERE table_name = ?";
+        String touchedWhere = " FROM " + state.touched() + " WHERE table_name = ? AND touched_at > " + dialect.timestampParameter();
         this.countTouched = "SELECT COUNT(*) FROM (SELECT 1" + touchedWhere + dialect.limit("?") + ") x";
         this.selectTouched = "SELECT DISTINCT row_id" + touchedWhere;
-        this.purgeTouched = "DELETE FROM esa_touched WHERE touched_at < " + retained;
+        this.purgeTouched = "DELETE FROM " + state.touched() + " WHERE touched_at < " + retained;
     }
 
     /**

@@ -22,6 +22,7 @@ import org.esabridge.jdbc.catalog.Table;
 import org.esabridge.jdbc.catalog.TableSql;
 import org.esabridge.jdbc.catalog.ValueCodec;
 import org.esabridge.jdbc.dialect.Dialect;
+import org.esabridge.jdbc.dialect.StateTables;
 import org.esabridge.jdbc.dialect.Faults;
 
 /**
@@ -65,6 +66,7 @@ public final class IndexedChanges {
 
     private final DataSource ds;
     private final Dialect dialect;
+    private final StateTables state;
     private final Predicate<Table> logged;
     private final IntSupplier inlineThreshold;
     private final int queryTimeout;
@@ -73,20 +75,21 @@ public final class IndexedChanges {
     private final String count;
     private final String batch;
 
-    public IndexedChanges(DataSource ds, Dialect dialect, Predicate<Table> logged, IntSupplier inlineThreshold,
+    public IndexedChanges(DataSource ds, Dialect dialect, StateTables state, Predicate<Table> logged, IntSupplier inlineThreshold,
                           int queryTimeout, ChangeReader polling, CatchUp catchUp) {
         this.catchUp = catchUp;
         this.ds = ds;
         this.dialect = dialect;
+        this.state = state;
         this.logged = logged;
         this.inlineThreshold = inlineThreshold;
         this.queryTimeout = queryTimeout;
         this.polling = polling;
         String ts = dialect.timestampParameter();
-        String entries = " FROM esa_change WHERE table_name = ? AND kind = ? AND stamp > " + ts;
+        String entries = " FROM " + state.change() + " WHERE table_name = ? AND kind = ? AND stamp > " + ts;
         this.count = "SELECT COUNT(*) FROM (SELECT 1" + entries + dialect.limit("?") + ") x";
         // The (stamp, seq) continuation as two ranges of the (table_name, kind, stamp, seq) index.
-        this.batch = "SELECT row_id, stamp, seq FROM esa_change WHERE table_name = ? AND kind = ? AND (stamp > " + ts
+        this.batch = "SELECT row_id, stamp, seq FROM " + state.change() + " WHERE table_name = ? AND kind = ? AND (stamp > " + ts
                 + " OR (stamp = " + ts + " AND seq > ?)) ORDER BY stamp, seq" + dialect.limit(Integer.toString(RowsById.BATCH));
     }
 
@@ -146,8 +149,8 @@ public final class IndexedChanges {
             return false;
         }
         // The table's own horizon: set by TableIdentity (recreated, renamed), and by the reader's TRUNCATE mark.
-        for (String sql : List.of("SELECT tracking_since FROM esa_structure WHERE table_name = ?",
-                "SELECT MAX(stamp) FROM esa_change WHERE table_name = ? AND kind = '" + TRUNCATED + "'")) {
+        for (String sql : List.of("SELECT tracking_since FROM " + state.structure() + " WHERE table_name = ?",
+                "SELECT MAX(stamp) FROM " + state.change() + " WHERE table_name = ? AND kind = '" + TRUNCATED + "'")) {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setQueryTimeout(queryTimeout);
                 ps.setString(1, t.name());
@@ -290,7 +293,7 @@ public final class IndexedChanges {
     }
 
     private Instant readCapture(Connection c, String column) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + column + " FROM esa_capture WHERE name = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + column + " FROM " + state.capture() + " WHERE name = ?")) {
             ps.setQueryTimeout(queryTimeout);
             ps.setString(1, CAPTURE);
             try (ResultSet rs = ps.executeQuery()) {

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.esabridge.jdbc.dialect.Dialect;
+import org.esabridge.jdbc.dialect.StateTables;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,16 +29,18 @@ import org.slf4j.LoggerFactory;
  * dropped or renamed table) and usually with a new creation time. MariaDB's TRUNCATE keeps the {@code .frm}
  * and so the creation time (checked on 10.11); only InnoDB's table id tells, and
  * {@code information_schema.INNODB_SYS_TABLES} needs the PROCESS privilege (which the watermark wants too).
- * Without it a TRUNCATE is not noticed (README, "What stays out of reach").
+ * Without it a TRUNCATE is not noticed (docs/capture-modes.md, "What stays out of reach").
  */
 public final class TableIdentity {
     private static final Logger LOG = LoggerFactory.getLogger(TableIdentity.class);
 
     private final Dialect dialect;
+    private final String structure;
     private volatile boolean tableIdsReadable = true;
 
-    public TableIdentity(Dialect dialect) {
+    public TableIdentity(Dialect dialect, StateTables state) {
         this.dialect = dialect;
+        this.structure = state.structure();
     }
 
     private record Identity(LocalDateTime createTime, Long tableId) {
@@ -58,7 +61,7 @@ public final class TableIdentity {
         Map<String, Identity> now = current(c);
         Map<String, Identity> known = new HashMap<>();
         Map<String, Boolean> tracked = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT table_name, create_time, table_id FROM esa_structure");
+        try (PreparedStatement ps = c.prepareStatement("SELECT table_name, create_time, table_id FROM " + structure);
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 tracked.put(rs.getString(1), true);
@@ -68,7 +71,7 @@ public final class TableIdentity {
         for (String table : tables) {
             Identity seen = now.getOrDefault(table, new Identity(null, null));
             if (!tracked.containsKey(table)) {
-                try (PreparedStatement ps = c.prepareStatement(dialect.insertIfAbsent("esa_structure",
+                try (PreparedStatement ps = c.prepareStatement(dialect.insertIfAbsent(structure,
                         "table_name, tracking_since, create_time, table_id", "VALUES (?, " + dialect.now() + ", ?, ?)"))) {
                     bind(ps, table, seen);
                     ps.executeUpdate();
@@ -80,11 +83,11 @@ public final class TableIdentity {
             if (change != null) {
                 LOG.warn("table {} {}: its deletions are captured afresh from now on; a getDeleted asking about an"
                         + " earlier time answers NOT_SUPPORTED, so the host compares ids", table, change);
-                update(c, "UPDATE esa_structure SET tracking_since = " + dialect.now()
+                update(c, "UPDATE " + structure + " SET tracking_since = " + dialect.now()
                         + ", create_time = ?, table_id = ? WHERE table_name = ?", table, seen);
             } else if (!Objects.equals(before, seen)) {
                 // First seen with identity columns (an older schema), or an id that just became readable.
-                update(c, "UPDATE esa_structure SET create_time = ?, table_id = ? WHERE table_name = ?", table, seen);
+                update(c, "UPDATE " + structure + " SET create_time = ?, table_id = ? WHERE table_name = ?", table, seen);
             }
         }
     }
@@ -96,7 +99,7 @@ public final class TableIdentity {
      */
     public void forget(Connection c, Collection<String> tables) throws SQLException {
         for (String table : tables) {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM esa_structure WHERE table_name = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + structure + " WHERE table_name = ?")) {
                 ps.setString(1, table);
                 ps.executeUpdate();
             }

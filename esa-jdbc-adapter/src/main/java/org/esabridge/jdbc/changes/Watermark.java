@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.esabridge.jdbc.catalog.Column;
 import org.esabridge.jdbc.catalog.ValueCodec;
 import org.esabridge.jdbc.dialect.Dialect;
+import org.esabridge.jdbc.dialect.StateTables;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,6 +100,7 @@ public final class Watermark {
     private static final long STALE_WARNING_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(10);
 
     private final Dialect dialect;
+    private final String table;
     private final AtomicLong staleReads = new AtomicLong();
     private final AtomicLong lastStaleWarning = new AtomicLong();
     private final String widenSql;
@@ -113,9 +115,15 @@ public final class Watermark {
      * @param lagSeconds how far back to read without the PROCESS privilege
      */
     public Watermark(Dialect dialect, int lagSeconds, int queryTimeout) {
+        this(dialect, StateTables.inConnectionSchema(dialect), lagSeconds, queryTimeout);
+    }
+
+    /** {@link #Watermark(Dialect, int, int)} keeping its rows in {@code state}'s {@code esa_watermark}. */
+    public Watermark(Dialect dialect, StateTables state, int lagSeconds, int queryTimeout) {
         this.dialect = dialect;
-        this.widenSql = "SELECT MIN(low) FROM esa_watermark WHERE read_at >= " + dialect.timestampParameter();
-        this.pruneSql = "DELETE FROM esa_watermark WHERE read_at < "
+        this.table = state.watermark();
+        this.widenSql = "SELECT MIN(low) FROM " + table + " WHERE read_at >= " + dialect.timestampParameter();
+        this.pruneSql = "DELETE FROM " + table + " WHERE read_at < "
                 + dialect.minus(dialect.now(), "?", ChronoUnit.DAYS);
         this.mode = Mode.OPEN_TRANSACTIONS;
         this.lagSeconds = lagSeconds;
@@ -217,7 +225,7 @@ public final class Watermark {
                 warnFallback(dialect, lagSeconds);
             }
         }
-        try (PreparedStatement ps = c.prepareStatement(dialect.recordLaggedWatermarkSql())) {
+        try (PreparedStatement ps = c.prepareStatement(dialect.recordLaggedWatermarkSql(table))) {
             ps.setQueryTimeout(queryTimeout);
             ps.setInt(1, lagSeconds);
             ps.executeUpdate();
@@ -228,7 +236,7 @@ public final class Watermark {
         c.setAutoCommit(false);
         try {
             long seq;
-            try (PreparedStatement ps = c.prepareStatement(dialect.insertWatermarkSql(), Statement.RETURN_GENERATED_KEYS)) {
+            try (PreparedStatement ps = c.prepareStatement(dialect.insertWatermarkSql(table), Statement.RETURN_GENERATED_KEYS)) {
                 ps.setQueryTimeout(queryTimeout);
                 ps.executeUpdate();
                 try (ResultSet keys = ps.getGeneratedKeys()) {
@@ -237,7 +245,7 @@ public final class Watermark {
                 }
             }
             long backSeconds = openTransactionsReach(c);
-            try (PreparedStatement ps = c.prepareStatement(dialect.setWatermarkLowSql())) {
+            try (PreparedStatement ps = c.prepareStatement(dialect.setWatermarkLowSql(table))) {
                 ps.setQueryTimeout(queryTimeout);
                 ps.setLong(1, backSeconds);
                 ps.setLong(2, seq);

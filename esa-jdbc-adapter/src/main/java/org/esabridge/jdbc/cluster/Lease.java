@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import javax.sql.DataSource;
 import org.esabridge.jdbc.dialect.Dialect;
+import org.esabridge.jdbc.dialect.StateTables;
 
 /**
  * A named lease in {@code esa_lease}: at most one holder at a time among all nodes that share the database.
@@ -25,6 +26,7 @@ import org.esabridge.jdbc.dialect.Dialect;
 public final class Lease {
     private final DataSource ds;
     private final Dialect dialect;
+    private final String table;
     private final String name;
     private final String holderId;
     private final long ttlMicros;
@@ -35,23 +37,29 @@ public final class Lease {
      * @param ttl      how long the lease outlives its last renewal
      */
     public Lease(DataSource ds, Dialect dialect, String name, String holderId, Duration ttl) {
+        this(ds, dialect, StateTables.inConnectionSchema(dialect), name, holderId, ttl);
+    }
+
+    /** A lease kept in {@code state}'s {@code esa_lease}. */
+    public Lease(DataSource ds, Dialect dialect, StateTables state, String name, String holderId, Duration ttl) {
         if (ttl.isNegative() || ttl.isZero()) {
             throw new IllegalArgumentException("a lease needs a positive time to live: " + ttl);
         }
         this.ds = ds;
         this.dialect = dialect;
+        this.table = state.lease();
         this.name = name;
         this.holderId = holderId;
         this.ttlMicros = ttl.toNanos() / 1000;
     }
 
     /**
-     * Creates {@code esa_lease} (with the rest of the bootstrap tables, {@link Dialect#bootstrapSql()}) unless it
+     * Creates {@code esa_lease} (with the rest of the bootstrap tables, {@link Dialect#bootstrapSql}) unless it
      * exists; idempotent, safe from several nodes at once.
      */
-    public static void createTable(Connection c, Dialect dialect) throws SQLException {
+    public static void createTable(Connection c, StateTables state) throws SQLException {
         try (Statement s = c.createStatement()) {
-            for (String sql : dialect.bootstrapSql()) {
+            for (String sql : state.dialect().bootstrapSql(state)) {
                 s.execute(sql);
             }
         }
@@ -76,12 +84,12 @@ public final class Lease {
     public boolean tryAcquire(Connection c) throws SQLException {
         String now = dialect.now();
         try {
-            try (PreparedStatement ps = c.prepareStatement(dialect.insertIfAbsent("esa_lease",
+            try (PreparedStatement ps = c.prepareStatement(dialect.insertIfAbsent(table,
                     "name, holder, expires_at", "VALUES (?, NULL, " + now + ")"))) {
                 ps.setString(1, name);
                 ps.executeUpdate();
             }
-            try (PreparedStatement ps = c.prepareStatement("UPDATE esa_lease SET holder = ?, expires_at = "
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET holder = ?, expires_at = "
                     + dialect.plus(now, "?", ChronoUnit.MICROS)
                     + " WHERE name = ? AND (holder = ? OR holder IS NULL OR expires_at < " + now + ")")) {
                 ps.setString(1, holderId);
@@ -106,7 +114,7 @@ public final class Lease {
      * changed meanwhile. A holder still alive finds out at its next {@link #stillHeld} and stops.
      */
     public boolean takeOver(Connection c, String holder) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE esa_lease SET holder = ?, expires_at = "
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET holder = ?, expires_at = "
                 + dialect.plus(dialect.now(), "?", ChronoUnit.MICROS) + " WHERE name = ? AND holder = ?")) {
             ps.setString(1, holderId);
             ps.setLong(2, ttlMicros);
@@ -126,7 +134,7 @@ public final class Lease {
     /** {@link #release()} on the given connection. */
     public void release(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE esa_lease SET holder = NULL WHERE name = ? AND holder = ?")) {
+                "UPDATE " + table + " SET holder = NULL WHERE name = ? AND holder = ?")) {
             ps.setString(1, name);
             ps.setString(2, holderId);
             ps.executeUpdate();
@@ -142,7 +150,7 @@ public final class Lease {
      */
     public boolean stillHeld(Connection c) throws SQLException {
         String now = dialect.now();
-        try (PreparedStatement ps = c.prepareStatement("UPDATE esa_lease SET expires_at = "
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET expires_at = "
                 + dialect.plus(now, "?", ChronoUnit.MICROS)
                 + " WHERE name = ? AND holder = ? AND expires_at >= " + now)) {
             ps.setLong(1, ttlMicros);
@@ -190,7 +198,7 @@ public final class Lease {
 
     /** The current holder, or null when the lease is free or expired: for logs, metrics and tests. */
     public String currentHolder(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT holder FROM esa_lease WHERE name = ? AND expires_at >= "
+        try (PreparedStatement ps = c.prepareStatement("SELECT holder FROM " + table + " WHERE name = ? AND expires_at >= "
                 + dialect.now())) {
             ps.setString(1, name);
             try (ResultSet rs = ps.executeQuery()) {

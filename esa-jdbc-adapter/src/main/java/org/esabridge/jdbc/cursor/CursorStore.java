@@ -12,6 +12,7 @@ import java.util.List;
 import org.esabridge.jdbc.catalog.PagePlan;
 import org.esabridge.jdbc.catalog.ValueCodec;
 import org.esabridge.jdbc.dialect.Dialect;
+import org.esabridge.jdbc.dialect.StateTables;
 
 /**
  * The cursor tables: {@code esa_cursor} (one row per cursor) and {@code esa_cursor_page} (the first key of
@@ -44,21 +45,26 @@ final class CursorStore {
     private final String purge;
     private final String countLive;
 
-    CursorStore(Dialect dialect, int timeoutMinutes, int queryTimeout) {
+    private final String cursors;
+    private final String pages;
+
+    CursorStore(Dialect dialect, StateTables state, int timeoutMinutes, int queryTimeout) {
+        this.cursors = state.cursor();
+        this.pages = state.cursorPage();
         this.timeoutMinutes = timeoutMinutes;
         this.queryTimeout = queryTimeout;
         String now = dialect.now();
         String live = "expires_at > " + now;
-        this.insert = "INSERT INTO esa_cursor (" + COLUMNS + ", principal, requested_after, created_at)"
+        this.insert = "INSERT INTO " + cursors + " (" + COLUMNS + ", principal, requested_after, created_at)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " + now + ")";
-        this.touch = "UPDATE esa_cursor SET expires_at = " + dialect.plus(now, "?", ChronoUnit.SECONDS)
+        this.touch = "UPDATE " + cursors + " SET expires_at = " + dialect.plus(now, "?", ChronoUnit.SECONDS)
                 + " WHERE id = ? AND principal = ? AND " + live + " AND expires_at < "
                 + dialect.plus(now, "?", ChronoUnit.SECONDS);
-        this.find = "SELECT " + COLUMNS + " FROM esa_cursor WHERE id = ? AND principal = ? AND " + live;
-        this.lease = "UPDATE esa_cursor SET expires_at = GREATEST(expires_at, "
+        this.find = "SELECT " + COLUMNS + " FROM " + cursors + " WHERE id = ? AND principal = ? AND " + live;
+        this.lease = "UPDATE " + cursors + " SET expires_at = GREATEST(expires_at, "
                 + dialect.plus(now, "?", ChronoUnit.MINUTES) + ") WHERE principal = ? AND " + live;
-        this.purge = dialect.deleteFirst("esa_cursor", "expires_at <= " + now, "expires_at", PURGE_BATCH);
-        this.countLive = "SELECT COUNT(*) FROM esa_cursor WHERE principal = ? AND " + live;
+        this.purge = dialect.deleteFirst(cursors, "expires_at <= " + now, "expires_at", PURGE_BATCH);
+        this.countLive = "SELECT COUNT(*) FROM " + cursors + " WHERE principal = ? AND " + live;
     }
 
     /** 128 random bits, base64url without padding (22 characters): unguessable, and safe in XML and logs. */
@@ -94,7 +100,7 @@ final class CursorStore {
                 ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO esa_cursor_page (cursor_id, page_index, first_mod, first_id) VALUES (?, ?, ?, ?)")) {
+                    "INSERT INTO " + pages + " (cursor_id, page_index, first_mod, first_id) VALUES (?, ?, ?, ?)")) {
                 ps.setQueryTimeout(queryTimeout);
                 for (int i = 0; i < starts.size(); i++) {
                     ps.setString(1, s.id());
@@ -154,7 +160,7 @@ final class CursorStore {
     /** The first keys of page {@code index} and of the page after it (null past the last page). */
     PageKey[] bounds(Connection c, String id, long index) throws SQLException {
         PageKey[] b = new PageKey[2];
-        try (PreparedStatement ps = c.prepareStatement("SELECT page_index, first_mod, first_id FROM esa_cursor_page"
+        try (PreparedStatement ps = c.prepareStatement("SELECT page_index, first_mod, first_id FROM " + pages
                 + " WHERE cursor_id = ? AND page_index IN (?, ?)")) {
             ps.setQueryTimeout(queryTimeout);
             ps.setString(1, id);
@@ -170,7 +176,7 @@ final class CursorStore {
     }
 
     void delete(Connection c, String id, String principal) throws SQLException {
-        update(c, "DELETE FROM esa_cursor WHERE id = ? AND principal = ?", id, PrincipalKey.of(principal));
+        update(c, "DELETE FROM " + cursors + " WHERE id = ? AND principal = ?", id, PrincipalKey.of(principal));
     }
 
     /** Extends the expiry of every live cursor of the principal. */
@@ -184,7 +190,7 @@ final class CursorStore {
     }
 
     void deleteAll(Connection c, String principal) throws SQLException {
-        update(c, "DELETE FROM esa_cursor WHERE principal = ?", PrincipalKey.of(principal));
+        update(c, "DELETE FROM " + cursors + " WHERE principal = ?", PrincipalKey.of(principal));
     }
 
     /**

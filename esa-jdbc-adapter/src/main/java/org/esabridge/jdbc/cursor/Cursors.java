@@ -23,9 +23,11 @@ import org.esabridge.jdbc.catalog.Table;
 import org.esabridge.jdbc.catalog.TableSql;
 import org.esabridge.jdbc.changes.ChangeReader;
 import org.esabridge.jdbc.changes.IndexedChanges;
+import org.esabridge.jdbc.changes.UnwritableRows;
 import org.esabridge.jdbc.changes.Watermark;
 import org.esabridge.jdbc.dialect.DatabaseClock;
 import org.esabridge.jdbc.dialect.Dialect;
+import org.esabridge.jdbc.dialect.StateTables;
 import org.esabridge.jdbc.dialect.Faults;
 
 /**
@@ -69,6 +71,8 @@ public final class Cursors implements Paging {
 
     private final DataSource ds;
     private final Dialect dialect;
+    private final StateTables state;
+    private final UnwritableRows unwritable;
     private final DatabaseClock clock;
     private final Watermark watermark;
     private final ChangeReader changes;
@@ -82,7 +86,7 @@ public final class Cursors implements Paging {
     private final IndexedChanges index;
     private final TableSql.CursorSql touched;
 
-    public Cursors(DataSource ds, Dialect dialect, DatabaseClock clock, Watermark watermark, ChangeReader changes,
+    public Cursors(DataSource ds, Dialect dialect, StateTables state, UnwritableRows unwritable, DatabaseClock clock, Watermark watermark, ChangeReader changes,
                    IndexedChanges index, TableLookup lookup, IntSupplier pageSize, int timeoutMinutes,
                    int maxOpenCursors, int queryTimeout) {
         this.ds = ds;
@@ -96,9 +100,11 @@ public final class Cursors implements Paging {
         this.timeout = Duration.ofMinutes(timeoutMinutes);
         this.maxOpenCursors = maxOpenCursors;
         this.queryTimeout = queryTimeout;
-        this.store = new CursorStore(dialect, timeoutMinutes, queryTimeout);
-        this.tombstones = LogRows.sql(dialect, LogRows.Log.TOMBSTONES);
-        this.touched = LogRows.sql(dialect, LogRows.Log.TOUCHED);
+        this.state = state;
+        this.unwritable = unwritable;
+        this.store = new CursorStore(dialect, state, timeoutMinutes, queryTimeout);
+        this.tombstones = LogRows.sql(dialect, state, LogRows.Log.TOMBSTONES);
+        this.touched = LogRows.sql(dialect, state, LogRows.Log.TOUCHED);
     }
 
     @Override
@@ -121,7 +127,7 @@ public final class Cursors implements Paging {
             case MODIFIED -> new TableRows(t, true, plan);
             case SOFT_DELETED -> new TableRows(t, false, plan);
             case TOMBSTONES -> new LogRows(LogRows.Log.TOMBSTONES, tombstones, t, dialect, queryTimeout);
-            case INDEX_MODIFIED, INDEX_DELETED, INDEX_MARKED -> new IndexRows(t, source, dialect, queryTimeout);
+            case INDEX_MODIFIED, INDEX_DELETED, INDEX_MARKED -> new IndexRows(t, source, dialect, state, queryTimeout);
         };
     }
 
@@ -229,6 +235,7 @@ public final class Cursors implements Paging {
     @Override
     public void readDataPage(Session session, String cursorId, long pageIndex, ResultSink sink)
             throws EsaException, IOException {
+        UnwritableRows.Filter out = null;
         try (Connection c = ds.getConnection()) {
             CursorStore.Stored s = cursorId == null ? null : store.touch(c, cursorId.trim(), session.principal());
             if (s == null) {
@@ -240,6 +247,7 @@ public final class Cursors implements Paging {
             }
             PageKey[] bounds = store.bounds(c, s.id(), pageIndex);
             TableSql table = lookup.table(s.structure());
+            out = unwritable.filter(table.table(), sink);
             boolean touchedPage = s.touchedFrom() >= 0 && pageIndex >= s.touchedFrom();
             KeyedRows rows = touchedPage ? touchedRows(table) : rows(table, s.source(), s.plan());
             long first = touchedPage ? s.touchedFrom() : 0;
@@ -260,12 +268,16 @@ public final class Cursors implements Paging {
                     rows.bindKey(ps, i, bounds[1]);
                 }
                 try (ResultSet rs = ps.executeQuery()) {
-                    rows.emitPage(c, rs, sink);
+                    rows.emitPage(c, rs, out);
                 }
             }
-            rows.finish(c, sink);
+            rows.finish(c, out);
         } catch (SQLException e) {
             throw Faults.of(dialect, e, "readDataPage");
+        } finally {
+            if (out != null) {
+                out.finish();
+            }
         }
     }
 

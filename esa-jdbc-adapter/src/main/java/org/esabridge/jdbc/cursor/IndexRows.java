@@ -18,6 +18,7 @@ import org.esabridge.jdbc.catalog.ValueCodec;
 import org.esabridge.jdbc.changes.IndexedChanges;
 import org.esabridge.jdbc.changes.RowsById;
 import org.esabridge.jdbc.dialect.Dialect;
+import org.esabridge.jdbc.dialect.StateTables;
 
 /**
  * The change-index entries of one structure (binlog capture mode, see {@link IndexedChanges}), in
@@ -38,8 +39,8 @@ final class IndexRows extends EntryRows {
     private final Dialect dialect;
     private final int queryTimeout;
 
-    IndexRows(TableSql table, Source source, Dialect dialect, int queryTimeout) {
-        super(statements(dialect, "esa_change WHERE table_name = ? AND kind = ?", "stamp"));
+    IndexRows(TableSql table, Source source, Dialect dialect, StateTables state, int queryTimeout) {
+        super(statements(dialect, state.change() + " WHERE table_name = ? AND kind = ?", "stamp"));
         this.table = table;
         this.source = source;
         this.dialect = dialect;

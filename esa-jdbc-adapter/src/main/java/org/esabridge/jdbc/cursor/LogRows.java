@@ -14,6 +14,7 @@ import org.esabridge.jdbc.catalog.TableSql;
 import org.esabridge.jdbc.catalog.ValueCodec;
 import org.esabridge.jdbc.changes.RowsById;
 import org.esabridge.jdbc.dialect.Dialect;
+import org.esabridge.jdbc.dialect.StateTables;
 
 /**
  * The entries the triggers log for one structure, in (time, seq) order, served by the (table_name, time, seq)
@@ -24,8 +25,8 @@ import org.esabridge.jdbc.dialect.Dialect;
 final class LogRows extends EntryRows {
     /** Which log. */
     enum Log {
-        TOMBSTONES("esa_tombstone", "deleted_at"),
-        TOUCHED("esa_touched", "touched_at");
+        TOMBSTONES(StateTables.TOMBSTONE, "deleted_at"),
+        TOUCHED(StateTables.TOUCHED, "touched_at");
 
         final String table;
         final String time;
@@ -51,8 +52,8 @@ final class LogRows extends EntryRows {
     }
 
     /** The statements over every structure's entries of a log; parameters: table name, after, horizon. */
-    static TableSql.CursorSql sql(Dialect dialect, Log log) {
-        return statements(dialect, log.table + " WHERE table_name = ?", log.time);
+    static TableSql.CursorSql sql(Dialect dialect, StateTables state, Log log) {
+        return statements(dialect, state.of(log.table) + " WHERE table_name = ?", log.time);
     }
 
     @Override

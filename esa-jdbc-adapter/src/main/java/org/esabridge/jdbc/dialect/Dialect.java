@@ -69,10 +69,16 @@ public interface Dialect {
      * idempotent. Every engine keeps the same tables under the same names (the core's statements name them
      * unqualified; where they live is the engine's business, see {@link #sessionInitSql}).
      */
-    List<List<String>> migrations();
+    List<List<String>> migrations(StateTables state);
 
     /** Creates {@code esa_schema_version} and {@code esa_lease} (and whatever holds them) unless they exist. */
-    List<String> bootstrapSql();
+    List<String> bootstrapSql(StateTables state);
+
+    /**
+     * The schema of the state tables when {@code state-schema} is empty: empty for the application's own (MariaDB),
+     * or one of their own (PostgreSQL: {@code esa}).
+     */
+    String defaultStateSchema();
 
     /**
      * Creates the demo schema's tables unless they exist ({@code customers}, {@code products}, {@code orders}, with
@@ -109,6 +115,9 @@ public interface Dialect {
 
     /** {@code timestamp} cut down to its whole millisecond. */
     String floorToMillis(String timestamp);
+
+    /** {@code expression} as a double-precision number (a FLOAT column read exactly). */
+    String asDouble(String expression);
 
     /** A microsecond timestamp earlier than any stamp the adapter compares with (a COALESCE's last resort). */
     String earliestTimestamp();
@@ -196,6 +205,14 @@ public interface Dialect {
     /** Name, table and body (as the catalog keeps it) of every trigger of this schema whose name starts {@code esa_}. */
     String adapterTriggersSql();
 
+    /**
+     * The accounts other than the connected one that the server shows may change rows or tables of the adapter's
+     * state in schema {@code ?} (both parameters: the state schema's name): by a grant on the whole schema or on one
+     * of its {@code esa_} tables. Global grants (administrators) are not listed. An account may see only its own
+     * grants: the list is what this account can know, never more.
+     */
+    String stateWritersSql();
+
     /** Name and creation time of every base table of this schema. */
     String tableCreateTimesSql();
 
@@ -233,8 +250,11 @@ public interface Dialect {
     /** Selects something when this connection may see other sessions' open transactions. */
     String openTransactionsProbeSql();
 
-    /** Inserts into {@code esa_watermark (read_at, low)} now and now: the row {@link #setWatermarkLowSql} completes. */
-    String insertWatermarkSql();
+    /**
+     * Inserts into {@code watermark} (the state's {@code esa_watermark}) {@code (read_at, low)} now and now: the
+     * row {@link #setWatermarkLowSql} completes.
+     */
+    String insertWatermarkSql(String watermark);
 
     /**
      * Selects whether this connection's own transaction is listed among the open transactions (1 or more when
@@ -243,17 +263,17 @@ public interface Dialect {
      */
     String openTransactionsSql();
 
-    /** Sets {@code low} of the {@code esa_watermark} row {@code ?} (second) to its read_at minus {@code ?} seconds. */
-    String setWatermarkLowSql();
+    /** Sets {@code low} of the {@code watermark} row {@code ?} (second) to its read_at minus {@code ?} seconds. */
+    String setWatermarkLowSql(String watermark);
 
     /**
      * Makes the current transaction visible to other sessions' {@link #openTransactionsSql} before a writer takes
      * its time, without waiting for anyone.
      */
-    String registerWriterSql();
+    String registerWriterSql(String schemaVersion);
 
-    /** Inserts into {@code esa_watermark (read_at, low)} now and now minus {@code ?} seconds. */
-    String recordLaggedWatermarkSql();
+    /** Inserts into {@code watermark} {@code (read_at, low)} now and now minus {@code ?} seconds. */
+    String recordLaggedWatermarkSql(String watermark);
 
     // --- catalog (catalog.CatalogLoader), each of the current schema ---
 

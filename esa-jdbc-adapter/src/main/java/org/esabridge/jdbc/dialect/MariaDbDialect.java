@@ -14,6 +14,7 @@ import org.esabridge.api.ErrorCode;
 import org.esabridge.jdbc.catalog.Column;
 import org.esabridge.jdbc.catalog.Table;
 import org.esabridge.jdbc.catalog.ValueKind;
+import org.esabridge.jdbc.catalog.ZeroDates;
 
 /** MariaDB (and MySQL) specifics. Error numbers: https://mariadb.com/kb/en/mariadb-error-codes/ */
 public final class MariaDbDialect implements Dialect {
@@ -60,6 +61,7 @@ public final class MariaDbDialect implements Dialect {
             case 4025, 3819 -> ErrorCode.CONSTRAINT_VIOLATION;   // CHECK constraint
             case 1048, 1364 -> ErrorCode.CONSTRAINT_VIOLATION;   // NOT NULL / no default
             case 1264, 1265, 1292, 1366, 1367, 1406, 1411, 1690, 3140, 4078 -> ErrorCode.INVALID_VALUE;
+            case 1416 -> ErrorCode.INVALID_VALUE;                // bytes that are no geometry (TypeMapping)
             case 1040, 1053, 2002, 2003, 2006, 2013, 1927 -> ErrorCode.DATABASE_UNAVAILABLE;
             // Lock wait timed out, statement interrupted by query-timeout-seconds or max_statement_time: the
             // database is too busy to answer in time, which the host handles like an outage (retry later).
@@ -102,12 +104,14 @@ public final class MariaDbDialect implements Dialect {
     @Override
     public String sessionInitSql(int lockWaitSeconds, boolean causalReads) {
         // Strict mode: a bad value fails the write (INVALID_VALUE) instead of being truncated or zeroed.
+        // Zero dates are allowed (no NO_ZERO_DATE / NO_ZERO_IN_DATE): a host writes back the 0000-00-00 it read
+        // (ZeroDates); only text spelling one explicitly produces one.
         // Every session in UTC, so TIMESTAMP values and UTC_TIMESTAMP()/NOW() agree and nothing depends on
         // the server's or the JVM's zone.
         // wsrep_sync_wait = 1 (reads): Galera applies other nodes' write sets a little after they commit; without
         // the wait a cursor opened through node A was unknown to node B a moment later (GaleraReplicaSoakTest).
         // Only where asked: a MariaDB built without Galera support has no such variable.
-        return "SET time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,"
+        return "SET time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,"
                 + "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', innodb_lock_wait_timeout = " + lockWaitSeconds
                 + (causalReads ? ", wsrep_sync_wait = 1" : "");
     }
@@ -124,13 +128,23 @@ public final class MariaDbDialect implements Dialect {
     }
 
     @Override
-    public List<List<String>> migrations() {
-        return MariaDbMigrations.VERSIONS;
+    public List<List<String>> migrations(StateTables state) {
+        return MariaDbMigrations.versions(state);
     }
 
     @Override
-    public List<String> bootstrapSql() {
-        return MariaDbMigrations.BOOTSTRAP;
+    public List<String> bootstrapSql(StateTables state) {
+        return MariaDbMigrations.bootstrap(state);
+    }
+
+    @Override
+    public String defaultStateSchema() {
+        return "";
+    }
+
+    @Override
+    public String asDouble(String expression) {
+        return "CAST(" + expression + " AS DOUBLE)";
     }
 
     @Override
@@ -291,6 +305,19 @@ public final class MariaDbDialect implements Dialect {
     }
 
     @Override
+    public String stateWritersSql() {
+        String me = "CONCAT('''', SUBSTRING_INDEX(CURRENT_USER(), '@', 1), '''@''',"
+                + " SUBSTRING_INDEX(CURRENT_USER(), '@', -1), '''')";
+        String writes = " PRIVILEGE_TYPE IN ('INSERT', 'UPDATE', 'DELETE', 'DROP', 'ALTER', 'CREATE', 'INDEX', 'TRIGGER')";
+        // A schema grant's name is a LIKE pattern (GRANT … ON `app\_%`.*).
+        return "SELECT GRANTEE FROM information_schema.SCHEMA_PRIVILEGES WHERE ? LIKE TABLE_SCHEMA AND" + writes
+                + " AND GRANTEE <> " + me
+                + " UNION SELECT GRANTEE FROM information_schema.TABLE_PRIVILEGES WHERE TABLE_SCHEMA = ?"
+                + " AND TABLE_NAME LIKE 'esa\\_%' AND" + writes + " AND GRANTEE <> " + me
+                + " ORDER BY 1";
+    }
+
+    @Override
     public String tableCreateTimesSql() {
         return "SELECT TABLE_NAME, CREATE_TIME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()"
                 + " AND TABLE_TYPE = 'BASE TABLE'";
@@ -332,8 +359,12 @@ public final class MariaDbDialect implements Dialect {
             case DATETIME -> "REPLACE(CAST(" + col + " AS CHAR), ' ', 'T')";
             // UNIX_TIMESTAMP reads the stored UTC instant whatever the deleting session's zone; a round trip
             // through that zone (CONVERT_TZ) is ambiguous in a daylight-saving fall-back hour.
-            case TIMESTAMP -> "CONCAT(REPLACE(CAST(CAST(TIMESTAMP'1970-01-01 00:00:00' + INTERVAL UNIX_TIMESTAMP(" + col
-                    + ") SECOND AS DATETIME(" + c.fsp() + ")) AS CHAR), ' ', 'T'), 'Z')";
+            // The zero TIMESTAMP (UNIX_TIMESTAMP 0 or NULL) is spelled as ZeroDates spells it.
+            case TIMESTAMP -> "IF(COALESCE(UNIX_TIMESTAMP(" + col + "), 0) = 0, '" + ZeroDates.wire(0, 0, 0, 0, 0, 0, 0, kind, c.fsp())
+                    + "', CONCAT(REPLACE(CAST(CAST(TIMESTAMP'1970-01-01 00:00:00' + INTERVAL UNIX_TIMESTAMP(" + col
+                    + ") SECOND AS DATETIME(" + c.fsp() + ")) AS CHAR), ' ', 'T'), 'Z'))";
+            // ZEROFILL and YEAR: the number, not MariaDB's zero-padded text of it.
+            case INTEGER -> c.isZeroPadded() ? "CAST(" + col + " + 0 AS CHAR)" : "CAST(" + col + " AS CHAR)";
             case BINARY -> "REPLACE(TO_BASE64(" + col + "), CHAR(10), '')";
             default -> "CAST(" + col + " AS CHAR)";
         };
@@ -401,8 +432,8 @@ public final class MariaDbDialect implements Dialect {
     }
 
     @Override
-    public String insertWatermarkSql() {
-        return "INSERT INTO esa_watermark (read_at, low) VALUES (" + NOW + ", " + NOW + ")";
+    public String insertWatermarkSql(String watermark) {
+        return "INSERT INTO " + watermark + " (read_at, low) VALUES (" + NOW + ", " + NOW + ")";
     }
 
     @Override
@@ -421,20 +452,20 @@ public final class MariaDbDialect implements Dialect {
     }
 
     @Override
-    public String setWatermarkLowSql() {
-        return "UPDATE esa_watermark SET low = read_at - INTERVAL ? SECOND WHERE seq = ?";
+    public String setWatermarkLowSql(String watermark) {
+        return "UPDATE " + watermark + " SET low = read_at - INTERVAL ? SECOND WHERE seq = ?";
     }
 
     @Override
-    public String registerWriterSql() {
+    public String registerWriterSql(String schemaVersion) {
         // A shared lock on a row nobody writes after start: the transaction is listed in INNODB_TRX from here
         // on, before it takes its time, and waits for no one.
-        return "SELECT COUNT(*) FROM esa_schema_version LOCK IN SHARE MODE";
+        return "SELECT COUNT(*) FROM " + schemaVersion + " LOCK IN SHARE MODE";
     }
 
     @Override
-    public String recordLaggedWatermarkSql() {
-        return "INSERT INTO esa_watermark (read_at, low)"
+    public String recordLaggedWatermarkSql(String watermark) {
+        return "INSERT INTO " + watermark + " (read_at, low)"
                 + " SELECT n.now, n.now - INTERVAL ? SECOND FROM (SELECT " + NOW + " AS now) n";
     }
 

@@ -38,6 +38,9 @@ public final class MariaDbEngine implements Engine {
                 List.of());
         try {
             embedded.createSchema(config.database());
+            if (!config.stateSchema().isEmpty()) {
+                embedded.createSchema(config.stateSchema());
+            }
         } catch (RuntimeException e) {
             embedded.close();
             throw e;

@@ -28,6 +28,7 @@ import org.esabridge.jdbc.catalog.Table;
 import org.esabridge.jdbc.catalog.ValueCodec;
 import org.esabridge.jdbc.changes.RowsById;
 import org.esabridge.jdbc.dialect.Dialect;
+import org.esabridge.jdbc.dialect.StateTables;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +59,7 @@ public final class ChangeNotifier implements AutoCloseable {
 
     private final DataSource ds;
     private final Dialect dialect;
+    private final StateTables state;
     private final Supplier<Catalog> catalog;
     private final ScheduledExecutorService thread;
     private final SyncTrigger trigger;
@@ -69,13 +71,14 @@ public final class ChangeNotifier implements AutoCloseable {
     private final IndexDeletions indexDeletions;
 
     /** @param deletions where new tombstones are reported, or null to report none */
-    public ChangeNotifier(DataSource ds, Dialect dialect, Supplier<Catalog> catalog, HelperApi helper,
+    public ChangeNotifier(DataSource ds, Dialect dialect, StateTables state, Supplier<Catalog> catalog, HelperApi helper,
                           DeletionReporter deletions, Duration interval, BooleanSupplier indexed) {
         this.ds = ds;
         this.indexed = indexed;
-        this.indexDeletions = new IndexDeletions(dialect, REPORTS_PER_POLL);
+        this.indexDeletions = new IndexDeletions(dialect, state, REPORTS_PER_POLL);
         this.deletions = deletions;
         this.dialect = dialect;
+        this.state = state;
         this.catalog = catalog;
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "esa-change-notifier");
@@ -117,9 +120,9 @@ public final class ChangeNotifier implements AutoCloseable {
                     marks.put("esa_change:" + t.name(), indexDeletions.mark(c, t.name()));
                 }
             } else {
-                marks.put("esa_tombstone", max(c, "SELECT MAX(seq) FROM esa_tombstone"));
+                marks.put("esa_tombstone", max(c, "SELECT MAX(seq) FROM " + state.tombstone()));
                 // Rows a cascade changed without their modification column.
-                marks.put("esa_touched", max(c, "SELECT MAX(seq) FROM esa_touched"));
+                marks.put("esa_touched", max(c, "SELECT MAX(seq) FROM " + state.touched()));
             }
         }
         return marks;
@@ -132,7 +135,7 @@ public final class ChangeNotifier implements AutoCloseable {
                 return;
             }
             if (lastTombstone < 0) {
-                lastTombstone = Long.parseLong(Objects.toString(max(c, "SELECT COALESCE(MAX(seq), 0) FROM esa_tombstone")));
+                lastTombstone = Long.parseLong(Objects.toString(max(c, "SELECT COALESCE(MAX(seq), 0) FROM " + state.tombstone())));
                 return;
             }
             Catalog current = catalog.get();
@@ -143,7 +146,7 @@ public final class ChangeNotifier implements AutoCloseable {
             record Tombstone(Instant at, String table, String id) {
             }
             List<Tombstone> found = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT seq, table_name, row_id, deleted_at FROM esa_tombstone"
+            try (PreparedStatement ps = c.prepareStatement("SELECT seq, table_name, row_id, deleted_at FROM " + state.tombstone()
                     + " WHERE seq > ? ORDER BY seq" + dialect.limit(Integer.toString(REPORTS_PER_POLL)))) {
                 ps.setLong(1, lastTombstone);
                 try (ResultSet rs = ps.executeQuery()) {

@@ -12,6 +12,7 @@ import org.esabridge.api.helper.DeletionReporter;
 import org.esabridge.jdbc.catalog.Table;
 import org.esabridge.jdbc.catalog.ValueCodec;
 import org.esabridge.jdbc.dialect.Dialect;
+import org.esabridge.jdbc.dialect.StateTables;
 
 /**
  * New deletions in binlog capture mode, where no tombstone trigger writes {@code esa_tombstone}: the change
@@ -26,11 +27,11 @@ final class IndexDeletions {
     private final String max;
     private final String newer;
 
-    IndexDeletions(Dialect dialect, int limit) {
-        this.max = "SELECT stamp, seq FROM esa_change WHERE table_name = ? AND kind = 'D'"
+    IndexDeletions(Dialect dialect, StateTables state, int limit) {
+        this.max = "SELECT stamp, seq FROM " + state.change() + " WHERE table_name = ? AND kind = 'D'"
                 + " ORDER BY stamp DESC, seq DESC" + dialect.limit("1");
         String ts = dialect.timestampParameter();
-        this.newer = "SELECT stamp, seq, row_id FROM esa_change WHERE table_name = ? AND kind = 'D' AND (stamp > " + ts
+        this.newer = "SELECT stamp, seq, row_id FROM " + state.change() + " WHERE table_name = ? AND kind = 'D' AND (stamp > " + ts
                 + " OR (stamp = " + ts + " AND seq > ?)) ORDER BY stamp, seq" + dialect.limit(Integer.toString(limit));
     }
 

@@ -93,14 +93,14 @@ public final class PgLogCapture implements LogCapture {
         this.endpoint = new PgLogReader.Endpoint(config.jdbcUrl(), config.jdbcUser(), config.jdbcPassword());
         this.slot = slot;
         this.publication = PgLogSetup.publicationName(config.capturePublication());
-        this.stateSchema = ((PostgresDialect) s.dialect()).stateSchema();
+        this.stateSchema = s.state().schema().orElseThrow();
         this.schema = s.schema();
         this.ttl = config.captureLease();
         this.heartbeatMillis = config.captureHeartbeat().toMillis();
-        this.lease = new Lease(ds, s.dialect(), LEASE, NodeId.next(LEASE), ttl);
-        this.index = new ChangeIndex(lease, s.dialect(), this::slotHead);
-        this.fence = new CaptureFence(s.callPool(), s.dialect(), config.captureFenceTimeout());
-        this.targets = new PgLogTargets(ds, s.dialect(), stateSchema, schema, s.tables(), uncapturable);
+        this.lease = new Lease(ds, s.state().dialect(), s.state(), LEASE, NodeId.next(LEASE), ttl);
+        this.index = new ChangeIndex(lease, s.state(), this::slotHead);
+        this.fence = new CaptureFence(s.callPool(), s.state().dialect(), s.state(), config.captureFenceTimeout());
+        this.targets = new PgLogTargets(ds, s.state().dialect(), stateSchema, schema, s.tables(), uncapturable);
         this.thread = new Thread(this::lead, "esa-pglog-capture");
         this.thread.setDaemon(true);
     }
@@ -114,7 +114,7 @@ public final class PgLogCapture implements LogCapture {
     private static PgLogCapture start(Support.Start s, Connection c) throws SQLException {
         PgLogCapture capture = new PgLogCapture(s, PgLogSetup.slotName(c, s.config().captureSlot()));
         PgLogSetup.ensurePublication(c, capture.publication, capture.stateSchema);
-        boolean first = ChangeIndex.load(c) == null;
+        boolean first = capture.index.load(c) == null;
         capture.check(c, s.served(), first);
         if (first) {
             // The tables are in the publication before the slot exists: the slot's consistent point, where the index

@@ -15,14 +15,15 @@ import org.esabridge.jdbc.catalog.Column;
 import org.esabridge.jdbc.catalog.Table;
 import org.esabridge.jdbc.catalog.ValueKind;
 import org.esabridge.jdbc.dialect.Dialect;
+import org.esabridge.jdbc.dialect.StateTables;
 
 /**
  * PostgreSQL specifics. SQLSTATEs: https://www.postgresql.org/docs/current/errcodes-appendix.html
  *
- * <p>Where things live: the served tables are the session's current schema; the {@code esa_} tables, and the
- * functions behind the capture triggers, are in the state schema, which every pooled session has on its search path
- * after the served one ({@link #sessionInitSql}), so the core's unqualified {@code esa_} names find them. The served
- * schema holds nothing of ours but the triggers.
+ * <p>Where things live: the served tables are the session's current schema, the first of its search path other than
+ * the state schema ({@link #sessionInitSql}); the {@code esa_} tables (named qualified through {@code StateTables})
+ * and the functions behind the capture triggers are in the state schema ({@code esa} by default). The served schema
+ * holds nothing of ours but the triggers.
  *
  * <p>The catalog queries answer in the vocabulary of MariaDB's {@code information_schema} (data types
  * {@code int}, {@code decimal}, {@code datetime} for {@code timestamp}, {@code timestamp} for {@code timestamptz} …),
@@ -37,11 +38,6 @@ public final class PostgresDialect implements Dialect {
     private static final int MAX_NAME_BYTES = 63;
 
     private final String stateSchema;
-
-    /** The schema of the adapter's own tables. */
-    String stateSchema() {
-        return stateSchema;
-    }
 
     PostgresDialect(String stateSchema) {
         this.stateSchema = stateSchema;
@@ -144,13 +140,34 @@ public final class PostgresDialect implements Dialect {
     }
 
     @Override
-    public List<List<String>> migrations() {
-        return PostgresStateTables.versions(stateSchema);
+    public List<List<String>> migrations(StateTables state) {
+        return PostgresStateTables.versions(state.schema().orElse(stateSchema));
     }
 
     @Override
-    public List<String> bootstrapSql() {
-        return PostgresStateTables.bootstrap(stateSchema);
+    public List<String> bootstrapSql(StateTables state) {
+        return PostgresStateTables.bootstrap(state.schema().orElse(stateSchema));
+    }
+
+    @Override
+    public String defaultStateSchema() {
+        return stateSchema;
+    }
+
+    @Override
+    public String asDouble(String expression) {
+        return "CAST(" + expression + " AS DOUBLE PRECISION)";
+    }
+
+    @Override
+    public String stateWritersSql() {
+        // Table grants on our tables and CREATE on the schema, to roles other than ours; superusers, like MariaDB's
+        // global grants, are not listed.
+        return "SELECT grantee FROM information_schema.role_table_grants WHERE table_schema = ?"
+                + " AND table_name LIKE 'esa\\_%' AND privilege_type IN ('INSERT', 'UPDATE', 'DELETE', 'TRUNCATE',"
+                + " 'TRIGGER', 'REFERENCES') AND grantee <> current_user"
+                + " UNION SELECT r.rolname FROM pg_namespace n JOIN pg_roles r ON has_schema_privilege(r.oid, n.oid, 'CREATE')"
+                + " WHERE n.nspname = ? AND r.rolname <> current_user AND NOT r.rolsuper ORDER BY 1";
     }
 
     @Override
@@ -413,33 +430,33 @@ public final class PostgresDialect implements Dialect {
 
     @Override
     public String openTransactionsProbeSql() {
-        return "SELECT listed FROM esa_open_transactions()";
+        return "SELECT listed FROM " + quoteIdent(stateSchema) + ".esa_open_transactions()";
     }
 
     @Override
-    public String insertWatermarkSql() {
-        return "INSERT INTO esa_watermark (read_at, low) VALUES (" + NOW + ", " + NOW + ")";
+    public String insertWatermarkSql(String watermark) {
+        return "INSERT INTO " + watermark + " (read_at, low) VALUES (" + NOW + ", " + NOW + ")";
     }
 
     @Override
     public String openTransactionsSql() {
-        return "SELECT listed, age FROM esa_open_transactions()";
+        return "SELECT listed, age FROM " + quoteIdent(stateSchema) + ".esa_open_transactions()";
     }
 
     @Override
-    public String setWatermarkLowSql() {
-        return "UPDATE esa_watermark SET low = read_at - ? * INTERVAL '1 second' WHERE seq = ?";
+    public String setWatermarkLowSql(String watermark) {
+        return "UPDATE " + watermark + " SET low = read_at - ? * INTERVAL '1 second' WHERE seq = ?";
     }
 
     @Override
-    public String registerWriterSql() {
+    public String registerWriterSql(String schemaVersion) {
         // The transaction's first statement: from here on pg_stat_activity shows its start, before it takes a stamp.
         return "SELECT 1";
     }
 
     @Override
-    public String recordLaggedWatermarkSql() {
-        return "INSERT INTO esa_watermark (read_at, low) SELECT n.now, n.now - ? * INTERVAL '1 second'"
+    public String recordLaggedWatermarkSql(String watermark) {
+        return "INSERT INTO " + watermark + " (read_at, low) SELECT n.now, n.now - ? * INTERVAL '1 second'"
                 + " FROM (SELECT " + NOW + " AS now) n";
     }
 

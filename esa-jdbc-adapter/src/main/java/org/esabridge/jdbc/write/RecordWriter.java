@@ -23,6 +23,7 @@ import org.esabridge.jdbc.catalog.TableSql;
 import org.esabridge.jdbc.catalog.ValueCodec;
 import org.esabridge.jdbc.dialect.DatabaseClock;
 import org.esabridge.jdbc.dialect.Dialect;
+import org.esabridge.jdbc.dialect.StateTables;
 import org.esabridge.jdbc.dialect.Faults;
 
 /**
@@ -50,13 +51,15 @@ public final class RecordWriter {
     private final Dialect dialect;
     private final DatabaseClock clock;
     private final int queryTimeout;
+    private final String registerWriter;
     private final VersionedWriter versioned;
     private volatile Runnable afterStamp = () -> {
     };
 
-    public RecordWriter(DataSource ds, Dialect dialect, DatabaseClock clock, int queryTimeout) {
+    public RecordWriter(DataSource ds, Dialect dialect, StateTables state, DatabaseClock clock, int queryTimeout) {
         this.ds = ds;
         this.dialect = dialect;
+        this.registerWriter = dialect.registerWriterSql(state.schemaVersion());
         this.clock = clock;
         this.queryTimeout = queryTimeout;
         this.versioned = new VersionedWriter(this, dialect, queryTimeout);
@@ -69,6 +72,11 @@ public final class RecordWriter {
         boolean givenId = record.id() != null;
         if (givenId) {
             checkId(t, record.id());
+            if (org.esabridge.api.ControlCharacters.anyIn(record.id())) {
+                // Looked up, an id may hold anything its columns can; stored anew, it is a value like any other.
+                throw new EsaRecordException(ErrorCode.INVALID_VALUE, "the id holds a control character", t.name(),
+                        null, null);
+            }
         }
         Column generatedId = null;
         if (!givenId) {
@@ -254,7 +262,7 @@ public final class RecordWriter {
      */
     Instant stamp(Connection c) throws SQLException {
         // Other hosts' reads must see this transaction as open from before its time is taken (Watermark).
-        try (PreparedStatement ps = c.prepareStatement(dialect.registerWriterSql());
+        try (PreparedStatement ps = c.prepareStatement(registerWriter);
              ResultSet rs = ps.executeQuery()) {
             rs.next();
         }

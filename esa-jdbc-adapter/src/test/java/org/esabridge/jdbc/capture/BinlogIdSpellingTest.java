@@ -50,7 +50,9 @@ class BinlogIdSpellingTest {
         TYPES.put("t_bin", new String[] {"BINARY(4)", "X'01000000'", "X'00'", "X'FFFFFFFF'"});
         TYPES.put("t_varbin", new String[] {"VARBINARY(8)", "X'00FF00'", "X''"});
         TYPES.put("t_bit", new String[] {"BIT(12)", "b'101001010011'", "0"});
-        TYPES.put("t_bool", new String[] {"BOOLEAN", "0", "1"});
+        TYPES.put("t_bool", new String[] {"BOOLEAN", "0", "1", "-128", "5"});
+        TYPES.put("t_year", new String[] {"YEAR", "0", "1901", "2155"});
+        TYPES.put("t_zerofill", new String[] {"INT(6) ZEROFILL", "0", "7", "4294967295"});
     }
 
     @Test
@@ -85,11 +87,11 @@ class BinlogIdSpellingTest {
     @Test
     void aTableWhoseIdTheLogCannotSpellIsNamedAtStart() throws Exception {
         TestDatabase.freshSchema("cap_ids_unsupported");
-        TestDatabase.exec("cap_ids_unsupported", "CREATE TABLE t_year (id YEAR NOT NULL PRIMARY KEY" + MOD + ")",
+        TestDatabase.exec("cap_ids_unsupported", "CREATE TABLE t_time (id TIME NOT NULL PRIMARY KEY" + MOD + ")",
                 "CREATE TABLE t_ok (id INT NOT NULL PRIMARY KEY" + MOD + ")");
         try (JdbcAdapter adapter = TestDatabase.adapter("cap_ids_unsupported")) {
             String line = adapter.captureSummary().get(0);
-            assertTrue(line.contains("polled by their modification column instead: t_year (id column id of type year"),
+            assertTrue(line.contains("polled by their modification column instead: t_time (id column id of type time"),
                     line);
             assertFalse(line.contains("t_ok"), line);
         }

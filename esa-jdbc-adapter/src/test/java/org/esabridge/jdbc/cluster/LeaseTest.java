@@ -34,7 +34,7 @@ class LeaseTest {
         TestDatabase.freshSchema(DB);
         ds = TestDatabase.dataSource(DB);
         try (Connection c = ds.getConnection()) {
-            Lease.createTable(c, MariaDbDialect.INSTANCE);
+            Lease.createTable(c, org.esabridge.jdbc.dialect.StateTables.inConnectionSchema(MariaDbDialect.INSTANCE));
         }
     }
 

@@ -75,11 +75,15 @@ class PostgresAdapterTest {
                 "CREATE TABLE noindex (id integer PRIMARY KEY, v text, modified timestamptz NOT NULL DEFAULT now())",
                 "CREATE TRIGGER noindex_touch BEFORE UPDATE ON noindex FOR EACH ROW EXECUTE FUNCTION touch()",
                 "CREATE TABLE local_times (id integer PRIMARY KEY, changed timestamp NOT NULL DEFAULT now())",
-                "CREATE TABLE untracked (id integer PRIMARY KEY, v text)");
+                "CREATE TABLE untracked (id integer PRIMARY KEY, v text)",
+                "CREATE TABLE soft (id integer PRIMARY KEY, v text, deleted boolean NOT NULL DEFAULT false,"
+                        + " modified timestamptz NOT NULL DEFAULT now())",
+                "CREATE TRIGGER soft_touch BEFORE UPDATE ON soft FOR EACH ROW EXECUTE FUNCTION touch()");
         adapter = TestPostgres.adapter(DB, "change-capture", "polling", "inline-threshold", "1000", "page-size", "100",
                 "structure.item.writable", "true", "structure.typed.writable", "true",
                 "structure.pair.writable", "true", "structure.noindex.writable", "true",
-                "structure.local_times.modified-column", "changed", "structure.local_times.modified-zone", "Asia/Tokyo");
+                "structure.local_times.modified-column", "changed", "structure.local_times.modified-zone", "Asia/Tokyo",
+                "structure.soft.writable", "true", "structure.soft.delete-strategy", "soft-delete:deleted");
     }
 
     @AfterAll
@@ -108,7 +112,7 @@ class PostgresAdapterTest {
     @Test
     void catalogServesTheSchemasTablesWithTheirKeysAndTypes() throws Exception {
         List<String> names = adapter.getStructureList().stream().map(s -> s.name()).sorted().toList();
-        assertEquals(List.of("child", "grandchild", "item", "local_times", "noindex", "pair", "parent", "typed"), names,
+        assertEquals(List.of("child", "grandchild", "item", "local_times", "noindex", "pair", "parent", "soft", "typed"), names,
                 "untracked has no modification column; nothing of the esa schema is served");
         Map<String, FieldType> types = new TreeMap<>();
         for (ExternalField f : adapter.getFieldList("typed", "en")) {
@@ -121,7 +125,7 @@ class PostgresAdapterTest {
         assertEquals(FieldType.TEXT, types.get("vc"));
         assertEquals(FieldType.BINARY, types.get("bin"));
         assertEquals(FieldType.DATE, types.get("dt"));
-        assertEquals(FieldType.TIME, types.get("tm"));
+        assertEquals(FieldType.STRING, types.get("tm"), "TIME is a STRING field for every engine (MariaDB's is a duration)");
         assertEquals(FieldType.DATETIME, types.get("ts"));
         assertEquals(FieldType.DATETIME, types.get("tstz"));
         assertEquals(FieldType.STRING, types.get("u"));
@@ -251,6 +255,22 @@ class PostgresAdapterTest {
     }
 
     @Test
+    void aBooleanSoftDeleteColumnMarksAndReportsDeletions() throws Exception {
+        TestPostgres.exec(DB, "INSERT INTO soft (id, v) VALUES (1, 'a'), (2, 'b')");
+        Instant t0 = adapter.getCurrentTime();
+        ExternalRecord one = adapter.read("soft", "1");
+        adapter.delete(HOST, "soft", one.modifiedAt(), "1");
+        TestPostgres.exec(DB, "UPDATE soft SET deleted = true WHERE id = 2");
+        assertEquals(List.of("1", "2"), deleted("soft", t0).stream().sorted().toList());
+        assertFalse(ids(modified("soft", t0)).contains("1"), "a soft-deleted row is not a live change");
+        try (Connection c = TestPostgres.connect(DB); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM soft WHERE deleted")) {
+            rs.next();
+            assertEquals(2, rs.getInt(1), "marked, not deleted");
+        }
+    }
+
+    @Test
     void insertOnConflictReinsertIsDeliveredAsAChange() throws Exception {
         TestPostgres.exec(DB, "INSERT INTO noindex (id, v) VALUES (1, 'a')");
         Instant t0 = adapter.getCurrentTime();
@@ -330,6 +350,33 @@ class PostgresAdapterTest {
         settings.put(org.esabridge.jdbc.JdbcAdapterConfig.JDBC_USER, "esa");
         try (JdbcAdapter asEsa = JdbcAdapter.start(org.esabridge.jdbc.JdbcAdapterConfig.fromSettings(settings, null))) {
             assertTrue(asEsa.getStructureList().stream().anyMatch(s -> s.name().equals("item")));
+        }
+    }
+
+    @Test
+    void theStateSchemaIsConfigurableAndTheServedSchemaNeedNotBePublic() throws Exception {
+        String db = "esa_pg_state_schema_test";
+        TestPostgres.freshDatabase(db);
+        TestPostgres.exec(db, "CREATE SCHEMA sales",
+                "CREATE TABLE sales.orders (id integer PRIMARY KEY, modified timestamptz NOT NULL DEFAULT now())");
+        java.util.Map<String, String> settings = TestPostgres.settings(db, "state-schema", "sync_state",
+                "structure.orders.modified-column", "modified");
+        settings.put(org.esabridge.jdbc.JdbcAdapterConfig.JDBC_URL, TestPostgres.url(db) + "?currentSchema=sales");
+        try (JdbcAdapter a = JdbcAdapter.start(org.esabridge.jdbc.JdbcAdapterConfig.fromSettings(settings, null))) {
+            Instant t0 = a.getCurrentTime();
+            TestPostgres.exec(db, "INSERT INTO sales.orders (id) VALUES (1)", "DELETE FROM sales.orders");
+            RecordingResultHandler sink = new RecordingResultHandler();
+            assertTrue(a.getDeleted("orders", t0, sink));
+            assertEquals(List.of("1"), sink.ids());
+        }
+        try (Connection c = TestPostgres.connect(db); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT (SELECT count(*) FROM pg_tables WHERE schemaname = 'sync_state'),"
+                     + " (SELECT count(*) FROM pg_tables WHERE schemaname = 'sales'),"
+                     + " (SELECT count(*) FROM pg_namespace WHERE nspname = 'esa')")) {
+            rs.next();
+            assertTrue(rs.getInt(1) >= 10, "the esa_ tables are in sync_state");
+            assertEquals(1, rs.getInt(2), "the served schema holds only its own table");
+            assertEquals(0, rs.getInt(3), "no esa schema was made");
         }
     }
 
