@@ -57,13 +57,15 @@ final class CaptureSummary {
             deletions.merge(t.deleteStrategy().kind(), 1, Integer::sum);
         }
         List<String> lines = new ArrayList<>();
+        String log = logName(dialect);
         if (mode == CaptureMode.BINLOG) {
-            StringBuilder changes = new StringBuilder("change capture: binlog - ").append(byColumn + byVersionTable)
-                    .append(" structure(s), every committed change in commit order from the binary log");
+            StringBuilder changes = new StringBuilder("change capture: ")
+                    .append(dialect.hasBinaryLog() ? "binlog - " : "log - ").append(byColumn + byVersionTable)
+                    .append(" structure(s), every committed change in commit order from ").append(log);
             if (!uncapturable.isEmpty()) {
                 StringJoiner tables = new StringJoiner(", ");
                 uncapturable.forEach((table, why) -> tables.add(table + " (" + why + ")"));
-                changes.append("; polled by their modification column instead: ").append(tables);
+                changes.append("; polled by their modification column (and triggers) instead: ").append(tables);
             }
             lines.add(changes.toString());
             lines.add(deletions(deletions, missingTriggers, true, watermark, dialect));
@@ -83,7 +85,7 @@ final class CaptureSummary {
                     .append(dialect.openTransactionsPrivilege()).append(")");
         }
         if (!binlogMissing.isEmpty()) {
-            changes.append("; exact capture in commit order from the binary log is off (polling misses the")
+            changes.append("; exact capture in commit order from ").append(log).append(" is off (polling misses the")
                     .append(" interleavings the README names), because ").append(String.join("; ", binlogMissing));
         }
         lines.add(changes.toString());
@@ -97,7 +99,7 @@ final class CaptureSummary {
     private static String deletions(Map<DeleteStrategy.Kind, Integer> deletions, Map<String, Integer> missingTriggers,
                                     boolean binlog, Watermark.Mode watermark, Dialect dialect) {
         StringJoiner byKind = new StringJoiner(", ");
-        deletions.forEach((kind, n) -> byKind.add(n + " " + name(kind, binlog)));
+        deletions.forEach((kind, n) -> byKind.add(n + " " + name(kind, binlog, dialect)));
         StringBuilder deleted = new StringBuilder("deletions: ").append(deletions.isEmpty() ? "no structures" : byKind);
         if (!missingTriggers.isEmpty()) {
             deleted.append("; no delete trigger on ").append(String.join(", ", missingTriggers.keySet()))
@@ -107,7 +109,9 @@ final class CaptureSummary {
                             : "GRANT TRIGGER on the tables to the account")
                     .append(", or set structure.<table>.delete-strategy");
         }
-        deleted.append(binlog
+        deleted.append(binlog && !dialect.hasBinaryLog()
+                ? ". Key changes, re-inserted ids and foreign-key cascades come from " + logName(dialect)
+                : binlog
                 ? ". Key changes and re-inserted ids come from the binary log, foreign-key cascades from triggers"
                 : ". Key changes, re-inserted ids and foreign-key cascades are captured by triggers");
         deleted.append("; after a TRUNCATE or a recreated table the host compares ids once");
@@ -117,9 +121,14 @@ final class CaptureSummary {
         return deleted.toString();
     }
 
-    private static String name(DeleteStrategy.Kind kind, boolean binlog) {
+    /** The log exact capture reads: MariaDB's binary log, else PostgreSQL's write-ahead log through its slot. */
+    private static String logName(Dialect dialect) {
+        return dialect.hasBinaryLog() ? "the binary log" : "the write-ahead log (logical decoding, pgoutput)";
+    }
+
+    private static String name(DeleteStrategy.Kind kind, boolean binlog, Dialect dialect) {
         return switch (kind) {
-            case TOMBSTONE -> binlog ? "from the binary log" : "by triggers";
+            case TOMBSTONE -> binlog ? "from " + logName(dialect) : "by triggers";
             case SOFT_DELETE -> "by a soft-delete column";
             case HELPER -> "by asking the host (helper)";
             case NONE -> "not tracked";

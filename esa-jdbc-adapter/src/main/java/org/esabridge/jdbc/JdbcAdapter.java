@@ -231,6 +231,23 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         return unwritable.leftOut();
     }
 
+    /**
+     * Uninstall: removes what log capture keeps on the database server (PostgreSQL: the replication slot, ending its
+     * walsender first, and the publication), so that no slot holds the server's write-ahead log once esa-bridge is
+     * gone. Stop every node first: a running node makes the slot again at its next start. Returns what was removed.
+     */
+    public static List<String> dropLogCapture(JdbcAdapterConfig config) throws SQLException {
+        Engine engine = Engines.forUrl(config.jdbcUrl());
+        LogCapture.Support log = engine.logCapture();
+        if (log == null || config.jdbcUrl() == null) {
+            return List.of();
+        }
+        try (Connection c = java.sql.DriverManager.getConnection(config.jdbcUrl(), config.jdbcUser(),
+                config.jdbcPassword())) {
+            return log.uninstall(c, config);
+        }
+    }
+
     /** Reads whose list of open transactions stayed stale (see {@link Watermark}): for tests and metrics. */
     long staleWatermarkReads() {
         return watermark.staleReads();
