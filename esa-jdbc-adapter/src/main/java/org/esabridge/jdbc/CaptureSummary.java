@@ -65,7 +65,7 @@ final class CaptureSummary {
             if (!uncapturable.isEmpty()) {
                 StringJoiner tables = new StringJoiner(", ");
                 uncapturable.forEach((table, why) -> tables.add(table + " (" + why + ")"));
-                changes.append("; polled by their modification column (and triggers) instead: ").append(tables);
+                changes.append("; polled by their modification column instead: ").append(tables);
             }
             lines.add(changes.toString());
             lines.add(deletions(deletions, missingTriggers, true, watermark, dialect));

@@ -334,7 +334,8 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
                 : List.of("the database has no log that esa-bridge can read; its changes are polled");
         if (!missing.isEmpty()) {
             if (config.changeCapture() == JdbcAdapterConfig.ChangeCapture.BINLOG) {
-                throw new EsaException(ErrorCode.NOT_SUPPORTED, JdbcAdapterConfig.CHANGE_CAPTURE + "=log, but "
+                throw new EsaException(ErrorCode.NOT_SUPPORTED, JdbcAdapterConfig.CHANGE_CAPTURE
+                        + (dialect.hasBinaryLog() ? "=binlog" : "=log") + ", but "
                         + String.join("; ", missing));
             }
             binlogMissing = List.copyOf(missing);
