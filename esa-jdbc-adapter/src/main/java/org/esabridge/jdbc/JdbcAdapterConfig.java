@@ -131,12 +131,13 @@ public final class JdbcAdapterConfig {
                             + " binary log, PostgreSQL's logical decoding; exact); binlog is another name for log;"
                             + " auto uses it when the server and the account allow, else polling (see docs/capture-modes.md)"),
             Setting.key(CAPTURE_FENCE_TIMEOUT_SECONDS, range(1, 3600), "10",
-                    "binlog mode: getCurrentTime waits this long for the reader to pass its fence, then answers"
+                    "log mode: getCurrentTime waits this long for the reader to pass its fence, then answers"
                             + " DATABASE_UNAVAILABLE"),
             Setting.key(CAPTURE_MAX_LAG_SECONDS, range(1, 86_400), "60",
-                    "binlog mode: /ready fails while the reader is further behind the binary log than this"),
+                    "log mode: /ready fails while the reader is further behind the log than this"),
             Setting.key(CAPTURE_LEASE_SECONDS, range(2, 600), "10",
-                    "binlog mode: one node reads the binary log; when it dies another takes over within this many seconds"),
+                    "log mode: one node reads the log; when it dies another takes over within this many seconds"
+                            + " (PostgreSQL: as soon as the slot has no reader)"),
             Setting.key(EMBEDDED_BINLOG_RETENTION_DAYS, range(1, 365), "7",
                     "days the embedded MariaDB keeps its binary log (a reader stopped longer records a gap)"),
             Setting.key(CAPTURE_SLOT, new SettingType<>("NAME", JdbcAdapterConfig::slotName), "",
