@@ -180,6 +180,30 @@ class PgLogCaptureTest {
     }
 
     @Test
+    void aLateCommitWithAnOldStampIsAfterTheFenceItCommittedAfter() throws Exception {
+        try (Connection late = TestPostgres.connect(DB); Statement s = late.createStatement()) {
+            late.setAutoCommit(false);
+            s.execute("INSERT INTO item (id, v, modified) VALUES (200, 1, '2020-01-01 00:00:00+00')");
+            Instant before = adapter.getCurrentTime();
+            assertFalse(modified(adapter, "item", before).contains("200"));
+            late.commit();
+            assertEquals(Set.of("200"), modified(adapter, "item", before));
+        }
+    }
+
+    @Test
+    void aPreparedTransactionCountsWhenItIsCommitted() throws Exception {
+        try (Connection c = TestPostgres.connect(DB); Statement s = c.createStatement()) {
+            s.execute("BEGIN");
+            s.execute("INSERT INTO item (id, v, modified) VALUES (201, 1, '2020-01-01 00:00:00+00')");
+            s.execute("PREPARE TRANSACTION 'esa_log_test'");
+            Instant before = adapter.getCurrentTime();
+            s.execute("COMMIT PREPARED 'esa_log_test'");
+            assertEquals(Set.of("201"), modified(adapter, "item", before));
+        }
+    }
+
+    @Test
     void theSlotAdvancesWhileOnlyAnUnrelatedTableChanges() throws Exception {
         adapter.getCurrentTime();
         long[] before = slot();
