@@ -1,16 +1,20 @@
 package org.esabridge.api;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /**
- * Files and directories that hold secrets (tokens, passwords, keys, table files), readable by their owner only.
+ * Files and directories that hold secrets (tokens, passwords, keys, table files) or what a log says about the
+ * data (the server log, the audit log), readable by their owner only.
  * On a file system without POSIX permissions they are created plainly: its own access control applies.
  */
 public final class OwnerOnlyFiles {
@@ -59,5 +63,20 @@ public final class OwnerOnlyFiles {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /**
+     * Opens the file for appending, created owner-only ({@code rw-------}) if it is new; an existing one (a log
+     * kept from an older version) is made owner-only first.
+     */
+    public static OutputStream append(Path file) throws IOException {
+        try {
+            Files.createFile(file, attributes(false));
+        } catch (FileAlreadyExistsException e) {
+            if (POSIX) {
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            }
+        }
+        return Files.newOutputStream(file, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
     }
 }

@@ -83,7 +83,7 @@ final class Database implements AutoCloseable {
         if (password != null) {
             p.setProperty("password", password);
         }
-        p.setProperty("connectTimeout", "3000");
+        dialect.probeProperties().forEach(p::setProperty);
         try (Connection c = DriverManager.getConnection(url, p)) {
             return dialect.isGaleraNode(c);
         } catch (SQLException e) {

@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.esabridge.api.config.Setting;
 import org.esabridge.api.config.SettingType;
+import org.esabridge.api.config.UrlCredentials;
 import org.esabridge.api.helper.HelperApiConfig;
 import org.esabridge.jdbc.dialect.Engines;
 
@@ -131,18 +132,20 @@ public final class JdbcAdapterConfig {
                             + " binary log, PostgreSQL's logical decoding; exact); binlog is another name for log;"
                             + " auto uses it when the server and the account allow, else polling (see docs/capture-modes.md)"),
             Setting.key(CAPTURE_FENCE_TIMEOUT_SECONDS, range(1, 3600), "10",
-                    "log mode: getCurrentTime waits this long for the reader to pass its fence, then answers"
-                            + " DATABASE_UNAVAILABLE"),
+                    "binlog mode: getCurrentTime waits this long for a stuck reader to pass its fence, then answers"
+                            + " DATABASE_UNAVAILABLE; while a takeover or catch-up is under way, up to twice this plus"
+                            + " capture-lease-seconds"),
             Setting.key(CAPTURE_MAX_LAG_SECONDS, range(1, 86_400), "60",
-                    "log mode: /ready fails while the reader is further behind the log than this"),
+                    "binlog mode: /ready fails while the reader is further behind the binary log than this"),
             Setting.key(CAPTURE_LEASE_SECONDS, range(2, 600), "10",
-                    "log mode: one node reads the log; when it dies another takes over within this many seconds"
-                            + " (PostgreSQL: as soon as the slot has no reader)"),
+                    "binlog mode: one node reads the binary log; when it dies another takes over as soon as its"
+                            + " replication connection is gone (seen with the same account or PROCESS), else after this"
+                            + " many seconds"),
             Setting.key(EMBEDDED_BINLOG_RETENTION_DAYS, range(1, 365), "7",
                     "days the embedded MariaDB keeps its binary log (a reader stopped longer records a gap)"),
             Setting.key(CAPTURE_SLOT, new SettingType<>("NAME", JdbcAdapterConfig::slotName), "",
                     "PostgreSQL log mode: the logical replication slot esa-bridge creates and reads (names are per"
-                            + " server; empty: esa_bridge_<database>)"),
+                            + " server; empty: esa_bridge_<database>); another node takes over as soon as it has no reader"),
             Setting.key(CAPTURE_PUBLICATION, new SettingType<>("NAME", JdbcAdapterConfig::slotName), "esa_bridge",
                     "PostgreSQL log mode: the publication esa-bridge creates over the served tables"),
             Setting.key(CAPTURE_HEARTBEAT_SECONDS, range(1, 3600), "10",
@@ -685,7 +688,7 @@ public final class JdbcAdapterConfig {
     @Override
     public String toString() {
         // Never print the password.
-        return "JdbcAdapterConfig[jdbcUrl=" + jdbcUrl + ", user=" + jdbcUser + ", demo=" + demo + ", database="
-                + database + ", structures=" + Arrays.asList(structures.keySet().toArray()) + "]";
+        return "JdbcAdapterConfig[jdbcUrl=" + UrlCredentials.masked(jdbcUrl) + ", user=" + jdbcUser + ", demo=" + demo
+                + ", database=" + database + ", structures=" + Arrays.asList(structures.keySet().toArray()) + "]";
     }
 }

@@ -2,13 +2,13 @@ package org.esabridge.server;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import org.esabridge.api.EsaException;
 import org.esabridge.api.EsaRecordException;
+import org.esabridge.api.OwnerOnlyFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,14 +35,17 @@ final class AuditLog implements AutoCloseable {
         this.out = out;
     }
 
-    /** Opens (creates) the file for appending; a server that cannot audit does not start. */
+    /**
+     * Opens (creates) the file for appending, owner-only (its directory too, if created here); a server that cannot
+     * audit does not start.
+     */
     static AuditLog open(Path file) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
-            Files.createDirectories(parent);
+            OwnerOnlyFiles.createDirectories(parent);
         }
-        return new AuditLog(file, Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND, StandardOpenOption.WRITE));
+        return new AuditLog(file, new BufferedWriter(new OutputStreamWriter(OwnerOnlyFiles.append(file),
+                StandardCharsets.UTF_8)));
     }
 
     Path file() {

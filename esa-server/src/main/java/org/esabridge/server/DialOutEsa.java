@@ -1,5 +1,6 @@
 package org.esabridge.server;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -22,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -43,6 +45,12 @@ import org.slf4j.LoggerFactory;
  * <p>A failed poll (no connection, a refusal, a host error) is retried after 1 s, doubling up to
  * {@link #BACKOFF_MAX}; a poll that brings a call or the host's "nothing yet" resets the wait. Stopping ends
  * the polls at once, lets calls being answered finish, then closes the adapter and the audit log.
+ *
+ * <p>No host can hold a poller: a poll's headers must come within {@link #POLL_WAIT} plus {@link #POLL_MARGIN},
+ * its call document ({@link BoundedBody}, at most {@code max-body-bytes} kept) within {@code helper-timeout-seconds}
+ * of them; posting a result, its answer included, takes at most {@code helper-timeout-seconds} an attempt, plus a
+ * second per {@code min-response-bytes-per-second} bytes of the result. A host
+ * that stalls mid-way costs one failed poll or attempt, and the connection.
  */
 final class DialOutEsa implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DialOutEsa.class);
@@ -66,6 +74,8 @@ final class DialOutEsa implements AutoCloseable {
     private final String authorization;
     private final String externalSystemId;
     private final Duration requestTimeout;
+    private final long maxBodyBytes;
+    private final int minResultBytesPerSecond;
     private final CallExchange exchange;
     private final int pollers;
     private final ExternalSystemAdapter adapter;
@@ -75,8 +85,8 @@ final class DialOutEsa implements AutoCloseable {
     private final Set<CompletableFuture<?>> polls = ConcurrentHashMap.newKeySet();
 
     private DialOutEsa(URI connect, HttpClient http, String authorization, String externalSystemId,
-                       Duration requestTimeout, CallExchange exchange, int pollers, ExternalSystemAdapter adapter,
-                       AuditLog audit) {
+                       Duration requestTimeout, long maxBodyBytes, int minResultBytesPerSecond, CallExchange exchange,
+                       int pollers, ExternalSystemAdapter adapter, AuditLog audit) {
         String base = connect.toString().endsWith("/") ? connect.toString() : connect + "/";
         this.next = URI.create(base + "next");
         this.result = URI.create(base + "result");
@@ -84,6 +94,8 @@ final class DialOutEsa implements AutoCloseable {
         this.authorization = authorization;
         this.externalSystemId = externalSystemId;
         this.requestTimeout = requestTimeout;
+        this.maxBodyBytes = maxBodyBytes;
+        this.minResultBytesPerSecond = minResultBytesPerSecond;
         this.exchange = exchange;
         this.pollers = pollers;
         this.adapter = adapter;
@@ -105,7 +117,8 @@ final class DialOutEsa implements AutoCloseable {
         }
         AuditLog audit = AuditLog.open(config.auditLog());
         return new DialOutEsa(config.connect(), client.build(), host.credentials().authorization(),
-                config.externalSystemId(), host.requestTimeout(), CallExchange.of(config, adapter, audit, PRINCIPAL),
+                config.externalSystemId(), host.requestTimeout(), config.maxBodyBytes(),
+                config.limits().minResponseBytesPerSecond(), CallExchange.of(config, adapter, audit, PRINCIPAL),
                 config.connectParallelCalls(), adapter, audit);
     }
 
@@ -113,6 +126,10 @@ final class DialOutEsa implements AutoCloseable {
     private static HelperApiConfig hostConnection(ServerConfig config) {
         Map<String, String> s = config.adapterSettings();
         HelperApiConfig.Builder b = HelperApiConfig.builder(config.connect(), config.externalSystemId());
+        String timeout = s.getOrDefault(JdbcAdapterConfig.HELPER_TIMEOUT_SECONDS, "");
+        if (!timeout.isBlank()) {
+            b.requestTimeout(Duration.ofSeconds(Integer.parseInt(timeout.trim())));
+        }
         String trustStore = s.getOrDefault(JdbcAdapterConfig.HELPER_TRUST_STORE, "");
         if (!trustStore.isBlank()) {
             b.trustStore(Path.of(trustStore.trim()), s.getOrDefault(JdbcAdapterConfig.HELPER_TRUST_STORE_PASSWORD, ""));
@@ -179,6 +196,10 @@ final class DialOutEsa implements AutoCloseable {
             poller.start();
         }
         LOG.info("esa-bridge polls {} for calls ({} at once)", next, pollers);
+        if ("http".equalsIgnoreCase(next.getScheme())) {
+            LOG.warn("INSECURE: {} is plain http (insecure-http-connect): calls, answers and the Helper credentials "
+                    + "travel unencrypted", next);
+        }
     }
 
     /** Waits until {@link #close} was called. */
@@ -212,45 +233,43 @@ final class DialOutEsa implements AutoCloseable {
     /** One poll and, when it brings a call, its answer; null when all went well, else why not. */
     private String pollOnce() throws InterruptedException {
         try {
-            HttpResponse<InputStream> call = awaitCall();
+            HttpResponse<byte[]> call = awaitCall();
             if (call == null) {
                 return null; // stopping
             }
-            try (InputStream body = call.body()) {
-                String callId = call.headers().firstValue(CALL_ID_HEADER).orElse(null);
-                if (call.statusCode() == 204) {
-                    return null;
-                }
-                if (call.statusCode() != 200) {
-                    return "HTTP " + call.statusCode();
-                }
-                if (callId == null) {
-                    return "a call without " + CALL_ID_HEADER;
-                }
-                CallExchange.Answer answer = exchange.exchange(body, next.getHost());
-                deliver(callId, answer.document());
+            String callId = call.headers().firstValue(CALL_ID_HEADER).orElse(null);
+            if (call.statusCode() == 204) {
                 return null;
             }
+            if (call.statusCode() != 200) {
+                return "HTTP " + call.statusCode();
+            }
+            if (callId == null) {
+                return "a call without " + CALL_ID_HEADER;
+            }
+            try (CallExchange.Answer answer = exchange.exchange(new ByteArrayInputStream(call.body()), next.getHost())) {
+                deliver(callId, answer.document());
+            }
+            return null;
         } catch (IOException e) {
             return "cannot poll: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         }
     }
 
     /** One long poll; null when stopping ended it. */
-    private HttpResponse<InputStream> awaitCall() throws IOException, InterruptedException {
-        CompletableFuture<HttpResponse<InputStream>> poll = http.sendAsync(request(next).GET()
-                .header("Prefer", "wait=" + POLL_WAIT.toSeconds()).timeout(POLL_WAIT.plus(POLL_MARGIN)).build(),
-                HttpResponse.BodyHandlers.ofInputStream());
+    private HttpResponse<byte[]> awaitCall() throws IOException, InterruptedException {
+        Duration headers = POLL_WAIT.plus(POLL_MARGIN);
+        CompletableFuture<HttpResponse<byte[]>> poll = http.sendAsync(request(next).GET()
+                .header("Prefer", "wait=" + POLL_WAIT.toSeconds()).timeout(headers).build(),
+                info -> new BoundedBody(maxBodyBytes + 1, requestTimeout));
         polls.add(poll);
         try {
             if (stopping.getCount() == 0) {
                 poll.cancel(true);
             }
-            return poll.get();
+            return within(poll, headers.plus(requestTimeout));
         } catch (CancellationException e) {
             return null;
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
         } finally {
             polls.remove(poll);
         }
@@ -260,15 +279,17 @@ final class DialOutEsa implements AutoCloseable {
      * Posts the answer, retried on a connection failure or a host error (5xx); a host that no longer waits for
      * the call (any 4xx) is told nothing more.
      */
-    private void deliver(String callId, byte[] answer) throws InterruptedException {
+    private void deliver(String callId, SpooledAnswer answer) throws InterruptedException {
+        // A large answer takes its time to upload: one more second per min-response-bytes-per-second bytes.
+        Duration timeout = requestTimeout.plusSeconds(answer.size() / minResultBytesPerSecond);
         Duration backoff = BACKOFF_BASE;
         for (int attempt = 1; attempt <= RESULT_ATTEMPTS; attempt++) {
             String failure;
             try {
-                HttpResponse<Void> posted = http.send(request(result).header(CALL_ID_HEADER, callId)
-                                .header("Content-Type", CONTENT_TYPE).POST(HttpRequest.BodyPublishers.ofByteArray(answer))
-                                .timeout(requestTimeout).build(),
-                        HttpResponse.BodyHandlers.discarding());
+                HttpResponse<byte[]> posted = within(http.sendAsync(request(result).header(CALL_ID_HEADER, callId)
+                                .header("Content-Type", CONTENT_TYPE).POST(answer.publisher())
+                                .timeout(timeout).build(),
+                        info -> new BoundedBody(RESULT_ANSWER_BYTES, requestTimeout)), timeout);
                 if (posted.statusCode() / 100 == 2) {
                     return;
                 }
@@ -287,6 +308,33 @@ final class DialOutEsa implements AutoCloseable {
                 return;
             }
             backoff = backoff.multipliedBy(2);
+        }
+    }
+
+    /** What is kept of the host's answer to a posted result: its status is all that counts. */
+    static final int RESULT_ANSWER_BYTES = 4096;
+
+    /**
+     * The exchange's response, or an IOException once {@code deadline} has passed (the exchange is then
+     * cancelled, which closes its connection): the bound behind the client's own time-outs, which end with the
+     * headers.
+     */
+    private static <T> HttpResponse<T> within(CompletableFuture<HttpResponse<T>> exchange, Duration deadline)
+            throws IOException, InterruptedException {
+        try {
+            return exchange.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            exchange.cancel(true);
+            throw new IOException("no complete answer within " + deadline.toSeconds() + " s");
+        } catch (InterruptedException e) {
+            exchange.cancel(true);
+            throw e;
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof TimeoutException) {
+                throw new IOException("the host stopped sending its answer (helper-timeout-seconds)");
+            }
+            throw cause instanceof IOException io ? io : new IOException(cause);
         }
     }
 

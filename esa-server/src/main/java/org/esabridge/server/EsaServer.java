@@ -181,6 +181,7 @@ public final class EsaServer {
         servlet[0] = new EsaServlet(new EsaCallReader(config.limits().xml()),
                 new CallDispatcher(adapter, config.externalSystemId(), config.readOnly(), audit, cursors), observer,
                 config.maxBodyBytes(), config.limits().maxConcurrentCalls(),
+                new PrincipalShares(config.limits().maxCallsPerPrincipal()),
                 SlowReaderGuard.Policy.of(config.limits().responseWriteTimeoutSeconds(),
                         config.limits().minResponseBytesPerSecond()));
         OpsServlets.Ready ready = new OpsServlets.Ready(adapter);

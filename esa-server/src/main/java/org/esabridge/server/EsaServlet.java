@@ -42,8 +42,9 @@ import org.slf4j.LoggerFactory;
  * <p>An unexpected exception is logged with its call id and answered INTERNAL without details: no body
  * ever holds a stack trace, class name, SQL or path.
  *
- * <p>At most {@code max-concurrent-calls} calls are served at once; one more is answered 503 with
- * {@code Retry-After} at once instead of waiting in a queue that would grow with the load. A client that
+ * <p>At most {@code max-concurrent-calls} calls are served at once, at most {@code max-calls-per-principal} of
+ * them for one principal ({@link PrincipalShares}); one more is answered 503 with {@code Retry-After} at once
+ * instead of waiting in a queue that would grow with the load. A client that
  * takes its answer too slowly loses its connection ({@link SlowReaderGuard}), so it cannot keep a permit
  * and a database connection. Every request ends in one call-log line and the metrics ({@link CallObserver}).
  */
@@ -60,12 +61,13 @@ final class EsaServlet extends HttpServlet {
     private final transient CallDispatcher dispatcher;
     private final transient CallObserver observer;
     private final transient Semaphore permits;
+    private final transient PrincipalShares shares;
     private final transient SlowReaderGuard.Policy slowReaders;
     private final long maxBodyBytes;
     private final int maxConcurrentCalls;
 
     EsaServlet(EsaCallReader reader, CallDispatcher dispatcher, CallObserver observer, long maxBodyBytes,
-               int maxConcurrentCalls, SlowReaderGuard.Policy slowReaders) {
+               int maxConcurrentCalls, PrincipalShares shares, SlowReaderGuard.Policy slowReaders) {
         this.reader = Objects.requireNonNull(reader, "reader == null");
         this.dispatcher = Objects.requireNonNull(dispatcher, "dispatcher == null");
         this.observer = Objects.requireNonNull(observer, "observer == null");
@@ -73,6 +75,7 @@ final class EsaServlet extends HttpServlet {
         this.maxBodyBytes = maxBodyBytes;
         this.maxConcurrentCalls = maxConcurrentCalls;
         this.permits = new Semaphore(maxConcurrentCalls);
+        this.shares = Objects.requireNonNull(shares, "shares == null");
     }
 
     /** Calls being served right now. */
@@ -105,11 +108,13 @@ final class EsaServlet extends HttpServlet {
         response.setBufferSize(RESPONSE_BUFFER_BYTES);
         if (!"POST".equals(request.getMethod())) {
             response.setHeader("Allow", "POST");
+            closeUnlessBodyRead(request, response);
             refuse(response, trace, HttpServletResponse.SC_METHOD_NOT_ALLOWED,
                     new EsaException(ErrorCode.NOT_SUPPORTED, "the ESA endpoint accepts POST only"));
             return;
         }
         if (!isXmlInUtf8(request.getContentType())) {
+            closeUnlessBodyRead(request, response);
             refuse(response, trace, HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE, new EsaException(
                     ErrorCode.MALFORMED_REQUEST, "the body must be sent as Content-Type: application/xml; charset=UTF-8"));
             return;
@@ -120,11 +125,13 @@ final class EsaServlet extends HttpServlet {
             return;
         }
         if (!permits.tryAcquire()) {
-            response.setHeader("Retry-After", "1");
-            response.setHeader("Connection", "close");
-            trace.outcome(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "BUSY");
-            refuse(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, new EsaException(ErrorCode.INTERNAL,
-                    "too many calls in progress; retry shortly"));
+            busy(response, trace, "too many calls in progress; retry shortly");
+            return;
+        }
+        if (!shares.tryAcquire(trace.principal)) {
+            permits.release();
+            busy(response, trace, "this caller already has " + shares.perPrincipal()
+                    + " calls in progress (max-calls-per-principal); retry shortly");
             return;
         }
         try {
@@ -136,7 +143,10 @@ final class EsaServlet extends HttpServlet {
                 if (body.exceeded()) {
                     trace.outcome(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, ErrorCode.TOO_LARGE.name());
                     refuseTooLarge(request, response);
-                } else if (e.callId() == null) {
+                    return;
+                }
+                closeUnlessBodyRead(request, response);
+                if (e.callId() == null) {
                     refuse(response, trace, HttpServletResponse.SC_BAD_REQUEST, e);
                 } else {
                     trace.callId = e.callId();
@@ -148,8 +158,34 @@ final class EsaServlet extends HttpServlet {
             trace.read(call.callId(), call.call());
             answer(call, request, response, trace);
         } finally {
+            shares.release(trace.principal);
             permits.release();
         }
+    }
+
+    /**
+     * An answer given without reading the whole request body: Jetty then closes the connection once the answer is
+     * sent, so the answer says so ({@code Connection: close}). Without it a client that keeps connections alive
+     * sends its next request on a connection the server no longer reads, and sees it fail without an answer.
+     */
+    private static void closeUnlessBodyRead(HttpServletRequest request, HttpServletResponse response) {
+        boolean finished;
+        try {
+            finished = request.getInputStream().isFinished();
+        } catch (IOException | IllegalStateException e) {
+            finished = false;
+        }
+        if (!finished) {
+            response.setHeader("Connection", "close");
+        }
+    }
+
+    /** 503 with Retry-After, at once: a call over a limit is refused, never queued. */
+    private static void busy(HttpServletResponse response, CallTrace trace, String why) throws IOException {
+        response.setHeader("Retry-After", "1");
+        response.setHeader("Connection", "close");
+        trace.outcome(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "BUSY");
+        refuse(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, new EsaException(ErrorCode.INTERNAL, why));
     }
 
     private void answer(EsaRequest call, HttpServletRequest request, HttpServletResponse response, CallTrace trace)
@@ -191,7 +227,8 @@ final class EsaServlet extends HttpServlet {
             trace.outcome(statusOf(e), e.code().name());
             replaceWithFault(response, statusOf(e), call, e);
         } catch (UnwritableValueException e) {
-            LOG.warn("Call {} ({}): {}", LogValues.of(call.callId()), call.call().name(), e.getMessage());
+            LOG.warn("Call {} ({}): {}", LogValues.of(call.callId()), call.call().name(),
+                    LogValues.message(e.getMessage()));
             trace.outcome(HttpServletResponse.SC_OK, e.fault().code().name());
             replaceWithFault(response, HttpServletResponse.SC_OK, call, e.fault());
         } catch (IOException e) {

@@ -1,14 +1,13 @@
 package org.esabridge.server;
 
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.Charset;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.esabridge.api.OwnerOnlyFiles;
 
 /**
  * Where the log goes (issue 15): every line to {@code <data-dir>/esa-bridge.log}; to the terminal only
@@ -38,8 +37,9 @@ final class LogRouting {
      * A setting given as a system property ({@code -Dorg.slf4j.simpleLogger.defaultLogLevel=debug}) is kept.
      */
     static void install(Path logFile, boolean verbose) throws IOException {
-        Files.createDirectories(logFile.toAbsolutePath().getParent());
-        OutputStream file = new FileOutputStream(logFile.toFile(), true);
+        // The data directory and the log are its owner's alone: the log names records, tables and clients.
+        OwnerOnlyFiles.createDirectories(logFile.toAbsolutePath().getParent());
+        OutputStream file = OwnerOnlyFiles.append(logFile);
         setIfAbsent("logFile", "System.err");
         // The file is read later, so each line says when it happened.
         setIfAbsent("showDateTime", "true");

@@ -72,15 +72,16 @@ final class StdioEsa implements AutoCloseable {
             if (document == null) {
                 return EXIT_DONE;
             }
-            CallExchange.Answer answer = exchange.exchange(document, REMOTE);
-            out.write(answer.document());
-            out.write('\n');
-            out.flush();
-            if (answer.then() == CallExchange.Then.UNREADABLE || documents.broken()) {
-                return EXIT_UNREADABLE;
-            }
-            if (answer.then() == CallExchange.Then.RELEASED) {
-                return EXIT_DONE;
+            try (CallExchange.Answer answer = exchange.exchange(document, REMOTE)) {
+                answer.document().writeTo(out);
+                out.write('\n');
+                out.flush();
+                if (answer.then() == CallExchange.Then.UNREADABLE || documents.broken()) {
+                    return EXIT_UNREADABLE;
+                }
+                if (answer.then() == CallExchange.Then.RELEASED) {
+                    return EXIT_DONE;
+                }
             }
         }
     }

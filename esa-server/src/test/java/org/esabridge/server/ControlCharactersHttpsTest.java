@@ -155,4 +155,28 @@ class ControlCharactersHttpsTest {
         assertTrue(log.contains("46%20outcome%3dok"), log);
         assertFalse(log.contains("46 outcome=ok"), log);
     }
+
+    /**
+     * An id read from the database cannot forge a log line: the warning about the record's unwritable value quotes
+     * the id with its line break encoded.
+     */
+    @Test
+    void anIdFromTheDatabaseCannotStartALogLine() throws Exception {
+        EndToEndDatabase.exec(SCHEMA, "INSERT INTO products (sku, name, price) VALUES (CONCAT('P9', CHAR(13), CHAR(10),"
+                + " 'ERROR FORGED'), CONCAT('Bell', CHAR(7)), 1)");
+        PrintStream err = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        HttpResponse<String> response;
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            response = server.post(call("47", "<read><structure>products</structure><id>P9&#13;&#10;ERROR FORGED</id>"
+                    + "</read>"));
+        } finally {
+            System.setErr(err);
+        }
+        Responses.assertFault(response, 200, "INVALID_VALUE");
+        String log = captured.toString(StandardCharsets.UTF_8);
+        assertTrue(log.contains("record P9%0d%0aERROR FORGED"), log);
+        assertFalse(log.lines().anyMatch(line -> line.startsWith("ERROR FORGED")), log);
+    }
 }

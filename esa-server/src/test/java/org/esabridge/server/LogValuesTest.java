@@ -21,4 +21,12 @@ class LogValuesTest {
         assertEquals("-", LogValues.of(""));
         assertEquals("-", LogValues.of(null));
     }
+
+    @Test
+    void aMessageKeepsItsSpacesButCannotBreakTheLine() {
+        assertEquals("record P9%0d%0aERROR FORGED, field name holds 100%25",
+                LogValues.message("record P9\r\nERROR FORGED, field name holds 100%"));
+        assertEquals("a%e2%80%a8b%1b[2J", LogValues.message("a\u2028b\u001b[2J"));
+        assertEquals("-", LogValues.message(null));
+    }
 }

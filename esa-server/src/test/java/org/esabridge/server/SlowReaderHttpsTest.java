@@ -95,7 +95,7 @@ class SlowReaderHttpsTest {
     }
 
     /** A TLS socket trusting the server's certificate, with a small receive buffer so it fills quickly. */
-    private static SSLSocket openTrusting(TestServer server) throws Exception {
+    static SSLSocket openTrusting(TestServer server) throws Exception {
         KeyStore trusted = KeyStore.getInstance("PKCS12");
         trusted.load(null, null);
         trusted.setCertificateEntry("esa", server.server().tls().certificate());

@@ -19,10 +19,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Binlog change capture on one node: exactly one reader per database across all nodes, through the
  * {@code binlog-capture} lease. The leader runs a {@link BinlogReader}, renews the lease every third of its time to
- * live and checks it in every write; the others try to take it at the same pace, so when the leader dies another
- * node reads on within about one time to live, from the position stored with the last batch. A reader that
- * fails is replaced by a new one from the stored position; a position the server no longer has is recorded as a
- * gap ({@link ChangeIndex#recordGap}), counted and logged.
+ * live, checks it in every write, and names its replication connection in the lease ({@link Lease#watch}). The
+ * others look every {@value #FOLLOW_MILLIS} ms: they take the lease over as soon as that connection is gone from the
+ * server (the leader's process died or its connection was killed; seen with the same account or the PROCESS
+ * privilege), else when the lease expires, and read on from the position stored with the last batch. A reader that
+ * fails is replaced by a new one from the stored position (this node no longer claims to lead meanwhile); a
+ * position the server no longer has is recorded as a gap ({@link ChangeIndex#recordGap}), counted and logged.
  */
 public final class BinlogCapture implements LogCapture {
     private static final Logger LOG = LoggerFactory.getLogger(BinlogCapture.class);
@@ -37,6 +39,10 @@ public final class BinlogCapture implements LogCapture {
     /** A connection silent for this long (heartbeats come every second) is taken for dead. */
     private static final long SILENT_MILLIS = 10_000;
     private static final long RETRY_MILLIS = 1000;
+    /** How often a node that does not lead looks whether it should (at most; a third of a short lease). */
+    static final long FOLLOW_MILLIS = 500;
+    /** How often the leader looks at its reader (the lease is renewed every third of its time to live). */
+    private static final long WATCH_MILLIS = 100;
     private final DataSource ds;
     private final BinlogEndpoint endpoint;
     private final String schema;
@@ -63,7 +69,7 @@ public final class BinlogCapture implements LogCapture {
         this.lease = new Lease(ds, dialect, state, LEASE, NodeId.next(LEASE), leaseTtl);
         this.index = new ChangeIndex(lease, state);
         this.targets = new TableTargets(ds, tables, schema, state, namesFolded);
-        this.fence = new CaptureFence(callPool, dialect, state, fenceTimeout);
+        this.fence = new CaptureFence(callPool, dialect, state, fenceTimeout, leaseTtl);
         this.thread = new Thread(this::lead, "esa-binlog-capture");
         this.thread.setDaemon(true);
     }
@@ -120,7 +126,7 @@ public final class BinlogCapture implements LogCapture {
         while (closing.getCount() > 0) {
             if (!acquire()) {
                 leader = false;
-                await(ttl.toMillis() / 3);
+                await(Math.min(FOLLOW_MILLIS, ttl.toMillis() / 3));
                 continue;
             }
             if (!leader) {
@@ -131,6 +137,8 @@ public final class BinlogCapture implements LogCapture {
             if (outcome == BinlogReader.Outcome.LOST_LEADERSHIP) {
                 leader = false;
             } else if (outcome == BinlogReader.Outcome.FAILED) {
+                // Not reading: another node may take over meanwhile (its watched connection is gone).
+                leader = false;
                 await(RETRY_MILLIS);
             }
         }
@@ -145,12 +153,46 @@ public final class BinlogCapture implements LogCapture {
         }
     }
 
+    /** Takes (or renews) the lease when it is free, expired or ours, or when its holder's connection is gone. */
     private boolean acquire() {
-        try {
-            return lease.tryAcquire();
+        try (Connection c = ds.getConnection()) {
+            if (lease.tryAcquire(c)) {
+                return true;
+            }
+            if (lease.takeOverIfHolderGone(c)) {
+                LOG.info("binlog capture: the reading node's replication connection is gone; taking over");
+                return true;
+            }
+            return false;
         } catch (SQLException e) {
             LOG.debug("capture lease not taken: {}", e.getMessage());
             return false;
+        }
+    }
+
+    /**
+     * Renews the lease: false when another node has it. A renewal that failed or lost a race (a lock wait behind the
+     * reader's own flush of a huge transaction, which renews the lease itself) while the lease is still ours by the
+     * stored row is not a loss; lost for real, the next flush finds out ({@link Lease#stillHeld}) and stops the reader.
+     */
+    private boolean renew() {
+        try (Connection c = ds.getConnection()) {
+            return lease.tryAcquire(c) || lease.holderId().equals(lease.currentHolder(c));
+        } catch (SQLException e) {
+            LOG.debug("capture lease not renewed this time: {}", e.getMessage());
+            return true;
+        }
+    }
+
+    /** Names the reader's replication connection in the lease, so that its end is seen by the other nodes. */
+    private void watch(long connectionId) {
+        try (Connection c = ds.getConnection()) {
+            if (!lease.watch(c, connectionId)) {
+                LOG.debug("binlog capture: replication connection {} is not visible to this node's own connections;"
+                        + " another node takes over only when the lease expires", connectionId);
+            }
+        } catch (SQLException e) {
+            LOG.debug("binlog capture: replication connection not named in the lease: {}", e.getMessage());
         }
     }
 
@@ -169,13 +211,30 @@ public final class BinlogCapture implements LogCapture {
         Thread t = new Thread(() -> outcome[0] = r.run(), "esa-binlog-reader");
         t.setDaemon(true);
         t.start();
+        long renewNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(100, ttl.toMillis() / 3));
+        long renewedAt = System.nanoTime();
+        long watched = 0;
         try {
             while (t.isAlive()) {
-                t.join(Math.max(100, ttl.toMillis() / 3));
+                t.join(WATCH_MILLIS);
                 if (closing.getCount() == 0 || r.ended()) {
                     // Closing, or the reader's writer stopped it: make sure its connection is gone too.
                     r.close();
-                } else if (t.isAlive() && !acquire()) {
+                    continue;
+                }
+                if (!t.isAlive()) {
+                    break;
+                }
+                long connection = r.connectionId();
+                if (connection != 0 && connection != watched) {
+                    watched = connection;
+                    watch(connection);
+                }
+                if (System.nanoTime() - renewedAt < renewNanos) {
+                    continue;
+                }
+                renewedAt = System.nanoTime();
+                if (!renew()) {
                     LOG.warn("binlog capture: the lease was lost; this node stops reading");
                     r.close();
                     t.join();
@@ -287,6 +346,11 @@ public final class BinlogCapture implements LogCapture {
             return true;
         }
         return r != null && r.lagSeconds() <= maxLagSeconds && r.silentMillis() <= SILENT_MILLIS;
+    }
+
+    /** Whether this node, not leading, saw the leader's replication connection alive at its last look. */
+    boolean seesLeaderAlive() {
+        return !leader && lease.seesHolderAlive();
     }
 
     /** Stops reading as a node that dies does: without giving the lease up, so another node waits for it to expire. */

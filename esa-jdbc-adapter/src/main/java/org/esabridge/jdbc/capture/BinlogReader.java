@@ -42,6 +42,11 @@ import org.slf4j.LoggerFactory;
  * segments of {@link PendingChanges}), so reading and writing overlap. The adapter's own writes (the index, its
  * cursors, the fence markers' answers) are in the binary log too; they produce no entries, and a segment without
  * entries is not written — its position is stored with the next real batch — so the reader never feeds itself.
+ *
+ * <p>Memory: a transaction being read is held up to {@value #SPILL_WEIGHT} bytes of entries; beyond that its entries
+ * go to {@code esa_change_spill} ({@link ChangeIndex#spill}) and reach the index only with its commit, in the same
+ * flush as the position after it. A reader that stops mid-transaction deletes what it spilled (one whose process
+ * died cannot: the next reader's start clears the table), and the next reader reads the transaction again.
  */
 final class BinlogReader implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BinlogReader.class);
@@ -59,13 +64,17 @@ final class BinlogReader implements AutoCloseable {
     private final TableTargets targets;
     private final BiConsumer<List<Long>, Instant> fencesReached;
     private final CaptureStats stats;
-    private final PendingChanges pending = new PendingChanges(5_000, 100_000, 5, 200);
+    /** Bytes of a transaction's entries held in memory before they are spilled (see {@link ChangeIndex.Key#weight}). */
+    static final long SPILL_WEIGHT = 2L << 20;
+    private final PendingChanges pending = new PendingChanges(5_000, 100_000, 16L << 20, 5, 200);
     private final BinaryLogClient client;
     private final Thread writer;
     private volatile ChangeIndex.State stored;
     private volatile Outcome outcome = Outcome.RUNNING;
     private volatile String failure;
     private volatile long lastPacketMillis = System.currentTimeMillis();
+    /** The replication connection's id on the server once connected, else 0. */
+    private volatile long connectionId;
     private volatile PendingChanges.Segment inFlight;
     private final AtomicLong flushes = new AtomicLong();
 
@@ -78,6 +87,12 @@ final class BinlogReader implements AutoCloseable {
     private MariadbGtidEventData txGtid;
     private long txEvents;
     private boolean txGap;
+    private long txWeight;
+    /** The transaction's rows in esa_change_spill, or 0 while it has spilled none. */
+    private long txSpillId;
+    private long txSpilledSeqs;
+    /** Every spill this reader began (flushed ones are gone already). */
+    private final List<Long> spillIds = new ArrayList<>();
     /** A problem between transactions: recorded with the next one. */
     private boolean gapBeforeNextTransaction;
     private final Map<Long, TableTargets.Target> tableMaps = new HashMap<>();
@@ -107,6 +122,11 @@ final class BinlogReader implements AutoCloseable {
         client.registerEventListener(this::onEvent);
         client.registerLifecycleListener(new BinaryLogClient.AbstractLifecycleListener() {
             @Override
+            public void onConnect(BinaryLogClient c) {
+                connectionId = c.getConnectionId();
+            }
+
+            @Override
             public void onCommunicationFailure(BinaryLogClient c, Exception e) {
                 end(e instanceof ServerException se && se.getErrorCode() == ERROR_POSITION_NOT_IN_LOG ? Outcome.GAP
                         : Outcome.FAILED, e.getMessage());
@@ -126,6 +146,11 @@ final class BinlogReader implements AutoCloseable {
     Outcome run() {
         writer.start();
         try {
+            try (Connection c = ds.getConnection()) {
+                index.clearSpills(c);
+            } catch (SQLException e) {
+                end(Outcome.FAILED, "clearing esa_change_spill failed: " + e.getMessage());
+            }
             if (outcome == Outcome.RUNNING) {
                 client.connect();
             }
@@ -143,13 +168,34 @@ final class BinlogReader implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            dropSpills();
         }
         return outcome;
+    }
+
+    /**
+     * Deletes what this reader spilled and did not flush (the next reader reads those transactions again): once it
+     * has stopped, so that nothing of it lands after a new reader's {@link ChangeIndex#clearSpills}.
+     */
+    private void dropSpills() {
+        if (spillIds.isEmpty()) {
+            return;
+        }
+        try (Connection c = ds.getConnection()) {
+            index.dropSpills(c, spillIds);
+        } catch (SQLException e) {
+            LOG.debug("binlog capture: spilled rows left for the next reader to clear: {}", e.getMessage());
+        }
     }
 
     /** Why the reader ended, for the log. */
     String failure() {
         return failure;
+    }
+
+    /** The replication connection's id on the server (its {@code Binlog Dump} thread), or 0 before it connected. */
+    long connectionId() {
+        return connectionId;
     }
 
     /** What the index holds now (after the last flush of this reader). */
@@ -226,8 +272,19 @@ final class BinlogReader implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             end(Outcome.CLOSED, null);
+        } catch (SpillFailed e) {
+            end(Outcome.FAILED, "spilling a large transaction failed: " + e.getCause().getMessage());
         } catch (RuntimeException | SQLException e) {
             gapHere("an event could not be read: " + e);
+        }
+    }
+
+    /** Writing to esa_change_spill failed: the reader stops and the transaction is read again by the next one. */
+    private static final class SpillFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        SpillFailed(SQLException cause) {
+            super(cause);
         }
     }
 
@@ -241,6 +298,9 @@ final class BinlogReader implements AutoCloseable {
         txEntries = new LinkedHashMap<>();
         txFences = new ArrayList<>(0);
         txEvents = 0;
+        txWeight = 0;
+        txSpillId = 0;
+        txSpilledSeqs = 0;
         txGap = gapBeforeNextTransaction;
         gapBeforeNextTransaction = false;
     }
@@ -259,9 +319,11 @@ final class BinlogReader implements AutoCloseable {
         if (standalone || sql.equalsIgnoreCase("COMMIT")) {
             commit(event);
         } else if (sql.equalsIgnoreCase("ROLLBACK")) {
-            // Only non-transactional changes are logged before a ROLLBACK; none of them is in an InnoDB table.
+            // Only non-transactional changes are logged before a ROLLBACK; none of them is in an InnoDB table. (Rows
+            // spilled meanwhile are never read; the next reader's start removes them.)
             txEntries.clear();
             txFences.clear();
+            txSpillId = 0;
             commit(event);
         }
     }
@@ -289,6 +351,25 @@ final class BinlogReader implements AutoCloseable {
                 t.deleted(row, d.getIncludedColumns(), this::change);
             }
         }
+        if (txWeight >= SPILL_WEIGHT) {
+            spill();
+        }
+    }
+
+    /** Moves the transaction's entries so far to esa_change_spill, keeping their order. */
+    private void spill() {
+        if (txSpillId == 0) {
+            // Later spills get larger ids (CaptureProgress reads the newest); the random part keeps readers apart.
+            txSpillId = System.currentTimeMillis() << 16 | java.util.concurrent.ThreadLocalRandom.current().nextInt(1 << 16);
+            spillIds.add(txSpillId);
+        }
+        try (Connection c = ds.getConnection()) {
+            txSpilledSeqs = index.spill(c, txSpillId, txEntries, txSpilledSeqs);
+        } catch (SQLException e) {
+            throw new SpillFailed(e);
+        }
+        txEntries.clear();
+        txWeight = 0;
     }
 
     private void change(String table, String rowId, char kind) {
@@ -297,7 +378,9 @@ final class BinlogReader implements AutoCloseable {
             return;
         }
         ChangeIndex.Key key = new ChangeIndex.Key(table, rowId);
-        txEntries.remove(key);
+        if (txEntries.remove(key) == null) {
+            txWeight += key.weight();
+        }
         txEntries.put(key, kind);
     }
 
@@ -335,7 +418,8 @@ final class BinlogReader implements AutoCloseable {
         }
         long end = event.getHeader() instanceof EventHeaderV4 h ? h.getNextPosition() : 0;
         position = position.after(txGtid.getDomainId(), txGtid.getServerId(), txGtid.getSequence(), file, end);
-        pending.commit(txEntries, txFences, position, event.getHeader().getTimestamp(), txEvents, txGap);
+        pending.commit(txEntries, txFences, position, event.getHeader().getTimestamp(), txEvents, txGap,
+                txSpillId == 0 ? null : new ChangeIndex.Spill(txSpillId, txSpilledSeqs));
         txGtid = null;
         txEntries = null;
         txFences = null;
@@ -360,12 +444,12 @@ final class BinlogReader implements AutoCloseable {
                 }
                 inFlight = s;
                 try {
-                    stored = index.flush(c, stored, s.entries, s.fences, s.end, s.gap);
+                    stored = index.flush(c, stored, s.spill, s.entries, s.fences, s.end, s.gap);
                 } finally {
                     inFlight = null;
                 }
                 pending.written(s);
-                stats.flushed(s.entries.size(), s.gap);
+                stats.flushed(s.entries.size() + (s.spill == null ? 0 : s.spill.seqs()), s.gap);
                 if (!s.fences.isEmpty()) {
                     fencesReached.accept(s.fences, stored.lastStamp());
                 }

@@ -12,7 +12,7 @@ public final class CaptureStats {
         eventsRead.incrementAndGet();
     }
 
-    public void flushed(int entries, boolean gap) {
+    public void flushed(long entries, boolean gap) {
         entriesWritten.addAndGet(entries);
         if (gap) {
             gaps.incrementAndGet();

@@ -33,15 +33,33 @@ import org.esabridge.jdbc.dialect.StateTables;
   *
  * <p>Engine-neutral: the SQL comes from the {@link org.esabridge.jdbc.dialect.Dialect}, the log's position from a
  * {@link Head} (MariaDB's GTID and file, PostgreSQL's LSN in {@code binlog_pos}); the progress row is named
- * {@value #NAME} on every engine.
+ * {@value #NAME} on every engine. Spilling a huge transaction ({@link Spill}) is MariaDB's only.
  */
 public final class ChangeIndex {
     static final String NAME = "binlog";
     /** Rows per INSERT: large enough to amortise the round trip, small enough for max_allowed_packet. */
     private static final int ROWS_PER_INSERT = 1000;
+    /** MariaDB's, for the spilled part of a huge transaction (only the binlog reader spills). */
+    private static final String INSERT_TAIL = " ON DUPLICATE KEY UPDATE row_id = VALUES(row_id), kind = VALUES(kind),"
+            + " stamp = VALUES(stamp), seq = VALUES(seq)";
 
     /** A row's change as the index keeps it. */
     public record Key(String table, String rowId) {
+        /** About the bytes it takes in memory with its map entry (two per character at most). */
+        long weight() {
+            return 96 + 2L * (table.length() + rowId.length());
+        }
+    }
+
+    /**
+     * The part of one transaction the reader wrote to {@code esa_change_spill} while reading it, so as not to hold a
+     * huge transaction in memory: nothing of it is in the index until the flush of the transaction's commit.
+     *
+     * @param id   the transaction's rows there (one reader's, one transaction's); later spills have larger ids
+     * @param seqs the order numbers it used, 1..seqs (a row changed again in a later spill is there twice; the
+     *             flush applies them in order, so its last change wins)
+     */
+    record Spill(long id, long seqs) {
     }
 
     /** What {@code esa_capture} holds. */
@@ -189,12 +207,37 @@ public final class ChangeIndex {
      */
     public State flush(Connection c, State expected, Map<Key, Character> entries, List<Long> fences, BinlogPosition end,
                 boolean gap) throws SQLException, LostLeadershipException {
+        return flush(c, expected, null, entries, fences, end, gap);
+    }
+
+    /**
+     * {@link #flush(Connection, State, Map, List, BinlogPosition, boolean)} of a transaction whose first entries were
+     * spilled: they come first (seq in their spilled order), then {@code entries}, which replace any of them.
+     */
+    State flush(Connection c, State expected, Spill spill, Map<Key, Character> entries, List<Long> fences,
+                BinlogPosition end, boolean gap) throws SQLException, LostLeadershipException {
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
         try {
             State current = lockAndCheck(c, expected);
             Instant stamp = nextStamp(c, current.lastStamp());
             long seq = current.lastSeq();
+            if (spill != null) {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + state.change() + " (table_name, row_hash,"
+                        + " row_id, kind, stamp, seq) SELECT table_name, row_hash, row_id, kind, ?, ? + seq FROM "
+                        + state.changeSpill()
+                        + " WHERE spill_id = ? ORDER BY seq" + INSERT_TAIL)) {
+                    ps.setObject(1, LocalDateTime.ofInstant(stamp, ZoneOffset.UTC));
+                    ps.setLong(2, seq);
+                    ps.setLong(3, spill.id());
+                    ps.executeUpdate();
+                }
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + state.changeSpill() + " WHERE spill_id = ?")) {
+                    ps.setLong(1, spill.id());
+                    ps.executeUpdate();
+                }
+                seq += spill.seqs();
+            }
             List<Map.Entry<Key, Character>> list = new ArrayList<>(entries.entrySet());
             MessageDigest sha1 = sha1();
             for (int from = 0; from < list.size(); from += ROWS_PER_INSERT) {
@@ -236,6 +279,55 @@ public final class ChangeIndex {
             throw e;
         } finally {
             c.setAutoCommit(auto);
+        }
+    }
+
+    /**
+     * Writes part of a transaction being read to {@code esa_change_spill} (auto-commit: nothing of it is visible in
+     * the index until its commit's flush, and a reader that stops before that leaves rows that
+     * {@link #clearSpills} removes).
+     *
+     * @param seqsBefore the order numbers the transaction's earlier spills used
+     * @return the order numbers used now
+     */
+    long spill(Connection c, long spillId, Map<Key, Character> entries, long seqsBefore) throws SQLException {
+        long seq = seqsBefore;
+        List<Map.Entry<Key, Character>> list = new ArrayList<>(entries.entrySet());
+        MessageDigest sha1 = sha1();
+        for (int from = 0; from < list.size(); from += ROWS_PER_INSERT) {
+            List<Map.Entry<Key, Character>> chunk = list.subList(from, Math.min(list.size(), from + ROWS_PER_INSERT));
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + state.changeSpill() + " (spill_id, table_name,"
+                    + " row_hash, row_id, kind, seq) VALUES " + String.join(",", Collections.nCopies(chunk.size(), "(?, ?, ?, ?, ?, ?)")))) {
+                int i = 1;
+                for (Map.Entry<Key, Character> e : chunk) {
+                    ps.setLong(i++, spillId);
+                    ps.setString(i++, e.getKey().table());
+                    ps.setBytes(i++, sha1.digest(e.getKey().rowId().getBytes(StandardCharsets.UTF_8)));
+                    ps.setString(i++, e.getKey().rowId());
+                    ps.setString(i++, String.valueOf(e.getValue()));
+                    ps.setLong(i++, ++seq);
+                }
+                ps.executeUpdate();
+            }
+        }
+        return seq;
+    }
+
+    /** Removes these spills (a reader's own, once it has stopped). */
+    void dropSpills(Connection c, List<Long> spillIds) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + state.changeSpill() + " WHERE spill_id IN ("
+                + String.join(",", Collections.nCopies(spillIds.size(), "?")) + ")")) {
+            for (int i = 0; i < spillIds.size(); i++) {
+                ps.setLong(i + 1, spillIds.get(i));
+            }
+            ps.executeUpdate();
+        }
+    }
+
+    /** Removes what earlier readers spilled and never flushed; a new reader reads those transactions again. */
+    void clearSpills(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.executeUpdate("DELETE FROM " + state.changeSpill());
         }
     }
 

@@ -15,13 +15,18 @@ import java.util.concurrent.locks.ReentrantLock;
  * each written in one database transaction. A segment ends after a fence (everything before a fence gets the
  * fence's stamp, nothing after it does), or when it is large; the writer takes a segment when it is closed, when
  * the stream has been idle for a moment, or when its oldest transaction waited long enough. The reader blocks when
- * too much is pending, so memory stays bounded however far behind the writer falls.
+ * too much is pending (in entries, or in the memory their ids take), so memory stays bounded however far behind the
+ * writer falls. A transaction the reader spilled to the database while reading it ({@link ChangeIndex.Spill}) is a
+ * segment of its own: its spilled entries are written before its in-memory ones, after every earlier transaction's.
  */
 public final class PendingChanges {
     /** A run of committed transactions written together. */
     public static final class Segment {
         public final Map<ChangeIndex.Key, Character> entries = new LinkedHashMap<>();
         public final List<Long> fences = new ArrayList<>();
+        /** The spilled part of the segment's one transaction, written before {@link #entries}; or null. */
+        ChangeIndex.Spill spill;
+        long weight;
         public BinlogPosition end;
         public long firstCommitMillis;
         public long events;
@@ -29,12 +34,13 @@ public final class PendingChanges {
         boolean closed;
 
         public boolean writesSomething() {
-            return !entries.isEmpty() || !fences.isEmpty() || gap;
+            return !entries.isEmpty() || !fences.isEmpty() || gap || spill != null;
         }
     }
 
     private final int segmentEntries;
     private final int maxPendingEntries;
+    private final long maxPendingWeight;
     private final long idleNanos;
     private final long maxDelayNanos;
     private final ReentrantLock lock = new ReentrantLock();
@@ -43,13 +49,21 @@ public final class PendingChanges {
     private long pendingEntries;
     /** Segments taken by the writer and not yet written. */
     private int taken;
+    private long pendingWeight;
     private long lastCommitNanos;
     private long openedNanos;
     private boolean closed;
 
     public PendingChanges(int segmentEntries, int maxPendingEntries, long idleMillis, long maxDelayMillis) {
+        this(segmentEntries, maxPendingEntries, Long.MAX_VALUE, idleMillis, maxDelayMillis);
+    }
+
+    /** @param maxPendingWeight the most memory pending entries may take, as {@link ChangeIndex.Key#weight()} counts */
+    PendingChanges(int segmentEntries, int maxPendingEntries, long maxPendingWeight, long idleMillis,
+                   long maxDelayMillis) {
         this.segmentEntries = segmentEntries;
         this.maxPendingEntries = maxPendingEntries;
+        this.maxPendingWeight = maxPendingWeight;
         this.idleNanos = TimeUnit.MILLISECONDS.toNanos(idleMillis);
         this.maxDelayNanos = TimeUnit.MILLISECONDS.toNanos(maxDelayMillis);
     }
@@ -61,12 +75,26 @@ public final class PendingChanges {
      */
     public void commit(Map<ChangeIndex.Key, Character> entries, List<Long> fences, BinlogPosition end, long commitMillis,
                 long events, boolean gap) throws InterruptedException {
+        commit(entries, fences, end, commitMillis, events, gap, null);
+    }
+
+    /**
+     * Adds one committed transaction; blocks while too much is pending.
+     *
+     * @param entries its changes in binlog order after those spilled (a later change of a row replaces an earlier one)
+     * @param spill   its changes spilled to the database while it was read, or null
+     */
+    void commit(Map<ChangeIndex.Key, Character> entries, List<Long> fences, BinlogPosition end, long commitMillis,
+                long events, boolean gap, ChangeIndex.Spill spill) throws InterruptedException {
         lock.lock();
         try {
-            while (!closed && pendingEntries >= maxPendingEntries) {
+            while (!closed && (pendingEntries >= maxPendingEntries || pendingWeight >= maxPendingWeight)) {
                 changed.await();
             }
             Segment s = segments.peekLast();
+            if (s != null && spill != null) {
+                s.closed = true; // a spilled transaction's entries are written after every earlier one's
+            }
             if (s == null || s.closed) {
                 s = new Segment();
                 s.firstCommitMillis = commitMillis;
@@ -77,15 +105,22 @@ public final class PendingChanges {
                 // Moved to the end: seq follows the order of each row's last change.
                 if (s.entries.remove(e.getKey()) != null) {
                     pendingEntries--;
+                    pendingWeight -= e.getKey().weight();
+                    s.weight -= e.getKey().weight();
                 }
                 s.entries.put(e.getKey(), e.getValue());
                 pendingEntries++;
+                pendingWeight += e.getKey().weight();
+                s.weight += e.getKey().weight();
             }
             s.fences.addAll(fences);
+            if (spill != null) {
+                s.spill = spill;
+            }
             s.end = end;
             s.events += events;
             s.gap |= gap;
-            if (!fences.isEmpty() || gap || s.entries.size() >= segmentEntries) {
+            if (!fences.isEmpty() || gap || spill != null || s.entries.size() >= segmentEntries) {
                 s.closed = true;
             }
             lastCommitNanos = System.nanoTime();
@@ -142,6 +177,7 @@ public final class PendingChanges {
         lock.lock();
         try {
             pendingEntries -= s.entries.size();
+            pendingWeight -= s.weight;
             taken--;
             changed.signalAll();
         } finally {

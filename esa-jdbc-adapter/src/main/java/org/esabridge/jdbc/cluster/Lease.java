@@ -22,6 +22,12 @@ import org.esabridge.jdbc.dialect.StateTables;
  *
  * <p>Renewal is the holder's business ({@link #tryAcquire()} again well within the time to live); a writer that
  * must not write once deposed checks {@link #stillHeld(Connection)} inside its own transaction.
+ *
+ * <p>A holder may also name a server connection of its own whose end means it is gone ({@link #watch}); a node
+ * waiting for the lease that has seen that connection alive and then sees it gone takes the lease over at once
+ * ({@link #takeOverIfHolderGone}) instead of waiting out the time to live. The server drops a connection as soon
+ * as the holder's process dies or its connection is killed; a holder whose host vanishes without closing its
+ * sockets is still noticed only by expiry.
  */
 public final class Lease {
     private final DataSource ds;
@@ -30,6 +36,8 @@ public final class Lease {
     private final String name;
     private final String holderId;
     private final long ttlMicros;
+    /** The holder's watched connection as last seen alive from here ({@link #takeOverIfHolderGone}). */
+    private volatile String seenAlive;
 
     /**
      * @param name     what the lease guards, e.g. {@code migrations}
@@ -109,9 +117,95 @@ public final class Lease {
     }
 
     /**
+     * Names a connection of this holder's (by its server-side id) whose end shows the holder gone. Recorded only
+     * while the lease is ours and when {@code c} itself sees that connection on its server, so a watcher on the same
+     * server can see it too (given the same account or the PROCESS privilege).
+     *
+     * @return whether it was recorded
+     */
+    public boolean watch(Connection c, long connectionId) throws SQLException {
+        if (!connectionAlive(c, connectionId)) {
+            return false;
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET watched_holder = holder, watched_server = "
+                + dialect.serverNameSql() + ", watched_connection = ? WHERE name = ? AND holder = ?")) {
+            ps.setLong(1, connectionId);
+            ps.setString(2, name);
+            ps.setString(3, holderId);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /**
+     * Takes the lease over when its holder's watched connection ({@link #watch}), which this node saw alive on an
+     * earlier call, is gone from the server; remembers it when it is alive. The takeover is a conditional update
+     * on the same holder and connection, so of several watchers one wins, and a holder that meanwhile named a new
+     * connection keeps its lease.
+     *
+     * @return whether the lease is ours now
+     */
+    public boolean takeOverIfHolderGone(Connection c) throws SQLException {
+        String holder;
+        long connection;
+        try (PreparedStatement ps = c.prepareStatement("SELECT holder, watched_connection FROM " + table + " WHERE name = ?"
+                + " AND holder IS NOT NULL AND holder <> ? AND watched_holder = holder AND watched_server = "
+                + dialect.serverNameSql())) {
+            ps.setString(1, name);
+            ps.setString(2, holderId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    seenAlive = null;
+                    return false;
+                }
+                holder = rs.getString(1);
+                connection = rs.getLong(2);
+            }
+        }
+        String watched = holder + "#" + connection;
+        if (connectionAlive(c, connection)) {
+            seenAlive = watched;
+            return false;
+        }
+        if (!watched.equals(seenAlive)) {
+            // Never seen alive from here: this node may not be allowed to see it (another account, no PROCESS).
+            return false;
+        }
+        seenAlive = null;
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET holder = ?, expires_at = "
+                + dialect.plus(dialect.now(), "?", ChronoUnit.MICROS) + ", watched_holder = NULL, watched_server = NULL,"
+                + " watched_connection = NULL WHERE name = ? AND holder = ? AND watched_connection = ?")) {
+            ps.setString(1, holderId);
+            ps.setLong(2, ttlMicros);
+            ps.setString(3, name);
+            ps.setString(4, holder);
+            ps.setLong(5, connection);
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            if (dialect.isRetryable(e)) {
+                return false; // another watcher won the same takeover
+            }
+            throw e;
+        }
+    }
+
+    /** Whether this node saw the holder's watched connection alive at its last look: a takeover will be quick. */
+    public boolean seesHolderAlive() {
+        return seenAlive != null;
+    }
+
+    private boolean connectionAlive(Connection c, long connectionId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(dialect.connectionExistsSql())) {
+            ps.setLong(1, connectionId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /**
      * Takes the lease from {@code holder} before it expires, when the caller has seen for itself that the holder no
-     * longer does what the lease guards (log capture: the replication slot has no reader). False when the holder
-     * changed meanwhile. A holder still alive finds out at its next {@link #stillHeld} and stops.
+     * longer does what the lease guards (PostgreSQL log capture: the replication slot has no reader). False when the
+     * holder changed meanwhile. A holder still alive finds out at its next {@link #stillHeld} and stops.
      */
     public boolean takeOver(Connection c, String holder) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET holder = ?, expires_at = "

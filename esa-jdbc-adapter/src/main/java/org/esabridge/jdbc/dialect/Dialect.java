@@ -59,6 +59,9 @@ public interface Dialect {
      */
     java.util.Map<String, String> driverProperties();
 
+    /** Driver properties of the one connection made before the pool (a probe): a connect timeout of about 3 s. */
+    java.util.Map<String, String> probeProperties();
+
     /** Selects the name of the schema whose tables are served (the connection's current schema). */
     String currentSchemaSql();
 
@@ -235,6 +238,15 @@ public interface Dialect {
      * cannot rely on the local view of open transactions.
      */
     boolean isGaleraNode(Connection c) throws SQLException;
+
+    /** An expression naming the server this connection is on, the same for every connection to it. */
+    String serverNameSql();
+
+    /**
+     * Selects a row when the connection of server-side id {@code ?} is open on this connection's server (as far as
+     * this connection may see: its own account's, or all with the PROCESS privilege).
+     */
+    String connectionExistsSql();
 
     // --- watermark (changes.Watermark) ---
 

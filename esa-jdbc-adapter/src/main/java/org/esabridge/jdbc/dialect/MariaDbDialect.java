@@ -123,6 +123,11 @@ public final class MariaDbDialect implements Dialect {
     }
 
     @Override
+    public java.util.Map<String, String> probeProperties() {
+        return java.util.Map.of("connectTimeout", "3000"); // milliseconds
+    }
+
+    @Override
     public String currentSchemaSql() {
         return "SELECT DATABASE()";
     }
@@ -412,6 +417,16 @@ public final class MariaDbDialect implements Dialect {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW GLOBAL VARIABLES LIKE 'wsrep_on'")) {
             return rs.next() && "ON".equalsIgnoreCase(rs.getString(2));
         }
+    }
+
+    @Override
+    public String serverNameSql() {
+        return "CONCAT(@@hostname, ':', @@port)";
+    }
+
+    @Override
+    public String connectionExistsSql() {
+        return "SELECT 1 FROM information_schema.PROCESSLIST WHERE ID = ?";
     }
 
     // --- watermark ---

@@ -127,7 +127,25 @@ final class MariaDbMigrations {
                     "ALTER TABLE " + state.structure() + " ADD COLUMN IF NOT EXISTS create_time DATETIME NULL,"
                             + " ADD COLUMN IF NOT EXISTS table_id BIGINT NULL",
                     // The first page of a modified-rows cursor that pages over esa_touched instead of the table.
-                    "ALTER TABLE " + state.cursor() + " ADD COLUMN IF NOT EXISTS touched_from BIGINT NULL"));
+                    "ALTER TABLE " + state.cursor() + " ADD COLUMN IF NOT EXISTS touched_from BIGINT NULL"),
+            List.of(
+                    // The connection whose end shows a lease holder gone (cluster.Lease#watch): the binlog reader's
+                    // replication connection, so that another node takes over without waiting out the lease.
+                    "ALTER TABLE " + state.lease() + " ADD COLUMN IF NOT EXISTS watched_holder VARCHAR(128) NULL,"
+                            + " ADD COLUMN IF NOT EXISTS watched_server VARCHAR(255) NULL,"
+                            + " ADD COLUMN IF NOT EXISTS watched_connection BIGINT NULL",
+                    // Parts of a huge transaction the binlog reader is reading (capture.ChangeIndex#spill): in the
+                    // index only once its commit is read, all at once. In key order, the newest spill's last row
+                    // shows a fence that the reader is getting on (capture.CaptureProgress).
+                    "CREATE TABLE IF NOT EXISTS " + state.changeSpill() + " ("
+                            + " spill_id BIGINT NOT NULL,"
+                            + " table_name VARCHAR(64) NOT NULL,"
+                            + " row_hash BINARY(20) NOT NULL,"
+                            + " row_id TEXT NOT NULL,"
+                            + " kind CHAR(1) NOT NULL,"
+                            + " seq BIGINT NOT NULL,"
+                            + " PRIMARY KEY (spill_id, seq))"
+                            + " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"));
     }
 
     /** The tables that must exist before the start lease can be taken; idempotent. */
@@ -137,7 +155,10 @@ final class MariaDbMigrations {
                 "CREATE TABLE IF NOT EXISTS " + state.lease() + " ("
                         + " name VARCHAR(64) NOT NULL PRIMARY KEY,"
                         + " holder VARCHAR(128) NULL,"
-                        + " expires_at DATETIME(6) NOT NULL)"
+                        + " expires_at DATETIME(6) NOT NULL,"
+                        + " watched_holder VARCHAR(128) NULL,"
+                        + " watched_server VARCHAR(255) NULL,"
+                        + " watched_connection BIGINT NULL)"
                         + " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin");
     }
 

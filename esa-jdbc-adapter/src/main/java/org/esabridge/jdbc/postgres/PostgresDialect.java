@@ -135,6 +135,23 @@ public final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public Map<String, String> probeProperties() {
+        // Seconds in this driver (3000 would wait fifty minutes for an unreachable host).
+        return Map.of("connectTimeout", "3", "loginTimeout", "3");
+    }
+
+    @Override
+    public String serverNameSql() {
+        return "(COALESCE(host(inet_server_addr()), 'local') || ':' || COALESCE(inet_server_port()::text,"
+                + " current_setting('port')))";
+    }
+
+    @Override
+    public String connectionExistsSql() {
+        return "SELECT 1 FROM pg_stat_activity WHERE pid = ?";
+    }
+
+    @Override
     public String currentSchemaSql() {
         return "SELECT current_schema()";
     }

@@ -6,8 +6,8 @@ import java.util.List;
  * PostgreSQL's DDL of the adapter's {@code esa_} tables, all in the state schema (the served schema gets only the
  * capture triggers). The tables, columns and meanings are MariaDB's ({@code MariaDbMigrations}); times are
  * {@code timestamp(6)} holding UTC wall times, as the sessions run in UTC. PostgreSQL came with every table at once,
- * so version 1 holds them all and versions 2 to 6 are empty: the numbers stay aligned with MariaDB's for the next
- * migration of both.
+ * so version 1 holds them all and versions 2 to 6 are empty: the numbers stay aligned with MariaDB's (7 is
+ * MariaDB's 7).
  */
 final class PostgresStateTables {
     private PostgresStateTables() {
@@ -27,7 +27,8 @@ final class PostgresStateTables {
                 + " version INT NOT NULL PRIMARY KEY, applied_at TIMESTAMP(6) NOT NULL);"
                 + " CREATE TABLE IF NOT EXISTS " + s + ".esa_lease ("
                 + " name VARCHAR(64) NOT NULL PRIMARY KEY, holder VARCHAR(128) NULL,"
-                + " expires_at TIMESTAMP(6) NOT NULL);"
+                + " expires_at TIMESTAMP(6) NOT NULL, watched_holder VARCHAR(128) NULL, watched_server VARCHAR(255) NULL,"
+                + " watched_connection BIGINT NULL);"
                 + " END $esa$");
     }
 
@@ -112,6 +113,15 @@ final class PostgresStateTables {
                         "CREATE INDEX IF NOT EXISTS esa_touched_by_time ON " + s + "esa_touched (table_name, touched_at, seq)",
                         "CREATE INDEX IF NOT EXISTS esa_touched_by_age ON " + s + "esa_touched (touched_at)",
                         PostgresWatermark.functionSql(s)),
-                List.of(), List.of(), List.of(), List.of(), List.of());
+                List.of(), List.of(), List.of(), List.of(), List.of(),
+                List.of(
+                        // MariaDB's version 7: the lease's watched connection (in the bootstrap table already) and the
+                        // binlog reader's spill table, kept for the same tables everywhere.
+                        "ALTER TABLE " + s + "esa_lease ADD COLUMN IF NOT EXISTS watched_holder VARCHAR(128) NULL,"
+                                + " ADD COLUMN IF NOT EXISTS watched_server VARCHAR(255) NULL,"
+                                + " ADD COLUMN IF NOT EXISTS watched_connection BIGINT NULL",
+                        "CREATE TABLE IF NOT EXISTS " + s + "esa_change_spill (spill_id BIGINT NOT NULL,"
+                                + " table_name TEXT NOT NULL, row_hash BYTEA NOT NULL, row_id TEXT NOT NULL,"
+                                + " kind CHAR(1) NOT NULL, seq BIGINT NOT NULL, PRIMARY KEY (spill_id, seq))"));
     }
 }

@@ -141,4 +141,87 @@ class LeaseTest {
         }
         assertEquals(List.of("work"), ran);
     }
+    @Test
+    void aHolderWhoseWatchedConnectionEndsIsTakenOverAtOnceButOnlyByANodeThatSawItAlive() throws Exception {
+        Lease a = lease("node-a");
+        Lease b = lease("node-b");
+        Lease late = lease("node-late");
+        assertTrue(a.tryAcquire());
+        try (Connection holders = ds.getConnection(); Connection c = ds.getConnection()) {
+            long id = connectionId(holders);
+            assertFalse(b.watch(c, id), "only the holder names its connection");
+            assertTrue(a.watch(c, id));
+            assertFalse(b.takeOverIfHolderGone(c), "alive");
+            assertTrue(b.seesHolderAlive());
+            holders.close();
+            awaitGone(c, id);
+            assertFalse(late.takeOverIfHolderGone(c), "never seen alive from here: maybe not visible, wait for expiry");
+            assertTrue(b.takeOverIfHolderGone(c), "seen alive, now gone: the holder died");
+            assertEquals("node-b", b.currentHolder(c));
+            c.setAutoCommit(false);
+            assertFalse(a.stillHeld(c), "deposed");
+            c.rollback();
+        }
+    }
+
+    @Test
+    void aHolderThatNamedANewConnectionKeepsItsLease() throws Exception {
+        Lease a = lease("node-a");
+        Lease b = lease("node-b");
+        assertTrue(a.tryAcquire());
+        try (Connection first = ds.getConnection(); Connection second = ds.getConnection();
+             Connection c = ds.getConnection()) {
+            long firstId = connectionId(first);
+            assertTrue(a.watch(c, firstId));
+            assertFalse(b.takeOverIfHolderGone(c));
+            first.close();
+            awaitGone(c, firstId);
+            assertTrue(a.watch(c, connectionId(second)), "the holder reconnected");
+            assertFalse(b.takeOverIfHolderGone(c), "its new connection lives");
+            assertEquals("node-a", a.currentHolder(c));
+        }
+    }
+
+    @Test
+    void aNewHolderIsNotJudgedByItsPredecessorsConnection() throws Exception {
+        Lease a = lease("node-a");
+        Lease b = lease("node-b");
+        Lease watcher = lease("node-c");
+        assertTrue(a.tryAcquire());
+        try (Connection holders = ds.getConnection(); Connection c = ds.getConnection()) {
+            long id = connectionId(holders);
+            assertTrue(a.watch(c, id));
+            assertFalse(watcher.takeOverIfHolderGone(c));
+            expire();
+            assertTrue(b.tryAcquire(), "taken after expiry, before b names a connection");
+            holders.close();
+            awaitGone(c, id);
+            assertFalse(watcher.takeOverIfHolderGone(c), "a's connection says nothing about b");
+            assertEquals("node-b", b.currentHolder(c));
+        }
+    }
+
+    private static long connectionId(Connection c) throws SQLException {
+        try (java.sql.Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery("SELECT CONNECTION_ID()")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** The server drops a closed connection from its process list a moment later. */
+    private static void awaitGone(Connection c, long id) throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            try (java.sql.PreparedStatement ps = c.prepareStatement(MariaDbDialect.INSTANCE.connectionExistsSql())) {
+                ps.setLong(1, id);
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return;
+                    }
+                }
+            }
+            assertTrue(System.nanoTime() < deadline, "connection " + id + " still listed after 10 s");
+            Thread.sleep(10);
+        }
+    }
 }

@@ -381,6 +381,60 @@ class PostgresAdapterTest {
     }
 
     @Test
+    void anApplicationRoleWithoutAnyGrantOnTheStateSchemaDeletesThroughOurTriggers() throws Exception {
+        TestPostgres.exec(DB, "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'app_writer') THEN"
+                        + " CREATE ROLE app_writer LOGIN; END IF; END $$",
+                "GRANT USAGE ON SCHEMA public TO app_writer",
+                "GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON pair, parent, child, grandchild TO app_writer",
+                "INSERT INTO pair (a, b) VALUES (50, 'app')", "INSERT INTO parent (id) VALUES (50)",
+                "INSERT INTO child (id, parent_id) VALUES (50, 50)");
+        Instant t0 = adapter.getCurrentTime();
+        try (Connection c = java.sql.DriverManager.getConnection(TestPostgres.url(DB), "app_writer", "");
+             Statement s = c.createStatement()) {
+            s.execute("UPDATE pair SET b = 'app2' WHERE a = 50");
+            s.execute("DELETE FROM parent WHERE id = 50");
+            s.execute("TRUNCATE grandchild");
+            assertThrows(java.sql.SQLException.class, () -> s.executeQuery("SELECT * FROM esa.esa_tombstone"),
+                    "the role may not read our tables, and its statements still ran our triggers");
+        }
+        assertTrue(deleted("pair", t0).contains("50,app"));
+        assertTrue(deleted("child", t0).contains("50"));
+    }
+
+    @Test
+    void aServerThatNeverAnswersDelaysTheStartBrieflyAndCallsAnswerUnavailable() throws Exception {
+        // A loopback listener that takes connections and says nothing, as a hung server does.
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            List<java.net.Socket> held = java.util.Collections.synchronizedList(new ArrayList<>());
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        held.add(silent.accept());
+                    }
+                } catch (java.io.IOException e) {
+                    // closed: the test is over
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            Map<String, String> settings = TestPostgres.settings(DB);
+            settings.put(org.esabridge.jdbc.JdbcAdapterConfig.JDBC_URL,
+                    "jdbc:postgresql://127.0.0.1:" + silent.getLocalPort() + "/nothing");
+            JdbcAdapter hung = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30),
+                    () -> JdbcAdapter.start(org.esabridge.jdbc.JdbcAdapterConfig.fromSettings(settings, null)));
+            try {
+                EsaException e = assertThrows(EsaException.class, hung::getStructureList);
+                assertEquals(ErrorCode.DATABASE_UNAVAILABLE, e.code());
+            } finally {
+                hung.close();
+                for (java.net.Socket s : held) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    @Test
     void aRecordThatIsGoneIsNotFound() {
         assertEquals(ErrorCode.RECORD_NOT_FOUND,
                 assertThrows(EsaException.class, () -> adapter.read("item", "424242")).code());

@@ -7,11 +7,13 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.esabridge.api.config.Setting;
+import org.esabridge.api.config.UrlCredentials;
 
 /**
  * The one start-up log line that says what the server runs with: every declared setting with its value or
  * default, then the per-structure keys given, each secret shown as {@value Setting#MASK}. Whether a value is
- * secret comes from its declaration only.
+ * secret comes from its declaration only; credentials written into any value's URL are masked too
+ * ({@link UrlCredentials}).
  */
 public final class EffectiveConfiguration {
 
@@ -42,7 +44,7 @@ public final class EffectiveConfiguration {
     }
 
     private static String shown(Setting<?> setting, String text) {
-        return text == null ? "" : setting.shown(text);
+        return text == null ? "" : UrlCredentials.masked(setting.shown(text));
     }
 
     private static boolean matches(Setting<?> setting, String key) {

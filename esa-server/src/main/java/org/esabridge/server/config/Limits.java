@@ -8,11 +8,12 @@ import org.esabridge.api.xml.XmlLimits;
  *
  * @param xml                      nesting, element, attribute and text bounds of a request document
  * @param maxConcurrentCalls       calls served at once; more are answered 503 at once
+ * @param maxCallsPerPrincipal     calls one principal may have in progress at once; more are answered 503 at once
  * @param idleTimeoutSeconds       a connection silent this long is closed
  * @param minRequestBytesPerSecond a slower request body is abandoned
  * @param responseWriteTimeoutSeconds  time an answer may wait for its client beyond what the rate allows
  * @param minResponseBytesPerSecond    each such many bytes of an answer allow its client one more second
  */
-public record Limits(XmlLimits xml, int maxConcurrentCalls, int idleTimeoutSeconds, int minRequestBytesPerSecond,
-                     int responseWriteTimeoutSeconds, int minResponseBytesPerSecond) {
+public record Limits(XmlLimits xml, int maxConcurrentCalls, int maxCallsPerPrincipal, int idleTimeoutSeconds,
+                     int minRequestBytesPerSecond, int responseWriteTimeoutSeconds, int minResponseBytesPerSecond) {
 }

@@ -91,6 +91,7 @@ public record ServerConfig(int port, OptionalInt httpPort, Path dataDir, Path ke
                         value(values, ServerSettings.XML_MAX_ATTRIBUTE_LENGTH),
                         value(values, ServerSettings.XML_MAX_TEXT_LENGTH)),
                 value(values, ServerSettings.MAX_CONCURRENT_CALLS),
+                value(values, ServerSettings.MAX_CALLS_PER_PRINCIPAL),
                 value(values, ServerSettings.IDLE_TIMEOUT_SECONDS),
                 value(values, ServerSettings.MIN_REQUEST_BYTES_PER_SECOND),
                 value(values, ServerSettings.RESPONSE_WRITE_TIMEOUT_SECONDS),
@@ -110,7 +111,7 @@ public record ServerConfig(int port, OptionalInt httpPort, Path dataDir, Path ke
                 auditLog == null ? dataDir.resolve("audit.log") : auditLog,
                 limits,
                 value(values, ServerSettings.VERBOSE),
-                connect(value(values, ServerSettings.CONNECT)),
+                connect(value(values, ServerSettings.CONNECT), value(values, ServerSettings.INSECURE_HTTP_CONNECT)),
                 value(values, ServerSettings.CONNECT_PARALLEL_CALLS));
     }
 
@@ -170,22 +171,37 @@ public record ServerConfig(int port, OptionalInt httpPort, Path dataDir, Path ke
                 value(values, ServerSettings.MAX_CONCURRENT_PASSWORD_CHECKS));
     }
 
-    private static URI connect(String text) {
+    /**
+     * The dial-out endpoint: https, or plain http only when the operator said so by name and only to this
+     * machine (the Helper credentials go with every poll).
+     */
+    private static URI connect(String text, boolean insecureHttp) {
         if (text == null) {
             return null;
         }
+        URI uri = null;
+        String scheme = "";
         try {
-            URI uri = new URI(text);
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if ((scheme.equals("https") || scheme.equals("http")) && uri.getHost() != null && uri.getRawUserInfo() == null
-                    && uri.getRawQuery() == null) {
-                return uri;
-            }
+            uri = new URI(text);
+            scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         } catch (URISyntaxException e) {
             // reported below
         }
-        throw new IllegalArgumentException(ServerSettings.CONNECT.name() + ": not an https URL with a host and "
-                + "without user info or query: " + text);
+        if (uri == null || !(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null
+                || uri.getRawUserInfo() != null || uri.getRawQuery() != null) {
+            throw new IllegalArgumentException(ServerSettings.CONNECT.name() + ": not an https URL with a host and "
+                    + "without user info or query: " + text);
+        }
+        if (scheme.equals("http") && !insecureHttp) {
+            throw new IllegalArgumentException(ServerSettings.CONNECT.name() + ": http:// would send the Helper "
+                    + "credentials and every record in clear text; use https (for a test host on this machine only: "
+                    + "--" + ServerSettings.INSECURE_HTTP_CONNECT.name() + ")");
+        }
+        if (scheme.equals("http") && !isLoopback(uri.getHost())) {
+            throw new IllegalArgumentException(ServerSettings.INSECURE_HTTP_CONNECT.name()
+                    + ": allowed only with a loopback host in connect (http://127.0.0.1:…), not " + uri.getHost());
+        }
+        return uri;
     }
 
     /** Whether the host names only this machine; an unresolvable name does not. */

@@ -99,6 +99,12 @@ public final class ServerSettings {
     public static final Setting<Integer> MAX_CONCURRENT_CALLS = Setting.option("max-concurrent-calls", POSITIVE, "32",
             "Calls served at the same time; one more is answered 503 with Retry-After at once, never "
                     + "queued. Keep it at least pool-size.");
+    public static final Setting<Integer> MAX_CALLS_PER_PRINCIPAL = Setting.option("max-calls-per-principal", POSITIVE,
+            "4",
+            "Calls one caller (one user, token or client certificate) may have in progress at once; one more is "
+                    + "answered 503 with Retry-After at once, never queued, while other callers are served. Keep it "
+                    + "below pool-size: a caller that does not take its answers then never holds every database "
+                    + "connection.");
     public static final Setting<Integer> IDLE_TIMEOUT_SECONDS = Setting.option("idle-timeout-seconds", POSITIVE, "30",
             "A connection on which nothing is received or sent for this long is closed, also mid-request.");
     public static final Setting<Integer> MIN_REQUEST_BYTES_PER_SECOND = Setting.option("min-request-bytes-per-second",
@@ -125,6 +131,11 @@ public final class ServerSettings {
                     + "esa-protocol.md §1.2; needs external-system-id. Credentials and trust are the Helper API's "
                     + "(helper-user/helper-password or helper-token, helper-trust-store); keystore, when given, is "
                     + "presented as the client certificate. Off unless given.");
+    public static final Setting<Boolean> INSECURE_HTTP_CONNECT = Setting.option("insecure-http-connect",
+            SettingType.BOOLEAN, "false",
+            "Let connect name a plain http:// endpoint, whose calls, answers and Helper credentials travel "
+                    + "unencrypted. Allowed only with a loopback host (127.0.0.1, ::1, localhost); without it an "
+                    + "http:// connect is refused at start.");
     public static final Setting<Integer> CONNECT_PARALLEL_CALLS = Setting.option("connect-parallel-calls", POSITIVE,
             "4", "With connect: polls kept open at once, so calls the host hands out together are served "
                     + "together.");
@@ -136,8 +147,9 @@ public final class ServerSettings {
             INSECURE_NO_AUTH, MAX_FAILED_LOGINS_PER_MINUTE, MAX_CONCURRENT_PASSWORD_CHECKS, METRICS_PUBLIC,
             READ_ONLY, AUDIT_LOG,
             MAX_BODY_BYTES, XML_MAX_DEPTH, XML_MAX_ELEMENTS, XML_MAX_ATTRIBUTE_LENGTH, XML_MAX_TEXT_LENGTH,
-            MAX_CONCURRENT_CALLS, IDLE_TIMEOUT_SECONDS, MIN_REQUEST_BYTES_PER_SECOND,
-            RESPONSE_WRITE_TIMEOUT_SECONDS, MIN_RESPONSE_BYTES_PER_SECOND, VERBOSE, CONNECT, CONNECT_PARALLEL_CALLS);
+            MAX_CONCURRENT_CALLS, MAX_CALLS_PER_PRINCIPAL, IDLE_TIMEOUT_SECONDS, MIN_REQUEST_BYTES_PER_SECOND,
+            RESPONSE_WRITE_TIMEOUT_SECONDS, MIN_RESPONSE_BYTES_PER_SECOND, VERBOSE, CONNECT, CONNECT_PARALLEL_CALLS,
+            INSECURE_HTTP_CONNECT);
 
     /** The command-line option naming the configuration file; not a key inside that file. */
     public static final String CONFIG_FLAG = "--config";

@@ -1,6 +1,7 @@
 package org.esabridge.server.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.util.List;
 import java.util.Map;
@@ -23,5 +24,21 @@ class EffectiveConfigurationTest {
                 "password-policy", "strict", "structure.sales.orders.writable", "true"), declared);
         assertEquals("port=9443 host= helper-token=*** jdbc-password= password-policy=strict "
                 + "structure.sales.orders.writable=true", line);
+    }
+
+    @Test
+    void credentialsInsideAUrlAreMaskedWhateverTheSetting() {
+        List<Setting<?>> declared = List.of(
+                Setting.option("jdbc-url", SettingType.TEXT, "", "JDBC URL"),
+                Setting.key("helper-url", SettingType.TEXT, "", "Helper API"));
+        String line = EffectiveConfiguration.describe(Map.of(
+                "jdbc-url", "jdbc:mariadb://db.example:3306/crm?user=esa&PassWord=hunter2&sslMode=verify-full"
+                        + "&trustStorePassword=s3cret;password=again",
+                "helper-url", "https://sync:t0psecret@host.example/helper?password=x"), declared);
+        assertEquals("jdbc-url=jdbc:mariadb://db.example:3306/crm?user=esa&PassWord=***&sslMode=verify-full"
+                + "&trustStorePassword=***;password=*** helper-url=https://***@host.example/helper?password=***", line);
+        for (String secret : List.of("hunter2", "s3cret", "again", "t0psecret")) {
+            assertFalse(line.contains(secret), line);
+        }
     }
 }
