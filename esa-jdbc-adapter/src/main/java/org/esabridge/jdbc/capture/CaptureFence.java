@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -156,6 +157,27 @@ public final class CaptureFence {
     }
 
     private long insertMarker(Connection c) throws SQLException {
+        String durable = dialect.durableCommitSql();
+        if (durable == null) {
+            return insertMarkerRow(c);
+        }
+        c.setAutoCommit(false);
+        try {
+            try (Statement s = c.createStatement()) {
+                s.execute(durable);
+            }
+            long id = insertMarkerRow(c);
+            c.commit();
+            return id;
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
+    private long insertMarkerRow(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (requested_at) VALUES (" + dialect.now()
                 + ")", new String[] {"id"})) {
             ps.executeUpdate();

@@ -321,4 +321,12 @@ public interface Dialect {
 
     /** Table, event ({@code INSERT}/{@code UPDATE}/{@code DELETE}) and name of every trigger. */
     String triggersSql();
+
+    /**
+     * A statement that makes the current transaction's commit durable before it returns, or null when every commit
+     * is: the log capture's fence marker commits so, because a log reader only sees what the server has flushed.
+     */
+    default String durableCommitSql() {
+        return null;
+    }
 }

@@ -235,6 +235,34 @@ class PgLogCaptureTest {
         assertTrue(adapter.captureStatus().healthy(60));
     }
 
+    /**
+     * One fence after a 50 000-row transaction answers with all of it in the index; prints the figures BENCHMARKS.md
+     * quotes (fence latency idle, the reader's catch-up rate).
+     */
+    @Test
+    void aFenceAfterALargeTransactionFindsAllOfItIndexed() throws Exception {
+        adapter.getCurrentTime();
+        long[] idle = new long[40];
+        for (int i = 0; i < idle.length; i++) {
+            long t0 = System.nanoTime();
+            adapter.getCurrentTime();
+            idle[i] = (System.nanoTime() - t0) / 1000;
+        }
+        java.util.Arrays.sort(idle);
+        // Catch-up: 50 000 row changes committed at once, then one fence.
+        long before = adapter.captureStatus().entriesWritten();
+        TestPostgres.exec(DB, "INSERT INTO item (id, v) SELECT g, 0 FROM generate_series(100000, 149999) g");
+        long t0 = System.nanoTime();
+        adapter.getCurrentTime();
+        long catchUpMicros = (System.nanoTime() - t0) / 1000;
+        long written = adapter.captureStatus().entriesWritten() - before;
+        System.out.printf("pglog figures: fence idle p50 %d us p95 %d us max %d us; catch-up %d entries in %d ms"
+                        + " (%d/s)%n", idle[idle.length / 2], idle[idle.length * 95 / 100], idle[idle.length - 1], written,
+                catchUpMicros / 1000, written * 1_000_000 / Math.max(1, catchUpMicros));
+        TestPostgres.exec(DB, "DELETE FROM item WHERE id >= 100000");
+        assertEquals(50_000, written);
+    }
+
     /** The slot's confirmed_flush_lsn and restart_lsn as numbers. */
     static long[] slot() throws Exception {
         try (Connection c = TestPostgres.connect(DB); Statement s = c.createStatement();
