@@ -7,7 +7,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Properties;
 import javax.sql.DataSource;
-import org.esabridge.jdbc.capture.BinlogEndpoint;
+import org.esabridge.jdbc.mariadb.capture.BinlogEndpoint;
 import org.esabridge.jdbc.dialect.Dialect;
 import org.esabridge.jdbc.dialect.Engine;
 import org.slf4j.Logger;

@@ -35,7 +35,7 @@
  *       statements of one table are built once per catalog ({@link org.esabridge.jdbc.catalog.TableSql}).
  *       The {@code esa_} tables' DDL ({@code Migrations}) is MariaDB's own.</li>
  *   <li><b>Faults.</b> Driver errors are classified by MariaDB error number ({@link
- *       org.esabridge.jdbc.dialect.MariaDbDialect}); messages never carry SQL or driver text. Deadlock
+ *       org.esabridge.jdbc.mariadb.MariaDbDialect}); messages never carry SQL or driver text. Deadlock
  *       victims are retried (4 attempts).</li>
  *   <li><b>Watermark</b> (no committed change is ever missed). A row stamped at T1 by a transaction that
  *       commits at T2 is invisible to a read in between, and the host's next {@code after} is later than T1.

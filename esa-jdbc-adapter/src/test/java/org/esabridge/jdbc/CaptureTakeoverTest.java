@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.esabridge.api.ExternalRecord;
 import org.esabridge.api.ExternalSystemAdapter;
-import org.esabridge.jdbc.capture.CaptureNodes;
+import org.esabridge.jdbc.mariadb.capture.CaptureNodes;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 

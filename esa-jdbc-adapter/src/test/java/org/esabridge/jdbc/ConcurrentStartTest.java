@@ -19,7 +19,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.esabridge.jdbc.cluster.Lease;
-import org.esabridge.jdbc.dialect.MariaDbDialect;
+import org.esabridge.jdbc.mariadb.MariaDbDialect;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 

@@ -25,7 +25,7 @@ import org.esabridge.api.ExternalRecord;
 import org.esabridge.api.FieldValue;
 import org.esabridge.api.Session;
 import org.esabridge.jdbc.GaleraCluster.Node;
-import org.esabridge.jdbc.dialect.MariaDbDialect;
+import org.esabridge.jdbc.mariadb.MariaDbDialect;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;

@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.esabridge.api.ExternalSystemAdapter;
 import org.esabridge.jdbc.GaleraCluster.Node;
-import org.esabridge.jdbc.capture.CaptureNodes;
+import org.esabridge.jdbc.mariadb.capture.CaptureNodes;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 

@@ -23,7 +23,7 @@ import org.esabridge.jdbc.catalog.CatalogLoader;
 import org.esabridge.jdbc.catalog.IdOrderSql;
 import org.esabridge.jdbc.catalog.PagePlan;
 import org.esabridge.jdbc.catalog.TableSql;
-import org.esabridge.jdbc.dialect.MariaDbDialect;
+import org.esabridge.jdbc.mariadb.MariaDbDialect;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;

@@ -159,7 +159,7 @@ class LateCommitTest {
                     throw new java.sql.SQLException("Access denied; you need (at least one of) the PROCESS privilege(s)"
                             + " for this operation", "42000", 1227);
                 });
-        Watermark w = new Watermark(org.esabridge.jdbc.dialect.MariaDbDialect.INSTANCE, 300, 5);
+        Watermark w = new Watermark(org.esabridge.jdbc.mariadb.MariaDbDialect.INSTANCE, 300, 5);
         w.detect(refusing);
         assertEquals(Watermark.Mode.FIXED_LAG, w.mode());
     }

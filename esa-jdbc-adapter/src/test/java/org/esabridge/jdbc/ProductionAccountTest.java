@@ -16,7 +16,7 @@ import org.esabridge.api.EsaException;
 import org.esabridge.api.xml.RecordingResultHandler;
 import org.esabridge.jdbc.capture.CaptureMode;
 import org.esabridge.jdbc.changes.Watermark;
-import org.esabridge.jdbc.embedded.EmbeddedMariaDb;
+import org.esabridge.jdbc.mariadb.embedded.EmbeddedMariaDb;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;

@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.esabridge.api.xml.RecordingResultHandler;
 import org.esabridge.jdbc.capture.CaptureMode;
-import org.esabridge.jdbc.dialect.MariaDbDialect;
+import org.esabridge.jdbc.mariadb.MariaDbDialect;
 import org.esabridge.jdbc.dialect.StateTables;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

@@ -7,7 +7,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
-import org.esabridge.jdbc.embedded.EmbeddedMariaDb;
+import org.esabridge.jdbc.mariadb.embedded.EmbeddedMariaDb;
 
 /**
  * The one MariaDB of a test JVM: {@code ESA_TEST_JDBC_URL} (+ {@code ESA_TEST_JDBC_USER}/{@code _PASSWORD})

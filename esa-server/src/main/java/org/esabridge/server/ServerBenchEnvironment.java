@@ -7,7 +7,7 @@ import java.util.Map;
 import javax.net.ssl.SSLContext;
 import org.esabridge.jdbc.JdbcAdapter;
 import org.esabridge.jdbc.JdbcAdapterConfig;
-import org.esabridge.jdbc.embedded.EmbeddedMariaDb;
+import org.esabridge.jdbc.mariadb.embedded.EmbeddedMariaDb;
 import org.esabridge.server.config.ServerConfig;
 import org.esabridge.server.config.ServerSettings;
 import org.esabridge.testkit.ClientTls;

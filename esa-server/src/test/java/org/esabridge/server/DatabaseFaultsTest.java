@@ -22,7 +22,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.esabridge.jdbc.JdbcAdapter;
 import org.esabridge.jdbc.JdbcAdapterConfig;
-import org.esabridge.jdbc.embedded.EmbeddedMariaDb;
+import org.esabridge.jdbc.mariadb.embedded.EmbeddedMariaDb;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 

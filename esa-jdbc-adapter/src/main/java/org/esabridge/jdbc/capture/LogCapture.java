@@ -8,6 +8,8 @@ import javax.sql.DataSource;
 import org.esabridge.jdbc.JdbcAdapterConfig;
 import org.esabridge.jdbc.catalog.Table;
 import org.esabridge.jdbc.dialect.StateTables;
+import org.esabridge.jdbc.mariadb.capture.BinlogCapture;
+import org.esabridge.jdbc.mariadb.capture.CaptureFence;
 
 /**
  * Exact capture from the database's own log into the change index, whatever the engine: MariaDB's binary log

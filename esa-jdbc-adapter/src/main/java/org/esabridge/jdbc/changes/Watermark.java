@@ -74,7 +74,7 @@ import org.slf4j.LoggerFactory;
  * (default 300): complete as long as no writing transaction stays open longer than that lag.
  *
  * <p>The statements are the dialect's ({@link Dialect#openTransactionsSql()} and its neighbours); what is said
- * here of InnoDB is what {@link org.esabridge.jdbc.dialect.MariaDbDialect} relies on.
+ * here of InnoDB is what {@link org.esabridge.jdbc.mariadb.MariaDbDialect} relies on.
  *
  * <h2>What it does not cover</h2>
  * Rows written with an explicit, older modification time; a statement that waited more than a second for a

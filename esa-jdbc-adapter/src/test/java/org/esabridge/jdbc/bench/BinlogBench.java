@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.esabridge.jdbc.JdbcAdapter;
 import org.esabridge.jdbc.JdbcAdapterConfig;
 import org.esabridge.jdbc.capture.CaptureStatus;
-import org.esabridge.jdbc.embedded.EmbeddedMariaDb;
+import org.esabridge.jdbc.mariadb.embedded.EmbeddedMariaDb;
 
 /**
  * A benchmark, not a test: the binlog reader on the embedded MariaDB (issue 12).

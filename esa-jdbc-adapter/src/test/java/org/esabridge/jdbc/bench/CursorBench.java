@@ -14,7 +14,7 @@ import org.esabridge.api.ResultSink;
 import org.esabridge.api.Session;
 import org.esabridge.jdbc.JdbcAdapter;
 import org.esabridge.jdbc.JdbcAdapterConfig;
-import org.esabridge.jdbc.embedded.EmbeddedMariaDb;
+import org.esabridge.jdbc.mariadb.embedded.EmbeddedMariaDb;
 import org.esabridge.testkit.bench.HeapPeak;
 
 /**

@@ -12,7 +12,7 @@ import java.util.Set;
 import org.esabridge.api.ErrorCode;
 import org.esabridge.api.EsaException;
 import org.esabridge.jdbc.DeleteStrategy;
-import org.esabridge.jdbc.dialect.MariaDbDialect;
+import org.esabridge.jdbc.mariadb.MariaDbDialect;
 import org.junit.jupiter.api.Test;
 
 /** The per-table statements: built once per catalog, afresh for a reloaded one. No database needed. */

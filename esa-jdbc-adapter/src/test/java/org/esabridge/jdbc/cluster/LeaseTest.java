@@ -18,7 +18,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.esabridge.jdbc.TestDatabase;
-import org.esabridge.jdbc.dialect.MariaDbDialect;
+import org.esabridge.jdbc.mariadb.MariaDbDialect;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;

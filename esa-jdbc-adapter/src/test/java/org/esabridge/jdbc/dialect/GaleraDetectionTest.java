@@ -1,5 +1,6 @@
 package org.esabridge.jdbc.dialect;
 
+import org.esabridge.jdbc.mariadb.MariaDbDialect;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.sql.Connection;

@@ -26,7 +26,7 @@ import org.esabridge.jdbc.JdbcAdapter;
 import org.esabridge.jdbc.TestDatabase;
 import org.esabridge.jdbc.dialect.Dialect;
 import org.esabridge.jdbc.dialect.Faults;
-import org.esabridge.jdbc.dialect.MariaDbDialect;
+import org.esabridge.jdbc.mariadb.MariaDbDialect;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;

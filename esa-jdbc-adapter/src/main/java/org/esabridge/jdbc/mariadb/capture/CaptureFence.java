@@ -1,0 +1,200 @@
+package org.esabridge.jdbc.mariadb.capture;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javax.sql.DataSource;
+import org.esabridge.api.ErrorCode;
+import org.esabridge.api.EsaException;
+import org.esabridge.jdbc.dialect.Dialect;
+import org.esabridge.jdbc.dialect.StateTables;
+import org.esabridge.jdbc.dialect.Faults;
+
+/**
+ * {@code getCurrentTime} in binlog mode: a time T such that every transaction committed before the call is in the
+ * change index at or before T and every later commit lands after T.
+ *
+ * <p>The call inserts a marker into {@code esa_fence} (auto-commit, so the binary log holds it after every
+ * transaction committed before it) and waits until the reader has passed it: the reader writes everything before
+ * the marker and the marker's {@code reached_stamp} in one batch, whose stamp is T, and everything after it in
+ * later batches with larger stamps. A waiter on the leader's node is woken at once; one on another node reads the
+ * marker's row with a short back-off.
+ *
+ * <p>How long it waits: {@code capture-fence-timeout-seconds} (and up to one look interval, a third of the lease and
+ * half a second, more) while the capture is stuck (its leader renews the lease and does not move, or no reader
+ * runs); longer while it is on its way ({@link CaptureProgress}: the reader
+ * moves, the lease changes hands, or a dead leader's lease is running out), so that a takeover shows the host
+ * latency, not a fault — at most the timeout twice plus the lease's time to live (the wait, a takeover by expiry,
+ * the new reader's catch-up). Past that it is DATABASE_UNAVAILABLE: the host retries, it is never answered a time
+ * the index has not reached.
+ */
+public final class CaptureFence {
+    private static final long MAX_POLL_MILLIS = 20;
+
+    private final DataSource ds;
+    private final Dialect dialect;
+    private final String table;
+    private final StateTables state;
+    private final Duration timeout;
+    private final Duration leaseTtl;
+    /** Between two looks at the capture's progress: longer than the leader's renewal period (a third of the lease). */
+    private final long lookNanos;
+    private final Map<Long, CompletableFuture<Instant>> waiters = new ConcurrentHashMap<>();
+
+    public CaptureFence(DataSource ds, Dialect dialect, StateTables state, Duration timeout, Duration leaseTtl) {
+        this.ds = ds;
+        this.dialect = dialect;
+        this.table = state.fence();
+        this.state = state;
+        this.timeout = timeout;
+        this.leaseTtl = leaseTtl;
+        this.lookNanos = leaseTtl.toNanos() / 3 + TimeUnit.MILLISECONDS.toNanos(500);
+    }
+
+    /** Sets a fence and answers its stamp once the reader has passed it. */
+    public Instant fence() throws EsaException {
+        long start = System.nanoTime();
+        Deadline deadline = new Deadline(start);
+        try (Connection c = ds.getConnection()) {
+            long id = insertMarker(c);
+            CompletableFuture<Instant> reached = new CompletableFuture<>();
+            waiters.put(id, reached);
+            try {
+                long pause = 1;
+                while (true) {
+                    Instant stamp = reachedStamp(c, id);
+                    if (stamp != null) {
+                        return stamp;
+                    }
+                    long left = deadline.left(c);
+                    if (left <= 0) {
+                        throw new EsaException(ErrorCode.DATABASE_UNAVAILABLE, "getCurrentTime: the change capture did"
+                                + " not reach the present within " + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)
+                                + " s (is a binlog reader running?)");
+                    }
+                    try {
+                        return reached.get(Math.min(TimeUnit.MILLISECONDS.toNanos(pause), left), TimeUnit.NANOSECONDS);
+                    } catch (TimeoutException e) {
+                        pause = Math.min(pause * 2, MAX_POLL_MILLIS);
+                    }
+                }
+            } finally {
+                waiters.remove(id);
+            }
+        } catch (SQLException e) {
+            throw Faults.of(dialect, e, "getCurrentTime");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EsaException(ErrorCode.DATABASE_UNAVAILABLE, "getCurrentTime: interrupted");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("fence futures are only ever completed normally", e);
+        }
+    }
+
+    /**
+     * One fence's deadline: the timeout from its start, pushed on while the capture is on its way, within the
+     * budget. Looks at the capture's progress from one look interval before the timeout on, every interval. A leader
+     * that renewed its lease without moving may have died just after: that alone ends the wait only when the
+     * interval before said the same.
+     */
+    private final class Deadline {
+        private final long budgetEnd;
+        private long end;
+        private long nextLook;
+        private CaptureProgress seen;
+        private CaptureProgress.Verdict verdict;
+
+        Deadline(long start) {
+            this.end = start + timeout.toNanos();
+            this.budgetEnd = end + timeout.toNanos() + leaseTtl.toNanos();
+            this.nextLook = Math.max(start, end - lookNanos);
+        }
+
+        /** Nanoseconds left until the next look or the end, whichever comes first; 0 or less: give up. */
+        long left(Connection c) throws SQLException {
+            long now = System.nanoTime();
+            if (now - nextLook >= 0 || now - end >= 0) { // the end may come a moment before the look it needs
+                CaptureProgress look = CaptureProgress.look(c, dialect, state);
+                CaptureProgress.Verdict before = verdict;
+                verdict = seen == null ? null : look.since(seen, leaseTtl);
+                if (now - end >= 0) {
+                    if (now - budgetEnd >= 0 || verdict == CaptureProgress.Verdict.STUCK
+                            || verdict == CaptureProgress.Verdict.RENEWED_IN_PLACE
+                            && before == CaptureProgress.Verdict.RENEWED_IN_PLACE) {
+                        return 0;
+                    }
+                    // On its way, not yet looked at (this thread came late), or maybe stuck: one more interval.
+                    end = Math.min(budgetEnd, now + lookNanos);
+                }
+                seen = look;
+                nextLook = now + lookNanos;
+            }
+            return Math.min(end, nextLook) - now;
+        }
+    }
+
+    /** The reader wrote these markers' answers: wakes their local waiters. */
+    public void reached(List<Long> ids, Instant stamp) {
+        for (Long id : ids) {
+            CompletableFuture<Instant> f = waiters.get(id);
+            if (f != null) {
+                f.complete(stamp);
+            }
+        }
+    }
+
+    private long insertMarker(Connection c) throws SQLException {
+        String durable = dialect.durableCommitSql();
+        if (durable == null) {
+            return insertMarkerRow(c);
+        }
+        c.setAutoCommit(false);
+        try {
+            try (Statement s = c.createStatement()) {
+                s.execute(durable);
+            }
+            long id = insertMarkerRow(c);
+            c.commit();
+            return id;
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
+    private long insertMarkerRow(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (requested_at) VALUES (" + dialect.now()
+                + ")", new String[] {"id"})) {
+            ps.executeUpdate();
+            try (ResultSet rs = ps.getGeneratedKeys()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private Instant reachedStamp(Connection c, long id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT reached_stamp FROM " + table + " WHERE id = ?")) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                LocalDateTime t = rs.next() ? rs.getObject(1, LocalDateTime.class) : null;
+                return t == null ? null : t.toInstant(ZoneOffset.UTC);
+            }
+        }
+    }
+}

@@ -1,0 +1,400 @@
+package org.esabridge.jdbc.mariadb.capture;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.esabridge.jdbc.cluster.Lease;
+import org.esabridge.jdbc.dialect.Dialect;
+import org.esabridge.jdbc.dialect.StateTables;
+
+/**
+ * The binlog reader's side of the change index: {@code esa_change} (the latest committed change of each row, in
+ * commit order) and {@code esa_capture} (where the reader stands), always written together in one transaction, so
+ * that a restart continues after the last flushed transaction and never applies one twice or skips one.
+ *
+ * <p>Each flush is guarded twice: the lease must still be ours ({@link Lease#stillHeld}), and the stored position
+ * must be the one this reader last wrote or started from. A deposed reader, or a second reader that got in by a
+ * bug, therefore fails its flush instead of writing entries out of order.
+ *
+ * <p>Stamps: each flush gets {@code S = GREATEST(now, last_stamp + 1 µs)}, strictly increasing and in
+ * the database clock's time domain, the one {@code after} values come from.
+  *
+ * <p>Engine-neutral: the SQL comes from the {@link org.esabridge.jdbc.dialect.Dialect}, the log's position from a
+ * {@link Head} (MariaDB's GTID and file, PostgreSQL's LSN in {@code binlog_pos}); the progress row is named
+ * {@value #NAME} on every engine. Spilling a huge transaction ({@link Spill}) is MariaDB's only.
+ */
+public final class ChangeIndex {
+    static final String NAME = "binlog";
+    /** Rows per INSERT: large enough to amortise the round trip, small enough for max_allowed_packet. */
+    private static final int ROWS_PER_INSERT = 1000;
+    /** MariaDB's, for the spilled part of a huge transaction (only the binlog reader spills). */
+    private static final String INSERT_TAIL = " ON DUPLICATE KEY UPDATE row_id = VALUES(row_id), kind = VALUES(kind),"
+            + " stamp = VALUES(stamp), seq = VALUES(seq)";
+
+    /** A row's change as the index keeps it. */
+    public record Key(String table, String rowId) {
+        /** About the bytes it takes in memory with its map entry (two per character at most). */
+        long weight() {
+            return 96 + 2L * (table.length() + rowId.length());
+        }
+    }
+
+    /**
+     * The part of one transaction the reader wrote to {@code esa_change_spill} while reading it, so as not to hold a
+     * huge transaction in memory: nothing of it is in the index until the flush of the transaction's commit.
+     *
+     * @param id   the transaction's rows there (one reader's, one transaction's); later spills have larger ids
+     * @param seqs the order numbers it used, 1..seqs (a row changed again in a later spill is there twice; the
+     *             flush applies them in order, so its last change wins)
+     */
+    record Spill(long id, long seqs) {
+    }
+
+    /** What {@code esa_capture} holds. */
+    public record State(BinlogPosition position, Instant since, Instant lastStamp, long lastSeq) {
+    }
+
+    /** The stored position is not the one this reader expects, or the lease is lost: stop reading. */
+    public static final class LostLeadershipException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        LostLeadershipException(String message) {
+            super(message);
+        }
+    }
+
+    private final Lease lease;
+    private final StateTables state;
+    private final Dialect dialect;
+    private final Head head;
+    private final String stampSql;
+    private final String insertUpdates;
+
+    /** @param lease the reader's lease, checked in every write; null only in tests of a single reader */
+    ChangeIndex(Lease lease, StateTables state) {
+        this(lease, state, ChangeIndex::head);
+    }
+
+    /**
+     * @param lease the reader's lease, checked in every write; null only in tests of a single reader
+     * @param head  reads the log's current end (for the first start and for a gap)
+     */
+    public ChangeIndex(Lease lease, StateTables state, Head head) {
+        this.lease = lease;
+        this.state = state;
+        this.dialect = state.dialect();
+        this.head = head;
+        this.stampSql = "SELECT GREATEST(" + dialect.now() + ", "
+                + dialect.plus(dialect.timestampParameter(), "1", java.time.temporal.ChronoUnit.MICROS) + ")";
+        this.insertUpdates = "row_id = " + dialect.inserted("row_id") + ", kind = " + dialect.inserted("kind")
+                + ", stamp = " + dialect.inserted("stamp") + ", seq = " + dialect.inserted("seq");
+    }
+
+    /** The log's current end, as the engine spells it. */
+    @FunctionalInterface
+    public interface Head {
+        BinlogPosition read(Connection c) throws SQLException;
+    }
+
+    /** The stored state, or null before the first start. */
+    public State load(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT gtid_position, binlog_file, binlog_pos, since, last_stamp,"
+                + " last_seq FROM " + state.capture() + " WHERE name = ?")) {
+            ps.setString(1, NAME);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                return new State(new BinlogPosition(rs.getString(1), rs.getString(2), rs.getLong(3)), instant(rs, 4),
+                        instant(rs, 5), rs.getLong(6));
+            }
+        }
+    }
+
+    /**
+     * The stored state; on the first start the binary log's current end, with {@code since} read after it: every
+     * transaction the reader will see commits after {@code since}, every earlier one is older than it.
+     */
+    public State loadOrStart(Connection c) throws SQLException {
+        State stored = load(c);
+        if (stored != null) {
+            return stored;
+        }
+        BinlogPosition head = this.head.read(c);
+        String now = dialect.now();
+        try (PreparedStatement ps = c.prepareStatement(dialect.insertIfAbsent(state.capture(), "name, gtid_position,"
+                + " binlog_file, binlog_pos, since, last_stamp, last_seq, updated_at",
+                "SELECT ?, ?, ?, ?, " + now + ", " + now + ", 0, " + now))) {
+            ps.setString(1, NAME);
+            ps.setString(2, head.gtid());
+            ps.setString(3, head.file());
+            ps.setLong(4, head.pos());
+            ps.executeUpdate();
+        }
+        return load(c);
+    }
+
+    /** The binary log's current end: MariaDB's GTID position, then the file and offset. */
+    static BinlogPosition head(Connection c) throws SQLException {
+        String gtid;
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT @@GLOBAL.gtid_binlog_pos")) {
+            rs.next();
+            gtid = rs.getString(1);
+        }
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW MASTER STATUS")) {
+            return rs.next() ? new BinlogPosition(gtid, rs.getString(1), rs.getLong(2)) : new BinlogPosition(gtid, null, 0);
+        }
+    }
+
+    /**
+     * Records that the binary log between the stored position and now cannot be read (purged, or unreadable): the
+     * reader goes on from the log's current end and {@code since} moves to a new stamp, so answers for an older
+     * {@code after} become a full read (or NOT_SUPPORTED for deletions), never a silent miss.
+     */
+    public State recordGap(Connection c, State expected) throws SQLException, LostLeadershipException {
+        boolean auto = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try {
+            State current = lockAndCheck(c, expected);
+            Instant stamp = nextStamp(c, current.lastStamp());
+            BinlogPosition head = this.head.read(c);
+            writeState(c, new State(head, stamp, stamp, current.lastSeq()));
+            // Fences set before the new head will never be read: they are answered with the gap's stamp, which is
+            // right, since an 'after' older than since is a full read. The head is read first, so every fence before
+            // it has an id at most the one read next. A fence set between the two reads is answered here too, early:
+            // still right, because what was committed before it and after the head is stamped later than since,
+            // and an 'after' of since reads it from the index. (Read the other way round, such a fence was answered
+            // by no one and its getCurrentTime timed out.)
+            long lastFenceBeforeHead;
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(id), 0) FROM " + state.fence())) {
+                rs.next();
+                lastFenceBeforeHead = rs.getLong(1);
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + state.fence() + " SET reached_stamp = ? WHERE reached_stamp IS NULL"
+                    + " AND id <= ?")) {
+                ps.setObject(1, LocalDateTime.ofInstant(stamp, ZoneOffset.UTC));
+                ps.setLong(2, lastFenceBeforeHead);
+                ps.executeUpdate();
+            }
+            c.commit();
+            return new State(head, stamp, stamp, current.lastSeq());
+        } catch (SQLException | LostLeadershipException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(auto);
+        }
+    }
+
+    /**
+     * Writes one batch: its entries (seq in the order given), its fences reached at the batch's stamp, and the
+     * position after its last transaction, in one transaction.
+     *
+     * @param expected what this reader last wrote (or started from)
+     * @return the new state
+     */
+    public State flush(Connection c, State expected, Map<Key, Character> entries, List<Long> fences, BinlogPosition end,
+                boolean gap) throws SQLException, LostLeadershipException {
+        return flush(c, expected, null, entries, fences, end, gap);
+    }
+
+    /**
+     * {@link #flush(Connection, State, Map, List, BinlogPosition, boolean)} of a transaction whose first entries were
+     * spilled: they come first (seq in their spilled order), then {@code entries}, which replace any of them.
+     */
+    State flush(Connection c, State expected, Spill spill, Map<Key, Character> entries, List<Long> fences,
+                BinlogPosition end, boolean gap) throws SQLException, LostLeadershipException {
+        boolean auto = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try {
+            State current = lockAndCheck(c, expected);
+            Instant stamp = nextStamp(c, current.lastStamp());
+            long seq = current.lastSeq();
+            if (spill != null) {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + state.change() + " (table_name, row_hash,"
+                        + " row_id, kind, stamp, seq) SELECT table_name, row_hash, row_id, kind, ?, ? + seq FROM "
+                        + state.changeSpill()
+                        + " WHERE spill_id = ? ORDER BY seq" + INSERT_TAIL)) {
+                    ps.setObject(1, LocalDateTime.ofInstant(stamp, ZoneOffset.UTC));
+                    ps.setLong(2, seq);
+                    ps.setLong(3, spill.id());
+                    ps.executeUpdate();
+                }
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + state.changeSpill() + " WHERE spill_id = ?")) {
+                    ps.setLong(1, spill.id());
+                    ps.executeUpdate();
+                }
+                seq += spill.seqs();
+            }
+            List<Map.Entry<Key, Character>> list = new ArrayList<>(entries.entrySet());
+            MessageDigest sha1 = sha1();
+            for (int from = 0; from < list.size(); from += ROWS_PER_INSERT) {
+                List<Map.Entry<Key, Character>> chunk = list.subList(from, Math.min(list.size(), from + ROWS_PER_INSERT));
+                try (PreparedStatement ps = c.prepareStatement(dialect.upsert(state.change(),
+                        "table_name, row_hash, row_id, kind, stamp, seq",
+                        String.join("), (", Collections.nCopies(chunk.size(), "?, ?, ?, ?, ?, ?")), "table_name, row_hash",
+                        insertUpdates))) {
+                    int i = 1;
+                    LocalDateTime at = LocalDateTime.ofInstant(stamp, ZoneOffset.UTC);
+                    for (Map.Entry<Key, Character> e : chunk) {
+                        byte[] id = e.getKey().rowId().getBytes(StandardCharsets.UTF_8);
+                        ps.setString(i++, e.getKey().table());
+                        ps.setBytes(i++, sha1.digest(id));
+                        ps.setString(i++, e.getKey().rowId());
+                        ps.setString(i++, String.valueOf(e.getValue()));
+                        ps.setObject(i++, at);
+                        ps.setLong(i++, ++seq);
+                    }
+                    ps.executeUpdate();
+                }
+            }
+            if (!fences.isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE " + state.fence() + " SET reached_stamp = ? WHERE id IN ("
+                        + String.join(",", Collections.nCopies(fences.size(), "?")) + ")")) {
+                    ps.setObject(1, LocalDateTime.ofInstant(stamp, ZoneOffset.UTC));
+                    for (int i = 0; i < fences.size(); i++) {
+                        ps.setLong(i + 2, fences.get(i));
+                    }
+                    ps.executeUpdate();
+                }
+            }
+            State next = new State(end, gap ? stamp : current.since(), stamp, seq);
+            writeState(c, next);
+            c.commit();
+            return next;
+        } catch (SQLException | LostLeadershipException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(auto);
+        }
+    }
+
+    /**
+     * Writes part of a transaction being read to {@code esa_change_spill} (auto-commit: nothing of it is visible in
+     * the index until its commit's flush, and a reader that stops before that leaves rows that
+     * {@link #clearSpills} removes).
+     *
+     * @param seqsBefore the order numbers the transaction's earlier spills used
+     * @return the order numbers used now
+     */
+    long spill(Connection c, long spillId, Map<Key, Character> entries, long seqsBefore) throws SQLException {
+        long seq = seqsBefore;
+        List<Map.Entry<Key, Character>> list = new ArrayList<>(entries.entrySet());
+        MessageDigest sha1 = sha1();
+        for (int from = 0; from < list.size(); from += ROWS_PER_INSERT) {
+            List<Map.Entry<Key, Character>> chunk = list.subList(from, Math.min(list.size(), from + ROWS_PER_INSERT));
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + state.changeSpill() + " (spill_id, table_name,"
+                    + " row_hash, row_id, kind, seq) VALUES " + String.join(",", Collections.nCopies(chunk.size(), "(?, ?, ?, ?, ?, ?)")))) {
+                int i = 1;
+                for (Map.Entry<Key, Character> e : chunk) {
+                    ps.setLong(i++, spillId);
+                    ps.setString(i++, e.getKey().table());
+                    ps.setBytes(i++, sha1.digest(e.getKey().rowId().getBytes(StandardCharsets.UTF_8)));
+                    ps.setString(i++, e.getKey().rowId());
+                    ps.setString(i++, String.valueOf(e.getValue()));
+                    ps.setLong(i++, ++seq);
+                }
+                ps.executeUpdate();
+            }
+        }
+        return seq;
+    }
+
+    /** Removes these spills (a reader's own, once it has stopped). */
+    void dropSpills(Connection c, List<Long> spillIds) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + state.changeSpill() + " WHERE spill_id IN ("
+                + String.join(",", Collections.nCopies(spillIds.size(), "?")) + ")")) {
+            for (int i = 0; i < spillIds.size(); i++) {
+                ps.setLong(i + 1, spillIds.get(i));
+            }
+            ps.executeUpdate();
+        }
+    }
+
+    /** Removes what earlier readers spilled and never flushed; a new reader reads those transactions again. */
+    void clearSpills(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.executeUpdate("DELETE FROM " + state.changeSpill());
+        }
+    }
+
+    /** Deletes fence markers answered more than an hour ago; their waiters are long gone. */
+    public void purgeFences(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(dialect.deleteFirst(state.fence(), "requested_at < "
+                + dialect.minus(dialect.now(), "3600", java.time.temporal.ChronoUnit.SECONDS), "id", 10000))) {
+            ps.executeUpdate();
+        }
+    }
+
+    private State lockAndCheck(Connection c, State expected) throws SQLException, LostLeadershipException {
+        if (lease != null && !lease.stillHeld(c)) {
+            throw new LostLeadershipException("the capture lease is no longer held by this node");
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT gtid_position, binlog_file, binlog_pos, since, last_stamp,"
+                + " last_seq FROM " + state.capture() + " WHERE name = ? FOR UPDATE")) {
+            ps.setString(1, NAME);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new LostLeadershipException("esa_capture has no position row");
+                }
+                State current = new State(new BinlogPosition(rs.getString(1), rs.getString(2), rs.getLong(3)),
+                        instant(rs, 4), instant(rs, 5), rs.getLong(6));
+                if (!current.position().equals(expected.position()) || current.lastSeq() != expected.lastSeq()) {
+                    throw new LostLeadershipException("another reader moved the capture position (stored "
+                            + current.position() + ", expected " + expected.position() + ")");
+                }
+                return current;
+            }
+        }
+    }
+
+    private Instant nextStamp(Connection c, Instant last) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(stampSql)) {
+            ps.setObject(1, LocalDateTime.ofInstant(last, ZoneOffset.UTC));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return instant(rs, 1);
+            }
+        }
+    }
+
+    private void writeState(Connection c, State s) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + state.capture() + " SET gtid_position = ?, binlog_file = ?,"
+                + " binlog_pos = ?, since = ?, last_stamp = ?, last_seq = ?, updated_at = " + dialect.now() + " WHERE name = ?")) {
+            ps.setString(1, s.position().gtid());
+            ps.setString(2, s.position().file());
+            ps.setLong(3, s.position().pos());
+            ps.setObject(4, LocalDateTime.ofInstant(s.since(), ZoneOffset.UTC));
+            ps.setObject(5, LocalDateTime.ofInstant(s.lastStamp(), ZoneOffset.UTC));
+            ps.setLong(6, s.lastSeq());
+            ps.setString(7, NAME);
+            ps.executeUpdate();
+        }
+    }
+
+    private static Instant instant(ResultSet rs, int index) throws SQLException {
+        LocalDateTime t = rs.getObject(index, LocalDateTime.class);
+        return t == null ? null : t.toInstant(ZoneOffset.UTC);
+    }
+
+    private static MessageDigest sha1() {
+        try {
+            return MessageDigest.getInstance("SHA-1");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-1", e);
+        }
+    }
+}
