@@ -96,6 +96,21 @@ class PgLogCaptureTest {
     }
 
     @Test
+    void anAccountWithoutReplicationIsPolledAndTheStartLineNamesTheRemedy() throws Exception {
+        TestPostgres.exec(DB, "DROP ROLE IF EXISTS esa_norepl", "CREATE ROLE esa_norepl LOGIN PASSWORD 'pw' NOREPLICATION",
+                "GRANT CONNECT, CREATE ON DATABASE " + DB + " TO esa_norepl", "GRANT USAGE ON SCHEMA public TO esa_norepl",
+                "GRANT SELECT, INSERT, UPDATE, DELETE, TRIGGER ON ALL TABLES IN SCHEMA public TO esa_norepl");
+        java.util.Map<String, String> settings = TestPostgres.settings(DB, "jdbc-user", "esa_norepl", "jdbc-password", "pw",
+                "state-schema", "esa_norepl_state", "structure.item.modified-column", "modified",
+                "structures.include", "item");
+        try (JdbcAdapter polled = JdbcAdapter.start(org.esabridge.jdbc.JdbcAdapterConfig.fromSettings(settings, null))) {
+            assertEquals(CaptureMode.POLLING, polled.captureMode());
+            String summary = String.join("\n", polled.captureSummary());
+            assertTrue(summary.contains("REPLICATION") && summary.contains("ALTER ROLE"), summary);
+        }
+    }
+
+    @Test
     void insertsUpdatesAndDeletesComeFromTheIndexInCommitOrder() throws Exception {
         Instant t0 = adapter.getCurrentTime();
         TestPostgres.exec(DB, "INSERT INTO item (id, v) VALUES (1, 1), (2, 2), (3, 3)");
