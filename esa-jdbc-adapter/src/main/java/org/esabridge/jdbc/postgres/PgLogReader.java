@@ -276,6 +276,7 @@ final class PgLogReader implements AutoCloseable {
         try (Connection c = ds.getConnection()) {
             while (true) {
                 PendingChanges.Segment s = pending.take(1000);
+                index.stampLateFences(c);
                 if (s == null) {
                     if (outcome != Outcome.RUNNING) {
                         return;

@@ -218,6 +218,56 @@ class PgLogCaptureTest {
         }
     }
 
+    /**
+     * PostgreSQL's log holds a commit before the transaction is visible; a synchronous standby holds it invisible
+     * until the standby confirms it. The reader is made that standby here, so it passes every marker while the
+     * marker's row cannot be seen yet — on a loaded machine the same happens by chance between the commit's flush
+     * and its visibility. Before the fix the flush's update missed the row and the waiter, registered only after the
+     * commit returned, missed the wake-up too: getCurrentTime answered DATABASE_UNAVAILABLE after 13 s.
+     */
+    @Test
+    void aFenceWhoseMarkerIsNotYetVisibleWhenPassedIsAnswered() throws Exception {
+        // A server-wide setting: only on the tests' own server.
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("ESA_TEST_PG_URL") == null);
+        adapter.getCurrentTime();
+        TestPostgres.exec(DB, "ALTER SYSTEM SET synchronous_standby_names = '\"PostgreSQL JDBC Driver\"'",
+                "SELECT pg_reload_conf()");
+        try {
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (!readerIsSynchronousStandby()) {
+                assertTrue(System.nanoTime() < deadline, "the reader never became the synchronous standby");
+                Thread.onSpinWait();
+            }
+            Instant t = adapter.getCurrentTime();
+            TestPostgres.exec(DB, "INSERT INTO item (id, v) VALUES (301, 1)");
+            Instant t2 = adapter.getCurrentTime();
+            assertTrue(t2.isAfter(t));
+            assertEquals(Set.of("301"), modified(adapter, "item", t));
+            // The marker rows carry their stamps too, for waiters on other nodes (they read the row).
+            while (unstampedFences() > 0) {
+                assertTrue(System.nanoTime() < deadline, unstampedFences() + " fence rows never got their stamp");
+                Thread.onSpinWait();
+            }
+        } finally {
+            TestPostgres.exec(DB, "ALTER SYSTEM RESET synchronous_standby_names", "SELECT pg_reload_conf()");
+        }
+    }
+
+    private static boolean readerIsSynchronousStandby() throws Exception {
+        try (Connection c = TestPostgres.connect(DB); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_replication WHERE sync_state = 'sync'")) {
+            return rs.next() && rs.getLong(1) > 0;
+        }
+    }
+
+    private static long unstampedFences() throws Exception {
+        try (Connection c = TestPostgres.connect(DB); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM esa.esa_fence WHERE reached_stamp IS NULL")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     @Test
     void theSlotAdvancesWhileOnlyAnUnrelatedTableChanges() throws Exception {
         adapter.getCurrentTime();

@@ -69,9 +69,8 @@ public final class CaptureFence {
         long start = System.nanoTime();
         Deadline deadline = new Deadline(start);
         try (Connection c = ds.getConnection()) {
-            long id = insertMarker(c);
             CompletableFuture<Instant> reached = new CompletableFuture<>();
-            waiters.put(id, reached);
+            long id = insertMarker(c, reached);
             try {
                 long pause = 1;
                 while (true) {
@@ -156,20 +155,31 @@ public final class CaptureFence {
         }
     }
 
-    private long insertMarker(Connection c) throws SQLException {
+    /**
+     * Inserts the marker and registers {@code reached} as its waiter. Where the marker commits in a transaction of
+     * its own (PostgreSQL), the waiter is registered before the commit: a walsender may send the commit, and the
+     * reader pass the marker, before the commit returns here (the commit is in the log before it is visible; a
+     * synchronous standby, which the reader may be, holds it invisible until the reader confirms it).
+     */
+    private long insertMarker(Connection c, CompletableFuture<Instant> reached) throws SQLException {
         String durable = dialect.durableCommitSql();
         if (durable == null) {
-            return insertMarkerRow(c);
+            long id = insertMarkerRow(c);
+            waiters.put(id, reached);
+            return id;
         }
         c.setAutoCommit(false);
+        long id = -1;
         try {
             try (Statement s = c.createStatement()) {
                 s.execute(durable);
             }
-            long id = insertMarkerRow(c);
+            id = insertMarkerRow(c);
+            waiters.put(id, reached);
             c.commit();
             return id;
         } catch (SQLException | RuntimeException e) {
+            waiters.remove(id);
             c.rollback();
             throw e;
         } finally {

@@ -75,6 +75,14 @@ public final class ChangeIndex {
         }
     }
 
+    /** How long a fence's marker row may stay unseen before its stamp is given up on (its waiters are long gone). */
+    private static final long LATE_FENCE_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
+
+    /** A fence passed by a flush that could not see its marker row yet: the stamp it answers. */
+    private record LateFence(Instant stamp, long sinceNanos) {
+    }
+
+    private final Map<Long, LateFence> lateFences = new java.util.concurrent.ConcurrentHashMap<>();
     private final Lease lease;
     private final StateTables state;
     private final Dialect dialect;
@@ -260,6 +268,7 @@ public final class ChangeIndex {
                     ps.executeUpdate();
                 }
             }
+            boolean fencesUnseen = false;
             if (!fences.isEmpty()) {
                 try (PreparedStatement ps = c.prepareStatement("UPDATE " + state.fence() + " SET reached_stamp = ? WHERE id IN ("
                         + String.join(",", Collections.nCopies(fences.size(), "?")) + ")")) {
@@ -267,12 +276,17 @@ public final class ChangeIndex {
                     for (int i = 0; i < fences.size(); i++) {
                         ps.setLong(i + 2, fences.get(i));
                     }
-                    ps.executeUpdate();
+                    fencesUnseen = ps.executeUpdate() < fences.size();
                 }
             }
             State next = new State(end, gap ? stamp : current.since(), stamp, seq);
             writeState(c, next);
             c.commit();
+            if (fencesUnseen) {
+                for (Long id : fences) {
+                    lateFences.putIfAbsent(id, new LateFence(stamp, System.nanoTime()));
+                }
+            }
             return next;
         } catch (SQLException | LostLeadershipException | RuntimeException e) {
             c.rollback();
@@ -332,6 +346,28 @@ public final class ChangeIndex {
     }
 
     /** Deletes fence markers answered more than an hour ago; their waiters are long gone. */
+    /**
+     * Writes the stamps of fences whose marker row the flush that passed them could not see yet, and drops those
+     * given up on. PostgreSQL's log holds a commit before the transaction is visible (a synchronous standby, which
+     * the reader may be, holds it invisible until the reader confirms it): the flush's update missed such a marker
+     * row. Its local waiter was woken all the same; this answers the waiters that read the row (other nodes). The
+     * writer calls it at each turn (at least once a second); auto-commit, one row at a time.
+     */
+    public void stampLateFences(Connection c) throws SQLException {
+        if (lateFences.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + state.fence() + " SET reached_stamp = ? WHERE id = ?")) {
+            for (Map.Entry<Long, LateFence> e : lateFences.entrySet()) {
+                ps.setObject(1, LocalDateTime.ofInstant(e.getValue().stamp(), ZoneOffset.UTC));
+                ps.setLong(2, e.getKey());
+                if (ps.executeUpdate() == 1 || System.nanoTime() - e.getValue().sinceNanos() > LATE_FENCE_NANOS) {
+                    lateFences.remove(e.getKey());
+                }
+            }
+        }
+    }
+
     public void purgeFences(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(dialect.deleteFirst(state.fence(), "requested_at < "
                 + dialect.minus(dialect.now(), "3600", java.time.temporal.ChronoUnit.SECONDS), "id", 10000))) {
