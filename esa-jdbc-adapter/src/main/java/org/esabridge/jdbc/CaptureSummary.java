@@ -78,9 +78,11 @@ final class CaptureSummary {
         }
         int served = byColumn + byVersionTable + byIndex;
         List<String> lines = new ArrayList<>();
+        String log = logName(dialect);
         if (mode == CaptureMode.BINLOG) {
-            StringBuilder changes = new StringBuilder("change capture: binlog - ").append(served)
-                    .append(" structure(s), every committed change in commit order from the binary log");
+            StringBuilder changes = new StringBuilder("change capture: ")
+                    .append(dialect.hasBinaryLog() ? "binlog - " : "log - ").append(served)
+                    .append(" structure(s), every committed change in commit order from ").append(log);
             if (byIndex > 0) {
                 changes.append("; ").append(byIndex).append(" of them without a modification column, whose modified-at")
                         .append(" is the commit's stamp in the change index");
@@ -111,7 +113,7 @@ final class CaptureSummary {
                         .append(dialect.openTransactionsPrivilege()).append(")");
             }
             if (!binlogMissing.isEmpty()) {
-                changes.append("; exact capture in commit order from the binary log is off (polling misses the")
+                changes.append("; exact capture in commit order from ").append(log).append(" is off (polling misses the")
                         .append(" interleavings the README names), because ").append(String.join("; ", binlogMissing));
             }
             changes.append(unindexed(unindexed));
@@ -171,7 +173,7 @@ final class CaptureSummary {
                                     Map<String, Integer> otherTriggers, boolean binlog, Watermark.Mode watermark,
                                     Dialect dialect) {
         StringJoiner byKind = new StringJoiner(", ");
-        deletions.forEach((kind, n) -> byKind.add(n + " " + name(kind, binlog)));
+        deletions.forEach((kind, n) -> byKind.add(n + " " + name(kind, binlog, dialect)));
         if (!missingTriggers.isEmpty()) {
             byKind.add(missingTriggers.size() + " not captured - no delete trigger on "
                     + String.join(", ", missingTriggers.keySet())
@@ -185,7 +187,9 @@ final class CaptureSummary {
                     .append(" could not be installed (").append(String.join(", ", otherTriggers.keySet()))
                     .append("), so the rows those change are not captured: ").append(dialect.missingTriggerRemedy(otherTriggers.values()));
         }
-        deleted.append(binlog
+        deleted.append(binlog && !dialect.hasBinaryLog()
+                ? ". Key changes, re-inserted ids and foreign-key cascades come from " + logName(dialect)
+                : binlog
                 ? ". Key changes and re-inserted ids come from the binary log, foreign-key cascades from triggers"
                 : ". Key changes, re-inserted ids and foreign-key cascades are captured by triggers");
         deleted.append("; after a TRUNCATE or a recreated table the host compares ids once");
@@ -195,9 +199,14 @@ final class CaptureSummary {
         return deleted.toString();
     }
 
-    private static String name(DeleteStrategy.Kind kind, boolean binlog) {
+    /** The log exact capture reads: the binary log where the dialect has one, else the write-ahead log through a slot. */
+    private static String logName(Dialect dialect) {
+        return dialect.hasBinaryLog() ? "the binary log" : "the write-ahead log (logical decoding, pgoutput)";
+    }
+
+    private static String name(DeleteStrategy.Kind kind, boolean binlog, Dialect dialect) {
         return switch (kind) {
-            case TOMBSTONE -> binlog ? "from the binary log" : "by triggers";
+            case TOMBSTONE -> binlog ? "from " + logName(dialect) : "by triggers";
             case SOFT_DELETE -> "by a soft-delete column";
             case HELPER -> "by asking the host (helper)";
             case NONE -> "not tracked";

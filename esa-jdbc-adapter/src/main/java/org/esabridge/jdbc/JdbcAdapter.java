@@ -35,6 +35,7 @@ import org.esabridge.jdbc.changes.ChangeReader;
 import org.esabridge.jdbc.changes.HelperDeletions;
 import org.esabridge.jdbc.changes.IndexedChanges;
 import org.esabridge.jdbc.changes.Watermark;
+import org.esabridge.jdbc.capture.LogCapture;
 import org.esabridge.jdbc.mariadb.capture.BinlogAccess;
 import org.esabridge.jdbc.mariadb.capture.BinlogCapture;
 import org.esabridge.jdbc.capture.CaptureMode;
@@ -87,6 +88,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     private final JdbcAdapterConfig config;
     private final Database database;
     private final Dialect dialect;
+    private final Engine engine;
     /** Where the adapter's own tables are ({@code state-schema}). */
     private final StateTables state;
     private final DatabaseClock clock;
@@ -129,14 +131,15 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     private final UnservableNames unservable = new UnservableNames(MISS_REFRESH_INTERVAL, System::nanoTime);
     private final AtomicLong catalogLoads = new AtomicLong();
     /** The binlog capture in binlog mode, else null. */
-    private volatile BinlogCapture capture;
+    private volatile LogCapture capture;
     private volatile CaptureMode captureMode = CaptureMode.POLLING;
     /** Why auto chose polling: what binlog mode lacks, each with its remedy. */
     private volatile List<String> binlogMissing = List.of();
 
-    private JdbcAdapter(JdbcAdapterConfig config, Dialect dialect, Database database, Watermark.Mode forcedWatermark,
-                        HelperApi helper, CaptureMode forcedCapture) {
+    private JdbcAdapter(JdbcAdapterConfig config, Engine engine, Dialect dialect, Database database,
+                        Watermark.Mode forcedWatermark, HelperApi helper, CaptureMode forcedCapture) {
         this.forcedCapture = forcedCapture;
+        this.engine = engine;
         this.config = config;
         this.dialect = dialect;
         this.state = StateTables.in(dialect, config.stateSchema().isEmpty() ? dialect.defaultStateSchema()
@@ -158,7 +161,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
                 config.tombstoneRetentionDays(), timeout, watermark);
         this.indexed = new IndexedChanges(database.dataSource(), dialect, state, this::logged,
                 settings::inlineThreshold, timeout, changes, () -> {
-                    BinlogCapture binlog = capture;
+                    LogCapture binlog = capture;
                     if (binlog != null) {
                         binlog.fence().fence();
                     }
@@ -167,7 +170,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         this.paging = new Cursors(database.dataSource(), dialect, state, unwritable, clock, watermark, changes, indexed,
                 this::table, settings::pageSize, config.cursorTimeoutMinutes(), config.maxOpenCursors(), timeout);
         this.writer = new RecordWriter(database.dataSource(), dialect, state, clock, timeout, () -> {
-            BinlogCapture binlog = capture;
+            LogCapture binlog = capture;
             return binlog == null ? null : binlog.fence();
         }, config.poolSize());
         this.reader = new RecordReader(database.dataSource(), dialect, timeout);
@@ -210,7 +213,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         Engine engine = Engines.forUrl(config.jdbcUrl());
         Dialect dialect = engine.dialect(config);
         Database database = Database.open(config, engine, dialect);
-        JdbcAdapter adapter = new JdbcAdapter(config, dialect, database, forcedWatermark, helper, forcedCapture);
+        JdbcAdapter adapter = new JdbcAdapter(config, engine, dialect, database, forcedWatermark, helper, forcedCapture);
         try {
             adapter.ensureInitialised();
         } catch (EsaException e) {
@@ -234,6 +237,23 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
      */
     public long unwritableLeftOut() {
         return unwritable.leftOut();
+    }
+
+    /**
+     * Uninstall: removes what log capture keeps on the database server (PostgreSQL: the replication slot, ending its
+     * walsender first, and the publication), so that no slot holds the server's write-ahead log once esa-bridge is
+     * gone. Stop every node first: a running node makes the slot again at its next start. Returns what was removed.
+     */
+    public static List<String> dropLogCapture(JdbcAdapterConfig config) throws SQLException {
+        Engine engine = Engines.forUrl(config.jdbcUrl());
+        LogCapture.Support log = engine.logCapture();
+        if (log == null || config.jdbcUrl() == null) {
+            return List.of();
+        }
+        try (Connection c = java.sql.DriverManager.getConnection(config.jdbcUrl(), config.jdbcUser(),
+                config.jdbcPassword())) {
+            return log.uninstall(c, config);
+        }
     }
 
     /** Reads whose list of open transactions stayed stale (see {@link Watermark}): for tests and metrics. */
@@ -317,11 +337,14 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         if (capture != null || config.changeCapture() == JdbcAdapterConfig.ChangeCapture.POLLING) {
             return;
         }
+        LogCapture.Support log = engine.logCapture();
         List<String> missing = dialect.hasBinaryLog() ? BinlogAccess.missing(c, database.endpoint())
-                : List.of("the database has no binary log that esa-bridge can read; its changes are polled");
+                : log != null ? log.missing(c, config)
+                : List.of("the database has no log that esa-bridge can read; its changes are polled");
         if (!missing.isEmpty()) {
             if (config.changeCapture() == JdbcAdapterConfig.ChangeCapture.BINLOG) {
-                throw new EsaException(ErrorCode.NOT_SUPPORTED, JdbcAdapterConfig.CHANGE_CAPTURE + "=binlog, but "
+                throw new EsaException(ErrorCode.NOT_SUPPORTED, JdbcAdapterConfig.CHANGE_CAPTURE
+                        + (dialect.hasBinaryLog() ? "=binlog" : "=log") + ", but "
                         + String.join("; ", missing));
             }
             binlogMissing = List.copyOf(missing);
@@ -335,14 +358,17 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         if (capture != null || captureMode != CaptureMode.BINLOG || forcedCapture != null) {
             return;
         }
-        org.esabridge.jdbc.mariadb.capture.BinlogEndpoint endpoint = database.endpoint();
         String schema;
         try (java.sql.Statement s = c.createStatement(); ResultSet rs = s.executeQuery(dialect.currentSchemaSql())) {
             rs.next();
             schema = rs.getString(1);
         }
-        capture = BinlogCapture.start(database.capturePool(), database.dataSource(), dialect, state, endpoint, schema,
-                catalog.tables(), this::capturedTable, config.captureLease(), config.captureFenceTimeout());
+        LogCapture.Support log = engine.logCapture();
+        capture = log != null
+                ? log.start(new LogCapture.Support.Start(database.capturePool(), database.dataSource(), state, config,
+                        schema, catalog.tables(), this::capturedTable))
+                : BinlogCapture.start(database.capturePool(), database.dataSource(), dialect, state, database.endpoint(),
+                        schema, catalog.tables(), this::capturedTable, config.captureLease(), config.captureFenceTimeout());
         catalog.tables().forEach(t -> capturabilityChecked.add(t.name()));
         Catalog served = catalog;
         startLease.runHolding(c, START_LEASE_WAIT, () -> {
@@ -441,7 +467,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         if (captureMode != CaptureMode.BINLOG) {
             return false;
         }
-        BinlogCapture binlog = capture;
+        LogCapture binlog = capture;
         return forcedCapture != null || binlog != null && !binlog.uncapturable().containsKey(t.name());
     }
 
@@ -453,7 +479,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     private Catalog ensureTriggers(Connection c, Catalog loaded) throws SQLException {
         Catalog fresh = loaded;
         if (captureMode == CaptureMode.BINLOG && forcedCapture == null) {
-            BinlogCapture binlog = capture;
+            LogCapture binlog = capture;
             if (binlog == null) {
                 return fresh; // until the reader has started (startCapture)
             }
@@ -558,7 +584,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
      * would remedy it (see {@link CaptureSummary}).
      */
     public List<String> captureSummary() {
-        BinlogCapture binlog = capture;
+        LogCapture binlog = capture;
         Catalog current = catalog;
         List<String> lines = CaptureSummary.of(current, captureMode, binlogMissing,
                 binlog == null ? Map.of() : new java.util.TreeMap<>(binlog.uncapturable()), watermark.mode(),
@@ -644,7 +670,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     @Override
     public Instant getCurrentTime() throws EsaException {
         ensureInitialised();
-        BinlogCapture binlog = capture;
+        LogCapture binlog = capture;
         if (binlog != null) {
             return binlog.fence().fence();
         }
@@ -789,7 +815,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         if (n != null) {
             n.close();
         }
-        BinlogCapture binlog = capture;
+        LogCapture binlog = capture;
         if (binlog != null) {
             binlog.close();
         }

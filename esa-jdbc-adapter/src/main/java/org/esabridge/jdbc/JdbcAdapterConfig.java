@@ -66,6 +66,9 @@ public final class JdbcAdapterConfig {
     public static final String CAPTURE_MAX_LAG_SECONDS = "capture-max-lag-seconds";
     public static final String CAPTURE_LEASE_SECONDS = "capture-lease-seconds";
     public static final String EMBEDDED_BINLOG_RETENTION_DAYS = "embedded-binlog-retention-days";
+    public static final String CAPTURE_SLOT = "capture-slot";
+    public static final String CAPTURE_PUBLICATION = "capture-publication";
+    public static final String CAPTURE_HEARTBEAT_SECONDS = "capture-heartbeat-seconds";
     /**
      * Declared by the server (its {@code external-system-id}), read here too: the Helper API sends the same id
      * the server accepts, so one key names it.
@@ -126,7 +129,8 @@ public final class JdbcAdapterConfig {
             Setting.key(NOTIFY_INTERVAL_SECONDS, range(0, 86_400), "0",
                     "poll the structures this often and ask the host (startSync) to sync on a change; 0 = off"),
             Setting.key(CHANGE_CAPTURE, new SettingType<>("MODE", ChangeCapture::parse), "auto",
-                    "auto | binlog | polling: binlog reads changes in commit order from the database's binary log (exact);"
+                    "auto | log | polling: log reads changes in commit order from the database's own log (a binary"
+                            + " log, or logical decoding through a slot; exact); binlog is another name for log;"
                             + " auto uses it when the server and the account allow, else polling (see docs/capture-modes.md)"),
             Setting.key(CAPTURE_FENCE_TIMEOUT_SECONDS, range(1, 3600), "10",
                     "binlog mode: getCurrentTime waits this long for a stuck reader to pass its fence, then answers"
@@ -140,7 +144,14 @@ public final class JdbcAdapterConfig {
                             + " many seconds"),
             Setting.key(EMBEDDED_BINLOG_RETENTION_DAYS, range(1, 365), "7",
                     "days the embedded " + Engines.embeddedName()
-                            + " keeps its binary log (a reader stopped longer records a gap)"));
+                            + " keeps its binary log (a reader stopped longer records a gap)"),
+            Setting.key(CAPTURE_SLOT, new SettingType<>("NAME", JdbcAdapterConfig::slotName), "",
+                    "log mode through a slot: the logical replication slot esa-bridge creates and reads (names are per"
+                            + " server; empty: esa_bridge_<database>); another node takes over as soon as it has no reader"),
+            Setting.key(CAPTURE_PUBLICATION, new SettingType<>("NAME", JdbcAdapterConfig::slotName), "esa_bridge",
+                    "log mode through a slot: the publication esa-bridge creates over the served tables"),
+            Setting.key(CAPTURE_HEARTBEAT_SECONDS, range(1, 3600), "10",
+                    "log mode through a slot: with nothing of ours to read for this long, a logical message moves the slot on"));
 
     /** Per-structure settings, {@code structure.<table>.<suffix>}. */
     private static final List<Setting<?>> STRUCTURE_SETTINGS = List.of(
@@ -189,12 +200,15 @@ public final class JdbcAdapterConfig {
     private final int captureMaxLagSeconds;
     private final int captureLeaseSeconds;
     private final int embeddedBinlogRetentionDays;
+    private final String captureSlot;
+    private final String capturePublication;
+    private final int captureHeartbeatSeconds;
 
     /** The {@value #CHANGE_CAPTURE} setting: how changes are found. */
     public enum ChangeCapture {
         /** Binlog when the server and the account allow it, else polling (said at start). */
         AUTO,
-        /** The binary log, or refuse to start. */
+        /** The database's own log ({@code log}, or {@code binlog}), or refuse to start. */
         BINLOG,
         /** The modification column and the watermark. */
         POLLING;
@@ -202,9 +216,9 @@ public final class JdbcAdapterConfig {
         static ChangeCapture parse(String s) {
             return switch (s.trim().toLowerCase(java.util.Locale.ROOT)) {
                 case "auto" -> AUTO;
-                case "binlog" -> BINLOG;
+                case "binlog", "log" -> BINLOG;
                 case "polling" -> POLLING;
-                default -> throw new IllegalArgumentException("expected auto, binlog or polling");
+                default -> throw new IllegalArgumentException("expected auto, log (or binlog) or polling");
             };
         }
     }
@@ -237,6 +251,9 @@ public final class JdbcAdapterConfig {
         this.captureMaxLagSeconds = (Integer) global.get(CAPTURE_MAX_LAG_SECONDS);
         this.captureLeaseSeconds = (Integer) global.get(CAPTURE_LEASE_SECONDS);
         this.embeddedBinlogRetentionDays = (Integer) global.get(EMBEDDED_BINLOG_RETENTION_DAYS);
+        this.captureSlot = (String) global.get(CAPTURE_SLOT);
+        this.capturePublication = (String) global.get(CAPTURE_PUBLICATION);
+        this.captureHeartbeatSeconds = (Integer) global.get(CAPTURE_HEARTBEAT_SECONDS);
     }
 
     private static HelperApiConfig helperConfig(Map<String, Object> global) {
@@ -436,6 +453,17 @@ public final class JdbcAdapterConfig {
 
     private static final Pattern SCHEMA_NAME = Pattern.compile("[A-Za-z0-9_]{1,64}");
 
+    private static final Pattern SLOT_NAME = Pattern.compile("[a-z0-9_]{0,63}");
+
+    /** A replication slot's name rule (lower-case letters, digits, underscores), used for the publication too. */
+    private static String slotName(String s) {
+        String t = s.trim();
+        if (!SLOT_NAME.matcher(t).matches()) {
+            throw new IllegalArgumentException("expected up to 63 lower-case letters, digits or underscores");
+        }
+        return t;
+    }
+
     private static String schemaName(String s) {
         String t = s.trim();
         if (!SCHEMA_NAME.matcher(t).matches()) {
@@ -614,6 +642,21 @@ public final class JdbcAdapterConfig {
     /** How long the binlog reader's lease outlives its last renewal: the longest takeover after a node dies. */
     public Duration captureLease() {
         return Duration.ofSeconds(captureLeaseSeconds);
+    }
+
+    /** Log mode through a slot: the replication slot's name ({@value #CAPTURE_SLOT}); empty for the default. */
+    public String captureSlot() {
+        return captureSlot;
+    }
+
+    /** Log mode through a slot: the publication's name ({@value #CAPTURE_PUBLICATION}). */
+    public String capturePublication() {
+        return capturePublication;
+    }
+
+    /** Log mode through a slot: the heartbeat's period ({@value #CAPTURE_HEARTBEAT_SECONDS}). */
+    public Duration captureHeartbeat() {
+        return Duration.ofSeconds(captureHeartbeatSeconds);
     }
 
     /** Days the embedded database keeps binary log files. */

@@ -67,7 +67,12 @@ class JdbcAdapterConfigTest {
         assertEquals(JdbcAdapterConfig.ChangeCapture.POLLING,
                 JdbcAdapterConfig.fromSettings(Map.of("change-capture", " Polling "), DATA).changeCapture());
         String message = refused(Map.of("change-capture", "sometimes")).getMessage();
-        assertTrue(message.contains("'change-capture'") && message.contains("auto, binlog or polling"), message);
+        assertTrue(message.contains("'change-capture'") && message.contains("auto, log (or binlog) or polling"), message);
+        assertEquals(JdbcAdapterConfig.ChangeCapture.BINLOG,
+                JdbcAdapterConfig.fromSettings(Map.of("change-capture", "log"), DATA).changeCapture());
+        assertEquals(JdbcAdapterConfig.ChangeCapture.BINLOG,
+                JdbcAdapterConfig.fromSettings(Map.of("change-capture", "binlog"), DATA).changeCapture());
+        assertTrue(refused(Map.of("capture-slot", "Not-A-Slot")).getMessage().contains("'capture-slot'"));
         assertTrue(refused(Map.of("capture-lease-seconds", "1")).getMessage().contains("'capture-lease-seconds'"));
     }
 

@@ -131,7 +131,7 @@ class PostgresReplicaSoakTest {
     }
 
     @ParameterizedTest(name = "change-capture={0}")
-    @ValueSource(strings = {"polling"})
+    @ValueSource(strings = {"polling", "log"})
     void aReplicaPulledIncrementallyWhileWritersRunEqualsTheTable(String mode) throws Exception {
         start(mode);
         ReplicaHost host = new ReplicaHost(adapter, "host", "item");

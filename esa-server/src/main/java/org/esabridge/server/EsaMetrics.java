@@ -83,12 +83,16 @@ final class EsaMetrics {
             return;
         }
         Gauge.builder("esa.capture.leader", jdbc, j -> j.captureStatus() != null && j.captureStatus().leader() ? 1 : 0)
-                .strongReference(true).description("1 while this node reads the binary log").register(registry);
+                .strongReference(true).description("1 while this node reads the database's log (binary log, replication slot)").register(registry);
         Gauge.builder("esa.capture.lag.seconds", jdbc, j -> j.captureStatus() == null ? 0 : j.captureStatus().lagSeconds())
                 .strongReference(true).description("how long the oldest change read from the log has waited for the index")
                 .register(registry);
         Gauge.builder("esa.capture.lag.events", jdbc, j -> j.captureStatus() == null ? 0 : j.captureStatus().lagEvents())
                 .strongReference(true).description("row changes read from the log and not yet in the index")
+                .register(registry);
+        Gauge.builder("esa.capture.lag.bytes", jdbc, j -> j.captureStatus() == null ? 0 : j.captureStatus().lagBytes())
+                .strongReference(true).description("PostgreSQL: write-ahead log the replication slot holds beyond what the"
+                        + " reader confirmed (0 on MariaDB and on followers)")
                 .register(registry);
         FunctionCounter.builder("esa.capture.events.read", jdbc,
                         j -> j.captureStatus() == null ? 0 : j.captureStatus().eventsRead())

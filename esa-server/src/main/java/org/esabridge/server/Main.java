@@ -20,6 +20,9 @@ import org.slf4j.LoggerFactory;
 /** {@code java -jar esa-server.jar}: parses the command line, creates the server, starts it and waits. */
 public final class Main {
 
+    /** Uninstall: drops log capture's slot and publication (PostgreSQL), with the server's usual options. */
+    static final String DROP_LOG_CAPTURE = "drop-log-capture";
+
     private Main() {
     }
 
@@ -43,6 +46,10 @@ public final class Main {
             System.exit(CredentialCommands.run(args, System.out, System.err));
             return;
         }
+        boolean dropLogCapture = args.length > 0 && args[0].equals(DROP_LOG_CAPTURE);
+        if (dropLogCapture) {
+            args = java.util.Arrays.copyOfRange(args, 1, args.length);
+        }
         PrintStream err = System.err;
         CommandLineOptions options = commandLine();
         Map<String, String> values;
@@ -56,6 +63,12 @@ public final class Main {
             values = ServerConfig.values(parsed);
             config = ServerConfig.from(values, JdbcAdapterConfig::isKnownKey);
             adapterConfig = JdbcAdapterConfig.fromSettings(config.adapterSettings(), config.dataDir());
+            if (dropLogCapture) {
+                List<String> removed = JdbcAdapter.dropLogCapture(adapterConfig);
+                System.out.println(removed.isEmpty() ? "esa-server: no replication slot or publication of esa-bridge found"
+                        : "esa-server: removed " + String.join(", ", removed));
+                return;
+            }
         } catch (IllegalArgumentException e) {
             err.println("esa-server: " + e.getMessage());
             err.println("Run with --help for the options.");

@@ -23,6 +23,11 @@ public interface CaptureStatus {
     /** Gaps recorded since start (purged or unreadable log: older windows answer a full read, see docs/capture-modes.md). */
     long gaps();
 
+    /** Bytes of log the server keeps for this reader beyond what it confirmed (a replication slot's); 0 where unknown. */
+    default long lagBytes() {
+        return 0;
+    }
+
     /** Whether capture is healthy within {@code maxLagSeconds}: a leader not further behind, or a follower. */
     boolean healthy(int maxLagSeconds);
 }

@@ -373,4 +373,12 @@ public interface Dialect {
      * not labels (then a table's label is its name).
      */
     String commentsSql();
+
+    /**
+     * A statement that makes the current transaction's commit durable before it returns, or null when every commit
+     * is: the log capture's fence marker commits so, because a log reader only sees what the server has flushed.
+     */
+    default String durableCommitSql() {
+        return null;
+    }
 }

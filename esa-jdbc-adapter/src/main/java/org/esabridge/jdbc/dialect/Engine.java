@@ -46,6 +46,14 @@ public interface Engine {
         throw new UnsupportedOperationException(name() + " has no embedded server");
     }
 
+    /**
+     * Exact capture from this engine's own log through {@link org.esabridge.jdbc.capture.LogCapture}, or null when
+     * the engine has none or its capture is still started by the adapter itself (the binary log's).
+     */
+    default org.esabridge.jdbc.capture.LogCapture.Support logCapture() {
+        return null;
+    }
+
     /** A running embedded server: where to connect and how to stop it. */
     interface EmbeddedServer extends AutoCloseable {
         String url();

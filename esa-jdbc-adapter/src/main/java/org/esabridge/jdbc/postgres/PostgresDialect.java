@@ -566,4 +566,13 @@ public final class PostgresDialect implements Dialect {
     public String commentsSql() {
         return PostgresCatalog.COMMENTS.replace("$SCHEMA", SCHEMA);
     }
+
+    /**
+     * With {@code synchronous_commit=off} a commit reaches the walsender only when the WAL writer flushes it (every
+     * {@code wal_writer_delay}, 200 ms by default); the fence's marker asks for its flush at once.
+     */
+    @Override
+    public String durableCommitSql() {
+        return "SET LOCAL synchronous_commit = on";
+    }
 }

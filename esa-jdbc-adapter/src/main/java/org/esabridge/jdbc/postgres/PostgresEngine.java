@@ -40,6 +40,11 @@ public final class PostgresEngine implements Engine {
     }
 
     @Override
+    public org.esabridge.jdbc.capture.LogCapture.Support logCapture() {
+        return PgLogCapture.SUPPORT;
+    }
+
+    @Override
     public Dialect dialect(JdbcAdapterConfig config) {
         String schema = config.stateSchema();
         return new PostgresDialect(schema == null || schema.isEmpty() ? DEFAULT_STATE_SCHEMA : schema);

@@ -75,7 +75,9 @@ public final class TestPostgres {
         run(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l", dir.resolve("log").toString(), "-w",
                 "-t", "60", "-o", "-p " + port + " -c listen_addresses=127.0.0.1 -c unix_socket_directories=" + dir
                         + " -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
-                        + " -c max_prepared_transactions=10",
+                        + " -c max_prepared_transactions=10"
+                        // Log capture (PgLogCapture): logical decoding, a slot and a walsender per test database.
+                        + " -c wal_level=logical -c max_replication_slots=40 -c max_wal_senders=40",
                 "start"), root);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
@@ -143,10 +145,31 @@ public final class TestPostgres {
         start();
         try (Connection c = DriverManager.getConnection(serverUrl + "postgres", user, password);
              Statement s = c.createStatement()) {
+            // A database with a logical slot cannot be dropped: end the slots' walsenders, then drop the slots.
+            s.execute("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE database = '" + name
+                    + "' AND active_pid IS NOT NULL");
+            dropSlots(s, name);
             s.execute("DROP DATABASE IF EXISTS \"" + name + "\" WITH (FORCE)");
             s.execute("CREATE DATABASE \"" + name + "\"");
         } catch (SQLException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    private static void dropSlots(Statement s, String database) throws SQLException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            try {
+                s.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = '"
+                        + database + "'");
+                return;
+            } catch (SQLException e) {
+                // 55006: a terminated walsender has not let go of its slot yet.
+                if (!"55006".equals(e.getSQLState()) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.onSpinWait();
+            }
         }
     }
 

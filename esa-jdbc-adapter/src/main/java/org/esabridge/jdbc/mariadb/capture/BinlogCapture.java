@@ -1,6 +1,7 @@
 package org.esabridge.jdbc.mariadb.capture;
 
 import org.esabridge.jdbc.capture.CaptureStatus;
+import org.esabridge.jdbc.capture.LogCapture;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * fails is replaced by a new one from the stored position (this node no longer claims to lead meanwhile); a
  * position the server no longer has is recorded as a gap ({@link ChangeIndex#recordGap}), counted and logged.
  */
-public final class BinlogCapture implements CaptureStatus, AutoCloseable {
+public final class BinlogCapture implements LogCapture {
     private static final Logger LOG = LoggerFactory.getLogger(BinlogCapture.class);
 
     /** The catalog as the reader sees it: the served table of that name, or null. */

@@ -13,9 +13,9 @@ import java.util.StringJoiner;
  * @param file the binary log file, or null
  * @param pos  the offset in it, or 0
  */
-record BinlogPosition(String gtid, String file, long pos) {
+public record BinlogPosition(String gtid, String file, long pos) {
 
-    BinlogPosition {
+    public BinlogPosition {
         gtid = gtid == null ? "" : gtid.trim();
     }
 

@@ -431,6 +431,7 @@ final class BinlogReader implements AutoCloseable {
         try (Connection c = ds.getConnection()) {
             while (true) {
                 PendingChanges.Segment s = pending.take(1000);
+                index.stampLateFences(c);
                 if (s == null) {
                     if (outcome != Outcome.RUNNING) {
                         return;

@@ -55,7 +55,7 @@ public final class CaptureFence implements org.esabridge.jdbc.write.CommitStamps
     private final Map<Long, CompletableFuture<Instant>> waiters = new ConcurrentHashMap<>();
     private final SharedMarkers markers = new SharedMarkers();
 
-    CaptureFence(DataSource ds, Dialect dialect, StateTables state, Duration timeout, Duration leaseTtl) {
+    public CaptureFence(DataSource ds, Dialect dialect, StateTables state, Duration timeout, Duration leaseTtl) {
         this.ds = ds;
         this.dialect = dialect;
         this.table = state.fence();
@@ -73,7 +73,8 @@ public final class CaptureFence implements org.esabridge.jdbc.write.CommitStamps
             // The marker before the waiting connection: calls waiting to share one hold no connection meanwhile.
             long id = markers.marker(() -> {
                 try (Connection m = ds.getConnection()) {
-                    return insertMarker(m);
+                    // Registered before the marker commits: a reader may pass it before this thread hears the commit.
+                    return insertMarker(m, new CompletableFuture<>());
                 }
             });
             return await(id, start, "getCurrentTime");
@@ -91,7 +92,7 @@ public final class CaptureFence implements org.esabridge.jdbc.write.CommitStamps
      */
     @Override
     public long mark(Connection c) throws SQLException {
-        return insertMarker(c);
+        return insertMarkerRow(c);
     }
 
     /** The stamp of the batch that held a committed marker of {@link #mark}: its transaction's stamp in the index. */
@@ -185,7 +186,7 @@ public final class CaptureFence implements org.esabridge.jdbc.write.CommitStamps
     }
 
     /** The reader wrote these markers' answers: wakes their local waiters. */
-    void reached(List<Long> ids, Instant stamp) {
+    public void reached(List<Long> ids, Instant stamp) {
         for (Long id : ids) {
             CompletableFuture<Instant> f = waiters.get(id);
             if (f != null) {
@@ -194,9 +195,41 @@ public final class CaptureFence implements org.esabridge.jdbc.write.CommitStamps
         }
     }
 
-    private long insertMarker(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (requested_at) VALUES (UTC_TIMESTAMP(6))",
-                Statement.RETURN_GENERATED_KEYS)) {
+    /**
+     * Inserts the marker and registers {@code reached} as its waiter. Where the marker commits in a transaction of
+     * its own (PostgreSQL), the waiter is registered before the commit: a walsender may send the commit, and the
+     * reader pass the marker, before the commit returns here (the commit is in the log before it is visible; a
+     * synchronous standby, which the reader may be, holds it invisible until the reader confirms it).
+     */
+    private long insertMarker(Connection c, CompletableFuture<Instant> reached) throws SQLException {
+        String durable = dialect.durableCommitSql();
+        if (durable == null) {
+            long id = insertMarkerRow(c);
+            waiters.put(id, reached);
+            return id;
+        }
+        c.setAutoCommit(false);
+        long id = -1;
+        try {
+            try (Statement s = c.createStatement()) {
+                s.execute(durable);
+            }
+            id = insertMarkerRow(c);
+            waiters.put(id, reached);
+            c.commit();
+            return id;
+        } catch (SQLException | RuntimeException e) {
+            waiters.remove(id);
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
+    private long insertMarkerRow(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (requested_at) VALUES (" + dialect.now()
+                + ")", new String[] {"id"})) {
             ps.executeUpdate();
             try (ResultSet rs = ps.getGeneratedKeys()) {
                 rs.next();

@@ -29,7 +29,7 @@ record CaptureProgress(long lastSeq, LocalDateTime updatedAt, String holder, Loc
 
     static CaptureProgress look(Connection c, Dialect dialect, StateTables state) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT c.last_seq, c.updated_at, l.holder, l.expires_at,"
-                + " TIMESTAMPDIFF(MICROSECOND, " + dialect.now() + ", l.expires_at),"
+                + " " + dialect.now() + ","
                 + " (SELECT CONCAT(spill_id, ':', seq) FROM " + state.changeSpill()
                 + " ORDER BY spill_id DESC, seq DESC LIMIT 1)"
                 + " FROM " + state.capture() + " c LEFT JOIN " + state.lease() + " l ON l.name = ? WHERE c.name = ?")) {
@@ -39,8 +39,12 @@ record CaptureProgress(long lastSeq, LocalDateTime updatedAt, String holder, Loc
                 if (!rs.next()) {
                     return new CaptureProgress(0, null, null, null, -1, null);
                 }
+                LocalDateTime expires = rs.getObject(4, LocalDateTime.class);
+                LocalDateTime now = rs.getObject(5, LocalDateTime.class);
+                // Measured here, not in SQL: the difference of two timestamps is spelled differently by each engine.
+                long expiresIn = expires == null ? 0 : java.time.temporal.ChronoUnit.MICROS.between(now, expires);
                 return new CaptureProgress(rs.getLong(1), rs.getObject(2, LocalDateTime.class), rs.getString(3),
-                        rs.getObject(4, LocalDateTime.class), rs.getLong(5), rs.getString(6));
+                        expires, expiresIn, rs.getString(6));
             }
         }
     }

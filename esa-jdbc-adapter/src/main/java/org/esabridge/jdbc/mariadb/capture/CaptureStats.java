@@ -4,35 +4,35 @@ import org.esabridge.jdbc.capture.CaptureStatus;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Counters of the binlog capture on this node, for {@link CaptureStatus}. */
-final class CaptureStats {
+public final class CaptureStats {
     private final AtomicLong eventsRead = new AtomicLong();
     private final AtomicLong entriesWritten = new AtomicLong();
     private final AtomicLong gaps = new AtomicLong();
 
-    void eventRead() {
+    public void eventRead() {
         eventsRead.incrementAndGet();
     }
 
-    void flushed(long entries, boolean gap) {
+    public void flushed(long entries, boolean gap) {
         entriesWritten.addAndGet(entries);
         if (gap) {
             gaps.incrementAndGet();
         }
     }
 
-    void gap() {
+    public void gap() {
         gaps.incrementAndGet();
     }
 
-    long eventsRead() {
+    public long eventsRead() {
         return eventsRead.get();
     }
 
-    long entriesWritten() {
+    public long entriesWritten() {
         return entriesWritten.get();
     }
 
-    long gaps() {
+    public long gaps() {
         return gaps.get();
     }
 }

@@ -16,6 +16,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.esabridge.jdbc.cluster.Lease;
+import org.esabridge.jdbc.dialect.Dialect;
 import org.esabridge.jdbc.dialect.StateTables;
 
 /**
@@ -27,19 +28,23 @@ import org.esabridge.jdbc.dialect.StateTables;
  * must be the one this reader last wrote or started from. A deposed reader, or a second reader that got in by a
  * bug, therefore fails its flush instead of writing entries out of order.
  *
- * <p>Stamps: each flush gets {@code S = GREATEST(UTC_TIMESTAMP(6), last_stamp + 1 µs)}, 1 µs more when that is a whole
+ * <p>Stamps: each flush gets {@code S = GREATEST(now, last_stamp + 1 µs)}, 1 µs more when that is a whole
  * millisecond, strictly increasing and in the database clock's time domain, the one {@code after} values come from.
+ *
+ * <p>Engine-neutral: the SQL comes from the {@link org.esabridge.jdbc.dialect.Dialect}, the log's position from a
+ * {@link Head} (MariaDB's GTID and file, PostgreSQL's LSN in {@code binlog_pos}); the progress row is named
+ * {@value #NAME} on every engine. Spilling a huge transaction ({@link Spill}) is MariaDB's only.
  */
-final class ChangeIndex {
+public final class ChangeIndex {
     static final String NAME = "binlog";
     /** Rows per INSERT: large enough to amortise the round trip, small enough for max_allowed_packet. */
     private static final int ROWS_PER_INSERT = 1000;
-    private static final String STAMP_SQL = "SELECT GREATEST(UTC_TIMESTAMP(6), ? + INTERVAL 1 MICROSECOND)";
+    /** MariaDB's, for the spilled part of a huge transaction (only the binlog reader spills). */
     private static final String INSERT_TAIL = " ON DUPLICATE KEY UPDATE row_id = VALUES(row_id), kind = VALUES(kind),"
             + " stamp = VALUES(stamp), seq = VALUES(seq)";
 
     /** A row's change as the index keeps it. */
-    record Key(String table, String rowId) {
+    public record Key(String table, String rowId) {
         /** About the bytes it takes in memory with its map entry (two per character at most). */
         long weight() {
             return 96 + 2L * (table.length() + rowId.length());
@@ -58,11 +63,11 @@ final class ChangeIndex {
     }
 
     /** What {@code esa_capture} holds. */
-    record State(BinlogPosition position, Instant since, Instant lastStamp, long lastSeq) {
+    public record State(BinlogPosition position, Instant since, Instant lastStamp, long lastSeq) {
     }
 
     /** The stored position is not the one this reader expects, or the lease is lost: stop reading. */
-    static final class LostLeadershipException extends Exception {
+    public static final class LostLeadershipException extends Exception {
         private static final long serialVersionUID = 1L;
 
         LostLeadershipException(String message) {
@@ -70,19 +75,49 @@ final class ChangeIndex {
         }
     }
 
+    /** How long a fence's marker row may stay unseen before its stamp is given up on (its waiters are long gone). */
+    private static final long LATE_FENCE_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
+
+    /** A fence passed by a flush that could not see its marker row yet: the stamp it answers. */
+    private record LateFence(Instant stamp, long sinceNanos) {
+    }
+
+    private final Map<Long, LateFence> lateFences = new java.util.concurrent.ConcurrentHashMap<>();
     private final Lease lease;
     private final StateTables state;
-    private final String insertHead;
+    private final Dialect dialect;
+    private final Head head;
+    private final String stampSql;
+    private final String insertUpdates;
 
     /** @param lease the reader's lease, checked in every write; null only in tests of a single reader */
     ChangeIndex(Lease lease, StateTables state) {
+        this(lease, state, ChangeIndex::head);
+    }
+
+    /**
+     * @param lease the reader's lease, checked in every write; null only in tests of a single reader
+     * @param head  reads the log's current end (for the first start and for a gap)
+     */
+    public ChangeIndex(Lease lease, StateTables state, Head head) {
         this.lease = lease;
         this.state = state;
-        this.insertHead = "INSERT INTO " + state.change() + " (table_name, row_hash, row_id, kind, stamp, seq) VALUES ";
+        this.dialect = state.dialect();
+        this.head = head;
+        this.stampSql = "SELECT GREATEST(" + dialect.now() + ", "
+                + dialect.plus(dialect.timestampParameter(), "1", java.time.temporal.ChronoUnit.MICROS) + ")";
+        this.insertUpdates = "row_id = " + dialect.inserted("row_id") + ", kind = " + dialect.inserted("kind")
+                + ", stamp = " + dialect.inserted("stamp") + ", seq = " + dialect.inserted("seq");
+    }
+
+    /** The log's current end, as the engine spells it. */
+    @FunctionalInterface
+    public interface Head {
+        BinlogPosition read(Connection c) throws SQLException;
     }
 
     /** The stored state, or null before the first start. */
-    State load(Connection c) throws SQLException {
+    public State load(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT gtid_position, binlog_file, binlog_pos, since, last_stamp,"
                 + " last_seq FROM " + state.capture() + " WHERE name = ?")) {
             ps.setString(1, NAME);
@@ -100,15 +135,16 @@ final class ChangeIndex {
      * The stored state; on the first start the binary log's current end, with {@code since} read after it: every
      * transaction the reader will see commits after {@code since}, every earlier one is older than it.
      */
-    State loadOrStart(Connection c) throws SQLException {
+    public State loadOrStart(Connection c) throws SQLException {
         State stored = load(c);
         if (stored != null) {
             return stored;
         }
-        BinlogPosition head = head(c);
-        try (PreparedStatement ps = c.prepareStatement("INSERT IGNORE INTO " + state.capture() + " (name, gtid_position, binlog_file,"
-                + " binlog_pos, since, last_stamp, last_seq, updated_at)"
-                + " SELECT ?, ?, ?, ?, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6), 0, UTC_TIMESTAMP(6)")) {
+        BinlogPosition head = this.head.read(c);
+        String now = dialect.now();
+        try (PreparedStatement ps = c.prepareStatement(dialect.insertIfAbsent(state.capture(), "name, gtid_position,"
+                + " binlog_file, binlog_pos, since, last_stamp, last_seq, updated_at",
+                "SELECT ?, ?, ?, ?, " + now + ", " + now + ", 0, " + now))) {
             ps.setString(1, NAME);
             ps.setString(2, head.gtid());
             ps.setString(3, head.file());
@@ -135,13 +171,13 @@ final class ChangeIndex {
      * reader goes on from the log's current end and {@code since} moves to a new stamp, so answers for an older
      * {@code after} become a full read (or NOT_SUPPORTED for deletions), never a silent miss.
      */
-    State recordGap(Connection c, State expected) throws SQLException, LostLeadershipException {
+    public State recordGap(Connection c, State expected) throws SQLException, LostLeadershipException {
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
         try {
             State current = lockAndCheck(c, expected);
             Instant stamp = nextStamp(c, current.lastStamp());
-            BinlogPosition head = head(c);
+            BinlogPosition head = this.head.read(c);
             writeState(c, new State(head, stamp, stamp, current.lastSeq()));
             // Fences set before the new head will never be read: they are answered with the gap's stamp, which is
             // right, since an 'after' older than since is a full read. The head is read first, so every fence before
@@ -177,7 +213,7 @@ final class ChangeIndex {
      * @param expected what this reader last wrote (or started from)
      * @return the new state
      */
-    State flush(Connection c, State expected, Map<Key, Character> entries, List<Long> fences, BinlogPosition end,
+    public State flush(Connection c, State expected, Map<Key, Character> entries, List<Long> fences, BinlogPosition end,
                 boolean gap) throws SQLException, LostLeadershipException {
         return flush(c, expected, null, entries, fences, end, gap);
     }
@@ -214,8 +250,10 @@ final class ChangeIndex {
             MessageDigest sha1 = sha1();
             for (int from = 0; from < list.size(); from += ROWS_PER_INSERT) {
                 List<Map.Entry<Key, Character>> chunk = list.subList(from, Math.min(list.size(), from + ROWS_PER_INSERT));
-                try (PreparedStatement ps = c.prepareStatement(insertHead
-                        + String.join(",", Collections.nCopies(chunk.size(), "(?, ?, ?, ?, ?, ?)")) + INSERT_TAIL)) {
+                try (PreparedStatement ps = c.prepareStatement(dialect.upsert(state.change(),
+                        "table_name, row_hash, row_id, kind, stamp, seq",
+                        String.join("), (", Collections.nCopies(chunk.size(), "?, ?, ?, ?, ?, ?")), "table_name, row_hash",
+                        insertUpdates))) {
                     int i = 1;
                     LocalDateTime at = LocalDateTime.ofInstant(stamp, ZoneOffset.UTC);
                     for (Map.Entry<Key, Character> e : chunk) {
@@ -230,6 +268,7 @@ final class ChangeIndex {
                     ps.executeUpdate();
                 }
             }
+            boolean fencesUnseen = false;
             if (!fences.isEmpty()) {
                 try (PreparedStatement ps = c.prepareStatement("UPDATE " + state.fence() + " SET reached_stamp = ? WHERE id IN ("
                         + String.join(",", Collections.nCopies(fences.size(), "?")) + ")")) {
@@ -237,12 +276,17 @@ final class ChangeIndex {
                     for (int i = 0; i < fences.size(); i++) {
                         ps.setLong(i + 2, fences.get(i));
                     }
-                    ps.executeUpdate();
+                    fencesUnseen = ps.executeUpdate() < fences.size();
                 }
             }
             State next = new State(end, gap ? stamp : current.since(), stamp, seq);
             writeState(c, next);
             c.commit();
+            if (fencesUnseen) {
+                for (Long id : fences) {
+                    lateFences.putIfAbsent(id, new LateFence(stamp, System.nanoTime()));
+                }
+            }
             return next;
         } catch (SQLException | LostLeadershipException | RuntimeException e) {
             c.rollback();
@@ -302,9 +346,31 @@ final class ChangeIndex {
     }
 
     /** Deletes fence markers answered more than an hour ago; their waiters are long gone. */
-    void purgeFences(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + state.fence() + " WHERE requested_at < UTC_TIMESTAMP(6)"
-                + " - INTERVAL 1 HOUR LIMIT 10000")) {
+    /**
+     * Writes the stamps of fences whose marker row the flush that passed them could not see yet, and drops those
+     * given up on. PostgreSQL's log holds a commit before the transaction is visible (a synchronous standby, which
+     * the reader may be, holds it invisible until the reader confirms it): the flush's update missed such a marker
+     * row. Its local waiter was woken all the same; this answers the waiters that read the row (other nodes). The
+     * writer calls it at each turn (at least once a second); auto-commit, one row at a time.
+     */
+    public void stampLateFences(Connection c) throws SQLException {
+        if (lateFences.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + state.fence() + " SET reached_stamp = ? WHERE id = ?")) {
+            for (Map.Entry<Long, LateFence> e : lateFences.entrySet()) {
+                ps.setObject(1, LocalDateTime.ofInstant(e.getValue().stamp(), ZoneOffset.UTC));
+                ps.setLong(2, e.getKey());
+                if (ps.executeUpdate() == 1 || System.nanoTime() - e.getValue().sinceNanos() > LATE_FENCE_NANOS) {
+                    lateFences.remove(e.getKey());
+                }
+            }
+        }
+    }
+
+    public void purgeFences(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(dialect.deleteFirst(state.fence(), "requested_at < "
+                + dialect.minus(dialect.now(), "3600", java.time.temporal.ChronoUnit.SECONDS), "id", 10000))) {
             ps.executeUpdate();
         }
     }
@@ -331,8 +397,8 @@ final class ChangeIndex {
         }
     }
 
-    private static Instant nextStamp(Connection c, Instant last) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(STAMP_SQL)) {
+    private Instant nextStamp(Connection c, Instant last) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(stampSql)) {
             ps.setObject(1, LocalDateTime.ofInstant(last, ZoneOffset.UTC));
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -351,7 +417,7 @@ final class ChangeIndex {
 
     private void writeState(Connection c, State s) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE " + state.capture() + " SET gtid_position = ?, binlog_file = ?,"
-                + " binlog_pos = ?, since = ?, last_stamp = ?, last_seq = ?, updated_at = UTC_TIMESTAMP(6) WHERE name = ?")) {
+                + " binlog_pos = ?, since = ?, last_stamp = ?, last_seq = ?, updated_at = " + dialect.now() + " WHERE name = ?")) {
             ps.setString(1, s.position().gtid());
             ps.setString(2, s.position().file());
             ps.setLong(3, s.position().pos());

@@ -19,21 +19,21 @@ import java.util.concurrent.locks.ReentrantLock;
  * writer falls. A transaction the reader spilled to the database while reading it ({@link ChangeIndex.Spill}) is a
  * segment of its own: its spilled entries are written before its in-memory ones, after every earlier transaction's.
  */
-final class PendingChanges {
+public final class PendingChanges {
     /** A run of committed transactions written together. */
-    static final class Segment {
-        final Map<ChangeIndex.Key, Character> entries = new LinkedHashMap<>();
-        final List<Long> fences = new ArrayList<>();
+    public static final class Segment {
+        public final Map<ChangeIndex.Key, Character> entries = new LinkedHashMap<>();
+        public final List<Long> fences = new ArrayList<>();
         /** The spilled part of the segment's one transaction, written before {@link #entries}; or null. */
         ChangeIndex.Spill spill;
         long weight;
-        BinlogPosition end;
-        long firstCommitMillis;
-        long events;
-        boolean gap;
+        public BinlogPosition end;
+        public long firstCommitMillis;
+        public long events;
+        public boolean gap;
         boolean closed;
 
-        boolean writesSomething() {
+        public boolean writesSomething() {
             return !entries.isEmpty() || !fences.isEmpty() || gap || spill != null;
         }
     }
@@ -47,12 +47,14 @@ final class PendingChanges {
     private final Condition changed = lock.newCondition();
     private final Deque<Segment> segments = new ArrayDeque<>();
     private long pendingEntries;
+    /** Segments taken by the writer and not yet written. */
+    private int taken;
     private long pendingWeight;
     private long lastCommitNanos;
     private long openedNanos;
     private boolean closed;
 
-    PendingChanges(int segmentEntries, int maxPendingEntries, long idleMillis, long maxDelayMillis) {
+    public PendingChanges(int segmentEntries, int maxPendingEntries, long idleMillis, long maxDelayMillis) {
         this(segmentEntries, maxPendingEntries, Long.MAX_VALUE, idleMillis, maxDelayMillis);
     }
 
@@ -71,7 +73,7 @@ final class PendingChanges {
      *
      * @param entries its changes in binlog order (a later change of a row replaces an earlier one)
      */
-    void commit(Map<ChangeIndex.Key, Character> entries, List<Long> fences, BinlogPosition end, long commitMillis,
+    public void commit(Map<ChangeIndex.Key, Character> entries, List<Long> fences, BinlogPosition end, long commitMillis,
                 long events, boolean gap) throws InterruptedException {
         commit(entries, fences, end, commitMillis, events, gap, null);
     }
@@ -129,7 +131,7 @@ final class PendingChanges {
     }
 
     /** Notes that the stream is alive but has nothing (a heartbeat): an open segment may be written now. */
-    void idle() {
+    public void idle() {
         lock.lock();
         try {
             changed.signalAll();
@@ -141,7 +143,7 @@ final class PendingChanges {
     /**
      * The next segment due for writing, removed; waits up to {@code maxWaitMillis}, then null.
      */
-    Segment take(long maxWaitMillis) throws InterruptedException {
+    public Segment take(long maxWaitMillis) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxWaitMillis);
         lock.lock();
         try {
@@ -152,6 +154,7 @@ final class PendingChanges {
                         || now - openedNanos >= maxDelayNanos)) {
                     segments.removeFirst();
                     s.closed = true;
+                    taken++;
                     return s;
                 }
                 long wait = deadline - now;
@@ -170,11 +173,12 @@ final class PendingChanges {
     }
 
     /** Marks a taken segment written: frees its room for the reader. */
-    void written(Segment s) {
+    public void written(Segment s) {
         lock.lock();
         try {
             pendingEntries -= s.entries.size();
             pendingWeight -= s.weight;
+            taken--;
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -182,7 +186,7 @@ final class PendingChanges {
     }
 
     /** Rows and fences read but not yet written (the lag in events). */
-    long pendingEntries() {
+    public long pendingEntries() {
         lock.lock();
         try {
             return pendingEntries;
@@ -192,7 +196,7 @@ final class PendingChanges {
     }
 
     /** The commit time (binary log clock, ms) of the oldest transaction not yet written, or 0 when none. */
-    long oldestPendingCommitMillis() {
+    public long oldestPendingCommitMillis() {
         lock.lock();
         try {
             for (Segment s : segments) {
@@ -206,8 +210,18 @@ final class PendingChanges {
         }
     }
 
+    /** Whether every transaction handed over is written (none queued, none being written). */
+    public boolean drained() {
+        lock.lock();
+        try {
+            return segments.isEmpty() && taken == 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Wakes every waiter for good. */
-    void close() {
+    public void close() {
         lock.lock();
         try {
             closed = true;

@@ -1,0 +1,370 @@
+package org.esabridge.jdbc.postgres;
+
+import java.nio.ByteBuffer;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import javax.sql.DataSource;
+import org.esabridge.jdbc.mariadb.capture.BinlogPosition;
+import org.esabridge.jdbc.mariadb.capture.CaptureStats;
+import org.esabridge.jdbc.mariadb.capture.ChangeIndex;
+import org.esabridge.jdbc.mariadb.capture.PendingChanges;
+import org.esabridge.jdbc.changes.IndexedChanges;
+import org.postgresql.PGConnection;
+import org.postgresql.PGProperty;
+import org.postgresql.replication.LogSequenceNumber;
+import org.postgresql.replication.PGReplicationStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One walsender session on the replication slot: reads {@code pgoutput} in commit order and hands each committed
+ * transaction's changes of the served tables to the change index, from the position stored there. Runs until
+ * {@link #close()} or until it fails; {@link PgLogCapture} decides what comes next.
+ *
+ * <p>Two threads, as the binlog reader has: this one (reading, decoding, assembling transactions, and the only one
+ * that touches the stream) and a writer (flushing {@link PendingChanges} segments). The slot is confirmed only up
+ * to the end of a segment the index has committed (or that had nothing to write), and, when nothing is pending, up
+ * to what the server reported last (keepalives, skipped transactions, the heartbeat's message): a restart resumes
+ * after the last transaction in the index, and the slot never holds WAL that nothing of ours needs.
+ */
+final class PgLogReader implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PgLogReader.class);
+    /** Milliseconds from the Unix epoch to PostgreSQL's (2000-01-01). */
+    private static final long PG_EPOCH_MILLIS = 946_684_800_000L;
+    private static final String HEARTBEAT_PREFIX = "esa-bridge-heartbeat";
+
+    enum Outcome { RUNNING, CLOSED, FAILED, LOST_LEADERSHIP }
+
+    /** Where and as whom the replication connection is opened. */
+    record Endpoint(String jdbcUrl, String user, String password) {
+    }
+
+    private final Endpoint endpoint;
+    private final PgLogTargets targets;
+    private final String slot;
+    private final String publication;
+    private final DataSource ds;
+    private final ChangeIndex index;
+    private final BiConsumer<List<Long>, Instant> fencesReached;
+    private final CaptureStats stats;
+    private final long heartbeatMillis;
+    private final long startLsn;
+    private final PendingChanges pending = new PendingChanges(5_000, 100_000, 5, 200);
+    private final Thread writer;
+    private final AtomicLong confirmable = new AtomicLong();
+    private final AtomicLong flushes = new AtomicLong();
+    private volatile ChangeIndex.State stored;
+    private volatile Outcome outcome = Outcome.RUNNING;
+    private volatile String failure;
+    private volatile long lastMessageMillis = System.currentTimeMillis();
+    private volatile PendingChanges.Segment inFlight;
+    private volatile Connection replication;
+
+    // The reading thread's.
+    private final Map<Integer, PgLogTargets.Target> relations = new HashMap<>();
+    private Map<ChangeIndex.Key, Character> txEntries;
+    private List<Long> txFences;
+    private boolean txSkip;
+    private boolean txGap;
+    private long txEvents;
+    private long confirmedSent;
+    private long lastHeartbeatMillis = System.currentTimeMillis();
+
+    PgLogReader(Endpoint endpoint, PgLogTargets targets, String slot, String publication, DataSource ds,
+                ChangeIndex index, ChangeIndex.State start, BiConsumer<List<Long>, Instant> fencesReached,
+                CaptureStats stats, long heartbeatMillis) {
+        this.endpoint = endpoint;
+        this.targets = targets;
+        this.slot = slot;
+        this.publication = publication;
+        this.ds = ds;
+        this.index = index;
+        this.stored = start;
+        this.startLsn = start.position().pos();
+        this.fencesReached = fencesReached;
+        this.stats = stats;
+        this.heartbeatMillis = heartbeatMillis;
+        this.writer = new Thread(this::writeLoop, "esa-pglog-writer");
+        this.writer.setDaemon(true);
+    }
+
+    /** A connection in replication mode (walsender), as the stream needs it. */
+    static Connection replicationConnection(Endpoint e) throws SQLException {
+        Properties p = new Properties();
+        PGProperty.USER.set(p, e.user());
+        if (e.password() != null) {
+            PGProperty.PASSWORD.set(p, e.password());
+        }
+        PGProperty.ASSUME_MIN_SERVER_VERSION.set(p, "10");
+        PGProperty.REPLICATION.set(p, "database");
+        PGProperty.PREFER_QUERY_MODE.set(p, "simple");
+        return DriverManager.getConnection(e.jdbcUrl(), p);
+    }
+
+    /** Reads until closed or failed; blocks. */
+    Outcome run() {
+        writer.start();
+        try (Connection c = replicationConnection(endpoint)) {
+            replication = c;
+            if (outcome != Outcome.RUNNING) {
+                return outcome;
+            }
+            PGReplicationStream stream = c.unwrap(PGConnection.class).getReplicationAPI().replicationStream().logical()
+                    .withSlotName(slot)
+                    .withStartPosition(LogSequenceNumber.valueOf(startLsn))
+                    .withSlotOption("proto_version", "1")
+                    .withSlotOption("publication_names", publication)
+                    .withSlotOption("messages", "true")
+                    .withStatusInterval(1, TimeUnit.SECONDS)
+                    .start();
+            while (outcome == Outcome.RUNNING) {
+                ByteBuffer msg = stream.readPending();
+                if (msg == null) {
+                    idle(stream);
+                    continue;
+                }
+                lastMessageMillis = System.currentTimeMillis();
+                stats.eventRead();
+                handle(PgOutput.decode(msg));
+                confirm(stream);
+            }
+        } catch (SQLException e) {
+            end(Outcome.FAILED, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            end(Outcome.CLOSED, null);
+        } catch (RuntimeException e) {
+            end(Outcome.FAILED, "the log could not be read: " + e);
+        } finally {
+            replication = null;
+            pending.close();
+            try {
+                writer.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return outcome;
+    }
+
+    /** Nothing to read: confirm what may be, send a heartbeat when due, and wait a moment. */
+    private void idle(PGReplicationStream stream) throws SQLException, InterruptedException {
+        if (txEntries == null && pending.drained()) {
+            // Everything handed over is in the index: the server's last word (keepalive, heartbeat) is ours to confirm.
+            LogSequenceNumber last = stream.getLastReceiveLSN();
+            if (last != null && last.asLong() > 0) {
+                confirmable.accumulateAndGet(last.asLong(), Math::max);
+            }
+        }
+        confirm(stream);
+        long now = System.currentTimeMillis();
+        if (now - lastHeartbeatMillis >= heartbeatMillis && now - lastMessageMillis >= heartbeatMillis) {
+            lastHeartbeatMillis = now;
+            heartbeat();
+        }
+        pending.idle();
+        TimeUnit.MILLISECONDS.sleep(5); // the stream offers no blocking read with a timeout
+    }
+
+    /**
+     * A non-transactional logical message: it comes back through the slot at once, at the WAL's current end, so a
+     * slot whose tables are quiet still advances while the rest of the database writes.
+     */
+    private void heartbeat() {
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT pg_logical_emit_message(false, ?, '')")) {
+            ps.setString(1, HEARTBEAT_PREFIX);
+            ps.execute();
+        } catch (SQLException e) {
+            LOG.debug("log capture heartbeat not written: {}", e.getMessage());
+        }
+    }
+
+    private void confirm(PGReplicationStream stream) {
+        long lsn = confirmable.get();
+        if (lsn > confirmedSent) {
+            LogSequenceNumber l = LogSequenceNumber.valueOf(lsn);
+            stream.setFlushedLSN(l);
+            stream.setAppliedLSN(l);
+            confirmedSent = lsn;
+        }
+    }
+
+    private void handle(PgOutput.Message m) throws SQLException, InterruptedException {
+        if (m instanceof PgOutput.Begin b) {
+            txEntries = new LinkedHashMap<>();
+            txFences = new ArrayList<>(0);
+            txEvents = 0;
+            txGap = false;
+            // Committed before the stored position: in the index already (the slot was confirmed later).
+            txSkip = b.finalLsn() < startLsn;
+        } else if (m instanceof PgOutput.Relation r) {
+            relations.put(r.id(), targets.target(r));
+        } else if (m instanceof PgOutput.Insert i) {
+            if (inTransaction()) {
+                txEvents++;
+                relation(i.relation()).inserted(i.row(), this::change, txFences::add);
+            }
+        } else if (m instanceof PgOutput.Update u) {
+            if (inTransaction()) {
+                txEvents++;
+                relation(u.relation()).updated(u.old(), u.row(), this::change);
+            }
+        } else if (m instanceof PgOutput.Delete d) {
+            if (inTransaction()) {
+                txEvents++;
+                relation(d.relation()).deleted(d.old(), this::change);
+            }
+        } else if (m instanceof PgOutput.Truncate t) {
+            if (inTransaction()) {
+                for (Integer rel : t.relations()) {
+                    relation(rel).truncated(this::change);
+                }
+            }
+        } else if (m instanceof PgOutput.Commit c) {
+            if (txEntries != null && !txSkip) {
+                pending.commit(txEntries, txFences, new BinlogPosition("", null, c.endLsn()),
+                        c.commitMicros() / 1000 + PG_EPOCH_MILLIS, txEvents, txGap);
+            } else if (txEntries != null && pending.drained()) {
+                confirmable.accumulateAndGet(c.endLsn(), Math::max);
+            }
+            txEntries = null;
+            txFences = null;
+        }
+        // Messages (the heartbeat), types, origins: nothing to index.
+    }
+
+    private boolean inTransaction() {
+        return txEntries != null && !txSkip;
+    }
+
+    private PgLogTargets.Target relation(int id) {
+        PgLogTargets.Target t = relations.get(id);
+        if (t == null) {
+            // pgoutput sends a relation before its first change in each session: never expected.
+            throw new IllegalStateException("pgoutput: a change of relation " + id + " came before its description");
+        }
+        return t;
+    }
+
+    private void change(String table, String rowId, char kind) {
+        if (rowId == null) {
+            LOG.warn("log capture: a row of {} has an id that cannot be spelled; recording a gap", table);
+            txGap = true;
+            return;
+        }
+        ChangeIndex.Key key = new ChangeIndex.Key(table, rowId);
+        txEntries.remove(key);
+        txEntries.put(key, kind);
+    }
+
+    // --- the writer thread: segments → esa_change, then the slot may be confirmed ---
+
+    private void writeLoop() {
+        try (Connection c = ds.getConnection()) {
+            while (true) {
+                PendingChanges.Segment s = pending.take(1000);
+                index.stampLateFences(c);
+                if (s == null) {
+                    if (outcome != Outcome.RUNNING) {
+                        return;
+                    }
+                    continue;
+                }
+                if (s.writesSomething()) {
+                    inFlight = s;
+                    try {
+                        stored = index.flush(c, stored, s.entries, s.fences, s.end, s.gap);
+                    } finally {
+                        inFlight = null;
+                    }
+                    stats.flushed(s.entries.size(), s.gap);
+                    if (!s.fences.isEmpty()) {
+                        fencesReached.accept(s.fences, stored.lastStamp());
+                    }
+                    if (flushes.incrementAndGet() % 1000 == 0) {
+                        index.purgeFences(c);
+                    }
+                }
+                // Committed in the index (or nothing of ours): the slot may let go of it.
+                confirmable.accumulateAndGet(s.end.pos(), Math::max);
+                pending.written(s);
+            }
+        } catch (ChangeIndex.LostLeadershipException e) {
+            end(Outcome.LOST_LEADERSHIP, e.getMessage());
+        } catch (SQLException | RuntimeException e) {
+            end(Outcome.FAILED, "writing the change index failed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            end(Outcome.CLOSED, null);
+        }
+    }
+
+    /** Why the reader ended, for the log. */
+    String failure() {
+        return failure;
+    }
+
+    boolean ended() {
+        return outcome != Outcome.RUNNING;
+    }
+
+    long silentMillis() {
+        return System.currentTimeMillis() - lastMessageMillis;
+    }
+
+    /** Seconds the oldest transaction read but not yet in the index has waited; 0 when none waits. */
+    double lagSeconds() {
+        PendingChanges.Segment s = inFlight;
+        long oldest = s != null && s.writesSomething() ? s.firstCommitMillis : pending.oldestPendingCommitMillis();
+        return oldest == 0 ? 0 : Math.max(0, (System.currentTimeMillis() - oldest) / 1000.0);
+    }
+
+    long lagEvents() {
+        return pending.pendingEntries();
+    }
+
+    private void end(Outcome o, String why) {
+        synchronized (this) {
+            if (outcome == Outcome.RUNNING) {
+                outcome = o;
+                failure = why;
+            }
+        }
+        pending.close();
+    }
+
+    /** Stops reading: the loop ends at its next turn; a blocked socket is closed. */
+    @Override
+    public void close() {
+        end(Outcome.CLOSED, null);
+    }
+
+    /** Ends at once, closing the walsender's connection (the capture's watchdog, a lost lease). */
+    void abort() {
+        end(Outcome.CLOSED, null);
+        Connection c = replication;
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException e) {
+                LOG.debug("replication connection not closed cleanly: {}", e.getMessage());
+            }
+        }
+    }
+
+    /** The TRUNCATED kind, for targets. */
+    static final char TRUNCATED = IndexedChanges.TRUNCATED;
+}
