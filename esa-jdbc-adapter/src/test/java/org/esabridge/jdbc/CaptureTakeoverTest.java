@@ -110,12 +110,7 @@ class CaptureTakeoverTest {
                     takeoverMillis = (System.nanoTime() - killedAt) / 1_000_000;
                 }
             }
-            stop.set(true);
-            int statements = 0;
-            for (Future<Integer> f : writers) {
-                statements += f.get();
-            }
-            pool.shutdown();
+            int statements = SoakWriter.stopAll(stop, writers, pool);
             host.sync();
 
             ReplicaCheck.Counts counts;

@@ -128,12 +128,7 @@ class GaleraReplicaSoakTest {
                 host.sync();
                 Thread.sleep(100 + pause.nextInt(400));
             }
-            stop.set(true);
-            int statements = 0;
-            for (Future<Integer> f : running) {
-                statements += f.get();
-            }
-            pool.shutdown();
+            int statements = SoakWriter.stopAll(stop, running, pool);
             host.sync();
 
             Map<String, ExternalRecord> table = table();

@@ -84,12 +84,7 @@ class GaleraTakeoverTest {
                         takeoverMillis = (System.nanoTime() - killedAt) / 1_000_000;
                     }
                 }
-                stop.set(true);
-                int statements = 0;
-                for (Future<Integer> f : writers) {
-                    statements += f.get();
-                }
-                pool.shutdown();
+                int statements = SoakWriter.stopAll(stop, writers, pool);
                 host.sync();
                 ReplicaCheck.Counts counts;
                 try (Connection c = GaleraCluster.connect(Node.A, db)) {

@@ -83,12 +83,7 @@ final class OwnedTablesSoak {
             naiveHost.sync();
             Thread.sleep(100 + pause.nextInt(400));
         }
-        stop.set(true);
-        int statements = 0;
-        for (Future<Integer> f : running) {
-            statements += f.get();
-        }
-        pool.shutdown();
+        int statements = SoakWriter.stopAll(stop, running, pool);
         for (ReplicaHost h : hosts) {
             h.sync();
         }
