@@ -3,22 +3,17 @@ package org.esabridge.jdbc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.esabridge.api.ExternalRecord;
 import org.esabridge.api.ExternalSystemAdapter;
@@ -115,12 +110,7 @@ class CaptureTakeoverTest {
                     takeoverMillis = (System.nanoTime() - killedAt) / 1_000_000;
                 }
             }
-            stop.set(true);
-            int statements = 0;
-            for (Future<Integer> f : writers) {
-                statements += f.get();
-            }
-            pool.shutdown();
+            int statements = SoakWriter.stopAll(stop, writers, pool);
             host.sync();
 
             ReplicaCheck.Counts counts;
@@ -158,53 +148,17 @@ class CaptureTakeoverTest {
         }
     }
 
-    /** Every call's longest latency by method, and the faults, of the calls made through {@link #of}. */
-    private static final class TimedCalls {
-        final Map<String, Long> longest = new ConcurrentHashMap<>();
-        final AtomicLong faults = new AtomicLong();
-        volatile Throwable lastFault;
-
-        ExternalSystemAdapter of(ExternalSystemAdapter node) {
-            return (ExternalSystemAdapter) Proxy.newProxyInstance(getClass().getClassLoader(),
-                    new Class<?>[] {ExternalSystemAdapter.class}, (proxy, method, args) -> {
-                        long start = System.nanoTime();
-                        try {
-                            return method.invoke(node, args);
-                        } catch (InvocationTargetException e) {
-                            faults.incrementAndGet();
-                            lastFault = e.getCause();
-                            throw e.getCause();
-                        } finally {
-                            longest.merge(method.getName(), (System.nanoTime() - start) / 1_000_000, Math::max);
-                        }
-                    });
-        }
-    }
-
-    private static final class Writer extends SoakWriter {
+    private static final class Writer extends ItemWriter {
         private final String db;
-        private final AtomicInteger nextId;
 
         Writer(String db, int seed, AtomicBoolean stop, AtomicInteger nextId) {
-            super(seed, stop, 15, 4);
+            super(seed, stop, 15, 4, nextId);
             this.db = db;
-            this.nextId = nextId;
         }
 
         @Override
         Connection connect() throws SQLException {
             return TestDatabase.connect(db);
-        }
-
-        @Override
-        void change(Statement s) throws SQLException {
-            int id = 1 + r.nextInt(nextId.get() - 1);
-            switch (r.nextInt(4)) {
-                case 0 -> s.execute("INSERT INTO item (id, v) VALUES (" + nextId.getAndIncrement() + ", " + r.nextInt(1000)
-                        + ")");
-                case 1 -> s.execute("DELETE FROM item WHERE id = " + id);
-                default -> s.execute("UPDATE item SET v = v + 1 WHERE id = " + id);
-            }
         }
     }
 

@@ -49,14 +49,12 @@ class GaleraReplicaSoakTest {
     }
 
     /** Mixed writes through one database node until told to stop; only those through A are held open. */
-    private static final class Writer extends SoakWriter {
+    private static final class Writer extends ItemWriter {
         private final Node node;
-        private final AtomicInteger nextId;
 
         Writer(Node node, int seed, AtomicBoolean stop, AtomicInteger nextId) {
-            super(seed, stop, 16, 5);
+            super(seed, stop, 16, 5, nextId);
             this.node = node;
-            this.nextId = nextId;
         }
 
         @Override
@@ -71,16 +69,6 @@ class GaleraReplicaSoakTest {
         @Override
         boolean holds() {
             return node == Node.A;
-        }
-
-        @Override
-        void change(Statement s) throws SQLException {
-            int id = 1 + r.nextInt(nextId.get() - 1);
-            switch (r.nextInt(4)) {
-                case 0 -> s.execute("INSERT INTO item (id, v) VALUES (" + nextId.getAndIncrement() + ", " + r.nextInt(1000) + ")");
-                case 1 -> s.execute("DELETE FROM item WHERE id = " + id);
-                default -> s.execute("UPDATE item SET v = v + 1 WHERE id = " + id);
-            }
         }
     }
 
@@ -140,12 +128,7 @@ class GaleraReplicaSoakTest {
                 host.sync();
                 Thread.sleep(100 + pause.nextInt(400));
             }
-            stop.set(true);
-            int statements = 0;
-            for (Future<Integer> f : running) {
-                statements += f.get();
-            }
-            pool.shutdown();
+            int statements = SoakWriter.stopAll(stop, running, pool);
             host.sync();
 
             Map<String, ExternalRecord> table = table();

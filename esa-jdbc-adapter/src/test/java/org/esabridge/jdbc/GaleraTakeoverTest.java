@@ -3,21 +3,16 @@ package org.esabridge.jdbc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.esabridge.api.ExternalSystemAdapter;
 import org.esabridge.jdbc.GaleraCluster.Node;
 import org.esabridge.jdbc.mariadb.capture.CaptureNodes;
@@ -89,12 +84,7 @@ class GaleraTakeoverTest {
                         takeoverMillis = (System.nanoTime() - killedAt) / 1_000_000;
                     }
                 }
-                stop.set(true);
-                int statements = 0;
-                for (Future<Integer> f : writers) {
-                    statements += f.get();
-                }
-                pool.shutdown();
+                int statements = SoakWriter.stopAll(stop, writers, pool);
                 host.sync();
                 ReplicaCheck.Counts counts;
                 try (Connection c = GaleraCluster.connect(Node.A, db)) {
@@ -110,38 +100,14 @@ class GaleraTakeoverTest {
         }
     }
 
-    private static final class TimedCalls {
-        final Map<String, Long> longest = new ConcurrentHashMap<>();
-        final AtomicLong faults = new AtomicLong();
-        volatile Throwable lastFault;
-
-        ExternalSystemAdapter of(ExternalSystemAdapter node) {
-            return (ExternalSystemAdapter) Proxy.newProxyInstance(getClass().getClassLoader(),
-                    new Class<?>[] {ExternalSystemAdapter.class}, (proxy, method, args) -> {
-                        long start = System.nanoTime();
-                        try {
-                            return method.invoke(node, args);
-                        } catch (InvocationTargetException e) {
-                            faults.incrementAndGet();
-                            lastFault = e.getCause();
-                            throw e.getCause();
-                        } finally {
-                            longest.merge(method.getName(), (System.nanoTime() - start) / 1_000_000, Math::max);
-                        }
-                    });
-        }
-    }
-
-    private static final class Writer extends SoakWriter {
+    private static final class Writer extends ItemWriter {
         private final String db;
         private final Node node;
-        private final AtomicInteger nextId;
 
         Writer(String db, Node node, int seed, AtomicBoolean stop, AtomicInteger nextId) {
-            super(seed, stop, 16, 5);
+            super(seed, stop, 16, 5, nextId);
             this.db = db;
             this.node = node;
-            this.nextId = nextId;
         }
 
         @Override
@@ -151,17 +117,6 @@ class GaleraTakeoverTest {
                 s.execute("SET wsrep_sync_wait = 0");
             }
             return c;
-        }
-
-        @Override
-        void change(Statement s) throws SQLException {
-            int id = 1 + r.nextInt(nextId.get() - 1);
-            switch (r.nextInt(4)) {
-                case 0 -> s.execute("INSERT INTO item (id, v) VALUES (" + nextId.getAndIncrement() + ", "
-                        + r.nextInt(1000) + ")");
-                case 1 -> s.execute("DELETE FROM item WHERE id = " + id);
-                default -> s.execute("UPDATE item SET v = v + 1 WHERE id = " + id);
-            }
         }
     }
 

@@ -1,5 +1,8 @@
 package org.esabridge.jdbc;
 
+import static org.esabridge.jdbc.LateCommitReads.DELETED;
+import static org.esabridge.jdbc.LateCommitReads.MODIFIED;
+import static org.esabridge.jdbc.LateCommitReads.PAGED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,9 +11,10 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
-import org.esabridge.api.Cursor;
-import org.esabridge.api.Session;
 import org.esabridge.api.xml.RecordingResultHandler;
+import org.esabridge.jdbc.LateCommitReads.Change;
+import org.esabridge.jdbc.LateCommitReads.Outcome;
+import org.esabridge.jdbc.LateCommitReads.Read;
 import org.esabridge.jdbc.changes.Watermark;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,7 +31,6 @@ import org.junit.jupiter.api.Test;
 @Tag("database")
 class LateCommitTest {
     private static final String DB = "esa_late_commit_test";
-    private static final Session HOST = new Session("host");
     private static final String[] POLLING = {JdbcAdapterConfig.CHANGE_CAPTURE, "polling"};
     private static JdbcAdapter guarded;
     private static JdbcAdapter naive;
@@ -48,40 +51,6 @@ class LateCommitTest {
         guarded.close();
         naive.close();
     }
-
-    /** What one host sees: its previous time and what its two syncs delivered. */
-    private record Outcome(List<String> firstSync, List<String> secondSync) {
-    }
-
-    private interface Change {
-        void apply(Statement s) throws Exception;
-    }
-
-    private interface Read {
-        List<String> read(JdbcAdapter a, Instant after) throws Exception;
-    }
-
-    private static final Read MODIFIED = (a, after) -> {
-        RecordingResultHandler sink = new RecordingResultHandler();
-        assertTrue(a.getModified("item", after, sink));
-        return sink.records().stream().map(r -> r.id() + "=" + r.field("v").text()).toList();
-    };
-
-    private static final Read DELETED = (a, after) -> {
-        RecordingResultHandler sink = new RecordingResultHandler();
-        assertTrue(a.getDeleted("item", after, sink));
-        return sink.ids();
-    };
-
-    private static final Read PAGED = (a, after) -> {
-        Cursor c = a.getModifiedPaged(HOST, "item", after);
-        RecordingResultHandler sink = new RecordingResultHandler();
-        for (long p = 0; p < c.pageCount(); p++) {
-            a.readDataPage(HOST, c.cursorId(), p, sink);
-        }
-        a.closeCursor(HOST, c.cursorId());
-        return sink.records().stream().map(r -> r.id() + "=" + r.field("v").text()).toList();
-    };
 
     /**
      * Runs the scenario for one adapter: the change is made in a transaction held open across the first sync

@@ -1,5 +1,6 @@
 package org.esabridge.jdbc;
 
+import static org.esabridge.jdbc.HostReads.among;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import org.esabridge.api.Cursor;
 import org.esabridge.api.ErrorCode;
 import org.esabridge.api.EsaException;
 import org.esabridge.api.ExternalRecord;
@@ -50,6 +50,7 @@ abstract class SidewaysChanges {
     /** The schema of this mode's run: the two classes never share tables, tombstones or a change index. */
     private final String db;
     private JdbcAdapter adapter;
+    private HostReads reads;
 
     SidewaysChanges(CaptureMode mode) {
         this.mode = mode;
@@ -95,44 +96,12 @@ abstract class SidewaysChanges {
         // change-capture=binlog refuses to start without a usable log, but say it here too: a binlog run that
         // polled would pass these tests without showing anything about the log.
         assertEquals(mode, adapter.captureMode());
+        reads = new HostReads(adapter, HOST);
     }
 
     @AfterAll
     void stop() {
         adapter.close();
-    }
-
-    private List<String> modified(String structure, Instant after) throws Exception {
-        RecordingResultHandler sink = new RecordingResultHandler();
-        assertTrue(adapter.getModified(structure, after, sink));
-        return sink.records().stream().map(ExternalRecord::id).toList();
-    }
-
-    private List<String> deleted(String structure, Instant after) throws Exception {
-        RecordingResultHandler sink = new RecordingResultHandler();
-        assertTrue(adapter.getDeleted(structure, after, sink));
-        return sink.ids();
-    }
-
-    /**
-     * The ids of an answer among those a test wrote: the tests share tables, and an answer may repeat another
-     * test's rows written just before {@code after} (polling: the watermark's margin; duplicates are allowed).
-     */
-    private Set<String> among(List<String> answer, String... ids) {
-        Set<String> of = Set.of(ids);
-        return new TreeSet<>(answer.stream().filter(of::contains).toList());
-    }
-
-    /** Every id of a paged answer, all pages read. */
-    private List<String> paged(Cursor c) throws Exception {
-        RecordingResultHandler sink = new RecordingResultHandler();
-        for (long p = 0; p < c.pageCount(); p++) {
-            adapter.readDataPage(HOST, c.cursorId(), p, sink);
-        }
-        adapter.closeCursor(HOST, c.cursorId());
-        List<String> ids = new ArrayList<>(sink.ids());
-        sink.records().forEach(r -> ids.add(r.id()));
-        return ids;
     }
 
     // --- 1. a deleted and re-inserted id is live, never reported deleted ---
@@ -143,9 +112,9 @@ abstract class SidewaysChanges {
         Instant t = adapter.getCurrentTime();
         TestDatabase.exec(db, "DELETE FROM item WHERE id = 1", "INSERT INTO item (id, v) VALUES (1, 'again')",
                 "REPLACE INTO item (id, v) VALUES (2, 'replaced')", "DELETE FROM item WHERE id = 3");
-        assertEquals(Set.of("1", "2"), among(modified("item", t), "1", "2", "3"));
-        assertEquals(Set.of("3"), among(deleted("item", t), "1", "2", "3"), "1 and 2 are live, whatever their tombstones say");
-        assertEquals(Set.of("3"), among(paged(adapter.getDeletedPaged(HOST, "item", t)), "1", "2", "3"),
+        assertEquals(Set.of("1", "2"), among(reads.modified("item", t), "1", "2", "3"));
+        assertEquals(Set.of("3"), among(reads.deleted("item", t), "1", "2", "3"), "1 and 2 are live, whatever their tombstones say");
+        assertEquals(Set.of("3"), among(reads.paged(adapter.getDeletedPaged(HOST, "item", t)), "1", "2", "3"),
                 "through a cursor too");
     }
 
@@ -154,8 +123,8 @@ abstract class SidewaysChanges {
         TestDatabase.exec(db, "INSERT INTO pair (a, b, v) VALUES (1, 'x,y', 1), (2, '50%', 2)");
         Instant t = adapter.getCurrentTime();
         TestDatabase.exec(db, "REPLACE INTO pair (a, b, v) VALUES (1, 'x,y', 10)", "DELETE FROM pair WHERE a = 2");
-        assertEquals(Set.of("1,x%2Cy"), among(modified("pair", t), "1,x%2Cy", "2,50%25"));
-        assertEquals(Set.of("2,50%25"), among(deleted("pair", t), "1,x%2Cy", "2,50%25"));
+        assertEquals(Set.of("1,x%2Cy"), among(reads.modified("pair", t), "1,x%2Cy", "2,50%25"));
+        assertEquals(Set.of("2,50%25"), among(reads.deleted("pair", t), "1,x%2Cy", "2,50%25"));
     }
 
     // --- 2. a key change is a deletion of the old id and a modification of the new one ---
@@ -165,8 +134,8 @@ abstract class SidewaysChanges {
         TestDatabase.exec(db, "INSERT INTO item (id, v) VALUES (10, 'k')");
         Instant t = adapter.getCurrentTime();
         TestDatabase.exec(db, "UPDATE item SET id = 11 WHERE id = 10", "UPDATE item SET v = 'same key' WHERE id = 11");
-        assertEquals(Set.of("11"), among(modified("item", t), "10", "11"));
-        assertEquals(Set.of("10"), among(deleted("item", t), "10", "11"));
+        assertEquals(Set.of("11"), among(reads.modified("item", t), "10", "11"));
+        assertEquals(Set.of("10"), among(reads.deleted("item", t), "10", "11"));
     }
 
     @Test
@@ -175,8 +144,8 @@ abstract class SidewaysChanges {
         Instant t = adapter.getCurrentTime();
         // An explicit value keeps the modification column as it was (ON UPDATE does not apply).
         TestDatabase.exec(db, "UPDATE pair SET b = 'K', modified = modified WHERE a = 7");
-        assertEquals(Set.of("7,K"), among(modified("pair", t), "7,k", "7,K"));
-        assertEquals(Set.of("7,k"), among(deleted("pair", t), "7,k", "7,K"));
+        assertEquals(Set.of("7,K"), among(reads.modified("pair", t), "7,k", "7,K"));
+        assertEquals(Set.of("7,k"), among(reads.deleted("pair", t), "7,k", "7,K"));
     }
 
     // --- 3. foreign-key cascades ---
@@ -193,14 +162,14 @@ abstract class SidewaysChanges {
                 "INSERT INTO line (parent_id, n) VALUES (100, 1)");
         Instant t = adapter.getCurrentTime();
         TestDatabase.exec(db, "DELETE FROM parent WHERE id = 100");
-        assertEquals(Set.of("100"), among(deleted("parent", t), "100", "101"));
-        assertEquals(Set.of("1", "2"), among(deleted("child", t), "1", "2", "3"));
-        assertEquals(Set.of("1", "2"), among(deleted("grandchild", t), "1", "2", "3"), "two levels down");
-        assertEquals(Set.of("1"), among(deleted("leaf", t), "1"), "through a table that is not exposed");
-        assertEquals(Set.of("100,1"), among(deleted("line", t), "100,1"));
-        assertEquals(Set.of("1"), among(modified("orphanable", t), "1", "2"), "set to NULL without its modification column");
-        assertEquals(Set.of(), among(deleted("orphanable", t), "1", "2"));
-        assertEquals(Set.of("1"), among(paged(adapter.getModifiedPaged(HOST, "orphanable", t)), "1", "2"),
+        assertEquals(Set.of("100"), among(reads.deleted("parent", t), "100", "101"));
+        assertEquals(Set.of("1", "2"), among(reads.deleted("child", t), "1", "2", "3"));
+        assertEquals(Set.of("1", "2"), among(reads.deleted("grandchild", t), "1", "2", "3"), "two levels down");
+        assertEquals(Set.of("1"), among(reads.deleted("leaf", t), "1"), "through a table that is not exposed");
+        assertEquals(Set.of("100,1"), among(reads.deleted("line", t), "100,1"));
+        assertEquals(Set.of("1"), among(reads.modified("orphanable", t), "1", "2"), "set to NULL without its modification column");
+        assertEquals(Set.of(), among(reads.deleted("orphanable", t), "1", "2"));
+        assertEquals(Set.of("1"), among(reads.paged(adapter.getModifiedPaged(HOST, "orphanable", t)), "1", "2"),
                 "through a cursor too");
         assertTrue(adapter.read("orphanable", "1").field("parent_id").text() == null);
     }
@@ -213,11 +182,11 @@ abstract class SidewaysChanges {
         Instant t = adapter.getCurrentTime();
         TestDatabase.exec(db, "UPDATE parent SET code = 2001 WHERE id = 200", "UPDATE parent SET id = 201 WHERE id = 200");
         String[] lines = {"200,1", "200,2", "201,1", "201,2"};
-        assertEquals(Set.of("1", "2"), among(modified("follower", t), "1", "2"));
+        assertEquals(Set.of("1", "2"), among(reads.modified("follower", t), "1", "2"));
         assertEquals("2001", adapter.read("follower", "1").field("parent_code").text());
-        assertEquals(Set.of("201,1", "201,2"), among(modified("line", t), lines), "the children's keys moved along");
-        assertEquals(Set.of("200,1", "200,2"), among(deleted("line", t), lines));
-        assertEquals(Set.of("201,1", "201,2"), among(paged(adapter.getModifiedPaged(HOST, "line", t)), lines));
+        assertEquals(Set.of("201,1", "201,2"), among(reads.modified("line", t), lines), "the children's keys moved along");
+        assertEquals(Set.of("200,1", "200,2"), among(reads.deleted("line", t), lines));
+        assertEquals(Set.of("201,1", "201,2"), among(reads.paged(adapter.getModifiedPaged(HOST, "line", t)), lines));
     }
 
     // --- 4. TRUNCATE, DROP + CREATE, RENAME swap ---
@@ -247,7 +216,7 @@ abstract class SidewaysChanges {
         TestDatabase.exec(db, "DROP TABLE hidden_old", "RENAME TABLE swapped TO hidden_old, swapped_new TO swapped");
         Instant after = assertCapturedAfresh("swapped", before);
         TestDatabase.exec(db, "DELETE FROM hidden_old WHERE id = 2");
-        assertEquals(List.of("5"), deleted("swapped", after), "the old table's deletions are not taken for the new one's");
+        assertEquals(List.of("5"), reads.deleted("swapped", after), "the old table's deletions are not taken for the new one's");
     }
 
     /**
@@ -257,13 +226,13 @@ abstract class SidewaysChanges {
      */
     private Instant assertCapturedAfresh(String table, Instant before) throws Exception {
         adapter.startSync(HOST, "esa-bridge-1");
-        EsaException e = assertThrows(EsaException.class, () -> deleted(table, before));
+        EsaException e = assertThrows(EsaException.class, () -> reads.deleted(table, before));
         assertEquals(ErrorCode.NOT_SUPPORTED, e.code());
         Instant after = adapter.getCurrentTime();
         TestDatabase.exec(db, "INSERT INTO " + table + " (id) VALUES (5), (6)", "DELETE FROM " + table + " WHERE id = 5");
-        assertEquals(List.of("5"), deleted(table, after));
+        assertEquals(List.of("5"), reads.deleted(table, after));
         adapter.startSync(HOST, "esa-bridge-1");
-        assertEquals(List.of("5"), deleted(table, after), "a startSync with nothing changed keeps the horizon");
+        assertEquals(List.of("5"), reads.deleted(table, after), "a startSync with nothing changed keeps the horizon");
         return after;
     }
 
@@ -331,7 +300,7 @@ abstract class SidewaysChanges {
         Instant t = adapter.getCurrentTime();
         // Polling selects by the column, so this needs the zone; binlog mode selects by the commit's stamp in the
         // change index, and shows that the column's zone cannot pull a committed row back into a later window.
-        assertEquals(List.of(), modified("east", t), "not stamped 5 h in the future");
+        assertEquals(List.of(), reads.modified("east", t), "not stamped 5 h in the future");
     }
 
     private List<ExternalRecord> records(String structure, Instant after) throws Exception {
@@ -355,11 +324,11 @@ abstract class SidewaysChanges {
         TestDatabase.exec(db, "INSERT INTO stamped (id, v) VALUES ('2026-03-29 01:30:00.125', 1)");
         // Read after t0, not from the epoch: in binlog mode that is the change index, whose id is spelled from the
         // log's value (an epoch from the start would read the whole table instead).
-        List<String> ids = modified("stamped", t0);
+        List<String> ids = reads.modified("stamped", t0);
         assertEquals(List.of("2026-03-29T01:30:00.125Z"), ids);
         Instant t = adapter.getCurrentTime();
         writeInZone("+05:30", "DELETE FROM stamped WHERE v = 1");
-        assertEquals(ids, deleted("stamped", t), "polling: the trigger's tombstone; binlog: the log's before image");
+        assertEquals(ids, reads.deleted("stamped", t), "polling: the trigger's tombstone; binlog: the log's before image");
     }
 
     @Test

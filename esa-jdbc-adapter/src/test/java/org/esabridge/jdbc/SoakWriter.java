@@ -3,8 +3,11 @@ package org.esabridge.jdbc;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -92,5 +95,16 @@ abstract class SoakWriter implements Callable<Integer> {
             }
             throw e;
         }
+    }
+
+    /** Tells the writers to stop, waits for each, shuts their pool down: the statements they made, all told. */
+    static int stopAll(AtomicBoolean stop, List<Future<Integer>> writers, ExecutorService pool) throws Exception {
+        stop.set(true);
+        int statements = 0;
+        for (Future<Integer> f : writers) {
+            statements += f.get();
+        }
+        pool.shutdown();
+        return statements;
     }
 }

@@ -1,21 +1,13 @@
 package org.esabridge.jdbc;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.esabridge.jdbc.OwnedTablesSoak.INITIAL;
+import static org.esabridge.jdbc.OwnedTablesSoak.OWNERS;
 
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.esabridge.api.ExternalRecord;
 import org.esabridge.jdbc.changes.Watermark;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -35,9 +27,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Tag("database")
 class SyncHostReplicaTest {
     private static final String DB = "esa_replica_test";
-    private static final int INITIAL = 2000;
-    private static final int OWNERS = 200;
-    private static final int WRITERS = 4;
     private static final long RUN_MILLIS = 20_000;
     private static JdbcAdapter adapter;
     private static JdbcAdapter naive;
@@ -106,87 +95,12 @@ class SyncHostReplicaTest {
         }
     }
 
-
-    /** The table's rows as records: id, modification time, then v and, where there is one, owner_id. */
-    private static Map<String, ExternalRecord> table(String name) throws SQLException {
-        try (Connection c = TestDatabase.connect(DB)) {
-            return name.equals("owner") ? ReplicaCheck.table(c, name, "v") : ReplicaCheck.table(c, name, "v", "owner_id");
-        }
-    }
-
     @ParameterizedTest(name = "change-capture={0}")
     @ValueSource(strings = {"polling", "binlog"})
     void aReplicaPulledIncrementallyWhileWritersRunEqualsTheTable(String mode) throws Exception {
         start(mode);
-        ReplicaHost host = new ReplicaHost(adapter, "host", "item");
-        ReplicaHost parts = new ReplicaHost(adapter, "parts-host", "part");
-        ReplicaHost owners = new ReplicaHost(adapter, "owners-host", "owner");
-        List<ReplicaHost> hosts = List.of(host, parts, owners);
-        ReplicaHost naiveHost = new ReplicaHost(naive, "naive-host", "item");
-        for (ReplicaHost h : hosts) {
-            h.sync();
-        }
-        naiveHost.sync();
-
-        AtomicBoolean stop = new AtomicBoolean();
-        AtomicInteger nextId = new AtomicInteger(INITIAL + 1);
-        AtomicInteger nextOwner = new AtomicInteger(OWNERS + 1);
-        ExecutorService pool = Executors.newFixedThreadPool(WRITERS);
-        List<Writer> writers = new ArrayList<>();
-        List<Future<Integer>> running = new ArrayList<>();
-        for (int w = 0; w < WRITERS; w++) {
-            Writer writer = new Writer(w, stop, nextId, nextOwner);
-            writers.add(writer);
-            running.add(pool.submit(writer));
-        }
-        long start = System.currentTimeMillis();
-        long end = start + RUN_MILLIS;
-        Random pause = new Random(7);
-        boolean truncated = false;
-        while (System.currentTimeMillis() < end) {
-            if (!truncated && System.currentTimeMillis() > start + RUN_MILLIS / 2) {
+        OwnedTablesSoak.run(mode, adapter, naive, RUN_MILLIS, Writer::new, () -> TestDatabase.connect(DB),
                 // No trigger fires: startSync notices the new table id, getDeleted refuses the old range.
-                TestDatabase.exec(DB, "TRUNCATE TABLE part");
-                truncated = true;
-            }
-            for (ReplicaHost h : hosts) {
-                h.sync();
-            }
-            naiveHost.sync();
-            Thread.sleep(100 + pause.nextInt(400));
-        }
-        stop.set(true);
-        int statements = 0;
-        for (Future<Integer> f : running) {
-            statements += f.get();
-        }
-        pool.shutdown();
-        for (ReplicaHost h : hosts) {
-            h.sync();
-        }
-        naiveHost.sync();
-
-        Map<String, ExternalRecord> table = table("item");
-        ReplicaCheck.Counts counts = ReplicaCheck.compare(host.replica, table);
-        ReplicaCheck.Counts partCounts = ReplicaCheck.compare(parts.replica, table("part"));
-        ReplicaCheck.Counts ownerCounts = ReplicaCheck.compare(owners.replica, table("owner"));
-        ReplicaCheck.Counts naiveCounts = ReplicaCheck.compare(naiveHost.replica, table);
-        System.out.printf("replica test (" + mode + "): %d rows, %d write statements, %d held transactions, %d rolled back;"
-                        + " esa-bridge host: %d syncs, %d cursors, %d pages, %d entries delivered, %d duplicates inside"
-                        + " a cursor; missed=%d stale=%d ghosts=%d; naive host: missed=%d stale=%d ghosts=%d%n",
-                table.size(), statements, writers.stream().mapToInt(w -> w.held.get()).sum(),
-                writers.stream().mapToInt(w -> w.rolledBack.get()).sum(), host.syncs, host.cursors, host.pages,
-                host.delivered, host.duplicatesInACursor, counts.missed(), counts.stale(), counts.ghosts(),
-                naiveCounts.missed(), naiveCounts.stale(), naiveCounts.ghosts());
-        System.out.printf("replica test: part %d rows, %d id comparisons, missed=%d stale=%d ghosts=%d; owner %d rows,"
-                        + " missed=%d stale=%d ghosts=%d%n", table("part").size(), parts.comparisons, partCounts.missed(),
-                partCounts.stale(), partCounts.ghosts(), table("owner").size(), ownerCounts.missed(), ownerCounts.stale(),
-                ownerCounts.ghosts());
-        assertTrue(host.cursors > 0, "the paged path was exercised");
-        assertTrue(writers.stream().mapToInt(w -> w.held.get()).sum() > 5, "transactions were held open");
-        assertTrue(parts.comparisons > 0, "the truncate made the host compare ids");
-        assertEquals(new ReplicaCheck.Counts(0, 0, 0), counts, "item");
-        assertEquals(new ReplicaCheck.Counts(0, 0, 0), partCounts, "part");
-        assertEquals(new ReplicaCheck.Counts(0, 0, 0), ownerCounts, "owner");
+                () -> TestDatabase.exec(DB, "TRUNCATE TABLE part"));
     }
 }

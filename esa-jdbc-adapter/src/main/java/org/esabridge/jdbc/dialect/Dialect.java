@@ -309,9 +309,11 @@ public interface Dialect {
 
     /**
      * Inserts into {@code watermark} (the state's {@code esa_watermark}) {@code (read_at, low)} now and now: the
-     * row {@link #setWatermarkLowSql} completes.
+     * row {@link #setWatermarkLowSql} completes. Plain SQL but for the clock.
      */
-    String insertWatermarkSql(String watermark);
+    default String insertWatermarkSql(String watermark) {
+        return "INSERT INTO " + watermark + " (read_at, low) VALUES (" + now() + ", " + now() + ")";
+    }
 
     /**
      * Selects whether this connection's own transaction is listed among the open transactions (1 or more when

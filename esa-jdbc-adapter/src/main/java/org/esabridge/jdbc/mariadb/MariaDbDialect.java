@@ -506,11 +506,6 @@ public final class MariaDbDialect implements Dialect {
     }
 
     @Override
-    public String insertWatermarkSql(String watermark) {
-        return "INSERT INTO " + watermark + " (read_at, low) VALUES (" + NOW + ", " + NOW + ")";
-    }
-
-    @Override
     public String openTransactionsSql() {
         // trx_started is the server's system local time with second precision, whatever the session zone: its
         // age is measured in that zone. Every other transaction counts, locks or not. And a statement can fix

@@ -496,11 +496,6 @@ public final class PostgresDialect implements Dialect {
     }
 
     @Override
-    public String insertWatermarkSql(String watermark) {
-        return "INSERT INTO " + watermark + " (read_at, low) VALUES (" + NOW + ", " + NOW + ")";
-    }
-
-    @Override
     public String openTransactionsSql() {
         return "SELECT listed, age FROM " + quoteIdent(stateSchema) + ".esa_open_transactions()";
     }

@@ -1,21 +1,17 @@
 package org.esabridge.jdbc.write;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Supplier;
 import org.esabridge.api.ErrorCode;
 import org.esabridge.api.EsaException;
-import org.esabridge.api.EsaRecordException;
 import org.esabridge.api.ExternalRecord;
 import org.esabridge.jdbc.catalog.Column;
 import org.esabridge.jdbc.catalog.RecordMapper;
 import org.esabridge.jdbc.catalog.Table;
 import org.esabridge.jdbc.catalog.TableSql;
-import org.esabridge.jdbc.catalog.ValueCodec;
 import org.esabridge.jdbc.dialect.DatabaseClock;
 import org.esabridge.jdbc.dialect.Dialect;
 import org.esabridge.jdbc.dialect.Faults;
@@ -124,13 +120,7 @@ final class IndexStampedWriter {
                     throw RecordWriter.notFound(t, record.id());
                 }
                 if (!cols.isEmpty()) {
-                    try (PreparedStatement ps = c.prepareStatement(sql)) {
-                        ps.setQueryTimeout(queryTimeout);
-                        m.bindId(ps, RecordWriter.bindFields(ps, 1, t, cols, record), record.id());
-                        ps.executeUpdate();
-                    } catch (ValueCodec.BadValueException e) {
-                        throw new EsaRecordException(ErrorCode.INVALID_VALUE, e.getMessage(), t.name(), record.id(), null);
-                    }
+                    LockedRow.update(c, sql, q, cols, record, queryTimeout);
                 }
                 return mark(c, s);
             }));
@@ -154,13 +144,7 @@ final class IndexStampedWriter {
                     return new Written<Void>(null, false);
                 }
                 boolean cascades = sd == null && w.referenced(c, q, id);
-                try (PreparedStatement ps = c.prepareStatement(q.delete())) {
-                    ps.setQueryTimeout(queryTimeout);
-                    q.mapper().bindId(ps, 1, id);
-                    ps.executeUpdate();
-                } catch (ValueCodec.BadValueException e) {
-                    throw new EsaRecordException(ErrorCode.INVALID_VALUE, e.getMessage(), t.name(), id, null);
-                }
+                LockedRow.delete(c, q, id, queryTimeout);
                 return new Written<Void>(null, triggers || cascades);
             }));
         } catch (SQLException e) {
@@ -185,23 +169,11 @@ final class IndexStampedWriter {
      */
     private boolean lockAndCheck(Connection c, TableSql q, String id, Instant lastSeen, CommitStamps s)
             throws SQLException, EsaException {
-        Table t = q.table();
-        try (PreparedStatement ps = c.prepareStatement(q.lockLive())) {
-            ps.setQueryTimeout(queryTimeout);
-            q.mapper().bindId(ps, 1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return false;
-                }
-            }
-        } catch (ValueCodec.BadValueException e) {
-            throw new EsaRecordException(ErrorCode.INVALID_VALUE, e.getMessage(), t.name(), id, null);
+        if (!LockedRow.lock(c, q, id, queryTimeout)) {
+            return false;
         }
         s.fence();
-        Instant current = w.currentMod(c, q, id);
-        if (current != null && !current.isBefore(LastSeen.exclusiveBound(lastSeen))) {
-            throw RecordWriter.modified(t, id, current);
-        }
+        LockedRow.check(q, id, w.currentMod(c, q, id), lastSeen);
         return true;
     }
 }

@@ -2,7 +2,6 @@ package org.esabridge.jdbc.write;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -56,13 +55,7 @@ final class VersionedWriter {
                     throw RecordWriter.notFound(t, record.id());
                 }
                 if (!cols.isEmpty()) {
-                    try (PreparedStatement ps = c.prepareStatement(sql)) {
-                        ps.setQueryTimeout(queryTimeout);
-                        m.bindId(ps, RecordWriter.bindFields(ps, 1, t, cols, record), record.id());
-                        ps.executeUpdate();
-                    } catch (ValueCodec.BadValueException e) {
-                        throw new EsaRecordException(ErrorCode.INVALID_VALUE, e.getMessage(), t.name(), record.id(), null);
-                    }
+                    LockedRow.update(c, sql, q, cols, record, queryTimeout);
                 }
                 stampVersion(c, q, record.id(), current);
                 return new Written<>(w.currentMod(c, q, record.id()), derived);
@@ -83,13 +76,7 @@ final class VersionedWriter {
                     return new Written<Void>(null, false);
                 }
                 boolean cascades = sd == null && w.referenced(c, q, id);
-                try (PreparedStatement ps = c.prepareStatement(q.delete())) {
-                    ps.setQueryTimeout(queryTimeout);
-                    q.mapper().bindId(ps, 1, id);
-                    ps.executeUpdate();
-                } catch (ValueCodec.BadValueException e) {
-                    throw new EsaRecordException(ErrorCode.INVALID_VALUE, e.getMessage(), t.name(), id, null);
-                }
+                LockedRow.delete(c, q, id, queryTimeout);
                 if (sd != null) {
                     stampVersion(c, q, id, current);
                 }
@@ -103,22 +90,11 @@ final class VersionedWriter {
     /** Locks the live row; null when there is none, else its modification time, refused when after last-seen. */
     private Instant lockAndCheck(Connection c, TableSql q, String id, Instant lastSeen)
             throws SQLException, EsaException {
-        Table t = q.table();
-        try (PreparedStatement ps = c.prepareStatement(q.lockLive())) {
-            ps.setQueryTimeout(queryTimeout);
-            q.mapper().bindId(ps, 1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return null;
-                }
-            }
-        } catch (ValueCodec.BadValueException e) {
-            throw new EsaRecordException(ErrorCode.INVALID_VALUE, e.getMessage(), t.name(), id, null);
+        if (!LockedRow.lock(c, q, id, queryTimeout)) {
+            return null;
         }
         Instant current = w.currentMod(c, q, id);
-        if (current != null && !current.isBefore(LastSeen.exclusiveBound(lastSeen))) {
-            throw RecordWriter.modified(t, id, current);
-        }
+        LockedRow.check(q, id, current, lastSeen);
         return current;
     }
 

@@ -1,5 +1,6 @@
 package org.esabridge.jdbc.postgres;
 
+import static org.esabridge.jdbc.HostReads.among;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,13 +14,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import org.esabridge.api.Cursor;
 import org.esabridge.api.ErrorCode;
 import org.esabridge.api.EsaException;
 import org.esabridge.api.ExternalRecord;
 import org.esabridge.api.FieldValue;
 import org.esabridge.api.Session;
 import org.esabridge.api.xml.RecordingResultHandler;
+import org.esabridge.jdbc.HostReads;
 import org.esabridge.jdbc.JdbcAdapter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,6 +41,7 @@ class PostgresSidewaysTest {
     private static final String LONG_AGO = "'2020-01-01 00:00:00+00'";
     private static final String MOD = " modified timestamptz NOT NULL DEFAULT now()";
     private static JdbcAdapter adapter;
+    private static HostReads reads;
 
     @BeforeAll
     static void start() {
@@ -78,6 +80,7 @@ class PostgresSidewaysTest {
         adapter = TestPostgres.adapter(DB, "change-capture", "polling",
                 "structure.pair.modified-column", "modified", "structure.west.writable", "true",
                 "structure.west.modified-zone", "-05:00", "structure.east.modified-zone", "+05:00");
+        reads = new HostReads(adapter, HOST);
     }
 
     @AfterAll
@@ -85,42 +88,13 @@ class PostgresSidewaysTest {
         adapter.close();
     }
 
-    private static List<String> modified(String structure, Instant after) throws Exception {
-        RecordingResultHandler sink = new RecordingResultHandler();
-        assertTrue(adapter.getModified(structure, after, sink));
-        return sink.records().stream().map(ExternalRecord::id).toList();
-    }
-
-    private static List<String> deleted(String structure, Instant after) throws Exception {
-        RecordingResultHandler sink = new RecordingResultHandler();
-        assertTrue(adapter.getDeleted(structure, after, sink));
-        return sink.ids();
-    }
-
-    /** The ids of an answer among those a test wrote (the watermark's margin may repeat other tests' rows). */
-    private static Set<String> among(List<String> answer, String... ids) {
-        Set<String> of = Set.of(ids);
-        return new TreeSet<>(answer.stream().filter(of::contains).toList());
-    }
-
-    private static List<String> paged(Cursor c) throws Exception {
-        RecordingResultHandler sink = new RecordingResultHandler();
-        for (long p = 0; p < c.pageCount(); p++) {
-            adapter.readDataPage(HOST, c.cursorId(), p, sink);
-        }
-        adapter.closeCursor(HOST, c.cursorId());
-        List<String> ids = new ArrayList<>(sink.ids());
-        sink.records().forEach(r -> ids.add(r.id()));
-        return ids;
-    }
-
     @Test
     void aKeyUpdateWithAnUntouchedModificationColumnStillDeliversTheNewId() throws Exception {
         TestPostgres.exec(DB, "INSERT INTO pair (a, b, v, modified) VALUES (7, 'k', 1, " + LONG_AGO + ")");
         Instant t = adapter.getCurrentTime();
         TestPostgres.exec(DB, "UPDATE pair SET b = 'K' WHERE a = 7"); // no trigger keeps pair's column
-        assertEquals(Set.of("7,K"), among(modified("pair", t), "7,k", "7,K"));
-        assertEquals(Set.of("7,k"), among(deleted("pair", t), "7,k", "7,K"));
+        assertEquals(Set.of("7,K"), among(reads.modified("pair", t), "7,k", "7,K"));
+        assertEquals(Set.of("7,k"), among(reads.deleted("pair", t), "7,k", "7,K"));
     }
 
     @Test
@@ -135,16 +109,16 @@ class PostgresSidewaysTest {
                 "INSERT INTO line (parent_id, n) VALUES (100, 1)");
         Instant t = adapter.getCurrentTime();
         TestPostgres.exec(DB, "DELETE FROM parent WHERE id = 100");
-        assertEquals(Set.of("100"), among(deleted("parent", t), "100", "101"));
-        assertEquals(Set.of("1", "2"), among(deleted("child", t), "1", "2", "3"));
-        assertEquals(Set.of("1", "2"), among(deleted("grandchild", t), "1", "2", "3"), "two levels down");
-        assertEquals(Set.of("1"), among(deleted("leaf", t), "1"), "through a table that is not exposed");
-        assertEquals(Set.of("100,1"), among(deleted("line", t), "100,1"));
-        assertEquals(Set.of("1"), among(modified("orphanable", t), "1", "2"), "set to NULL by the cascade");
-        assertEquals(Set.of(), among(deleted("orphanable", t), "1", "2"));
-        assertEquals(Set.of("1"), among(paged(adapter.getModifiedPaged(HOST, "orphanable", t)), "1", "2"));
-        assertEquals(List.of("1", "2"), deleted("child", t).stream().sorted().distinct().toList().subList(0, 2));
-        assertEquals(deleted("child", t).size(), new TreeSet<>(deleted("child", t)).size(),
+        assertEquals(Set.of("100"), among(reads.deleted("parent", t), "100", "101"));
+        assertEquals(Set.of("1", "2"), among(reads.deleted("child", t), "1", "2", "3"));
+        assertEquals(Set.of("1", "2"), among(reads.deleted("grandchild", t), "1", "2", "3"), "two levels down");
+        assertEquals(Set.of("1"), among(reads.deleted("leaf", t), "1"), "through a table that is not exposed");
+        assertEquals(Set.of("100,1"), among(reads.deleted("line", t), "100,1"));
+        assertEquals(Set.of("1"), among(reads.modified("orphanable", t), "1", "2"), "set to NULL by the cascade");
+        assertEquals(Set.of(), among(reads.deleted("orphanable", t), "1", "2"));
+        assertEquals(Set.of("1"), among(reads.paged(adapter.getModifiedPaged(HOST, "orphanable", t)), "1", "2"));
+        assertEquals(List.of("1", "2"), reads.deleted("child", t).stream().sorted().distinct().toList().subList(0, 2));
+        assertEquals(reads.deleted("child", t).size(), new TreeSet<>(reads.deleted("child", t)).size(),
                 "one tombstone per cascaded row: no parent trigger repeats the child's own");
     }
 
@@ -157,10 +131,10 @@ class PostgresSidewaysTest {
         Instant t = adapter.getCurrentTime();
         TestPostgres.exec(DB, "UPDATE parent SET code = 2001 WHERE id = 200", "UPDATE parent SET id = 201 WHERE id = 200");
         String[] lines = {"200,1", "200,2", "201,1", "201,2"};
-        assertEquals(Set.of("1", "2"), among(modified("follower", t), "1", "2"));
+        assertEquals(Set.of("1", "2"), among(reads.modified("follower", t), "1", "2"));
         assertEquals("2001", adapter.read("follower", "1").field("parent_code").text());
-        assertEquals(Set.of("201,1", "201,2"), among(modified("line", t), lines), "the children's keys moved along");
-        assertEquals(Set.of("200,1", "200,2"), among(deleted("line", t), lines));
+        assertEquals(Set.of("201,1", "201,2"), among(reads.modified("line", t), lines), "the children's keys moved along");
+        assertEquals(Set.of("200,1", "200,2"), among(reads.deleted("line", t), lines));
     }
 
     @Test
@@ -168,7 +142,7 @@ class PostgresSidewaysTest {
         TestPostgres.exec(DB, "INSERT INTO trunc (id) VALUES (1), (2)");
         Instant before = adapter.getCurrentTime();
         TestPostgres.exec(DB, "TRUNCATE trunc");
-        EsaException e = assertThrows(EsaException.class, () -> deleted("trunc", before));
+        EsaException e = assertThrows(EsaException.class, () -> reads.deleted("trunc", before));
         assertEquals(ErrorCode.NOT_SUPPORTED, e.code(), "the statement trigger moved the horizon at once");
         assertCapturedAfresh("trunc", before);
     }
@@ -193,19 +167,19 @@ class PostgresSidewaysTest {
                 "ALTER TABLE swapped_new RENAME TO swapped");
         Instant after = assertCapturedAfresh("swapped", before);
         TestPostgres.exec(DB, "DELETE FROM hidden_old WHERE id = 2");
-        assertEquals(List.of("5"), deleted("swapped", after), "the old table's deletions are not taken for the new one's");
+        assertEquals(List.of("5"), reads.deleted("swapped", after), "the old table's deletions are not taken for the new one's");
     }
 
     /** After the table changed behind our back: startSync notices, the old range is refused, new deletes are seen. */
     private static Instant assertCapturedAfresh(String table, Instant before) throws Exception {
         adapter.startSync(HOST, "esa-bridge-1");
-        EsaException e = assertThrows(EsaException.class, () -> deleted(table, before));
+        EsaException e = assertThrows(EsaException.class, () -> reads.deleted(table, before));
         assertEquals(ErrorCode.NOT_SUPPORTED, e.code());
         Instant after = adapter.getCurrentTime();
         TestPostgres.exec(DB, "INSERT INTO " + table + " (id) VALUES (5), (6)", "DELETE FROM " + table + " WHERE id = 5");
-        assertEquals(List.of("5"), deleted(table, after));
+        assertEquals(List.of("5"), reads.deleted(table, after));
         adapter.startSync(HOST, "esa-bridge-1");
-        assertEquals(List.of("5"), deleted(table, after), "a startSync with nothing changed keeps the horizon");
+        assertEquals(List.of("5"), reads.deleted(table, after), "a startSync with nothing changed keeps the horizon");
         return after;
     }
 
@@ -261,7 +235,7 @@ class PostgresSidewaysTest {
     void aWriterEastOfUtcIsNotDeliveredAgainOnEverySync() throws Exception {
         writeInZone("+05:00", "INSERT INTO east (id, v) VALUES (1, 1)");
         Instant t = adapter.getCurrentTime();
-        assertEquals(List.of(), modified("east", t), "not stamped 5 h in the future");
+        assertEquals(List.of(), reads.modified("east", t), "not stamped 5 h in the future");
     }
 
     private static void writeInZone(String zone, String sql) throws Exception {
@@ -275,9 +249,9 @@ class PostgresSidewaysTest {
     void aTimestampIdIsTombstonedInUtcWhateverTheDeletingSessionsZone() throws Exception {
         Instant t0 = adapter.getCurrentTime();
         TestPostgres.exec(DB, "INSERT INTO stamped (id, v) VALUES ('2026-03-29 01:30:00.125+00', 1)");
-        assertEquals(List.of("2026-03-29T01:30:00.125Z"), modified("stamped", t0));
+        assertEquals(List.of("2026-03-29T01:30:00.125Z"), reads.modified("stamped", t0));
         Instant t = adapter.getCurrentTime();
         writeInZone("+09:00", "DELETE FROM stamped");
-        assertEquals(List.of("2026-03-29T01:30:00.125Z"), deleted("stamped", t));
+        assertEquals(List.of("2026-03-29T01:30:00.125Z"), reads.deleted("stamped", t));
     }
 }

@@ -1,7 +1,9 @@
 package org.esabridge.jdbc.mariadb.capture;
 
 import com.github.shyiko.mysql.binlog.event.TableMapEventData;
+import com.github.shyiko.mysql.binlog.event.EventData;
 import com.github.shyiko.mysql.binlog.event.EventType;
+import com.github.shyiko.mysql.binlog.event.deserialization.AbstractRowsEventDataDeserializer;
 import com.github.shyiko.mysql.binlog.event.deserialization.DeleteRowsEventDataDeserializer;
 import com.github.shyiko.mysql.binlog.event.deserialization.EventDataDeserializer;
 import com.github.shyiko.mysql.binlog.event.deserialization.EventDeserializer;
@@ -16,6 +18,7 @@ import java.util.BitSet;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.LongPredicate;
 
 /**
@@ -45,12 +48,29 @@ final class RowEventDecoding {
                 byType.put(type, d);
             }
         }
-        byType.put(EventType.WRITE_ROWS, new Write(tableMaps, wanted));
-        byType.put(EventType.UPDATE_ROWS, new Update(tableMaps, wanted));
-        byType.put(EventType.DELETE_ROWS, new Delete(tableMaps, wanted));
-        byType.put(EventType.EXT_WRITE_ROWS, new Write(tableMaps, wanted).setMayContainExtraInformation(true));
-        byType.put(EventType.EXT_UPDATE_ROWS, new Update(tableMaps, wanted).setMayContainExtraInformation(true));
-        byType.put(EventType.EXT_DELETE_ROWS, new Delete(tableMaps, wanted).setMayContainExtraInformation(true));
+        for (boolean extra : new boolean[] {false, true}) {
+            byType.put(extra ? EventType.EXT_WRITE_ROWS : EventType.WRITE_ROWS, new Rows(tableMaps, wanted,
+                    rows -> new WriteRowsEventDataDeserializer(tableMaps) {
+                        @Override
+                        protected Serializable[] deserializeRow(long id, BitSet columns, ByteArrayInputStream in) throws IOException {
+                            return rows.deserializeRow(id, columns, in);
+                        }
+                    }.setMayContainExtraInformation(extra)));
+            byType.put(extra ? EventType.EXT_UPDATE_ROWS : EventType.UPDATE_ROWS, new Rows(tableMaps, wanted,
+                    rows -> new UpdateRowsEventDataDeserializer(tableMaps) {
+                        @Override
+                        protected Serializable[] deserializeRow(long id, BitSet columns, ByteArrayInputStream in) throws IOException {
+                            return rows.deserializeRow(id, columns, in);
+                        }
+                    }.setMayContainExtraInformation(extra)));
+            byType.put(extra ? EventType.EXT_DELETE_ROWS : EventType.DELETE_ROWS, new Rows(tableMaps, wanted,
+                    rows -> new DeleteRowsEventDataDeserializer(tableMaps) {
+                        @Override
+                        protected Serializable[] deserializeRow(long id, BitSet columns, ByteArrayInputStream in) throws IOException {
+                            return rows.deserializeRow(id, columns, in);
+                        }
+                    }.setMayContainExtraInformation(extra)));
+        }
         EventDeserializer d = new EventDeserializer(new EventHeaderV4Deserializer(), new NullEventDataDeserializer(),
                 byType, tableMaps);
         d.setCompatibilityMode(EventDeserializer.CompatibilityMode.DATE_AND_TIME_AS_LONG_MICRO,
@@ -64,130 +84,33 @@ final class RowEventDecoding {
         return SKIPPED;
     }
 
-    private static final class Write extends WriteRowsEventDataDeserializer {
+    /**
+     * The rows of one rows-event type: the client's own framing of that type's body (write, update or delete rows),
+     * with the rows and their cells decoded here. This deserializer, not the framing, is the one registered with the
+     * client, so that the compatibility modes set on the client reach the cell decoding.
+     */
+    private static final class Rows extends AbstractRowsEventDataDeserializer<EventData> {
         private final LongPredicate wanted;
+        private final EventDataDeserializer<? extends EventData> framing;
+        private final ZeroDateCells zeroDates = new ZeroDateCells();
 
-        Write(Map<Long, TableMapEventData> tableMaps, LongPredicate wanted) {
+        /** @param framing the client's deserializer of the event type, its rows read by the one given */
+        Rows(Map<Long, TableMapEventData> tableMaps, LongPredicate wanted,
+                Function<Rows, EventDataDeserializer<? extends EventData>> framing) {
             super(tableMaps);
             this.wanted = wanted;
+            this.framing = framing.apply(this);
+        }
+
+        @Override
+        public EventData deserialize(ByteArrayInputStream in) throws IOException {
+            return framing.deserialize(in);
         }
 
         @Override
         protected Serializable[] deserializeRow(long tableId, BitSet columns, ByteArrayInputStream in) throws IOException {
             return wanted.test(tableId) ? super.deserializeRow(tableId, columns, in) : skip(in);
         }
-
-        private final ZeroDateCells zeroDates = new ZeroDateCells();
-
-        @Override
-        protected Long asUnixTime(int year, int month, int day, int hour, int minute, int second, int millis) {
-            Long zero = zeroDates.zero(year, month, day, hour, minute, second);
-            return zero != null ? zero : super.asUnixTime(year, month, day, hour, minute, second, millis);
-        }
-
-        @Override
-        protected int deserializeFractionalSeconds(int meta, ByteArrayInputStream in) throws IOException {
-            return zeroDates.micros(super.deserializeFractionalSeconds(meta, in));
-        }
-
-        @Override
-        protected Serializable deserializeDate(ByteArrayInputStream in) throws IOException {
-            zeroDates.reset();
-            return zeroDates.result(super.deserializeDate(in));
-        }
-
-        @Override
-        protected Serializable deserializeDatetime(ByteArrayInputStream in) throws IOException {
-            zeroDates.reset();
-            return zeroDates.result(super.deserializeDatetime(in));
-        }
-
-        @Override
-        protected Serializable deserializeDatetimeV2(int meta, ByteArrayInputStream in) throws IOException {
-            zeroDates.reset();
-            return zeroDates.result(super.deserializeDatetimeV2(meta, in));
-        }
-
-        @Override
-        protected Serializable deserializeTimestamp(ByteArrayInputStream in) throws IOException {
-            return ZeroDateCells.timestamp(super.deserializeTimestamp(in));
-        }
-
-        @Override
-        protected Serializable deserializeTimestampV2(int meta, ByteArrayInputStream in) throws IOException {
-            return ZeroDateCells.timestamp(super.deserializeTimestampV2(meta, in));
-        }
-    }
-
-    private static final class Update extends UpdateRowsEventDataDeserializer {
-        private final LongPredicate wanted;
-
-        Update(Map<Long, TableMapEventData> tableMaps, LongPredicate wanted) {
-            super(tableMaps);
-            this.wanted = wanted;
-        }
-
-        @Override
-        protected Serializable[] deserializeRow(long tableId, BitSet columns, ByteArrayInputStream in) throws IOException {
-            return wanted.test(tableId) ? super.deserializeRow(tableId, columns, in) : skip(in);
-        }
-
-        private final ZeroDateCells zeroDates = new ZeroDateCells();
-
-        @Override
-        protected Long asUnixTime(int year, int month, int day, int hour, int minute, int second, int millis) {
-            Long zero = zeroDates.zero(year, month, day, hour, minute, second);
-            return zero != null ? zero : super.asUnixTime(year, month, day, hour, minute, second, millis);
-        }
-
-        @Override
-        protected int deserializeFractionalSeconds(int meta, ByteArrayInputStream in) throws IOException {
-            return zeroDates.micros(super.deserializeFractionalSeconds(meta, in));
-        }
-
-        @Override
-        protected Serializable deserializeDate(ByteArrayInputStream in) throws IOException {
-            zeroDates.reset();
-            return zeroDates.result(super.deserializeDate(in));
-        }
-
-        @Override
-        protected Serializable deserializeDatetime(ByteArrayInputStream in) throws IOException {
-            zeroDates.reset();
-            return zeroDates.result(super.deserializeDatetime(in));
-        }
-
-        @Override
-        protected Serializable deserializeDatetimeV2(int meta, ByteArrayInputStream in) throws IOException {
-            zeroDates.reset();
-            return zeroDates.result(super.deserializeDatetimeV2(meta, in));
-        }
-
-        @Override
-        protected Serializable deserializeTimestamp(ByteArrayInputStream in) throws IOException {
-            return ZeroDateCells.timestamp(super.deserializeTimestamp(in));
-        }
-
-        @Override
-        protected Serializable deserializeTimestampV2(int meta, ByteArrayInputStream in) throws IOException {
-            return ZeroDateCells.timestamp(super.deserializeTimestampV2(meta, in));
-        }
-    }
-
-    private static final class Delete extends DeleteRowsEventDataDeserializer {
-        private final LongPredicate wanted;
-
-        Delete(Map<Long, TableMapEventData> tableMaps, LongPredicate wanted) {
-            super(tableMaps);
-            this.wanted = wanted;
-        }
-
-        @Override
-        protected Serializable[] deserializeRow(long tableId, BitSet columns, ByteArrayInputStream in) throws IOException {
-            return wanted.test(tableId) ? super.deserializeRow(tableId, columns, in) : skip(in);
-        }
-
-        private final ZeroDateCells zeroDates = new ZeroDateCells();
 
         @Override
         protected Long asUnixTime(int year, int month, int day, int hour, int minute, int second, int millis) {
