@@ -1,7 +1,8 @@
 package org.esabridge.jdbc.mariadb;
 
-import org.esabridge.jdbc.dialect.StateTables;
-import org.esabridge.jdbc.dialect.Dialect;
+import org.esabridge.api.ErrorCode;
+import org.esabridge.jdbc.catalog.Column;
+import org.esabridge.jdbc.catalog.Table;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -12,11 +13,11 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.StringJoiner;
 import java.util.function.Function;
-import org.esabridge.api.ErrorCode;
-import org.esabridge.jdbc.catalog.Column;
-import org.esabridge.jdbc.catalog.Table;
 import org.esabridge.jdbc.catalog.ValueKind;
 import org.esabridge.jdbc.catalog.ZeroDates;
+import org.esabridge.jdbc.dialect.Dialect;
+import org.esabridge.jdbc.dialect.SqlErrorChain;
+import org.esabridge.jdbc.dialect.StateTables;
 
 /** MariaDB (and MySQL) specifics. Error numbers: https://mariadb.com/kb/en/mariadb-error-codes/ */
 public final class MariaDbDialect implements Dialect {
@@ -46,15 +47,7 @@ public final class MariaDbDialect implements Dialect {
                 return ErrorCode.TOO_LARGE;
             }
         }
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException s) {
-                ErrorCode code = classifyOne(s);
-                if (code != ErrorCode.INTERNAL) {
-                    return code;
-                }
-            }
-        }
-        return ErrorCode.INTERNAL;
+        return SqlErrorChain.classify(e, MariaDbDialect::classifyOne);
     }
 
     private static ErrorCode classifyOne(SQLException e) {
@@ -86,24 +79,14 @@ public final class MariaDbDialect implements Dialect {
 
     @Override
     public boolean isWriteConflict(SQLException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            // 1213 (SQLSTATE 40001) is InnoDB's deadlock and equally Galera's failed certification ("WSREP detected
-            // deadlock/conflict and aborted the transaction"): in both the transaction was rolled back as a whole.
-            if (t instanceof SQLException s && (s.getErrorCode() == DEADLOCK || "40001".equals(s.getSQLState()))) {
-                return true;
-            }
-        }
-        return false;
+        // 1213 (SQLSTATE 40001) is InnoDB's deadlock and equally Galera's failed certification ("WSREP detected
+        // deadlock/conflict and aborted the transaction"): in both the transaction was rolled back as a whole.
+        return SqlErrorChain.any(e, s -> s.getErrorCode() == DEADLOCK || "40001".equals(s.getSQLState()));
     }
 
     @Override
     public boolean isRetryable(SQLException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException s && s.getErrorCode() == LOCK_WAIT_TIMEOUT) {
-                return true;
-            }
-        }
-        return isWriteConflict(e);
+        return SqlErrorChain.any(e, s -> s.getErrorCode() == LOCK_WAIT_TIMEOUT) || isWriteConflict(e);
     }
 
     @Override

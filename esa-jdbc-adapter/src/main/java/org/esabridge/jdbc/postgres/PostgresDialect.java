@@ -15,6 +15,7 @@ import org.esabridge.jdbc.catalog.Column;
 import org.esabridge.jdbc.catalog.Table;
 import org.esabridge.jdbc.catalog.ValueKind;
 import org.esabridge.jdbc.dialect.Dialect;
+import org.esabridge.jdbc.dialect.SqlErrorChain;
 import org.esabridge.jdbc.dialect.StateTables;
 
 /**
@@ -57,15 +58,7 @@ public final class PostgresDialect implements Dialect {
 
     @Override
     public ErrorCode classify(SQLException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException s) {
-                ErrorCode code = classifyOne(s);
-                if (code != ErrorCode.INTERNAL) {
-                    return code;
-                }
-            }
-        }
-        return ErrorCode.INTERNAL;
+        return SqlErrorChain.classify(e, PostgresDialect::classifyOne);
     }
 
     private static ErrorCode classifyOne(SQLException e) {
@@ -90,22 +83,12 @@ public final class PostgresDialect implements Dialect {
 
     @Override
     public boolean isWriteConflict(SQLException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException s && ("40001".equals(s.getSQLState()) || "40P01".equals(s.getSQLState()))) {
-                return true;
-            }
-        }
-        return false;
+        return SqlErrorChain.any(e, s -> "40001".equals(s.getSQLState()) || "40P01".equals(s.getSQLState()));
     }
 
     @Override
     public boolean isRetryable(SQLException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException s && "55P03".equals(s.getSQLState())) {
-                return true;
-            }
-        }
-        return isWriteConflict(e);
+        return SqlErrorChain.any(e, s -> "55P03".equals(s.getSQLState())) || isWriteConflict(e);
     }
 
     @Override
