@@ -7,7 +7,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Properties;
 import javax.sql.DataSource;
-import org.esabridge.jdbc.mariadb.capture.BinlogEndpoint;
+import org.esabridge.jdbc.capture.LogCapture;
 import org.esabridge.jdbc.dialect.Dialect;
 import org.esabridge.jdbc.dialect.Engine;
 import org.slf4j.Logger;
@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 /** The connection pool, and the embedded server behind it when there is one; closing stops both. */
 final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
-    /** Connections of the binlog capture (its writer, lease and layout lookups), apart from the calls'. */
+    /** Connections of the log capture (its writer, lease and layout lookups), apart from the calls'. */
     private static final int CAPTURE_POOL_SIZE = 3;
 
     private final HikariDataSource pool;
@@ -92,9 +92,9 @@ final class Database implements AutoCloseable {
         }
     }
 
-    /** Where the binlog reader connects: the pool's server and account. */
-    BinlogEndpoint endpoint() {
-        return BinlogEndpoint.of(pool.getJdbcUrl(), pool.getUsername(), pool.getPassword());
+    /** Where the log capture connects: the pool's server and account. */
+    LogCapture.Server server() {
+        return new LogCapture.Server(pool.getJdbcUrl(), pool.getUsername(), pool.getPassword());
     }
 
     DataSource dataSource() {
@@ -102,7 +102,7 @@ final class Database implements AutoCloseable {
     }
 
     /**
-     * A small pool of its own for the binlog capture, made on first use: the reader holds a connection while it
+     * A small pool of its own for the log capture, made on first use: the reader holds a connection while it
      * runs, which must never starve the calls (with {@code pool-size=1} it would take the only one), nor calls the
      * reader.
      */

@@ -26,7 +26,9 @@ import org.esabridge.api.Session;
 import org.esabridge.api.helper.DeletionReporter;
 import org.esabridge.api.helper.HelperApi;
 import org.esabridge.api.helper.HttpHelperApi;
+import org.esabridge.jdbc.capture.CaptureFence;
 import org.esabridge.jdbc.capture.CaptureMode;
+import org.esabridge.jdbc.capture.CaptureSelection;
 import org.esabridge.jdbc.catalog.Catalog;
 import org.esabridge.jdbc.catalog.CatalogLoader;
 import org.esabridge.jdbc.catalog.Table;
@@ -36,9 +38,6 @@ import org.esabridge.jdbc.changes.HelperDeletions;
 import org.esabridge.jdbc.changes.IndexedChanges;
 import org.esabridge.jdbc.changes.Watermark;
 import org.esabridge.jdbc.capture.LogCapture;
-import org.esabridge.jdbc.mariadb.capture.BinlogAccess;
-import org.esabridge.jdbc.mariadb.capture.BinlogCapture;
-import org.esabridge.jdbc.capture.CaptureMode;
 import org.esabridge.jdbc.capture.CaptureStatus;
 import org.esabridge.jdbc.cluster.Lease;
 import org.esabridge.jdbc.cluster.NodeId;
@@ -61,7 +60,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Any MariaDB database as an external system: each table with an id and a modification time (its column, a
+ * Any database an {@link Engine} serves, as an external system: each table with an id and a modification time (its column, a
  * version table, or in binlog capture the change index) is a structure (see {@link CatalogLoader} for the rules;
  * the others are named at start, {@link CaptureSummary}). Thread-safe; holds no state that matters beyond the
  * catalog cache (with each table's statements, {@link TableSql}): everything else, {@code needSyncAgain}
@@ -71,7 +70,8 @@ import org.slf4j.LoggerFactory;
  * {@link ChangeReader}; writes → {@link RecordWriter}; {@code read}/{@code countRange} → {@link RecordReader};
  * paged calls → {@link Cursors}; {@code needSyncAgain} → {@link SyncAgainFlags}. Every read that serves
  * changes goes through the {@link Watermark}; every time comes from the {@link DatabaseClock}; SQL particular
- * to MariaDB comes from the {@link Dialect}.
+ * to the engine comes from the {@link Dialect}; which capture runs, and the log capture, from the
+ * {@link CaptureSelection}.
  */
 public final class JdbcAdapter implements ExternalSystemAdapter {
     /** Pending deletion reports at which the reporter warns and tries to deliver at once (DeletionReporter). */
@@ -100,8 +100,8 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     private final TableIdentity identity;
     private final ChangeReader changes;
     private final IndexedChanges indexed;
-    /** The capture mode tests impose (reads only, no reader started), else null. */
-    private final CaptureMode forcedCapture;
+    /** Which capture runs, and the log capture in log mode. */
+    private final CaptureSelection capture;
     private final RecordWriter writer;
     private final RecordReader reader;
     private final Paging paging;
@@ -120,8 +120,6 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     private final Set<String> versionsEnsured = ConcurrentHashMap.newKeySet();
     /** Unserved tables with their reasons, as named once (by the start's summary, or later in the log). */
     private final Set<String> reportedUnserved = ConcurrentHashMap.newKeySet();
-    /** Tables checked against what the binary log can spell (binlog mode). */
-    private final Set<String> capturabilityChecked = ConcurrentHashMap.newKeySet();
     private final SyncAgainFlags syncAgain;
     /** Records and ids XML cannot carry: left out of answers, reported, looked at again (esa-protocol.md §5). */
     private final UnwritableRows unwritable;
@@ -130,15 +128,9 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     private volatile Catalog catalog;
     private final UnservableNames unservable = new UnservableNames(MISS_REFRESH_INTERVAL, System::nanoTime);
     private final AtomicLong catalogLoads = new AtomicLong();
-    /** The binlog capture in binlog mode, else null. */
-    private volatile LogCapture capture;
-    private volatile CaptureMode captureMode = CaptureMode.POLLING;
-    /** Why auto chose polling: what binlog mode lacks, each with its remedy. */
-    private volatile List<String> binlogMissing = List.of();
 
     private JdbcAdapter(JdbcAdapterConfig config, Engine engine, Dialect dialect, Database database,
                         Watermark.Mode forcedWatermark, HelperApi helper, CaptureMode forcedCapture) {
-        this.forcedCapture = forcedCapture;
         this.engine = engine;
         this.config = config;
         this.dialect = dialect;
@@ -149,6 +141,8 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         this.helper = helper;
         this.database = database;
         this.startLease = new Lease(database.dataSource(), dialect, state, "start", NodeId.next("start"), START_LEASE_TTL);
+        this.capture = new CaptureSelection(config, dialect, state, engine.logCapture(), database.server(),
+                database.dataSource(), database::capturePool, forcedCapture);
         this.forcedWatermark = forcedWatermark;
         this.loader = new CatalogLoader(config, dialect, config.demo() ? DemoSchema.TABLES : Set.of());
         this.triggers = new CaptureTriggers(dialect, state);
@@ -159,20 +153,18 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         this.settings = new HostManagedSettings(config);
         this.changes = new ChangeReader(database.dataSource(), dialect, state, settings::inlineThreshold,
                 config.tombstoneRetentionDays(), timeout, watermark);
-        this.indexed = new IndexedChanges(database.dataSource(), dialect, state, this::logged,
+        this.indexed = new IndexedChanges(database.dataSource(), dialect, state, capture::logged,
                 settings::inlineThreshold, timeout, changes, () -> {
-                    LogCapture binlog = capture;
-                    if (binlog != null) {
-                        binlog.fence().fence();
+                    CaptureFence fence = capture.fence();
+                    if (fence != null) {
+                        fence.fence();
                     }
                 });
         this.unwritable = new UnwritableRows(database.dataSource(), dialect, state, timeout);
         this.paging = new Cursors(database.dataSource(), dialect, state, unwritable, clock, watermark, changes, indexed,
                 this::table, settings::pageSize, config.cursorTimeoutMinutes(), config.maxOpenCursors(), timeout);
-        this.writer = new RecordWriter(database.dataSource(), dialect, state, clock, timeout, () -> {
-            LogCapture binlog = capture;
-            return binlog == null ? null : binlog.fence();
-        }, config.poolSize());
+        this.writer = new RecordWriter(database.dataSource(), dialect, state, clock, timeout, capture::fence,
+                config.poolSize());
         this.reader = new RecordReader(database.dataSource(), dialect, timeout);
         this.helperDeletions = new HelperDeletions(database.dataSource(), dialect, clock, timeout);
         this.syncAgain = new SyncAgainFlags(database.dataSource(), dialect, state, timeout);
@@ -180,7 +172,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     }
 
     /**
-     * Opens the database (the embedded MariaDB when no {@code jdbc-url} is configured), runs the migrations
+     * Opens the database (the engine's embedded server when no {@code jdbc-url} is configured), runs the migrations
      * of the {@code esa_} tables, creates the demo schema when asked and loads the catalog. {@link #close()}
      * stops all of it. An external database that cannot be reached does not stop the start: calls answer
      * DATABASE_UNAVAILABLE until it can, and the first call after that finishes the start.
@@ -240,8 +232,8 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     }
 
     /**
-     * Uninstall: removes what log capture keeps on the database server (PostgreSQL: the replication slot, ending its
-     * walsender first, and the publication), so that no slot holds the server's write-ahead log once esa-bridge is
+     * Uninstall: removes what log capture keeps on the database server (a replication slot, ending its reader's
+     * connection first, and a publication), so that no slot holds the server's write-ahead log once esa-bridge is
      * gone. Stop every node first: a running node makes the slot again at its next start. Returns what was removed.
      */
     public static List<String> dropLogCapture(JdbcAdapterConfig config) throws SQLException {
@@ -250,10 +242,8 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         if (log == null || config.jdbcUrl() == null) {
             return List.of();
         }
-        try (Connection c = java.sql.DriverManager.getConnection(config.jdbcUrl(), config.jdbcUser(),
-                config.jdbcPassword())) {
-            return log.uninstall(c, config);
-        }
+        return log.uninstall(() -> java.sql.DriverManager.getConnection(config.jdbcUrl(), config.jdbcUser(),
+                config.jdbcPassword()), config);
     }
 
     /** Reads whose list of open transactions stayed stale (see {@link Watermark}): for tests and metrics. */
@@ -308,8 +298,8 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
                     watermark.force(forcedWatermark);
                 }
                 // Before the catalog: which triggers a table gets depends on the mode (CaptureTriggers).
-                chooseCapture(c);
-                loader.stampFromChangeIndex(captureMode == CaptureMode.BINLOG ? state : null);
+                capture.choose(c);
+                loader.stampFromChangeIndex(capture.mode() == CaptureMode.BINLOG ? state : null);
                 loader.useDatabaseZone(DatabaseZone.resolve(c, dialect));
                 Catalog loaded = refreshCatalog(c);
                 if (!loaded.refusals().isEmpty()) {
@@ -324,52 +314,11 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         }
     }
 
-    /**
-     * Chooses the capture mode ({@code change-capture}): binlog when asked or, for auto, when the server and the
-     * account allow it (found by trying, {@link BinlogAccess}); binlog asked for and not possible refuses the start,
-     * naming what is missing.
-     */
-    private void chooseCapture(Connection c) throws SQLException, EsaException {
-        if (forcedCapture != null) {
-            captureMode = forcedCapture;
+    /** Starts the log capture once log mode is chosen, with the catalog loaded; then puts the triggers in place. */
+    private void startCapture(Connection c) throws SQLException {
+        if (!capture.start(c, catalog.tables(), this::capturedTable)) {
             return;
         }
-        if (capture != null || config.changeCapture() == JdbcAdapterConfig.ChangeCapture.POLLING) {
-            return;
-        }
-        LogCapture.Support log = engine.logCapture();
-        List<String> missing = dialect.hasBinaryLog() ? BinlogAccess.missing(c, database.endpoint())
-                : log != null ? log.missing(c, config)
-                : List.of("the database has no log that esa-bridge can read; its changes are polled");
-        if (!missing.isEmpty()) {
-            if (config.changeCapture() == JdbcAdapterConfig.ChangeCapture.BINLOG) {
-                throw new EsaException(ErrorCode.NOT_SUPPORTED, JdbcAdapterConfig.CHANGE_CAPTURE
-                        + (dialect.hasBinaryLog() ? "=binlog" : "=log") + ", but "
-                        + String.join("; ", missing));
-            }
-            binlogMissing = List.copyOf(missing);
-            return;
-        }
-        captureMode = CaptureMode.BINLOG;
-    }
-
-    /** Starts the binlog reader once binlog mode is chosen, with the catalog loaded. */
-    private void startCapture(Connection c) throws SQLException, EsaException {
-        if (capture != null || captureMode != CaptureMode.BINLOG || forcedCapture != null) {
-            return;
-        }
-        String schema;
-        try (java.sql.Statement s = c.createStatement(); ResultSet rs = s.executeQuery(dialect.currentSchemaSql())) {
-            rs.next();
-            schema = rs.getString(1);
-        }
-        LogCapture.Support log = engine.logCapture();
-        capture = log != null
-                ? log.start(new LogCapture.Support.Start(database.capturePool(), database.dataSource(), state, config,
-                        schema, catalog.tables(), this::capturedTable))
-                : BinlogCapture.start(database.capturePool(), database.dataSource(), dialect, state, database.endpoint(),
-                        schema, catalog.tables(), this::capturedTable, config.captureLease(), config.captureFenceTimeout());
-        catalog.tables().forEach(t -> capturabilityChecked.add(t.name()));
         Catalog served = catalog;
         startLease.runHolding(c, START_LEASE_WAIT, () -> {
             catalog = ensureTriggers(c, served);
@@ -377,7 +326,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         });
     }
 
-    /** The served table of that name for the binlog reader, loading the catalog for a table it meets first. */
+    /** The served table of that name for the log reader, loading the catalog for a table it meets first. */
     private Table capturedTable(String name) {
         Table t = catalog.find(name);
         if (t != null || !loader.mayExpose(name)) {
@@ -392,12 +341,12 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
 
     /** How changes are found, as chosen at start. */
     public CaptureMode captureMode() {
-        return captureMode;
+        return capture.mode();
     }
 
-    /** The binlog capture's state on this node, for metrics and readiness; null in polling mode. */
+    /** The log capture's state on this node, for metrics and readiness; null in polling mode. */
     public CaptureStatus captureStatus() {
-        return capture;
+        return capture.status();
     }
 
     /**
@@ -409,7 +358,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     private Catalog refreshCatalog(Connection c) throws SQLException {
         catalogLoads.incrementAndGet();
         Catalog loaded = loader.load(c);
-        if (loaded.tables().stream().noneMatch(this::needsVersionTable) && triggers.inPlace(c, loaded, this::logged)) {
+        if (loaded.tables().stream().noneMatch(this::needsVersionTable) && triggers.inPlace(c, loaded, capture::logged)) {
             return serve(c, loaded);
         }
         // Set-up DDL runs one node at a time, under the start lease: on Galera, CREATE TRIGGER on one table from
@@ -460,35 +409,16 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     }
 
     /**
-     * Whether a table's changes are in the change index: binlog mode and a table whose ids the log can spell
-     * (else it is polled, with its tombstone and key-change triggers).
-     */
-    private boolean logged(Table t) {
-        if (captureMode != CaptureMode.BINLOG) {
-            return false;
-        }
-        LogCapture binlog = capture;
-        return forcedCapture != null || binlog != null && !binlog.uncapturable().containsKey(t.name());
-    }
-
-    /**
      * Puts the capture triggers in place ({@link CaptureTriggers}) and checks that each captured table is still the
-     * one it was ({@link TableIdentity}). In binlog mode this waits for the reader, which finds the tables whose ids
-     * the log cannot spell (those are polled).
+     * one it was ({@link TableIdentity}). In log mode this waits for the reader, which finds the tables whose
+     * changes the log cannot capture (those are polled; {@link CaptureSelection#capturable}).
      */
     private Catalog ensureTriggers(Connection c, Catalog loaded) throws SQLException {
-        Catalog fresh = loaded;
-        if (captureMode == CaptureMode.BINLOG && forcedCapture == null) {
-            LogCapture binlog = capture;
-            if (binlog == null) {
-                return fresh; // until the reader has started (startCapture)
-            }
-            List<Table> unchecked = fresh.tables().stream().filter(t -> !capturabilityChecked.contains(t.name())).toList();
-            binlog.check(c, unchecked);
-            unchecked.forEach(t -> capturabilityChecked.add(t.name()));
-            fresh = withoutUnstampable(fresh, binlog.uncapturable());
+        if (capture.awaitsReader()) {
+            return loaded; // until the reader has started (startCapture)
         }
-        CaptureTriggers.Outcome outcome = triggers.ensure(c, fresh, this::logged);
+        Catalog fresh = capture.capturable(c, loaded);
+        CaptureTriggers.Outcome outcome = triggers.ensure(c, fresh, capture::logged);
         List<String> tracked = fresh.tables().stream()
                 .filter(t -> t.deleteStrategy().kind() == DeleteStrategy.Kind.TOMBSTONE)
                 .map(Table::name).filter(name -> !outcome.failed().containsKey(name)).toList();
@@ -508,25 +438,6 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
                             name, outcome.otherFailed().get(name)));
         }
         return fresh;
-    }
-
-    /**
-     * Without the tables stamped by the change index whose ids the binary log cannot spell: another table of that
-     * kind is polled by its modification column, these have none.
-     */
-    private static Catalog withoutUnstampable(Catalog fresh, Map<String, String> uncapturable) {
-        Map<String, Table> kept = new java.util.LinkedHashMap<>();
-        Map<String, String> dropped = new java.util.LinkedHashMap<>();
-        for (Table t : fresh.tables()) {
-            String why = uncapturable.get(t.name());
-            if (t.indexStamped() && why != null) {
-                dropped.put(t.name(), "no modification column and ids the binary log cannot spell (" + why
-                        + ") - add a modification column, or set structure.<table>.change-tracking=version-table");
-            } else {
-                kept.put(t.name(), t);
-            }
-        }
-        return dropped.isEmpty() ? fresh : fresh.withTables(kept, dropped);
     }
 
     private Catalog refreshCatalog() throws EsaException {
@@ -584,11 +495,9 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
      * would remedy it (see {@link CaptureSummary}).
      */
     public List<String> captureSummary() {
-        LogCapture binlog = capture;
         Catalog current = catalog;
-        List<String> lines = CaptureSummary.of(current, captureMode, binlogMissing,
-                binlog == null ? Map.of() : new java.util.TreeMap<>(binlog.uncapturable()), watermark.mode(),
-                config.watermarkFallbackLagSeconds(), new java.util.TreeMap<>(missingTriggers),
+        List<String> lines = CaptureSummary.of(current, capture.mode(), capture.missing(), capture.uncapturable(),
+                watermark.mode(), config.watermarkFallbackLagSeconds(), new java.util.TreeMap<>(missingTriggers),
                 new java.util.TreeMap<>(otherMissingTriggers), galeraNode, dialect);
         if (!current.unserved().isEmpty()) {
             StringBuilder all = new StringBuilder();
@@ -670,9 +579,9 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     @Override
     public Instant getCurrentTime() throws EsaException {
         ensureInitialised();
-        LogCapture binlog = capture;
-        if (binlog != null) {
-            return binlog.fence().fence();
+        CaptureFence fence = capture.fence();
+        if (fence != null) {
+            return fence.fence();
         }
         try (Connection c = database.dataSource().getConnection()) {
             return clock.now(c);
@@ -815,10 +724,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         if (n != null) {
             n.close();
         }
-        LogCapture binlog = capture;
-        if (binlog != null) {
-            binlog.close();
-        }
+        capture.close();
         if (deletions != null) {
             deletions.close();
         }

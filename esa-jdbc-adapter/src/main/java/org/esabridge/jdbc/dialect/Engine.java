@@ -46,10 +46,7 @@ public interface Engine {
         throw new UnsupportedOperationException(name() + " has no embedded server");
     }
 
-    /**
-     * Exact capture from this engine's own log through {@link org.esabridge.jdbc.capture.LogCapture}, or null when
-     * the engine has none or its capture is still started by the adapter itself (the binary log's).
-     */
+    /** Exact capture from this engine's own log ({@link org.esabridge.jdbc.capture.LogCapture}), or null: polling. */
     default org.esabridge.jdbc.capture.LogCapture.Support logCapture() {
         return null;
     }

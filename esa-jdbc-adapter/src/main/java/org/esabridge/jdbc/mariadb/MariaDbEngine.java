@@ -4,6 +4,8 @@ import org.esabridge.jdbc.dialect.Engine;
 import org.esabridge.jdbc.dialect.Dialect;
 import java.util.List;
 import org.esabridge.jdbc.JdbcAdapterConfig;
+import org.esabridge.jdbc.capture.LogCapture;
+import org.esabridge.jdbc.mariadb.capture.BinlogCapture;
 import org.esabridge.jdbc.mariadb.embedded.EmbeddedMariaDb;
 
 /** MariaDB (and MySQL's URL form): the embedded default; the state tables live in the served schema. */
@@ -32,6 +34,11 @@ public final class MariaDbEngine implements Engine {
     @Override
     public Dialect dialect(JdbcAdapterConfig config) {
         return MariaDbDialect.INSTANCE;
+    }
+
+    @Override
+    public LogCapture.Support logCapture() {
+        return BinlogCapture.SUPPORT;
     }
 
     @Override

@@ -2,23 +2,20 @@ package org.esabridge.jdbc.postgres;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.esabridge.jdbc.JdbcAdapterConfig;
-import org.esabridge.jdbc.mariadb.capture.BinlogPosition;
-import org.esabridge.jdbc.mariadb.capture.CaptureFence;
-import org.esabridge.jdbc.mariadb.capture.CaptureStats;
-import org.esabridge.jdbc.mariadb.capture.ChangeIndex;
+import org.esabridge.jdbc.capture.BinlogPosition;
+import org.esabridge.jdbc.capture.CaptureFence;
+import org.esabridge.jdbc.capture.CaptureLeadership;
+import org.esabridge.jdbc.capture.CaptureStatus;
+import org.esabridge.jdbc.capture.ChangeIndex;
 import org.esabridge.jdbc.capture.LogCapture;
 import org.esabridge.jdbc.catalog.Table;
 import org.esabridge.jdbc.cluster.Lease;
-import org.esabridge.jdbc.cluster.NodeId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * publication that esa-bridge creates and names ({@code capture-slot}, {@code capture-publication}), into the same
  * change index as MariaDB's binary log.
  *
- * <p>One reader per database across nodes, through the {@code binlog-capture} lease (renewed every third of its time
- * to live, checked in every write of the index). A follower also watches the slot: when the slot has no walsender
+ * <p>One reader per database across nodes ({@link CaptureLeadership}: the {@code binlog-capture} lease, renewed every
+ * third of its time to live, checked in every write of the index). A follower also watches the slot: when the slot has no walsender
  * ({@code pg_replication_slots.active} false) at two looks in a row while another node holds the lease, that node
  * is not reading (its process died and its connection with it), and the follower takes the lease over at once
  * instead of waiting for it to expire. A leader that was only between two connections loses nothing by that: its
@@ -42,14 +39,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class PgLogCapture implements LogCapture {
     private static final Logger LOG = LoggerFactory.getLogger(PgLogCapture.class);
-    /** The same lease row as MariaDB's reader: the fence's look at the capture's progress reads it by this name. */
-    static final String LEASE = "binlog-capture";
-    private static final long RETRY_MILLIS = 1000;
 
     /** PostgreSQL's log capture for {@link org.esabridge.jdbc.dialect.Engine#logCapture()}. */
     static final Support SUPPORT = new Support() {
         @Override
-        public List<String> missing(Connection c, JdbcAdapterConfig config) throws SQLException {
+        public List<String> missing(Connection c, JdbcAdapterConfig config, Server server) throws SQLException {
             return PgLogSetup.missing(c, PgLogSetup.slotName(c, config.captureSlot()),
                     PgLogSetup.publicationName(config.capturePublication()));
         }
@@ -60,9 +54,11 @@ public final class PgLogCapture implements LogCapture {
         }
 
         @Override
-        public List<String> uninstall(Connection c, JdbcAdapterConfig config) throws SQLException {
-            return PgLogSetup.drop(c, PgLogSetup.slotName(c, config.captureSlot()),
-                    PgLogSetup.publicationName(config.capturePublication()));
+        public List<String> uninstall(Connect connect, JdbcAdapterConfig config) throws SQLException {
+            try (Connection c = connect.open()) {
+                return PgLogSetup.drop(c, PgLogSetup.slotName(c, config.captureSlot()),
+                        PgLogSetup.publicationName(config.capturePublication()));
+            }
         }
     };
 
@@ -72,39 +68,36 @@ public final class PgLogCapture implements LogCapture {
     private final String publication;
     private final String stateSchema;
     private final String schema;
-    private final Lease lease;
-    private final Duration ttl;
     private final long heartbeatMillis;
+    private final CaptureLeadership<PgLogReader> leadership;
     private final ChangeIndex index;
     private final CaptureFence fence;
     private final PgLogTargets targets;
-    private final CaptureStats stats = new CaptureStats();
     private final Map<String, String> uncapturable = new ConcurrentHashMap<>();
-    private final CountDownLatch closing = new CountDownLatch(1);
-    private final Thread thread;
-    private volatile PgLogReader reader;
-    private volatile boolean leader;
-    private volatile boolean halted;
     private volatile long lagBytes;
+    /** Looks in a row at which the slot had no walsender while another node held the lease (the capture thread's). */
     private int inactiveLooks;
 
     private PgLogCapture(Support.Start s, String slot) {
         JdbcAdapterConfig config = s.config();
         this.ds = s.capturePool();
-        this.endpoint = new PgLogReader.Endpoint(config.jdbcUrl(), config.jdbcUser(), config.jdbcPassword());
+        this.endpoint = new PgLogReader.Endpoint(s.server().jdbcUrl(), s.server().user(), s.server().password());
         this.slot = slot;
         this.publication = PgLogSetup.publicationName(config.capturePublication());
         this.stateSchema = s.state().schema().orElseThrow();
         this.schema = s.schema();
-        this.ttl = config.captureLease();
         this.heartbeatMillis = config.captureHeartbeat().toMillis();
-        this.lease = new Lease(ds, s.state().dialect(), s.state(), LEASE, NodeId.next(LEASE), ttl);
-        this.index = new ChangeIndex(lease, s.state(), this::slotHead);
+        long ttl = config.captureLease().toMillis();
+        // Followers look every second; the leader every third of the lease (at most a second, measuring the slot's
+        // lag); a reader that heard nothing, not even the heartbeat, for three heartbeats (at least 10 s) is replaced.
+        CaptureLeadership.Timing timing = new CaptureLeadership.Timing(1000, Math.max(100, Math.min(1000, ttl / 3)),
+                Math.max(10_000, 3 * heartbeatMillis));
+        this.leadership = new CaptureLeadership<>("log capture", "esa-pglog", ds, s.state(), config.captureLease(),
+                timing, new Reading());
+        this.index = new ChangeIndex(leadership.lease(), s.state(), this::slotHead);
         this.fence = new CaptureFence(s.callPool(), s.state().dialect(), s.state(), config.captureFenceTimeout(),
-                ttl);
+                config.captureLease());
         this.targets = new PgLogTargets(ds, s.state().dialect(), stateSchema, schema, s.tables(), uncapturable);
-        this.thread = new Thread(this::lead, "esa-pglog-capture");
-        this.thread.setDaemon(true);
     }
 
     static PgLogCapture start(Support.Start s) throws SQLException {
@@ -124,7 +117,7 @@ public final class PgLogCapture implements LogCapture {
             capture.ensureSlot(c);
         }
         capture.index.loadOrStart(c);
-        capture.thread.start();
+        capture.leadership.start();
         return capture;
     }
 
@@ -193,205 +186,72 @@ public final class PgLogCapture implements LogCapture {
         return Map.copyOf(uncapturable);
     }
 
-    private void lead() {
-        while (closing.getCount() > 0) {
-            if (!acquire()) {
-                leader = false;
-                await(Math.min(1000, ttl.toMillis() / 3));
-                continue;
-            }
-            if (!leader) {
-                LOG.info("log capture: this node now reads slot {} of {}", slot, schema);
-            }
-            leader = true;
-            PgLogReader.Outcome outcome = readOnce();
-            if (outcome == PgLogReader.Outcome.LOST_LEADERSHIP) {
-                leader = false;
-            } else if (outcome == PgLogReader.Outcome.FAILED) {
-                await(RETRY_MILLIS);
-            }
-        }
-        leader = false;
-        if (halted) {
-            return;
-        }
-        try {
-            lease.release();
-        } catch (SQLException e) {
-            LOG.debug("capture lease not released ({}); it expires by itself", e.getMessage());
-        }
-    }
-
-    /**
-     * Takes the lease if it is free or ours; else takes it over when the holder evidently reads nothing: the slot
-     * has had no walsender at two looks in a row.
-     */
-    private boolean acquire() {
-        try (Connection c = ds.getConnection()) {
-            if (lease.tryAcquire(c)) {
-                inactiveLooks = 0;
-                return true;
-            }
-            PgLogSetup.Slot s = PgLogSetup.slot(c, slot);
-            inactiveLooks = s != null && !s.active() ? inactiveLooks + 1 : 0;
-            if (inactiveLooks >= 2) {
-                String holder = lease.currentHolder(c);
-                if (holder != null && lease.takeOver(c, holder)) {
-                    LOG.warn("log capture: slot {} has no reader while {} holds the lease; this node takes over", slot,
-                            holder);
-                    inactiveLooks = 0;
-                    return true;
-                }
-            }
-            return false;
-        } catch (SQLException e) {
-            LOG.debug("capture lease not taken: {}", e.getMessage());
-            return false;
-        }
-    }
-
-    private PgLogReader.Outcome readOnce() {
-        ChangeIndex.State start;
-        try (Connection c = ds.getConnection()) {
-            start = index.loadOrStart(c);
-            if (ensureSlot(c)) {
-                start = index.recordGap(c, start);
-                stats.gap();
-                LOG.warn("log capture: GAP - replication slot {} was gone (dropped, or invalidated by"
-                        + " max_slot_wal_keep_size); made afresh. Changes in between are not in the index: getModified"
-                        + " for an earlier 'after' reads whole tables, getDeleted answers NOT_SUPPORTED", slot);
-            }
-        } catch (SQLException | ChangeIndex.LostLeadershipException e) {
-            LOG.warn("log capture: cannot start reading: {}", e.getMessage());
-            return PgLogReader.Outcome.FAILED;
-        }
-        PgLogReader r = new PgLogReader(endpoint, targets, slot, publication, ds, index, start, fence::reached, stats,
-                heartbeatMillis);
-        reader = r;
-        PgLogReader.Outcome[] outcome = {PgLogReader.Outcome.FAILED};
-        Thread t = new Thread(() -> outcome[0] = r.run(), "esa-pglog-reader");
-        t.setDaemon(true);
-        t.start();
-        long silentLimit = Math.max(10_000, 3 * heartbeatMillis);
-        try {
-            while (t.isAlive()) {
-                t.join(Math.max(100, Math.min(1000, ttl.toMillis() / 3)));
-                measureLag();
-                if (closing.getCount() == 0 || r.ended()) {
-                    r.abort();
-                } else if (t.isAlive() && !lease.tryAcquire()) {
-                    LOG.warn("log capture: the lease was lost; this node stops reading");
-                    r.abort();
-                    t.join();
-                    return PgLogReader.Outcome.LOST_LEADERSHIP;
-                } else if (r.silentMillis() > silentLimit) {
-                    LOG.warn("log capture: nothing from the server for {} ms (not even the heartbeat); reconnecting",
-                            r.silentMillis());
-                    r.abort();
-                    t.join();
-                    return PgLogReader.Outcome.FAILED;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            r.abort();
-            return PgLogReader.Outcome.CLOSED;
-        } catch (SQLException e) {
-            LOG.warn("log capture: the lease could not be renewed ({}); this node stops reading", e.getMessage());
-            r.abort();
-            return PgLogReader.Outcome.FAILED;
-        } finally {
-            reader = null;
-        }
-        if (outcome[0] == PgLogReader.Outcome.FAILED) {
-            LOG.warn("log capture: the reader stopped ({}); starting again from the stored position", r.failure());
-        } else if (outcome[0] == PgLogReader.Outcome.LOST_LEADERSHIP) {
-            LOG.warn("log capture: {}; this node stops reading", r.failure());
-        }
-        return outcome[0];
-    }
-
-    private void measureLag() {
-        try (Connection c = ds.getConnection()) {
-            lagBytes = Math.max(0, PgLogSetup.lagBytes(c, slot));
-        } catch (SQLException e) {
-            LOG.debug("slot lag not measured: {}", e.getMessage());
-        }
-    }
-
-    private void await(long millis) {
-        try {
-            closing.await(millis, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    // --- CaptureStatus ---
-
     @Override
-    public boolean leader() {
-        return leader;
-    }
-
-    @Override
-    public double lagSeconds() {
-        PgLogReader r = reader;
-        return r == null ? 0 : r.lagSeconds();
-    }
-
-    @Override
-    public long lagEvents() {
-        PgLogReader r = reader;
-        return r == null ? 0 : r.lagEvents();
+    public CaptureStatus status() {
+        return leadership;
     }
 
     @Override
     public long lagBytes() {
-        return leader ? lagBytes : 0;
+        return leadership.leader() ? lagBytes : 0;
     }
 
-    @Override
-    public long eventsRead() {
-        return stats.eventsRead();
-    }
+    /** The slot's part in leading: a reader per turn (the slot made afresh as a gap), a dead holder seen by its slot. */
+    private final class Reading implements CaptureLeadership.Log<PgLogReader> {
+        @Override
+        public String source() {
+            return "slot " + slot + " of " + schema;
+        }
 
-    @Override
-    public long entriesWritten() {
-        return stats.entriesWritten();
-    }
+        @Override
+        public PgLogReader open(Connection c) throws SQLException, ChangeIndex.LostLeadershipException {
+            inactiveLooks = 0;
+            ChangeIndex.State start = index.loadOrStart(c);
+            if (ensureSlot(c)) {
+                start = index.recordGap(c, start);
+                leadership.stats().gap();
+                LOG.warn("log capture: GAP - replication slot {} was gone (dropped, or invalidated by"
+                        + " max_slot_wal_keep_size); made afresh. Changes in between are not in the index: getModified"
+                        + " for an earlier 'after' reads whole tables, getDeleted answers NOT_SUPPORTED", slot);
+            }
+            return new PgLogReader(endpoint, targets, slot, publication, ds, index, start, fence::reached,
+                    leadership.stats(), heartbeatMillis);
+        }
 
-    @Override
-    public long gaps() {
-        return stats.gaps();
-    }
-
-    @Override
-    public boolean healthy(int maxLagSeconds) {
-        if (!leader) {
+        /** The holder evidently reads nothing: the slot has had no walsender at two looks in a row. */
+        @Override
+        public boolean takeOver(Connection c, Lease lease) throws SQLException {
+            PgLogSetup.Slot s = PgLogSetup.slot(c, slot);
+            inactiveLooks = s != null && !s.active() ? inactiveLooks + 1 : 0;
+            if (inactiveLooks < 2) {
+                return false;
+            }
+            String holder = lease.currentHolder(c);
+            if (holder == null || !lease.takeOver(c, holder)) {
+                return false;
+            }
+            LOG.warn("log capture: slot {} has no reader while {} holds the lease; this node takes over", slot, holder);
+            inactiveLooks = 0;
             return true;
         }
-        PgLogReader r = reader;
-        return r != null && r.lagSeconds() <= maxLagSeconds && r.silentMillis() <= Math.max(10_000, 3 * heartbeatMillis);
+
+        @Override
+        public void look(PgLogReader r) {
+            try (Connection c = ds.getConnection()) {
+                lagBytes = Math.max(0, PgLogSetup.lagBytes(c, slot));
+            } catch (SQLException e) {
+                LOG.debug("slot lag not measured: {}", e.getMessage());
+            }
+        }
     }
 
     /** Stops as a node that dies does: the walsender's connection closes, the lease is left behind. */
     void halt() {
-        halted = true;
-        close();
+        leadership.halt();
     }
 
     @Override
     public void close() {
-        closing.countDown();
-        PgLogReader r = reader;
-        if (r != null) {
-            r.abort();
-        }
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        leadership.close();
     }
 }

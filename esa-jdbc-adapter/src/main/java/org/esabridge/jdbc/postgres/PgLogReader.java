@@ -16,10 +16,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import javax.sql.DataSource;
-import org.esabridge.jdbc.mariadb.capture.BinlogPosition;
-import org.esabridge.jdbc.mariadb.capture.CaptureStats;
-import org.esabridge.jdbc.mariadb.capture.ChangeIndex;
-import org.esabridge.jdbc.mariadb.capture.PendingChanges;
+import org.esabridge.jdbc.capture.BinlogPosition;
+import org.esabridge.jdbc.capture.CaptureStats;
+import org.esabridge.jdbc.capture.ChangeIndex;
+import org.esabridge.jdbc.capture.IndexWriter;
+import org.esabridge.jdbc.capture.LogReader;
+import org.esabridge.jdbc.capture.PendingChanges;
 import org.esabridge.jdbc.changes.IndexedChanges;
 import org.postgresql.PGConnection;
 import org.postgresql.PGProperty;
@@ -34,18 +36,16 @@ import org.slf4j.LoggerFactory;
  * {@link #close()} or until it fails; {@link PgLogCapture} decides what comes next.
  *
  * <p>Two threads, as the binlog reader has: this one (reading, decoding, assembling transactions, and the only one
- * that touches the stream) and a writer (flushing {@link PendingChanges} segments). The slot is confirmed only up
+ * that touches the stream) and an {@link IndexWriter} (flushing {@link PendingChanges} segments). The slot is confirmed only up
  * to the end of a segment the index has committed (or that had nothing to write), and, when nothing is pending, up
  * to what the server reported last (keepalives, skipped transactions, the heartbeat's message): a restart resumes
  * after the last transaction in the index, and the slot never holds WAL that nothing of ours needs.
  */
-final class PgLogReader implements AutoCloseable {
+final class PgLogReader implements LogReader, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PgLogReader.class);
     /** Milliseconds from the Unix epoch to PostgreSQL's (2000-01-01). */
     private static final long PG_EPOCH_MILLIS = 946_684_800_000L;
     private static final String HEARTBEAT_PREFIX = "esa-bridge-heartbeat";
-
-    enum Outcome { RUNNING, CLOSED, FAILED, LOST_LEADERSHIP }
 
     /** Where and as whom the replication connection is opened. */
     record Endpoint(String jdbcUrl, String user, String password) {
@@ -56,20 +56,15 @@ final class PgLogReader implements AutoCloseable {
     private final String slot;
     private final String publication;
     private final DataSource ds;
-    private final ChangeIndex index;
-    private final BiConsumer<List<Long>, Instant> fencesReached;
     private final CaptureStats stats;
     private final long heartbeatMillis;
     private final long startLsn;
     private final PendingChanges pending = new PendingChanges(5_000, 100_000, 5, 200);
-    private final Thread writer;
+    private final IndexWriter writer;
     private final AtomicLong confirmable = new AtomicLong();
-    private final AtomicLong flushes = new AtomicLong();
-    private volatile ChangeIndex.State stored;
     private volatile Outcome outcome = Outcome.RUNNING;
     private volatile String failure;
     private volatile long lastMessageMillis = System.currentTimeMillis();
-    private volatile PendingChanges.Segment inFlight;
     private volatile Connection replication;
 
     // The reading thread's.
@@ -90,14 +85,12 @@ final class PgLogReader implements AutoCloseable {
         this.slot = slot;
         this.publication = publication;
         this.ds = ds;
-        this.index = index;
-        this.stored = start;
         this.startLsn = start.position().pos();
-        this.fencesReached = fencesReached;
         this.stats = stats;
         this.heartbeatMillis = heartbeatMillis;
-        this.writer = new Thread(this::writeLoop, "esa-pglog-writer");
-        this.writer.setDaemon(true);
+        // Committed in the index (or nothing of ours): the slot may let go of it.
+        this.writer = new IndexWriter("esa-pglog-writer", ds, index, start, pending, fencesReached, stats,
+                end -> confirmable.accumulateAndGet(end.pos(), Math::max), this::ended, this::end);
     }
 
     /** A connection in replication mode (walsender), as the stream needs it. */
@@ -113,8 +106,8 @@ final class PgLogReader implements AutoCloseable {
         return DriverManager.getConnection(e.jdbcUrl(), p);
     }
 
-    /** Reads until closed or failed; blocks. */
-    Outcome run() {
+    @Override
+    public Outcome run() {
         writer.start();
         try (Connection c = replicationConnection(endpoint)) {
             replication = c;
@@ -270,70 +263,29 @@ final class PgLogReader implements AutoCloseable {
         txEntries.put(key, kind);
     }
 
-    // --- the writer thread: segments → esa_change, then the slot may be confirmed ---
-
-    private void writeLoop() {
-        try (Connection c = ds.getConnection()) {
-            while (true) {
-                PendingChanges.Segment s = pending.take(1000);
-                index.stampLateFences(c);
-                if (s == null) {
-                    if (outcome != Outcome.RUNNING) {
-                        return;
-                    }
-                    continue;
-                }
-                if (s.writesSomething()) {
-                    inFlight = s;
-                    try {
-                        stored = index.flush(c, stored, s.entries, s.fences, s.end, s.gap);
-                    } finally {
-                        inFlight = null;
-                    }
-                    stats.flushed(s.entries.size(), s.gap);
-                    if (!s.fences.isEmpty()) {
-                        fencesReached.accept(s.fences, stored.lastStamp());
-                    }
-                    if (flushes.incrementAndGet() % 1000 == 0) {
-                        index.purgeFences(c);
-                    }
-                }
-                // Committed in the index (or nothing of ours): the slot may let go of it.
-                confirmable.accumulateAndGet(s.end.pos(), Math::max);
-                pending.written(s);
-            }
-        } catch (ChangeIndex.LostLeadershipException e) {
-            end(Outcome.LOST_LEADERSHIP, e.getMessage());
-        } catch (SQLException | RuntimeException e) {
-            end(Outcome.FAILED, "writing the change index failed: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            end(Outcome.CLOSED, null);
-        }
-    }
-
-    /** Why the reader ended, for the log. */
-    String failure() {
+    @Override
+    public String failure() {
         return failure;
     }
 
-    boolean ended() {
+    @Override
+    public boolean ended() {
         return outcome != Outcome.RUNNING;
     }
 
-    long silentMillis() {
+    @Override
+    public long silentMillis() {
         return System.currentTimeMillis() - lastMessageMillis;
     }
 
-    /** Seconds the oldest transaction read but not yet in the index has waited; 0 when none waits. */
-    double lagSeconds() {
-        PendingChanges.Segment s = inFlight;
-        long oldest = s != null && s.writesSomething() ? s.firstCommitMillis : pending.oldestPendingCommitMillis();
-        return oldest == 0 ? 0 : Math.max(0, (System.currentTimeMillis() - oldest) / 1000.0);
+    @Override
+    public double lagSeconds() {
+        return writer.lagSeconds();
     }
 
-    long lagEvents() {
-        return pending.pendingEntries();
+    @Override
+    public long lagEvents() {
+        return writer.lagEvents();
     }
 
     private void end(Outcome o, String why) {
@@ -353,7 +305,8 @@ final class PgLogReader implements AutoCloseable {
     }
 
     /** Ends at once, closing the walsender's connection (the capture's watchdog, a lost lease). */
-    void abort() {
+    @Override
+    public void abort() {
         end(Outcome.CLOSED, null);
         Connection c = replication;
         if (c != null) {

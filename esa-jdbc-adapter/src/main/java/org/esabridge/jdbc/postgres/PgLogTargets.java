@@ -12,7 +12,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import javax.sql.DataSource;
-import org.esabridge.jdbc.mariadb.capture.BinlogCapture;
+import org.esabridge.jdbc.capture.LogCapture;
 import org.esabridge.jdbc.catalog.Column;
 import org.esabridge.jdbc.catalog.Table;
 import org.esabridge.jdbc.catalog.ValueKind;
@@ -61,11 +61,11 @@ final class PgLogTargets {
     private final Dialect dialect;
     private final String stateSchema;
     private final String servedSchema;
-    private final BinlogCapture.Tables tables;
+    private final LogCapture.Tables tables;
     /** Served tables the log does not capture (the caller's map: they are polled). */
     private final Map<String, String> uncapturable;
 
-    PgLogTargets(DataSource ds, Dialect dialect, String stateSchema, String servedSchema, BinlogCapture.Tables tables,
+    PgLogTargets(DataSource ds, Dialect dialect, String stateSchema, String servedSchema, LogCapture.Tables tables,
                  Map<String, String> uncapturable) {
         this.ds = ds;
         this.dialect = dialect;

@@ -26,12 +26,6 @@ class EngineSeamTest {
 
     /** Relative to {@link #MAIN}: what still names an engine there, and why. */
     private static final Map<String, String> PENDING = Map.ofEntries(
-            // Capture wiring: the binary-log capture is chosen and started here. Pending the pglog branch, which puts
-            // log capture behind an engine-neutral interface; after merging it, these two entries should go.
-            Map.entry("JdbcAdapter.java", "imports mariadb.capture (BinlogAccess, BinlogCapture, BinlogEndpoint)"),
-            Map.entry("Database.java", "imports mariadb.capture.BinlogEndpoint"),
-            Map.entry("capture/LogCapture.java", "Support.start takes mariadb.capture.BinlogCapture.Tables; MariaDB's"
-                    + " capture is not yet started through Engine.logCapture"),
             // Value rules: the core's value vocabulary (catalog types, text forms) is MariaDB's, which other engines'
             // catalogs translate into; a per-engine value mapper handed out by the Dialect would empty these.
             Map.entry("catalog/ZeroDates.java", "MariaDB's zero dates"),

@@ -1,5 +1,9 @@
 package org.esabridge.jdbc.mariadb.capture;
 
+import org.esabridge.jdbc.capture.BinlogPosition;
+import org.esabridge.jdbc.capture.CaptureStats;
+import org.esabridge.jdbc.capture.PendingChanges;
+import org.esabridge.jdbc.capture.ChangeIndex;
 import com.github.shyiko.mysql.binlog.BinaryLogClient;
 import com.github.shyiko.mysql.binlog.event.DeleteRowsEventData;
 import com.github.shyiko.mysql.binlog.event.Event;
@@ -24,9 +28,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import javax.sql.DataSource;
+import org.esabridge.jdbc.capture.IndexWriter;
+import org.esabridge.jdbc.capture.LogReader;
 import org.esabridge.jdbc.changes.IndexedChanges;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,8 +43,8 @@ import org.slf4j.LoggerFactory;
  * {@link BinlogCapture} decides what comes next (a new reader from the stored position, a gap, another leader).
  * Nothing is kept across readers: what was read and not written is simply read again.
  *
- * <p>Two threads: the client's (reading and decoding events, assembling transactions) and a writer (flushing
- * segments of {@link PendingChanges}), so reading and writing overlap. The adapter's own writes (the index, its
+ * <p>Two threads: the client's (reading and decoding events, assembling transactions) and an {@link IndexWriter}
+ * (flushing segments of {@link PendingChanges}), so reading and writing overlap. The adapter's own writes (the index, its
  * cursors, the fence markers' answers) are in the binary log too; they produce no entries, and a segment without
  * entries is not written — its position is stored with the next real batch — so the reader never feeds itself.
  *
@@ -48,36 +53,28 @@ import org.slf4j.LoggerFactory;
  * flush as the position after it. A reader that stops mid-transaction deletes what it spilled (one whose process
  * died cannot: the next reader's start clears the table), and the next reader reads the transaction again.
  */
-final class BinlogReader implements AutoCloseable {
+final class BinlogReader implements LogReader, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BinlogReader.class);
     /** MariaDB's "could not find the GTID/position requested": the log we need is purged or never existed. */
     static final int ERROR_POSITION_NOT_IN_LOG = 1236;
     private static final long HEARTBEAT_MILLIS = 1000;
-
-    /** How the reader ended. */
-    enum Outcome { RUNNING, CLOSED, GAP, FAILED, LOST_LEADERSHIP }
 
     private final BinlogEndpoint endpoint;
     private final String schema;
     private final DataSource ds;
     private final ChangeIndex index;
     private final TableTargets targets;
-    private final BiConsumer<List<Long>, Instant> fencesReached;
     private final CaptureStats stats;
     /** Bytes of a transaction's entries held in memory before they are spilled (see {@link ChangeIndex.Key#weight}). */
     static final long SPILL_WEIGHT = 2L << 20;
     private final PendingChanges pending = new PendingChanges(5_000, 100_000, 16L << 20, 5, 200);
     private final BinaryLogClient client;
-    private final Thread writer;
-    private volatile ChangeIndex.State stored;
+    private final IndexWriter writer;
     private volatile Outcome outcome = Outcome.RUNNING;
     private volatile String failure;
     private volatile long lastPacketMillis = System.currentTimeMillis();
     /** The replication connection's id on the server once connected, else 0. */
     private volatile long connectionId;
-    private volatile PendingChanges.Segment inFlight;
-    private final AtomicLong flushes = new AtomicLong();
-
 
     // Read by the client thread only.
     private BinlogPosition position;
@@ -103,11 +100,9 @@ final class BinlogReader implements AutoCloseable {
         this.schema = schema;
         this.ds = ds;
         this.index = index;
-        this.stored = start;
         this.position = start.position();
         this.file = start.position().file();
         this.targets = targets;
-        this.fencesReached = fencesReached;
         this.stats = stats;
         this.client = endpoint.newClient();
         client.setHeartbeatInterval(HEARTBEAT_MILLIS);
@@ -138,12 +133,12 @@ final class BinlogReader implements AutoCloseable {
                 gapHere("an event could not be decoded: " + e.getMessage());
             }
         });
-        this.writer = new Thread(this::writeLoop, "esa-binlog-writer");
-        this.writer.setDaemon(true);
+        this.writer = new IndexWriter("esa-binlog-writer", ds, index, start, pending, fencesReached, stats, end -> { },
+                this::ended, this::end);
     }
 
-    /** Reads until closed or failed; blocks. */
-    Outcome run() {
+    @Override
+    public Outcome run() {
         writer.start();
         try {
             try (Connection c = ds.getConnection()) {
@@ -188,8 +183,8 @@ final class BinlogReader implements AutoCloseable {
         }
     }
 
-    /** Why the reader ended, for the log. */
-    String failure() {
+    @Override
+    public String failure() {
         return failure;
     }
 
@@ -200,28 +195,27 @@ final class BinlogReader implements AutoCloseable {
 
     /** What the index holds now (after the last flush of this reader). */
     ChangeIndex.State stored() {
-        return stored;
+        return writer.stored();
     }
 
     /** Milliseconds since the last packet from the server (heartbeats come every second on an idle log). */
-    long silentMillis() {
+    @Override
+    public long silentMillis() {
         return System.currentTimeMillis() - lastPacketMillis;
     }
 
-    /** Seconds the oldest transaction read but not yet in the index has waited; 0 when none waits. */
-    double lagSeconds() {
-        PendingChanges.Segment s = inFlight;
-        long oldest = s != null && s.writesSomething() ? s.firstCommitMillis : pending.oldestPendingCommitMillis();
-        return oldest == 0 ? 0 : Math.max(0, (System.currentTimeMillis() - oldest) / 1000.0);
+    @Override
+    public double lagSeconds() {
+        return writer.lagSeconds();
     }
 
-    /** Rows read but not yet in the index. */
-    long lagEvents() {
-        return pending.pendingEntries();
+    @Override
+    public long lagEvents() {
+        return writer.lagEvents();
     }
 
-    /** Whether the reader has stopped or is stopping. */
-    boolean ended() {
+    @Override
+    public boolean ended() {
         return outcome != Outcome.RUNNING;
     }
 
@@ -244,6 +238,12 @@ final class BinlogReader implements AutoCloseable {
     @Override
     public void close() {
         end(Outcome.CLOSED, null);
+    }
+
+    /** Closing disconnects the client already. */
+    @Override
+    public void abort() {
+        close();
     }
 
     // --- the client thread: events → transactions ---
@@ -417,55 +417,13 @@ final class BinlogReader implements AutoCloseable {
             return;
         }
         long end = event.getHeader() instanceof EventHeaderV4 h ? h.getNextPosition() : 0;
-        position = position.after(txGtid.getDomainId(), txGtid.getServerId(), txGtid.getSequence(), file, end);
+        position = GtidPositions.after(position, txGtid.getDomainId(), txGtid.getServerId(), txGtid.getSequence(), file,
+                end);
         pending.commit(txEntries, txFences, position, event.getHeader().getTimestamp(), txEvents, txGap,
                 txSpillId == 0 ? null : new ChangeIndex.Spill(txSpillId, txSpilledSeqs));
         txGtid = null;
         txEntries = null;
         txFences = null;
-    }
-
-    // --- the writer thread: segments → esa_change ---
-
-    private void writeLoop() {
-        try (Connection c = ds.getConnection()) {
-            while (true) {
-                PendingChanges.Segment s = pending.take(1000);
-                index.stampLateFences(c);
-                if (s == null) {
-                    if (outcome != Outcome.RUNNING) {
-                        return;
-                    }
-                    continue;
-                }
-                if (!s.writesSomething()) {
-                    // Only the adapter's own writes (or other schemas'): stored with the next real batch.
-                    pending.written(s);
-                    continue;
-                }
-                inFlight = s;
-                try {
-                    stored = index.flush(c, stored, s.spill, s.entries, s.fences, s.end, s.gap);
-                } finally {
-                    inFlight = null;
-                }
-                pending.written(s);
-                stats.flushed(s.entries.size() + (s.spill == null ? 0 : s.spill.seqs()), s.gap);
-                if (!s.fences.isEmpty()) {
-                    fencesReached.accept(s.fences, stored.lastStamp());
-                }
-                if (flushes.incrementAndGet() % 1000 == 0) {
-                    index.purgeFences(c);
-                }
-            }
-        } catch (ChangeIndex.LostLeadershipException e) {
-            end(Outcome.LOST_LEADERSHIP, e.getMessage());
-        } catch (SQLException | RuntimeException e) {
-            end(Outcome.FAILED, "writing the change index failed: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            end(Outcome.CLOSED, null);
-        }
     }
 
     /** Text of a string column in a row image (the log gives bytes); for the adapter's own tables, all utf8mb4. */

@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
+import org.esabridge.jdbc.capture.LogCapture;
 import org.esabridge.jdbc.catalog.Table;
 import org.esabridge.jdbc.dialect.StateTables;
 import org.slf4j.Logger;
@@ -54,7 +55,7 @@ final class TableTargets {
     };
 
     private final DataSource ds;
-    private final BinlogCapture.Tables tables;
+    private final LogCapture.Tables tables;
     private final String schema;
     private final StateTables state;
     private final boolean namesFolded;
@@ -74,7 +75,7 @@ final class TableTargets {
      * @param state       where the adapter's own tables are
      * @param namesFolded whether the server compares schema names ignoring case ({@code lower_case_table_names} ≠ 0)
      */
-    TableTargets(DataSource ds, BinlogCapture.Tables tables, String schema, StateTables state, boolean namesFolded) {
+    TableTargets(DataSource ds, LogCapture.Tables tables, String schema, StateTables state, boolean namesFolded) {
         this.ds = ds;
         this.tables = tables;
         this.schema = schema;

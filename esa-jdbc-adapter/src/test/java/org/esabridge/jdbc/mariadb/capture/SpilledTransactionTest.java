@@ -1,5 +1,6 @@
 package org.esabridge.jdbc.mariadb.capture;
 
+import org.esabridge.jdbc.capture.ChangeIndex;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

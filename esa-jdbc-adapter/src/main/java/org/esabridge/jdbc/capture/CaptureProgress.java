@@ -1,4 +1,4 @@
-package org.esabridge.jdbc.mariadb.capture;
+package org.esabridge.jdbc.capture;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -33,7 +33,7 @@ record CaptureProgress(long lastSeq, LocalDateTime updatedAt, String holder, Loc
                 + " (SELECT CONCAT(spill_id, ':', seq) FROM " + state.changeSpill()
                 + " ORDER BY spill_id DESC, seq DESC LIMIT 1)"
                 + " FROM " + state.capture() + " c LEFT JOIN " + state.lease() + " l ON l.name = ? WHERE c.name = ?")) {
-            ps.setString(1, BinlogCapture.LEASE);
+            ps.setString(1, CaptureLeadership.LEASE);
             ps.setString(2, ChangeIndex.NAME);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {

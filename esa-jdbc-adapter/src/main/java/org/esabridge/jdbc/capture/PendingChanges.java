@@ -1,4 +1,4 @@
-package org.esabridge.jdbc.mariadb.capture;
+package org.esabridge.jdbc.capture;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -11,7 +11,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Committed transactions read from the binary log and not yet written to the index, cut into segments that are
+ * Committed transactions read from the database's log and not yet written to the index, cut into segments that are
  * each written in one database transaction. A segment ends after a fence (everything before a fence gets the
  * fence's stamp, nothing after it does), or when it is large; the writer takes a segment when it is closed, when
  * the stream has been idle for a moment, or when its oldest transaction waited long enough. The reader blocks when
@@ -25,7 +25,7 @@ public final class PendingChanges {
         public final Map<ChangeIndex.Key, Character> entries = new LinkedHashMap<>();
         public final List<Long> fences = new ArrayList<>();
         /** The spilled part of the segment's one transaction, written before {@link #entries}; or null. */
-        ChangeIndex.Spill spill;
+        public ChangeIndex.Spill spill;
         long weight;
         public BinlogPosition end;
         public long firstCommitMillis;
@@ -59,7 +59,7 @@ public final class PendingChanges {
     }
 
     /** @param maxPendingWeight the most memory pending entries may take, as {@link ChangeIndex.Key#weight()} counts */
-    PendingChanges(int segmentEntries, int maxPendingEntries, long maxPendingWeight, long idleMillis,
+    public PendingChanges(int segmentEntries, int maxPendingEntries, long maxPendingWeight, long idleMillis,
                    long maxDelayMillis) {
         this.segmentEntries = segmentEntries;
         this.maxPendingEntries = maxPendingEntries;
@@ -71,7 +71,7 @@ public final class PendingChanges {
     /**
      * Adds one committed transaction; blocks while too much is pending.
      *
-     * @param entries its changes in binlog order (a later change of a row replaces an earlier one)
+     * @param entries its changes in log order (a later change of a row replaces an earlier one)
      */
     public void commit(Map<ChangeIndex.Key, Character> entries, List<Long> fences, BinlogPosition end, long commitMillis,
                 long events, boolean gap) throws InterruptedException {
@@ -81,10 +81,10 @@ public final class PendingChanges {
     /**
      * Adds one committed transaction; blocks while too much is pending.
      *
-     * @param entries its changes in binlog order after those spilled (a later change of a row replaces an earlier one)
+     * @param entries its changes in log order after those spilled (a later change of a row replaces an earlier one)
      * @param spill   its changes spilled to the database while it was read, or null
      */
-    void commit(Map<ChangeIndex.Key, Character> entries, List<Long> fences, BinlogPosition end, long commitMillis,
+    public void commit(Map<ChangeIndex.Key, Character> entries, List<Long> fences, BinlogPosition end, long commitMillis,
                 long events, boolean gap, ChangeIndex.Spill spill) throws InterruptedException {
         lock.lock();
         try {
@@ -195,7 +195,7 @@ public final class PendingChanges {
         }
     }
 
-    /** The commit time (binary log clock, ms) of the oldest transaction not yet written, or 0 when none. */
+    /** The commit time (the log's clock, ms) of the oldest transaction not yet written, or 0 when none. */
     public long oldestPendingCommitMillis() {
         lock.lock();
         try {

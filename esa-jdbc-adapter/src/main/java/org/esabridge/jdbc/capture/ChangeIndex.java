@@ -1,4 +1,4 @@
-package org.esabridge.jdbc.mariadb.capture;
+package org.esabridge.jdbc.capture;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -20,7 +20,7 @@ import org.esabridge.jdbc.dialect.Dialect;
 import org.esabridge.jdbc.dialect.StateTables;
 
 /**
- * The binlog reader's side of the change index: {@code esa_change} (the latest committed change of each row, in
+ * The log reader's side of the change index: {@code esa_change} (the latest committed change of each row, in
  * commit order) and {@code esa_capture} (where the reader stands), always written together in one transaction, so
  * that a restart continues after the last flushed transaction and never applies one twice or skips one.
  *
@@ -32,21 +32,22 @@ import org.esabridge.jdbc.dialect.StateTables;
  * millisecond, strictly increasing and in the database clock's time domain, the one {@code after} values come from.
  *
  * <p>Engine-neutral: the SQL comes from the {@link org.esabridge.jdbc.dialect.Dialect}, the log's position from a
- * {@link Head} (MariaDB's GTID and file, PostgreSQL's LSN in {@code binlog_pos}); the progress row is named
- * {@value #NAME} on every engine. Spilling a huge transaction ({@link Spill}) is MariaDB's only.
+ * {@link Head} (a GTID list and file, or a single number in {@code binlog_pos}, as the engine's log counts); the
+ * progress row is named {@value #NAME} on every engine. Spilling a huge transaction ({@link Spill}) is done by the
+ * binary log's reader only.
  */
 public final class ChangeIndex {
     static final String NAME = "binlog";
     /** Rows per INSERT: large enough to amortise the round trip, small enough for max_allowed_packet. */
     private static final int ROWS_PER_INSERT = 1000;
-    /** MariaDB's, for the spilled part of a huge transaction (only the binlog reader spills). */
+    /** The binary log's server's upsert, for the spilled part of a huge transaction (only that reader spills). */
     private static final String INSERT_TAIL = " ON DUPLICATE KEY UPDATE row_id = VALUES(row_id), kind = VALUES(kind),"
             + " stamp = VALUES(stamp), seq = VALUES(seq)";
 
     /** A row's change as the index keeps it. */
     public record Key(String table, String rowId) {
         /** About the bytes it takes in memory with its map entry (two per character at most). */
-        long weight() {
+        public long weight() {
             return 96 + 2L * (table.length() + rowId.length());
         }
     }
@@ -59,7 +60,7 @@ public final class ChangeIndex {
      * @param seqs the order numbers it used, 1..seqs (a row changed again in a later spill is there twice; the
      *             flush applies them in order, so its last change wins)
      */
-    record Spill(long id, long seqs) {
+    public record Spill(long id, long seqs) {
     }
 
     /** What {@code esa_capture} holds. */
@@ -89,11 +90,6 @@ public final class ChangeIndex {
     private final Head head;
     private final String stampSql;
     private final String insertUpdates;
-
-    /** @param lease the reader's lease, checked in every write; null only in tests of a single reader */
-    ChangeIndex(Lease lease, StateTables state) {
-        this(lease, state, ChangeIndex::head);
-    }
 
     /**
      * @param lease the reader's lease, checked in every write; null only in tests of a single reader
@@ -154,18 +150,6 @@ public final class ChangeIndex {
         return load(c);
     }
 
-    /** The binary log's current end: MariaDB's GTID position, then the file and offset. */
-    static BinlogPosition head(Connection c) throws SQLException {
-        String gtid;
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT @@GLOBAL.gtid_binlog_pos")) {
-            rs.next();
-            gtid = rs.getString(1);
-        }
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW MASTER STATUS")) {
-            return rs.next() ? new BinlogPosition(gtid, rs.getString(1), rs.getLong(2)) : new BinlogPosition(gtid, null, 0);
-        }
-    }
-
     /**
      * Records that the binary log between the stored position and now cannot be read (purged, or unreadable): the
      * reader goes on from the log's current end and {@code since} moves to a new stamp, so answers for an older
@@ -222,7 +206,7 @@ public final class ChangeIndex {
      * {@link #flush(Connection, State, Map, List, BinlogPosition, boolean)} of a transaction whose first entries were
      * spilled: they come first (seq in their spilled order), then {@code entries}, which replace any of them.
      */
-    State flush(Connection c, State expected, Spill spill, Map<Key, Character> entries, List<Long> fences,
+    public State flush(Connection c, State expected, Spill spill, Map<Key, Character> entries, List<Long> fences,
                 BinlogPosition end, boolean gap) throws SQLException, LostLeadershipException {
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
@@ -304,7 +288,7 @@ public final class ChangeIndex {
      * @param seqsBefore the order numbers the transaction's earlier spills used
      * @return the order numbers used now
      */
-    long spill(Connection c, long spillId, Map<Key, Character> entries, long seqsBefore) throws SQLException {
+    public long spill(Connection c, long spillId, Map<Key, Character> entries, long seqsBefore) throws SQLException {
         long seq = seqsBefore;
         List<Map.Entry<Key, Character>> list = new ArrayList<>(entries.entrySet());
         MessageDigest sha1 = sha1();
@@ -328,7 +312,7 @@ public final class ChangeIndex {
     }
 
     /** Removes these spills (a reader's own, once it has stopped). */
-    void dropSpills(Connection c, List<Long> spillIds) throws SQLException {
+    public void dropSpills(Connection c, List<Long> spillIds) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + state.changeSpill() + " WHERE spill_id IN ("
                 + String.join(",", Collections.nCopies(spillIds.size(), "?")) + ")")) {
             for (int i = 0; i < spillIds.size(); i++) {
@@ -339,7 +323,7 @@ public final class ChangeIndex {
     }
 
     /** Removes what earlier readers spilled and never flushed; a new reader reads those transactions again. */
-    void clearSpills(Connection c) throws SQLException {
+    public void clearSpills(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.executeUpdate("DELETE FROM " + state.changeSpill());
         }
@@ -348,7 +332,7 @@ public final class ChangeIndex {
     /** Deletes fence markers answered more than an hour ago; their waiters are long gone. */
     /**
      * Writes the stamps of fences whose marker row the flush that passed them could not see yet, and drops those
-     * given up on. PostgreSQL's log holds a commit before the transaction is visible (a synchronous standby, which
+     * given up on. A log may hold a commit before the transaction is visible (a synchronous standby, which
      * the reader may be, holds it invisible until the reader confirms it): the flush's update missed such a marker
      * row. Its local waiter was woken all the same; this answers the waiters that read the row (other nodes). The
      * writer calls it at each turn (at least once a second); auto-commit, one row at a time.

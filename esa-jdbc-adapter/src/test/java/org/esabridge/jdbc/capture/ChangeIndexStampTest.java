@@ -1,4 +1,4 @@
-package org.esabridge.jdbc.mariadb.capture;
+package org.esabridge.jdbc.capture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package org.esabridge.jdbc.mariadb.capture;
+package org.esabridge.jdbc.capture;
 
 import java.sql.SQLException;
 

@@ -1,4 +1,4 @@
-package org.esabridge.jdbc.mariadb.capture;
+package org.esabridge.jdbc.capture;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -197,7 +197,7 @@ public final class CaptureFence implements org.esabridge.jdbc.write.CommitStamps
 
     /**
      * Inserts the marker and registers {@code reached} as its waiter. Where the marker commits in a transaction of
-     * its own (PostgreSQL), the waiter is registered before the commit: a walsender may send the commit, and the
+     * its own (the dialect's {@code durableCommitSql}), the waiter is registered before the commit: a walsender may send the commit, and the
      * reader pass the marker, before the commit returns here (the commit is in the log before it is visible; a
      * synchronous standby, which the reader may be, holds it invisible until the reader confirms it).
      */
