@@ -60,9 +60,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Any database an {@link Engine} serves, as an external system: each table with an id and a modification time (its column, a
- * version table, or in binlog capture the change index) is a structure (see {@link CatalogLoader} for the rules;
- * the others are named at start, {@link CaptureSummary}). Thread-safe; holds no state that matters beyond the
+ * Any database an {@link Engine} serves, as an external system: each table with an id and a modification time
+ * (its column, a version table, or in log capture the change index) is a structure (see {@link CatalogLoader} for
+ * the rules; the others are named at start, {@link CaptureSummary}). Thread-safe; holds no state that matters beyond the
  * catalog cache (with each table's statements, {@link TableSql}): everything else, {@code needSyncAgain}
  * flags included ({@code esa_sync_again}), lives in {@code esa_} tables, so any node answers any call.
  *

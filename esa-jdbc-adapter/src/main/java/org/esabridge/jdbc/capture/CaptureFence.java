@@ -197,9 +197,10 @@ public final class CaptureFence implements org.esabridge.jdbc.write.CommitStamps
 
     /**
      * Inserts the marker and registers {@code reached} as its waiter. Where the marker commits in a transaction of
-     * its own (the dialect's {@code durableCommitSql}), the waiter is registered before the commit: a walsender may send the commit, and the
-     * reader pass the marker, before the commit returns here (the commit is in the log before it is visible; a
-     * synchronous standby, which the reader may be, holds it invisible until the reader confirms it).
+     * its own (the dialect's {@code durableCommitSql}), the waiter is registered before the commit: the log's sender
+     * may send the commit, and the reader pass the marker, before the commit returns here (the commit is in the log
+     * before it is visible; a synchronous standby, which the reader may be, holds it invisible until the reader
+     * confirms it).
      */
     private long insertMarker(Connection c, CompletableFuture<Instant> reached) throws SQLException {
         String durable = dialect.durableCommitSql();

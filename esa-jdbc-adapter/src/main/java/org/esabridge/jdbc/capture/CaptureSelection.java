@@ -23,9 +23,9 @@ import org.esabridge.jdbc.dialect.StateTables;
 /**
  * Which capture runs ({@code change-capture}) and the engine's log capture once started: chosen at start before the
  * catalog is loaded (which triggers a table gets depends on the mode), started once it is. Log capture when asked
- * or, for {@code auto}, when the engine has one and the server and account allow it ({@link LogCapture.Support#missing},
- * found by trying); asked for and not possible refuses the start, naming what is missing; else polling, with the
- * reasons kept for the start's summary. In log mode it knows which served tables the log cannot capture: those are
+ * or, for {@code auto}, when the engine has one and the server and account allow it
+ * ({@link LogCapture.Support#missing}, found by trying); asked for and not possible refuses the start, naming what
+ * is missing; else polling, with the reasons kept for the start's summary. In log mode it knows which served tables the log cannot capture: those are
  * polled by their triggers, or not served when they have no modification column either.
  */
 public final class CaptureSelection implements AutoCloseable {

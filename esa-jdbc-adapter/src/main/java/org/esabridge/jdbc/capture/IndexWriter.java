@@ -115,7 +115,8 @@ public final class IndexWriter {
         }
     }
 
-    private void write(Connection c, PendingChanges.Segment s) throws SQLException, ChangeIndex.LostLeadershipException {
+    private void write(Connection c, PendingChanges.Segment s)
+            throws SQLException, ChangeIndex.LostLeadershipException {
         inFlight = s;
         try {
             stored = index.flush(c, stored, s.spill, s.entries, s.fences, s.end, s.gap);

@@ -73,8 +73,8 @@ public final class PendingChanges {
      *
      * @param entries its changes in log order (a later change of a row replaces an earlier one)
      */
-    public void commit(Map<ChangeIndex.Key, Character> entries, List<Long> fences, BinlogPosition end, long commitMillis,
-                long events, boolean gap) throws InterruptedException {
+    public void commit(Map<ChangeIndex.Key, Character> entries, List<Long> fences, BinlogPosition end,
+                       long commitMillis, long events, boolean gap) throws InterruptedException {
         commit(entries, fences, end, commitMillis, events, gap, null);
     }
 
@@ -84,8 +84,8 @@ public final class PendingChanges {
      * @param entries its changes in log order after those spilled (a later change of a row replaces an earlier one)
      * @param spill   its changes spilled to the database while it was read, or null
      */
-    public void commit(Map<ChangeIndex.Key, Character> entries, List<Long> fences, BinlogPosition end, long commitMillis,
-                long events, boolean gap, ChangeIndex.Spill spill) throws InterruptedException {
+    public void commit(Map<ChangeIndex.Key, Character> entries, List<Long> fences, BinlogPosition end,
+                       long commitMillis, long events, boolean gap, ChangeIndex.Spill spill) throws InterruptedException {
         lock.lock();
         try {
             while (!closed && (pendingEntries >= maxPendingEntries || pendingWeight >= maxPendingWeight)) {
