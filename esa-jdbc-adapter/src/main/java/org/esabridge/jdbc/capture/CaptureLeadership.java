@@ -262,13 +262,13 @@ public final class CaptureLeadership<R extends LogReader> implements CaptureStat
     @Override
     public double lagSeconds() {
         R r = reader;
-        return r == null ? 0 : r.lagSeconds();
+        return r == null ? 0 : r.writer().lagSeconds();
     }
 
     @Override
     public long lagEvents() {
         R r = reader;
-        return r == null ? 0 : r.lagEvents();
+        return r == null ? 0 : r.writer().lagEvents();
     }
 
     @Override
@@ -292,7 +292,7 @@ public final class CaptureLeadership<R extends LogReader> implements CaptureStat
             return true;
         }
         R r = reader;
-        return r != null && r.lagSeconds() <= maxLagSeconds && r.silentMillis() <= timing.silentMillis();
+        return r != null && r.writer().lagSeconds() <= maxLagSeconds && r.silentMillis() <= timing.silentMillis();
     }
 
     /** Stops reading as a node that dies does: the lease is left behind, for another node to take over. */

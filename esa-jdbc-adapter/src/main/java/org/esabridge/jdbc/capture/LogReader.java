@@ -31,9 +31,6 @@ public interface LogReader {
     /** Why the reader ended, for the log. */
     String failure();
 
-    /** Seconds the oldest transaction read but not yet in the index has waited; 0 when none waits. */
-    double lagSeconds();
-
-    /** Rows read but not yet in the index. */
-    long lagEvents();
+    /** The reader's writer thread: what was read and is not yet in the index is the capture's lag. */
+    IndexWriter writer();
 }

@@ -279,13 +279,8 @@ final class PgLogReader implements LogReader, AutoCloseable {
     }
 
     @Override
-    public double lagSeconds() {
-        return writer.lagSeconds();
-    }
-
-    @Override
-    public long lagEvents() {
-        return writer.lagEvents();
+    public IndexWriter writer() {
+        return writer;
     }
 
     private void end(Outcome o, String why) {

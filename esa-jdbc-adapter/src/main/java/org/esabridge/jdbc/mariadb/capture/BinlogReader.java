@@ -205,13 +205,8 @@ final class BinlogReader implements LogReader, AutoCloseable {
     }
 
     @Override
-    public double lagSeconds() {
-        return writer.lagSeconds();
-    }
-
-    @Override
-    public long lagEvents() {
-        return writer.lagEvents();
+    public IndexWriter writer() {
+        return writer;
     }
 
     @Override
