@@ -88,7 +88,7 @@ public final class CatalogLoader {
         for (Map.Entry<String, List<Column>> e : columns.entrySet()) {
             List<String> key = primaryKeys.getOrDefault(e.getKey(), List.of());
             if (key.isEmpty()) {
-                key = uniqueNotNullKey(e.getValue(), uniqueKeys.getOrDefault(e.getKey(), List.of()));
+                key = uniqueNotNullKey(dialect.values(), e.getValue(), uniqueKeys.getOrDefault(e.getKey(), List.of()));
             }
             Table t = table(e.getKey(), e.getValue(), key, fks, triggers.getOrDefault(e.getKey(), Set.of()), refusals,
                     unserved);
@@ -126,7 +126,7 @@ public final class CatalogLoader {
      * Without a primary key, the unique key whose columns are all NOT NULL and of exact kinds with the fewest
      * columns (the first by name among equals), or none: a row's values there identify it as a primary key's would.
      */
-    static List<String> uniqueNotNullKey(List<Column> columns, List<List<String>> uniqueKeys) {
+    static List<String> uniqueNotNullKey(ValueCodec values, List<Column> columns, List<List<String>> uniqueKeys) {
         Map<String, Column> byName = new HashMap<>();
         columns.forEach(col -> byName.put(col.name(), col));
         List<String> best = List.of();
@@ -134,8 +134,8 @@ public final class CatalogLoader {
         for (List<String> index : uniqueKeys) {
             List<String> cols = index.subList(1, index.size());
             boolean usable = cols.stream().map(byName::get).allMatch(col -> col != null && !col.nullable()
-                    && TypeMapping.kind(col) != null && TypeMapping.kind(col) != ValueKind.FLOAT
-                    && TypeMapping.kind(col) != ValueKind.DOUBLE);
+                    && values.kind(col) != null && values.kind(col) != ValueKind.FLOAT
+                    && values.kind(col) != ValueKind.DOUBLE);
             if (usable && (bestName == null || cols.size() < best.size()
                     || cols.size() == best.size() && index.get(0).compareTo(bestName) < 0)) {
                 best = List.copyOf(cols);
@@ -315,8 +315,8 @@ public final class CatalogLoader {
             + " from the binary log (change-capture=binlog), which needs neither";
 
     /** A column's kind, with {@code structure.<table>.boolean-columns} applied. */
-    private static ValueKind kind(Column col, StructureSettings s) {
-        return TypeMapping.kind(col, s.booleanColumns().contains(col.name()));
+    private ValueKind kind(Column col, StructureSettings s) {
+        return dialect.values().kind(col, s.booleanColumns().contains(col.name()));
     }
 
     /**

@@ -8,6 +8,7 @@ import java.util.function.Function;
 import org.esabridge.api.ErrorCode;
 import org.esabridge.jdbc.catalog.Column;
 import org.esabridge.jdbc.catalog.Table;
+import org.esabridge.jdbc.catalog.ValueCodec;
 
 /**
  * Everything in the adapter's SQL that is particular to one database, so that another database is served by
@@ -22,6 +23,12 @@ import org.esabridge.jdbc.catalog.Table;
 public interface Dialect {
 
     // --- identifiers and errors ---
+
+    /**
+     * This engine's values: which of its column types is which kind, and how values are read and written
+     * (esa-protocol.md §3.1). The core reads and binds values only through it.
+     */
+    ValueCodec values();
 
     /** Quotes an identifier that came from the catalog (never from request text). */
     String quote(String identifier);

@@ -13,8 +13,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.StringJoiner;
 import java.util.function.Function;
+import org.esabridge.jdbc.catalog.ValueCodec;
 import org.esabridge.jdbc.catalog.ValueKind;
-import org.esabridge.jdbc.catalog.ZeroDates;
 import org.esabridge.jdbc.dialect.Dialect;
 import org.esabridge.jdbc.dialect.SqlErrorChain;
 import org.esabridge.jdbc.dialect.StateTables;
@@ -30,6 +30,11 @@ public final class MariaDbDialect implements Dialect {
     private static final String NOW = "UTC_TIMESTAMP(6)";
 
     private MariaDbDialect() {
+    }
+
+    @Override
+    public ValueCodec values() {
+        return MariaDbValues.INSTANCE;
     }
 
     @Override
@@ -396,7 +401,7 @@ public final class MariaDbDialect implements Dialect {
                     + "', CONCAT(REPLACE(CAST(CAST(TIMESTAMP'1970-01-01 00:00:00' + INTERVAL UNIX_TIMESTAMP(" + col
                     + ") SECOND AS DATETIME(" + c.fsp() + ")) AS CHAR), ' ', 'T'), 'Z'))";
             // ZEROFILL and YEAR: the number, not MariaDB's zero-padded text of it.
-            case INTEGER -> c.isZeroPadded() ? "CAST(" + col + " + 0 AS CHAR)" : "CAST(" + col + " AS CHAR)";
+            case INTEGER -> MariaDbValues.isZeroPadded(c) ? "CAST(" + col + " + 0 AS CHAR)" : "CAST(" + col + " AS CHAR)";
             case BINARY -> "REPLACE(TO_BASE64(" + col + "), CHAR(10), '')";
             default -> "CAST(" + col + " AS CHAR)";
         };

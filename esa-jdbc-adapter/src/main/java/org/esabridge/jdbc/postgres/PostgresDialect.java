@@ -13,6 +13,7 @@ import java.util.function.Function;
 import org.esabridge.api.ErrorCode;
 import org.esabridge.jdbc.catalog.Column;
 import org.esabridge.jdbc.catalog.Table;
+import org.esabridge.jdbc.catalog.ValueCodec;
 import org.esabridge.jdbc.catalog.ValueKind;
 import org.esabridge.jdbc.dialect.Dialect;
 import org.esabridge.jdbc.dialect.SqlErrorChain;
@@ -26,11 +27,11 @@ import org.esabridge.jdbc.dialect.StateTables;
  * and the functions behind the capture triggers are in the state schema ({@code esa} by default). The served schema
  * holds nothing of ours but the triggers.
  *
- * <p>The catalog queries answer in the vocabulary of MariaDB's {@code information_schema} (data types
- * {@code int}, {@code decimal}, {@code datetime} for {@code timestamp}, {@code timestamp} for {@code timestamptz} …),
- * which is what {@code catalog.TypeMapping} reads; types with no counterpart there (uuid, json, inet, interval,
- * enums, arrays, timetz, domains over them) are served as strings in PostgreSQL's own text form, and written back
- * as untyped literals (the driver's {@code stringtype=unspecified}), which PostgreSQL parses with the column's type.
+ * <p>The catalog queries answer with the columns {@code catalog.CatalogLoader} reads and type names that
+ * {@link PostgresValues} maps to kinds ({@code int}, {@code decimal}, {@code datetime} for {@code timestamp},
+ * {@code timestamp} for {@code timestamptz} …); types with no kind of their own (uuid, json, inet, interval, enums,
+ * arrays, timetz, domains over them) are served as strings in PostgreSQL's own text form, and written back as untyped
+ * literals (the driver's {@code stringtype=unspecified}), which PostgreSQL parses with the column's type.
  */
 public final class PostgresDialect implements Dialect {
     /** The current time as a UTC wall time: stable within a statement, never before its transaction's start. */
@@ -47,6 +48,11 @@ public final class PostgresDialect implements Dialect {
     /** An identifier quoted for PostgreSQL. */
     static String quoteIdent(String identifier) {
         return "\"" + identifier.replace("\"", "\"\"") + "\"";
+    }
+
+    @Override
+    public ValueCodec values() {
+        return PostgresValues.INSTANCE;
     }
 
     @Override

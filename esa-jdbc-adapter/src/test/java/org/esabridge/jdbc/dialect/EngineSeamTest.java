@@ -31,19 +31,7 @@ class EngineSeamTest {
             Map.entry("JdbcAdapter.java", "imports mariadb.capture (BinlogAccess, BinlogCapture, BinlogEndpoint)"),
             Map.entry("Database.java", "imports mariadb.capture.BinlogEndpoint"),
             Map.entry("capture/LogCapture.java", "Support.start takes mariadb.capture.BinlogCapture.Tables; MariaDB's"
-                    + " capture is not yet started through Engine.logCapture"),
-            // Value rules: the core's value vocabulary (catalog types, text forms) is MariaDB's, which other engines'
-            // catalogs translate into; a per-engine value mapper handed out by the Dialect would empty these.
-            Map.entry("catalog/ZeroDates.java", "MariaDB's zero dates"),
-            Map.entry("catalog/ValueCodec.java", "MariaDB's TIME and zero-date text, FLOAT text, DECIMAL literals"),
-            Map.entry("catalog/TypeMapping.java", "MariaDB's type names, geometry's storage form"),
-            Map.entry("catalog/ValueKind.java", "MariaDB's TIME text, geometry's storage form"),
-            Map.entry("catalog/Column.java", "MariaDB's ZEROFILL and YEAR text"),
-            Map.entry("catalog/RecordMapper.java", "MariaDB's six-digit FLOAT text"),
-            // Why engine-neutral code is shaped as it is: comments on MariaDB's behaviour.
-            Map.entry("changes/TableIdentity.java", "MariaDB's TRUNCATE keeps the creation time"),
-            Map.entry("changes/VersionTables.java", "CREATE TABLE … SELECT in MariaDB"),
-            Map.entry("write/VersionedWriter.java", "MariaDB's error 1442 (a trigger's table in its statement)"));
+                    + " capture is not yet started through Engine.logCapture"));
 
     @Test
     void noFileOutsideTheEnginePackagesNamesAnEngine() throws IOException {
