@@ -100,10 +100,10 @@ public final class RecordMapper {
 
     private String from(String t) {
         if (table.indexStamped()) {
-            // The row's entry by its primary key (table, SHA-1 of the id's text as the reader spells it), and the
+            // The row's entry by its primary key (table, hash of the id's text as the reader spells it), and the
             // index's horizon.
             return t + " LEFT JOIN " + table.changeIndex().change() + " e ON e.table_name = " + dialect.literal(table.name())
-                    + " AND e.row_hash = " + dialect.sha1OfText(dialect.idText(table, c -> "t." + dialect.quote(c.name())))
+                    + " AND e.row_hash = " + dialect.rowHash(dialect.idText(table, c -> "t." + dialect.quote(c.name())))
                     + " LEFT JOIN " + table.changeIndex().capture() + " s ON s.name = 'binlog'";
         }
         if (table.versionTable() == null) {

@@ -243,10 +243,13 @@ public interface Dialect {
     String leaveTriggerModeSql();
 
     /**
-     * The SHA-1 of a text expression's UTF-8 bytes, as binary: how the change index keys a row
-     * ({@code esa_change.row_hash}).
+     * How the change index keys a row ({@code esa_change.row_hash}): the digest of the row id's UTF-8 bytes by this
+     * {@link java.security.MessageDigest} algorithm, which the reader computes in Java and {@link #rowHash} in SQL.
      */
-    String sha1OfText(String text);
+    String rowHashAlgorithm();
+
+    /** The {@linkplain #rowHashAlgorithm() row hash} of a text expression's UTF-8 bytes, as binary, in SQL. */
+    String rowHash(String text);
 
     /**
      * The accounts other than the connected one that the server shows may change rows or tables of the adapter's

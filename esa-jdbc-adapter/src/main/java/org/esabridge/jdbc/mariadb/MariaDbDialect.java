@@ -318,7 +318,12 @@ public final class MariaDbDialect implements Dialect {
     }
 
     @Override
-    public String sha1OfText(String text) {
+    public String rowHashAlgorithm() {
+        return "SHA-1";
+    }
+
+    @Override
+    public String rowHash(String text) {
         return "UNHEX(SHA1(CONVERT(" + text + " USING utf8mb4)))";
     }
 

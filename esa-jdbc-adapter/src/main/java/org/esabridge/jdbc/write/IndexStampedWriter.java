@@ -109,7 +109,7 @@ final class IndexStampedWriter {
         RecordMapper m = q.mapper();
         StringBuilder set = new StringBuilder();
         for (Column c : cols) {
-            set.append(set.length() == 0 ? "" : ", ").append(m.col(c)).append(" = ?");
+            set.append(set.length() == 0 ? "" : ", ").append(m.target(c)).append(" = ?");
         }
         String sql = "UPDATE " + m.tableName() + " t SET " + set + " WHERE " + m.idWhere();
         Mark mark;
