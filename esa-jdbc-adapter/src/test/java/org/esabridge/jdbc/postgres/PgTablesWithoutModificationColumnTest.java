@@ -178,6 +178,40 @@ class PgTablesWithoutModificationColumnTest {
         }
     }
 
+    @Test
+    void changeIndexRowsKeyedBySha1BeforeAreKeyedBySha256OnUpgrade() throws Exception {
+        String db = "esa_pg_rehash_test";
+        TestPostgres.freshDatabase(db);
+        TestPostgres.exec(db, "CREATE TABLE plain (id integer PRIMARY KEY, v text)", "INSERT INTO plain VALUES (1, 'one')");
+        TestPostgres.adapter(db).close();
+        try (Connection c = TestPostgres.connect(db); java.sql.PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO esa.esa_change (table_name, row_hash, row_id, kind, stamp, seq)"
+                        + " VALUES ('plain', ?, '1', 'M', now() AT TIME ZONE 'UTC', 1000000)"
+                        + " ON CONFLICT (table_name, row_hash) DO NOTHING")) {
+            // As the version before wrote it: the reader's SHA-1, which the database cannot compute without pgcrypto.
+            ps.setBytes(1, java.security.MessageDigest.getInstance("SHA-1").digest("1".getBytes(
+                    java.nio.charset.StandardCharsets.UTF_8)));
+            ps.executeUpdate();
+            try (Statement s = c.createStatement()) {
+                s.execute("DELETE FROM esa.esa_change WHERE octet_length(row_hash) = 32");
+                s.execute("DELETE FROM esa.esa_schema_version WHERE version = 8");
+            }
+        }
+        try (JdbcAdapter upgraded = TestPostgres.adapter(db)) {
+            assertEquals(CaptureMode.BINLOG, upgraded.captureMode());
+            Instant stamp = upgraded.read("plain", "1").modifiedAt();
+            RecordingResultHandler all = new RecordingResultHandler();
+            assertTrue(upgraded.getModified("plain", Instant.EPOCH, all));
+            assertEquals(List.of(stamp), all.records().stream().map(ExternalRecord::modifiedAt).toList());
+            try (Connection c = TestPostgres.connect(db); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT count(*), min(octet_length(row_hash)) FROM esa.esa_change"
+                         + " WHERE table_name = 'plain' AND row_hash = sha256(convert_to(row_id, 'UTF8'))")) {
+                rs.next();
+                assertEquals(1, rs.getInt(1), "the old row's entry, found by the key the database computes");
+            }
+        }
+    }
+
     /** Rows, changes, deletions and conditional writes of a structure tracked through a version table. */
     private static void assertVersionTableServes(JdbcAdapter a, String table) throws Exception {
         try (Connection c = TestPostgres.connect(DB); Statement s = c.createStatement();
