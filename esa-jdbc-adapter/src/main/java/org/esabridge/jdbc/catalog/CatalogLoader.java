@@ -236,7 +236,7 @@ public final class CatalogLoader {
             }
             changeIndex = indexStamps;
             if (changeIndex == null) {
-                unserved.put(name, NO_MODIFICATION_COLUMN);
+                unserved.put(name, noModificationColumn());
                 return null;
             }
             mod = INDEX_STAMP;
@@ -310,9 +310,12 @@ public final class CatalogLoader {
     public static final String NO_KEY = "no primary key and no unique key over NOT NULL columns - add one, or set"
             + " structure.<table>.id-columns to columns that identify a row";
     /** Why a table without a modification column is not served in polling capture, and what would serve it. */
-    public static final String NO_MODIFICATION_COLUMN = "no modification column - add a TIMESTAMP(6) column with"
-            + " ON UPDATE CURRENT_TIMESTAMP(6), or set structure.<table>.change-tracking=version-table, or capture"
-            + " from the binary log (change-capture=binlog), which needs neither";
+    private String noModificationColumn() {
+        return "no modification column - " + dialect.modificationColumnRemedy() + ", or set"
+                + " structure.<table>.change-tracking=version-table, or capture from "
+                + (dialect.hasBinaryLog() ? "the binary log (change-capture=binlog)" : "the database's log (change-capture=log)")
+                + ", which needs neither";
+    }
 
     /** A column's kind, with {@code structure.<table>.boolean-columns} applied. */
     private ValueKind kind(Column col, StructureSettings s) {

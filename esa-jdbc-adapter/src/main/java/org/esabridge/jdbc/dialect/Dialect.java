@@ -312,6 +312,12 @@ public interface Dialect {
     String incompleteTransactionListCause();
 
     /**
+     * For an operator, the column to add to a table so that the catalog finds its modification column
+     * ({@link #columnsSql}'s {@code on update} extra), e.g. {@code add a … column that …}.
+     */
+    String modificationColumnRemedy();
+
+    /**
      * For an operator, what would let the account create the delete triggers that failed with these error codes
      * ({@link java.sql.SQLException#getErrorCode()}): a grant, or a server setting.
      */

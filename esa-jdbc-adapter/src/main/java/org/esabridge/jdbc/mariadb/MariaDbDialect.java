@@ -38,6 +38,11 @@ public final class MariaDbDialect implements Dialect {
     }
 
     @Override
+    public String modificationColumnRemedy() {
+        return "add a TIMESTAMP(6) column with ON UPDATE CURRENT_TIMESTAMP(6)";
+    }
+
+    @Override
     public String quote(String identifier) {
         return "`" + identifier.replace("`", "``") + "`";
     }

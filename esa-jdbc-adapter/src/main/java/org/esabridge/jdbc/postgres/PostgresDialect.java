@@ -507,6 +507,13 @@ public final class PostgresDialect implements Dialect {
         return "a prepared transaction, or one no session shows";
     }
 
+    /** What {@link PostgresCatalog#COLUMNS} detects as a modification column. */
+    @Override
+    public String modificationColumnRemedy() {
+        return "add a timestamptz(6) column with DEFAULT now() that a BEFORE UPDATE row trigger sets"
+                + " (NEW.<column> := now())";
+    }
+
     @Override
     public String missingTriggerRemedy(java.util.Collection<Integer> errorCodes) {
         return "GRANT TRIGGER on the tables to the account";

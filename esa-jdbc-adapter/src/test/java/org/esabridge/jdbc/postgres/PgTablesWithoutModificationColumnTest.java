@@ -171,7 +171,10 @@ class PgTablesWithoutModificationColumnTest {
             List<String> summary = polling.captureSummary();
             String last = summary.get(summary.size() - 1);
             assertTrue(last.startsWith("not served: ") && last.contains("; " + NO_KEY)
-                    && last.contains("2 table(s) with no modification column (pair, plain) - add"), last);
+                    && last.contains("2 table(s) with no modification column (pair, plain) - add a timestamptz(6)"
+                    + " column with DEFAULT now() that a BEFORE UPDATE row trigger sets (NEW.<column> := now()), or set"
+                    + " structure.<table>.change-tracking=version-table, or capture from the database's log"
+                    + " (change-capture=log), which needs neither"), last);
             assertVersionTableServes(polling, "versioned_polled");
         } finally {
             TestPostgres.exec(DB, "DROP TABLE versioned_polled");
