@@ -6,7 +6,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
-import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -126,8 +125,8 @@ public abstract class ValueCodec {
             case STRING:
                 return rs.getString(index);
             case DATE: {
-                // The date's text, not a LocalDate: drivers decode dates before 1582 through java.sql's Julian
-                // calendar; the first ten characters (YYYY-MM-DD) are the wire form already.
+                // The date's text, not a LocalDate: its first ten characters (YYYY-MM-DD) are the wire form already,
+                // and an engine may hold dates that no LocalDate does.
                 String s = rs.getString(index);
                 return s == null ? null : s.substring(0, Math.min(10, s.length()));
             }
