@@ -120,6 +120,19 @@ class PgTablesWithoutModificationColumnTest {
         Instant untouched = modified(adapter, "plain", Instant.EPOCH).get("2");
         assertTrue(untouched.isBefore(t0), untouched.toString());
         assertEquals(untouched, adapter.read("plain", "2").modifiedAt());
+        // A cursor's pages give the same records and times as the inline read.
+        for (Instant after : List.of(Instant.EPOCH, t0)) {
+            Session session = new Session("pager");
+            org.esabridge.api.Cursor cursor = adapter.getModifiedPaged(session, "plain", after);
+            RecordingResultHandler paged = new RecordingResultHandler();
+            for (long p = 0; p < cursor.pageCount(); p++) {
+                adapter.readDataPage(session, cursor.cursorId(), p, paged);
+            }
+            adapter.closeCursor(session, cursor.cursorId());
+            Map<String, Instant> pagedById = new TreeMap<>();
+            paged.records().forEach(r -> pagedById.put(r.id(), r.modifiedAt()));
+            assertEquals(modified(adapter, "plain", after), pagedById, "after " + after);
+        }
     }
 
     @Test
