@@ -168,7 +168,7 @@ public final class JdbcAdapterConfig {
             structureKey("delete-strategy", new SettingType<>("STRATEGY", DeleteStrategy::parse), "tombstone",
                     "tombstone (trigger-written) | soft-delete:<column> | helper (ids the host knows, via helper-url) | none"),
             structureKey("change-tracking", new SettingType<>("TRACKING", JdbcAdapterConfig::changeTracking), "column",
-                    "column | version-table (adapter-managed, for tables without a modification column; in binlog"
+                    "column | version-table (adapter-managed, for tables without a modification column; in log"
                             + " capture such a table is served without one, stamped by the change index)"),
             structureKey("modified-zone", new SettingType<>("ZONE", JdbcAdapterConfig::zone), "database",
                     "zone of a DATETIME modification column's values (Europe/Berlin, +02:00; database: the database's"

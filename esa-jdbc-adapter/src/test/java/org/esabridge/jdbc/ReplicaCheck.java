@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -55,9 +57,18 @@ final class ReplicaCheck {
                 for (int i = 0; i < fields.length; i++) {
                     values.add(new FieldValue(fields[i], rs.getString(3 + i)));
                 }
-                m.put(rs.getString(1), new ExternalRecord(rs.getString(1), ValueCodec.readInstant(rs, 2), values));
+                m.put(rs.getString(1), new ExternalRecord(rs.getString(1), modified(rs, 2), values));
             }
         }
         return m;
+    }
+
+    /** A modification column as the adapter reads it: a zoned timestamp as its instant, any other as a UTC wall time. */
+    private static Instant modified(ResultSet rs, int index) throws SQLException {
+        if ("timestamptz".equalsIgnoreCase(rs.getMetaData().getColumnTypeName(index))) {
+            OffsetDateTime t = rs.getObject(index, OffsetDateTime.class);
+            return t == null ? null : t.toInstant();
+        }
+        return ValueCodec.readInstant(rs, index);
     }
 }

@@ -231,7 +231,7 @@ public final class ChangeIndex {
                 seq += spill.seqs();
             }
             List<Map.Entry<Key, Character>> list = new ArrayList<>(entries.entrySet());
-            MessageDigest sha1 = sha1();
+            MessageDigest rowHash = rowHash();
             for (int from = 0; from < list.size(); from += ROWS_PER_INSERT) {
                 List<Map.Entry<Key, Character>> chunk = list.subList(from, Math.min(list.size(), from + ROWS_PER_INSERT));
                 try (PreparedStatement ps = c.prepareStatement(dialect.upsert(state.change(),
@@ -243,7 +243,7 @@ public final class ChangeIndex {
                     for (Map.Entry<Key, Character> e : chunk) {
                         byte[] id = e.getKey().rowId().getBytes(StandardCharsets.UTF_8);
                         ps.setString(i++, e.getKey().table());
-                        ps.setBytes(i++, sha1.digest(id));
+                        ps.setBytes(i++, rowHash.digest(id));
                         ps.setString(i++, e.getKey().rowId());
                         ps.setString(i++, String.valueOf(e.getValue()));
                         ps.setObject(i++, at);
@@ -291,7 +291,7 @@ public final class ChangeIndex {
     public long spill(Connection c, long spillId, Map<Key, Character> entries, long seqsBefore) throws SQLException {
         long seq = seqsBefore;
         List<Map.Entry<Key, Character>> list = new ArrayList<>(entries.entrySet());
-        MessageDigest sha1 = sha1();
+        MessageDigest rowHash = rowHash();
         for (int from = 0; from < list.size(); from += ROWS_PER_INSERT) {
             List<Map.Entry<Key, Character>> chunk = list.subList(from, Math.min(list.size(), from + ROWS_PER_INSERT));
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + state.changeSpill() + " (spill_id, table_name,"
@@ -300,7 +300,7 @@ public final class ChangeIndex {
                 for (Map.Entry<Key, Character> e : chunk) {
                     ps.setLong(i++, spillId);
                     ps.setString(i++, e.getKey().table());
-                    ps.setBytes(i++, sha1.digest(e.getKey().rowId().getBytes(StandardCharsets.UTF_8)));
+                    ps.setBytes(i++, rowHash.digest(e.getKey().rowId().getBytes(StandardCharsets.UTF_8)));
                     ps.setString(i++, e.getKey().rowId());
                     ps.setString(i++, String.valueOf(e.getValue()));
                     ps.setLong(i++, ++seq);
@@ -418,11 +418,12 @@ public final class ChangeIndex {
         return t == null ? null : t.toInstant(ZoneOffset.UTC);
     }
 
-    private static MessageDigest sha1() {
+    /** The row hash of {@code esa_change} ({@link Dialect#rowHashAlgorithm()}). */
+    private MessageDigest rowHash() {
         try {
-            return MessageDigest.getInstance("SHA-1");
+            return MessageDigest.getInstance(dialect.rowHashAlgorithm());
         } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-1", e);
+            throw new IllegalStateException("every JDK has " + dialect.rowHashAlgorithm(), e);
         }
     }
 }

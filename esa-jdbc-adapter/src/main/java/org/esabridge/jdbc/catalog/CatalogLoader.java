@@ -88,7 +88,7 @@ public final class CatalogLoader {
         for (Map.Entry<String, List<Column>> e : columns.entrySet()) {
             List<String> key = primaryKeys.getOrDefault(e.getKey(), List.of());
             if (key.isEmpty()) {
-                key = uniqueNotNullKey(e.getValue(), uniqueKeys.getOrDefault(e.getKey(), List.of()));
+                key = uniqueNotNullKey(dialect.values(), e.getValue(), uniqueKeys.getOrDefault(e.getKey(), List.of()));
             }
             Table t = table(e.getKey(), e.getValue(), key, fks, triggers.getOrDefault(e.getKey(), Set.of()), refusals,
                     unserved);
@@ -126,7 +126,7 @@ public final class CatalogLoader {
      * Without a primary key, the unique key whose columns are all NOT NULL and of exact kinds with the fewest
      * columns (the first by name among equals), or none: a row's values there identify it as a primary key's would.
      */
-    static List<String> uniqueNotNullKey(List<Column> columns, List<List<String>> uniqueKeys) {
+    static List<String> uniqueNotNullKey(ValueCodec values, List<Column> columns, List<List<String>> uniqueKeys) {
         Map<String, Column> byName = new HashMap<>();
         columns.forEach(col -> byName.put(col.name(), col));
         List<String> best = List.of();
@@ -134,8 +134,8 @@ public final class CatalogLoader {
         for (List<String> index : uniqueKeys) {
             List<String> cols = index.subList(1, index.size());
             boolean usable = cols.stream().map(byName::get).allMatch(col -> col != null && !col.nullable()
-                    && TypeMapping.kind(col) != null && TypeMapping.kind(col) != ValueKind.FLOAT
-                    && TypeMapping.kind(col) != ValueKind.DOUBLE);
+                    && values.kind(col) != null && values.kind(col) != ValueKind.FLOAT
+                    && values.kind(col) != ValueKind.DOUBLE);
             if (usable && (bestName == null || cols.size() < best.size()
                     || cols.size() == best.size() && index.get(0).compareTo(bestName) < 0)) {
                 best = List.copyOf(cols);
@@ -236,7 +236,7 @@ public final class CatalogLoader {
             }
             changeIndex = indexStamps;
             if (changeIndex == null) {
-                unserved.put(name, NO_MODIFICATION_COLUMN);
+                unserved.put(name, noModificationColumn());
                 return null;
             }
             mod = INDEX_STAMP;
@@ -310,13 +310,16 @@ public final class CatalogLoader {
     public static final String NO_KEY = "no primary key and no unique key over NOT NULL columns - add one, or set"
             + " structure.<table>.id-columns to columns that identify a row";
     /** Why a table without a modification column is not served in polling capture, and what would serve it. */
-    public static final String NO_MODIFICATION_COLUMN = "no modification column - add a TIMESTAMP(6) column with"
-            + " ON UPDATE CURRENT_TIMESTAMP(6), or set structure.<table>.change-tracking=version-table, or capture"
-            + " from the binary log (change-capture=binlog), which needs neither";
+    private String noModificationColumn() {
+        return "no modification column - " + dialect.modificationColumnRemedy() + ", or set"
+                + " structure.<table>.change-tracking=version-table, or capture from "
+                + (dialect.hasBinaryLog() ? "the binary log (change-capture=binlog)" : "the database's log (change-capture=log)")
+                + ", which needs neither";
+    }
 
     /** A column's kind, with {@code structure.<table>.boolean-columns} applied. */
-    private static ValueKind kind(Column col, StructureSettings s) {
-        return TypeMapping.kind(col, s.booleanColumns().contains(col.name()));
+    private ValueKind kind(Column col, StructureSettings s) {
+        return dialect.values().kind(col, s.booleanColumns().contains(col.name()));
     }
 
     /**

@@ -3,11 +3,12 @@ package org.esabridge.jdbc.catalog;
 import java.util.Locale;
 
 /**
- * One column as {@code information_schema.COLUMNS} describes it.
+ * One column as the dialect's catalog query ({@code Dialect#columnsSql}) describes it; its type names are the
+ * engine's, which the engine's {@link ValueCodec#kind} maps to kinds.
  *
  * @param name            the column name as the catalog spells it
- * @param dataType        {@code DATA_TYPE}, lower case ({@code varchar}, {@code timestamp} …)
- * @param columnType      {@code COLUMN_TYPE}, lower case ({@code tinyint(1) unsigned} …)
+ * @param dataType        the type's name, lower case ({@code varchar}, {@code timestamp} …)
+ * @param columnType      the full type, lower case ({@code tinyint(1) unsigned}, {@code numeric(10,2)} …)
  * @param charLength      {@code CHARACTER_MAXIMUM_LENGTH} (characters, or bytes for binary kinds), or null
  * @param precision       {@code NUMERIC_PRECISION}, or null
  * @param scale           {@code NUMERIC_SCALE}, or null
@@ -35,11 +36,6 @@ public record Column(String name, String dataType, String columnType, Long charL
     /** A column that can serve as a modification time. */
     public boolean isTemporal() {
         return dataType.equals("timestamp") || dataType.equals("datetime");
-    }
-
-    /** ZEROFILL integers and YEAR: MariaDB's text of them is zero-padded ({@code 0000042}, {@code 0000}). */
-    public boolean isZeroPadded() {
-        return columnType.contains("zerofill") || dataType.equals("year");
     }
 
     public boolean isUnsigned() {

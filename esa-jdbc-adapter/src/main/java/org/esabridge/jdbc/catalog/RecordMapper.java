@@ -21,6 +21,7 @@ import org.esabridge.jdbc.dialect.Dialect;
 public final class RecordMapper {
     private final Table table;
     private final Dialect dialect;
+    private final ValueCodec values;
     private final String selectList;
     private final String idWhere;
     private final String idOrder;
@@ -32,6 +33,7 @@ public final class RecordMapper {
     public RecordMapper(Table table, Dialect dialect) {
         this.table = table;
         this.dialect = dialect;
+        this.values = dialect.values();
         StringJoiner select = new StringJoiner(", ");
         StringJoiner where = new StringJoiner(" AND ");
         StringJoiner order = new StringJoiner(", ");
@@ -42,7 +44,8 @@ public final class RecordMapper {
         }
         select.add(mod());
         for (Column c : table.fieldColumns()) {
-            // MariaDB's text of a FLOAT has six significant digits (3.40282e38); as a DOUBLE it is exact.
+            // An engine's text of a single-precision float may have six significant digits (3.40282e38); as a double
+            // it is exact.
             select.add(table.kind(c) == ValueKind.FLOAT ? dialect.asDouble(col(c)) : col(c));
         }
         this.selectList = select.toString();
@@ -58,6 +61,11 @@ public final class RecordMapper {
 
     public Table table() {
         return table;
+    }
+
+    /** The engine's values, which read and bind this table's columns. */
+    public ValueCodec values() {
+        return values;
     }
 
     /** The quoted table name, unqualified (for INSERT). */
@@ -92,10 +100,10 @@ public final class RecordMapper {
 
     private String from(String t) {
         if (table.indexStamped()) {
-            // The row's entry by its primary key (table, SHA-1 of the id's text as the reader spells it), and the
+            // The row's entry by its primary key (table, hash of the id's text as the reader spells it), and the
             // index's horizon.
             return t + " LEFT JOIN " + table.changeIndex().change() + " e ON e.table_name = " + dialect.literal(table.name())
-                    + " AND e.row_hash = " + dialect.sha1OfText(dialect.idText(table, c -> "t." + dialect.quote(c.name())))
+                    + " AND e.row_hash = " + dialect.rowHash(dialect.idText(table, c -> "t." + dialect.quote(c.name())))
                     + " LEFT JOIN " + table.changeIndex().capture() + " s ON s.name = 'binlog'";
         }
         if (table.versionTable() == null) {
@@ -167,14 +175,14 @@ public final class RecordMapper {
         int mod = modIndex();
         for (int k = 0; k < fields.length; k++) {
             Column c = fieldColumns[k];
-            fields[k] = new FieldValue(c.name(), ValueCodec.read(rs, mod + 1 + k, c, fieldKinds[k]));
+            fields[k] = new FieldValue(c.name(), values.read(rs, mod + 1 + k, c, fieldKinds[k]));
         }
         return new ExternalRecord(id, readMod(rs, mod), Arrays.asList(fields));
     }
 
     /** Reads a modification time, in the zone of the table's modification column ({@link Table#modZone()}). */
     public Instant readMod(ResultSet rs, int index) throws SQLException {
-        return ValueCodec.readInstant(rs, index, table.modZone());
+        return values.readInstant(rs, index, table.modZone());
     }
 
     /** Binds an instant compared with or stored into the modification column, in that column's zone. */
@@ -186,11 +194,11 @@ public final class RecordMapper {
     public String readId(ResultSet rs, int first) throws SQLException {
         List<Column> ids = table.idColumns();
         if (ids.size() == 1) {
-            return ValueCodec.read(rs, first, ids.get(0), idKinds[0]); // RecordId: a single column's id is its value
+            return values.read(rs, first, ids.get(0), idKinds[0]); // RecordId: a single column's id is its value
         }
         List<String> parts = new ArrayList<>(ids.size());
         for (int k = 0; k < ids.size(); k++) {
-            parts.add(ValueCodec.read(rs, first + k, ids.get(k), idKinds[k]));
+            parts.add(values.read(rs, first + k, ids.get(k), idKinds[k]));
         }
         return RecordId.encode(parts);
     }
@@ -202,15 +210,15 @@ public final class RecordMapper {
      * BIGINT) costs a scan of its text and nothing more. Refused the way any unusable id is: INVALID_VALUE.
      */
     public void checkId(String id) throws ValueCodec.BadValueException {
-        checkId(table, id);
+        checkId(values, table, id);
     }
 
     /** {@link #checkId(String)} for a table without a mapper. */
-    public static void checkId(Table table, String id) throws ValueCodec.BadValueException {
+    public static void checkId(ValueCodec values, Table table, String id) throws ValueCodec.BadValueException {
         List<String> parts = decode(table, id);
         for (int k = 0; k < parts.size(); k++) {
             Column c = table.idColumns().get(k);
-            ValueCodec.checkLookup(c, table.kind(c), parts.get(k));
+            values.checkLookup(c, table.kind(c), parts.get(k));
         }
     }
 
@@ -224,7 +232,7 @@ public final class RecordMapper {
         int i = first;
         for (int k = 0; k < parts.size(); k++) {
             Column c = table.idColumns().get(k);
-            ValueCodec.bindLookup(ps, i++, c, table.kind(c), parts.get(k));
+            values.bindLookup(ps, i++, c, table.kind(c), parts.get(k));
         }
         return i;
     }

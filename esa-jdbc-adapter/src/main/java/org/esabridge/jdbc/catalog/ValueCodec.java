@@ -6,7 +6,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
-import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -24,12 +23,16 @@ import org.esabridge.api.ControlCharacters;
 /**
  * Column values ⇄ protocol text (esa-protocol.md §3, §3.1): plain decimals at full precision, {@code true}/
  * {@code false}, base64, {@code xs:date}/{@code xs:dateTime} with as many fractional digits as the column keeps
- * (DATETIME without offset, TIMESTAMP in UTC with {@code Z}; zero dates with MariaDB's digits, {@link ZeroDates}),
- * TIME as MariaDB's duration text. Sessions run in UTC, so a TIMESTAMP read or written as a {@code LocalDateTime}
- * is a UTC wall time.
+ * (DATETIME without offset, TIMESTAMP in UTC with {@code Z}), TIME as the database's own duration text. Sessions run
+ * in UTC, so a TIMESTAMP read or written as a {@code LocalDateTime} is a UTC wall time.
+ *
+ * <p>This class holds the forms every engine shares; each engine's {@link org.esabridge.jdbc.dialect.Dialect#values()
+ * codec} extends it with its own: which of its column types is which {@link ValueKind}, the integer types' ranges,
+ * and the values only it holds (dates no {@code java.time} value holds, NaN and infinities, zoned timestamps), read
+ * and written in their own forms. The core reads and binds values only through an engine's codec.
  */
-public final class ValueCodec {
-    private ValueCodec() {
+public abstract class ValueCodec {
+    protected ValueCodec() {
     }
 
     /** Thrown for request text that does not fit the column; becomes INVALID_VALUE. */
@@ -47,9 +50,6 @@ public final class ValueCodec {
     /** FLOAT/DOUBLE: digits kept beyond these are rounded away by the database anyway. */
     private static final int MAX_FLOAT_DIGITS = 100;
 
-    /** The type name of a timestamp that keeps its zone, as the driver reports it. */
-    private static final String ZONED_TYPE = "timestamptz";
-    private static final String INFINITY = "infinity";
     private static final DateTimeFormatter[] DATE_TIME = new DateTimeFormatter[7];
     private static final DateTimeFormatter[] TIME = new DateTimeFormatter[7];
 
@@ -80,32 +80,43 @@ public final class ValueCodec {
         return DATE_TIME[fsp].format(t) + (timestamp ? "Z" : "");
     }
 
-    /** Reads column {@code index} of the current row as protocol text; null for SQL NULL. */
-    public static String read(ResultSet rs, int index, Column c, ValueKind kind) throws SQLException {
+    /**
+     * The kind of a column as the engine's catalog query describes it, or null when it is not exposed.
+     *
+     * @param declaredBoolean whether the column is listed in {@code structure.<table>.boolean-columns}: an engine
+     *                        whose booleans are small integers serves such a column as a BOOLEAN
+     */
+    public abstract ValueKind kind(Column c, boolean declaredBoolean);
+
+    /** {@link #kind(Column, boolean)} without a boolean declaration. */
+    public final ValueKind kind(Column c) {
+        return kind(c, false);
+    }
+
+    /**
+     * Reads column {@code index} of the current row as protocol text; null for SQL NULL. An engine reads the values
+     * it alone holds in their own forms and leaves the rest to this.
+     */
+    public String read(ResultSet rs, int index, Column c, ValueKind kind) throws SQLException {
         switch (kind) {
             case INTEGER, BITS: {
                 String s = kind == ValueKind.BITS ? bitsText(rs, index) : rs.getString(index);
-                return rs.wasNull() ? null : kind == ValueKind.INTEGER && c.isZeroPadded() ? withoutPadding(s) : s;
+                return rs.wasNull() ? null : s;
             }
-            case DECIMAL: {
-                String s = rs.getString(index);
-                if (s == null || !hasSpecials(c)) {
-                    // MariaDB's text of a DECIMAL is already plain and exact (no exponent, the column's scale); a
-                    // BigDecimal between it and the wire cost a parse and a print per value.
-                    return s;
-                }
-                return special(s) != null ? special(s) : new BigDecimal(s).toPlainString();
-            }
+            case DECIMAL:
+                // The database's text of a DECIMAL is plain and exact (no exponent, the column's scale); a BigDecimal
+                // between it and the wire cost a parse and a print per value.
+                return rs.getString(index);
             case FLOAT: {
-                // Selected as a DOUBLE (RecordMapper): MariaDB's text of a FLOAT keeps six digits only.
+                // Selected as a DOUBLE (RecordMapper): an engine's text of a single-precision float may be cut short.
                 float f = (float) rs.getDouble(index);
                 return rs.wasNull() ? null : !Float.isFinite(f) ? special(f)
-                        : withinDeclaredRange(c, new BigDecimal(Float.toString(f)), f).toPlainString();
+                        : withinDeclaredRange(c, kind, new BigDecimal(Float.toString(f)), f).toPlainString();
             }
             case DOUBLE: {
                 double d = rs.getDouble(index);
                 return rs.wasNull() ? null : !Double.isFinite(d) ? special(d)
-                        : withinDeclaredRange(c, BigDecimal.valueOf(d), d).toPlainString();
+                        : withinDeclaredRange(c, kind, BigDecimal.valueOf(d), d).toPlainString();
             }
             case BOOLEAN: {
                 boolean b = rs.getBoolean(index);
@@ -114,35 +125,17 @@ public final class ValueCodec {
             case STRING:
                 return rs.getString(index);
             case DATE: {
-                // MariaDB's text, not a LocalDate: the driver cannot decode 2024-00-15 (or shifts it to 2023-12-15),
-                // nor an ALLOW_INVALID_DATES 2024-02-31; a DATE's text is its wire form already.
+                // The date's text, not a LocalDate: its first ten characters (YYYY-MM-DD) are the wire form already,
+                // and an engine may hold dates that no LocalDate does.
                 String s = rs.getString(index);
-                return s == null ? null : ZeroDates.wire(s, kind, 0);
+                return s == null ? null : s.substring(0, Math.min(10, s.length()));
             }
             case TIME:
-                // TIME may be negative or beyond 24 h in MariaDB; its own text form is the faithful one.
+                // A duration that may be negative or beyond 24 h: the database's own text form is the faithful one.
                 return rs.getString(index);
             case DATETIME, TIMESTAMP: {
-                if (hasSpecials(c)) {
-                    // PostgreSQL's: no zero dates, a zone kept (timestamptz) or not, and infinities.
-                    LocalDateTime t = utcWallTime(rs, index);
-                    return t == null ? null : infinity(t) != null ? infinity(t)
-                            : DATE_TIME[c.fsp()].format(t) + (kind == ValueKind.TIMESTAMP ? "Z" : "");
-                }
-                // The driver's text of an ordinary value is shifted into the JVM's zone, so only a value it cannot
-                // decode (a zero month or day; its text is then MariaDB's own) is taken from the text.
-                String s = rs.getString(index);
-                if (s == null || ZeroDates.isZero(s)) {
-                    return s == null ? null : ZeroDates.wire(s, kind, c.fsp());
-                }
-                LocalDateTime t;
-                try {
-                    t = rs.getObject(index, LocalDateTime.class);
-                } catch (SQLException | DateTimeException e) {
-                    // ALLOW_INVALID_DATES (2024-02-31 10:00): not a date the driver decodes; the text is the value.
-                    return ZeroDates.wire(s, kind, c.fsp());
-                }
-                return DATE_TIME[c.fsp()].format(t) + (kind == ValueKind.TIMESTAMP ? "Z" : "");
+                LocalDateTime t = utcWallTime(rs, index);
+                return t == null ? null : formatDateTime(t, c.fsp(), kind == ValueKind.TIMESTAMP);
             }
             case BINARY: {
                 byte[] b = rs.getBytes(index);
@@ -158,7 +151,7 @@ public final class ValueCodec {
      * the declared limit: 999999.9999 in a FLOAT(10,4) is stored as the float 1000000, which the column refuses
      * to take back. The limit itself is the same float, so that is the text read.
      */
-    private static BigDecimal withinDeclaredRange(Column c, BigDecimal value, double stored) {
+    private static BigDecimal withinDeclaredRange(Column c, ValueKind kind, BigDecimal value, double stored) {
         BigDecimal v = value.stripTrailingZeros();
         if (c.scale() == null || c.precision() == null) {
             return v;
@@ -168,18 +161,9 @@ public final class ValueCodec {
         if (v.abs().compareTo(limit) <= 0) {
             return v;
         }
-        boolean same = c.dataType().equals("float") ? limit.floatValue() == (float) Math.abs(stored)
+        boolean same = kind == ValueKind.FLOAT ? limit.floatValue() == (float) Math.abs(stored)
                 : limit.doubleValue() == Math.abs(stored);
         return same ? (v.signum() < 0 ? limit.negate() : limit) : v;
-    }
-
-    /** ZEROFILL and YEAR columns' text is zero-padded ({@code 0000042}, {@code 0000}); the wire has plain decimals. */
-    private static String withoutPadding(String s) {
-        int i = 0;
-        while (i < s.length() - 1 && s.charAt(i) == '0') {
-            i++;
-        }
-        return i == 0 ? s : s.substring(i);
     }
 
     private static String bitsText(ResultSet rs, int index) throws SQLException {
@@ -187,17 +171,18 @@ public final class ValueCodec {
         return bytes == null ? null : new BigInteger(1, bytes).toString();
     }
 
-    /** Reads a modification column as an instant (a zone-less DATETIME is taken as UTC). */
+    /** Reads a time of the adapter's own (a state table's column, the clock: UTC wall times) as an instant. */
     public static Instant readInstant(ResultSet rs, int index) throws SQLException {
-        LocalDateTime t = utcWallTime(rs, index);
+        LocalDateTime t = rs.getObject(index, LocalDateTime.class);
         return t == null ? null : t.toInstant(ZoneOffset.UTC);
     }
 
     /**
-     * Reads a DATETIME modification column whose wall times are in {@code zone}. In a daylight-saving fall-back
-     * hour a wall time names two instants; the earlier one is taken (docs/capture-modes.md, "DATETIME modification columns").
+     * Reads a modification column whose wall times are in {@code zone} (a zone-less DATETIME's; an instant's are UTC).
+     * In a daylight-saving fall-back hour a wall time names two instants; the earlier one is taken
+     * (docs/capture-modes.md, "DATETIME modification columns").
      */
-    public static Instant readInstant(ResultSet rs, int index, java.time.ZoneId zone) throws SQLException {
+    public Instant readInstant(ResultSet rs, int index, java.time.ZoneId zone) throws SQLException {
         LocalDateTime t = utcWallTime(rs, index);
         return t == null ? null : t.atZone(zone).toInstant();
     }
@@ -219,7 +204,7 @@ public final class ValueCodec {
      * type (digits, precision and scale, range). {@link #bind} checks again; call this first so that a write
      * or lookup with a bad value is refused before it takes a connection.
      */
-    public static void check(Column c, ValueKind kind, String text) throws BadValueException {
+    public final void check(Column c, ValueKind kind, String text) throws BadValueException {
         if (text == null) {
             return;
         }
@@ -234,8 +219,8 @@ public final class ValueCodec {
      * value the column can hold is found, control characters included — another writer may have stored one, and
      * the host has it from this ESA's own answers.
      */
-    public static void checkLookup(Column c, ValueKind kind, String text) throws BadValueException {
-        if (text == null || hasSpecials(c) && specialValue(kind, text) != null) {
+    public final void checkLookup(Column c, ValueKind kind, String text) throws BadValueException {
+        if (text == null || ownValue(c, kind, text) != null) {
             return;
         }
         switch (kind) {
@@ -247,35 +232,35 @@ public final class ValueCodec {
     }
 
     /** Binds protocol text (null for xsi:nil) as the value of a column. */
-    public static void bind(PreparedStatement ps, int index, Column c, ValueKind kind, String text)
+    public final void bind(PreparedStatement ps, int index, Column c, ValueKind kind, String text)
             throws SQLException, BadValueException {
         check(c, kind, text);
         bindChecked(ps, index, c, kind, text);
     }
 
     /** {@link #bind} of a value only looked for ({@link #checkLookup}): control characters are found, not refused. */
-    public static void bindLookup(PreparedStatement ps, int index, Column c, ValueKind kind, String text)
+    public final void bindLookup(PreparedStatement ps, int index, Column c, ValueKind kind, String text)
             throws SQLException, BadValueException {
         checkLookup(c, kind, text);
         bindChecked(ps, index, c, kind, text);
     }
 
-    private static void bindChecked(PreparedStatement ps, int index, Column c, ValueKind kind, String text)
+    private void bindChecked(PreparedStatement ps, int index, Column c, ValueKind kind, String text)
             throws SQLException, BadValueException {
         if (text == null) {
             ps.setNull(index, Types.NULL);
             return;
         }
-        Object special = hasSpecials(c) ? specialValue(kind, text) : null;
-        if (special != null) {
-            ps.setObject(index, special);
+        Object own = ownValue(c, kind, text);
+        if (own != null) {
+            ps.setObject(index, own);
             return;
         }
         try {
             switch (kind) {
                 // Built from the checked digits only: a number's size is known before it is built.
                 case INTEGER, BITS, DECIMAL -> bindExact(ps, index, kind, number(c, kind, text).toBigDecimal());
-                // As a double: MariaDB reads a plain decimal literal as DECIMAL, capped at 65 digits (1e308
+                // As a double: a database may read a plain decimal literal as a DECIMAL of limited digits (1e308
                 // became 1e65, 1e-300 zero). A FLOAT's text is rounded to a float first, so that the double sent
                 // is that float exactly: the largest FLOAT read (3.4028235E38) lies above FLT_MAX as a double.
                 // FLOAT(M,D) is rounded to D decimals by the database first, so it gets the nearest double.
@@ -301,7 +286,7 @@ public final class ValueCodec {
      * Scans a number and checks it against the column before anything is built (see {@link NumberText}); the
      * message names the field, never the value, which may be a megabyte long.
      */
-    private static NumberText number(Column c, ValueKind kind, String text) throws BadValueException {
+    private NumberText number(Column c, ValueKind kind, String text) throws BadValueException {
         boolean integer = kind == ValueKind.INTEGER || kind == ValueKind.BITS;
         NumberText n = NumberText.scan(text, !integer);
         if (n == null) {
@@ -348,27 +333,31 @@ public final class ValueCodec {
         return n;
     }
 
-    /** The integer types' ranges in bits; BIT(n) holds n bits, YEAR four digits. */
-    private static void integerInRange(Column c, ValueKind kind, NumberText n) throws BadValueException {
-        if (c.dataType().equals("year")) {
-            // 1901..2155 and 0: the database checks the range; only the digits are bounded here.
-            if (n.highPower() + 1 > 4) {
+    /**
+     * The bits of an INTEGER column's values by its type (the sign's included unless it is unsigned); 64 for a type
+     * the engine does not bound more closely.
+     */
+    protected abstract int integerBits(Column c);
+
+    /**
+     * For an INTEGER type whose range is no number of bits (a year), the digits its values may have, the database
+     * checking the range itself; else 0.
+     */
+    protected int integerDigits(Column c) {
+        return 0;
+    }
+
+    /** The integer types' ranges in bits ({@link #integerBits}); BIT(n) holds n bits. */
+    private void integerInRange(Column c, ValueKind kind, NumberText n) throws BadValueException {
+        int digits = kind == ValueKind.INTEGER ? integerDigits(c) : 0;
+        if (digits > 0) {
+            if (n.highPower() + 1 > digits) {
                 throw new BadValueException("field " + c.name() + ": out of the range of " + c.columnType());
             }
             return;
         }
-        int bits;
-        if (kind == ValueKind.BITS) {
-            bits = c.precision() != null ? Math.toIntExact(c.precision()) : 64;
-        } else {
-            bits = switch (c.dataType()) {
-                case "tinyint" -> 8;
-                case "smallint" -> 16;
-                case "mediumint" -> 24;
-                case "int", "integer" -> 32;
-                default -> 64;
-            };
-        }
+        int bits = kind == ValueKind.BITS ? (c.precision() != null ? Math.toIntExact(c.precision()) : 64)
+                : integerBits(c);
         boolean signed = kind == ValueKind.INTEGER && !c.isUnsigned();
         int valueBits = signed ? bits - 1 : bits;
         // Digits first (2^64 has 20), so that no long digit string is ever parsed.
@@ -386,15 +375,10 @@ public final class ValueCodec {
     private static final DateTimeFormatter SQL_DATE_TIME =
             DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS", Locale.ROOT);
 
-    /** An ordinary date or date-time, or a zero date as MariaDB's text ({@link ZeroDates}). */
+    /** An ordinary date or date-time. */
     private static void bindTemporal(PreparedStatement ps, int index, ValueKind kind, String text) throws SQLException {
-        String zero = ZeroDates.sql(text, kind);
-        if (zero != null) {
-            ps.setString(index, zero);
-            return;
-        }
-        // DATE and DATETIME as MariaDB's text: the driver sends a LocalDate(Time) through java.sql's Julian
-        // calendar, which moves dates before 1582 (0000-01-01 became another day).
+        // DATE and DATETIME as SQL text: a driver may send a LocalDate(Time) through java.sql's Julian calendar,
+        // which moves dates before 1582 (0000-01-01 became another day).
         switch (kind) {
             case DATE -> ps.setString(index, LocalDate.parse(text.trim()).format(SQL_DATE));
             case DATETIME -> ps.setString(index, localDateTime(text).format(SQL_DATE_TIME));
@@ -402,7 +386,7 @@ public final class ValueCodec {
         }
     }
 
-    /** MariaDB's TIME text: a signed duration of up to 838 hours ({@code -838:59:59.999999}); the database checks the range. */
+    /** TIME text: a signed duration of up to three-digit hours ({@code -838:59:59.999999}); the database checks the range. */
     private static final Pattern TIME_TEXT = Pattern.compile("-?\\d{2,3}:[0-5]\\d:[0-5]\\d(\\.\\d{1,6})?");
 
     private static String time(String text) {
@@ -415,7 +399,7 @@ public final class ValueCodec {
 
     /**
      * An integer that fits a long is bound as one: compared with an integer column, a DECIMAL parameter would make
-     * some databases (PostgreSQL) convert the column and pass its index by.
+     * some databases convert the column and pass its index by.
      */
     private static void bindExact(PreparedStatement ps, int index, ValueKind kind, BigDecimal value) throws SQLException {
         if (kind == ValueKind.INTEGER) {
@@ -429,75 +413,25 @@ public final class ValueCodec {
     }
 
     /**
-     * A temporal value as a UTC wall time. A column that keeps its zone (PostgreSQL's {@code timestamptz}) is read as
-     * an offset time, which its driver will not hand over as a local one; the sessions run in UTC, so every other
-     * temporal column is read as it is.
+     * A temporal column's value as a UTC wall time; the sessions run in UTC, so a column without a zone is read as it
+     * is. An engine whose columns may keep their zone reads those as instants.
      */
-    private static LocalDateTime utcWallTime(ResultSet rs, int index) throws SQLException {
-        if (ZONED_TYPE.equalsIgnoreCase(rs.getMetaData().getColumnTypeName(index))) {
-            OffsetDateTime t = rs.getObject(index, OffsetDateTime.class);
-            if (t == null) {
-                return null;
-            }
-            return t.equals(OffsetDateTime.MAX) ? LocalDateTime.MAX : t.equals(OffsetDateTime.MIN) ? LocalDateTime.MIN
-                    : t.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime();
-        }
+    protected LocalDateTime utcWallTime(ResultSet rs, int index) throws SQLException {
         return rs.getObject(index, LocalDateTime.class);
     }
 
-    /** The wire form of a timestamp's {@code ±infinity} (drivers give them as the largest and smallest values). */
-    private static String infinity(LocalDateTime t) {
-        return t.equals(LocalDateTime.MAX) ? INFINITY : t.equals(LocalDateTime.MIN) ? "-" + INFINITY : null;
-    }
-
     /** {@code NaN}, {@code INF}, {@code -INF}: xs:double's spelling of the values a float can hold beside numbers. */
-    private static String special(double d) {
+    protected static String special(double d) {
         return Double.isNaN(d) ? "NaN" : d > 0 ? "INF" : "-INF";
     }
 
-    /** The wire form of a numeric's text when it is not a number ({@code NaN}, {@code Infinity}), else null. */
-    private static String special(String numeric) {
-        return switch (numeric) {
-            case "NaN" -> "NaN";
-            case "Infinity" -> "INF";
-            case "-Infinity" -> "-INF";
-            default -> null;
-        };
-    }
-
     /**
-     * Whether the column's type holds NaN and infinities beside numbers (and, for timestamps, {@code ±infinity}): the
-     * types spelled as PostgreSQL spells them ({@code real}, {@code double precision}, {@code numeric…},
-     * {@code timestamp… time zone}); MariaDB's spellings ({@code float}, {@code double}, {@code decimal(…)},
-     * {@code datetime}) hold none, and such text stays refused there as before.
+     * The value to bind for request text that spells a value only this engine's column holds, in the form its
+     * {@link #read} gives (a date no {@code java.time} value holds, NaN, an infinity), or null: then the text is an
+     * ordinary value of its kind, checked and bound as such.
      */
-    private static boolean hasSpecials(Column c) {
-        String type = c.columnType();
-        return type.equals("real") || type.startsWith("double precision") || type.startsWith("numeric")
-                || type.endsWith("time zone");
-    }
-
-    /** The value to bind for a non-number or an infinity in the wire form of {@link #read}, else null. */
-    private static Object specialValue(ValueKind kind, String text) {
-        String t = text.trim();
-        return switch (kind) {
-            case FLOAT, DOUBLE -> switch (t) {
-                case "NaN" -> Double.NaN;
-                case "INF" -> Double.POSITIVE_INFINITY;
-                case "-INF" -> Double.NEGATIVE_INFINITY;
-                default -> null;
-            };
-            // As text: the database reads it with the column's type.
-            case DECIMAL -> switch (t) {
-                case "NaN" -> "NaN";
-                case "INF" -> "Infinity";
-                case "-INF" -> "-Infinity";
-                default -> null;
-            };
-            case DATETIME, TIMESTAMP -> t.equals(INFINITY) ? LocalDateTime.MAX
-                    : t.equals("-" + INFINITY) ? LocalDateTime.MIN : null;
-            default -> null;
-        };
+    protected Object ownValue(Column c, ValueKind kind, String text) {
+        return null;
     }
 
     private static boolean bool(String text) {
@@ -527,7 +461,7 @@ public final class ValueCodec {
         }
     }
 
-    private static String shorten(String s) {
+    protected static String shorten(String s) {
         return s.length() > 40 ? s.substring(0, 40) + "…" : s;
     }
 }

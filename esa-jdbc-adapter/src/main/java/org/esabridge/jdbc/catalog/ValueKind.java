@@ -17,15 +17,15 @@ public enum ValueKind {
     STRING(FieldType.STRING),
     DATE(FieldType.DATE),
     /**
-     * TIME: a signed duration up to 838 hours ({@code -838:59:58.999999}, {@code 517:51:04.77}), which no
-     * {@code xs:time} holds; sent as STRING in MariaDB's own text form.
+     * TIME: a time of day or, in some engines, a signed duration beyond a day ({@code -838:59:58.999999},
+     * {@code 517:51:04.77}), which no {@code xs:time} holds; sent as STRING in the database's own text form.
      */
     TIME(FieldType.STRING),
     /** DATETIME: zone-less, shown without offset. */
     DATETIME(FieldType.DATETIME),
     /** TIMESTAMP: an instant, shown in UTC with Z. */
     TIMESTAMP(FieldType.DATETIME),
-    /** Binary strings, and geometry in MariaDB's storage form (SRID + WKB). */
+    /** Binary strings, and whatever an engine serves as its bytes (geometry in its storage form, SRID + WKB). */
     BINARY(FieldType.BINARY);
 
     private final FieldType fieldType;

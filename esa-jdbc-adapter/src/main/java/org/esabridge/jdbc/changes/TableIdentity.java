@@ -21,15 +21,15 @@ import org.slf4j.LoggerFactory;
  * {@link ChangeReader}).
  *
  * <p>TRUNCATE, DROP + CREATE and a RENAME swap remove rows without a single delete trigger firing. A table
- * that is not the one we knew (its creation time, or InnoDB's table id, changed) or whose delete trigger had
+ * that is not the one we knew (its creation time, or the storage's table id, changed) or whose delete trigger had
  * to be created again starts its capture afresh: a WARN, and {@code tracking_since} = now, so a
  * {@code getDeleted} asking about an earlier time answers NOT_SUPPORTED and the host compares ids.
  *
  * <p>What shows what: DROP + CREATE and a RENAME swap leave the table without our trigger (it went with the
- * dropped or renamed table) and usually with a new creation time. MariaDB's TRUNCATE keeps the {@code .frm}
- * and so the creation time (checked on 10.11); only InnoDB's table id tells, and
- * {@code information_schema.INNODB_SYS_TABLES} needs the PROCESS privilege (which the watermark wants too).
- * Without it a TRUNCATE is not noticed (docs/capture-modes.md, "What stays out of reach").
+ * dropped or renamed table) and usually with a new creation time. A TRUNCATE may keep the table's definition and
+ * so its creation time (one engine's does); then only the storage's table id ({@link Dialect#tableIdsSql}) tells,
+ * which an engine may show only to an account with the privilege the watermark wants too. Without it a TRUNCATE is
+ * not noticed (docs/capture-modes.md, "What stays out of reach").
  */
 public final class TableIdentity {
     private static final Logger LOG = LoggerFactory.getLogger(TableIdentity.class);

@@ -16,9 +16,9 @@ import org.esabridge.jdbc.dialect.Dialect;
  * table {@code esa_ver_<table>} holds (id columns, {@code esa_modified_at}), kept by {@code AFTER INSERT/
  * UPDATE/DELETE} triggers, so every writer's changes are seen, not only the adapter's.
  *
- * <p>The version table is created ({@link Dialect#versionTableSql}; in MariaDB with {@code CREATE TABLE … SELECT}
- * from the id columns) with the id columns' exact types, character sets and collations (so the join uses the
- * index). Rows existing when tracking
+ * <p>The version table is created ({@link Dialect#versionTableSql}, e.g. by a {@code CREATE TABLE … SELECT} from the
+ * id columns) with the id columns' exact types, character sets and collations (so the join uses the index). Rows
+ * existing when tracking
  * starts get the current time as their modification time: the next {@code getModified} delivers them all
  * once. A changed primary key leaves the old id's version row behind (harmless: it joins no row).
  */

@@ -68,7 +68,7 @@ final class TableRows implements KeyedRows {
             if (plan == PagePlan.ID_RANGES) {
                 Column lead = m.table().idColumns().get(0);
                 String first = RecordId.decode(key.id(), m.table().idColumns().size()).get(0);
-                ValueCodec.bindLookup(ps, index, lead, m.table().kind(lead), first);
+                m.values().bindLookup(ps, index, lead, m.table().kind(lead), first);
                 return m.bindId(ps, index + 1, key.id());
             }
             m.bindMod(ps, index, key.mod());

@@ -8,6 +8,7 @@ import java.util.function.Function;
 import org.esabridge.api.ErrorCode;
 import org.esabridge.jdbc.catalog.Column;
 import org.esabridge.jdbc.catalog.Table;
+import org.esabridge.jdbc.catalog.ValueCodec;
 
 /**
  * Everything in the adapter's SQL that is particular to one database, so that another database is served by
@@ -22,6 +23,12 @@ import org.esabridge.jdbc.catalog.Table;
 public interface Dialect {
 
     // --- identifiers and errors ---
+
+    /**
+     * This engine's values: which of its column types is which kind, and how values are read and written
+     * (esa-protocol.md §3.1). The core reads and binds values only through it.
+     */
+    ValueCodec values();
 
     /** Quotes an identifier that came from the catalog (never from request text). */
     String quote(String identifier);
@@ -236,10 +243,13 @@ public interface Dialect {
     String leaveTriggerModeSql();
 
     /**
-     * The SHA-1 of a text expression's UTF-8 bytes, as binary: how the change index keys a row
-     * ({@code esa_change.row_hash}).
+     * How the change index keys a row ({@code esa_change.row_hash}): the digest of the row id's UTF-8 bytes by this
+     * {@link java.security.MessageDigest} algorithm, which the reader computes in Java and {@link #rowHash} in SQL.
      */
-    String sha1OfText(String text);
+    String rowHashAlgorithm();
+
+    /** The {@linkplain #rowHashAlgorithm() row hash} of a text expression's UTF-8 bytes, as binary, in SQL. */
+    String rowHash(String text);
 
     /**
      * The accounts other than the connected one that the server shows may change rows or tables of the adapter's
@@ -300,6 +310,12 @@ public interface Dialect {
      * (the reads then fall back to {@code watermark-fallback-lag-seconds}).
      */
     String incompleteTransactionListCause();
+
+    /**
+     * For an operator, the column to add to a table so that the catalog finds its modification column
+     * ({@link #columnsSql}'s {@code on update} extra), e.g. {@code add a … column that …}.
+     */
+    String modificationColumnRemedy();
 
     /**
      * For an operator, what would let the account create the delete triggers that failed with these error codes

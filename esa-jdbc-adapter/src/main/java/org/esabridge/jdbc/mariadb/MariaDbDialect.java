@@ -13,8 +13,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.StringJoiner;
 import java.util.function.Function;
+import org.esabridge.jdbc.catalog.ValueCodec;
 import org.esabridge.jdbc.catalog.ValueKind;
-import org.esabridge.jdbc.catalog.ZeroDates;
 import org.esabridge.jdbc.dialect.Dialect;
 import org.esabridge.jdbc.dialect.SqlErrorChain;
 import org.esabridge.jdbc.dialect.StateTables;
@@ -30,6 +30,16 @@ public final class MariaDbDialect implements Dialect {
     private static final String NOW = "UTC_TIMESTAMP(6)";
 
     private MariaDbDialect() {
+    }
+
+    @Override
+    public ValueCodec values() {
+        return MariaDbValues.INSTANCE;
+    }
+
+    @Override
+    public String modificationColumnRemedy() {
+        return "add a TIMESTAMP(6) column with ON UPDATE CURRENT_TIMESTAMP(6)";
     }
 
     @Override
@@ -313,7 +323,12 @@ public final class MariaDbDialect implements Dialect {
     }
 
     @Override
-    public String sha1OfText(String text) {
+    public String rowHashAlgorithm() {
+        return "SHA-1";
+    }
+
+    @Override
+    public String rowHash(String text) {
         return "UNHEX(SHA1(CONVERT(" + text + " USING utf8mb4)))";
     }
 
@@ -396,7 +411,7 @@ public final class MariaDbDialect implements Dialect {
                     + "', CONCAT(REPLACE(CAST(CAST(TIMESTAMP'1970-01-01 00:00:00' + INTERVAL UNIX_TIMESTAMP(" + col
                     + ") SECOND AS DATETIME(" + c.fsp() + ")) AS CHAR), ' ', 'T'), 'Z'))";
             // ZEROFILL and YEAR: the number, not MariaDB's zero-padded text of it.
-            case INTEGER -> c.isZeroPadded() ? "CAST(" + col + " + 0 AS CHAR)" : "CAST(" + col + " AS CHAR)";
+            case INTEGER -> MariaDbValues.isZeroPadded(c) ? "CAST(" + col + " + 0 AS CHAR)" : "CAST(" + col + " AS CHAR)";
             case BINARY -> "REPLACE(TO_BASE64(" + col + "), CHAR(10), '')";
             default -> "CAST(" + col + " AS CHAR)";
         };

@@ -146,7 +146,9 @@ final class MariaDbMigrations {
                             + " kind CHAR(1) NOT NULL,"
                             + " seq BIGINT NOT NULL,"
                             + " PRIMARY KEY (spill_id, seq))"
-                            + " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"));
+                            + " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"),
+            // Version 8 re-keys another engine's change index; nothing changes here.
+            List.of());
     }
 
     /** The tables that must exist before the start lease can be taken; idempotent. */

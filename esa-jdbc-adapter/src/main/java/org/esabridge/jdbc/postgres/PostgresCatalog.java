@@ -2,8 +2,8 @@ package org.esabridge.jdbc.postgres;
 
 /**
  * The catalog queries of {@link PostgresDialect}, over {@code pg_catalog} (exact types, identity and generated
- * columns, triggers), answering in the columns and vocabulary {@code catalog.CatalogLoader} reads ({@code $SCHEMA}
- * is the served schema's oid).
+ * columns, triggers), answering in the columns {@code catalog.CatalogLoader} reads, with type names that
+ * {@link PostgresValues} maps to kinds ({@code $SCHEMA} is the served schema's oid).
  *
  * <p>Types: a domain is served as its base type; {@code bool} is spelled {@code bit(1)} (a boolean there);
  * {@code timestamp} is {@code datetime} (zone-less) and {@code timestamptz} {@code timestamp} (an instant); every

@@ -13,6 +13,7 @@ import java.util.function.Function;
 import org.esabridge.api.ErrorCode;
 import org.esabridge.jdbc.catalog.Column;
 import org.esabridge.jdbc.catalog.Table;
+import org.esabridge.jdbc.catalog.ValueCodec;
 import org.esabridge.jdbc.catalog.ValueKind;
 import org.esabridge.jdbc.dialect.Dialect;
 import org.esabridge.jdbc.dialect.SqlErrorChain;
@@ -26,11 +27,11 @@ import org.esabridge.jdbc.dialect.StateTables;
  * and the functions behind the capture triggers are in the state schema ({@code esa} by default). The served schema
  * holds nothing of ours but the triggers.
  *
- * <p>The catalog queries answer in the vocabulary of MariaDB's {@code information_schema} (data types
- * {@code int}, {@code decimal}, {@code datetime} for {@code timestamp}, {@code timestamp} for {@code timestamptz} …),
- * which is what {@code catalog.TypeMapping} reads; types with no counterpart there (uuid, json, inet, interval,
- * enums, arrays, timetz, domains over them) are served as strings in PostgreSQL's own text form, and written back
- * as untyped literals (the driver's {@code stringtype=unspecified}), which PostgreSQL parses with the column's type.
+ * <p>The catalog queries answer with the columns {@code catalog.CatalogLoader} reads and type names that
+ * {@link PostgresValues} maps to kinds ({@code int}, {@code decimal}, {@code datetime} for {@code timestamp},
+ * {@code timestamp} for {@code timestamptz} …); types with no kind of their own (uuid, json, inet, interval, enums,
+ * arrays, timetz, domains over them) are served as strings in PostgreSQL's own text form, and written back as untyped
+ * literals (the driver's {@code stringtype=unspecified}), which PostgreSQL parses with the column's type.
  */
 public final class PostgresDialect implements Dialect {
     /** The current time as a UTC wall time: stable within a statement, never before its transaction's start. */
@@ -47,6 +48,11 @@ public final class PostgresDialect implements Dialect {
     /** An identifier quoted for PostgreSQL. */
     static String quoteIdent(String identifier) {
         return "\"" + identifier.replace("\"", "\"\"") + "\"";
+    }
+
+    @Override
+    public ValueCodec values() {
+        return PostgresValues.INSTANCE;
     }
 
     @Override
@@ -414,10 +420,14 @@ public final class PostgresDialect implements Dialect {
     }
 
     @Override
-    public String sha1OfText(String text) {
-        // Only tables stamped by a change index use it, and PostgreSQL has no change index yet (polling only);
-        // sha1 itself needs pgcrypto, so the day it is needed the hash is better computed where the entry is written.
-        throw new UnsupportedOperationException("no change index on PostgreSQL");
+    public String rowHashAlgorithm() {
+        // sha1() would need pgcrypto, which a database need not have; sha256() is built in (since 11).
+        return "SHA-256";
+    }
+
+    @Override
+    public String rowHash(String text) {
+        return "sha256(convert_to(" + text + ", 'UTF8'))";
     }
 
     @Override
@@ -437,11 +447,40 @@ public final class PostgresDialect implements Dialect {
                 + SCHEMA + " AND c.relkind IN ('r', 'p')";
     }
 
+    /**
+     * The version table lives in the state schema, so that the served schema holds only our triggers; the statements
+     * that read it name it unqualified, and the session's search path finds it there. It is created in one block (a
+     * transaction): the id columns with their exact types and collations (CREATE TABLE … AS from the table), the
+     * primary key, and the index by time, whose name PostgreSQL picks unique within the schema.
+     */
     @Override
     public List<String> versionTableSql(Table t, String insertTrigger, String updateTrigger, String deleteTrigger) {
-        // Not yet on PostgreSQL: the structure is not served, with this reason in the log.
-        return List.of("DO $esa$ BEGIN RAISE EXCEPTION 'structure." + t.name().replace("'", "''").replace("$", "")
-                + ".change-tracking=version-table is not supported on PostgreSQL yet'; END $esa$");
+        String v = quoteIdent(stateSchema) + "." + quote(t.versionTable());
+        String tbl = quote(t.name());
+        StringJoiner ids = new StringJoiner(", ");
+        StringJoiner newIds = new StringJoiner(", ");
+        StringJoiner oldMatch = new StringJoiner(" AND ");
+        for (Column col : t.idColumns()) {
+            String q = quote(col.name());
+            ids.add(q);
+            newIds.add("NEW." + q);
+            oldMatch.add(q + " = OLD." + q);
+        }
+        String upsert = upsert(v, ids + ", esa_modified_at", newIds + ", " + NOW, ids.toString(),
+                "esa_modified_at = " + inserted("esa_modified_at"));
+        return List.of(
+                "DO $esa$ BEGIN IF to_regclass(" + literal(v) + ") IS NULL THEN"
+                        + " CREATE TABLE " + v + " AS SELECT " + ids + " FROM " + tbl + " WHERE FALSE;"
+                        + " ALTER TABLE " + v + " ADD COLUMN esa_modified_at TIMESTAMP(6) NOT NULL,"
+                        + " ADD PRIMARY KEY (" + ids + ");"
+                        + " CREATE INDEX ON " + v + " (esa_modified_at, " + ids + ");"
+                        + " END IF; END $esa$",
+                createTriggerSql(insertTrigger, "AFTER", "INSERT", t.name(), triggerBody(null, List.of(upsert)), true),
+                createTriggerSql(updateTrigger, "AFTER", "UPDATE", t.name(), triggerBody(null, List.of(upsert)), true),
+                createTriggerSql(deleteTrigger, "AFTER", "DELETE", t.name(),
+                        triggerBody(null, List.of("DELETE FROM " + v + " WHERE " + oldMatch)), true),
+                // After the triggers exist, so that no row inserted meanwhile lacks a version.
+                insertIfAbsent(v, ids + ", esa_modified_at", "SELECT " + ids + ", " + NOW + " FROM " + tbl));
     }
 
     // --- cluster ---
@@ -466,6 +505,13 @@ public final class PostgresDialect implements Dialect {
     @Override
     public String incompleteTransactionListCause() {
         return "a prepared transaction, or one no session shows";
+    }
+
+    /** What {@link PostgresCatalog#COLUMNS} detects as a modification column. */
+    @Override
+    public String modificationColumnRemedy() {
+        return "add a timestamptz(6) column with DEFAULT now() that a BEFORE UPDATE row trigger sets"
+                + " (NEW.<column> := now())";
     }
 
     @Override

@@ -7,7 +7,7 @@ import java.util.List;
  * capture triggers). The tables, columns and meanings are MariaDB's ({@code MariaDbMigrations}); times are
  * {@code timestamp(6)} holding UTC wall times, as the sessions run in UTC. PostgreSQL came with every table at once,
  * so version 1 holds them all and versions 2 to 6 are empty: the numbers stay aligned with MariaDB's (7 is
- * MariaDB's 7).
+ * MariaDB's 7; 8 is PostgreSQL's own).
  */
 final class PostgresStateTables {
     private PostgresStateTables() {
@@ -95,8 +95,8 @@ final class PostgresStateTables {
                                 + " PRIMARY KEY (cursor_id, page_index))",
                         "CREATE TABLE IF NOT EXISTS " + s + "esa_sync_again (principal VARCHAR(255) NOT NULL PRIMARY KEY,"
                                 + " raised_at TIMESTAMP(6) NOT NULL)",
-                        // The change index of binlog capture: unused on PostgreSQL (polling), kept so that every
-                        // engine has the same tables.
+                        // The change index of log capture; row_hash is the sha256 of row_id's UTF-8 bytes
+                        // (PostgresDialect.rowHashAlgorithm).
                         "CREATE TABLE IF NOT EXISTS " + s + "esa_change (table_name TEXT NOT NULL, row_hash BYTEA NOT NULL,"
                                 + " row_id TEXT NOT NULL, kind CHAR(1) NOT NULL, stamp TIMESTAMP(6) NOT NULL,"
                                 + " seq BIGINT NOT NULL, PRIMARY KEY (table_name, row_hash))",
@@ -122,6 +122,14 @@ final class PostgresStateTables {
                                 + " ADD COLUMN IF NOT EXISTS watched_connection BIGINT NULL",
                         "CREATE TABLE IF NOT EXISTS " + s + "esa_change_spill (spill_id BIGINT NOT NULL,"
                                 + " table_name TEXT NOT NULL, row_hash BYTEA NOT NULL, row_id TEXT NOT NULL,"
-                                + " kind CHAR(1) NOT NULL, seq BIGINT NOT NULL, PRIMARY KEY (spill_id, seq))"));
+                                + " kind CHAR(1) NOT NULL, seq BIGINT NOT NULL, PRIMARY KEY (spill_id, seq))"),
+                List.of(
+                        // The change index's rows were keyed by SHA-1, computed by the reader only; since tables
+                        // without a modification column are served, the database computes the key too, and sha1()
+                        // would need pgcrypto: sha256() is built in. A 20-byte key is an old one.
+                        "UPDATE " + s + "esa_change SET row_hash = sha256(convert_to(row_id, 'UTF8'))"
+                                + " WHERE octet_length(row_hash) <> 32",
+                        "UPDATE " + s + "esa_change_spill SET row_hash = sha256(convert_to(row_id, 'UTF8'))"
+                                + " WHERE octet_length(row_hash) <> 32"));
     }
 }

@@ -19,8 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes to a table whose modification time is the change index's stamp of the row's latest change (binlog
- * capture, no modification column: {@link Table#indexStamped()}). The stamp is given by the binlog reader after the
+ * Writes to a table whose modification time is the change index's stamp of the row's latest change (log
+ * capture, no modification column: {@link Table#indexStamped()}). The stamp is given by the log reader after the
  * commit, so neither the check nor the new time can be part of the write's statement:
  *
  * <ul>
@@ -66,12 +66,12 @@ final class IndexStampedWriter {
     record Mark(long marker, Instant floor) {
     }
 
-    /** The stamps, or DATABASE_UNAVAILABLE when no binlog reader runs here. */
+    /** The stamps, or DATABASE_UNAVAILABLE when no log reader runs here. */
     CommitStamps stamps(Table t) throws EsaException {
         CommitStamps s = stamps.get();
         if (s == null) {
             throw new EsaException(ErrorCode.DATABASE_UNAVAILABLE, "structure " + t.name() + " takes its modification"
-                    + " times from the binary log's change index, and no binlog reader is running");
+                    + " times from the change index of the database's log, and no log reader is running");
         }
         return s;
     }
@@ -109,7 +109,7 @@ final class IndexStampedWriter {
         RecordMapper m = q.mapper();
         StringBuilder set = new StringBuilder();
         for (Column c : cols) {
-            set.append(set.length() == 0 ? "" : ", ").append(m.col(c)).append(" = ?");
+            set.append(set.length() == 0 ? "" : ", ").append(m.target(c)).append(" = ?");
         }
         String sql = "UPDATE " + m.tableName() + " t SET " + set + " WHERE " + m.idWhere();
         Mark mark;

@@ -47,7 +47,7 @@ final class LockedRow {
             throws SQLException, EsaException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setQueryTimeout(queryTimeout);
-            q.mapper().bindId(ps, RecordWriter.bindFields(ps, 1, q.table(), cols, record), record.id());
+            q.mapper().bindId(ps, RecordWriter.bindFields(ps, 1, q.mapper(), cols, record), record.id());
             ps.executeUpdate();
         } catch (ValueCodec.BadValueException e) {
             throw new EsaRecordException(ErrorCode.INVALID_VALUE, e.getMessage(), q.table().name(), record.id(), null);

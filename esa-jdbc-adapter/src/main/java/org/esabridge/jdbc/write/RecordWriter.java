@@ -128,7 +128,7 @@ public final class RecordWriter {
                 try (PreparedStatement ps = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
                     ps.setQueryTimeout(queryTimeout);
                     int i = givenId ? m.bindId(ps, 1, record.id()) : 1;
-                    i = bindFields(ps, i, t, cols, record);
+                    i = bindFields(ps, i, m, cols, record);
                     if (!versioned) {
                         m.bindMod(ps, i, now);
                     }
@@ -194,7 +194,7 @@ public final class RecordWriter {
                 int n;
                 try (PreparedStatement ps = c.prepareStatement(sql)) {
                     ps.setQueryTimeout(queryTimeout);
-                    int i = bindFields(ps, 1, t, cols, record);
+                    int i = bindFields(ps, 1, m, cols, record);
                     m.bindMod(ps, i++, now);
                     i = m.bindId(ps, i, record.id());
                     m.bindMod(ps, i, LastSeen.exclusiveBound(lastSeen));
@@ -385,7 +385,7 @@ public final class RecordWriter {
      * The columns a write sets, in record order; unknown and read-only fields are refused, and so are values
      * that cannot fit their column ({@link ValueCodec#check}), before any connection is taken.
      */
-    private static List<Column> writableColumns(Table t, ExternalRecord record) throws EsaRecordException {
+    private List<Column> writableColumns(Table t, ExternalRecord record) throws EsaRecordException {
         List<Column> cols = new ArrayList<>();
         for (FieldValue f : record.fields()) {
             Column c = t.fieldColumn(f.name());
@@ -402,7 +402,7 @@ public final class RecordWriter {
                         t.name(), record.id(), null);
             }
             try {
-                ValueCodec.check(c, t.kind(c), f.text());
+                dialect.values().check(c, t.kind(c), f.text());
             } catch (ValueCodec.BadValueException e) {
                 throw new EsaRecordException(ErrorCode.INVALID_VALUE, e.getMessage(), t.name(), record.id(), null);
             }
@@ -412,19 +412,19 @@ public final class RecordWriter {
     }
 
     /** {@link RecordMapper#checkId}, as the write's fault. */
-    private static void checkId(Table t, String id) throws EsaRecordException {
+    private void checkId(Table t, String id) throws EsaRecordException {
         try {
-            RecordMapper.checkId(t, id);
+            RecordMapper.checkId(dialect.values(), t, id);
         } catch (ValueCodec.BadValueException e) {
             throw new EsaRecordException(ErrorCode.INVALID_VALUE, e.getMessage(), t.name(), id, null);
         }
     }
 
-    static int bindFields(PreparedStatement ps, int first, Table t, List<Column> cols, ExternalRecord record)
+    static int bindFields(PreparedStatement ps, int first, RecordMapper m, List<Column> cols, ExternalRecord record)
             throws SQLException, ValueCodec.BadValueException {
         int i = first;
         for (Column c : cols) {
-            ValueCodec.bind(ps, i++, c, t.kind(c), record.field(c.name()).text());
+            m.values().bind(ps, i++, c, m.table().kind(c), record.field(c.name()).text());
         }
         return i;
     }

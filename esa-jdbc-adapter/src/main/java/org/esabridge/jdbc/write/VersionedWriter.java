@@ -21,8 +21,8 @@ import org.esabridge.jdbc.dialect.Faults;
 /**
  * update and delete of structures tracked through a version table ({@code change-tracking=version-table}).
  *
- * <p>MariaDB forbids a statement to use a table that a trigger it fires writes (error 1442), and the
- * version table's triggers write it on every change of the table. So here the check and the write
+ * <p>An engine may forbid a statement to use a table that a trigger it fires writes (one does, with an error), and
+ * the version table's triggers write it on every change of the table. So here the check and the write
  * cannot be one statement; instead the row is locked first (SELECT … FOR UPDATE, the same lock order as
  * any other writer: row, then version) and the check and the write follow under that lock, which is
  * just as atomic. The adapter then stamps the version itself, past the next millisecond (as

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -17,27 +16,11 @@ import org.junit.jupiter.api.Test;
 /**
  * The engine seam (issue 21, docs/design.md "The engine seam"): no source file of the adapter outside an engine's
  * package names an engine — not in code, not in a comment — so that a third database is a new package and its test
- * fixture, not edits across the core. The files that still do are listed below with what keeps them there; a file
- * that starts naming an engine fails, and so does a listed file that no longer needs its entry (remove it).
+ * fixture, not edits across the core. No file is exempt.
  */
 class EngineSeamTest {
     private static final Path MAIN = Path.of("src/main/java/org/esabridge/jdbc");
     private static final Pattern ENGINE = Pattern.compile("mariadb|postgres", Pattern.CASE_INSENSITIVE);
-
-    /** Relative to {@link #MAIN}: what still names an engine there, and why. */
-    private static final Map<String, String> PENDING = Map.ofEntries(
-            // Value rules: the core's value vocabulary (catalog types, text forms) is MariaDB's, which other engines'
-            // catalogs translate into; a per-engine value mapper handed out by the Dialect would empty these.
-            Map.entry("catalog/ZeroDates.java", "MariaDB's zero dates"),
-            Map.entry("catalog/ValueCodec.java", "MariaDB's TIME and zero-date text, FLOAT text, DECIMAL literals"),
-            Map.entry("catalog/TypeMapping.java", "MariaDB's type names, geometry's storage form"),
-            Map.entry("catalog/ValueKind.java", "MariaDB's TIME text, geometry's storage form"),
-            Map.entry("catalog/Column.java", "MariaDB's ZEROFILL and YEAR text"),
-            Map.entry("catalog/RecordMapper.java", "MariaDB's six-digit FLOAT text"),
-            // Why engine-neutral code is shaped as it is: comments on MariaDB's behaviour.
-            Map.entry("changes/TableIdentity.java", "MariaDB's TRUNCATE keeps the creation time"),
-            Map.entry("changes/VersionTables.java", "CREATE TABLE … SELECT in MariaDB"),
-            Map.entry("write/VersionedWriter.java", "MariaDB's error 1442 (a trigger's table in its statement)"));
 
     @Test
     void noFileOutsideTheEnginePackagesNamesAnEngine() throws IOException {
@@ -59,11 +42,6 @@ class EngineSeamTest {
             }
         }
         assertTrue(scanned > 50, "scanned " + scanned + " files under " + MAIN.toAbsolutePath());
-        Map<String, String> unexpected = new TreeMap<>(naming);
-        unexpected.keySet().removeAll(PENDING.keySet());
-        assertEquals(Map.of(), unexpected, "engine names outside the engine packages: ask the Dialect or the Engine");
-        TreeSet<String> stale = new TreeSet<>(PENDING.keySet());
-        stale.removeAll(naming.keySet());
-        assertEquals(new TreeSet<String>(), stale, "these files no longer name an engine: remove them from PENDING");
+        assertEquals(Map.of(), naming, "engine names outside the engine packages: ask the Dialect or the Engine");
     }
 }

@@ -2,7 +2,7 @@ package org.esabridge.jdbc.mariadb.capture;
 
 import java.io.Serializable;
 import org.esabridge.jdbc.catalog.ValueKind;
-import org.esabridge.jdbc.catalog.ZeroDates;
+import org.esabridge.jdbc.mariadb.ZeroDates;
 
 /**
  * The binlog client turns a DATE or DATETIME with a zero year, month or day ({@code 0000-00-00}, {@code 2024-00-15})

@@ -1,7 +1,8 @@
-package org.esabridge.jdbc.catalog;
+package org.esabridge.jdbc.mariadb;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.esabridge.jdbc.catalog.ValueKind;
 
 /**
  * MariaDB's zero and partly zero dates — {@code 0000-00-00}, {@code 2024-00-15}, {@code 1000-01-00},
