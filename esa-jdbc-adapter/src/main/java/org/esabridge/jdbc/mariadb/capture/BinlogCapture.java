@@ -174,8 +174,9 @@ public final class BinlogCapture implements LogCapture {
 
     /**
      * Renews the lease: false when another node has it. A renewal that failed or lost a race (a lock wait behind the
-     * reader's own flush of a huge transaction, which renews the lease itself) while the lease is still ours by the
-     * stored row is not a loss; lost for real, the next flush finds out ({@link Lease#stillHeld}) and stops the reader.
+     * reader's own flush, which renews the lease in its last moment before its commit) while the lease is still ours
+     * by the stored row is not a loss; lost for real, the next flush finds out ({@link Lease#stillHeld}) and stops the
+     * reader.
      */
     private boolean renew() {
         try (Connection c = ds.getConnection()) {
