@@ -98,17 +98,18 @@ class CaptureTakeoverTest {
                 writers.add(pool.submit(new Writer(db, 300 + w, stop, nextId)));
             }
             syncFor(host, BEFORE_MILLIS);
-            long killedAt = System.nanoTime();
-            kill.apply(leader, survivor);
-            killed.set(true);
-            long takeoverMillis = -1;
-            long end = System.currentTimeMillis() + maxTakeoverMillis + 3000;
-            while (System.currentTimeMillis() < end) {
-                host.sync();
-                if (takeoverMillis < 0 && (survivor.captureStatus().leader()
-                        || !leaderDies && leader.captureStatus().leader())) {
-                    takeoverMillis = (System.nanoTime() - killedAt) / 1_000_000;
+            long takeoverMillis;
+            // A leader that lives on reads again through a new replication connection, named in the lease.
+            long cut = leaderDies ? 0 : watchedConnection(db);
+            try (TakeoverClock takeover = new TakeoverClock(() -> survivor.captureStatus().leader()
+                    || !leaderDies && leader.captureStatus().leader() && namesAnotherConnection(db, cut))) {
+                kill.apply(leader, survivor);
+                killed.set(true);
+                long end = System.currentTimeMillis() + maxTakeoverMillis + 3000;
+                while (System.currentTimeMillis() < end) {
+                    host.sync();
                 }
+                takeoverMillis = takeover.awaitMillis(maxTakeoverMillis);
             }
             int statements = SoakWriter.stopAll(stop, writers, pool);
             host.sync();
@@ -139,6 +140,16 @@ class CaptureTakeoverTest {
     }
 
     /** The leader's replication connection as named in its lease. */
+    private static boolean namesAnotherConnection(String db, long connection) {
+        try (Connection c = TestDatabase.connect(db); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT watched_connection FROM esa_lease WHERE name = 'binlog-capture'"
+                     + " AND watched_holder = holder")) {
+            return rs.next() && rs.getLong(1) != connection;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static long watchedConnection(String db) throws SQLException {
         try (Connection c = TestDatabase.connect(db); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT watched_connection FROM esa_lease WHERE name = 'binlog-capture'"

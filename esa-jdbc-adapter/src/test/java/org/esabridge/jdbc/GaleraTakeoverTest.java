@@ -73,16 +73,15 @@ class GaleraTakeoverTest {
                 while (System.currentTimeMillis() < end) {
                     host.sync();
                 }
-                long killedAt = System.nanoTime();
-                CaptureNodes.halt(leader.captureStatus());
-                killed.set(true);
-                long takeoverMillis = -1;
-                end = System.currentTimeMillis() + maxTakeoverMillis + 3000;
-                while (System.currentTimeMillis() < end) {
-                    host.sync();
-                    if (takeoverMillis < 0 && survivor.captureStatus().leader()) {
-                        takeoverMillis = (System.nanoTime() - killedAt) / 1_000_000;
+                long takeoverMillis;
+                try (TakeoverClock takeover = new TakeoverClock(() -> survivor.captureStatus().leader())) {
+                    CaptureNodes.halt(leader.captureStatus());
+                    killed.set(true);
+                    end = System.currentTimeMillis() + maxTakeoverMillis + 3000;
+                    while (System.currentTimeMillis() < end) {
+                        host.sync();
                     }
+                    takeoverMillis = takeover.awaitMillis(maxTakeoverMillis);
                 }
                 int statements = SoakWriter.stopAll(stop, writers, pool);
                 host.sync();

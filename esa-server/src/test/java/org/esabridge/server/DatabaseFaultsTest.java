@@ -90,7 +90,9 @@ class DatabaseFaultsTest {
                 assertFault(answer.get(30, TimeUnit.SECONDS), 503, "DATABASE_UNAVAILABLE");
             }
             long millis = (System.nanoTime() - started) / 1_000_000;
-            assertTrue(millis < 10_000, "faults within the pool's connection time-out, took " + millis + " ms");
+            // The pool's 3 s connection time-out plus four TLS handshakes on a loaded machine; well short of the
+            // 30 s a query would wait.
+            assertTrue(millis < 20_000, "faults within the pool's connection time-out, took " + millis + " ms");
             assertFault(server.post(call("5", "<update><structure>customers</structure><last-seen>2999-01-01T00:00:00Z"
                     + "</last-seen><record><id>1</id><field name=\"notes\">x</field></record></update>")),
                     503, "DATABASE_UNAVAILABLE");

@@ -46,7 +46,12 @@ class ServerStartStopLinesTest {
             for (int i = 0; i < 4; i++) {
                 assertTrue(out.readLine() != null);
             }
-            long firstMillis = TimeUnit.NANOSECONDS.toMillis(firstProgress.get(1, TimeUnit.SECONDS) - launched);
+            // Standard error is read on a thread of its own: wait for the line written before serving began.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!err.contains("esa-bridge: starting HTTPS ...") && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            long firstMillis = TimeUnit.NANOSECONDS.toMillis(firstProgress.get(60, TimeUnit.SECONDS) - launched);
             System.out.println("first progress line after " + firstMillis + " ms (JVM start included)");
             assertEquals("esa-bridge: " + StartProgress.FIRST_PHASE + " ...", err.get(0));
             assertTrue(err.indexOf("esa-bridge: unpacking the embedded MariaDB ...")

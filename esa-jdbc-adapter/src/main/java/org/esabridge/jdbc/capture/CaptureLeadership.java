@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
  * One log reader per database across all nodes, whatever the engine: the node that holds the {@value #LEASE} lease
  * runs a {@link LogReader} from the index's stored position and renews the lease every third of its time to live;
  * the index checks it in every write, so a deposed reader stops at its next flush. A renewal that fails or loses a
- * race while the stored row still names this node is not a loss (a lock wait behind the reader's own flush of a huge
- * transaction, which renews the lease itself). A reader that fails, or falls silent longer than the engine's limit,
+ * race while the stored row still names this node is not a loss (a lock wait behind the reader's own flush, which
+ * renews the lease in its last moment before its commit). A reader that fails, or falls silent longer than the engine's limit,
  * is replaced by a new one from the stored position; meanwhile this node does not claim to lead.
  *
  * <p>The others look every follow interval: they take the lease when it is free or expired, or at once when the

@@ -26,7 +26,9 @@ import org.esabridge.jdbc.dialect.StateTables;
  *
  * <p>Each flush is guarded twice: the lease must still be ours ({@link Lease#stillHeld}), and the stored position
  * must be the one this reader last wrote or started from. A deposed reader, or a second reader that got in by a
- * bug, therefore fails its flush instead of writing entries out of order.
+ * bug, therefore fails its flush instead of writing entries out of order. The lease is checked last, just before the
+ * commit: the check locks the lease's row until then, and a flush that took it first (a huge transaction's million
+ * rows) kept the leader's own renewals waiting so long that the lease expired under it and its reader stopped.
  *
  * <p>Stamps: each flush gets {@code S = GREATEST(now, last_stamp + 1 µs)}, 1 µs more when that is a whole
  * millisecond, strictly increasing and in the database clock's time domain, the one {@code after} values come from.
@@ -180,6 +182,7 @@ public final class ChangeIndex {
                 ps.setLong(2, lastFenceBeforeHead);
                 ps.executeUpdate();
             }
+            checkLease(c);
             c.commit();
             return new State(head, stamp, stamp, current.lastSeq());
         } catch (SQLException | LostLeadershipException | RuntimeException e) {
@@ -265,6 +268,7 @@ public final class ChangeIndex {
             }
             State next = new State(end, gap ? stamp : current.since(), stamp, seq);
             writeState(c, next);
+            checkLease(c);
             c.commit();
             if (fencesUnseen) {
                 for (Long id : fences) {
@@ -359,10 +363,14 @@ public final class ChangeIndex {
         }
     }
 
-    private State lockAndCheck(Connection c, State expected) throws SQLException, LostLeadershipException {
+    /** Last in a flush's transaction: the lease's row stays locked only from here to the commit. */
+    private void checkLease(Connection c) throws SQLException, LostLeadershipException {
         if (lease != null && !lease.stillHeld(c)) {
             throw new LostLeadershipException("the capture lease is no longer held by this node");
         }
+    }
+
+    private State lockAndCheck(Connection c, State expected) throws SQLException, LostLeadershipException {
         try (PreparedStatement ps = c.prepareStatement("SELECT gtid_position, binlog_file, binlog_pos, since, last_stamp,"
                 + " last_seq FROM " + state.capture() + " WHERE name = ? FOR UPDATE")) {
             ps.setString(1, NAME);

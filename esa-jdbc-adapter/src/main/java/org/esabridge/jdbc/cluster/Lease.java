@@ -241,6 +241,9 @@ public final class Lease {
      * lease over waits for this row lock and then finds it renewed; on Galera the renewal is part of the
      * guarded transaction's writeset, so a takeover committed meanwhile on another node fails it at
      * certification. (A bare {@code SELECT … FOR UPDATE} would do neither on Galera: its locks are local.)
+     *
+     * <p>Call it last, just before the commit: the row stays locked until then, and every renewal of the lease (the
+     * holder's own included) waits for that lock. Checked first in a long transaction, the lease expired under it.
      */
     public boolean stillHeld(Connection c) throws SQLException {
         String now = dialect.now();

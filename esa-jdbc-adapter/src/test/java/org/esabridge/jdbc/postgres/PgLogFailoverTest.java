@@ -19,6 +19,7 @@ import org.esabridge.api.ExternalRecord;
 import org.esabridge.api.xml.RecordingResultHandler;
 import org.esabridge.jdbc.JdbcAdapter;
 import org.esabridge.jdbc.JdbcAdapterConfig;
+import org.esabridge.jdbc.TakeoverClock;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -106,14 +107,11 @@ class PgLogFailoverTest {
             List<String> faults = new ArrayList<>();
             long killAt = System.nanoTime() + 1_000_000_000L;
             long endAt = killAt + 8_000_000_000L;
-            boolean killed = false;
-            long takeoverStart = 0;
-            long takeoverMillis = -1;
+            TakeoverClock takeover = null;
             while (System.nanoTime() < endAt) {
-                if (!killed && System.nanoTime() > killAt) {
+                if (takeover == null && System.nanoTime() > killAt) {
+                    takeover = new TakeoverClock(() -> survivor.captureStatus().leader());
                     ((PgLogCapture) leader.captureStatus()).halt();
-                    killed = true;
-                    takeoverStart = System.nanoTime();
                 }
                 try {
                     Instant t = survivor.getCurrentTime();
@@ -121,10 +119,9 @@ class PgLogFailoverTest {
                 } catch (EsaException e) {
                     faults.add(e.code() + ": " + e.getMessage());
                 }
-                if (killed && takeoverMillis < 0 && survivor.captureStatus().leader()) {
-                    takeoverMillis = (System.nanoTime() - takeoverStart) / 1_000_000;
-                }
             }
+            long takeoverMillis = takeover.awaitMillis(15_000);
+            takeover.close();
             writing.set(false);
             writer.join();
             assertEquals(List.of(), faults);

@@ -67,7 +67,7 @@ class WriteConflictTest {
 
     /** Waits, with a deadline, until some transaction waits for a row lock, or {@code waiter} ends. */
     private static void awaitLockWait(Future<?> waiter) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         try (Connection c = TestDatabase.connect(DB); Statement s = c.createStatement()) {
             while (true) {
                 try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM information_schema.INNODB_TRX"

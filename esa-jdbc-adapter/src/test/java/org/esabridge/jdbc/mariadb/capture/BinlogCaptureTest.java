@@ -17,6 +17,7 @@ import org.esabridge.api.ErrorCode;
 import org.esabridge.api.EsaException;
 import org.esabridge.api.xml.RecordingResultHandler;
 import org.esabridge.jdbc.JdbcAdapter;
+import org.esabridge.jdbc.JdbcAdapterConfig;
 import org.esabridge.jdbc.TestDatabase;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -114,6 +115,8 @@ class BinlogCaptureTest {
         purgeBinaryLogsBeforeTheCurrentOne();
         try (JdbcAdapter adapter = TestDatabase.adapter("cap_gap")) {
             Instant now = adapter.getCurrentTime();
+            // The gap's commit answers the fence; the count goes up just after it, on the capture's thread.
+            awaitCondition(() -> adapter.captureStatus().gaps() > 0);
             assertEquals(1, adapter.captureStatus().gaps());
             Instant since = ChangeIndexRows.since("cap_gap");
             assertTrue(since.isAfter(sinceBefore) && !since.isAfter(now), since + " after " + sinceBefore);
@@ -153,7 +156,8 @@ class BinlogCaptureTest {
     void aReaderThatCannotWriteTheIndexReportsItsLagAndIsNotHealthy() throws Exception {
         TestDatabase.freshSchema("cap_lag");
         TestDatabase.exec("cap_lag", TABLE);
-        try (JdbcAdapter adapter = TestDatabase.adapter("cap_lag")) {
+        // Lock waits (a quarter of the query timeout) longer than any wait below: the blocked batch stays blocked.
+        try (JdbcAdapter adapter = TestDatabase.adapter("cap_lag", JdbcAdapterConfig.QUERY_TIMEOUT_SECONDS, "240")) {
             adapter.getCurrentTime();
             CaptureStatus status = adapter.captureStatus();
             assertTrue(status.healthy(1));
@@ -175,10 +179,10 @@ class BinlogCaptureTest {
 
     /** Polls a condition with a deadline (the reader's threads report no events a test could wait on). */
     private static void awaitCondition(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + 6_000_000_000L;
+        long deadline = System.nanoTime() + 60_000_000_000L;
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not reached within 6 s");
+                throw new AssertionError("condition not reached within 60 s");
             }
             Thread.sleep(20);
         }
