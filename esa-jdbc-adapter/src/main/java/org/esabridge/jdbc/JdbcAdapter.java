@@ -486,6 +486,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
             List<Table> unchecked = fresh.tables().stream().filter(t -> !capturabilityChecked.contains(t.name())).toList();
             binlog.check(c, unchecked);
             unchecked.forEach(t -> capturabilityChecked.add(t.name()));
+            binlog.refresh(c, fresh.tables());
             fresh = withoutUnstampable(fresh, binlog.uncapturable());
         }
         CaptureTriggers.Outcome outcome = triggers.ensure(c, fresh, this::logged);

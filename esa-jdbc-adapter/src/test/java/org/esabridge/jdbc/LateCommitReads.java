@@ -10,7 +10,7 @@ import org.esabridge.api.Session;
 import org.esabridge.api.xml.RecordingResultHandler;
 
 /**
- * What the late-commit tests ({@link LateCommitTest}, {@link PostgresLateCommitTest}) change and read of their table
+ * What the late-commit tests ({@link LateCommitTest}, {@link MariaDbLateCommitTest}) change and read of their table
  * {@code item (id, v)}, and what one host sees; each engine's test brings its own way to hold a transaction open.
  */
 final class LateCommitReads {

@@ -85,7 +85,8 @@ public final class PgLogCapture implements LogCapture {
     private volatile PgLogReader reader;
     private volatile boolean leader;
     private volatile boolean halted;
-    private volatile long lagBytes;
+    private final SlotLag slotLag = new SlotLag();
+    private final PgLogJoins joins;
     private int inactiveLooks;
 
     private PgLogCapture(Support.Start s, String slot) {
@@ -103,6 +104,7 @@ public final class PgLogCapture implements LogCapture {
         this.fence = new CaptureFence(s.callPool(), s.state().dialect(), s.state(), config.captureFenceTimeout(),
                 ttl);
         this.targets = new PgLogTargets(ds, s.state().dialect(), stateSchema, schema, s.tables(), uncapturable);
+        this.joins = new PgLogJoins(publication, schema, s.state());
         this.thread = new Thread(this::lead, "esa-pglog-capture");
         this.thread.setDaemon(true);
     }
@@ -159,9 +161,8 @@ public final class PgLogCapture implements LogCapture {
     }
 
     /**
-     * Finds the served tables the log captures: in the publication (added there only before the index starts; a
-     * table added later would have changes from before it joined that no entry names, so it is polled) and with a
-     * replica identity that carries its id.
+     * Finds the served tables the log captures: in the publication (added there before the index starts, or joining
+     * it later through {@link PgLogJoins}, polled meanwhile) and with a replica identity that carries its id.
      */
     private void check(Connection c, List<Table> served, boolean beforeIndex) throws SQLException {
         Set<String> published = PgLogSetup.published(c, publication, schema);
@@ -176,8 +177,7 @@ public final class PgLogCapture implements LogCapture {
                                 + "; the account must own the table)";
                     }
                 } else {
-                    problem = "not in publication " + publication + " (served after log capture started; to capture"
-                            + " it from the log, uninstall and start again)";
+                    problem = join(c, t);
                 }
             }
             if (problem == null) {
@@ -188,15 +188,50 @@ public final class PgLogCapture implements LogCapture {
         }
     }
 
+    /** Adds a table served after the start to the publication ({@link PgLogJoins}); the problem, or null. */
+    private String join(Connection c, Table t) {
+        try {
+            joins.join(c, t.name());
+            return null;
+        } catch (SQLException e) {
+            return "could not be added to publication " + publication + " (" + e.getMessage()
+                    + "; the account must own the table)";
+        }
+    }
+
+    /**
+     * Keeps the publication on the served tables at every catalog reload: a table created, recreated or renamed in
+     * since (a dropped table leaves the publication with its old self) joins it, and joining tables move on.
+     */
+    @Override
+    public void refresh(Connection c, List<Table> served) throws SQLException {
+        Set<String> published = PgLogSetup.published(c, publication, schema);
+        for (Table t : served) {
+            if (!published.contains(t.name()) && !uncapturable.containsKey(t.name()) && !joins.contains(t.name())) {
+                String problem = join(c, t);
+                if (problem != null && !problem.equals(uncapturable.put(t.name(), problem))) {
+                    LOG.warn("log capture: {} is served by its triggers (polling): {}", t.name(), problem);
+                }
+            }
+        }
+        joins.advance(c);
+    }
+
     @Override
     public Map<String, String> uncapturable() {
-        return Map.copyOf(uncapturable);
+        Map<String, String> all = new java.util.TreeMap<>(uncapturable);
+        for (String t : joins.tables()) {
+            all.putIfAbsent(t, "joining publication " + publication + " (served after log capture started): polled until"
+                    + " the log holds every change of it");
+        }
+        return Map.copyOf(all);
     }
 
     private void lead() {
         while (closing.getCount() > 0) {
             if (!acquire()) {
                 leader = false;
+                slotLag.clear();
                 await(Math.min(1000, ttl.toMillis() / 3));
                 continue;
             }
@@ -207,6 +242,7 @@ public final class PgLogCapture implements LogCapture {
             PgLogReader.Outcome outcome = readOnce();
             if (outcome == PgLogReader.Outcome.LOST_LEADERSHIP) {
                 leader = false;
+                slotLag.clear();
             } else if (outcome == PgLogReader.Outcome.FAILED) {
                 await(RETRY_MILLIS);
             }
@@ -313,7 +349,11 @@ public final class PgLogCapture implements LogCapture {
 
     private void measureLag() {
         try (Connection c = ds.getConnection()) {
-            lagBytes = Math.max(0, PgLogSetup.lagBytes(c, slot));
+            long[] positions = PgLogSetup.positions(c, slot);
+            if (positions != null) {
+                slotLag.look(System.currentTimeMillis(), positions[0], positions[1]);
+            }
+            joins.advance(c);
         } catch (SQLException e) {
             LOG.debug("slot lag not measured: {}", e.getMessage());
         }
@@ -334,10 +374,17 @@ public final class PgLogCapture implements LogCapture {
         return leader;
     }
 
+    /**
+     * The older of the reader's lag (a transaction read, not yet indexed) and the slot's ({@link SlotLag}: WAL the
+     * slot has not confirmed, received or not).
+     */
     @Override
     public double lagSeconds() {
+        if (!leader) {
+            return 0;
+        }
         PgLogReader r = reader;
-        return r == null ? 0 : r.lagSeconds();
+        return Math.max(r == null ? 0 : r.lagSeconds(), slotLag.seconds(System.currentTimeMillis()));
     }
 
     @Override
@@ -348,7 +395,7 @@ public final class PgLogCapture implements LogCapture {
 
     @Override
     public long lagBytes() {
-        return leader ? lagBytes : 0;
+        return leader ? slotLag.bytes() : 0;
     }
 
     @Override
@@ -372,7 +419,7 @@ public final class PgLogCapture implements LogCapture {
             return true;
         }
         PgLogReader r = reader;
-        return r != null && r.lagSeconds() <= maxLagSeconds && r.silentMillis() <= Math.max(10_000, 3 * heartbeatMillis);
+        return r != null && lagSeconds() <= maxLagSeconds && r.silentMillis() <= Math.max(10_000, 3 * heartbeatMillis);
     }
 
     /** Stops as a node that dies does: the walsender's connection closes, the lease is left behind. */

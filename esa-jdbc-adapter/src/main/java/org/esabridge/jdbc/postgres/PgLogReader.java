@@ -44,6 +44,8 @@ final class PgLogReader implements AutoCloseable {
     /** Milliseconds from the Unix epoch to PostgreSQL's (2000-01-01). */
     private static final long PG_EPOCH_MILLIS = 946_684_800_000L;
     private static final String HEARTBEAT_PREFIX = "esa-bridge-heartbeat";
+    /** A transactional message's prefix: the table after it joined the publication ({@link PgLogCapture}). */
+    static final String JOINED_PREFIX = "esa-bridge-joined:";
 
     enum Outcome { RUNNING, CLOSED, FAILED, LOST_LEADERSHIP }
 
@@ -232,6 +234,10 @@ final class PgLogReader implements AutoCloseable {
                 for (Integer rel : t.relations()) {
                     relation(rel).truncated(this::change);
                 }
+            }
+        } else if (m instanceof PgOutput.LogicalMessage j && j.prefix().startsWith(JOINED_PREFIX)) {
+            if (inTransaction()) {
+                change(j.prefix().substring(JOINED_PREFIX.length()), "", IndexedChanges.JOINED);
             }
         } else if (m instanceof PgOutput.Commit c) {
             if (txEntries != null && !txSkip) {
