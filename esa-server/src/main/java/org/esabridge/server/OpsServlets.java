@@ -45,10 +45,11 @@ final class OpsServlets {
     }
 
     /**
-     * Readiness: 200 when the database answered a trivial query ({@code getCurrentTime}) within
-     * {@link #PROBE_TIMEOUT_MS} and, in binlog mode, the reader on this node lags by at most
-     * {@code capture-max-lag-seconds}, else 503. At most one probe runs at a time and its answer is reused for
-     * {@link #CACHE_MS}, so that hammering /ready cannot load the database.
+     * Readiness: 200 when, in log mode, the reader on this node lags by at most {@code capture-max-lag-seconds}
+     * (PostgreSQL: its slot too, received or not) and the database answered a trivial query ({@code getCurrentTime})
+     * within {@link #PROBE_TIMEOUT_MS}, else 503 with the reason. The lag is looked at first: a reader that lags
+     * would hold the fence, and the answer would only say that the probe timed out. At most one probe runs at a
+     * time and its answer is reused for {@link #CACHE_MS}, so that hammering /ready cannot load the database.
      */
     static final class Ready extends HttpServlet implements AutoCloseable {
         private static final long serialVersionUID = 1L;
@@ -61,7 +62,8 @@ final class OpsServlets {
             t.setDaemon(true);
             return t;
         });
-        private transient CompletableFuture<Boolean> probe;
+        /** The probe's answer: null when ready, else why not. */
+        private transient CompletableFuture<String> probe;
         private long probedAt;
 
         Ready(ExternalSystemAdapter adapter) {
@@ -70,35 +72,41 @@ final class OpsServlets {
 
         @Override
         protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-            boolean ready;
+            String notReady;
             try {
-                ready = currentProbe().get(PROBE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+                notReady = currentProbe().get(PROBE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
-                ready = false;
+                notReady = "the database did not answer within " + PROBE_TIMEOUT_MS + " ms";
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                ready = false;
+                notReady = "interrupted";
             } catch (java.util.concurrent.ExecutionException e) {
-                ready = false;
+                notReady = "the probe failed";
             }
-            text(response, ready ? 200 : 503, ready ? "ready\n" : "not ready\n", "text/plain; charset=UTF-8");
+            text(response, notReady == null ? 200 : 503, notReady == null ? "ready\n" : "not ready: " + notReady + "\n",
+                    "text/plain; charset=UTF-8");
         }
 
-        private synchronized CompletableFuture<Boolean> currentProbe() {
+        private synchronized CompletableFuture<String> currentProbe() {
             long now = System.nanoTime();
             boolean fresh = probe != null && (!probe.isDone() || now - probedAt < CACHE_MS * 1_000_000);
             if (!fresh) {
                 probedAt = now;
                 probe = CompletableFuture.supplyAsync(() -> {
                     try {
+                        // A lagging reader is not ready, or the host would wait up to the fence's time-out on every
+                        // call; a stalled one would hold getCurrentTime below too.
+                        if (adapter instanceof JdbcAdapter jdbc && jdbc.captureStatus() != null
+                                && !jdbc.captureStatus().healthy(jdbc.config().captureMaxLagSeconds())) {
+                            return String.format(java.util.Locale.ROOT, "log capture lags %.1f s, %d bytes behind the"
+                                            + " log (capture-max-lag-seconds %d)", jdbc.captureStatus().lagSeconds(),
+                                    jdbc.captureStatus().lagBytes(), jdbc.config().captureMaxLagSeconds());
+                        }
                         adapter.getCurrentTime();
-                        // In binlog mode the answer above already needed a running reader; a lagging one is not
-                        // ready either, or the host would wait up to the fence's time-out on every call.
-                        return !(adapter instanceof JdbcAdapter jdbc) || jdbc.captureStatus() == null
-                                || jdbc.captureStatus().healthy(jdbc.config().captureMaxLagSeconds());
+                        return null;
                     } catch (Exception e) {
                         LOG.debug("readiness probe failed: {}", e.getMessage());
-                        return false;
+                        return "the database did not answer";
                     }
                 }, prober);
             }
