@@ -194,8 +194,8 @@ public final class CaptureTriggers {
 
     /**
      * Whether the log itself has what a cascade does to {@code child}: where a cascade runs as the child's own row
-     * changes (PostgreSQL: its triggers fire, its rows are in the WAL), a logged child needs no parent's trigger.
-     * InnoDB's cascades write no binary-log row, so on MariaDB the parent's triggers stay.
+     * changes (its triggers fire, its rows are in the log), a logged child needs no parent's trigger. InnoDB's
+     * cascades fire no trigger and write no binary-log row, so there the parent's triggers stay.
      */
     private boolean cascadeInTheLog(Table child, Predicate<Table> logged) {
         return dialect.cascadesFireTriggers() && logged.test(child);

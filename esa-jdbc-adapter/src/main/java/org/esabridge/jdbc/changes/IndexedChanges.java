@@ -59,7 +59,7 @@ public final class IndexedChanges {
 
     /**
      * The kind of the entry (table, empty id) by which the reader marks when a table joined the log while capture
-     * ran (PostgreSQL: a table added to the publication): its changes before that are not all in the index, so for
+     * ran (a table added to a publication the log is read through): its changes before that are not all in the index, so for
      * an earlier {@code after} it is read as before the index's horizon (the whole table, deletions refused). It
      * shares the marker's place with {@link #TRUNCATED}: a later TRUNCATE emptied the table, so every row then is
      * in the index, and a later join is the stricter horizon.
