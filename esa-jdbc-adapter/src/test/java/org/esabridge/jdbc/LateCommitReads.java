@@ -31,6 +31,19 @@ final class LateCommitReads {
         List<String> read(JdbcAdapter a, Instant after) throws Exception;
     }
 
+    /** The adapter's time once it is past {@code t}: a poll of the database clock, not a guess of the JVM's. */
+    static Instant waitPast(JdbcAdapter a, Instant t) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            Instant now = a.getCurrentTime();
+            if (now.isAfter(t)) {
+                return now;
+            }
+            Thread.sleep(Math.max(1, java.time.Duration.between(now, t).toMillis()));
+        }
+        throw new AssertionError("the database clock did not pass " + t);
+    }
+
     static final Read MODIFIED = (a, after) -> {
         RecordingResultHandler sink = new RecordingResultHandler();
         assertTrue(a.getModified("item", after, sink));

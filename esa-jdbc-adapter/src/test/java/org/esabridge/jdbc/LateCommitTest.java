@@ -3,6 +3,7 @@ package org.esabridge.jdbc;
 import static org.esabridge.jdbc.LateCommitReads.DELETED;
 import static org.esabridge.jdbc.LateCommitReads.MODIFIED;
 import static org.esabridge.jdbc.LateCommitReads.PAGED;
+import static org.esabridge.jdbc.LateCommitReads.waitPast;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -102,19 +102,6 @@ class LateCommitTest {
             writer.commit();
             return new Outcome(firstSync, read.read(a, first));
         }
-    }
-
-    /** The adapter's time once it is past {@code t}: a poll of the database clock, not a guess of the JVM's. */
-    private static Instant waitPast(JdbcAdapter a, Instant t) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            Instant now = a.getCurrentTime();
-            if (now.isAfter(t)) {
-                return now;
-            }
-            Thread.sleep(Math.max(1, Duration.between(now, t).toMillis()));
-        }
-        throw new AssertionError("the database clock did not pass " + t);
     }
 
     @Test

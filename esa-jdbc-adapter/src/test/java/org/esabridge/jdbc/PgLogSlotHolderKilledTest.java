@@ -8,7 +8,6 @@ import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -85,7 +84,7 @@ class PgLogSlotHolderKilledTest {
         ExecutorService pool = Executors.newFixedThreadPool(WRITERS);
         List<Future<Integer>> writers = new ArrayList<>();
         for (int w = 0; w < WRITERS; w++) {
-            writers.add(pool.submit(new Writer(700 + w, stop, nextId)));
+            writers.add(pool.submit(ItemWriter.on(() -> TestPostgres.connect(DB), 700 + w, stop, nextId)));
         }
         long end = System.currentTimeMillis() + 2000;
         while (System.currentTimeMillis() < end) {
@@ -117,17 +116,6 @@ class PgLogSlotHolderKilledTest {
                 + LEASE_MILLIS / 2 + " ms (found by its missing walsender, not the lease): " + takeoverMillis + " ms");
         assertEquals(new ReplicaCheck.Counts(0, 0, 0), counts);
         assertEquals(0, host.duplicatesInACursor, "no id twice inside one cursor");
-    }
-
-    private static final class Writer extends ItemWriter {
-        Writer(int seed, AtomicBoolean stop, AtomicInteger nextId) {
-            super(seed, stop, 15, 4, nextId);
-        }
-
-        @Override
-        Connection connect() throws SQLException {
-            return TestPostgres.connect(DB);
-        }
     }
 
     /**

@@ -56,7 +56,7 @@ class PgLogTableCreatedWhileRunningTest {
             ExecutorService pool = Executors.newFixedThreadPool(WRITERS);
             List<Future<Integer>> writers = new ArrayList<>();
             for (int w = 0; w < WRITERS; w++) {
-                writers.add(pool.submit(new Writer(500 + w, stop, nextId)));
+                writers.add(pool.submit(ItemWriter.on(() -> TestPostgres.connect(DB), 500 + w, stop, nextId)));
             }
             long deadline = System.nanoTime() + 60_000_000_000L;
             int syncsBefore = 0;
@@ -83,17 +83,6 @@ class PgLogTableCreatedWhileRunningTest {
             assertEquals(1, count("SELECT count(*) FROM pg_publication_tables WHERE tablename = 'item'"));
             assertEquals(1, count("SELECT count(*) FROM esa.esa_change WHERE table_name = 'item' AND kind = 'J'"),
                     "the index marks where item joined: an earlier 'after' reads the whole table");
-        }
-    }
-
-    private static final class Writer extends ItemWriter {
-        Writer(int seed, AtomicBoolean stop, AtomicInteger nextId) {
-            super(seed, stop, 15, 4, nextId);
-        }
-
-        @Override
-        Connection connect() throws SQLException {
-            return TestPostgres.connect(DB);
         }
     }
 

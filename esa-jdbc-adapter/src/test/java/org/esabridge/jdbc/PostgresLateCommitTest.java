@@ -1,6 +1,7 @@
 package org.esabridge.jdbc;
 
 import static org.esabridge.jdbc.LateCommitReads.MODIFIED;
+import static org.esabridge.jdbc.LateCommitReads.waitPast;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,10 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.esabridge.api.xml.RecordingResultHandler;
 import org.esabridge.jdbc.changes.Watermark;
 import org.esabridge.jdbc.postgres.TestPostgres;
@@ -49,26 +48,6 @@ class PostgresLateCommitTest {
         guarded.close();
     }
 
-    private static Instant stampOf(Statement s) throws Exception {
-        try (ResultSet rs = s.executeQuery("SELECT now()")) {
-            rs.next();
-            return rs.getObject(1, java.time.OffsetDateTime.class).toInstant();
-        }
-    }
-
-    /** The adapter's time once it is past {@code t}: a poll of the database clock, not a guess of the JVM's. */
-    private static Instant waitPast(JdbcAdapter a, Instant t) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            Instant now = a.getCurrentTime();
-            if (now.isAfter(t)) {
-                return now;
-            }
-            Thread.sleep(Math.max(1, Duration.between(now, t).toMillis()));
-        }
-        throw new AssertionError("the database clock did not pass " + t);
-    }
-
     @Test
     void aPreparedTransactionNoSessionShowsFallsBackToTheLagAndIsDelivered() throws Exception {
         TestPostgres.exec(DB, "INSERT INTO item (id, v) VALUES (40, 'old')");
@@ -95,7 +74,7 @@ class PostgresLateCommitTest {
         try (Connection writer = TestPostgres.connect(DB); Statement s = writer.createStatement()) {
             writer.setAutoCommit(false);
             s.execute("SELECT 1");
-            Instant start = stampOf(s);
+            Instant start = EngineFixture.POSTGRES_POLLING.now(s);
             Instant now = waitPast(guarded, start.plusMillis(2100));
             guarded.getModified("item", now, new RecordingResultHandler());
             try (Connection c = TestPostgres.connect(DB); Statement q = c.createStatement();
