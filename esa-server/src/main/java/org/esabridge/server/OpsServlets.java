@@ -47,9 +47,9 @@ final class OpsServlets {
     /**
      * Readiness: 200 when, in log mode, the reader on this node lags by at most {@code capture-max-lag-seconds}
      * (PostgreSQL: its slot too, received or not) and the database answered a trivial query ({@code getCurrentTime})
-     * within {@link #PROBE_TIMEOUT_MS}, else 503 with the reason. The lag is looked at first: a reader that lags
-     * would hold the fence, and the answer would only say that the probe timed out. At most one probe runs at a
-     * time and its answer is reused for {@link #CACHE_MS}, so that hammering /ready cannot load the database.
+     * within {@link #PROBE_TIMEOUT_MS}, else 503. The lag is looked at first: a lagging reader would hold the fence
+     * the query waits for. At most one probe runs at a time and its answer is reused for {@link #CACHE_MS}, so that
+     * hammering /ready cannot load the database.
      */
     static final class Ready extends HttpServlet implements AutoCloseable {
         private static final long serialVersionUID = 1L;
@@ -62,8 +62,7 @@ final class OpsServlets {
             t.setDaemon(true);
             return t;
         });
-        /** The probe's answer: null when ready, else why not. */
-        private transient CompletableFuture<String> probe;
+        private transient CompletableFuture<Boolean> probe;
         private long probedAt;
 
         Ready(ExternalSystemAdapter adapter) {
@@ -72,22 +71,21 @@ final class OpsServlets {
 
         @Override
         protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-            String notReady;
+            boolean ready;
             try {
-                notReady = currentProbe().get(PROBE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+                ready = currentProbe().get(PROBE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
-                notReady = "the database did not answer within " + PROBE_TIMEOUT_MS + " ms";
+                ready = false;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                notReady = "interrupted";
+                ready = false;
             } catch (java.util.concurrent.ExecutionException e) {
-                notReady = "the probe failed";
+                ready = false;
             }
-            text(response, notReady == null ? 200 : 503, notReady == null ? "ready\n" : "not ready: " + notReady + "\n",
-                    "text/plain; charset=UTF-8");
+            text(response, ready ? 200 : 503, ready ? "ready\n" : "not ready\n", "text/plain; charset=UTF-8");
         }
 
-        private synchronized CompletableFuture<String> currentProbe() {
+        private synchronized CompletableFuture<Boolean> currentProbe() {
             long now = System.nanoTime();
             boolean fresh = probe != null && (!probe.isDone() || now - probedAt < CACHE_MS * 1_000_000);
             if (!fresh) {
@@ -95,18 +93,16 @@ final class OpsServlets {
                 probe = CompletableFuture.supplyAsync(() -> {
                     try {
                         // A lagging reader is not ready, or the host would wait up to the fence's time-out on every
-                        // call; a stalled one would hold getCurrentTime below too.
+                        // call; looked at first, since it would hold getCurrentTime too.
                         if (adapter instanceof JdbcAdapter jdbc && jdbc.captureStatus() != null
                                 && !jdbc.captureStatus().healthy(jdbc.config().captureMaxLagSeconds())) {
-                            return String.format(java.util.Locale.ROOT, "log capture lags %.1f s, %d bytes behind the"
-                                            + " log (capture-max-lag-seconds %d)", jdbc.captureStatus().lagSeconds(),
-                                    jdbc.captureStatus().lagBytes(), jdbc.config().captureMaxLagSeconds());
+                            return false;
                         }
                         adapter.getCurrentTime();
-                        return null;
+                        return true;
                     } catch (Exception e) {
                         LOG.debug("readiness probe failed: {}", e.getMessage());
-                        return "the database did not answer";
+                        return false;
                     }
                 }, prober);
             }
