@@ -11,7 +11,7 @@ import org.esabridge.api.Cursor;
 import org.esabridge.api.Session;
 import org.esabridge.api.xml.RecordingResultHandler;
 
-/** The ids a host's reads of one adapter deliver (the sideways tests of each engine: {@link SidewaysChanges}). */
+/** The ids a host's reads of one adapter deliver (the sideways tests on each engine: {@link SidewaysChangesTest}). */
 public final class HostReads {
     private final JdbcAdapter adapter;
     private final Session host;

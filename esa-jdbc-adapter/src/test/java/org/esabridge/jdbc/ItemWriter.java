@@ -17,6 +17,16 @@ abstract class ItemWriter extends SoakWriter {
         this.nextId = nextId;
     }
 
+    /** A writer (a transaction in four rolled back, a quarter of the rounds transactions) on {@code db}'s connections. */
+    static ItemWriter on(OwnedTablesSoak.Database db, int seed, AtomicBoolean stop, AtomicInteger nextId) {
+        return new ItemWriter(seed, stop, 15, 4, nextId) {
+            @Override
+            java.sql.Connection connect() throws SQLException {
+                return db.connect();
+            }
+        };
+    }
+
     @Override
     void change(Statement s) throws SQLException {
         int id = 1 + r.nextInt(nextId.get() - 1);

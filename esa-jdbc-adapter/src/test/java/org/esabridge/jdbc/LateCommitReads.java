@@ -10,7 +10,7 @@ import org.esabridge.api.Session;
 import org.esabridge.api.xml.RecordingResultHandler;
 
 /**
- * What the late-commit tests ({@link LateCommitTest}, {@link PostgresLateCommitTest}) change and read of their table
+ * What the late-commit tests ({@link LateCommitTest}, {@link MariaDbLateCommitTest}) change and read of their table
  * {@code item (id, v)}, and what one host sees; each engine's test brings its own way to hold a transaction open.
  */
 final class LateCommitReads {
@@ -29,6 +29,19 @@ final class LateCommitReads {
 
     interface Read {
         List<String> read(JdbcAdapter a, Instant after) throws Exception;
+    }
+
+    /** The adapter's time once it is past {@code t}: a poll of the database clock, not a guess of the JVM's. */
+    static Instant waitPast(JdbcAdapter a, Instant t) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            Instant now = a.getCurrentTime();
+            if (now.isAfter(t)) {
+                return now;
+            }
+            Thread.sleep(Math.max(1, java.time.Duration.between(now, t).toMillis()));
+        }
+        throw new AssertionError("the database clock did not pass " + t);
     }
 
     static final Read MODIFIED = (a, after) -> {

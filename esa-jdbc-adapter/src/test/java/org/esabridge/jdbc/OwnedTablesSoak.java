@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.esabridge.api.ExternalRecord;
 
 /**
- * The replica soak of {@link SyncHostReplicaTest} and {@link PostgresReplicaSoakTest} over the tables {@code owner},
+ * The replica soak of {@link SyncHostReplicaTest} (on each engine) over the tables {@code owner},
  * {@code item} (owner_id set to NULL when its owner goes) and {@code part} (deleted with its owner), ids 1 to
  * {@link #INITIAL} and owners 1 to {@link #OWNERS} to begin with: hosts on each table and a naive one on {@code item}
  * sync while the writers run, {@code part} is truncated half-way, and after one last sync each replica equals its
@@ -42,10 +42,12 @@ final class OwnedTablesSoak {
     }
 
     /**
-     * @param mode         the adapter's capture mode, for the printed figures
+     * @param mode         the adapter's engine and capture mode, for the printed figures
+     * @param fromTheLog   whether the adapter reads the change index: then no id comes twice in one cursor (polling's
+     *                     cursors may meet a row again that was updated while they were read)
      * @param truncatePart empties {@code part} (half-way through the run)
      */
-    static void run(String mode, JdbcAdapter adapter, JdbcAdapter naive, long runMillis, Writers newWriter,
+    static void run(String mode, boolean fromTheLog, JdbcAdapter adapter, JdbcAdapter naive, long runMillis, Writers newWriter,
                     Database db, Runnable truncatePart) throws Exception {
         ReplicaHost host = new ReplicaHost(adapter, "host", "item");
         ReplicaHost parts = new ReplicaHost(adapter, "parts-host", "part");
@@ -101,16 +103,18 @@ final class OwnedTablesSoak {
                 writers.stream().mapToInt(w -> w.rolledBack.get()).sum(), host.syncs, host.cursors, host.pages,
                 host.delivered, host.duplicatesInACursor, counts.missed(), counts.stale(), counts.ghosts(),
                 naiveCounts.missed(), naiveCounts.stale(), naiveCounts.ghosts());
-        System.out.printf("replica test: part %d rows, %d id comparisons, missed=%d stale=%d ghosts=%d; owner %d rows,"
-                        + " missed=%d stale=%d ghosts=%d%n", table(db, "part").size(), parts.comparisons, partCounts.missed(),
-                partCounts.stale(), partCounts.ghosts(), table(db, "owner").size(), ownerCounts.missed(), ownerCounts.stale(),
-                ownerCounts.ghosts());
+        System.out.printf("replica test (" + mode + "): part %d rows, %d id comparisons, missed=%d stale=%d ghosts=%d"
+                        + " duplicates=%d; owner %d rows, missed=%d stale=%d ghosts=%d duplicates=%d; %d ms%n",
+                table(db, "part").size(), parts.comparisons, partCounts.missed(), partCounts.stale(), partCounts.ghosts(),
+                parts.duplicatesInACursor, table(db, "owner").size(), ownerCounts.missed(), ownerCounts.stale(),
+                ownerCounts.ghosts(), owners.duplicatesInACursor, System.currentTimeMillis() - start);
         assertTrue(host.cursors > 0, "the paged path was exercised");
         assertTrue(writers.stream().mapToInt(w -> w.held.get()).sum() > 5, "transactions were held open");
         assertTrue(parts.comparisons > 0, "the truncate made the host compare ids");
         assertEquals(new ReplicaCheck.Counts(0, 0, 0), counts, "item");
         assertEquals(new ReplicaCheck.Counts(0, 0, 0), partCounts, "part");
         assertEquals(new ReplicaCheck.Counts(0, 0, 0), ownerCounts, "owner");
+        assertEquals(0, fromTheLog ? hosts.stream().mapToLong(h -> h.duplicatesInACursor).sum() : 0, "no id twice inside one cursor");
     }
 
     /** The table's rows as records: id, modification time, then v and, where there is one, owner_id. */

@@ -1,8 +1,7 @@
 package org.esabridge.jdbc;
 
-import static org.esabridge.jdbc.LateCommitReads.DELETED;
 import static org.esabridge.jdbc.LateCommitReads.MODIFIED;
-import static org.esabridge.jdbc.LateCommitReads.PAGED;
+import static org.esabridge.jdbc.LateCommitReads.waitPast;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,15 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.esabridge.api.xml.RecordingResultHandler;
-import org.esabridge.jdbc.LateCommitReads.Change;
-import org.esabridge.jdbc.LateCommitReads.Outcome;
-import org.esabridge.jdbc.LateCommitReads.Read;
 import org.esabridge.jdbc.changes.Watermark;
 import org.esabridge.jdbc.postgres.TestPostgres;
 import org.junit.jupiter.api.AfterAll;
@@ -27,19 +20,16 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The late commit on PostgreSQL (design.md promise 1, {@code postgres.PostgresWatermark}): a transaction whose stamp
- * is older than the host's time commits after the host's sync. PostgreSQL's {@code now()} is the transaction's
- * start, so a stamp can be older than the write itself by as long as the transaction has been open: the naive read
- * misses such rows for good, the watermark delivers them — inline, by cursor, for tombstones, for one slow
- * statement, and for a prepared (two-phase) transaction, which no session shows and which the snapshot check turns
- * into the fallback lag. Deterministic: the test holds the transactions open itself.
+ * PostgreSQL's own late-commit cases for its watermark ({@code postgres.PostgresWatermark}; the engines' shared
+ * scenarios are {@link LateCommitTest}'s): a prepared (two-phase) transaction, which no session shows and which the
+ * snapshot check turns into the fallback lag; the watermark each read records; an account without
+ * {@code pg_read_all_stats}. Deterministic: the test holds the transactions open itself.
  */
 @Tag("database")
 class PostgresLateCommitTest {
     private static final String DB = "esa_pg_late_commit_test";
     private static final String[] POLLING = {JdbcAdapterConfig.CHANGE_CAPTURE, "polling"};
     private static JdbcAdapter guarded;
-    private static JdbcAdapter naive;
 
     @BeforeAll
     static void start() {
@@ -51,101 +41,11 @@ class PostgresLateCommitTest {
                 "CREATE INDEX item_mod ON item (modified, id)",
                 "CREATE TRIGGER item_touch BEFORE UPDATE ON item FOR EACH ROW EXECUTE FUNCTION touch()");
         guarded = TestPostgres.adapter(DB, POLLING);
-        naive = JdbcAdapter.start(JdbcAdapterConfig.fromSettings(TestPostgres.settings(DB, POLLING), null),
-                Watermark.Mode.OFF);
     }
 
     @AfterAll
     static void stop() {
         guarded.close();
-        naive.close();
-    }
-
-    /**
-     * The writer's transaction starts (and so fixes its {@code now()}) before the host's previous time, writes after
-     * it, and stays open across the first sync; it commits before the second.
-     */
-    private static Outcome scenario(JdbcAdapter a, Change change, Read read) throws Exception {
-        try (Connection writer = TestPostgres.connect(DB); Statement s = writer.createStatement()) {
-            writer.setAutoCommit(false);
-            s.execute("SELECT 1"); // the transaction begins: its now() is fixed here
-            Instant stamp = stampOf(s);
-            Instant previous = waitPast(a, stamp.plusMillis(1100)); // longer than the watermark's margin
-            change.apply(s); // stamped with the transaction's start, before previous
-            Instant first = waitPast(a, previous.plusMillis(1100));
-            List<String> firstSync = read.read(a, previous);
-            writer.commit();
-            return new Outcome(firstSync, read.read(a, first));
-        }
-    }
-
-    private static Instant stampOf(Statement s) throws Exception {
-        try (ResultSet rs = s.executeQuery("SELECT now()")) {
-            rs.next();
-            return rs.getObject(1, java.time.OffsetDateTime.class).toInstant();
-        }
-    }
-
-    /** The adapter's time once it is past {@code t}: a poll of the database clock, not a guess of the JVM's. */
-    private static Instant waitPast(JdbcAdapter a, Instant t) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            Instant now = a.getCurrentTime();
-            if (now.isAfter(t)) {
-                return now;
-            }
-            Thread.sleep(Math.max(1, Duration.between(now, t).toMillis()));
-        }
-        throw new AssertionError("the database clock did not pass " + t);
-    }
-
-    @Test
-    void aRowStampedByAnOldTransactionAndCommittedAfterASyncIsDeliveredWhereANaiveReadMissesIt() throws Exception {
-        TestPostgres.exec(DB, "INSERT INTO item (id, v) VALUES (1, 'old'), (2, 'old')");
-        Outcome naiveHost = scenario(naive, s -> s.execute("UPDATE item SET v = 'n1' WHERE id = 1"), MODIFIED);
-        assertFalse(naiveHost.firstSync().contains("1=n1"), "invisible while the transaction is open");
-        assertFalse(naiveHost.secondSync().contains("1=n1"), "the naive read misses the committed row for good");
-
-        Outcome host = scenario(guarded, s -> {
-            s.execute("UPDATE item SET v = 'g2' WHERE id = 2");
-            s.execute("INSERT INTO item (id, v) VALUES (3, 'g3')");
-        }, MODIFIED);
-        assertFalse(host.firstSync().contains("2=g2"));
-        assertTrue(host.secondSync().containsAll(List.of("2=g2", "3=g3")), host.secondSync().toString());
-    }
-
-    @Test
-    void aDeleteOfAnOldTransactionIsDeliveredNextTime() throws Exception {
-        TestPostgres.exec(DB, "INSERT INTO item (id, v) VALUES (10, 'x'), (11, 'x')");
-        Outcome naiveHost = scenario(naive, s -> s.execute("DELETE FROM item WHERE id = 10"), DELETED);
-        assertEquals(List.of(), naiveHost.secondSync(), "the naive read misses the tombstone");
-        Outcome host = scenario(guarded, s -> s.execute("DELETE FROM item WHERE id = 11"), DELETED);
-        assertEquals(List.of(), host.firstSync());
-        assertTrue(host.secondSync().contains("11"), host.secondSync().toString());
-    }
-
-    @Test
-    void aCursorOpenedAfterTheLateCommitDeliversTheRow() throws Exception {
-        TestPostgres.exec(DB, "INSERT INTO item (id, v) VALUES (20, 'old')");
-        Outcome naiveHost = scenario(naive, s -> s.execute("UPDATE item SET v = 'n20' WHERE id = 20"), PAGED);
-        assertFalse(naiveHost.secondSync().contains("20=n20"), naiveHost.secondSync().toString());
-        Outcome host = scenario(guarded, s -> s.execute("UPDATE item SET v = 'g20' WHERE id = 20"), PAGED);
-        assertTrue(host.secondSync().contains("20=g20"), host.secondSync().toString());
-    }
-
-    @Test
-    void aSlowStatementRunningAtGetCurrentTimeIsDelivered() throws Exception {
-        TestPostgres.exec(DB, "INSERT INTO item (id, v) VALUES (30, 'old')");
-        Instant previous = guarded.getCurrentTime();
-        CompletableFuture<Void> slow = CompletableFuture.runAsync(() -> TestPostgres.exec(DB,
-                "UPDATE item SET v = 'slow' WHERE id = 30 AND (SELECT true FROM pg_sleep(2.5))"));
-        awaitRunning("pg_sleep(2.5)");
-        Instant first = waitPast(guarded, previous.plusMillis(1100));
-        List<String> firstSync = MODIFIED.read(guarded, previous);
-        slow.get(30, TimeUnit.SECONDS);
-        assertFalse(firstSync.contains("30=slow"));
-        List<String> second = MODIFIED.read(guarded, first);
-        assertTrue(second.contains("30=slow"), second.toString());
     }
 
     @Test
@@ -174,7 +74,7 @@ class PostgresLateCommitTest {
         try (Connection writer = TestPostgres.connect(DB); Statement s = writer.createStatement()) {
             writer.setAutoCommit(false);
             s.execute("SELECT 1");
-            Instant start = stampOf(s);
+            Instant start = EngineFixture.POSTGRES_POLLING.now(s);
             Instant now = waitPast(guarded, start.plusMillis(2100));
             guarded.getModified("item", now, new RecordingResultHandler());
             try (Connection c = TestPostgres.connect(DB); Statement q = c.createStatement();
@@ -212,23 +112,5 @@ class PostgresLateCommitTest {
         try (JdbcAdapter granted = JdbcAdapter.start(JdbcAdapterConfig.fromSettings(settings, null))) {
             assertEquals(Watermark.Mode.OPEN_TRANSACTIONS, granted.watermarkMode());
         }
-    }
-
-    /** Waits until a statement containing {@code text} runs in another session. */
-    private static void awaitRunning(String text) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        try (Connection c = TestPostgres.connect(DB); Statement s = c.createStatement()) {
-            while (System.nanoTime() < deadline) {
-                try (ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE state = 'active'"
-                        + " AND pid <> pg_backend_pid() AND position('" + text + "' IN query) > 0")) {
-                    rs.next();
-                    if (rs.getInt(1) > 0) {
-                        return;
-                    }
-                }
-                Thread.onSpinWait();
-            }
-        }
-        throw new AssertionError("the statement did not start");
     }
 }

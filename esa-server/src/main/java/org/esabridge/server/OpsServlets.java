@@ -45,10 +45,11 @@ final class OpsServlets {
     }
 
     /**
-     * Readiness: 200 when the database answered a trivial query ({@code getCurrentTime}) within
-     * {@link #PROBE_TIMEOUT_MS} and, in binlog mode, the reader on this node lags by at most
-     * {@code capture-max-lag-seconds}, else 503. At most one probe runs at a time and its answer is reused for
-     * {@link #CACHE_MS}, so that hammering /ready cannot load the database.
+     * Readiness: 200 when, in log mode, the reader on this node lags by at most {@code capture-max-lag-seconds}
+     * (PostgreSQL: its slot too, received or not) and the database answered a trivial query ({@code getCurrentTime})
+     * within {@link #PROBE_TIMEOUT_MS}, else 503. The lag is looked at first: a lagging reader would hold the fence
+     * the query waits for. At most one probe runs at a time and its answer is reused for {@link #CACHE_MS}, so that
+     * hammering /ready cannot load the database.
      */
     static final class Ready extends HttpServlet implements AutoCloseable {
         private static final long serialVersionUID = 1L;
@@ -91,11 +92,14 @@ final class OpsServlets {
                 probedAt = now;
                 probe = CompletableFuture.supplyAsync(() -> {
                     try {
+                        // A lagging reader is not ready, or the host would wait up to the fence's time-out on every
+                        // call; looked at first, since it would hold getCurrentTime too.
+                        if (adapter instanceof JdbcAdapter jdbc && jdbc.captureStatus() != null
+                                && !jdbc.captureStatus().healthy(jdbc.config().captureMaxLagSeconds())) {
+                            return false;
+                        }
                         adapter.getCurrentTime();
-                        // In binlog mode the answer above already needed a running reader; a lagging one is not
-                        // ready either, or the host would wait up to the fence's time-out on every call.
-                        return !(adapter instanceof JdbcAdapter jdbc) || jdbc.captureStatus() == null
-                                || jdbc.captureStatus().healthy(jdbc.config().captureMaxLagSeconds());
+                        return true;
                     } catch (Exception e) {
                         LOG.debug("readiness probe failed: {}", e.getMessage());
                         return false;

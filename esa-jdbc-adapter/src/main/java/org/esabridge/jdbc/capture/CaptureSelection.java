@@ -167,6 +167,7 @@ public final class CaptureSelection implements AutoCloseable {
         List<Table> unchecked = loaded.tables().stream().filter(t -> !checked.contains(t.name())).toList();
         running.check(c, unchecked);
         unchecked.forEach(t -> checked.add(t.name()));
+        running.refresh(c, loaded.tables());
         Map<String, String> uncapturable = running.uncapturable();
         Map<String, Table> kept = new LinkedHashMap<>();
         Map<String, String> dropped = new LinkedHashMap<>();

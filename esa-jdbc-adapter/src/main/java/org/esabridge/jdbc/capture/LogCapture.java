@@ -21,6 +21,13 @@ public interface LogCapture extends CaptureStatus, AutoCloseable {
     /** Checks tables served after the start against what the log can capture ({@link #uncapturable()}). */
     void check(Connection c, List<Table> served) throws SQLException;
 
+    /**
+     * Brings what the capture keeps per table up to the served tables, at every catalog reload (PostgreSQL: the
+     * publication follows tables created or recreated since the start); nothing to do for a log of every table.
+     */
+    default void refresh(Connection c, List<Table> served) throws SQLException {
+    }
+
     /** Served tables the log does not capture, with the reason: they are polled (their triggers). */
     Map<String, String> uncapturable();
 

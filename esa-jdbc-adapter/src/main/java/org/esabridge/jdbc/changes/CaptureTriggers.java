@@ -133,12 +133,12 @@ public final class CaptureTriggers {
                 continue;
             }
             List<String> onDelete = new ArrayList<>();
-            followDeletes(catalog, parent, List.of(), onDelete);
+            followDeletes(catalog, parent, List.of(), onDelete, logged);
             if (!onDelete.isEmpty()) {
                 add(plan, new Trigger(CatalogLoader.esaName("esa_cd_", parent), parent, "BEFORE", "DELETE",
                         dialect.triggerBody(null, onDelete)));
             }
-            Trigger onUpdate = updateTrigger(catalog, parent);
+            Trigger onUpdate = updateTrigger(catalog, parent, logged);
             if (onUpdate != null) {
                 add(plan, onUpdate);
             }
@@ -164,7 +164,8 @@ public final class CaptureTriggers {
      * Statements recording what deleting a row of {@code parent} (reached by {@code path}, the keys followed
      * from the trigger's table, empty at the start) does to the tables that refer to it.
      */
-    private void followDeletes(Catalog catalog, String parent, List<ForeignKeyLink> path, List<String> out) {
+    private void followDeletes(Catalog catalog, String parent, List<ForeignKeyLink> path, List<String> out,
+                               Predicate<Table> logged) {
         if (path.size() >= MAX_DEPTH) {
             return;
         }
@@ -175,7 +176,7 @@ public final class CaptureTriggers {
             List<ForeignKeyLink> longer = new ArrayList<>(path);
             longer.add(fk);
             Table child = catalog.find(fk.table());
-            if (child != null && child.name().equals(fk.table())) {
+            if (child != null && child.name().equals(fk.table()) && !cascadeInTheLog(child, logged)) {
                 if (fk.deletesChildren() && child.deleteStrategy().kind() == DeleteStrategy.Kind.TOMBSTONE) {
                     if (!dialect.cascadesFireTriggers()) {
                         // Otherwise the child's own delete trigger records the cascaded delete.
@@ -186,9 +187,18 @@ public final class CaptureTriggers {
                 }
             }
             if (fk.deletesChildren()) {
-                followDeletes(catalog, fk.table(), longer, out);
+                followDeletes(catalog, fk.table(), longer, out, logged);
             }
         }
+    }
+
+    /**
+     * Whether the log itself has what a cascade does to {@code child}: where a cascade runs as the child's own row
+     * changes (its triggers fire, its rows are in the log), a logged child needs no parent's trigger. InnoDB's
+     * cascades fire no trigger and write no binary-log row, so there the parent's triggers stay.
+     */
+    private boolean cascadeInTheLog(Table child, Predicate<Table> logged) {
+        return dialect.cascadesFireTriggers() && logged.test(child);
     }
 
     /**
@@ -223,13 +233,13 @@ public final class CaptureTriggers {
      * The BEFORE UPDATE trigger of a parent whose referenced columns exposed children follow, or null. One level:
      * a child's columns changed by the cascade are not followed further.
      */
-    private Trigger updateTrigger(Catalog catalog, String parent) {
+    private Trigger updateTrigger(Catalog catalog, String parent, Predicate<Table> logged) {
         List<String> statements = new ArrayList<>();
         Set<String> watched = new TreeSet<>();
         for (ForeignKeyLink fk : catalog.foreignKeys()) {
             Table child = catalog.find(fk.table());
             if (!fk.refTable().equals(parent) || !fk.changesChildrenOnUpdate() || child == null
-                    || !child.name().equals(fk.table())) {
+                    || !child.name().equals(fk.table()) || cascadeInTheLog(child, logged)) {
                 continue;
             }
             watched.addAll(fk.refColumns());

@@ -57,6 +57,15 @@ public final class IndexedChanges {
      */
     public static final char TRUNCATED = 'T';
 
+    /**
+     * The kind of the entry (table, empty id) by which the reader marks when a table joined the log while capture
+     * ran (a table added to a publication the log is read through): its changes before that are not all in the index, so for
+     * an earlier {@code after} it is read as before the index's horizon (the whole table, deletions refused). It
+     * shares the marker's place with {@link #TRUNCATED}: a later TRUNCATE emptied the table, so every row then is
+     * in the index, and a later join is the stricter horizon.
+     */
+    public static final char JOINED = 'J';
+
     /** A lower bound below every stored time: "the whole table". */
     public static final Instant BEGINNING = Instant.parse("1000-01-01T00:00:00Z");
     /** The reader's progress row in {@code esa_capture}. */
@@ -137,6 +146,24 @@ public final class IndexedChanges {
         return since != null && !after.isBefore(since);
     }
 
+    /** {@link #covers} for one table: also false before the table joined the log ({@link #JOINED}). */
+    public boolean covers(Connection c, Table t, Instant after) throws SQLException {
+        return covers(c, after) && !after.isBefore(marked(c, t, "= '" + JOINED + "'"));
+    }
+
+    /** The stamp of the table's marker of those kinds, or {@link #BEGINNING}. */
+    private Instant marked(Connection c, Table t, String kinds) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT MAX(stamp) FROM " + state.change()
+                + " WHERE table_name = ? AND kind " + kinds)) {
+            ps.setQueryTimeout(queryTimeout);
+            ps.setString(1, t.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                Instant stamp = rs.next() ? ValueCodec.readInstant(rs, 1) : null;
+                return stamp == null ? BEGINNING : stamp;
+            }
+        }
+    }
+
     /**
      * {@link #covers} for the deletions of one table: also false before the table's own deletion horizon — its
      * last TRUNCATE as the reader saw it, or {@code esa_structure.tracking_since}, which {@link TableIdentity}
@@ -146,9 +173,11 @@ public final class IndexedChanges {
         if (!covers(c, after)) {
             return false;
         }
-        // The table's own horizon: set by TableIdentity (recreated, renamed), and by the reader's TRUNCATE mark.
+        // The table's own horizon: set by TableIdentity (recreated, renamed), and by the reader's TRUNCATE or
+        // joined mark.
         for (String sql : List.of("SELECT tracking_since FROM " + state.structure() + " WHERE table_name = ?",
-                "SELECT MAX(stamp) FROM " + state.change() + " WHERE table_name = ? AND kind = '" + TRUNCATED + "'")) {
+                "SELECT MAX(stamp) FROM " + state.change() + " WHERE table_name = ? AND kind IN ('" + TRUNCATED + "', '"
+                        + JOINED + "')")) {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setQueryTimeout(queryTimeout);
                 ps.setString(1, t.name());
@@ -185,7 +214,7 @@ public final class IndexedChanges {
         RowsById rows = new RowsById(q, queryTimeout);
         Boolean answered;
         try (Connection c = ds.getConnection()) {
-            answered = Snapshot.run(c, () -> !covers(c, after) ? null
+            answered = Snapshot.run(c, () -> !covers(c, q.table(), after) ? null
                     : walk(c, q.table(), Kind.MODIFIED, after, ids -> rows.sendLiveInOrder(c, dialect, ids, sink)));
         } catch (SQLException e) {
             throw Faults.of(dialect, e, "getModified of " + q.table().name());
@@ -205,7 +234,7 @@ public final class IndexedChanges {
         Boolean answered;
         try (Connection c = ds.getConnection()) {
             answered = Snapshot.run(c, () -> {
-                if (!(soft ? covers(c, after) : coversDeletions(c, t, after))) {
+                if (!(soft ? covers(c, t, after) : coversDeletions(c, t, after))) {
                     if (soft) {
                         return null;
                     }

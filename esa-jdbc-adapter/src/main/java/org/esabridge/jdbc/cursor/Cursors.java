@@ -142,7 +142,7 @@ public final class Cursors implements Paging {
     private Range range(Connection c, Table t, Source source, Instant after) throws SQLException, EsaException {
         if (index.serves(t)) {
             // Binlog capture: the change index, exact, no watermark (IndexedChanges).
-            if (source == Source.TOMBSTONES ? index.coversDeletions(c, t, after) : index.covers(c, after)) {
+            if (source == Source.TOMBSTONES ? index.coversDeletions(c, t, after) : index.covers(c, t, after)) {
                 Source indexed = switch (source) {
                     case MODIFIED -> Source.INDEX_MODIFIED;
                     case SOFT_DELETED -> Source.INDEX_MARKED;

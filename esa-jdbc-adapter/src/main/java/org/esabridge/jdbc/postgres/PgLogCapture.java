@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.esabridge.jdbc.JdbcAdapterConfig;
@@ -74,7 +75,8 @@ public final class PgLogCapture implements LogCapture {
     private final CaptureFence fence;
     private final PgLogTargets targets;
     private final Map<String, String> uncapturable = new ConcurrentHashMap<>();
-    private volatile long lagBytes;
+    private final SlotLag slotLag = new SlotLag();
+    private final PgLogJoins joins;
     /** Looks in a row at which the slot had no walsender while another node held the lease (the capture thread's). */
     private int inactiveLooks;
 
@@ -98,6 +100,7 @@ public final class PgLogCapture implements LogCapture {
         this.fence = new CaptureFence(s.callPool(), s.state().dialect(), s.state(), config.captureFenceTimeout(),
                 config.captureLease());
         this.targets = new PgLogTargets(ds, s.state().dialect(), stateSchema, schema, s.tables(), uncapturable);
+        this.joins = new PgLogJoins(publication, schema, s.state());
     }
 
     static PgLogCapture start(Support.Start s) throws SQLException {
@@ -152,9 +155,8 @@ public final class PgLogCapture implements LogCapture {
     }
 
     /**
-     * Finds the served tables the log captures: in the publication (added there only before the index starts; a
-     * table added later would have changes from before it joined that no entry names, so it is polled) and with a
-     * replica identity that carries its id.
+     * Finds the served tables the log captures: in the publication (added there before the index starts, or joining
+     * it later through {@link PgLogJoins}, polled meanwhile) and with a replica identity that carries its id.
      */
     private void check(Connection c, List<Table> served, boolean beforeIndex) throws SQLException {
         Set<String> published = PgLogSetup.published(c, publication, schema);
@@ -169,8 +171,7 @@ public final class PgLogCapture implements LogCapture {
                                 + "; the account must own the table)";
                     }
                 } else {
-                    problem = "not in publication " + publication + " (served after log capture started; to capture"
-                            + " it from the log, uninstall and start again)";
+                    problem = join(c, t);
                 }
             }
             if (problem == null) {
@@ -181,9 +182,43 @@ public final class PgLogCapture implements LogCapture {
         }
     }
 
+    /** Adds a table served after the start to the publication ({@link PgLogJoins}); the problem, or null. */
+    private String join(Connection c, Table t) {
+        try {
+            joins.join(c, t.name());
+            return null;
+        } catch (SQLException e) {
+            return "could not be added to publication " + publication + " (" + e.getMessage()
+                    + "; the account must own the table)";
+        }
+    }
+
+    /**
+     * Keeps the publication on the served tables at every catalog reload: a table created, recreated or renamed in
+     * since (a dropped table leaves the publication with its old self) joins it, and joining tables move on.
+     */
+    @Override
+    public void refresh(Connection c, List<Table> served) throws SQLException {
+        Set<String> published = PgLogSetup.published(c, publication, schema);
+        for (Table t : served) {
+            if (!published.contains(t.name()) && !uncapturable.containsKey(t.name()) && !joins.contains(t.name())) {
+                String problem = join(c, t);
+                if (problem != null && !problem.equals(uncapturable.put(t.name(), problem))) {
+                    LOG.warn("log capture: {} is served by its triggers (polling): {}", t.name(), problem);
+                }
+            }
+        }
+        joins.advance(c);
+    }
+
     @Override
     public Map<String, String> uncapturable() {
-        return Map.copyOf(uncapturable);
+        Map<String, String> all = new TreeMap<>(uncapturable);
+        for (String t : joins.tables()) {
+            all.putIfAbsent(t, "joining publication " + publication + " (served after log capture started): polled until"
+                    + " the log holds every change of it");
+        }
+        return Map.copyOf(all);
     }
 
     @Override
@@ -193,7 +228,25 @@ public final class PgLogCapture implements LogCapture {
 
     @Override
     public long lagBytes() {
-        return leadership.leader() ? lagBytes : 0;
+        return leadership.leader() ? slotLag.bytes() : 0;
+    }
+
+    /**
+     * The older of the reader's lag (a transaction read, not yet indexed) and the slot's ({@link SlotLag}: WAL the
+     * slot has not confirmed, received or not).
+     */
+    @Override
+    public double lagSeconds() {
+        if (!leadership.leader()) {
+            return 0;
+        }
+        return Math.max(leadership.lagSeconds(), slotLag.seconds(System.currentTimeMillis()));
+    }
+
+    /** A leader's lag counts the slot's ({@link #lagSeconds}); the rest is the leadership's. */
+    @Override
+    public boolean healthy(int maxLagSeconds) {
+        return leadership.healthy(maxLagSeconds) && lagSeconds() <= maxLagSeconds;
     }
 
     /** The slot's part in leading: a reader per turn (the slot made afresh as a gap), a dead holder seen by its slot. */
@@ -206,6 +259,7 @@ public final class PgLogCapture implements LogCapture {
         @Override
         public PgLogReader open(Connection c) throws SQLException, ChangeIndex.LostLeadershipException {
             inactiveLooks = 0;
+            slotLag.clear(); // looks taken under an earlier leadership say nothing of this reader's slot
             ChangeIndex.State start = index.loadOrStart(c);
             if (ensureSlot(c)) {
                 start = index.recordGap(c, start);
@@ -238,7 +292,11 @@ public final class PgLogCapture implements LogCapture {
         @Override
         public void look(PgLogReader r) {
             try (Connection c = ds.getConnection()) {
-                lagBytes = Math.max(0, PgLogSetup.lagBytes(c, slot));
+                long[] positions = PgLogSetup.positions(c, slot);
+                if (positions != null) {
+                    slotLag.look(System.currentTimeMillis(), positions[0], positions[1]);
+                }
+                joins.advance(c);
             } catch (SQLException e) {
                 LOG.debug("slot lag not measured: {}", e.getMessage());
             }

@@ -46,6 +46,8 @@ final class PgLogReader implements LogReader, AutoCloseable {
     /** Milliseconds from the Unix epoch to PostgreSQL's (2000-01-01). */
     private static final long PG_EPOCH_MILLIS = 946_684_800_000L;
     private static final String HEARTBEAT_PREFIX = "esa-bridge-heartbeat";
+    /** A transactional message's prefix: the table after it joined the publication ({@link PgLogCapture}). */
+    static final String JOINED_PREFIX = "esa-bridge-joined:";
 
     /** Where and as whom the replication connection is opened. */
     record Endpoint(String jdbcUrl, String user, String password) {
@@ -225,6 +227,10 @@ final class PgLogReader implements LogReader, AutoCloseable {
                 for (Integer rel : t.relations()) {
                     relation(rel).truncated(this::change);
                 }
+            }
+        } else if (m instanceof PgOutput.LogicalMessage j && j.prefix().startsWith(JOINED_PREFIX)) {
+            if (inTransaction()) {
+                change(j.prefix().substring(JOINED_PREFIX.length()), "", IndexedChanges.JOINED);
             }
         } else if (m instanceof PgOutput.Commit c) {
             if (txEntries != null && !txSkip) {

@@ -237,13 +237,13 @@ final class PgLogSetup {
         }
     }
 
-    /** The WAL between the slot and the server's current position, bytes; -1 when there is no slot. */
-    static long lagBytes(Connection c, String slot) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)::bigint"
+    /** The server's current WAL position and the slot's confirmed one, or null when there is no slot. */
+    static long[] positions(Connection c, String slot) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_current_wal_lsn()::text, confirmed_flush_lsn::text"
                 + " FROM pg_replication_slots WHERE slot_name = ? AND database = current_database()")) {
             ps.setString(1, slot);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : -1;
+                return rs.next() ? new long[] {lsn(rs.getString(1)), lsn(rs.getString(2))} : null;
             }
         }
     }
