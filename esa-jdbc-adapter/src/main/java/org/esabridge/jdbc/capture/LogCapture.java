@@ -22,8 +22,9 @@ public interface LogCapture extends CaptureStatus, AutoCloseable {
     void check(Connection c, List<Table> served) throws SQLException;
 
     /**
-     * Brings what the capture keeps per table up to the served tables, at every catalog reload (e.g. a
-     * publication of the logged tables follows tables created or recreated since the start); nothing to do for a log of every table.
+     * Brings what the capture keeps per table up to the served tables, at every catalog reload (e.g. a publication
+     * of the logged tables follows tables created or recreated since the start); nothing to do for a log of every
+     * table.
      */
     default void refresh(Connection c, List<Table> served) throws SQLException {
     }
