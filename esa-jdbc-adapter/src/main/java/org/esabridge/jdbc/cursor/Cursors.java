@@ -256,7 +256,8 @@ public final class Cursors implements Paging {
                         + (s.pageCount() - 1) + " (the cursor has " + s.pageCount() + " pages)");
             }
             ahead = prefetch.take(s.id(), session.principal(), pageIndex);
-            if (pageIndex + 1 < s.pageCount()) {
+            // Not for a table read one row at a time (RowWidth: a row may be larger than a page held ahead).
+            if (pageIndex + 1 < s.pageCount() && lookup.table(s.structure()).fetchRows() > 1) {
                 // The next page is read while this one is written (PagePrefetch).
                 CursorStore.Stored cursor = s;
                 prefetch.start(s.id(), session.principal(), pageIndex + 1, into -> readPage(cursor, pageIndex + 1, into));

@@ -27,9 +27,9 @@ import org.esabridge.api.ResultSink;
  * {@code readDataPage} finds it in memory instead of waiting for the database.
  *
  * <p>Bounds: one page ahead per cursor, at most {@value #MAX_PAGES} pages held or being read over all cursors
- * (a read that finds no free place is not made), and a page larger than {@value #MAX_CHARS} characters of ids and
- * values is dropped while it is read (that page is read when asked, as without prefetching). A read holds a
- * connection only while it runs. A page read ahead is served once, to the principal that opened the cursor (whose
+ * (a read that finds no free place is not made), and the read of a page larger than {@value #MAX_CHARS} characters
+ * of ids and values stops there (that page is read when asked, as without prefetching); {@link Cursors} reads no
+ * page ahead of a table read one row at a time (RowWidth). A read holds a connection only while it runs. A page read ahead is served once, to the principal that opened the cursor (whose
  * call checked the cursor before it was served), and only as the page asked for; closing or releasing the cursor
  * drops it, and one left unasked for {@value #STALE_SECONDS} s gives its place to the next read.
  *
@@ -63,29 +63,35 @@ final class PagePrefetch implements AutoCloseable {
         }
     }
 
+    /** A page too large to hold ahead. */
+    private static final class TooLarge extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        TooLarge() {
+            super("page too large to read ahead");
+        }
+    }
+
     /** The entries of a page as the reader sent them: records and ids, in order; null entries once too large. */
     private static final class Page implements ResultSink {
         private List<Object> entries = new ArrayList<>();
         private long chars;
 
         @Override
-        public void record(ExternalRecord r) {
+        public void record(ExternalRecord r) throws TooLarge {
             add(r, 64 + length(r.id()) + fieldChars(r));
         }
 
         @Override
-        public void id(String id) {
+        public void id(String id) throws TooLarge {
             add(id, 32 + length(id));
         }
 
-        private void add(Object entry, long weight) {
-            if (entries == null) {
-                return;
-            }
+        private void add(Object entry, long weight) throws TooLarge {
             chars += weight;
             if (chars > MAX_CHARS) {
                 entries = null;
-                return;
+                throw new TooLarge(); // stops the read: the page is read when asked
             }
             entries.add(entry);
         }
