@@ -274,6 +274,11 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         return database.dataSource();
     }
 
+    /** The cursors, for tests. */
+    Paging paging() {
+        return paging;
+    }
+
     private void ensureInitialised() throws EsaException {
         if (initialised) {
             return;

@@ -15,8 +15,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.security.KeyStore;
 import java.util.Arrays;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
 import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -205,6 +209,33 @@ class EsaServletHttpsTest {
         String[] protocols = server.server().enabledTlsProtocols().clone();
         Arrays.sort(protocols);
         assertArrayEquals(new String[] {"TLSv1.2", "TLSv1.3"}, protocols);
+    }
+
+    @Test
+    void theServerChoosesAes128GcmOverTheClientsFirstChoice() throws Exception {
+        // The JDK's client offers AES-256-GCM first in both versions; the server's order decides.
+        for (String protocol : new String[] {"TLSv1.3", "TLSv1.2"}) {
+            try (SSLSocket socket = (SSLSocket) trustingContext().getSocketFactory().createSocket(
+                    server.esa().getHost(), server.esa().getPort())) {
+                socket.setEnabledProtocols(new String[] {protocol});
+                String[] offered = socket.getEnabledCipherSuites();
+                assertTrue(offered[0].contains("_AES_256_GCM_"), protocol + ": the client prefers " + offered[0]);
+                socket.startHandshake();
+                String chosen = socket.getSession().getCipherSuite();
+                assertTrue(chosen.contains("_AES_128_GCM_"), protocol + ": " + chosen);
+            }
+        }
+    }
+
+    private static SSLContext trustingContext() throws Exception {
+        KeyStore trusted = KeyStore.getInstance("PKCS12");
+        trusted.load(null, null);
+        trusted.setCertificateEntry("esa", server.server().tls().certificate());
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(trusted);
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(null, trust.getTrustManagers(), null);
+        return tls;
     }
 
     @Test

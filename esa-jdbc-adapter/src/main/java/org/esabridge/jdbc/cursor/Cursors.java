@@ -13,6 +13,7 @@ import java.util.function.IntSupplier;
 import javax.sql.DataSource;
 import org.esabridge.api.Cursor;
 import org.esabridge.api.ErrorCode;
+import org.esabridge.api.ExternalRecord;
 import org.esabridge.api.EsaException;
 import org.esabridge.api.ResultSink;
 import org.esabridge.api.Session;
@@ -88,6 +89,7 @@ public final class Cursors implements Paging {
     private final IndexedChanges index;
     private final TableSql.CursorSql touched;
     private final ReadPlanner planner;
+    private final PagePrefetch prefetch = new PagePrefetch();
 
     public Cursors(DataSource ds, Dialect dialect, StateTables state, UnwritableRows unwritable, DatabaseClock clock, Watermark watermark, ChangeReader changes,
                    IndexedChanges index, TableLookup lookup, IntSupplier pageSize, int timeoutMinutes,
@@ -242,8 +244,10 @@ public final class Cursors implements Paging {
     public void readDataPage(Session session, String cursorId, long pageIndex, ResultSink sink)
             throws EsaException, IOException {
         UnwritableRows.Filter out = null;
+        CursorStore.Stored s;
+        List<Object> ahead;
         try (Connection c = ds.getConnection()) {
-            CursorStore.Stored s = cursorId == null ? null : store.touch(c, cursorId.trim(), session.principal());
+            s = cursorId == null ? null : store.touch(c, cursorId.trim(), session.principal());
             if (s == null) {
                 throw notFound();
             }
@@ -251,36 +255,17 @@ public final class Cursors implements Paging {
                 throw new EsaException(ErrorCode.PAGE_OUT_OF_RANGE, "page " + pageIndex + " is not in 0.."
                         + (s.pageCount() - 1) + " (the cursor has " + s.pageCount() + " pages)");
             }
-            PageKey[] bounds = store.bounds(c, s.id(), pageIndex);
-            TableSql table = lookup.table(s.structure());
-            out = unwritable.filter(table.table(), sink);
-            boolean touchedPage = s.touchedFrom() >= 0 && pageIndex >= s.touchedFrom();
-            KeyedRows rows = touchedPage ? touchedRows(table) : rows(table, s.source(), s.plan());
-            long first = touchedPage ? s.touchedFrom() : 0;
-            long end = s.touchedFrom() >= 0 && !touchedPage ? s.touchedFrom() : s.pageCount();
-            // The first page has no lower bound: a row stamped earlier than its first key but committed late is
-            // welcome there (a duplicate at worst), and the range stays the cursor's whole (after, horizon].
-            // Likewise the first page of the touched rows, which follow the table's pages.
-            boolean lower = pageIndex > first;
-            boolean upper = bounds[1] != null && pageIndex + 1 < end;
-            try (PreparedStatement ps = c.prepareStatement(rows.pageSql(lower, upper))) {
-                ps.setQueryTimeout(queryTimeout);
-                // A page of records holds no more rows at once than the table's widest rows allow (RowWidth).
-                ps.setFetchSize(Math.min(FETCH_SIZE, table.fetchRows()));
-                int i = rows.bindRange(ps, 1, s.after(), s.horizon());
-                if (lower) {
-                    i = rows.bindKey(ps, i, bounds[0]);
-                }
-                if (upper) {
-                    rows.bindKey(ps, i, bounds[1]);
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    rows.emitPage(c, rs, out);
-                }
-            } catch (RuntimeException | Error e) {
-                throw UnsettledConnection.discarded(c, e, "readDataPage");
+            ahead = prefetch.take(s.id(), session.principal(), pageIndex);
+            // Not for a table read one row at a time (RowWidth: a row may be larger than a page held ahead).
+            if (pageIndex + 1 < s.pageCount() && lookup.table(s.structure()).fetchRows() > 1) {
+                // The next page is read while this one is written (PagePrefetch).
+                CursorStore.Stored cursor = s;
+                prefetch.start(s.id(), session.principal(), pageIndex + 1, into -> readPage(cursor, pageIndex + 1, into));
             }
-            rows.finish(c, out);
+            if (ahead == null) {
+                out = unwritable.filter(lookup.table(s.structure()).table(), sink);
+                readPage(c, s, pageIndex, out);
+            }
         } catch (SQLException e) {
             throw Faults.of(dialect, e, "readDataPage");
         } finally {
@@ -288,6 +273,72 @@ public final class Cursors implements Paging {
                 out.finish();
             }
         }
+        if (ahead != null) {
+            out = unwritable.filter(lookup.table(s.structure()).table(), sink);
+            try {
+                for (Object entry : ahead) {
+                    if (entry instanceof ExternalRecord r) {
+                        out.record(r);
+                    } else {
+                        out.id((String) entry);
+                    }
+                }
+            } finally {
+                out.finish();
+            }
+        }
+    }
+
+    /** Reads a page of the cursor into {@code into} with a connection of its own (a page read ahead). */
+    private void readPage(CursorStore.Stored s, long pageIndex, ResultSink into) throws EsaException, IOException {
+        try (Connection c = ds.getConnection()) {
+            readPage(c, s, pageIndex, into);
+        } catch (SQLException e) {
+            throw Faults.of(dialect, e, "readDataPage");
+        }
+    }
+
+    private void readPage(Connection c, CursorStore.Stored s, long pageIndex, ResultSink out)
+            throws SQLException, EsaException, IOException {
+        PageKey[] bounds = store.bounds(c, s.id(), pageIndex);
+        TableSql table = lookup.table(s.structure());
+        boolean touchedPage = s.touchedFrom() >= 0 && pageIndex >= s.touchedFrom();
+        KeyedRows rows = touchedPage ? touchedRows(table) : rows(table, s.source(), s.plan());
+        long first = touchedPage ? s.touchedFrom() : 0;
+        long end = s.touchedFrom() >= 0 && !touchedPage ? s.touchedFrom() : s.pageCount();
+        // The first page has no lower bound: a row stamped earlier than its first key but committed late is
+        // welcome there (a duplicate at worst), and the range stays the cursor's whole (after, horizon].
+        // Likewise the first page of the touched rows, which follow the table's pages.
+        boolean lower = pageIndex > first;
+        boolean upper = bounds[1] != null && pageIndex + 1 < end;
+        try (PreparedStatement ps = c.prepareStatement(rows.pageSql(lower, upper))) {
+            ps.setQueryTimeout(queryTimeout);
+            // A page of records holds no more rows at once than the table's widest rows allow (RowWidth).
+            ps.setFetchSize(Math.min(FETCH_SIZE, table.fetchRows()));
+            int i = rows.bindRange(ps, 1, s.after(), s.horizon());
+            if (lower) {
+                i = rows.bindKey(ps, i, bounds[0]);
+            }
+            if (upper) {
+                rows.bindKey(ps, i, bounds[1]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rows.emitPage(c, rs, out);
+            }
+        } catch (RuntimeException | Error e) {
+            throw UnsettledConnection.discarded(c, e, "readDataPage");
+        }
+        rows.finish(c, out);
+    }
+
+    /** Pages read ahead ({@link PagePrefetch}) held or being read now, over all cursors; for tests. */
+    public int pagesReadAhead() {
+        return prefetch.held();
+    }
+
+    /** Waits until the page read ahead of this cursor, if any, is read; for tests. */
+    public void awaitReadAhead(String cursorId) throws InterruptedException {
+        prefetch.await(cursorId);
     }
 
     private static EsaException notFound() {
@@ -299,6 +350,7 @@ public final class Cursors implements Paging {
         if (cursorId == null) {
             return;
         }
+        prefetch.discard(cursorId.trim(), session.principal());
         try (Connection c = ds.getConnection()) {
             store.delete(c, cursorId.trim(), session.principal());
         } catch (SQLException e) {
@@ -317,6 +369,7 @@ public final class Cursors implements Paging {
 
     @Override
     public void release(Session session) throws EsaException {
+        prefetch.discardAll(session.principal());
         try (Connection c = ds.getConnection()) {
             store.deleteAll(c, session.principal());
         } catch (SQLException e) {

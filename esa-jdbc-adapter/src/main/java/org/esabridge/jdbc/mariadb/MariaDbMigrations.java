@@ -148,7 +148,17 @@ final class MariaDbMigrations {
                             + " PRIMARY KEY (spill_id, seq))"
                             + " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"),
             // Version 8 re-keys another engine's change index; nothing changes here.
-            List.of());
+            List.of(),
+            List.of(
+                    // Version 9: the change index kept in the order it is read, clustered by (table_name, kind, stamp,
+                    // seq), so that a page of entries (and the row_id each names) is a few adjacent pages of the table. Keyed
+                    // by the row's hash, a page's 5000 entries were 5000 random lookups from the stamp index into the
+                    // primary key, mostly disk reads once the index outgrew the buffer pool (measured: 0.6-0.8 s a
+                    // page at 1M entries, against ~20 ms for a page of a full sync). The hash key stays, unique: the
+                    // reader's upsert and the index-stamped tables' join find a row's entry by it. A rebuild, once.
+                    "ALTER TABLE " + state.change() + " DROP PRIMARY KEY, DROP KEY IF EXISTS esa_change_by_stamp,"
+                            + " ADD PRIMARY KEY (table_name, kind, stamp, seq),"
+                            + " ADD UNIQUE KEY IF NOT EXISTS esa_change_by_row (table_name, row_hash)"));
     }
 
     /** The tables that must exist before the start lease can be taken; idempotent. */

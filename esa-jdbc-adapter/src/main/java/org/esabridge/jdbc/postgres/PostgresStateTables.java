@@ -130,6 +130,10 @@ final class PostgresStateTables {
                         "UPDATE " + s + "esa_change SET row_hash = sha256(convert_to(row_id, 'UTF8'))"
                                 + " WHERE octet_length(row_hash) <> 32",
                         "UPDATE " + s + "esa_change_spill SET row_hash = sha256(convert_to(row_id, 'UTF8'))"
-                                + " WHERE octet_length(row_hash) <> 32"));
+                                + " WHERE octet_length(row_hash) <> 32"),
+                List.of(
+                        // MariaDB's version 9 clusters esa_change in read order; a heap has no such order to choose,
+                        // so the log reader's reads get the index they walk, (table_name, kind, stamp, seq).
+                        "CREATE INDEX IF NOT EXISTS esa_change_by_stamp ON " + s + "esa_change (table_name, kind, stamp, seq)"));
     }
 }

@@ -327,14 +327,22 @@ public final class BenchCommand implements Callable<Integer> {
         HttpsTransport transport = new HttpsTransport(esa.url(), esa.tls(), Duration.ofMinutes(10), null);
         EsaClient client = EsaClient.over(transport);
         RecordCounter counter = new RecordCounter();
+        long c0 = System.nanoTime();
         client.startSync("esa-bench");
+        long c1 = System.nanoTime();
         client.getCurrentTime();
+        long c2 = System.nanoTime();
         String mode;
         try {
-            if (client.getModified(table, after, sink)) {
+            boolean inline = client.getModified(table, after, sink);
+            long c3 = System.nanoTime();
+            System.err.printf(Locale.ROOT, "%s: startSync %.1f ms, getCurrentTime %.1f ms, getModified %.1f ms%n", table,
+                    (c1 - c0) / 1e6, (c2 - c1) / 1e6, (c3 - c2) / 1e6);
+            if (inline) {
                 mode = "inline getModified";
             } else {
                 Cursor cursor = client.getModifiedPaged(table, after);
+                System.err.printf(Locale.ROOT, "%s: getModifiedPaged %.1f ms%n", table, (System.nanoTime() - c3) / 1e6);
                 mode = "paged, " + cursor.pageCount() + " pages of " + cursor.pageSize() + ", "
                         + plan(db, cursor.cursorId());
                 try {
@@ -357,6 +365,9 @@ public final class BenchCommand implements Callable<Integer> {
                             client.readDataPage(cursor.cursorId(), p, sink);
                         }
                         pageMillis.add((System.nanoTime() - p0) / 1e6);
+                    }
+                    if (cursor.pageCount() <= 3) {
+                        System.err.printf(Locale.ROOT, "%s: readDataPage ms %s%n", table, pageMillis);
                     }
                 } finally {
                     client.closeCursor(cursor.cursorId());

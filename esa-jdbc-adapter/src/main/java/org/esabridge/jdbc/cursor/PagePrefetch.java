@@ -1,0 +1,252 @@
+package org.esabridge.jdbc.cursor;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.esabridge.api.EsaException;
+import org.esabridge.api.ExternalRecord;
+import org.esabridge.api.FieldValue;
+import org.esabridge.api.ResultSink;
+
+/**
+ * Reads a cursor's next page while the current one is written to the host, so that the host's next
+ * {@code readDataPage} finds it in memory instead of waiting for the database.
+ *
+ * <p>Bounds: one page ahead per cursor, at most {@value #MAX_PAGES} pages held or being read over all cursors
+ * (a read that finds no free place is not made), and the read of a page larger than {@value #MAX_CHARS} characters
+ * of ids and values stops there (that page is read when asked, as without prefetching); {@link Cursors} reads no
+ * page ahead of a table read one row at a time (RowWidth). A read holds a connection only while it runs. A page read ahead is served once, to the principal that opened the cursor (whose
+ * call checked the cursor before it was served), and only as the page asked for; closing or releasing the cursor
+ * drops it, and one left unasked for {@value #STALE_SECONDS} s gives its place to the next read.
+ *
+ * <p>Served read ahead, a page shows the rows as they were a moment before the host asked: the cursor's promise is
+ * unchanged, since a page is read "afresh" at no particular moment — a row changed meanwhile has a modification
+ * time past the cursor's horizon and reaches the host with the next sync either way.
+ */
+final class PagePrefetch implements AutoCloseable {
+    static final int MAX_PAGES = 2;
+    static final long MAX_CHARS = 4L << 20;
+    static final long STALE_SECONDS = 30;
+
+    /** Reads one page of a cursor into a sink, with a connection of its own. */
+    interface PageReader {
+        void read(ResultSink sink) throws EsaException, IOException;
+    }
+
+    /** A page read ahead, or being read. */
+    private static final class Ahead {
+        final String principal;
+        final long page;
+        final long startedNanos = System.nanoTime();
+        final Page entries = new Page();
+        Future<?> task;
+        /** Dropped (closed, released, stale) before it was served: a read not begun is not made. */
+        volatile boolean dropped;
+
+        Ahead(String principal, long page) {
+            this.principal = principal;
+            this.page = page;
+        }
+    }
+
+    /** A page too large to hold ahead. */
+    private static final class TooLarge extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        TooLarge() {
+            super("page too large to read ahead");
+        }
+    }
+
+    /** The entries of a page as the reader sent them: records and ids, in order; null entries once too large. */
+    private static final class Page implements ResultSink {
+        private List<Object> entries = new ArrayList<>();
+        private long chars;
+
+        @Override
+        public void record(ExternalRecord r) throws TooLarge {
+            add(r, 64 + length(r.id()) + fieldChars(r));
+        }
+
+        @Override
+        public void id(String id) throws TooLarge {
+            add(id, 32 + length(id));
+        }
+
+        private void add(Object entry, long weight) throws TooLarge {
+            chars += weight;
+            if (chars > MAX_CHARS) {
+                entries = null;
+                throw new TooLarge(); // stops the read: the page is read when asked
+            }
+            entries.add(entry);
+        }
+
+        private static long fieldChars(ExternalRecord r) {
+            long n = 0;
+            for (FieldValue f : r.fields()) {
+                n += 16 + length(f.text());
+            }
+            return n;
+        }
+
+        private static int length(String s) {
+            return s == null ? 0 : s.length();
+        }
+    }
+
+    private final Map<String, Ahead> ahead = new ConcurrentHashMap<>();
+    private final Semaphore places = new Semaphore(MAX_PAGES);
+    private final ExecutorService readers;
+
+    PagePrefetch() {
+        AtomicInteger n = new AtomicInteger();
+        ThreadFactory daemons = r -> {
+            Thread t = new Thread(r, "esa-page-prefetch-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(MAX_PAGES, MAX_PAGES, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), daemons);
+        pool.allowCoreThreadTimeOut(true); // no thread kept by an adapter that pages no more
+        this.readers = pool;
+    }
+
+    /**
+     * Starts reading {@code page} of the cursor unless a read of it is under way, the cursor has a page ahead
+     * already, or no place is free.
+     */
+    void start(String cursorId, String principal, long page, PageReader reader) {
+        Ahead current = ahead.get(cursorId);
+        if (current != null) {
+            if (current.page == page) {
+                return;
+            }
+            discard(cursorId, current.principal);
+        }
+        if (!places.tryAcquire()) {
+            evictStale();
+            if (!places.tryAcquire()) {
+                return;
+            }
+        }
+        Ahead a = new Ahead(principal, page);
+        FutureTask<Void> task = new FutureTask<>(() -> {
+            if (a.dropped) {
+                return;
+            }
+            try {
+                reader.read(a.entries);
+            } catch (EsaException | IOException | RuntimeException e) {
+                a.entries.entries = null; // read when asked, where the failure is reported
+            }
+        }, null);
+        a.task = task;
+        if (ahead.putIfAbsent(cursorId, a) != null) {
+            places.release();
+            return;
+        }
+        try {
+            readers.execute(task);
+        } catch (RejectedExecutionException e) {
+            a.dropped = true;
+            if (ahead.remove(cursorId, a)) {
+                places.release();
+            }
+        }
+    }
+
+    /**
+     * The entries of {@code page} read ahead for this cursor, waiting for a read under way; null when there are
+     * none (never read, another page, too large, failed). Either way the cursor has no page ahead after this.
+     */
+    List<Object> take(String cursorId, String principal, long page) {
+        Ahead a = ahead.remove(cursorId);
+        if (a == null) {
+            return null;
+        }
+        try {
+            if (a.page != page || !a.principal.equals(principal)) {
+                a.dropped = true;
+                return null;
+            }
+            try {
+                a.task.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            } catch (ExecutionException | CancellationException e) {
+                return null;
+            }
+            return a.entries.entries;
+        } finally {
+            places.release();
+        }
+    }
+
+    /** Drops the cursor's page ahead (closed); a read under way finishes and is forgotten. */
+    void discard(String cursorId, String principal) {
+        Ahead a = ahead.get(cursorId);
+        if (a != null && a.principal.equals(principal) && ahead.remove(cursorId, a)) {
+            a.dropped = true;
+            places.release();
+        }
+    }
+
+    /** Drops every page ahead of this principal's cursors. */
+    void discardAll(String principal) {
+        for (Map.Entry<String, Ahead> e : ahead.entrySet()) {
+            discard(e.getKey(), principal);
+        }
+    }
+
+    /** Pages read ahead or being read, for tests. */
+    int held() {
+        return ahead.size();
+    }
+
+    /** Waits until the cursor's page ahead, if any, is read; for tests. */
+    void await(String cursorId) throws InterruptedException {
+        Ahead a = ahead.get(cursorId);
+        if (a != null) {
+            try {
+                a.task.get();
+            } catch (ExecutionException | CancellationException e) {
+                // nothing to wait for
+            }
+        }
+    }
+
+    private void evictStale() {
+        long now = System.nanoTime();
+        for (Map.Entry<String, Ahead> e : ahead.entrySet()) {
+            if (e.getValue().task.isDone()
+                    && now - e.getValue().startedNanos > TimeUnit.SECONDS.toNanos(STALE_SECONDS)) {
+                if (ahead.remove(e.getKey(), e.getValue())) {
+                    e.getValue().dropped = true;
+                    places.release();
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        readers.shutdownNow();
+        ahead.clear();
+    }
+}
