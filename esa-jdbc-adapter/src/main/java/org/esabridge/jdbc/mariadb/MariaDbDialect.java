@@ -3,6 +3,7 @@ package org.esabridge.jdbc.mariadb;
 import org.esabridge.api.ErrorCode;
 import org.esabridge.jdbc.catalog.Column;
 import org.esabridge.jdbc.catalog.Table;
+import org.esabridge.jdbc.changes.VersionRowSql;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -426,28 +427,19 @@ public final class MariaDbDialect implements Dialect {
     public List<String> versionTableSql(Table t, String insertTrigger, String updateTrigger, String deleteTrigger) {
         String v = quote(t.versionTable());
         String tbl = quote(t.name());
-        StringJoiner ids = new StringJoiner(", ");
-        StringJoiner newIds = new StringJoiner(", ");
-        StringJoiner oldMatch = new StringJoiner(" AND ");
-        for (Column col : t.idColumns()) {
-            String q = quote(col.name());
-            ids.add(q);
-            newIds.add("NEW." + q);
-            oldMatch.add(q + " = OLD." + q);
-        }
-        String upsert = upsert(v, ids + ", esa_modified_at", newIds + ", " + NOW, ids.toString(),
-                "esa_modified_at = " + inserted("esa_modified_at"));
+        VersionRowSql row = VersionRowSql.of(this, t, v, NOW);
+        String ids = row.ids();
         return List.of(
                 // The default only satisfies strict mode during CREATE … SELECT; every real row gets a stamp.
                 "CREATE TABLE IF NOT EXISTS " + v
                         + " (esa_modified_at DATETIME(6) NOT NULL DEFAULT '1970-01-01 00:00:01',"
                         + " PRIMARY KEY (" + ids + "), KEY esa_ver_by_time (esa_modified_at, " + ids + "))"
                         + " ENGINE=InnoDB SELECT " + ids + " FROM " + tbl + " WHERE FALSE",
-                trigger(insertTrigger, "INSERT", tbl, upsert),
-                trigger(updateTrigger, "UPDATE", tbl, upsert),
-                trigger(deleteTrigger, "DELETE", tbl, "DELETE FROM " + v + " WHERE " + oldMatch),
+                trigger(insertTrigger, "INSERT", tbl, row.upsert()),
+                trigger(updateTrigger, "UPDATE", tbl, row.upsert()),
+                trigger(deleteTrigger, "DELETE", tbl, row.delete()),
                 // After the triggers exist, so that no row inserted meanwhile lacks a version.
-                insertIfAbsent(v, ids + ", esa_modified_at", "SELECT " + ids + ", " + NOW + " FROM " + tbl));
+                row.backfill());
     }
 
     // --- cluster ---

@@ -13,6 +13,7 @@ import java.util.function.Function;
 import org.esabridge.api.ErrorCode;
 import org.esabridge.jdbc.catalog.Column;
 import org.esabridge.jdbc.catalog.Table;
+import org.esabridge.jdbc.changes.VersionRowSql;
 import org.esabridge.jdbc.catalog.ValueCodec;
 import org.esabridge.jdbc.catalog.ValueKind;
 import org.esabridge.jdbc.dialect.Dialect;
@@ -457,17 +458,8 @@ public final class PostgresDialect implements Dialect {
     public List<String> versionTableSql(Table t, String insertTrigger, String updateTrigger, String deleteTrigger) {
         String v = quoteIdent(stateSchema) + "." + quote(t.versionTable());
         String tbl = quote(t.name());
-        StringJoiner ids = new StringJoiner(", ");
-        StringJoiner newIds = new StringJoiner(", ");
-        StringJoiner oldMatch = new StringJoiner(" AND ");
-        for (Column col : t.idColumns()) {
-            String q = quote(col.name());
-            ids.add(q);
-            newIds.add("NEW." + q);
-            oldMatch.add(q + " = OLD." + q);
-        }
-        String upsert = upsert(v, ids + ", esa_modified_at", newIds + ", " + NOW, ids.toString(),
-                "esa_modified_at = " + inserted("esa_modified_at"));
+        VersionRowSql row = VersionRowSql.of(this, t, v, NOW);
+        String ids = row.ids();
         return List.of(
                 "DO $esa$ BEGIN IF to_regclass(" + literal(v) + ") IS NULL THEN"
                         + " CREATE TABLE " + v + " AS SELECT " + ids + " FROM " + tbl + " WHERE FALSE;"
@@ -475,12 +467,14 @@ public final class PostgresDialect implements Dialect {
                         + " ADD PRIMARY KEY (" + ids + ");"
                         + " CREATE INDEX ON " + v + " (esa_modified_at, " + ids + ");"
                         + " END IF; END $esa$",
-                createTriggerSql(insertTrigger, "AFTER", "INSERT", t.name(), triggerBody(null, List.of(upsert)), true),
-                createTriggerSql(updateTrigger, "AFTER", "UPDATE", t.name(), triggerBody(null, List.of(upsert)), true),
+                createTriggerSql(insertTrigger, "AFTER", "INSERT", t.name(), triggerBody(null, List.of(row.upsert())),
+                        true),
+                createTriggerSql(updateTrigger, "AFTER", "UPDATE", t.name(), triggerBody(null, List.of(row.upsert())),
+                        true),
                 createTriggerSql(deleteTrigger, "AFTER", "DELETE", t.name(),
-                        triggerBody(null, List.of("DELETE FROM " + v + " WHERE " + oldMatch)), true),
+                        triggerBody(null, List.of(row.delete())), true),
                 // After the triggers exist, so that no row inserted meanwhile lacks a version.
-                insertIfAbsent(v, ids + ", esa_modified_at", "SELECT " + ids + ", " + NOW + " FROM " + tbl));
+                row.backfill());
     }
 
     // --- cluster ---
