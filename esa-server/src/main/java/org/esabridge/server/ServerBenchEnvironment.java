@@ -8,6 +8,7 @@ import javax.net.ssl.SSLContext;
 import org.esabridge.jdbc.JdbcAdapter;
 import org.esabridge.jdbc.JdbcAdapterConfig;
 import org.esabridge.jdbc.mariadb.embedded.EmbeddedMariaDb;
+import org.esabridge.jdbc.postgres.PostgresEngine;
 import org.esabridge.server.config.ServerConfig;
 import org.esabridge.server.config.ServerSettings;
 import org.esabridge.testkit.ClientTls;
@@ -54,6 +55,60 @@ final class ServerBenchEnvironment implements BenchEnvironment {
         };
     }
 
+    /**
+     * {@code postgresql}: a private PostgreSQL 15 ({@link BenchPostgres}) with a database {@value #SCHEMA}, or the
+     * existing server at {@code jdbcUrl}; the ESA in front of it captures from its log (logical decoding).
+     */
+    @Override
+    public Database startDatabase(Path workDir, String engine, String jdbcUrl, String user, String password)
+            throws Exception {
+        if (!engine.equals("postgresql")) {
+            return BenchEnvironment.super.startDatabase(workDir, engine, jdbcUrl, user, password);
+        }
+        BenchPostgres server = jdbcUrl == null ? BenchPostgres.start(workDir, SCHEMA) : null;
+        String url = server == null ? jdbcUrl : server.url(SCHEMA);
+        String account = server == null ? user : BenchPostgres.SUPERUSER;
+        String secret = server == null ? password : "";
+        return new Database() {
+            @Override
+            public String jdbcUrl() {
+                return url;
+            }
+
+            @Override
+            public String user() {
+                return account;
+            }
+
+            @Override
+            public String password() {
+                return secret;
+            }
+
+            @Override
+            public String engine() {
+                return "postgresql";
+            }
+
+            @Override
+            public Path psqlClient() {
+                return server == null ? Path.of("psql") : BenchPostgres.psql();
+            }
+
+            @Override
+            public String stateTable(String name) {
+                return PostgresEngine.DEFAULT_STATE_SCHEMA + "." + name;
+            }
+
+            @Override
+            public void close() {
+                if (server != null) {
+                    server.close();
+                }
+            }
+        };
+    }
+
     @Override
     public Esa startEsa(Database database, Path workDir, Map<String, String> adapterSettings) throws Exception {
         Map<String, String> values = new HashMap<>(adapterSettings);
@@ -66,13 +121,19 @@ final class ServerBenchEnvironment implements BenchEnvironment {
         values.put(JdbcAdapterConfig.JDBC_USER, database.user());
         values.put(JdbcAdapterConfig.JDBC_PASSWORD, database.password());
         values.put(JdbcAdapterConfig.STRUCTURES_INCLUDE, "bench_*");
+        boolean postgres = database.engine().equals("postgresql");
+        if (postgres) {
+            values.putIfAbsent(JdbcAdapterConfig.CHANGE_CAPTURE, "log");
+        }
         ServerConfig config = ServerConfig.from(values, JdbcAdapterConfig::isKnownKey);
         JdbcAdapterConfig adapterConfig = JdbcAdapterConfig.fromSettings(config.adapterSettings(), config.dataDir());
         EsaServer server = EsaServer.create(config, JdbcAdapter.start(adapterConfig), EsaServer.tlsIdentity(config));
         server.start();
         SSLContext tls = ClientTls.selfSignedOf(workDir);
-        String description = "JdbcAdapter + EsaServer (Jetty, HTTPS TLS 1.3) in the benchmark's JVM, MariaDB "
-                + "(embedded, separate process) on the same machine; page-size " + adapterConfig.pageSize()
+        String description = "JdbcAdapter + EsaServer (Jetty, HTTPS TLS 1.3) in the benchmark's JVM, " + (postgres
+                ? "PostgreSQL (" + database.jdbcUrl() + ", change-capture=" + values.get(JdbcAdapterConfig.CHANGE_CAPTURE)
+                        + ")"
+                : "MariaDB (embedded, separate process)") + " on the same machine; page-size " + adapterConfig.pageSize()
                 + ", inline-threshold " + adapterConfig.inlineThreshold();
         return new Esa() {
             @Override
