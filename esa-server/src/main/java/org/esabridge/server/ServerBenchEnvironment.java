@@ -19,7 +19,7 @@ import org.esabridge.testkit.bench.BenchEnvironment;
  * JdbcAdapter behind a real {@link EsaServer} on a free HTTPS port in this JVM, trusted by its self-signed
  * certificate. The heap the benchmark reports is therefore the server's and the client's together.
  */
-final class ServerBenchEnvironment implements BenchEnvironment {
+public final class ServerBenchEnvironment implements BenchEnvironment {
     private static final String SCHEMA = "esa_bench";
 
     @Override

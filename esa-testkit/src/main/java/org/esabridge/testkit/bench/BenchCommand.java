@@ -517,7 +517,7 @@ public final class BenchCommand implements Callable<Integer> {
         return millis;
     }
 
-    private static Instant currentTime(BenchEnvironment.Esa esa) throws Exception {
+    static Instant currentTime(BenchEnvironment.Esa esa) throws Exception {
         EsaClient client = EsaClient.over(new HttpsTransport(esa.url(), esa.tls(), Duration.ofMinutes(10), null));
         client.startSync("esa-bench-time");
         try {

@@ -5,10 +5,16 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.esabridge.api.Cursor;
+import org.esabridge.api.ErrorCode;
+import org.esabridge.api.EsaException;
+import org.esabridge.api.ExternalRecord;
+import org.esabridge.api.ResultSink;
 import org.esabridge.testkit.EsaClient;
 import org.esabridge.testkit.HttpsTransport;
 
@@ -39,7 +45,8 @@ final class PostgresCapture {
             row(out, "after a one-row commit", writeFences);
             out.append(String.format(Locale.ROOT, "%nCatch-up: the ESA stopped, `UPDATE %s` of all %,d rows in one "
                     + "transaction while no reader ran, then a new ESA started (%.1f s until it listened): %.1f s from the "
-                    + "start to its first getCurrentTime answered (every change decoded and indexed), %,.0f rows/s. Load "
+                    + "start to its first getCurrentTime answered (every change decoded and indexed: a getModifiedPaged "
+                    + "after the stop then reported all of them), %,.0f rows/s. Load "
                     + "%s.%n", table, caughtUpRows, startSeconds, catchUpSeconds, caughtUpRows / catchUpSeconds, load));
             return out.toString();
         }
@@ -88,6 +95,7 @@ final class PostgresCapture {
         }
 
         System.err.printf(Locale.ROOT, "%s: catch-up%n", table);
+        Instant before = BenchCommand.currentTime(esa);
         esa.close();
         long rows;
         try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
@@ -100,7 +108,46 @@ final class PostgresCapture {
             long started = System.nanoTime();
             BenchCommand.settle(again);
             long t1 = System.nanoTime();
+            long changed = changedAfter(again, table, before);
+            if (changed != rows) {
+                throw new EsaException(ErrorCode.INTERNAL, "catch-up of " + table + ": " + rows + " rows updated, "
+                        + changed + " reported changed after the restart");
+            }
             return new Figures(table, idle, afterWrite, rows, (started - t0) / 1e9, (t1 - t0) / 1e9, load);
         }
+    }
+
+    /** How many records getModifiedPaged after {@code after} reports: the catch-up indexed every change. */
+    private static long changedAfter(BenchEnvironment.Esa esa, String table, Instant after) throws Exception {
+        long[] count = new long[1];
+        ResultSink sink = new ResultSink() {
+            @Override
+            public void record(ExternalRecord r) {
+                count[0]++;
+            }
+
+            @Override
+            public void id(String id) {
+                count[0]++;
+            }
+        };
+        EsaClient client = EsaClient.over(new HttpsTransport(esa.url(), esa.tls(), Duration.ofMinutes(10), null));
+        client.startSync("esa-bench-catch-up");
+        try {
+            if (!client.getModified(table, after, sink)) {
+                Cursor cursor = client.getModifiedPaged(table, after);
+                try {
+                    for (long p = 0; p < cursor.pageCount(); p++) {
+                        client.readDataPage(cursor.cursorId(), p, sink);
+                    }
+                } finally {
+                    client.closeCursor(cursor.cursorId());
+                }
+            }
+            client.endSync();
+        } finally {
+            client.release();
+        }
+        return count[0];
     }
 }
