@@ -1,6 +1,11 @@
 package org.esabridge.server;
 
 import java.net.URI;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.TimeUnit;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -21,6 +26,11 @@ import org.esabridge.testkit.bench.BenchEnvironment;
  */
 public final class ServerBenchEnvironment implements BenchEnvironment {
     private static final String SCHEMA = "esa_bench";
+    /**
+     * PostgreSQL: the bench's own slot and publication, so that on an existing server it never reads an installed
+     * esa-bridge's (esa_bridge_…), and drops them when it ends: a slot left behind would hold WAL for ever.
+     */
+    private static final String PG_CAPTURE_NAME = "esa_bench";
 
     @Override
     public Database startDatabase(Path workDir) {
@@ -101,12 +111,39 @@ public final class ServerBenchEnvironment implements BenchEnvironment {
             }
 
             @Override
-            public void close() {
-                if (server != null) {
-                    server.close();
+            public void close() throws Exception {
+                try {
+                    dropCapture(url, account, secret);
+                } finally {
+                    if (server != null) {
+                        server.close();
+                    }
                 }
             }
         };
+    }
+
+    /** Drops the bench's slot (once its walsender let go of it, within 30 s) and publication. */
+    private static void dropCapture(String url, String user, String password) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (true) {
+                try {
+                    s.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '"
+                            + PG_CAPTURE_NAME + "'");
+                    break;
+                } catch (SQLException e) {
+                    // 55006: the stopped ESA's walsender has not let go of the slot yet.
+                    if (!"55006".equals(e.getSQLState()) || System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                    Thread.sleep(100);
+                }
+            }
+            s.execute("DROP PUBLICATION IF EXISTS " + PG_CAPTURE_NAME);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
@@ -124,6 +161,8 @@ public final class ServerBenchEnvironment implements BenchEnvironment {
         boolean postgres = database.engine().equals("postgresql");
         if (postgres) {
             values.putIfAbsent(JdbcAdapterConfig.CHANGE_CAPTURE, "log");
+            values.putIfAbsent(JdbcAdapterConfig.CAPTURE_SLOT, PG_CAPTURE_NAME);
+            values.putIfAbsent(JdbcAdapterConfig.CAPTURE_PUBLICATION, PG_CAPTURE_NAME);
         }
         ServerConfig config = ServerConfig.from(values, JdbcAdapterConfig::isKnownKey);
         JdbcAdapterConfig adapterConfig = JdbcAdapterConfig.fromSettings(config.adapterSettings(), config.dataDir());

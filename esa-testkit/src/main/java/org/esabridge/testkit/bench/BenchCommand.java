@@ -43,7 +43,9 @@ import picocli.CommandLine.Spec;
  * every readDataPage → closeCursor) by two hosts: one that only counts {@code <record>} tags as the bytes
  * arrive (wire mode: the ESA's own cost) and one that parses every record (parse mode, as a real host does).
  * Reports rows/s, ratios to the baselines, the heap high-water of each phase, the load average, and
- * readDataPage latency by page index. Not a test: numbers depend on the machine, so they are written down, not
+ * readDataPage latency by page index. With {@code --engine postgresql} the same on PostgreSQL with log capture,
+ * against {@code psql}'s {@code COPY … TO STDOUT} instead of the mariadb client, followed by the log reader's
+ * fence latency and catch-up ({@link PostgresCapture}). Not a test: numbers depend on the machine, so they are written down, not
  * asserted.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
@@ -92,8 +94,9 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--jdbc-url", paramLabel = "URL",
             description = "--engine postgresql: an existing server's database to generate the tables in (wal_level="
-                    + "logical, an account with REPLICATION) instead of a private server; the password is read from "
-                    + "the environment variable " + PASSWORD_VARIABLE + ".")
+                    + "logical, an account with REPLICATION) instead of a private server: the bench_* tables and the "
+                    + "adapter's esa schema stay there, the slot and publication esa_bench are dropped at the end. "
+                    + "The password is read from the environment variable " + PASSWORD_VARIABLE + ".")
     String jdbcUrl;
 
     @Option(names = "--jdbc-user", defaultValue = "postgres", paramLabel = "USER",
@@ -265,7 +268,8 @@ public final class BenchCommand implements Callable<Integer> {
         Double clientRate = null;
         String clientSpread = "–";
         if (client != null) {
-            System.err.printf(Locale.ROOT, "%s: %s%n", table, client.label());
+            System.err.printf(Locale.ROOT, "%s: %s%n", table, db.engine().equals("postgresql") ? client.label()
+                    : client.binary() + " --quick");
             long t0 = System.nanoTime();
             long lines = client.read(table);
             clientRate = lines / seconds(System.nanoTime() - t0);
@@ -309,7 +313,8 @@ public final class BenchCommand implements Callable<Integer> {
         }
         Sync incremental = incremental(db, esa, table, n);
         List<Double> smallCalls = smallCalls(db, esa, table);
-        System.err.printf(Locale.ROOT, "%s: baseline %s rows/s, raw JDBC %,.0f rows/s, wire %s, parse %s (load %s)%n",
+        System.err.printf(Locale.ROOT, "%s: " + (db.engine().equals("postgresql") ? "psql COPY" : "mariadb")
+                + " %s rows/s, raw JDBC %,.0f rows/s, wire %s, parse %s (load %s)%n",
                 table, clientRate == null ? "-" : String.format(Locale.ROOT, "%,.0f", clientRate), rawRate,
                 wire == null ? "-" : String.format(Locale.ROOT, "%,.0f rows/s %.1f µs CPU/row", wire.rate(),
                         wire.cpuMicrosPerRow()),
