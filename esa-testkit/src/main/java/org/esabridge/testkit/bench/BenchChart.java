@@ -28,6 +28,13 @@ public final class BenchChart {
 
     /** The chart of {@code bars}, titled {@code title}. */
     public static String svg(String title, List<Bar> bars) {
+        return svg(title, bars, SERIES[0]);
+    }
+
+    /** As {@link #svg(String, List)}, the client baseline's bars named {@code clientLabel} (e.g. psql COPY). */
+    public static String svg(String title, List<Bar> bars, String clientLabel) {
+        String[] series = SERIES.clone();
+        series[0] = clientLabel;
         double max = 1;
         for (Bar bar : bars) {
             for (Double rate : rates(bar)) {
@@ -37,7 +44,7 @@ public final class BenchChart {
             }
         }
         double scale = niceCeiling(max);
-        int groupHeight = SERIES.length * BAR + GROUP_GAP;
+        int groupHeight = series.length * BAR + GROUP_GAP;
         int top = 48;
         int height = top + bars.size() * groupHeight + 40;
         int width = LABEL_WIDTH + PLOT_WIDTH + 20;
@@ -48,10 +55,10 @@ public final class BenchChart {
         svg.append(String.format(Locale.ROOT, "<text x=\"8\" y=\"16\" font-size=\"13\" font-weight=\"bold\">%s</text>%n",
                 escape(title)));
         int legendX = 8;
-        for (int s = 0; s < SERIES.length; s++) {
+        for (int s = 0; s < series.length; s++) {
             svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"26\" width=\"10\" height=\"10\" fill=\"%s\"/>"
-                    + "<text x=\"%d\" y=\"35\">%s</text>%n", legendX, COLOURS[s], legendX + 14, escape(SERIES[s])));
-            legendX += 14 + SERIES[s].length() * 6 + 16;
+                    + "<text x=\"%d\" y=\"35\">%s</text>%n", legendX, COLOURS[s], legendX + 14, escape(series[s])));
+            legendX += 14 + series[s].length() * 6 + 16;
         }
         for (int tick = 0; tick <= 4; tick++) {
             double value = scale * tick / 4;
@@ -65,13 +72,13 @@ public final class BenchChart {
         int y = top;
         for (Bar bar : bars) {
             svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>%n",
-                    LABEL_WIDTH - 6, y + SERIES.length * BAR / 2 + 4, escape(bar.table())));
+                    LABEL_WIDTH - 6, y + series.length * BAR / 2 + 4, escape(bar.table())));
             Double[] rates = rates(bar);
-            for (int s = 0; s < SERIES.length; s++) {
+            for (int s = 0; s < series.length; s++) {
                 if (rates[s] != null) {
                     svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" "
                             + "fill=\"%s\"><title>%s: %s rows/s</title></rect>%n", LABEL_WIDTH, y + s * BAR,
-                            PLOT_WIDTH * rates[s] / scale, BAR - 1, COLOURS[s], escape(SERIES[s]), thousands(rates[s])));
+                            PLOT_WIDTH * rates[s] / scale, BAR - 1, COLOURS[s], escape(series[s]), thousands(rates[s])));
                 }
             }
             y += groupHeight;

@@ -43,7 +43,9 @@ import picocli.CommandLine.Spec;
  * every readDataPage → closeCursor) by two hosts: one that only counts {@code <record>} tags as the bytes
  * arrive (wire mode: the ESA's own cost) and one that parses every record (parse mode, as a real host does).
  * Reports rows/s, ratios to the baselines, the heap high-water of each phase, the load average, and
- * readDataPage latency by page index. Not a test: numbers depend on the machine, so they are written down, not
+ * readDataPage latency by page index. With {@code --engine postgresql} the same on PostgreSQL with log capture,
+ * against {@code psql}'s {@code COPY … TO STDOUT} instead of the mariadb client, followed by the log reader's
+ * fence latency and catch-up ({@link PostgresCapture}). Not a test: numbers depend on the machine, so they are written down, not
  * asserted.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
@@ -84,10 +86,28 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "Keep the server's and the database's log lines.")
     boolean verbose;
 
+    @Option(names = "--engine", defaultValue = "mariadb", paramLabel = "ENGINE",
+            description = "mariadb (embedded; baseline mariadb --quick) or postgresql (a private PostgreSQL 15 from "
+                    + "/usr/lib/postgresql/15/bin, or --jdbc-url; log capture; baseline psql COPY … TO STDOUT, and "
+                    + "the reader's catch-up and fence latency). Default: ${DEFAULT-VALUE}.")
+    String engine;
+
+    @Option(names = "--jdbc-url", paramLabel = "URL",
+            description = "--engine postgresql: an existing server's database to generate the tables in (wal_level="
+                    + "logical, an account with REPLICATION) instead of a private server: the bench_* tables and the "
+                    + "adapter's esa schema stay there, the slot and publication esa_bench are dropped at the end. "
+                    + "The password is read from the environment variable " + PASSWORD_VARIABLE + ".")
+    String jdbcUrl;
+
+    @Option(names = "--jdbc-user", defaultValue = "postgres", paramLabel = "USER",
+            description = "The account for --jdbc-url. Default: ${DEFAULT-VALUE}.")
+    String jdbcUser;
+
     @Spec
     CommandSpec spec;
 
     private static final long WARM_UP_ROWS = 20_000;
+    private static final String PASSWORD_VARIABLE = "ESA_BENCH_JDBC_PASSWORD";
 
     private final BenchEnvironment environment;
     /** A second ESA that answers every getModified inline, started only when the paged calls are missing. */
@@ -147,12 +167,19 @@ public final class BenchCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--host: wire or parse, not " + h);
             }
         }
+        if (!engine.equals("mariadb") && !engine.equals("postgresql")) {
+            throw new IllegalArgumentException("--engine: mariadb or postgresql, not " + engine);
+        }
+        boolean postgres = engine.equals("postgresql");
         List<Run> runs = new ArrayList<>();
         String esaDescription;
-        try (BenchEnvironment.Database db = environment.startDatabase(workDir);
+        PostgresCapture.Figures capture = null;
+        try (BenchEnvironment.Database db = environment.startDatabase(workDir, engine, jdbcUrl, jdbcUser,
+                System.getenv().getOrDefault(PASSWORD_VARIABLE, ""));
              BenchEnvironment.Esa esa = environment.startEsa(db, workDir, Map.of("page-size", Integer.toString(pageSize)))) {
             esaDescription = esa.description();
-            client = ClientBaseline.find(db.mariadbClient(), db.jdbcUrl(), db.user(), db.password());
+            client = postgres ? ClientBaseline.psql(db.psqlClient(), db.jdbcUrl(), db.user(), db.password())
+                    : ClientBaseline.find(db.mariadbClient(), db.jdbcUrl(), db.user(), db.password());
             try {
                 settle(esa);
                 warmUp(db, esa);
@@ -163,6 +190,11 @@ public final class BenchCommand implements Callable<Integer> {
                         }
                     }
                 }
+                if (postgres) {
+                    // Last: it stops this ESA (stopping twice is harmless) to write while no reader runs.
+                    capture = new PostgresCapture(environment, workDir, Map.of("page-size", Integer.toString(pageSize)))
+                            .measure(db, esa, BenchTables.name(shapes.get(0), index.get(0).equals("with"), rows.get(0)));
+                }
             } finally {
                 if (inlineEsa != null) {
                     esaDescription += "; the paged calls answered NOT_SUPPORTED, so the sync column measures one "
@@ -172,11 +204,16 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         String report = report(runs, esaDescription);
+        if (capture != null) {
+            report += capture.report();
+        }
         Path chart = chartFile();
-        Files.writeString(chart, BenchChart.svg("Full sync, rows/s by table (esa-testkit bench)", bars(runs)),
+        Files.writeString(chart, BenchChart.svg("Full sync" + (postgres ? " on PostgreSQL" : "")
+                + ", rows/s by table (esa-testkit bench)", bars(runs), postgres ? "psql COPY" : "mariadb --quick"),
                 StandardCharsets.UTF_8);
         Path shown = appendTo == null ? chart : appendTo.toAbsolutePath().getParent().relativize(chart.toAbsolutePath());
-        report += "\n![rows/s by table: mariadb --quick, raw JDBC, ESA wire and parse syncs](" + shown + ")\n";
+        report += "\n![rows/s by table: " + (postgres ? "psql COPY" : "mariadb --quick")
+                + ", raw JDBC, ESA wire and parse syncs](" + shown + ")\n";
         System.out.print(report);
         if (appendTo != null) {
             Files.writeString(appendTo, report, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
@@ -191,7 +228,7 @@ public final class BenchCommand implements Callable<Integer> {
     private void warmUp(BenchEnvironment.Database db, BenchEnvironment.Esa esa) throws Exception {
         String table = BenchTables.name(shapes.get(0), true, WARM_UP_ROWS);
         try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
-            BenchTables.ensure(c, shapes.get(0), true, WARM_UP_ROWS);
+            ensureTable(db, c, shapes.get(0), true, WARM_UP_ROWS);
         }
         settle(esa);
         for (int i = 0; i < 2; i++) {
@@ -200,12 +237,26 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    private static void ensureTable(BenchEnvironment.Database db, Connection c, String shape, boolean modIndex, long n)
+            throws java.sql.SQLException {
+        if (db.engine().equals("postgresql")) {
+            PostgresBenchTables.ensure(c, shape, modIndex, n);
+        } else {
+            BenchTables.ensure(c, shape, modIndex, n);
+        }
+    }
+
+    /** What an update of a bench table adds to its SET clause: nothing where the column updates itself. */
+    static String touch(BenchEnvironment.Database db) {
+        return db.engine().equals("postgresql") ? PostgresBenchTables.touch() : "";
+    }
+
     private Run run(BenchEnvironment.Database db, BenchEnvironment.Esa esa, String shape, boolean modIndex, long n)
             throws Exception {
         String table = BenchTables.name(shape, modIndex, n);
         System.err.printf(Locale.ROOT, "%s: preparing%n", table);
         try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
-            BenchTables.ensure(c, shape, modIndex, n);
+            ensureTable(db, c, shape, modIndex, n);
         }
         // Every measurement starts with the change capture caught up: a getCurrentTime in binlog mode answers once
         // the reader has indexed every row generated above, which would otherwise be timed as part of the sync.
@@ -217,7 +268,8 @@ public final class BenchCommand implements Callable<Integer> {
         Double clientRate = null;
         String clientSpread = "–";
         if (client != null) {
-            System.err.printf(Locale.ROOT, "%s: %s --quick%n", table, client.binary());
+            System.err.printf(Locale.ROOT, "%s: %s%n", table, db.engine().equals("postgresql") ? client.label()
+                    : client.binary() + " --quick");
             long t0 = System.nanoTime();
             long lines = client.read(table);
             clientRate = lines / seconds(System.nanoTime() - t0);
@@ -229,6 +281,9 @@ public final class BenchCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
              Statement s = c.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
+            if (db.engine().equals("postgresql")) {
+                c.setAutoCommit(false); // PgJDBC honours the fetch size only inside a transaction
+            }
             s.setFetchSize(fetchSize);
             long chars = 0;
             try (ResultSet rs = s.executeQuery("SELECT * FROM " + table)) {
@@ -258,7 +313,8 @@ public final class BenchCommand implements Callable<Integer> {
         }
         Sync incremental = incremental(db, esa, table, n);
         List<Double> smallCalls = smallCalls(db, esa, table);
-        System.err.printf(Locale.ROOT, "%s: mariadb %s rows/s, raw JDBC %,.0f rows/s, wire %s, parse %s (load %s)%n",
+        System.err.printf(Locale.ROOT, "%s: " + (db.engine().equals("postgresql") ? "psql COPY" : "mariadb")
+                + " %s rows/s, raw JDBC %,.0f rows/s, wire %s, parse %s (load %s)%n",
                 table, clientRate == null ? "-" : String.format(Locale.ROOT, "%,.0f", clientRate), rawRate,
                 wire == null ? "-" : String.format(Locale.ROOT, "%,.0f rows/s %.1f µs CPU/row", wire.rate(),
                         wire.cpuMicrosPerRow()),
@@ -384,7 +440,7 @@ public final class BenchCommand implements Callable<Integer> {
      * Waits, through getCurrentTime, until the change capture has caught up with the database; a reader indexing a
      * million generated rows outlasts one fence's time-out, so DATABASE_UNAVAILABLE is asked again (for 30 minutes).
      */
-    private static void settle(BenchEnvironment.Esa esa) throws Exception {
+    static void settle(BenchEnvironment.Esa esa) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
         EsaClient client = EsaClient.over(new HttpsTransport(esa.url(), esa.tls(), Duration.ofMinutes(10), null));
         client.startSync("esa-bench-settle");
@@ -407,7 +463,8 @@ public final class BenchCommand implements Callable<Integer> {
     /** How the ESA cuts the cursor's pages ({@code esa_cursor.page_plan}: id ranges or the modification index). */
     private static String plan(BenchEnvironment.Database db, String cursorId) {
         try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
-             java.sql.PreparedStatement ps = c.prepareStatement("SELECT page_plan FROM esa_cursor WHERE id = ?")) {
+             java.sql.PreparedStatement ps = c.prepareStatement("SELECT page_plan FROM " + db.stateTable("esa_cursor")
+                     + " WHERE id = ?")) {
             ps.setString(1, cursorId);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getString(1) : "plan ?";
@@ -426,7 +483,8 @@ public final class BenchCommand implements Callable<Integer> {
         Instant before = currentTime(esa);
         try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
              Statement s = c.createStatement()) {
-            s.executeUpdate("UPDATE " + table + " SET amount = amount + 1 WHERE id MOD 100 = 0");
+            s.executeUpdate("UPDATE " + table + " SET amount = amount + 1" + touch(db) + " WHERE "
+                    + (db.engine().equals("postgresql") ? "id % 100 = 0" : "id MOD 100 = 0"));
         }
         settle(esa);
         return sync(db, esa, table, true, before);
@@ -442,7 +500,8 @@ public final class BenchCommand implements Callable<Integer> {
         Instant before = currentTime(esa);
         try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
              Statement s = c.createStatement()) {
-            s.executeUpdate("UPDATE " + table + " SET amount = amount + 1 WHERE id <= " + SMALL_CHANGE);
+            s.executeUpdate("UPDATE " + table + " SET amount = amount + 1" + touch(db) + " WHERE id <= "
+                    + SMALL_CHANGE);
         }
         settle(esa);
         EsaClient client = EsaClient.over(new HttpsTransport(esa.url(), esa.tls(), Duration.ofMinutes(10), null));
@@ -474,7 +533,7 @@ public final class BenchCommand implements Callable<Integer> {
         return millis;
     }
 
-    private static Instant currentTime(BenchEnvironment.Esa esa) throws Exception {
+    static Instant currentTime(BenchEnvironment.Esa esa) throws Exception {
         EsaClient client = EsaClient.over(new HttpsTransport(esa.url(), esa.tls(), Duration.ofMinutes(10), null));
         client.startSync("esa-bench-time");
         try {
@@ -488,7 +547,7 @@ public final class BenchCommand implements Callable<Integer> {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
-    private static String loadAverage() {
+    static String loadAverage() {
         try {
             String[] parts = Files.readString(Path.of("/proc/loadavg")).split(" ");
             return parts[0] + " " + parts[1];
@@ -520,23 +579,28 @@ public final class BenchCommand implements Callable<Integer> {
     private String report(List<Run> runs, String esaDescription) {
         Runtime rt = Runtime.getRuntime();
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "%n## Paged sync vs mariadb --quick and raw JDBC (esa-testkit bench, %s)%n%n",
-                Instant.now().truncatedTo(ChronoUnit.SECONDS)));
+        boolean postgres = engine.equals("postgresql");
+        String baseline = postgres ? "psql COPY" : "mariadb --quick";
+        String per = postgres ? "COPY" : "mariadb";
+        out.append(String.format(Locale.ROOT, "%n## Paged sync vs %s and raw JDBC%s (esa-testkit bench, %s)%n%n",
+                baseline, postgres ? " on PostgreSQL" : "", Instant.now().truncatedTo(ChronoUnit.SECONDS)));
         out.append("Command: `java ").append(String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()
                 .stream().filter(a -> a.startsWith("-Xm")).toList())).append(" -jar esa-server/target/esa-server.jar ")
                 .append(String.join(" ", spec.commandLine().getParseResult().originalArgs())).append("`  \n");
         out.append(String.format(Locale.ROOT, "Machine: %d cores visible to the JVM, Java %s, max heap %d MiB.  %n",
                 rt.availableProcessors(), System.getProperty("java.version"), rt.maxMemory() >> 20));
         out.append("ESA: ").append(esaDescription).append(".  \n");
-        out.append("Baselines: `").append(client == null ? "mariadb (not found)" : client.binary())
-                .append(" --quick --batch -e 'SELECT * FROM t'`, its output counted by this JVM; raw JDBC: one `SELECT *` "
+        out.append("Baselines: ").append(client == null ? (postgres ? "`psql (not found)`"
+                        : "`mariadb (not found) --quick --batch -e 'SELECT * FROM t'`")
+                        : client.command())
+                .append(", its output counted by this JVM; raw JDBC: one `SELECT *` "
                         + "with fetch size ").append(fetchSize).append(", every column read with getString. Sync: "
                         + "startSync, getCurrentTime, getModified (NULL), getModifiedPaged, every readDataPage in order, "
                         + "closeCursor, endSync, release; wire host: counts `<record>` tags in the bytes; parse host: "
                         + "every field of every record parsed and touched. Load: the 1- and 5-minute load average when "
                         + "the table's measurements began.\n\n");
-        out.append("| table | rows | mariadb --quick rows/s (mean; before / after the syncs) | raw JDBC rows/s | wire rows/s | wire ÷ mariadb | wire s "
-                + "| wire JVM CPU µs/row | parse rows/s | parse ÷ mariadb | peak heap raw / wire / parse (MiB) | mode | load |\n");
+        out.append("| table | rows | " + baseline + " rows/s (mean; before / after the syncs) | raw JDBC rows/s | wire rows/s | wire ÷ " + per + " | wire s "
+                + "| wire JVM CPU µs/row | parse rows/s | parse ÷ " + per + " | peak heap raw / wire / parse (MiB) | mode | load |\n");
         out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
         for (Run r : runs) {
             Sync any = r.wire() != null ? r.wire() : r.parse();
