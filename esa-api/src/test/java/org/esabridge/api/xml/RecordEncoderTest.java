@@ -112,6 +112,43 @@ class RecordEncoderTest {
     }
 
     @Test
+    void runsOfPlainAsciiEndingOrStartingAtAnyOtherCharacterMatch() throws Exception {
+        RecordEncoder encoder = new RecordEncoder();
+        List<String> others = List.of("&", "<", ">", "]>", "\r", "\n", "\t", "\u007F", "\u0085", "é", "€", "\uD83D\uDE00");
+        // Lengths around Woodstox's copy threshold (12) and chunk (512), and a run of every plain character.
+        List<String> runs = new ArrayList<>();
+        for (int length : List.of(0, 1, 2, 11, 12, 13, 511, 512, 513)) {
+            runs.add("a".repeat(length));
+        }
+        StringBuilder every = new StringBuilder("\t\n");
+        for (char c = 0x20; c < 0x7F; c++) {
+            every.append(c);
+        }
+        runs.add(every.toString());
+        for (String run : runs) {
+            for (String other : others) {
+                for (String text : List.of(run + other, other + run, run + other + run, other + run + other,
+                        run + other + other + run)) {
+                    assertSame(encoder, new ExternalRecord(text, null, List.of(new FieldValue("f", text))));
+                }
+            }
+        }
+    }
+
+    @Test
+    void aBadCharacterAfterARunOfPlainAsciiIsRefused() throws Exception {
+        RecordEncoder encoder = new RecordEncoder();
+        for (String run : List.of("a", "a".repeat(12), "a".repeat(600))) {
+            for (String bad : List.of("\uD800", "\uDC00", "\u0001", "\uFFFE")) {
+                for (String text : List.of(run + bad, run + bad + run)) {
+                    assertFalse(encoder.encode(new ExternalRecord("1", null, List.of(new FieldValue("f", text)))),
+                            run.length() + " + " + Integer.toHexString(bad.charAt(0)));
+                }
+            }
+        }
+    }
+
+    @Test
     void charactersXmlCannotCarryAreRefused() throws Exception {
         RecordEncoder encoder = new RecordEncoder();
         for (String bad : List.of("\u0000", "a\u0001", "\uFFFE", "\uFFFF", "\uD800", "x\uDC00y", "\uD83D")) {
