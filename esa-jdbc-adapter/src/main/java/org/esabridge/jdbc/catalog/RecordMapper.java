@@ -182,7 +182,7 @@ public final class RecordMapper {
 
     /** Reads a modification time, in the zone of the table's modification column ({@link Table#modZone()}). */
     public Instant readMod(ResultSet rs, int index) throws SQLException {
-        return values.readInstant(rs, index, table.modZone());
+        return values.readInstant(rs, index, table.modColumn(), table.modZone());
     }
 
     /** Binds an instant compared with or stored into the modification column, in that column's zone. */

@@ -134,7 +134,7 @@ public abstract class ValueCodec {
                 // A duration that may be negative or beyond 24 h: the database's own text form is the faithful one.
                 return rs.getString(index);
             case DATETIME, TIMESTAMP: {
-                LocalDateTime t = utcWallTime(rs, index);
+                LocalDateTime t = utcWallTime(rs, index, c);
                 return t == null ? null : formatDateTime(t, c.fsp(), kind == ValueKind.TIMESTAMP);
             }
             case BINARY: {
@@ -181,9 +181,11 @@ public abstract class ValueCodec {
      * Reads a modification column whose wall times are in {@code zone} (a zone-less DATETIME's; an instant's are UTC).
      * In a daylight-saving fall-back hour a wall time names two instants; the earlier one is taken
      * (docs/capture-modes.md, "DATETIME modification columns").
+     *
+     * @param c the catalog's modification column ({@link Table#modColumn()}), which says what the value is read from
      */
-    public Instant readInstant(ResultSet rs, int index, java.time.ZoneId zone) throws SQLException {
-        LocalDateTime t = utcWallTime(rs, index);
+    public Instant readInstant(ResultSet rs, int index, Column c, java.time.ZoneId zone) throws SQLException {
+        LocalDateTime t = utcWallTime(rs, index, c);
         return t == null ? null : t.atZone(zone).toInstant();
     }
 
@@ -414,9 +416,10 @@ public abstract class ValueCodec {
 
     /**
      * A temporal column's value as a UTC wall time; the sessions run in UTC, so a column without a zone is read as it
-     * is. An engine whose columns may keep their zone reads those as instants.
+     * is. An engine whose columns may keep their zone reads those as instants, deciding from the catalog's column
+     * {@code c} (known once per table) rather than from the result set's metadata, which would be asked per value.
      */
-    protected LocalDateTime utcWallTime(ResultSet rs, int index) throws SQLException {
+    protected LocalDateTime utcWallTime(ResultSet rs, int index, Column c) throws SQLException {
         return rs.getObject(index, LocalDateTime.class);
     }
 

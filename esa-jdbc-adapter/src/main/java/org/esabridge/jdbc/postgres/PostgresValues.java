@@ -20,8 +20,6 @@ import org.esabridge.jdbc.catalog.ValueKind;
 final class PostgresValues extends ValueCodec {
     static final PostgresValues INSTANCE = new PostgresValues();
 
-    /** The type name of a timestamp that keeps its zone, as the driver reports it. */
-    private static final String ZONED_TYPE = "timestamptz";
     private static final String INFINITY = "infinity";
 
     private PostgresValues() {
@@ -58,7 +56,7 @@ final class PostgresValues extends ValueCodec {
                 return special(s) != null ? special(s) : new BigDecimal(s).toPlainString();
             }
             case DATETIME, TIMESTAMP: {
-                LocalDateTime t = utcWallTime(rs, index);
+                LocalDateTime t = utcWallTime(rs, index, c);
                 return t == null ? null : infinity(t) != null ? infinity(t)
                         : formatDateTime(t, c.fsp(), kind == ValueKind.TIMESTAMP);
             }
@@ -67,10 +65,15 @@ final class PostgresValues extends ValueCodec {
         }
     }
 
-    /** A {@code timestamptz} is read as an instant, which the driver will not hand over as a local time. */
+    /**
+     * A {@code timestamptz} is read as an instant, which the driver will not hand over as a local time. The catalog
+     * spells {@code timestamptz} (and a domain over it) {@code timestamp} ({@link PostgresCatalog#COLUMNS}); the
+     * version tables' and the change index's stamps, which stand for a table's modification column
+     * ({@code CatalogLoader.VERSION_COLUMN}, {@code INDEX_STAMP}), are zone-less.
+     */
     @Override
-    protected LocalDateTime utcWallTime(ResultSet rs, int index) throws SQLException {
-        if (ZONED_TYPE.equalsIgnoreCase(rs.getMetaData().getColumnTypeName(index))) {
+    protected LocalDateTime utcWallTime(ResultSet rs, int index, Column c) throws SQLException {
+        if (c.isTimestamp()) {
             OffsetDateTime t = rs.getObject(index, OffsetDateTime.class);
             if (t == null) {
                 return null;
@@ -78,7 +81,7 @@ final class PostgresValues extends ValueCodec {
             return t.equals(OffsetDateTime.MAX) ? LocalDateTime.MAX : t.equals(OffsetDateTime.MIN) ? LocalDateTime.MIN
                     : t.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime();
         }
-        return super.utcWallTime(rs, index);
+        return super.utcWallTime(rs, index, c);
     }
 
     /** The wire form of a timestamp's {@code ±infinity} (the driver gives them as the largest and smallest values). */

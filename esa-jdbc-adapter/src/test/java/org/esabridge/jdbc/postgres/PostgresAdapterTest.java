@@ -49,6 +49,7 @@ class PostgresAdapterTest {
                         + " RETURN NEW; END $$",
                 "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy')",
                 "CREATE DOMAIN positive AS integer CHECK (VALUE > 0)",
+                "CREATE DOMAIN moment AS timestamptz(3)",
                 "CREATE TABLE item (id integer PRIMARY KEY, v varchar(10),"
                         + " modified timestamptz NOT NULL DEFAULT now())",
                 "COMMENT ON TABLE item IS 'Items'",
@@ -59,7 +60,7 @@ class PostgresAdapterTest {
                         + " n numeric(12,3), i2 smallint, i8 bigint, r real, d double precision, b boolean,"
                         + " t text, vc varchar(300), c char(4), bin bytea, dt date, tm time(3), ttz timetz,"
                         + " ts timestamp(6), tstz timestamptz(3), iv interval, u uuid, j json, jb jsonb,"
-                        + " ip inet, net cidr, m mood, arr integer[], pos positive,"
+                        + " ip inet, net cidr, m mood, arr integer[], pos positive, zt moment,"
                         + " modified timestamptz NOT NULL DEFAULT now())",
                 "COMMENT ON COLUMN typed.t IS E'bell \\x07 rings'",
                 "CREATE TRIGGER typed_touch BEFORE UPDATE ON typed FOR EACH ROW EXECUTE FUNCTION touch()",
@@ -135,6 +136,7 @@ class PostgresAdapterTest {
         assertEquals(FieldType.STRING, types.get("m"));
         assertEquals(FieldType.TEXT, types.get("arr"));
         assertEquals(FieldType.INTEGER, types.get("pos"));
+        assertEquals(FieldType.DATETIME, types.get("zt"), "a domain over timestamptz is a timestamptz");
         assertEquals(1, adapter.getRelations("child", "en").size());
         try (Connection c = TestPostgres.connect(DB); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT string_agg(relname, ',') FROM pg_class WHERE relname LIKE 'esa%'"
@@ -192,7 +194,7 @@ class PostgresAdapterTest {
                 new FieldValue("u", "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"), new FieldValue("j", "{\"a\": [1, 2]}"),
                 new FieldValue("jb", "{\"a\": [1, 2]}"), new FieldValue("ip", "192.168.0.1/24"),
                 new FieldValue("net", "10.0.0.0/8"), new FieldValue("m", "happy"), new FieldValue("arr", "{1,2,NULL}"),
-                new FieldValue("pos", "7"));
+                new FieldValue("pos", "7"), new FieldValue("zt", "2026-03-29T01:30:00.456Z"));
         ExternalRecord created = adapter.create(HOST, "typed", new ExternalRecord(null, null, values));
         assertNotNull(created.id(), "the identity column gives the id");
         ExternalRecord read = adapter.read("typed", created.id());
