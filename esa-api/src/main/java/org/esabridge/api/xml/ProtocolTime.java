@@ -1,5 +1,6 @@
 package org.esabridge.api.xml;
 
+import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -41,36 +42,50 @@ public final class ProtocolTime {
 
     /** UTC, {@code Z}, exactly six fractional digits; anything below the microsecond is cut off. */
     public static String format(Instant instant) {
+        byte[] text = new byte[FIXED_LENGTH];
+        if (!formatInto(instant, text, 0)) {
+            return WRITE.format(instant); // signs and five-digit years: the formatter's business
+        }
+        return new String(text, StandardCharsets.US_ASCII);
+    }
+
+    /** The length of {@link #format}'s text for the years 1-9999. */
+    static final int FIXED_LENGTH = 27;
+
+    /**
+     * Writes {@link #format}'s text as ASCII at {@code at} ({@link #FIXED_LENGTH} bytes), for the record encoder,
+     * which writes one per record; false, with nothing written, for an instant outside the years 1-9999.
+     */
+    static boolean formatInto(Instant instant, byte[] c, int at) {
         long seconds = instant.getEpochSecond();
         long day = Math.floorDiv(seconds, 86_400);
         if (day < YEAR_1_DAY || day >= YEAR_10000_DAY) {
-            return WRITE.format(instant); // signs and five-digit years: the formatter's business
+            return false;
         }
         // Every record carries a modified-at; the formatter's general machinery was a visible share of a
         // page's CPU. Years 1-9999 have one fixed-width form, written here digit by digit.
         LocalDate date = LocalDate.ofEpochDay(day);
         int secondOfDay = (int) Math.floorMod(seconds, 86_400);
-        char[] c = new char[27];
-        digits(c, 0, date.getYear(), 4);
-        c[4] = '-';
-        digits(c, 5, date.getMonthValue(), 2);
-        c[7] = '-';
-        digits(c, 8, date.getDayOfMonth(), 2);
-        c[10] = 'T';
-        digits(c, 11, secondOfDay / 3600, 2);
-        c[13] = ':';
-        digits(c, 14, secondOfDay / 60 % 60, 2);
-        c[16] = ':';
-        digits(c, 17, secondOfDay % 60, 2);
-        c[19] = '.';
-        digits(c, 20, instant.getNano() / 1000, 6);
-        c[26] = 'Z';
-        return new String(c);
+        digits(c, at, date.getYear(), 4);
+        c[at + 4] = '-';
+        digits(c, at + 5, date.getMonthValue(), 2);
+        c[at + 7] = '-';
+        digits(c, at + 8, date.getDayOfMonth(), 2);
+        c[at + 10] = 'T';
+        digits(c, at + 11, secondOfDay / 3600, 2);
+        c[at + 13] = ':';
+        digits(c, at + 14, secondOfDay / 60 % 60, 2);
+        c[at + 16] = ':';
+        digits(c, at + 17, secondOfDay % 60, 2);
+        c[at + 19] = '.';
+        digits(c, at + 20, instant.getNano() / 1000, 6);
+        c[at + 26] = 'Z';
+        return true;
     }
 
-    private static void digits(char[] c, int at, int value, int width) {
+    private static void digits(byte[] c, int at, int value, int width) {
         for (int i = at + width - 1; i >= at; i--) {
-            c[i] = (char) ('0' + value % 10);
+            c[i] = (byte) ('0' + value % 10);
             value /= 10;
         }
     }

@@ -64,7 +64,12 @@ final class RecordEncoder {
         }
         if (record.modifiedAt() != null) {
             put(MODIFIED_START);
-            text(ProtocolTime.format(record.modifiedAt()));
+            ensure(ProtocolTime.FIXED_LENGTH);
+            if (ProtocolTime.formatInto(record.modifiedAt(), buf, len)) {
+                len += ProtocolTime.FIXED_LENGTH;
+            } else {
+                text(ProtocolTime.format(record.modifiedAt()));
+            }
             put(MODIFIED_END);
         }
         for (FieldValue field : record.fields()) {

@@ -136,6 +136,21 @@ class RecordEncoderTest {
     }
 
     @Test
+    void modificationTimesOfEveryRangeMatch() throws Exception {
+        RecordEncoder encoder = new RecordEncoder();
+        for (String t : List.of("0001-01-01T00:00:00Z", "9999-12-31T23:59:59.999999999Z", "+10000-01-01T00:00:00Z",
+                "-0001-12-31T23:59:59.5Z", "0000-06-15T12:00:00Z", "1970-01-01T00:00:00Z", "1969-12-31T23:59:59.000001Z",
+                "2026-11-23T05:46:31.1234567Z", "2024-02-29T00:00:00.000100Z")) {
+            assertSame(encoder, new ExternalRecord("1", Instant.parse(t), List.of(new FieldValue("f", "v"))));
+        }
+        Random random = new Random(11);
+        for (int n = 0; n < 2000; n++) {
+            Instant t = Instant.ofEpochSecond(random.nextLong() % 400_000_000_000L, random.nextInt(1_000_000_000));
+            assertSame(encoder, new ExternalRecord("1", t, List.of()));
+        }
+    }
+
+    @Test
     void aBadCharacterAfterARunOfPlainAsciiIsRefused() throws Exception {
         RecordEncoder encoder = new RecordEncoder();
         for (String run : List.of("a", "a".repeat(12), "a".repeat(600))) {
