@@ -5,7 +5,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.StringJoiner;
 import org.esabridge.api.ExternalRecord;
@@ -177,7 +176,8 @@ public final class RecordMapper {
             Column c = fieldColumns[k];
             fields[k] = new FieldValue(c.name(), values.read(rs, mod + 1 + k, c, fieldKinds[k]));
         }
-        return new ExternalRecord(id, readMod(rs, mod), Arrays.asList(fields));
+        // An immutable list, which ExternalRecord keeps as it is: a wrapped array would be copied once more per row.
+        return new ExternalRecord(id, readMod(rs, mod), List.of(fields));
     }
 
     /** Reads a modification time, in the zone of the table's modification column ({@link Table#modZone()}). */
