@@ -41,6 +41,10 @@ final class Migrations {
         }
         int current = current(c, state);
         for (int v = current + 1; v <= versions.size(); v++) {
+            if (current > 0) {
+                // An upgrade may rebuild a large table (version 9 reorders the change index): say so before it starts.
+                LOG.info("esa_ tables: upgrading to version {} (once; a large change index may take minutes)", v);
+            }
             try (Statement s = c.createStatement()) {
                 for (String sql : versions.get(v - 1)) {
                     s.execute(sql);

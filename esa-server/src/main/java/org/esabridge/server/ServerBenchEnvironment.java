@@ -66,7 +66,7 @@ public final class ServerBenchEnvironment implements BenchEnvironment {
     }
 
     /**
-     * {@code postgresql}: a private PostgreSQL 15 ({@link BenchPostgres}) with a database {@value #SCHEMA}, or the
+     * {@code postgresql}: a private PostgreSQL ({@link BenchPostgres}) with a database {@value #SCHEMA}, or the
      * existing server at {@code jdbcUrl}; the ESA in front of it captures from its log (logical decoding).
      */
     @Override
@@ -102,7 +102,7 @@ public final class ServerBenchEnvironment implements BenchEnvironment {
 
             @Override
             public Path psqlClient() {
-                return server == null ? Path.of("psql") : BenchPostgres.psql();
+                return server == null ? Path.of("psql") : server.psql();
             }
 
             @Override

@@ -93,6 +93,9 @@ public interface LogCapture extends CaptureStatus, AutoCloseable {
 
     /** An engine's log capture: whether it can run, starting it, and removing what it keeps on the server. */
     interface Support {
+        /** The log's name for people, in start lines and reasons (e.g. "the binary log"). */
+        String logName();
+
         /** What log capture lacks on this server for this account, each with its remedy; empty when it can run. */
         List<String> missing(Connection c, JdbcAdapterConfig config, Server server) throws SQLException;
 

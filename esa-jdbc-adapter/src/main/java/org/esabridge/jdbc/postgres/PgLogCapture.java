@@ -44,6 +44,11 @@ public final class PgLogCapture implements LogCapture {
     /** PostgreSQL's log capture for {@link org.esabridge.jdbc.dialect.Engine#logCapture()}. */
     static final Support SUPPORT = new Support() {
         @Override
+        public String logName() {
+            return "the write-ahead log";
+        }
+
+        @Override
         public List<String> missing(Connection c, JdbcAdapterConfig config, Server server) throws SQLException {
             return PgLogSetup.missing(c, PgLogSetup.slotName(c, config.captureSlot()),
                     PgLogSetup.publicationName(config.capturePublication()));

@@ -1,23 +1,18 @@
 package org.esabridge.jdbc.postgres;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.esabridge.jdbc.JdbcAdapter;
 import org.esabridge.jdbc.JdbcAdapterConfig;
+import org.esabridge.testkit.postgres.PrivatePostgres;
 
 /**
  * The one PostgreSQL of a test JVM, as {@code TestDatabase} is the one MariaDB: {@code ESA_TEST_PG_URL} (+
@@ -29,7 +24,6 @@ import org.esabridge.jdbc.JdbcAdapterConfig;
  * state in the {@code esa} schema of that database.
  */
 public final class TestPostgres {
-    private static final String SUPERUSER = "postgres";
     private static String serverUrl;
     private static String user;
     private static String password;
@@ -58,86 +52,22 @@ public final class TestPostgres {
     }
 
     private static void startPrivateServer() throws IOException {
-        Path bin = binaries();
-        boolean root = "root".equals(System.getProperty("user.name"));
         Path dir = Files.createTempDirectory("esa-test-pg-");
-        Path data = dir.resolve("data");
-        if (root) {
-            run(List.of("chown", "postgres:postgres", dir.toString()), false);
-        }
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        run(List.of(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", SUPERUSER, "--auth=trust",
-                "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"), root);
-        // Speed over durability (a test server), room for every test's pools, a socket inside its own directory.
-        run(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l", dir.resolve("log").toString(), "-w",
-                "-t", "60", "-o", "-p " + port + " -c listen_addresses=127.0.0.1 -c unix_socket_directories=" + dir
-                        + " -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
-                        + " -c max_prepared_transactions=10"
-                        // Log capture (PgLogCapture): logical decoding, a slot and a walsender per test database.
-                        + " -c wal_level=logical -c max_replication_slots=40 -c max_wal_senders=40",
-                "start"), root);
+        // Room for every test's pools; prepared transactions for the late-commit cases; a slot and a walsender per
+        // test database for log capture (PgLogCapture).
+        PrivatePostgres server = PrivatePostgres.start(dir, false, List.of("max_connections=300",
+                "max_prepared_transactions=10", "max_replication_slots=40", "max_wal_senders=40"));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
-                run(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "immediate", "-w", "stop"),
-                        root);
+                server.stopImmediately();
             } catch (IOException e) {
                 // the JVM is ending; the directory may stay behind
             }
-            deleteTree(dir);
+            PrivatePostgres.deleteTree(dir);
         }, "embedded-postgres-stop"));
-        serverUrl = "jdbc:postgresql://127.0.0.1:" + port + "/";
-        user = SUPERUSER;
+        serverUrl = server.url("");
+        user = PrivatePostgres.SUPERUSER;
         password = "";
-    }
-
-    /** The newest installed PostgreSQL's bin directory (Debian: /usr/lib/postgresql/N/bin). */
-    private static Path binaries() throws IOException {
-        Path debian = Path.of("/usr/lib/postgresql");
-        if (Files.isDirectory(debian)) {
-            try (Stream<Path> versions = Files.list(debian)) {
-                Path newest = versions.filter(p -> Files.isExecutable(p.resolve("bin/initdb")))
-                        .max(Comparator.comparingInt(p -> Integer.parseInt(p.getFileName().toString().replaceAll("\\D", "0"))))
-                        .orElse(null);
-                if (newest != null) {
-                    return newest.resolve("bin");
-                }
-            }
-        }
-        throw new IOException("no PostgreSQL binaries under /usr/lib/postgresql (apt-get install postgresql)");
-    }
-
-    private static void run(List<String> command, boolean asPostgres) throws IOException {
-        List<String> full = new ArrayList<>();
-        if (asPostgres) {
-            full.addAll(List.of("runuser", "-u", "postgres", "--"));
-        }
-        full.addAll(command);
-        Process p = new ProcessBuilder(full).redirectErrorStream(true).start();
-        String out;
-        try {
-            out = new String(p.getInputStream().readAllBytes());
-            if (!p.waitFor(Duration.ofMinutes(2).toMillis(), TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly();
-                throw new IOException(command.get(0) + " did not finish");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
-        if (p.exitValue() != 0) {
-            throw new IOException(String.join(" ", command) + " failed: " + out);
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> all = Files.walk(dir)) {
-            all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // best effort
-        }
     }
 
     /** Drops and creates the database {@code name} (lower case). */

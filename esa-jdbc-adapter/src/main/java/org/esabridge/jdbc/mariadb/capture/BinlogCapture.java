@@ -29,6 +29,11 @@ public final class BinlogCapture implements LogCapture {
     /** MariaDB's binary-log capture for {@link org.esabridge.jdbc.dialect.Engine#logCapture()}. */
     public static final Support SUPPORT = new Support() {
         @Override
+        public String logName() {
+            return "the binary log";
+        }
+
+        @Override
         public List<String> missing(Connection c, JdbcAdapterConfig config, Server server) throws SQLException {
             return BinlogAccess.missing(c, endpoint(server));
         }
