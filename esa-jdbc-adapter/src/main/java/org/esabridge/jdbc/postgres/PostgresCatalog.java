@@ -49,7 +49,8 @@ final class PostgresCatalog {
                     SELECT 1 FROM pg_trigger g JOIN pg_proc p ON p.oid = g.tgfoid
                     WHERE g.tgrelid = c.oid AND NOT g.tgisinternal AND g.tgname NOT LIKE 'esa\\_%'
                       AND (g.tgtype::int & 1) <> 0 AND (g.tgtype::int & 2) <> 0 AND (g.tgtype::int & 16) <> 0
-                      AND position(lower('NEW.' || a.attname) IN lower(p.prosrc)) > 0)
+                      AND lower(p.prosrc) ~ ('new\\.' || regexp_replace(lower(a.attname), '([^a-z0-9_])', '\\\\\\1', 'g')
+                                             || '($|[^a-z0-9_$])'))
                      THEN 'on update CURRENT_TIMESTAMP' END),
               CASE WHEN a.attgenerated <> '' THEN 'ALWAYS' ELSE 'NEVER' END
             FROM pg_attribute a

@@ -79,6 +79,9 @@ class PostgresAdapterTest {
                 "CREATE TRIGGER noindex_touch BEFORE UPDATE ON noindex FOR EACH ROW EXECUTE FUNCTION touch()",
                 "CREATE TABLE local_times (id integer PRIMARY KEY, changed timestamp NOT NULL DEFAULT now())",
                 "CREATE TABLE untracked (id integer PRIMARY KEY, v text)",
+                // "mo" begins the name the trigger assigns (NEW.modified) and is no modification column.
+                "CREATE TABLE prefixed (id integer PRIMARY KEY, mo timestamptz, modified timestamptz NOT NULL DEFAULT now())",
+                "CREATE TRIGGER prefixed_touch BEFORE UPDATE ON prefixed FOR EACH ROW EXECUTE FUNCTION touch()",
                 "CREATE TABLE soft (id integer PRIMARY KEY, v text, deleted boolean NOT NULL DEFAULT false,"
                         + " modified timestamptz NOT NULL DEFAULT now())",
                 "CREATE TRIGGER soft_touch BEFORE UPDATE ON soft FOR EACH ROW EXECUTE FUNCTION touch()");
@@ -115,7 +118,8 @@ class PostgresAdapterTest {
     @Test
     void catalogServesTheSchemasTablesWithTheirKeysAndTypes() throws Exception {
         List<String> names = adapter.getStructureList().stream().map(s -> s.name()).sorted().toList();
-        assertEquals(List.of("child", "grandchild", "item", "local_times", "noindex", "pair", "parent", "soft", "typed"), names,
+        assertEquals(List.of("child", "grandchild", "item", "local_times", "noindex", "pair", "parent", "prefixed", "soft",
+                "typed"), names,
                 "untracked has no modification column; nothing of the esa schema is served");
         Map<String, FieldType> types = new TreeMap<>();
         for (ExternalField f : adapter.getFieldList("typed", "en")) {
@@ -144,6 +148,14 @@ class PostgresAdapterTest {
             rs.next();
             assertNull(rs.getString(1), "the served schema holds no table of ours");
         }
+    }
+
+    @Test
+    void theModificationColumnIsTheOneTheTriggerAssignsNotOneWhoseNameBeginsIt() throws Exception {
+        TestPostgres.exec(DB, "INSERT INTO prefixed (id, mo, modified) VALUES"
+                + " (1, '2001-01-01 00:00:00+00', '2026-03-04 05:06:07.123456+00')");
+        ExternalRecord r = adapter.read("prefixed", "1");
+        assertEquals(Instant.parse("2026-03-04T05:06:07.123456Z"), r.modifiedAt());
     }
 
     @Test
