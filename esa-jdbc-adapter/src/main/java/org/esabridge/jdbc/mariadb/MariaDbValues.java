@@ -71,7 +71,8 @@ final class MariaDbValues extends ValueCodec {
         switch (kind) {
             case INTEGER: {
                 String s = super.read(rs, index, c, kind);
-                return s != null && isZeroPadded(c) ? withoutPadding(s) : s;
+                // Only a padded text starts with a zero and goes on; the column's type is looked at for those alone.
+                return s != null && s.length() > 1 && s.charAt(0) == '0' && isZeroPadded(c) ? withoutPadding(s) : s;
             }
             case DATETIME, TIMESTAMP: {
                 // The driver's text of an ordinary value is shifted into the JVM's zone, so only a value it cannot
