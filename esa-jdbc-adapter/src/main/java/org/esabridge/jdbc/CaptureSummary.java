@@ -76,12 +76,12 @@ final class CaptureSummary {
                 polled.put(t.name(), uncapturable.get(t.name()));
             }
         }
-        int served = byColumn + byVersionTable + byIndex;
+        int fromLog = byColumn + byVersionTable + byIndex - polled.size();
         List<String> lines = new ArrayList<>();
         String log = logName(dialect);
         if (mode == CaptureMode.BINLOG) {
             StringBuilder changes = new StringBuilder("change capture: ")
-                    .append(dialect.hasBinaryLog() ? "binlog - " : "log - ").append(served)
+                    .append(dialect.hasBinaryLog() ? "binlog - " : "log - ").append(fromLog)
                     .append(" structure(s), every committed change in commit order from ").append(log);
             if (byIndex > 0) {
                 changes.append("; ").append(byIndex).append(" of them without a modification column, whose modified-at")
