@@ -290,7 +290,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
             try (Connection c = database.dataSource().getConnection()) {
                 Migrations.createBootstrapTables(c, state);
                 startLease.runHolding(c, START_LEASE_WAIT, () -> {
-                    Migrations.migrate(c, dialect, state);
+                    Migrations.migrate(c, dialect, state, startLease);
                     if (config.demo()) {
                         DemoSchema.createOnce(c, dialect, state);
                     }

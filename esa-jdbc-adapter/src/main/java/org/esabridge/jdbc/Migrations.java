@@ -33,8 +33,11 @@ final class Migrations {
         return 9;
     }
 
-    /** Call holding the start lease (see {@link JdbcAdapter}). */
-    static void migrate(Connection c, Dialect dialect, StateTables state) throws SQLException {
+    /**
+     * Call holding the start lease {@code lease} (see {@link JdbcAdapter}), which is renewed while a long version runs
+     * ({@link Lease#runHolding}); each version is recorded only while it is still held.
+     */
+    static void migrate(Connection c, Dialect dialect, StateTables state, Lease lease) throws SQLException {
         List<List<String>> versions = dialect.migrations(state);
         if (versions.size() != latest()) {
             throw new IllegalStateException("the engine's migrations stop at version " + versions.size());
@@ -50,12 +53,36 @@ final class Migrations {
                     s.execute(sql);
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO " + state.schemaVersion() + " (version, applied_at) VALUES (?, " + dialect.now() + ")")) {
+            record(c, dialect, state, lease, v);
+            LOG.info("esa_ tables migrated to version {}", v);
+        }
+    }
+
+    /**
+     * Records version {@code v} if the start lease is still ours, in one transaction. A node whose lease ran out
+     * meanwhile records nothing and fails its start: the node that took the lease runs the version again (every
+     * statement is idempotent) and records it. The insert skips a row already there, so no start ever fails on a
+     * version recorded twice.
+     */
+    private static void record(Connection c, Dialect dialect, StateTables state, Lease lease, int v) throws SQLException {
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try {
+            try (PreparedStatement ps = c.prepareStatement(dialect.insertIfAbsent(state.schemaVersion(),
+                    "version, applied_at", "VALUES (?, " + dialect.now() + ")"))) {
                 ps.setInt(1, v);
                 ps.executeUpdate();
             }
-            LOG.info("esa_ tables migrated to version {}", v);
+            if (!lease.stillHeld(c)) {
+                throw new SQLException("the " + lease.name() + " lease ran out while esa_ tables were migrated to version "
+                        + v + " (now held by " + lease.currentHolder(c) + "); that node completes it");
+            }
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(autoCommit);
         }
     }
 

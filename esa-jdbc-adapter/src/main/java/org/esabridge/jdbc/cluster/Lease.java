@@ -7,9 +7,14 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.esabridge.jdbc.dialect.Dialect;
 import org.esabridge.jdbc.dialect.StateTables;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A named lease in {@code esa_lease}: at most one holder at a time among all nodes that share the database.
@@ -20,8 +25,9 @@ import org.esabridge.jdbc.dialect.StateTables;
  * renewing; another node takes the lease once it has expired, so a lease is held for a bounded time after its
  * holder is gone. Times are the database's, so node clocks do not matter.
  *
- * <p>Renewal is the holder's business ({@link #tryAcquire()} again well within the time to live); a writer that
- * must not write once deposed checks {@link #stillHeld(Connection)} inside its own transaction.
+ * <p>Renewal is the holder's business ({@link #tryAcquire()} again well within the time to live; {@link #runHolding}
+ * renews while its work runs); a writer that must not write once deposed checks {@link #stillHeld(Connection)} inside
+ * its own transaction.
  *
  * <p>A holder may also name a server connection of its own whose end means it is gone ({@link #watch}); a node
  * waiting for the lease that has seen that connection alive and then sees it gone takes the lease over at once
@@ -30,6 +36,7 @@ import org.esabridge.jdbc.dialect.StateTables;
  * sockets is still noticed only by expiry.
  */
 public final class Lease {
+    private static final Logger LOG = LoggerFactory.getLogger(Lease.class);
     private final DataSource ds;
     private final Dialect dialect;
     private final String table;
@@ -265,9 +272,16 @@ public final class Lease {
 
     /**
      * Waits up to {@code maxWait} for the lease (a held one is retried until it is released or expires), runs
-     * {@code work} holding it and gives it up. The work must finish within the time to live.
+     * {@code work} holding it and gives it up. The lease is renewed every third of its time to live while the work
+     * runs (a migration that rebuilds a large table may take minutes), on a connection of its own.
      *
-     * @throws SQLException when the lease stays taken longer than {@code maxWait}, naming its holder
+     * <p>A renewal that finds the lease gone (this process stalled past its time to live, the database was out of
+     * reach) cannot take back what the work already did, so the work guards what must not be done twice — its last
+     * write, such as a migration's version row — with {@link #stillHeld} in the same transaction, and this method
+     * then fails, naming the holder, instead of returning as if the work had held the lease throughout.
+     *
+     * @throws SQLException when the lease stays taken longer than {@code maxWait}, naming its holder, or when it was
+     *                      lost while the work ran
      */
     public void runHolding(Connection c, Duration maxWait, Work work) throws SQLException {
         long deadline = System.nanoTime() + maxWait.toNanos();
@@ -286,10 +300,80 @@ public final class Lease {
             }
             pauseMillis = Math.min(pauseMillis * 2, 500);
         }
-        try {
+        boolean held;
+        try (Renewal renewal = new Renewal()) {
             work.run();
+            renewal.close();
+            held = !renewal.lost() && holderId.equals(currentHolder(c));
         } finally {
             release(c);
+        }
+        if (!held) {
+            throw new SQLException("the " + name + " lease was lost while its work ran (now held by " + currentHolder(c)
+                    + "): the work's result is not trusted; start again");
+        }
+    }
+
+    /** Extends the lease while it is ours and unexpired, in its own statement; false when it is not. */
+    private boolean renew(Connection c) throws SQLException {
+        String now = dialect.now();
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET expires_at = "
+                + dialect.plus(now, "?", ChronoUnit.MICROS) + " WHERE name = ? AND holder = ? AND expires_at >= " + now)) {
+            ps.setLong(1, ttlMicros);
+            ps.setString(2, name);
+            ps.setString(3, holderId);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /**
+     * {@link #runHolding}'s renewals: every third of the time to live, so that two may fail (a busy pool, a slow
+     * server) before the lease runs out. Only an unexpired lease of ours is extended: one that ran out is never taken
+     * back by a renewal, since another node may have done the work meanwhile.
+     */
+    private final class Renewal implements AutoCloseable {
+        private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "esa-lease-renewal-" + name);
+            t.setDaemon(true);
+            return t;
+        });
+        private volatile boolean lost;
+
+        Renewal() {
+            long period = Math.max(1, ttlMicros / 3000);
+            timer.scheduleWithFixedDelay(this::renewOnce, period, period, TimeUnit.MILLISECONDS);
+        }
+
+        private void renewOnce() {
+            try (Connection r = ds.getConnection()) {
+                if (!renew(r)) {
+                    lost = true;
+                    timer.shutdown();
+                    LOG.warn("the {} lease ran out or was taken while its work ran (holder now: {})", name,
+                            currentHolder(r));
+                }
+            } catch (SQLException e) {
+                // The next renewal tries again; two more fit in the time to live.
+                LOG.warn("the {} lease could not be renewed: {}", name, e.getMessage());
+            }
+        }
+
+        boolean lost() {
+            return lost;
+        }
+
+        /** Stops renewing; a renewal under way ends first (it may still find the lease lost). */
+        @Override
+        public void close() {
+            timer.shutdownNow();
+            try {
+                if (!timer.awaitTermination(Math.max(1, ttlMicros / 1000), TimeUnit.MILLISECONDS)) {
+                    lost = true; // a renewal hung past the time to live: the lease cannot be vouched for
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                lost = true;
+            }
         }
     }
 

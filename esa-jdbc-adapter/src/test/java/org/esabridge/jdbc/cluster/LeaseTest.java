@@ -142,6 +142,71 @@ class LeaseTest {
         assertEquals(List.of("work"), ran);
     }
     @Test
+    void workThatOutlastsTheTimeToLiveKeepsTheLeaseUntilItEnds() throws Exception {
+        Lease mine = new Lease(ds, MariaDbDialect.INSTANCE, "reader", "node-mine", Duration.ofSeconds(2));
+        Lease other = lease("node-other");
+        List<String> seen = new ArrayList<>();
+        try (Connection c = ds.getConnection()) {
+            mine.runHolding(c, Duration.ofSeconds(30), () -> {
+                // Well past the first expiry (twice the time to live after it), on the database's clock.
+                awaitDatabaseTimePast(c, expiresAt(c).plusSeconds(4));
+                seen.add("taken by another: " + other.tryAcquire());
+                seen.add("holder: " + mine.currentHolder(c));
+            });
+            assertNull(mine.currentHolder(c), "released after the work");
+        }
+        assertEquals(List.of("taken by another: false", "holder: node-mine"), seen);
+        assertTrue(other.tryAcquire(), "free once the work ended");
+    }
+
+    @Test
+    void workWhoseLeaseWasTakenMeanwhileEndsInAnErrorAndLeavesTheLeaseToItsTaker() throws Exception {
+        Lease mine = new Lease(ds, MariaDbDialect.INSTANCE, "reader", "node-mine", Duration.ofSeconds(2));
+        try (Connection c = ds.getConnection()) {
+            SQLException e = assertThrows(SQLException.class, () -> mine.runHolding(c, Duration.ofSeconds(30), () -> {
+                // Taken from under the work: what another node does once it saw the lease expire (a stalled holder).
+                TestDatabase.exec(DB, "UPDATE esa_lease SET holder = 'node-other' WHERE name = 'reader'");
+                c.setAutoCommit(false);
+                assertFalse(mine.stillHeld(c), "a write guarded by the lease is refused");
+                c.rollback();
+                c.setAutoCommit(true);
+            }));
+            assertTrue(e.getMessage().contains("lost") && e.getMessage().contains("node-other"), e.getMessage());
+            assertEquals("node-other", mine.currentHolder(c), "the taker keeps it");
+        }
+    }
+
+    private static java.time.Instant expiresAt(Connection c) throws SQLException {
+        try (java.sql.Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery(
+                "SELECT expires_at FROM esa_lease WHERE name = 'reader'")) {
+            rs.next();
+            return rs.getObject(1, java.time.LocalDateTime.class).toInstant(java.time.ZoneOffset.UTC);
+        }
+    }
+
+    /** A poll of the database's clock (the lease's), with a deadline. */
+    private static void awaitDatabaseTimePast(Connection c, java.time.Instant t) throws SQLException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (true) {
+            try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT UTC_TIMESTAMP(6) > ?")) {
+                ps.setObject(1, java.time.LocalDateTime.ofInstant(t, java.time.ZoneOffset.UTC));
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (rs.getBoolean(1)) {
+                        return;
+                    }
+                }
+            }
+            assertTrue(System.nanoTime() < deadline, "the database's clock did not pass " + t);
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                throw new SQLException(e);
+            }
+        }
+    }
+
+    @Test
     void aHolderWhoseWatchedConnectionEndsIsTakenOverAtOnceButOnlyByANodeThatSawItAlive() throws Exception {
         Lease a = lease("node-a");
         Lease b = lease("node-b");
