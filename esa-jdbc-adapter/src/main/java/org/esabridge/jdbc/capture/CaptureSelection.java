@@ -174,8 +174,10 @@ public final class CaptureSelection implements AutoCloseable {
         for (Table t : loaded.tables()) {
             String why = uncapturable.get(t.name());
             if (t.indexStamped() && why != null) {
-                dropped.put(t.name(), "no modification column and ids " + support.logName() + " cannot spell (" + why
-                        + ") - add a modification column, or set structure.<table>.change-tracking=version-table");
+                String reason = running.unservedReason(t.name());
+                dropped.put(t.name(), reason != null ? reason : "no modification column and ids " + support.logName()
+                        + " cannot spell (" + why + ") - add a modification column, or set"
+                        + " structure.<table>.change-tracking=version-table");
             } else {
                 kept.put(t.name(), t);
             }

@@ -32,6 +32,15 @@ public interface LogCapture extends CaptureStatus, AutoCloseable {
     /** Served tables the log does not capture, with the reason: they are polled (their triggers). */
     Map<String, String> uncapturable();
 
+    /**
+     * Why a served table without a modification column, which only the change index can stamp, is not served while
+     * the log does not capture it ({@link #uncapturable()}), as {@code "reason - remedy"}; null when the reason is that
+     * the log cannot spell its ids.
+     */
+    default String unservedReason(String table) {
+        return null;
+    }
+
     /** This node's part in the capture, leading or following: the status below is its. */
     CaptureStatus status();
 

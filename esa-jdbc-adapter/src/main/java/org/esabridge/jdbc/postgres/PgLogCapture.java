@@ -80,6 +80,10 @@ public final class PgLogCapture implements LogCapture {
     private final CaptureFence fence;
     private final PgLogTargets targets;
     private final Map<String, String> uncapturable = new ConcurrentHashMap<>();
+    /** Served tables the account could not add to the publication, with the cause. */
+    private final Map<String, String> unpublished = new ConcurrentHashMap<>();
+    /** The account's name as SQL spells it, for remedies; read when first needed. */
+    private volatile String account;
     private final SlotLag slotLag = new SlotLag();
     private final PgLogJoins joins;
     /** Looks in a row at which the slot had no walsender while another node held the lease (the capture thread's). */
@@ -104,7 +108,8 @@ public final class PgLogCapture implements LogCapture {
         this.index = new ChangeIndex(leadership.lease(), s.state(), this::slotHead);
         this.fence = new CaptureFence(s.callPool(), s.state().dialect(), s.state(), config.captureFenceTimeout(),
                 config.captureLease());
-        this.targets = new PgLogTargets(ds, s.state().dialect(), stateSchema, schema, s.tables(), uncapturable);
+        this.targets = new PgLogTargets(ds, s.state().dialect(), stateSchema, schema, s.tables(),
+                t -> uncapturable.containsKey(t) && !unpublished.containsKey(t));
         this.joins = new PgLogJoins(publication, schema, s.state());
     }
 
@@ -121,7 +126,10 @@ public final class PgLogCapture implements LogCapture {
         capture.check(c, s.served(), first);
         if (first) {
             // The tables are in the publication before the slot exists: the slot's consistent point, where the index
-            // begins, sees them all.
+            // begins, sees them all; their marks say so to every later start.
+            Set<String> published = PgLogSetup.published(c, capture.publication, capture.schema);
+            capture.joins.markFromTheStart(c, s.served().stream().map(Table::name)
+                    .filter(t -> published.contains(t) && !capture.uncapturable.containsKey(t)).toList());
             capture.ensureSlot(c);
         }
         capture.index.loadOrStart(c);
@@ -161,7 +169,8 @@ public final class PgLogCapture implements LogCapture {
 
     /**
      * Finds the served tables the log captures: in the publication (added there before the index starts, or joining
-     * it later through {@link PgLogJoins}, polled meanwhile) and with a replica identity that carries its id.
+     * it later through {@link PgLogJoins}, polled meanwhile — also a table found there without a mark of when it
+     * joined, added by hand) and with a replica identity that carries its id.
      */
     private void check(Connection c, List<Table> served, boolean beforeIndex) throws SQLException {
         Set<String> published = PgLogSetup.published(c, publication, schema);
@@ -172,15 +181,17 @@ public final class PgLogCapture implements LogCapture {
                     try {
                         PgLogSetup.publish(c, publication, schema, t.name());
                     } catch (SQLException e) {
-                        problem = "could not be added to publication " + publication + " (" + e.getMessage()
-                                + "; the account must own the table)";
+                        problem = unpublishable(c, t, e);
                     }
                 } else {
                     problem = join(c, t);
                 }
+            } else if (problem == null && !beforeIndex && !joins.contains(t.name()) && !joins.marked(c, t.name())) {
+                joins.joinPublished(c, t.name());
             }
             if (problem == null) {
                 uncapturable.remove(t.name());
+                unpublished.remove(t.name());
             } else if (!problem.equals(uncapturable.put(t.name(), problem))) {
                 LOG.warn("log capture: {} is served by its triggers (polling): {}", t.name(), problem);
             }
@@ -188,29 +199,69 @@ public final class PgLogCapture implements LogCapture {
     }
 
     /** Adds a table served after the start to the publication ({@link PgLogJoins}); the problem, or null. */
-    private String join(Connection c, Table t) {
+    private String join(Connection c, Table t) throws SQLException {
         try {
             joins.join(c, t.name());
             return null;
         } catch (SQLException e) {
-            return "could not be added to publication " + publication + " (" + e.getMessage()
-                    + "; the account must own the table)";
+            return unpublishable(c, t, e);
         }
     }
 
     /**
+     * Why the table could not be added to the publication, with the remedy (PostgreSQL lets only the owner of both
+     * the table and the publication add it); remembered for {@link #unservedReason}.
+     */
+    private String unpublishable(Connection c, Table t, SQLException e) throws SQLException {
+        String cause = PgLogSetup.owns(c, schema, t.name()) ? "the account may not add it (" + e.getMessage() + ")"
+                : "the account does not own it";
+        unpublished.put(t.name(), cause);
+        return "not in publication " + publication + ": " + cause + " (remedy: " + remedy(c, t.name()) + ")";
+    }
+
+    /** Either way of publishing a table; {@link #refresh} notices both. */
+    private String remedy(Connection c, String table) throws SQLException {
+        if (account == null) {
+            account = PgLogSetup.quotedCurrentUser(c);
+        }
+        return "ALTER TABLE " + PostgresDialect.quoteIdent(table) + " OWNER TO " + account + ", or ALTER PUBLICATION "
+                + PostgresDialect.quoteIdent(publication) + " ADD TABLE " + PostgresDialect.quoteIdent(table)
+                + " as its owner; it joins the log capture at the next catalog reload (startSync)";
+    }
+
+    /**
      * Keeps the publication on the served tables at every catalog reload: a table created, recreated or renamed in
-     * since (a dropped table leaves the publication with its old self) joins it, and joining tables move on.
+     * since (a dropped table leaves the publication with its old self) joins it, so does one the account could not add
+     * and has come to own, or that someone added by hand; and joining tables move on.
      */
     @Override
     public void refresh(Connection c, List<Table> served) throws SQLException {
         Set<String> published = PgLogSetup.published(c, publication, schema);
         for (Table t : served) {
-            if (!published.contains(t.name()) && !uncapturable.containsKey(t.name()) && !joins.contains(t.name())) {
-                String problem = join(c, t);
-                if (problem != null && !problem.equals(uncapturable.put(t.name(), problem))) {
-                    LOG.warn("log capture: {} is served by its triggers (polling): {}", t.name(), problem);
+            String name = t.name();
+            if (joins.contains(name)) {
+                continue;
+            }
+            if (published.contains(name)) {
+                if (unpublished.containsKey(name)) {
+                    // Published by hand since: its changes are indexed from then on (PgLogTargets), so it joins like
+                    // one published here. Joining first, then no longer uncapturable: polled without a break.
+                    joins.joinPublished(c, name);
+                    uncapturable.remove(name);
+                    unpublished.remove(name);
                 }
+                continue;
+            }
+            if (uncapturable.containsKey(name) && !(unpublished.containsKey(name) && PgLogSetup.owns(c, schema, name))) {
+                continue;
+            }
+            // A new table, or one the account has come to own since it could not be added.
+            String problem = join(c, t);
+            if (problem == null) {
+                uncapturable.remove(name);
+                unpublished.remove(name);
+            } else if (!problem.equals(uncapturable.put(name, problem))) {
+                LOG.warn("log capture: {} is served by its triggers (polling): {}", name, problem);
             }
         }
         joins.advance(c);
@@ -220,10 +271,31 @@ public final class PgLogCapture implements LogCapture {
     public Map<String, String> uncapturable() {
         Map<String, String> all = new TreeMap<>(uncapturable);
         for (String t : joins.tables()) {
-            all.putIfAbsent(t, "joining publication " + publication + " (served after log capture started): polled until"
-                    + " the log holds every change of it");
+            all.putIfAbsent(t, "joining the log capture (publication " + publication + "): polled until the change index"
+                    + " holds every change of it");
         }
         return Map.copyOf(all);
+    }
+
+    /**
+     * A table without a modification column is served only from the change index: while it joins, or when the account
+     * could not add it to the publication, it is not served, and the reason says which, with the remedy.
+     */
+    @Override
+    public String unservedReason(String table) {
+        if (joins.contains(table)) {
+            return "no modification column, joining the log capture (publication " + publication + ") - served once the"
+                    + " change index holds every change of it, usually within seconds";
+        }
+        String cause = unpublished.get(table);
+        if (cause == null) {
+            return null;
+        }
+        return "no modification column, and not in publication " + publication + " since " + cause + " - ALTER TABLE"
+                + " <table> OWNER TO " + account + ", or ALTER PUBLICATION " + PostgresDialect.quoteIdent(publication)
+                + " ADD TABLE <table> as its owner (served from the next catalog reload on, once it joined the log"
+                + " capture); or add a modification column, or set"
+                + " structure.<table>.change-tracking=version-table";
     }
 
     @Override

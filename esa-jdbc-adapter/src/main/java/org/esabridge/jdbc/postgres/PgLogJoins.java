@@ -5,7 +5,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,10 +21,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tables that join the publication while capture runs: created, recreated or first served after the start. Such a
- * table is polled (its triggers, its modification column) until the change index holds every change of it from a
- * marked moment on; then it is read from the index like the others, and for an earlier {@code after} as before the
- * index's horizon (the whole table, deletions refused: {@link IndexedChanges#JOINED}).
+ * Tables that join the publication while capture runs: created, recreated or first served after the start, or found
+ * in the publication without a mark of when they joined it (added by hand, {@code ALTER PUBLICATION … ADD TABLE}, by
+ * an administrator while they were polled). Such a table is polled (its triggers, its modification column) until the
+ * change index holds every change of it from a marked moment on; then it is read from the index like the others, and
+ * for an earlier {@code after} as before the index's horizon (the whole table, deletions refused:
+ * {@link IndexedChanges#JOINED}).
+ *
+ * <p>Every table the log captures therefore has a mark in the index: the tables published when the index began get
+ * one at its beginning ({@link #markFromTheStart}), the others when they join. A published table without one is not
+ * known to be in the index from any moment on, and joins.
  *
  * <p>Two marks, each a transactional logical message the reader turns into the table's {@code J} entry: one in the
  * transaction that adds the table to the publication (so that a restart before the second still reads nothing
@@ -54,6 +65,55 @@ final class PgLogJoins {
 
     Set<String> tables() {
         return Set.copyOf(joining.keySet());
+    }
+
+    /**
+     * Marks tables published before the index began (its first start) as captured from its beginning: a mark at
+     * {@link IndexedChanges#BEGINNING}, which no read's {@code after} precedes, so it changes no answer; it only tells
+     * a later start that these tables need not join.
+     */
+    void markFromTheStart(Connection c, Collection<String> tables) throws SQLException {
+        byte[] emptyIdHash;
+        try {
+            emptyIdHash = MessageDigest.getInstance("SHA-256").digest(new byte[0]);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + changeTable + " (table_name, row_hash, row_id,"
+                + " kind, stamp, seq) VALUES (?, ?, '', '" + IndexedChanges.JOINED + "', ?, 0) ON CONFLICT DO NOTHING")) {
+            for (String table : tables) {
+                ps.setString(1, table);
+                ps.setBytes(2, emptyIdHash);
+                ps.setObject(3, LocalDateTime.ofInstant(IndexedChanges.BEGINNING, ZoneOffset.UTC));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** Whether the index marks when the table joined the log (or its TRUNCATE, which takes the mark's place). */
+    boolean marked(Connection c, String table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + changeTable + " WHERE table_name = ?"
+                + " AND kind IN ('" + IndexedChanges.JOINED + "', '" + IndexedChanges.TRUNCATED + "') LIMIT 1")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /**
+     * A table already in the publication that the index has no mark for (added by hand): joins as one this class
+     * adds, without the {@code ALTER PUBLICATION}. Its changes since it was added are in the log, but not in the
+     * index, which ignored them while the table was polled.
+     */
+    void joinPublished(Connection c, String table) throws SQLException {
+        long waitXmax = snapshot(c, "pg_snapshot_xmax");
+        mark(c, table);
+        joining.put(table, new Join(waitXmax, null));
+        LOG.warn("log capture: {} is in publication {} but the change index has no mark of when it joined (added by"
+                + " hand?); it is polled until the log has every change of it, and a read from before that reads it"
+                + " whole", table, publication);
     }
 
     /** Adds the table to the publication, with its first mark in the same transaction. */

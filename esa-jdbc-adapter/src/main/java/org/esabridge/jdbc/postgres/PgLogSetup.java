@@ -149,6 +149,23 @@ final class PgLogSetup {
         }
     }
 
+    /** Whether the account owns the table (or is a member of the role that does), as adding it to a publication needs. */
+    static boolean owns(Connection c, String schema, String table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_has_role(current_user, c.relowner, 'USAGE')"
+                + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?")) {
+            ps.setString(1, schema);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+    }
+
+    /** The account's name as SQL spells it. */
+    static String quotedCurrentUser(Connection c) throws SQLException {
+        return stringOf(c, "SELECT quote_ident(current_user)");
+    }
+
     /**
      * Why the table's deletes and key changes would arrive without its id ({@code REPLICA IDENTITY NOTHING}, or an
      * identity index that does not hold every id column), with the remedy; null when they arrive with it.

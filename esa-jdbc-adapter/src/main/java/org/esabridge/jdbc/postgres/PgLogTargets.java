@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import javax.sql.DataSource;
 import org.esabridge.jdbc.capture.LogCapture;
 import org.esabridge.jdbc.catalog.Column;
@@ -62,17 +63,20 @@ final class PgLogTargets {
     private final String stateSchema;
     private final String servedSchema;
     private final LogCapture.Tables tables;
-    /** Served tables the log does not capture (the caller's map: they are polled). */
-    private final Map<String, String> uncapturable;
+    /**
+     * Served tables whose changes are not indexed: polled because the log cannot carry their ids. (A table the
+     * account could not publish is indexed if its changes arrive all the same: someone published it by hand.)
+     */
+    private final Predicate<String> ignored;
 
     PgLogTargets(DataSource ds, Dialect dialect, String stateSchema, String servedSchema, LogCapture.Tables tables,
-                 Map<String, String> uncapturable) {
+                 Predicate<String> ignored) {
         this.ds = ds;
         this.dialect = dialect;
         this.stateSchema = stateSchema;
         this.servedSchema = servedSchema;
         this.tables = tables;
-        this.uncapturable = uncapturable;
+        this.ignored = ignored;
     }
 
     Target target(PgOutput.Relation r) throws SQLException {
@@ -83,7 +87,7 @@ final class PgLogTargets {
             return IGNORED;
         }
         Table table = tables.find(r.name());
-        if (table == null || uncapturable.containsKey(r.name())) {
+        if (table == null || ignored.test(r.name())) {
             return IGNORED;
         }
         int[] positions = new int[table.idColumns().size()];
