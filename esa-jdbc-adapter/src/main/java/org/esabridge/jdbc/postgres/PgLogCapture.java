@@ -215,8 +215,9 @@ public final class PgLogCapture implements LogCapture {
     private String unpublishable(Connection c, Table t, SQLException e) throws SQLException {
         String cause = PgLogSetup.owns(c, schema, t.name()) ? "the account may not add it (" + e.getMessage() + ")"
                 : "the account does not own it";
+        String problem = "not in publication " + publication + ": " + cause + " (remedy: " + remedy(c, t.name()) + ")";
         unpublished.put(t.name(), cause);
-        return "not in publication " + publication + ": " + cause + " (remedy: " + remedy(c, t.name()) + ")";
+        return problem;
     }
 
     /** Either way of publishing a table; {@link #refresh} notices both. */

@@ -215,13 +215,19 @@ class PgTablesWithoutModificationColumnTest {
         }
         try (JdbcAdapter upgraded = TestPostgres.adapter(db)) {
             assertEquals(CaptureMode.BINLOG, upgraded.captureMode());
+            // An index of that version has no join marks: plain joins the log capture once (PgLogJoins), not served
+            // until it has.
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (upgraded.getStructureList().stream().noneMatch(s -> s.name().equals("plain"))) {
+                assertTrue(System.nanoTime() < deadline, "plain never came to be served");
+            }
             Instant stamp = upgraded.read("plain", "1").modifiedAt();
             RecordingResultHandler all = new RecordingResultHandler();
             assertTrue(upgraded.getModified("plain", Instant.EPOCH, all));
             assertEquals(List.of(stamp), all.records().stream().map(ExternalRecord::modifiedAt).toList());
             try (Connection c = TestPostgres.connect(db); Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("SELECT count(*), min(octet_length(row_hash)) FROM esa.esa_change"
-                         + " WHERE table_name = 'plain' AND row_hash = sha256(convert_to(row_id, 'UTF8'))")) {
+                         + " WHERE table_name = 'plain' AND row_id <> '' AND row_hash = sha256(convert_to(row_id, 'UTF8'))")) {
                 rs.next();
                 assertEquals(1, rs.getInt(1), "the old row's entry, found by the key the database computes");
             }
