@@ -43,6 +43,10 @@ public final class Lease {
     private final String name;
     private final String holderId;
     private final long ttlMicros;
+    /** Guards {@link #works} and {@link #renewal}: {@link #runHolding}'s works under way in this process. */
+    private final Object holding = new Object();
+    private int works;
+    private Renewal renewal;
     /** The holder's watched connection as last seen alive from here ({@link #takeOverIfHolderGone}). */
     private volatile String seenAlive;
 
@@ -300,13 +304,34 @@ public final class Lease {
             }
             pauseMillis = Math.min(pauseMillis * 2, 500);
         }
-        boolean held;
-        try (Renewal renewal = new Renewal()) {
+        Renewal renewal;
+        synchronized (holding) {
+            works++;
+            if (this.renewal == null || this.renewal.lost()) {
+                this.renewal = new Renewal();
+            }
+            renewal = this.renewal;
+        }
+        boolean held = false;
+        try {
             work.run();
-            renewal.close();
-            held = !renewal.lost() && holderId.equals(currentHolder(c));
         } finally {
-            release(c);
+            // Works of this holder that overlap (two threads of one node) share the lease: the last one gives it up.
+            boolean last;
+            synchronized (holding) {
+                last = --works == 0;
+                if (last) {
+                    this.renewal.close();
+                    this.renewal = null;
+                }
+            }
+            try {
+                held = !renewal.lost() && holderId.equals(currentHolder(c));
+            } finally {
+                if (last) {
+                    release(c);
+                }
+            }
         }
         if (!held) {
             throw new SQLException("the " + name + " lease was lost while its work ran (now held by " + currentHolder(c)

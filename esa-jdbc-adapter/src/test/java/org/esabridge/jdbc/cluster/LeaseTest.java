@@ -176,6 +176,43 @@ class LeaseTest {
         }
     }
 
+    @Test
+    void overlappingWorksOfOneHolderKeepTheLeaseUntilTheLastEnds() throws Exception {
+        Lease mine = new Lease(ds, MariaDbDialect.INSTANCE, "reader", "node-mine", Duration.ofSeconds(2));
+        Lease other = lease("node-other");
+        CountDownLatch secondRunning = new CountDownLatch(1);
+        CountDownLatch firstDone = new CountDownLatch(1);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<Boolean> second = pool.submit(() -> {
+                boolean[] takenMeanwhile = {true};
+                try (Connection c = ds.getConnection()) {
+                    mine.runHolding(c, Duration.ofSeconds(30), () -> {
+                        secondRunning.countDown();
+                        try {
+                            assertTrue(firstDone.await(60, TimeUnit.SECONDS));
+                        } catch (InterruptedException e) {
+                            throw new SQLException(e);
+                        }
+                        takenMeanwhile[0] = other.tryAcquire();
+                    });
+                }
+                return takenMeanwhile[0];
+            });
+            assertTrue(secondRunning.await(60, TimeUnit.SECONDS));
+            try (Connection c = ds.getConnection()) {
+                mine.runHolding(c, Duration.ofSeconds(30), () -> { });
+            }
+            firstDone.countDown();
+            assertFalse(second.get(60, TimeUnit.SECONDS), "the first work's end let another node in while the second ran");
+            try (Connection c = ds.getConnection()) {
+                assertNull(mine.currentHolder(c), "released after the last work");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     private static java.time.Instant expiresAt(Connection c) throws SQLException {
         try (java.sql.Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery(
                 "SELECT expires_at FROM esa_lease WHERE name = 'reader'")) {
