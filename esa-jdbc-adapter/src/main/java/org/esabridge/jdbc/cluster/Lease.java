@@ -290,7 +290,8 @@ public final class Lease {
     public void runHolding(Connection c, Duration maxWait, Work work) throws SQLException {
         long deadline = System.nanoTime() + maxWait.toNanos();
         long pauseMillis = 20;
-        while (!tryAcquire(c)) {
+        Renewal under;
+        while ((under = enter(c)) == null) {
             if (System.nanoTime() - deadline > 0) {
                 throw new SQLException("the " + name + " lease has been held by " + currentHolder(c) + " for more than "
                         + maxWait.toSeconds() + " s (esa_lease)");
@@ -304,38 +305,52 @@ public final class Lease {
             }
             pauseMillis = Math.min(pauseMillis * 2, 500);
         }
-        Renewal renewal;
-        synchronized (holding) {
-            works++;
-            if (this.renewal == null || this.renewal.lost()) {
-                this.renewal = new Renewal();
-            }
-            renewal = this.renewal;
-        }
         boolean held = false;
         try {
             work.run();
         } finally {
-            // Works of this holder that overlap (two threads of one node) share the lease: the last one gives it up.
-            boolean last;
-            synchronized (holding) {
-                last = --works == 0;
-                if (last) {
-                    this.renewal.close();
-                    this.renewal = null;
-                }
+            held = leave(c, under);
+        }
+        if (!held) {
+            throw new SQLException("the " + name + " lease was lost while its work ran (now held by " + currentHolder(c)
+                    + "): the work's result is not trusted; start again");
+        }
+    }
+
+    /**
+     * Takes the lease for one more work and returns the renewal it runs under, or null when another holder has it.
+     * Works of this holder that overlap (two threads of one node) share the lease and its renewal: the first takes it,
+     * the last gives it up ({@link #leave}). Taking and counting, and counting down and giving up, are each one step
+     * under the monitor, so that a work that ends never releases the lease just taken for one that begins.
+     */
+    private Renewal enter(Connection c) throws SQLException {
+        synchronized (holding) {
+            if (!tryAcquire(c)) {
+                return null;
+            }
+            works++;
+            if (renewal == null || renewal.lost()) {
+                renewal = new Renewal();
+            }
+            return renewal;
+        }
+    }
+
+    /** Ends one work: whether the lease was held throughout; the last work stops renewing and gives it up. */
+    private boolean leave(Connection c, Renewal used) throws SQLException {
+        synchronized (holding) {
+            boolean last = --works == 0;
+            if (last) {
+                renewal.close();
+                renewal = null;
             }
             try {
-                held = !renewal.lost() && holderId.equals(currentHolder(c));
+                return !used.lost() && holderId.equals(currentHolder(c));
             } finally {
                 if (last) {
                     release(c);
                 }
             }
-        }
-        if (!held) {
-            throw new SQLException("the " + name + " lease was lost while its work ran (now held by " + currentHolder(c)
-                    + "): the work's result is not trusted; start again");
         }
     }
 
