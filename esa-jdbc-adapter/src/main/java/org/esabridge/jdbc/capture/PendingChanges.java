@@ -130,6 +130,20 @@ public final class PendingChanges {
         }
     }
 
+    /** Closes the open segment, so that the writer takes it now: a fence waits for a transaction in it. */
+    public void cut() {
+        lock.lock();
+        try {
+            Segment s = segments.peekLast();
+            if (s != null && !s.closed) {
+                s.closed = true;
+                changed.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Notes that the stream is alive but has nothing (a heartbeat): an open segment may be written now. */
     public void idle() {
         lock.lock();

@@ -29,6 +29,18 @@ final class GtidPositions {
         return new BinlogPosition(joined.toString(), file, pos);
     }
 
+    /** The last sequence number of each replication domain in a GTID list. */
+    static Map<Long, Long> sequences(BinlogPosition position) {
+        Map<Long, Long> byDomain = new LinkedHashMap<>();
+        if (!position.gtid().isEmpty()) {
+            for (String part : position.gtid().split(",")) {
+                String p = part.trim();
+                byDomain.put(Long.parseLong(p.substring(0, p.indexOf('-'))), Long.parseLong(p.substring(p.lastIndexOf('-') + 1)));
+            }
+        }
+        return byDomain;
+    }
+
     /** The binary log's current end: MariaDB's GTID position, then the file and offset. */
     static BinlogPosition head(Connection c) throws SQLException {
         String gtid;

@@ -1,0 +1,29 @@
+package org.esabridge.jdbc.capture;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * An engine's log as the position fence reads it ({@link PositionFence}): where the log ends now, on which server,
+ * and whether a reader that has written the log through one position has passed another. Only an engine whose log
+ * position can be read without writing, and compared, has one.
+ */
+public interface LogHead {
+    /**
+     * Where the log of {@code c}'s server ends now, with that server's identity: every transaction whose commit was
+     * acknowledged before this call is in the log up to that position.
+     */
+    Head now(Connection c) throws SQLException;
+
+    /** Whether every transaction of the log up to {@code head} is at or before {@code written}. */
+    boolean covers(BinlogPosition written, BinlogPosition head);
+
+    /**
+     * The log's end on one server.
+     *
+     * @param position where the log ends
+     * @param server   the server's identity, as the reader's connection learns it too
+     */
+    record Head(BinlogPosition position, String server) {
+    }
+}
