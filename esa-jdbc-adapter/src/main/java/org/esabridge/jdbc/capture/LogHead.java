@@ -15,8 +15,16 @@ public interface LogHead {
      */
     Head now(Connection c) throws SQLException;
 
-    /** Whether every transaction of the log up to {@code head} is at or before {@code written}. */
+    /**
+     * Whether every transaction of the log up to {@code head} is at or before {@code written}, what
+     * {@link #advance} made of the ends written so far.
+     */
     boolean covers(BinlogPosition written, BinlogPosition head);
+
+    /** What the reader has written once it has also written through {@code end}; by default simply that end. */
+    default BinlogPosition advance(BinlogPosition written, BinlogPosition end) {
+        return end;
+    }
 
     /**
      * The log's end on one server.

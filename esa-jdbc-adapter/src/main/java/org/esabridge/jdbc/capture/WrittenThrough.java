@@ -151,14 +151,14 @@ public final class WrittenThrough {
         /** The writer has written the log through {@code end}; {@code lastStamp} is the index's last flush's. */
         public void written(BinlogPosition end, Instant lastStamp) {
             synchronized (lock) {
-                written = end;
+                written = log.advance(written, end);
                 stamp = lastStamp;
                 if (current != this) {
                     return;
                 }
                 for (Iterator<Waiter> i = waiters.iterator(); i.hasNext(); ) {
                     Waiter w = i.next();
-                    if (log.covers(end, w.head)) {
+                    if (log.covers(written, w.head)) {
                         w.answer.complete(lastStamp);
                         i.remove();
                     }

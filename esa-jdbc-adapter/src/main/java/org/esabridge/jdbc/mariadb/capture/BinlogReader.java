@@ -94,8 +94,8 @@ final class BinlogReader implements LogReader, AutoCloseable {
     /** A problem between transactions: recorded with the next one. */
     private boolean gapBeforeNextTransaction;
     private final Map<Long, TableTargets.Target> tableMaps = new HashMap<>();
-    /** The last sequence number read in each replication domain: the position fence needs them to grow. */
-    private final Map<Long, Long> lastSequences;
+    /** The last sequence number read of each replication domain and server: the position fence needs them to grow. */
+    private final Map<String, Long> lastSequences;
     /** How far this reader has written, for the position fence; null where it has none (Galera). */
     private final WrittenThrough through;
     private final WrittenThrough.Run run;
@@ -113,7 +113,7 @@ final class BinlogReader implements LogReader, AutoCloseable {
         this.stats = stats;
         this.through = through;
         this.run = through == null ? null : through.start(start);
-        this.lastSequences = new HashMap<>(GtidPositions.sequences(start.position()));
+        this.lastSequences = new HashMap<>(GtidPositions.byDomainAndServer(start.position()));
         this.client = endpoint.newClient();
         client.setHeartbeatInterval(HEARTBEAT_MILLIS);
         client.setEventDeserializer(RowEventDecoding.deserializer(
@@ -308,11 +308,11 @@ final class BinlogReader implements LogReader, AutoCloseable {
     }
 
     private void begin(MariadbGtidEventData gtid) {
-        Long last = lastSequences.put(gtid.getDomainId(), gtid.getSequence());
+        String domainServer = gtid.getDomainId() + "-" + gtid.getServerId();
+        Long last = lastSequences.put(domainServer, gtid.getSequence());
         if (through != null && last != null && gtid.getSequence() <= last) {
-            through.switchOff("the binary log holds GTID " + gtid.getDomainId() + "-" + gtid.getServerId() + "-"
-                    + gtid.getSequence() + " after sequence " + last + " of its domain (out of order; gtid_strict_mode"
-                    + " prevents it)");
+            through.switchOff("the binary log holds GTID " + domainServer + "-" + gtid.getSequence() + " after "
+                    + domainServer + "-" + last + " (out of order; gtid_strict_mode prevents it)");
         }
         if (txGtid != null) {
             // The previous group never ended (an XA transaction's prepared half ends without a commit event): its

@@ -29,16 +29,20 @@ final class GtidPositions {
         return new BinlogPosition(joined.toString(), file, pos);
     }
 
-    /** The last sequence number of each replication domain in a GTID list. */
-    static Map<Long, Long> sequences(BinlogPosition position) {
-        Map<Long, Long> byDomain = new LinkedHashMap<>();
-        if (!position.gtid().isEmpty()) {
-            for (String part : position.gtid().split(",")) {
-                String p = part.trim();
-                byDomain.put(Long.parseLong(p.substring(0, p.indexOf('-'))), Long.parseLong(p.substring(p.lastIndexOf('-') + 1)));
+    /**
+     * The sequence number of each {@code domain-server} in a GTID list (the largest where a pair comes twice): a
+     * position's list has one per domain, a state's (as {@code gtid_binlog_state}) one per domain and server.
+     */
+    static Map<String, Long> byDomainAndServer(BinlogPosition p) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        if (!p.gtid().isEmpty()) {
+            for (String part : p.gtid().split(",")) {
+                String gtid = part.trim();
+                int last = gtid.lastIndexOf('-');
+                out.merge(gtid.substring(0, last), Long.parseLong(gtid.substring(last + 1)), Math::max);
             }
         }
-        return byDomain;
+        return out;
     }
 
     /** The binary log's current end: MariaDB's GTID position, then the file and offset. */
