@@ -10,8 +10,8 @@ import java.sql.SQLException;
  */
 public interface LogHead {
     /**
-     * Where the log of {@code c}'s server ends now, with that server's identity: every transaction whose commit was
-     * acknowledged before this call is in the log up to that position.
+     * Where the log of {@code c}'s server ends now, with that server's identity and clock: every transaction whose
+     * commit was acknowledged before this call is in the log up to that position.
      */
     Head now(Connection c) throws SQLException;
 
@@ -31,7 +31,10 @@ public interface LogHead {
      *
      * @param position where the log ends
      * @param server   the server's identity, as the reader's connection learns it too
+     * @param clock    the database's clock then, as the change index's stamps read it: the answer is never earlier
+     *                 (a time taken from that clock before the call, such as a table's deletion horizon, is not
+     *                 after the answer)
      */
-    record Head(BinlogPosition position, String server) {
+    record Head(BinlogPosition position, String server, java.time.Instant clock) {
     }
 }

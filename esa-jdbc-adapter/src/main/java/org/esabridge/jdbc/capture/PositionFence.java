@@ -13,9 +13,10 @@ import org.esabridge.api.EsaException;
 /**
  * The fence without a row, on the node whose reader runs: reads where the log ends now ({@link LogHead#now}: a
  * commit acknowledged before the call is in the log up to there) and waits until this node's reader has written the
- * log through that position ({@link WrittenThrough}), then answers the stamp of the index's last flush. Everything
- * committed before the call is in the index at or before it; everything not yet written lands in a later flush,
- * with a larger stamp.
+ * log through that position ({@link WrittenThrough}), then answers the stamp of the index's last flush, once that is
+ * not earlier than the database's clock at the call (else the writer flushes a new stamp). Everything committed
+ * before the call is in the index at or before it; everything not yet written lands in a later flush, with a larger
+ * stamp.
  *
  * <p>It answers null, and the fence takes a marker instead within the same deadline, when it cannot tell: the engine
  * has no such position, no reader runs here (another node leads), the reader reads another server, or the reader

@@ -12,7 +12,9 @@ import org.slf4j.LoggerFactory;
  * How far this node's log reader has written the log into the change index, for the {@link PositionFence}: the end
  * of the last segment its writer wrote (or found nothing to write in), and the stamp of the index's last flush then.
  * Everything in the log up to that end is in the index at or before that stamp; everything after it lands in a
- * later flush, with a larger stamp.
+ * later flush, with a larger stamp. A waiter is answered that stamp only when it is not earlier than the database's
+ * clock at the call; an older one (an idle log flushes nothing) makes the writer flush once more, with nothing but a
+ * new stamp, for all who wait ({@link PendingChanges#wantStamp}).
  *
  * <p>One {@link Run} per reader on this node; only the current one counts. Waiters for a position are answered by
  * the writer as soon as it has written through it, and with null (take a marker) when the run ends, when the fast
@@ -36,20 +38,24 @@ public final class WrittenThrough {
     }
 
     private static final class Waiter {
-        final BinlogPosition head;
+        final LogHead.Head head;
         final CompletableFuture<Instant> answer = new CompletableFuture<>();
         /** The reader has read through the head and closed its segment for it. */
         boolean cut;
 
-        Waiter(BinlogPosition head) {
+        Waiter(LogHead.Head head) {
             this.head = head;
         }
     }
 
-    /** A reader starting on this node from what the index holds: it replaces any earlier run. */
-    public Run start(ChangeIndex.State from) {
+    /**
+     * A reader starting on this node from what the index holds: it replaces any earlier run.
+     *
+     * @param wantStamp asks the reader's writer for a flush with a new stamp, even with nothing to write
+     */
+    public Run start(ChangeIndex.State from, Runnable wantStamp) {
         synchronized (lock) {
-            Run run = new Run(from.position(), from.lastStamp());
+            Run run = new Run(from.position(), from.lastStamp(), wantStamp);
             current = run;
             return run;
         }
@@ -76,19 +82,26 @@ public final class WrittenThrough {
      * off, or the reader ends first): then the fence takes a marker.
      */
     CompletableFuture<Instant> await(LogHead.Head head) {
+        Run run;
+        Waiter w;
+        boolean covered;
         synchronized (lock) {
-            Run run = current;
+            run = current;
             if (off || run == null || run.stamp == null || run.server == null || !run.server.equals(head.server())) {
                 return CompletableFuture.completedFuture(null);
             }
-            if (log.covers(run.written, head.position())) {
+            covered = log.covers(run.written, head.position());
+            if (covered && !run.stamp.isBefore(head.clock())) {
                 return CompletableFuture.completedFuture(run.stamp);
             }
-            Waiter w = new Waiter(head.position());
+            w = new Waiter(head);
             waiters.add(w);
             waiting = waiters.size();
-            return w.answer;
         }
+        if (covered) {
+            run.wantStamp.run();
+        }
+        return w.answer;
     }
 
     /** A waiter that gave up (its deadline, or it takes a marker now). */
@@ -109,13 +122,15 @@ public final class WrittenThrough {
 
     /** One reader's part: its reading thread and its writer tell how far they are. */
     public final class Run {
+        private final Runnable wantStamp;
         private BinlogPosition written;
         private Instant stamp;
         private String server;
 
-        private Run(BinlogPosition written, Instant stamp) {
+        private Run(BinlogPosition written, Instant stamp, Runnable wantStamp) {
             this.written = written;
             this.stamp = stamp;
+            this.wantStamp = wantStamp;
         }
 
         /** The server this reader reads (as {@link LogHead#now} names it): until it is known, fences take markers. */
@@ -138,7 +153,7 @@ public final class WrittenThrough {
                 boolean cut = false;
                 if (current == this) {
                     for (Waiter w : waiters) {
-                        if (!w.cut && log.covers(end, w.head)) {
+                        if (!w.cut && log.covers(end, w.head.position())) {
                             w.cut = true;
                             cut = true;
                         }
@@ -150,6 +165,7 @@ public final class WrittenThrough {
 
         /** The writer has written the log through {@code end}; {@code lastStamp} is the index's last flush's. */
         public void written(BinlogPosition end, Instant lastStamp) {
+            boolean stale = false;
             synchronized (lock) {
                 written = log.advance(written, end);
                 stamp = lastStamp;
@@ -158,12 +174,19 @@ public final class WrittenThrough {
                 }
                 for (Iterator<Waiter> i = waiters.iterator(); i.hasNext(); ) {
                     Waiter w = i.next();
-                    if (log.covers(written, w.head)) {
-                        w.answer.complete(lastStamp);
-                        i.remove();
+                    if (log.covers(written, w.head.position())) {
+                        if (lastStamp.isBefore(w.head.clock())) {
+                            stale = true;
+                        } else {
+                            w.answer.complete(lastStamp);
+                            i.remove();
+                        }
                     }
                 }
                 waiting = waiters.size();
+            }
+            if (stale) {
+                wantStamp.run();
             }
         }
 

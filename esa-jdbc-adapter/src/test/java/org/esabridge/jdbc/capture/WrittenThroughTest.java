@@ -34,20 +34,24 @@ class WrittenThroughTest {
     }
 
     private static LogHead.Head head(long pos, String server) {
-        return new LogHead.Head(new BinlogPosition("", null, pos), server);
+        return head(pos, server, T1);
+    }
+
+    private static LogHead.Head head(long pos, String server, Instant clock) {
+        return new LogHead.Head(new BinlogPosition("", null, pos), server, clock);
     }
 
     @Test
     void aPositionAlreadyWrittenIsAnsweredAtOnceWithTheLastFlushsStamp() throws Exception {
         WrittenThrough through = new WrittenThrough(LOG);
-        through.start(at(10, T1)).server("s1");
+        through.start(at(10, T1), () -> { }).server("s1");
         assertEquals(T1, through.await(head(10, "s1")).getNow(null));
     }
 
     @Test
     void aLaterPositionIsAnsweredWhenTheWriterHasWrittenThroughIt() throws Exception {
         WrittenThrough through = new WrittenThrough(LOG);
-        WrittenThrough.Run run = through.start(at(10, T1));
+        WrittenThrough.Run run = through.start(at(10, T1), () -> { });
         run.server("s1");
         CompletableFuture<Instant> answer = through.await(head(20, "s1"));
         assertFalse(answer.isDone());
@@ -61,10 +65,26 @@ class WrittenThroughTest {
     }
 
     @Test
+    void aStampOlderThanTheCallsClockIsNotAnsweredTheWriterFlushesANewOne() throws Exception {
+        WrittenThrough through = new WrittenThrough(LOG);
+        java.util.concurrent.atomic.AtomicInteger wanted = new java.util.concurrent.atomic.AtomicInteger();
+        WrittenThrough.Run run = through.start(at(10, T1), wanted::incrementAndGet);
+        run.server("s1");
+        CompletableFuture<Instant> answer = through.await(head(10, "s1", T2));
+        assertFalse(answer.isDone(), "written through, but the last flush is older than the call");
+        assertEquals(1, wanted.get());
+        run.written(new BinlogPosition("", null, 12), T1);
+        assertFalse(answer.isDone());
+        assertEquals(2, wanted.get(), "a segment without a flush: asked again");
+        run.written(new BinlogPosition("", null, 12), T2);
+        assertEquals(T2, answer.getNow(null));
+    }
+
+    @Test
     void withoutAReaderHereOrWithAnotherServerTheCallTakesAMarker() throws Exception {
         WrittenThrough through = new WrittenThrough(LOG);
         assertNull(through.await(head(1, "s1")).getNow(Instant.MIN), "no reader on this node");
-        WrittenThrough.Run run = through.start(at(10, T1));
+        WrittenThrough.Run run = through.start(at(10, T1), () -> { });
         assertNull(through.await(head(1, "s1")).getNow(Instant.MIN), "the reader's server is not known yet");
         run.server("s2");
         assertNull(through.await(head(1, "s1")).getNow(Instant.MIN), "the reader reads another server");
@@ -75,7 +95,7 @@ class WrittenThroughTest {
     @Test
     void aReaderThatEndsOrALogThatBreaksTheOrderSendsWaitersToMarkers() throws Exception {
         WrittenThrough through = new WrittenThrough(LOG);
-        WrittenThrough.Run run = through.start(at(10, T1));
+        WrittenThrough.Run run = through.start(at(10, T1), () -> { });
         run.server("s1");
         CompletableFuture<Instant> waiting = through.await(head(20, "s1"));
         run.ended();
@@ -83,12 +103,12 @@ class WrittenThroughTest {
         run.written(new BinlogPosition("", null, 30), T2);
         assertNull(through.await(head(20, "s1")).getNow(Instant.MIN), "an ended reader answers nothing");
 
-        WrittenThrough.Run next = through.start(at(30, T2));
+        WrittenThrough.Run next = through.start(at(30, T2), () -> { });
         next.server("s1");
         waiting = through.await(head(40, "s1"));
         through.switchOff("out of order");
         assertNull(waiting.getNow(Instant.MIN));
-        through.start(at(50, T2)).server("s1");
+        through.start(at(50, T2), () -> { }).server("s1");
         assertNull(through.await(head(1, "s1")).getNow(Instant.MIN), "for good, whichever reader runs next");
     }
 }

@@ -4,10 +4,13 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.StringJoiner;
 import org.esabridge.jdbc.capture.BinlogPosition;
 import org.esabridge.jdbc.capture.LogHead;
+import org.esabridge.jdbc.mariadb.MariaDbDialect;
 
 /**
  * The binary log's end as the position fence reads it: {@code @@GLOBAL.gtid_binlog_pos} (the last transaction
@@ -31,9 +34,11 @@ final class GtidHead implements LogHead {
     @Override
     public Head now(Connection c) throws SQLException {
         try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT @@GLOBAL.gtid_binlog_pos, @@GLOBAL.server_id")) {
+             ResultSet rs = s.executeQuery("SELECT @@GLOBAL.gtid_binlog_pos, @@GLOBAL.server_id, "
+                     + MariaDbDialect.INSTANCE.now())) {
             rs.next();
-            return new Head(new BinlogPosition(rs.getString(1), null, 0), rs.getString(2));
+            return new Head(new BinlogPosition(rs.getString(1), null, 0), rs.getString(2),
+                    rs.getObject(3, LocalDateTime.class).toInstant(ZoneOffset.UTC));
         }
     }
 
