@@ -85,11 +85,25 @@ public final class CaptureFence implements org.esabridge.jdbc.write.CommitStamps
     /** Sets a fence and answers its stamp once the reader has passed it. */
     @Override
     public Instant fence() throws EsaException {
+        return fence(true);
+    }
+
+    /**
+     * Waits until the index holds every transaction committed before the call, as {@link #fence()} does, for a read
+     * or a write that needs no stamp: by position, it takes the index's last stamp however old, never a new one.
+     */
+    @Override
+    public void reachPresent() throws EsaException {
+        fence(false);
+    }
+
+    /** @param fresh whether the stamp must not be older than the database's clock at the call */
+    private Instant fence(boolean fresh) throws EsaException {
         long start = System.nanoTime();
         FenceDeadline deadline = deadline(start);
         try {
             if (position != null) {
-                Instant stamp = position.await(deadline, start);
+                Instant stamp = position.await(deadline, start, fresh);
                 if (stamp != null) {
                     return stamp;
                 }

@@ -31,9 +31,9 @@ public interface LogHead {
      *
      * @param position where the log ends
      * @param server   the server's identity, as the reader's connection learns it too
-     * @param clock    the database's clock then, as the change index's stamps read it: the answer is never earlier
-     *                 (a time taken from that clock before the call, such as a table's deletion horizon, is not
-     *                 after the answer)
+     * @param clock    the database's clock then, as the change index's stamps read it: getCurrentTime's answer is
+     *                 never earlier (a time taken from that clock before the call, such as a table's deletion
+     *                 horizon, is not after the answer); null where any stamp will do (a read's fence)
      */
     record Head(BinlogPosition position, String server, java.time.Instant clock) {
     }

@@ -36,14 +36,23 @@ final class PositionFence {
         this.through = through;
     }
 
-    /** The stamp to answer, or null: take a marker. */
-    Instant await(FenceDeadline deadline, long start) throws SQLException, EsaException, InterruptedException {
+    /**
+     * The stamp to answer, or null: take a marker.
+     *
+     * @param fresh whether the stamp must not be older than the database's clock at the call (getCurrentTime's
+     *              answer; a read only needs the index to have passed the call)
+     */
+    Instant await(FenceDeadline deadline, long start, boolean fresh)
+            throws SQLException, EsaException, InterruptedException {
         LogHead.Head head;
         try (Connection c = ds.getConnection()) {
             head = log.now(c);
         }
         if (head == null) {
             return null;
+        }
+        if (!fresh) {
+            head = new LogHead.Head(head.position(), head.server(), null);
         }
         CompletableFuture<Instant> answer = through.await(head);
         try {

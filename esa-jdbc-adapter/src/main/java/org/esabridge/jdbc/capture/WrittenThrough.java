@@ -91,7 +91,7 @@ public final class WrittenThrough {
                 return CompletableFuture.completedFuture(null);
             }
             covered = log.covers(run.written, head.position());
-            if (covered && !run.stamp.isBefore(head.clock())) {
+            if (covered && fresh(run.stamp, head)) {
                 return CompletableFuture.completedFuture(run.stamp);
             }
             w = new Waiter(head);
@@ -110,6 +110,10 @@ public final class WrittenThrough {
             waiters.removeIf(w -> w.answer == answer);
             waiting = waiters.size();
         }
+    }
+
+    private static boolean fresh(Instant stamp, LogHead.Head head) {
+        return head.clock() == null || !stamp.isBefore(head.clock());
     }
 
     private void answerAll(Instant stamp) {
@@ -175,11 +179,11 @@ public final class WrittenThrough {
                 for (Iterator<Waiter> i = waiters.iterator(); i.hasNext(); ) {
                     Waiter w = i.next();
                     if (log.covers(written, w.head.position())) {
-                        if (lastStamp.isBefore(w.head.clock())) {
-                            stale = true;
-                        } else {
+                        if (fresh(lastStamp, w.head)) {
                             w.answer.complete(lastStamp);
                             i.remove();
+                        } else {
+                            stale = true;
                         }
                     }
                 }

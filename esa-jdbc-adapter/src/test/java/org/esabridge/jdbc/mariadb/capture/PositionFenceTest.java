@@ -87,6 +87,31 @@ class PositionFenceTest {
         }
     }
 
+    /**
+     * On an idle log the reader flushes nothing, and its last stamp grows old: getCurrentTime still answers no time
+     * before the database's clock at the call (a table's deletion horizon taken from that clock before the call must
+     * not be after the answer), and still without a fence row; a read's fence, which needs no stamp, flushes nothing.
+     */
+    @Test
+    void onAnIdleLogTheAnswerIsNotBeforeTheDatabasesClockAtTheCall() throws Exception {
+        String db = "cap_position_fence_idle";
+        TestDatabase.freshSchema(db);
+        TestDatabase.exec(db, TABLE);
+        try (JdbcAdapter adapter = TestDatabase.adapter(db)) {
+            awaitPositionFence(db, adapter);
+            long markers = markers(db);
+            for (int i = 0; i < 5; i++) {
+                Instant clock = clock(db);
+                Instant t = adapter.getCurrentTime();
+                assertFalse(t.isBefore(clock), t + " answered after the database's clock said " + clock);
+            }
+            Instant stamp = lastStamp(db);
+            new HostReads(adapter, new Session("host")).modified("item", Instant.EPOCH);
+            assertEquals(stamp, lastStamp(db), "a read's fence flushed a new stamp");
+            assertEquals(markers, markers(db));
+        }
+    }
+
     @Test
     void anotherNodesFenceSetsAMarkerRow() throws Exception {
         String db = "cap_position_fence_nodes";
@@ -185,6 +210,22 @@ class PositionFenceTest {
             }
             assertTrue(System.nanoTime() < deadline, "the leader's fence still sets marker rows after 60 s");
             Thread.sleep(20); // a poll with a deadline: the reader connects on its own thread
+        }
+    }
+
+    private static Instant clock(String db) throws Exception {
+        try (Connection c = TestDatabase.connect(db); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT UTC_TIMESTAMP(6)")) {
+            rs.next();
+            return rs.getObject(1, java.time.LocalDateTime.class).toInstant(java.time.ZoneOffset.UTC);
+        }
+    }
+
+    private static Instant lastStamp(String db) throws Exception {
+        try (Connection c = TestDatabase.connect(db); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT last_stamp FROM esa_capture WHERE name = 'binlog'")) {
+            rs.next();
+            return rs.getObject(1, java.time.LocalDateTime.class).toInstant(java.time.ZoneOffset.UTC);
         }
     }
 
