@@ -44,6 +44,9 @@ final class PositionFence {
      */
     Instant await(FenceDeadline deadline, long start, boolean fresh)
             throws SQLException, EsaException, InterruptedException {
+        if (!through.ready()) {
+            return null;
+        }
         LogHead.Head head;
         try (Connection c = ds.getConnection()) {
             head = log.now(c);

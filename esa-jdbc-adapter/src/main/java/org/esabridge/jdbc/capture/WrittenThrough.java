@@ -77,6 +77,16 @@ public final class WrittenThrough {
     }
 
     /**
+     * Whether a reader runs here whose server is known, with the fast path on: else a fence takes a marker without
+     * reading the log's head first (calls arriving together then reach the marker together, to share it).
+     */
+    boolean ready() {
+        synchronized (lock) {
+            return !off && current != null && current.server != null && current.stamp != null;
+        }
+    }
+
+    /**
      * A future answered with the stamp to give once this node's reader has written the log through {@code head},
      * at once when it has already; answered with null when it cannot tell (no reader here, another server, switched
      * off, or the reader ends first): then the fence takes a marker.
