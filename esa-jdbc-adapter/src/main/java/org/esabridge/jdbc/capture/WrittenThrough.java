@@ -55,6 +55,8 @@ public final class WrittenThrough {
      */
     public Run start(ChangeIndex.State from, Runnable wantStamp) {
         synchronized (lock) {
+            // Waiters of an earlier run asked about its server; this one's is not known yet: they take markers.
+            answerAll(null);
             Run run = new Run(from.position(), from.lastStamp(), wantStamp);
             current = run;
             return run;
