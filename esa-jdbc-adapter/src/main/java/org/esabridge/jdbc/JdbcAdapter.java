@@ -157,7 +157,7 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
                 settings::inlineThreshold, timeout, changes, () -> {
                     CaptureFence fence = capture.fence();
                     if (fence != null) {
-                        fence.fence();
+                        fence.reachPresent();
                     }
                 });
         this.unwritable = new UnwritableRows(database.dataSource(), dialect, state, timeout);

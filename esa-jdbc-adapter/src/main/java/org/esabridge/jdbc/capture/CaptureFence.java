@@ -27,11 +27,14 @@ import org.esabridge.jdbc.dialect.Faults;
  * {@code getCurrentTime} in binlog mode: a time T such that every transaction committed before the call is in the
  * change index at or before T and every later commit lands after T.
  *
- * <p>The call inserts a marker into {@code esa_fence} (auto-commit, so the binary log holds it after every
- * transaction committed before it) and waits until the reader has passed it: the reader writes everything before
- * the marker and the marker's {@code reached_stamp} in one batch, whose stamp is T, and everything after it in
- * later batches with larger stamps. A waiter on the leader's node is woken at once; one on another node reads the
- * marker's row with a short back-off. Calls that arrive together share one marker ({@link SharedMarkers}).
+ * <p>On the node whose reader runs, where the engine's log position can be read and compared, the call writes
+ * nothing: it reads where the log ends and waits until the reader has written the log through there
+ * ({@link PositionFence}). Elsewhere, and where that cannot tell, the call inserts a marker into {@code esa_fence}
+ * (auto-commit, so the log holds it after every transaction committed before it) and waits until the reader has
+ * passed it: the reader writes everything before the marker and the marker's {@code reached_stamp} in one batch,
+ * whose stamp is T, and everything after it in later batches with larger stamps. A waiter on the leader's node is
+ * woken at once; one on another node reads the marker's row with a short back-off. Calls that arrive together share
+ * one marker ({@link SharedMarkers}).
  *
  * <p>How long it waits: {@code capture-fence-timeout-seconds} (and up to one look interval, a third of the lease and
  * half a second, more) while the capture is stuck (its leader renews the lease and does not move, or no reader
@@ -54,8 +57,22 @@ public final class CaptureFence implements org.esabridge.jdbc.write.CommitStamps
     private final long lookNanos;
     private final Map<Long, CompletableFuture<Instant>> waiters = new ConcurrentHashMap<>();
     private final SharedMarkers markers = new SharedMarkers();
+    /** The fence by the log's position, or null where the engine has none. */
+    private final PositionFence position;
 
+    /** A fence that always sets a marker row. */
     public CaptureFence(DataSource ds, Dialect dialect, StateTables state, Duration timeout, Duration leaseTtl) {
+        this(ds, dialect, state, timeout, leaseTtl, null, null);
+    }
+
+    /**
+     * With the log's {@code head} and this node's {@code writtenThrough} (an engine whose log position can be read
+     * and compared), the fence reads the position first and sets a marker only where that cannot tell
+     * ({@link PositionFence}).
+     */
+    public CaptureFence(DataSource ds, Dialect dialect, StateTables state, Duration timeout, Duration leaseTtl,
+                        LogHead head, WrittenThrough writtenThrough) {
+        this.position = head == null ? null : new PositionFence(ds, head, writtenThrough);
         this.ds = ds;
         this.dialect = dialect;
         this.table = state.fence();
@@ -68,16 +85,37 @@ public final class CaptureFence implements org.esabridge.jdbc.write.CommitStamps
     /** Sets a fence and answers its stamp once the reader has passed it. */
     @Override
     public Instant fence() throws EsaException {
+        return fence(true);
+    }
+
+    /**
+     * Waits until the index holds every transaction committed before the call, as {@link #fence()} does, for a read
+     * or a write that needs no stamp: by position, it takes the index's last stamp however old, never a new one.
+     */
+    @Override
+    public void reachPresent() throws EsaException {
+        fence(false);
+    }
+
+    /** @param fresh whether the stamp must not be older than the database's clock at the call */
+    private Instant fence(boolean fresh) throws EsaException {
         long start = System.nanoTime();
+        FenceDeadline deadline = deadline(start);
         try {
+            if (position != null) {
+                Instant stamp = position.await(deadline, start, fresh);
+                if (stamp != null) {
+                    return stamp;
+                }
+            }
             // The marker before the waiting connection: calls waiting to share one hold no connection meanwhile.
-            long id = markers.marker(() -> {
+            long id = markers.marker(sending -> {
                 try (Connection m = ds.getConnection()) {
                     // Registered before the marker commits: a reader may pass it before this thread hears the commit.
-                    return insertMarker(m, new CompletableFuture<>());
+                    return insertMarker(m, new CompletableFuture<>(), sending);
                 }
             });
-            return await(id, start, "getCurrentTime");
+            return await(id, deadline, "getCurrentTime");
         } catch (SQLException e) {
             throw Faults.of(dialect, e, "getCurrentTime");
         } catch (InterruptedException e) {
@@ -98,13 +136,17 @@ public final class CaptureFence implements org.esabridge.jdbc.write.CommitStamps
     /** The stamp of the batch that held a committed marker of {@link #mark}: its transaction's stamp in the index. */
     @Override
     public Instant stampOf(long marker) throws EsaException {
-        return await(marker, System.nanoTime(), "waiting for a write's stamp");
+        return await(marker, deadline(System.nanoTime()), "waiting for a write's stamp");
     }
 
-    /** Waits for a marker's answer ({@link Deadline}, from {@code start}) on a connection of its own. */
-    private Instant await(long id, long start, String doing) throws EsaException {
+    private FenceDeadline deadline(long start) {
+        return new FenceDeadline(dialect, state, timeout, leaseTtl, lookNanos, start);
+    }
+
+    /** Waits for a marker's answer (within {@code deadline}) on a connection of its own. */
+    private Instant await(long id, FenceDeadline deadline, String doing) throws EsaException {
         try (Connection c = ds.getConnection()) {
-            return awaitReached(c, id, start, new Deadline(start));
+            return awaitReached(c, id, deadline);
         } catch (SQLException e) {
             throw Faults.of(dialect, e, doing);
         } catch (InterruptedException e) {
@@ -115,7 +157,7 @@ public final class CaptureFence implements org.esabridge.jdbc.write.CommitStamps
         }
     }
 
-    private Instant awaitReached(Connection c, long id, long start, Deadline deadline)
+    private Instant awaitReached(Connection c, long id, FenceDeadline deadline)
             throws SQLException, EsaException, InterruptedException, ExecutionException {
         // Calls sharing a marker share its future: the reader completes one per marker.
         CompletableFuture<Instant> reached = waiters.computeIfAbsent(id, k -> new CompletableFuture<>());
@@ -128,9 +170,7 @@ public final class CaptureFence implements org.esabridge.jdbc.write.CommitStamps
                 }
                 long left = deadline.left(c);
                 if (left <= 0) {
-                    throw new EsaException(ErrorCode.DATABASE_UNAVAILABLE, "getCurrentTime: the change capture did"
-                            + " not reach the present within " + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)
-                            + " s (is a binlog reader running?)");
+                    throw deadline.expired();
                 }
                 try {
                     return reached.get(Math.min(TimeUnit.MILLISECONDS.toNanos(pause), left), TimeUnit.NANOSECONDS);
@@ -140,48 +180,6 @@ public final class CaptureFence implements org.esabridge.jdbc.write.CommitStamps
             }
         } finally {
             waiters.remove(id);
-        }
-    }
-
-    /**
-     * One fence's deadline: the timeout from its start, pushed on while the capture is on its way, within the
-     * budget. Looks at the capture's progress from one look interval before the timeout on, every interval. A leader
-     * that renewed its lease without moving may have died just after: that alone ends the wait only when the
-     * interval before said the same.
-     */
-    private final class Deadline {
-        private final long budgetEnd;
-        private long end;
-        private long nextLook;
-        private CaptureProgress seen;
-        private CaptureProgress.Verdict verdict;
-
-        Deadline(long start) {
-            this.end = start + timeout.toNanos();
-            this.budgetEnd = end + timeout.toNanos() + leaseTtl.toNanos();
-            this.nextLook = Math.max(start, end - lookNanos);
-        }
-
-        /** Nanoseconds left until the next look or the end, whichever comes first; 0 or less: give up. */
-        long left(Connection c) throws SQLException {
-            long now = System.nanoTime();
-            if (now - nextLook >= 0 || now - end >= 0) { // the end may come a moment before the look it needs
-                CaptureProgress look = CaptureProgress.look(c, dialect, state);
-                CaptureProgress.Verdict before = verdict;
-                verdict = seen == null ? null : look.since(seen, leaseTtl);
-                if (now - end >= 0) {
-                    if (now - budgetEnd >= 0 || verdict == CaptureProgress.Verdict.STUCK
-                            || verdict == CaptureProgress.Verdict.RENEWED_IN_PLACE
-                            && before == CaptureProgress.Verdict.RENEWED_IN_PLACE) {
-                        return 0;
-                    }
-                    // On its way, not yet looked at (this thread came late), or maybe stuck: one more interval.
-                    end = Math.min(budgetEnd, now + lookNanos);
-                }
-                seen = look;
-                nextLook = now + lookNanos;
-            }
-            return Math.min(end, nextLook) - now;
         }
     }
 
@@ -202,9 +200,10 @@ public final class CaptureFence implements org.esabridge.jdbc.write.CommitStamps
      * before it is visible; a synchronous standby, which the reader may be, holds it invisible until the reader
      * confirms it).
      */
-    private long insertMarker(Connection c, CompletableFuture<Instant> reached) throws SQLException {
+    private long insertMarker(Connection c, CompletableFuture<Instant> reached, Runnable sending) throws SQLException {
         String durable = dialect.durableCommitSql();
         if (durable == null) {
+            sending.run();
             long id = insertMarkerRow(c);
             waiters.put(id, reached);
             return id;
@@ -215,6 +214,7 @@ public final class CaptureFence implements org.esabridge.jdbc.write.CommitStamps
             try (Statement s = c.createStatement()) {
                 s.execute(durable);
             }
+            sending.run();
             id = insertMarkerRow(c);
             waiters.put(id, reached);
             c.commit();

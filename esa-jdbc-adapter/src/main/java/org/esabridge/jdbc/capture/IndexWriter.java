@@ -14,7 +14,8 @@ import javax.sql.DataSource;
  * A log reader's writer thread: takes the segments of {@link PendingChanges} that the reading thread assembled and
  * writes each to the change index in one transaction, so that reading and writing overlap. Fences passed in a segment
  * are answered at its stamp; a segment that writes nothing (only the adapter's own writes, or other schemas') is not
- * written, its position is stored with the next real batch, so the reader never feeds itself. After each segment,
+ * written, its position is stored with the next real batch, so the reader never feeds itself — unless a fence asked
+ * for a new stamp ({@link PendingChanges#wantStamp}). After each segment,
  * written or not, {@code written} hears its end: that much of the log is safely in the index.
  */
 public final class IndexWriter {
@@ -98,6 +99,9 @@ public final class IndexWriter {
                         return;
                     }
                     continue;
+                }
+                if (s.end == null) {
+                    s.end = stored.position(); // a flush for a new stamp before any segment was read
                 }
                 if (s.writesSomething()) {
                     write(c, s);

@@ -31,10 +31,12 @@ public final class PendingChanges {
         public long firstCommitMillis;
         public long events;
         public boolean gap;
+        /** A fence wants the stamp of a flush begun after it asked: written even when empty (end null: none read). */
+        public boolean stamp;
         boolean closed;
 
         public boolean writesSomething() {
-            return !entries.isEmpty() || !fences.isEmpty() || gap || spill != null;
+            return !entries.isEmpty() || !fences.isEmpty() || gap || spill != null || stamp;
         }
     }
 
@@ -53,6 +55,10 @@ public final class PendingChanges {
     private long lastCommitNanos;
     private long openedNanos;
     private boolean closed;
+    /** A fence wants a flush with a new stamp ({@link #wantStamp}). */
+    private boolean stampWanted;
+    /** Where the last segment taken ends, or null. */
+    private BinlogPosition lastTakenEnd;
 
     public PendingChanges(int segmentEntries, int maxPendingEntries, long idleMillis, long maxDelayMillis) {
         this(segmentEntries, maxPendingEntries, Long.MAX_VALUE, idleMillis, maxDelayMillis);
@@ -130,6 +136,34 @@ public final class PendingChanges {
         }
     }
 
+    /** Closes the open segment, so that the writer takes it now: a fence waits for a transaction in it. */
+    public void cut() {
+        lock.lock();
+        try {
+            Segment s = segments.peekLast();
+            if (s != null && !s.closed) {
+                s.closed = true;
+                changed.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Asks the writer for a flush begun from now on, even with nothing to write: the next segment taken (the open one
+     * at once), or an empty one at the end of the last.
+     */
+    public void wantStamp() {
+        lock.lock();
+        try {
+            stampWanted = true;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Notes that the stream is alive but has nothing (a heartbeat): an open segment may be written now. */
     public void idle() {
         lock.lock();
@@ -150,12 +184,24 @@ public final class PendingChanges {
             while (!closed) {
                 Segment s = segments.peekFirst();
                 long now = System.nanoTime();
-                if (s != null && (s.closed || segments.size() > 1 || now - lastCommitNanos >= idleNanos
+                if (s != null && (s.closed || stampWanted || segments.size() > 1 || now - lastCommitNanos >= idleNanos
                         || now - openedNanos >= maxDelayNanos)) {
                     segments.removeFirst();
                     s.closed = true;
+                    s.stamp = stampWanted;
+                    stampWanted = false;
                     taken++;
+                    lastTakenEnd = s.end;
                     return s;
+                }
+                if (s == null && stampWanted) {
+                    Segment e = new Segment();
+                    e.closed = true;
+                    e.stamp = true;
+                    e.end = lastTakenEnd;
+                    stampWanted = false;
+                    taken++;
+                    return e;
                 }
                 long wait = deadline - now;
                 if (wait <= 0) {

@@ -13,6 +13,11 @@ public interface CommitStamps {
     /** Waits until the index holds every change committed before the call; the fence's stamp. */
     Instant fence() throws EsaException;
 
+    /** Waits until the index holds every change committed before the call, when its stamp is not needed. */
+    default void reachPresent() throws EsaException {
+        fence();
+    }
+
     /** Sets a marker in the connection's open transaction; its id for {@link #stampOf}. */
     long mark(Connection c) throws SQLException;
 

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>The check: the row is locked first ({@code SELECT … FOR UPDATE}), then the reader is fenced
- *       ({@link CommitStamps#fence}). Every change of the row committed before the lock is then in the index, and
+ *       ({@link CommitStamps#reachPresent}). Every change of the row committed before the lock is then in the index, and
  *       none can commit until this transaction ends; the row's stamp read now (READ COMMITTED, so the read sees the
  *       fence's batch) is compared with last-seen as for any table ({@link LastSeen}).</li>
  *   <li>The new time: a fence marker inserted in the write's own transaction commits with it, so the reader stamps
@@ -172,7 +172,7 @@ final class IndexStampedWriter {
         if (!LockedRow.lock(c, q, id, queryTimeout)) {
             return false;
         }
-        s.fence();
+        s.reachPresent();
         LockedRow.check(q, id, w.currentMod(c, q, id), lastSeen);
         return true;
     }

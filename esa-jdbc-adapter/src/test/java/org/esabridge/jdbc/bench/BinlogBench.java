@@ -21,9 +21,12 @@ import org.esabridge.jdbc.mariadb.embedded.EmbeddedMariaDb;
  *   <li>Catch-up throughput: {@code rows} row events written while no reader runs, then the time from the adapter's
  *   start until a fence returns (every event read, decoded and in the index) → row events/s.</li>
  *   <li>Under a write load ({@code writers} threads of single-row autocommit inserts and updates for
- *   {@code seconds}): capture lag (sampled every 100 ms) and getCurrentTime (fence) latency.</li>
+ *   {@code seconds}), as fast as they go and then throttled to {@code rate} changes/s: capture lag (sampled every
+ *   100 ms), getCurrentTime (fence) latency and the fence rows the load phase added.</li>
+ *   <li>Idle: getCurrentTime latency one call at a time; bursts of 50 calls at once on the node that reads the log
+ *   and on a second node (which sets marker rows), with the fence rows each burst added.</li>
  * </ol>
- * Arguments: {@code [rows] [seconds] [writers] [data-dir]}, defaults 500000, 20, 2, target/bench-binlog.
+ * Arguments: {@code [rows] [seconds] [writers] [data-dir] [rate]}, defaults 500000, 20, 2, target/bench-binlog, 2000.
  */
 public final class BinlogBench {
     private BinlogBench() {
@@ -34,6 +37,7 @@ public final class BinlogBench {
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         int writers = args.length > 2 ? Integer.parseInt(args[2]) : 2;
         Path dataDir = Path.of(args.length > 3 ? args[3] : "target/bench-binlog").toAbsolutePath();
+        int rate = args.length > 4 ? Integer.parseInt(args[4]) : 2000;
         try (EmbeddedMariaDb db = EmbeddedMariaDb.start(dataDir)) {
             db.createSchema("bench");
             try (Connection c = db.connect("bench"); Statement s = c.createStatement()) {
@@ -66,8 +70,13 @@ public final class BinlogBench {
                 double s = (System.nanoTime() - t0) / 1e9;
                 System.out.printf("catch-up: %d row events in %.2f s = %.0f row events/s (start, read, index, fence)%n",
                         rows, s, rows / s);
-                underLoad(db, adapter, seconds, writers, rows);
-                burst(db, adapter, 50);
+                underLoad(db, adapter, seconds, writers, rows, 0);
+                underLoad(db, adapter, seconds, writers, rows, rate);
+                idle(adapter, 200);
+                burst(db, adapter, 50, "the reading node");
+                try (JdbcAdapter other = JdbcAdapter.start(config)) {
+                    burst(db, other, 50, "a second node");
+                }
             }
         }
     }
@@ -77,7 +86,8 @@ public final class BinlogBench {
      * read starts with the same fence), five rounds on an idle log: the wall time of each round and the fence rows it
      * added (calls arriving together share markers).
      */
-    private static void burst(EmbeddedMariaDb db, JdbcAdapter adapter, int calls) throws Exception {
+    private static void burst(EmbeddedMariaDb db, JdbcAdapter adapter, int calls, String node) throws Exception {
+        adapter.getCurrentTime();
         for (int round = 0; round < 5; round++) {
             long before = fenceRows(db);
             List<Thread> threads = new ArrayList<>();
@@ -99,9 +109,22 @@ public final class BinlogBench {
             for (Thread t : threads) {
                 t.join();
             }
-            System.out.printf("burst of %d getCurrentTime: %.1f ms, %d fence rows%n", calls,
+            System.out.printf("burst of %d getCurrentTime on %s: %.1f ms, %d fence rows%n", calls, node,
                     (System.nanoTime() - t0) / 1e6, fenceRows(db) - before);
         }
+    }
+
+    /** {@code calls} getCurrentTime one after the other on an idle log. */
+    private static void idle(JdbcAdapter adapter, int calls) throws Exception {
+        List<Double> millis = new ArrayList<>();
+        for (int i = 0; i < calls; i++) {
+            long f0 = System.nanoTime();
+            adapter.getCurrentTime();
+            millis.add((System.nanoTime() - f0) / 1e6);
+        }
+        Collections.sort(millis);
+        System.out.printf("idle: getCurrentTime p50 %.2f ms, p99 %.2f ms (%d calls one at a time)%n",
+                millis.get(calls / 2), millis.get((int) (calls * 0.99)), calls);
     }
 
     private static long fenceRows(EmbeddedMariaDb db) throws Exception {
@@ -112,16 +135,24 @@ public final class BinlogBench {
         }
     }
 
-    private static void underLoad(EmbeddedMariaDb db, JdbcAdapter adapter, int seconds, int writers, int base)
+    /** @param rate changes/s over all writers, or 0: as fast as they go */
+    private static void underLoad(EmbeddedMariaDb db, JdbcAdapter adapter, int seconds, int writers, int base, int rate)
             throws Exception {
+        long fenceRowsBefore = fenceRows(db);
+        // Each writer's pair of changes is due at a fixed interval from its start (a throttle, not a measurement).
+        long pairNanos = rate == 0 ? 0 : 2_000_000_000L * writers / rate;
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong written = new AtomicLong();
         List<Thread> threads = new ArrayList<>();
         for (int w = 0; w < writers; w++) {
-            int offset = base + 1 + w * 10_000_000;
+            int offset = base + 1 + w * 10_000_000 + (rate == 0 ? 0 : 5_000_000);
             Thread t = new Thread(() -> {
                 try (Connection c = db.connect("bench"); Statement s = c.createStatement()) {
+                    long start = System.nanoTime();
                     for (int i = 0; !stop.get(); i++) {
+                        if (pairNanos > 0) {
+                            java.util.concurrent.locks.LockSupport.parkNanos(start + i * pairNanos - System.nanoTime());
+                        }
                         s.execute("INSERT INTO item (id, name, qty) VALUES (" + (offset + i) + ", 'load', 1)");
                         s.execute("UPDATE item SET qty = qty + 1 WHERE id = " + (1 + i % base));
                         written.addAndGet(2);
@@ -154,10 +185,12 @@ public final class BinlogBench {
         }
         double s = (System.nanoTime() - t0) / 1e9;
         Collections.sort(fenceMillis);
-        System.out.printf("under load: %d writers, %.0f row changes/s written, %.0f binlog events/s read;"
-                        + " capture lag max %.2f s / %d rows; getCurrentTime p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d fences)%n",
-                writers, written.get() / s, (status.eventsRead() - readBefore) / s, maxLag, maxLagEvents,
+        System.out.printf("under load (%s): %d writers, %.0f row changes/s written, %.0f binlog events/s read;"
+                        + " capture lag max %.2f s / %d rows; getCurrentTime p50 %.1f ms, p99 %.1f ms, max %.1f ms"
+                        + " (%d fences, %d fence rows)%n",
+                rate == 0 ? "unthrottled" : "throttled to " + rate + "/s", writers, written.get() / s,
+                (status.eventsRead() - readBefore) / s, maxLag, maxLagEvents,
                 fenceMillis.get(fenceMillis.size() / 2), fenceMillis.get((int) (fenceMillis.size() * 0.99)),
-                fenceMillis.get(fenceMillis.size() - 1), fenceMillis.size());
+                fenceMillis.get(fenceMillis.size() - 1), fenceMillis.size(), fenceRows(db) - fenceRowsBefore);
     }
 }

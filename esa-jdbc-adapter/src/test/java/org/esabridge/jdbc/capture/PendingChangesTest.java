@@ -55,6 +55,31 @@ class PendingChangesTest {
         assertTrue(s.closed);
     }
 
+    @Test
+    void aFenceThatWantsANewStampGetsTheOpenSegmentAtOnceOrAnEmptyOneAfterTheLast() throws Exception {
+        PendingChanges pending = new PendingChanges(1000, 10_000, NO_IDLE, NO_IDLE);
+        pending.wantStamp();
+        PendingChanges.Segment first = pending.take(0);
+        assertTrue(first.stamp && first.writesSomething() && first.entries.isEmpty());
+        assertNull(first.end, "nothing read yet: the writer keeps its stored position");
+        pending.written(first);
+
+        pending.commit(entries("a", 'M'), List.of(), position(1), 0, 1, false);
+        assertNull(pending.take(0), "open, the stream not idle");
+        pending.wantStamp();
+        PendingChanges.Segment open = pending.take(0);
+        assertEquals(Map.of(key("a"), 'M'), open.entries);
+        assertTrue(open.stamp);
+        pending.written(open);
+
+        pending.wantStamp();
+        PendingChanges.Segment empty = pending.take(0);
+        assertTrue(empty.stamp && empty.entries.isEmpty());
+        assertEquals(position(1), empty.end, "written through where the last segment ended");
+        pending.written(empty);
+        assertNull(pending.take(0), "asked once, flushed once");
+    }
+
     private static Map<ChangeIndex.Key, Character> entries(String id, char kind) {
         Map<ChangeIndex.Key, Character> m = new LinkedHashMap<>();
         m.put(key(id), kind);

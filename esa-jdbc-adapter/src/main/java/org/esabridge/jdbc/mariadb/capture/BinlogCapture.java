@@ -11,6 +11,7 @@ import org.esabridge.jdbc.capture.CaptureLeadership;
 import org.esabridge.jdbc.capture.CaptureStatus;
 import org.esabridge.jdbc.capture.ChangeIndex;
 import org.esabridge.jdbc.capture.LogCapture;
+import org.esabridge.jdbc.capture.WrittenThrough;
 import org.esabridge.jdbc.catalog.Table;
 import org.esabridge.jdbc.cluster.Lease;
 import org.slf4j.Logger;
@@ -62,10 +63,12 @@ public final class BinlogCapture implements LogCapture {
     private final ChangeIndex index;
     private final TableTargets targets;
     private final CaptureFence fence;
+    /** How far this node's reader has written, for the position fence; null on Galera. */
+    private final WrittenThrough through;
     /** The reader's connection last named in the lease (the leader thread's). */
     private long watched;
 
-    private BinlogCapture(Support.Start s, BinlogEndpoint endpoint, boolean namesFolded) {
+    private BinlogCapture(Support.Start s, BinlogEndpoint endpoint, boolean namesFolded, boolean galera) {
         this.ds = s.capturePool();
         this.endpoint = endpoint;
         this.schema = s.schema();
@@ -73,8 +76,18 @@ public final class BinlogCapture implements LogCapture {
                 s.config().captureLease(), TIMING, new Reading());
         this.index = new ChangeIndex(leadership.lease(), s.state(), GtidPositions::head);
         this.targets = new TableTargets(ds, s.tables(), schema, s.state(), namesFolded);
+        this.through = writtenThrough(galera);
         this.fence = new CaptureFence(s.callPool(), s.state().dialect(), s.state(), s.config().captureFenceTimeout(),
-                s.config().captureLease());
+                s.config().captureLease(), through == null ? null : GtidHead.INSTANCE, through);
+    }
+
+    /**
+     * What the position fence needs, or null where every fence sets a marker: on Galera a transaction certified on
+     * another node may reach this node's log after a commit there returned, so only a marker written through the
+     * cluster is surely after it.
+     */
+    static WrittenThrough writtenThrough(boolean galera) {
+        return galera ? null : new WrittenThrough(GtidHead.INSTANCE);
     }
 
     private static BinlogEndpoint endpoint(Server server) {
@@ -84,11 +97,13 @@ public final class BinlogCapture implements LogCapture {
     /** Starts capturing in the background (leading or waiting to lead). */
     static BinlogCapture start(Support.Start s) throws SQLException {
         boolean namesFolded;
+        boolean galera;
         try (Connection c = s.capturePool().getConnection(); java.sql.Statement st = c.createStatement();
              java.sql.ResultSet rs = st.executeQuery("SELECT @@lower_case_table_names")) {
             namesFolded = rs.next() && rs.getInt(1) != 0;
+            galera = s.state().dialect().isGaleraNode(c);
         }
-        BinlogCapture capture = new BinlogCapture(s, endpoint(s.server()), namesFolded);
+        BinlogCapture capture = new BinlogCapture(s, endpoint(s.server()), namesFolded, galera);
         try (Connection c = s.capturePool().getConnection()) {
             capture.targets.check(c, s.served());
             // The first start's position is taken here, not by the reader thread: a fence set once start returns
@@ -135,7 +150,7 @@ public final class BinlogCapture implements LogCapture {
         public BinlogReader open(Connection c) throws SQLException {
             watched = 0;
             return new BinlogReader(endpoint, schema, ds, index, index.loadOrStart(c), targets, fence::reached,
-                    leadership.stats());
+                    leadership.stats(), through);
         }
 
         @Override

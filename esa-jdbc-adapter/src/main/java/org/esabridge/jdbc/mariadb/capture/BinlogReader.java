@@ -32,6 +32,7 @@ import java.util.function.BiConsumer;
 import javax.sql.DataSource;
 import org.esabridge.jdbc.capture.IndexWriter;
 import org.esabridge.jdbc.capture.LogReader;
+import org.esabridge.jdbc.capture.WrittenThrough;
 import org.esabridge.jdbc.changes.IndexedChanges;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,9 +94,15 @@ final class BinlogReader implements LogReader, AutoCloseable {
     /** A problem between transactions: recorded with the next one. */
     private boolean gapBeforeNextTransaction;
     private final Map<Long, TableTargets.Target> tableMaps = new HashMap<>();
+    /** The last sequence number read of each replication domain and server: the position fence needs them to grow. */
+    private final Map<String, Long> lastSequences;
+    /** How far this reader has written, for the position fence; null where it has none (Galera). */
+    private final WrittenThrough through;
+    private final WrittenThrough.Run run;
 
     BinlogReader(BinlogEndpoint endpoint, String schema, DataSource ds, ChangeIndex index, ChangeIndex.State start,
-                 TableTargets targets, BiConsumer<List<Long>, Instant> fencesReached, CaptureStats stats) {
+                 TableTargets targets, BiConsumer<List<Long>, Instant> fencesReached, CaptureStats stats,
+                 WrittenThrough through) {
         this.endpoint = endpoint;
         this.schema = schema;
         this.ds = ds;
@@ -104,6 +111,9 @@ final class BinlogReader implements LogReader, AutoCloseable {
         this.file = start.position().file();
         this.targets = targets;
         this.stats = stats;
+        this.through = through;
+        this.run = through == null ? null : through.start(start, pending::wantStamp);
+        this.lastSequences = new HashMap<>(GtidPositions.byDomainAndServer(start.position()));
         this.client = endpoint.newClient();
         client.setHeartbeatInterval(HEARTBEAT_MILLIS);
         client.setEventDeserializer(RowEventDecoding.deserializer(
@@ -119,6 +129,10 @@ final class BinlogReader implements LogReader, AutoCloseable {
             @Override
             public void onConnect(BinaryLogClient c) {
                 connectionId = c.getConnectionId();
+                if (run != null) {
+                    // Read on the replication connection itself: the fence compares it with the server it asks.
+                    run.server(String.valueOf(c.getMasterServerId()));
+                }
             }
 
             @Override
@@ -133,7 +147,7 @@ final class BinlogReader implements LogReader, AutoCloseable {
                 gapHere("an event could not be decoded: " + e.getMessage());
             }
         });
-        this.writer = new IndexWriter("esa-binlog-writer", ds, index, start, pending, fencesReached, stats, end -> { },
+        this.writer = new IndexWriter("esa-binlog-writer", ds, index, start, pending, fencesReached, stats, this::written,
                 this::ended, this::end);
     }
 
@@ -162,6 +176,9 @@ final class BinlogReader implements LogReader, AutoCloseable {
                 writer.join();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+            if (run != null) {
+                run.ended();
             }
             dropSpills();
         }
@@ -283,7 +300,20 @@ final class BinlogReader implements LogReader, AutoCloseable {
         }
     }
 
+    /** The writer's thread: the log up to {@code end} is in the index (or had nothing for it). */
+    private void written(BinlogPosition end) {
+        if (run != null) {
+            run.written(end, writer.stored().lastStamp());
+        }
+    }
+
     private void begin(MariadbGtidEventData gtid) {
+        String domainServer = gtid.getDomainId() + "-" + gtid.getServerId();
+        Long last = lastSequences.put(domainServer, gtid.getSequence());
+        if (through != null && last != null && gtid.getSequence() <= last) {
+            through.switchOff("the binary log holds GTID " + domainServer + "-" + gtid.getSequence() + " after "
+                    + domainServer + "-" + last + " (out of order; gtid_strict_mode prevents it)");
+        }
         if (txGtid != null) {
             // The previous group never ended (an XA transaction's prepared half ends without a commit event): its
             // rows, if any, are not known to be committed; say so rather than drop or guess them.
@@ -416,6 +446,9 @@ final class BinlogReader implements LogReader, AutoCloseable {
                 end);
         pending.commit(txEntries, txFences, position, event.getHeader().getTimestamp(), txEvents, txGap,
                 txSpillId == 0 ? null : new ChangeIndex.Spill(txSpillId, txSpilledSeqs));
+        if (run != null && run.read(position)) {
+            pending.cut(); // a fence waits for this transaction: written now, not when the segment fills or idles
+        }
         txGtid = null;
         txEntries = null;
         txFences = null;

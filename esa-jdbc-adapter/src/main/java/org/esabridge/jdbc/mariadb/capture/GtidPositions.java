@@ -29,6 +29,22 @@ final class GtidPositions {
         return new BinlogPosition(joined.toString(), file, pos);
     }
 
+    /**
+     * The sequence number of each {@code domain-server} in a GTID list (the largest where a pair comes twice): a
+     * position's list has one per domain, a state's (as {@code gtid_binlog_state}) one per domain and server.
+     */
+    static Map<String, Long> byDomainAndServer(BinlogPosition p) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        if (!p.gtid().isEmpty()) {
+            for (String part : p.gtid().split(",")) {
+                String gtid = part.trim();
+                int last = gtid.lastIndexOf('-');
+                out.merge(gtid.substring(0, last), Long.parseLong(gtid.substring(last + 1)), Math::max);
+            }
+        }
+        return out;
+    }
+
     /** The binary log's current end: MariaDB's GTID position, then the file and offset. */
     static BinlogPosition head(Connection c) throws SQLException {
         String gtid;

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 /**
  * getCurrentTime calls that arrive together share one fence marker (group commit): a burst of calls costs the
  * marker already being inserted when it came and one more for all of it, counted in {@code esa_fence}'s rows.
- * The insert under way is held by a table lock, so that the burst arrives while it lasts, whatever the timing.
+ * The insert under way is held by a table lock, so that the burst arrives while it lasts, whatever the timing. The
+ * calls go to the node that does not read the log (the reader's own node sets no marker: {@link PositionFenceTest}).
  */
 @Tag("database")
 class SharedFenceTest {
@@ -32,8 +33,10 @@ class SharedFenceTest {
     void aBurstOfFiftyCallsWhileAMarkerIsBeingSetAddsOneMarker() throws Exception {
         TestDatabase.freshSchema(DB);
         TestDatabase.exec(DB, "CREATE TABLE item (id INT PRIMARY KEY)");
-        try (JdbcAdapter adapter = TestDatabase.adapter(DB, "pool-size", "60"); Connection lock = TestDatabase.connect(DB);
-             Statement s = lock.createStatement()) {
+        try (JdbcAdapter a = TestDatabase.adapter(DB, "pool-size", "60"); JdbcAdapter b = TestDatabase.adapter(DB,
+                "pool-size", "60"); Connection lock = TestDatabase.connect(DB); Statement s = lock.createStatement()) {
+            waitFor(() -> a.captureStatus().leader() || b.captureStatus().leader(), "a node leads");
+            JdbcAdapter adapter = a.captureStatus().leader() ? b : a;
             adapter.getCurrentTime();
             long before = scalar("SELECT COALESCE(MAX(id), 0) FROM esa_fence");
             s.execute("LOCK TABLES esa_fence WRITE");
