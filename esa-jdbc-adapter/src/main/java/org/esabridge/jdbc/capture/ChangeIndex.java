@@ -42,6 +42,12 @@ public final class ChangeIndex {
     static final String NAME = "binlog";
     /** Rows per INSERT: large enough to amortise the round trip, small enough for max_allowed_packet. */
     private static final int ROWS_PER_INSERT = 1000;
+    /**
+     * Characters of one JSON array of entries ({@link Dialect#upsertChangesFromJson}): a 5000-entry segment of short
+     * ids is one statement, and an array stays far below the 16 MiB max_allowed_packet of a default server (it ends
+     * one entry past this at most: an id of 64 KiB is 128 Ki hex digits).
+     */
+    private static final int JSON_CHARS = 1 << 20;
     /** The binary log's server's upsert, for the spilled part of a huge transaction (only that reader spills). */
     private static final String INSERT_TAIL = " ON DUPLICATE KEY UPDATE row_id = VALUES(row_id), kind = VALUES(kind),"
             + " stamp = VALUES(stamp), seq = VALUES(seq)";
@@ -92,6 +98,8 @@ public final class ChangeIndex {
     private final Head head;
     private final String stampSql;
     private final String insertUpdates;
+    /** The dialect's {@link Dialect#upsertChangesFromJson}, or null. */
+    private final String upsertFromJson;
 
     /**
      * @param lease the reader's lease, checked in every write; null only in tests of a single reader
@@ -106,6 +114,7 @@ public final class ChangeIndex {
                 + dialect.plus(dialect.timestampParameter(), "1", java.time.temporal.ChronoUnit.MICROS) + ")";
         this.insertUpdates = "row_id = " + dialect.inserted("row_id") + ", kind = " + dialect.inserted("kind")
                 + ", stamp = " + dialect.inserted("stamp") + ", seq = " + dialect.inserted("seq");
+        this.upsertFromJson = dialect.upsertChangesFromJson(state.change());
     }
 
     /** The log's current end, as the engine spells it. */
@@ -233,28 +242,7 @@ public final class ChangeIndex {
                 }
                 seq += spill.seqs();
             }
-            List<Map.Entry<Key, Character>> list = new ArrayList<>(entries.entrySet());
-            MessageDigest rowHash = rowHash();
-            for (int from = 0; from < list.size(); from += ROWS_PER_INSERT) {
-                List<Map.Entry<Key, Character>> chunk = list.subList(from, Math.min(list.size(), from + ROWS_PER_INSERT));
-                try (PreparedStatement ps = c.prepareStatement(dialect.upsert(state.change(),
-                        "table_name, row_hash, row_id, kind, stamp, seq",
-                        String.join("), (", Collections.nCopies(chunk.size(), "?, ?, ?, ?, ?, ?")), "table_name, row_hash",
-                        insertUpdates))) {
-                    int i = 1;
-                    LocalDateTime at = LocalDateTime.ofInstant(stamp, ZoneOffset.UTC);
-                    for (Map.Entry<Key, Character> e : chunk) {
-                        byte[] id = e.getKey().rowId().getBytes(StandardCharsets.UTF_8);
-                        ps.setString(i++, e.getKey().table());
-                        ps.setBytes(i++, rowHash.digest(id));
-                        ps.setString(i++, e.getKey().rowId());
-                        ps.setString(i++, String.valueOf(e.getValue()));
-                        ps.setObject(i++, at);
-                        ps.setLong(i++, ++seq);
-                    }
-                    ps.executeUpdate();
-                }
-            }
+            seq = upsertEntries(c, entries, stamp, seq);
             boolean fencesUnseen = false;
             if (!fences.isEmpty()) {
                 try (PreparedStatement ps = c.prepareStatement("UPDATE " + state.fence() + " SET reached_stamp = ? WHERE id IN ("
@@ -282,6 +270,63 @@ public final class ChangeIndex {
         } finally {
             c.setAutoCommit(auto);
         }
+    }
+
+    /** Upserts the entries, seq in their order after {@code seq}; returns the last seq used. */
+    private long upsertEntries(Connection c, Map<Key, Character> entries, Instant stamp, long seq) throws SQLException {
+        LocalDateTime at = LocalDateTime.ofInstant(stamp, ZoneOffset.UTC);
+        if (upsertFromJson != null) {
+            return upsertAsJson(c, entries, at, seq);
+        }
+        List<Map.Entry<Key, Character>> list = new ArrayList<>(entries.entrySet());
+        MessageDigest rowHash = rowHash();
+        for (int from = 0; from < list.size(); from += ROWS_PER_INSERT) {
+            List<Map.Entry<Key, Character>> chunk = list.subList(from, Math.min(list.size(), from + ROWS_PER_INSERT));
+            try (PreparedStatement ps = c.prepareStatement(dialect.upsert(state.change(),
+                    "table_name, row_hash, row_id, kind, stamp, seq",
+                    String.join("), (", Collections.nCopies(chunk.size(), "?, ?, ?, ?, ?, ?")), "table_name, row_hash",
+                    insertUpdates))) {
+                int i = 1;
+                for (Map.Entry<Key, Character> e : chunk) {
+                    ps.setString(i++, e.getKey().table());
+                    ps.setBytes(i++, rowHash.digest(e.getKey().rowId().getBytes(StandardCharsets.UTF_8)));
+                    ps.setString(i++, e.getKey().rowId());
+                    ps.setString(i++, String.valueOf(e.getValue()));
+                    ps.setObject(i++, at);
+                    ps.setLong(i++, ++seq);
+                }
+                ps.executeUpdate();
+            }
+        }
+        return seq;
+    }
+
+    /** {@link #upsertEntries} as arrays of at most about {@value #JSON_CHARS} characters, one statement each. */
+    private long upsertAsJson(Connection c, Map<Key, Character> entries, LocalDateTime at, long seq) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(upsertFromJson)) {
+            ChangeArray array = new ChangeArray();
+            long first = seq;
+            for (Map.Entry<Key, Character> e : entries.entrySet()) {
+                array.add(e.getKey(), e.getValue());
+                seq++;
+                if (array.length() >= JSON_CHARS) {
+                    upsert(ps, at, first, array.close());
+                    array = new ChangeArray();
+                    first = seq;
+                }
+            }
+            if (array.entries() > 0) {
+                upsert(ps, at, first, array.close());
+            }
+        }
+        return seq;
+    }
+
+    private static void upsert(PreparedStatement ps, LocalDateTime at, long seqBefore, String array) throws SQLException {
+        ps.setObject(1, at);
+        ps.setLong(2, seqBefore);
+        ps.setString(3, array);
+        ps.executeUpdate();
     }
 
     /**
