@@ -96,7 +96,8 @@ public final class ChangeIndex {
     private final StateTables state;
     private final Dialect dialect;
     private final Head head;
-    private final String stampSql;
+    /** Locks the progress row and reads it with the next stamp: one round trip of each flush's several. */
+    private final String lockSql;
     private final String insertUpdates;
     /** The dialect's {@link Dialect#upsertChangesFromJson}, or null. */
     private final String upsertFromJson;
@@ -110,8 +111,9 @@ public final class ChangeIndex {
         this.state = state;
         this.dialect = state.dialect();
         this.head = head;
-        this.stampSql = "SELECT GREATEST(" + dialect.now() + ", "
-                + dialect.plus(dialect.timestampParameter(), "1", java.time.temporal.ChronoUnit.MICROS) + ")";
+        this.lockSql = "SELECT gtid_position, binlog_file, binlog_pos, since, last_stamp, last_seq, GREATEST("
+                + dialect.now() + ", " + dialect.plus("last_stamp", "1", java.time.temporal.ChronoUnit.MICROS) + ") FROM "
+                + state.capture() + " WHERE name = ? FOR UPDATE";
         this.insertUpdates = "row_id = " + dialect.inserted("row_id") + ", kind = " + dialect.inserted("kind")
                 + ", stamp = " + dialect.inserted("stamp") + ", seq = " + dialect.inserted("seq");
         this.upsertFromJson = dialect.upsertChangesFromJson(state.change());
@@ -170,8 +172,9 @@ public final class ChangeIndex {
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
         try {
-            State current = lockAndCheck(c, expected);
-            Instant stamp = nextStamp(c, current.lastStamp());
+            Locked locked = lockAndCheck(c, expected);
+            State current = locked.current();
+            Instant stamp = locked.stamp();
             BinlogPosition head = this.head.read(c);
             writeState(c, new State(head, stamp, stamp, current.lastSeq()));
             // Fences set before the new head will never be read: they are answered with the gap's stamp, which is
@@ -223,8 +226,9 @@ public final class ChangeIndex {
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
         try {
-            State current = lockAndCheck(c, expected);
-            Instant stamp = nextStamp(c, current.lastStamp());
+            Locked locked = lockAndCheck(c, expected);
+            State current = locked.current();
+            Instant stamp = locked.stamp();
             long seq = current.lastSeq();
             if (spill != null) {
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + state.change() + " (table_name, row_hash,"
@@ -415,9 +419,16 @@ public final class ChangeIndex {
         }
     }
 
-    private State lockAndCheck(Connection c, State expected) throws SQLException, LostLeadershipException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT gtid_position, binlog_file, binlog_pos, since, last_stamp,"
-                + " last_seq FROM " + state.capture() + " WHERE name = ? FOR UPDATE")) {
+    /** The stored state, locked until the commit, and the stamp of the batch written now. */
+    private record Locked(State current, Instant stamp) {
+    }
+
+    /**
+     * Locks the stored state and checks that it is the one this reader expects; the batch's stamp is
+     * {@code GREATEST(now, last_stamp + 1 µs)}, off a whole millisecond.
+     */
+    private Locked lockAndCheck(Connection c, State expected) throws SQLException, LostLeadershipException {
+        try (PreparedStatement ps = c.prepareStatement(lockSql)) {
             ps.setString(1, NAME);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -429,17 +440,7 @@ public final class ChangeIndex {
                     throw new LostLeadershipException("another reader moved the capture position (stored "
                             + current.position() + ", expected " + expected.position() + ")");
                 }
-                return current;
-            }
-        }
-    }
-
-    private Instant nextStamp(Connection c, Instant last) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(stampSql)) {
-            ps.setObject(1, LocalDateTime.ofInstant(last, ZoneOffset.UTC));
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return offWholeMillisecond(instant(rs, 1));
+                return new Locked(current, offWholeMillisecond(instant(rs, 7)));
             }
         }
     }
