@@ -10,8 +10,13 @@ import java.nio.charset.StandardCharsets;
  */
 final class ChangeArray {
     private static final char[] DIGITS = "0123456789ABCDEF".toCharArray();
-    private final StringBuilder json = new StringBuilder(64 * 1024).append('[');
+    private final StringBuilder json;
     private int entries;
+
+    /** @param capacity the characters to make room for (the array grows past it if it must) */
+    ChangeArray(int capacity) {
+        json = new StringBuilder(capacity).append('[');
+    }
 
     void add(ChangeIndex.Key key, char kind) {
         if (entries++ > 0) {

@@ -99,8 +99,9 @@ public final class ChangeIndex {
     /** Locks the progress row and reads it with the next stamp: one round trip of each flush's several. */
     private final String lockSql;
     private final String insertUpdates;
-    /** The dialect's {@link Dialect#upsertChangesFromJson}, or null. */
-    private final String upsertFromJson;
+    /** The dialect's {@link Dialect#upsertChangesFromJson} for this server, or null; asked at the first flush. */
+    private String upsertFromJson;
+    private boolean upsertChosen;
 
     /**
      * @param lease the reader's lease, checked in every write; null only in tests of a single reader
@@ -116,7 +117,6 @@ public final class ChangeIndex {
                 + state.capture() + " WHERE name = ? FOR UPDATE";
         this.insertUpdates = "row_id = " + dialect.inserted("row_id") + ", kind = " + dialect.inserted("kind")
                 + ", stamp = " + dialect.inserted("stamp") + ", seq = " + dialect.inserted("seq");
-        this.upsertFromJson = dialect.upsertChangesFromJson(state.change());
     }
 
     /** The log's current end, as the engine spells it. */
@@ -279,6 +279,10 @@ public final class ChangeIndex {
     /** Upserts the entries, seq in their order after {@code seq}; returns the last seq used. */
     private long upsertEntries(Connection c, Map<Key, Character> entries, Instant stamp, long seq) throws SQLException {
         LocalDateTime at = LocalDateTime.ofInstant(stamp, ZoneOffset.UTC);
+        if (!upsertChosen) {
+            upsertFromJson = dialect.upsertChangesFromJson(state.change(), c.getMetaData());
+            upsertChosen = true;
+        }
         if (upsertFromJson != null) {
             return upsertAsJson(c, entries, at, seq);
         }
@@ -308,14 +312,16 @@ public final class ChangeIndex {
     /** {@link #upsertEntries} as arrays of at most about {@value #JSON_CHARS} characters, one statement each. */
     private long upsertAsJson(Connection c, Map<Key, Character> entries, LocalDateTime at, long seq) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(upsertFromJson)) {
-            ChangeArray array = new ChangeArray();
+            // Room for short ids (a table name and an integer id take about 40 characters): no copying while it grows.
+            int capacity = (int) Math.min(JSON_CHARS + 1024L, 64L + 48L * entries.size());
+            ChangeArray array = new ChangeArray(capacity);
             long first = seq;
             for (Map.Entry<Key, Character> e : entries.entrySet()) {
                 array.add(e.getKey(), e.getValue());
                 seq++;
                 if (array.length() >= JSON_CHARS) {
                     upsert(ps, at, first, array.close());
-                    array = new ChangeArray();
+                    array = new ChangeArray(capacity);
                     first = seq;
                 }
             }
