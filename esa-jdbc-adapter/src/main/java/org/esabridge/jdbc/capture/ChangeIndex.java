@@ -42,6 +42,12 @@ public final class ChangeIndex {
     static final String NAME = "binlog";
     /** Rows per INSERT: large enough to amortise the round trip, small enough for max_allowed_packet. */
     private static final int ROWS_PER_INSERT = 1000;
+    /**
+     * Characters of one JSON array of entries ({@link Dialect#upsertChangesFromJson}): a 5000-entry segment of short
+     * ids is one statement, and an array stays far below the 16 MiB max_allowed_packet of a default server (it ends
+     * one entry past this at most: an id of 64 KiB is 128 Ki hex digits).
+     */
+    private static final int JSON_CHARS = 1 << 20;
     /** The binary log's server's upsert, for the spilled part of a huge transaction (only that reader spills). */
     private static final String INSERT_TAIL = " ON DUPLICATE KEY UPDATE row_id = VALUES(row_id), kind = VALUES(kind),"
             + " stamp = VALUES(stamp), seq = VALUES(seq)";
@@ -90,8 +96,12 @@ public final class ChangeIndex {
     private final StateTables state;
     private final Dialect dialect;
     private final Head head;
-    private final String stampSql;
+    /** Locks the progress row and reads it with the next stamp: one round trip of each flush's several. */
+    private final String lockSql;
     private final String insertUpdates;
+    /** The dialect's {@link Dialect#upsertChangesFromJson} for this server, or null; asked at the first flush. */
+    private String upsertFromJson;
+    private boolean upsertChosen;
 
     /**
      * @param lease the reader's lease, checked in every write; null only in tests of a single reader
@@ -102,8 +112,9 @@ public final class ChangeIndex {
         this.state = state;
         this.dialect = state.dialect();
         this.head = head;
-        this.stampSql = "SELECT GREATEST(" + dialect.now() + ", "
-                + dialect.plus(dialect.timestampParameter(), "1", java.time.temporal.ChronoUnit.MICROS) + ")";
+        this.lockSql = "SELECT gtid_position, binlog_file, binlog_pos, since, last_stamp, last_seq, GREATEST("
+                + dialect.now() + ", " + dialect.plus("last_stamp", "1", java.time.temporal.ChronoUnit.MICROS) + ") FROM "
+                + state.capture() + " WHERE name = ? FOR UPDATE";
         this.insertUpdates = "row_id = " + dialect.inserted("row_id") + ", kind = " + dialect.inserted("kind")
                 + ", stamp = " + dialect.inserted("stamp") + ", seq = " + dialect.inserted("seq");
     }
@@ -161,8 +172,9 @@ public final class ChangeIndex {
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
         try {
-            State current = lockAndCheck(c, expected);
-            Instant stamp = nextStamp(c, current.lastStamp());
+            Locked locked = lockAndCheck(c, expected);
+            State current = locked.current();
+            Instant stamp = locked.stamp();
             BinlogPosition head = this.head.read(c);
             writeState(c, new State(head, stamp, stamp, current.lastSeq()));
             // Fences set before the new head will never be read: they are answered with the gap's stamp, which is
@@ -214,8 +226,9 @@ public final class ChangeIndex {
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
         try {
-            State current = lockAndCheck(c, expected);
-            Instant stamp = nextStamp(c, current.lastStamp());
+            Locked locked = lockAndCheck(c, expected);
+            State current = locked.current();
+            Instant stamp = locked.stamp();
             long seq = current.lastSeq();
             if (spill != null) {
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + state.change() + " (table_name, row_hash,"
@@ -233,28 +246,7 @@ public final class ChangeIndex {
                 }
                 seq += spill.seqs();
             }
-            List<Map.Entry<Key, Character>> list = new ArrayList<>(entries.entrySet());
-            MessageDigest rowHash = rowHash();
-            for (int from = 0; from < list.size(); from += ROWS_PER_INSERT) {
-                List<Map.Entry<Key, Character>> chunk = list.subList(from, Math.min(list.size(), from + ROWS_PER_INSERT));
-                try (PreparedStatement ps = c.prepareStatement(dialect.upsert(state.change(),
-                        "table_name, row_hash, row_id, kind, stamp, seq",
-                        String.join("), (", Collections.nCopies(chunk.size(), "?, ?, ?, ?, ?, ?")), "table_name, row_hash",
-                        insertUpdates))) {
-                    int i = 1;
-                    LocalDateTime at = LocalDateTime.ofInstant(stamp, ZoneOffset.UTC);
-                    for (Map.Entry<Key, Character> e : chunk) {
-                        byte[] id = e.getKey().rowId().getBytes(StandardCharsets.UTF_8);
-                        ps.setString(i++, e.getKey().table());
-                        ps.setBytes(i++, rowHash.digest(id));
-                        ps.setString(i++, e.getKey().rowId());
-                        ps.setString(i++, String.valueOf(e.getValue()));
-                        ps.setObject(i++, at);
-                        ps.setLong(i++, ++seq);
-                    }
-                    ps.executeUpdate();
-                }
-            }
+            seq = upsertEntries(c, entries, stamp, seq);
             boolean fencesUnseen = false;
             if (!fences.isEmpty()) {
                 try (PreparedStatement ps = c.prepareStatement("UPDATE " + state.fence() + " SET reached_stamp = ? WHERE id IN ("
@@ -282,6 +274,69 @@ public final class ChangeIndex {
         } finally {
             c.setAutoCommit(auto);
         }
+    }
+
+    /** Upserts the entries, seq in their order after {@code seq}; returns the last seq used. */
+    private long upsertEntries(Connection c, Map<Key, Character> entries, Instant stamp, long seq) throws SQLException {
+        LocalDateTime at = LocalDateTime.ofInstant(stamp, ZoneOffset.UTC);
+        if (!upsertChosen) {
+            upsertFromJson = dialect.upsertChangesFromJson(state.change(), c.getMetaData());
+            upsertChosen = true;
+        }
+        if (upsertFromJson != null) {
+            return upsertAsJson(c, entries, at, seq);
+        }
+        List<Map.Entry<Key, Character>> list = new ArrayList<>(entries.entrySet());
+        MessageDigest rowHash = rowHash();
+        for (int from = 0; from < list.size(); from += ROWS_PER_INSERT) {
+            List<Map.Entry<Key, Character>> chunk = list.subList(from, Math.min(list.size(), from + ROWS_PER_INSERT));
+            try (PreparedStatement ps = c.prepareStatement(dialect.upsert(state.change(),
+                    "table_name, row_hash, row_id, kind, stamp, seq",
+                    String.join("), (", Collections.nCopies(chunk.size(), "?, ?, ?, ?, ?, ?")), "table_name, row_hash",
+                    insertUpdates))) {
+                int i = 1;
+                for (Map.Entry<Key, Character> e : chunk) {
+                    ps.setString(i++, e.getKey().table());
+                    ps.setBytes(i++, rowHash.digest(e.getKey().rowId().getBytes(StandardCharsets.UTF_8)));
+                    ps.setString(i++, e.getKey().rowId());
+                    ps.setString(i++, String.valueOf(e.getValue()));
+                    ps.setObject(i++, at);
+                    ps.setLong(i++, ++seq);
+                }
+                ps.executeUpdate();
+            }
+        }
+        return seq;
+    }
+
+    /** {@link #upsertEntries} as arrays of at most about {@value #JSON_CHARS} characters, one statement each. */
+    private long upsertAsJson(Connection c, Map<Key, Character> entries, LocalDateTime at, long seq) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(upsertFromJson)) {
+            // Room for short ids (a table name and an integer id take about 40 characters): no copying while it grows.
+            int capacity = (int) Math.min(JSON_CHARS + 1024L, 64L + 48L * entries.size());
+            ChangeArray array = new ChangeArray(capacity);
+            long first = seq;
+            for (Map.Entry<Key, Character> e : entries.entrySet()) {
+                array.add(e.getKey(), e.getValue());
+                seq++;
+                if (array.length() >= JSON_CHARS) {
+                    upsert(ps, at, first, array.close());
+                    array = new ChangeArray(capacity);
+                    first = seq;
+                }
+            }
+            if (array.entries() > 0) {
+                upsert(ps, at, first, array.close());
+            }
+        }
+        return seq;
+    }
+
+    private static void upsert(PreparedStatement ps, LocalDateTime at, long seqBefore, String array) throws SQLException {
+        ps.setObject(1, at);
+        ps.setLong(2, seqBefore);
+        ps.setString(3, array);
+        ps.executeUpdate();
     }
 
     /**
@@ -370,9 +425,16 @@ public final class ChangeIndex {
         }
     }
 
-    private State lockAndCheck(Connection c, State expected) throws SQLException, LostLeadershipException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT gtid_position, binlog_file, binlog_pos, since, last_stamp,"
-                + " last_seq FROM " + state.capture() + " WHERE name = ? FOR UPDATE")) {
+    /** The stored state, locked until the commit, and the stamp of the batch written now. */
+    private record Locked(State current, Instant stamp) {
+    }
+
+    /**
+     * Locks the stored state and checks that it is the one this reader expects; the batch's stamp is
+     * {@code GREATEST(now, last_stamp + 1 µs)}, off a whole millisecond.
+     */
+    private Locked lockAndCheck(Connection c, State expected) throws SQLException, LostLeadershipException {
+        try (PreparedStatement ps = c.prepareStatement(lockSql)) {
             ps.setString(1, NAME);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -384,17 +446,7 @@ public final class ChangeIndex {
                     throw new LostLeadershipException("another reader moved the capture position (stored "
                             + current.position() + ", expected " + expected.position() + ")");
                 }
-                return current;
-            }
-        }
-    }
-
-    private Instant nextStamp(Connection c, Instant last) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(stampSql)) {
-            ps.setObject(1, LocalDateTime.ofInstant(last, ZoneOffset.UTC));
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return offWholeMillisecond(instant(rs, 1));
+                return new Locked(current, offWholeMillisecond(instant(rs, 7)));
             }
         }
     }

@@ -174,6 +174,18 @@ public interface Dialect {
     /** In the {@code updates} of {@link #upsert}: the value the insert proposed for {@code column}. */
     String inserted(String column);
 
+    /**
+     * An upsert of change-index entries into {@code changeTable} that unpacks them from one JSON array and hashes
+     * their ids itself ({@link #rowHash}), or null where the engine (or this {@code server}'s version) has none: the
+     * log reader then sends each entry's
+     * six values in a multi-row {@link #upsert}. Parameters: the stamp, the seq before the first entry, and the
+     * array of {@code [table, rowId, kind]} triples, table and id as the hex digits of their UTF-8 bytes (the n-th
+     * triple, counted from 1, gets seq + n).
+     */
+    default String upsertChangesFromJson(String changeTable, java.sql.DatabaseMetaData server) throws java.sql.SQLException {
+        return null;
+    }
+
     // --- triggers, version tables (mutual exclusion: cluster.Lease, rows that hold across Galera nodes) ---
 
     /**

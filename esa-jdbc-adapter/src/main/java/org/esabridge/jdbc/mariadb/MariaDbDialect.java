@@ -5,6 +5,7 @@ import org.esabridge.jdbc.catalog.Column;
 import org.esabridge.jdbc.catalog.Table;
 import org.esabridge.jdbc.changes.VersionRowSql;
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -257,6 +258,29 @@ public final class MariaDbDialect implements Dialect {
     public String upsert(String table, String columns, String values, String key, String updates) {
         // MariaDB finds the conflicting row by any unique key itself; key documents which one is meant.
         return "INSERT INTO " + table + " (" + columns + ") VALUES (" + values + ") ON DUPLICATE KEY UPDATE " + updates;
+    }
+
+    /**
+     * Parsing a multi-row VALUES list was a quarter of the server's time per entry, and the driver's text for
+     * 6 values an entry most of the writer thread's: with one JSON parameter a row event of the catch-up costs a
+     * third less CPU, server and reader together (issue 22).
+     */
+    @Override
+    public String upsertChangesFromJson(String changeTable, DatabaseMetaData server) throws SQLException {
+        int major = server.getDatabaseMajorVersion();
+        if (major < 10 || major == 10 && server.getDatabaseMinorVersion() < 6) {
+            return null; // JSON_TABLE came with 10.6
+        }
+        // Table and id come as hex (capture.ChangeArray): JSON_TABLE does not undo a string's escapes.
+        String id = "CONVERT(UNHEX(j.row_id) USING utf8mb4)";
+        return "INSERT INTO " + changeTable + " (table_name, row_hash, row_id, kind, stamp, seq)"
+                + " SELECT CONVERT(UNHEX(j.table_name) USING utf8mb4), " + rowHash(id) + ", " + id + ", j.kind, ?, ? + j.n"
+                + " FROM JSON_TABLE(?, '$[*]' COLUMNS (n FOR ORDINALITY,"
+                + " table_name VARCHAR(512) CHARACTER SET ascii PATH '$[0]',"
+                + " row_id MEDIUMTEXT CHARACTER SET ascii PATH '$[1]',"
+                + " kind CHAR(1) CHARACTER SET ascii PATH '$[2]')) j"
+                + " ON DUPLICATE KEY UPDATE row_id = VALUES(row_id), kind = VALUES(kind), stamp = VALUES(stamp),"
+                + " seq = VALUES(seq)";
     }
 
     @Override
