@@ -660,7 +660,9 @@ public final class BenchCommand implements Callable<Integer> {
                 .append(", its output counted by this JVM; raw JDBC: one `SELECT *` "
                         + "with fetch size ").append(fetchSize).append(", every column read with getString. Sync: "
                         + "startSync, getCurrentTime, getModified (NULL), getModifiedPaged, every readDataPage in order, "
-                        + "closeCursor, endSync, release; wire host: counts `<record>` tags in the bytes; parse host: "
+                        + "closeCursor, endSync, release; wire host: counts `<record>` tags in the bytes; curl host: the "
+                        + "pages fetched by one `curl --config` (a section per readDataPage, one kept-alive connection, "
+                        + "`-k`), its output counted by this JVM; parse host: "
                         + "every field of every record parsed and touched. Load: the 1- and 5-minute load average when "
                         + "the table's measurements began.\n\n");
         out.append("| table | rows | " + baseline + " rows/s (mean; before / after the syncs) | raw JDBC rows/s | wire rows/s | wire ÷ " + per + " | wire s "
