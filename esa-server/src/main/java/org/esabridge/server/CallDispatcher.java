@@ -14,7 +14,6 @@ import org.esabridge.api.EsaRecordException;
 import org.esabridge.api.ExternalRecord;
 import org.esabridge.api.ExternalStructure;
 import org.esabridge.api.ExternalSystemAdapter;
-import org.esabridge.api.ResultSink;
 import org.esabridge.api.Session;
 import org.esabridge.api.call.EsaCall;
 import org.esabridge.api.call.EsaCall.CheckDelayedCreate;
@@ -43,6 +42,8 @@ import org.esabridge.api.call.EsaCall.ReadDataPage;
 import org.esabridge.api.call.EsaCall.Release;
 import org.esabridge.api.call.EsaCall.StartSync;
 import org.esabridge.api.call.EsaCall.Update;
+import org.esabridge.api.xml.EncodedRecordSink;
+import org.esabridge.api.xml.EncodedRecords;
 import org.esabridge.api.xml.EsaResultWriter;
 
 /**
@@ -264,7 +265,7 @@ final class CallDispatcher {
     }
 
     /** Counts the records and ids that go into the answer: the rows-served metric and the call log's rows. */
-    private static final class CountingSink implements ResultSink {
+    private static final class CountingSink implements EncodedRecordSink {
         final EsaResultWriter writer;
         long count;
 
@@ -276,6 +277,12 @@ final class CallDispatcher {
         public void record(ExternalRecord record) throws IOException {
             writer.record(record);
             count++;
+        }
+
+        @Override
+        public void records(EncodedRecords records) throws IOException {
+            writer.records(records);
+            count += records.count();
         }
 
         @Override

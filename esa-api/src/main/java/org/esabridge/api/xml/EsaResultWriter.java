@@ -38,7 +38,7 @@ import org.esabridge.api.ResultSink;
  *
  * <p>Not thread-safe: one writer per response.
  */
-public final class EsaResultWriter implements ResultSink, AutoCloseable {
+public final class EsaResultWriter implements EncodedRecordSink, AutoCloseable {
     static final String DECLARATION = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n";
 
     private static final XMLOutputFactory FACTORY = Stax.outputFactory();
@@ -120,9 +120,22 @@ public final class EsaResultWriter implements ResultSink, AutoCloseable {
             }
             throw new UnwritableValueException(where(record) + " could not be written");
         }
+        beforeBytes();
+        records.writeTo(buffered);
+    }
+
+    /** Writes records encoded ahead; the bytes are those {@link #record} writes for each of them. */
+    @Override
+    public void records(EncodedRecords encoded) throws IOException {
+        requireOpen();
+        beforeBytes();
+        encoded.writeTo(buffered);
+    }
+
+    /** Closes an open start tag ({@code >}) and moves what StAX holds into the buffer, before raw record bytes. */
+    private void beforeBytes() throws IOException {
         if (staxPending) {
             try {
-                // Closes an open start tag (">") and moves what StAX holds into the buffer, before the bytes.
                 xml.writeCharacters("");
                 xml.flush();
             } catch (XMLStreamException e) {
@@ -130,7 +143,6 @@ public final class EsaResultWriter implements ResultSink, AutoCloseable {
             }
             staxPending = false;
         }
-        records.writeTo(buffered);
     }
 
     /**

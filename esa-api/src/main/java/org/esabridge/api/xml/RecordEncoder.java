@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamWriter;
@@ -44,6 +45,13 @@ final class RecordEncoder {
 
     /** Per field name: {@code <field name="…">} and {@code <field name="…" xsi:nil="true"/>}. */
     private final Map<String, byte[][]> fieldTags = new HashMap<>();
+    /**
+     * The tags of the previous record's fields by position, with the name strings they were found for: the records of
+     * a result share their field names (the same strings, from the table's columns), so the map is asked only when a
+     * name differs from the one at its position before.
+     */
+    private String[] lastNames = new String[0];
+    private byte[][][] lastTags = new byte[0][][];
     private byte[] buf = new byte[8 * 1024];
     private int len;
 
@@ -72,14 +80,21 @@ final class RecordEncoder {
             }
             put(MODIFIED_END);
         }
-        for (FieldValue field : record.fields()) {
-            byte[][] tags = fieldTags.get(field.name());
-            if (tags == null) {
-                if (XmlChars.firstIllegal(field.name()) >= 0) {
+        List<FieldValue> fields = record.fields();
+        if (lastNames.length != fields.size()) {
+            lastNames = new String[fields.size()];
+            lastTags = new byte[fields.size()][][];
+        }
+        for (int k = 0; k < fields.size(); k++) {
+            FieldValue field = fields.get(k);
+            byte[][] tags = lastTags[k];
+            if (lastNames[k] != field.name()) {
+                tags = tags(field.name());
+                if (tags == null) {
                     return false;
                 }
-                tags = tags(field.name());
-                fieldTags.put(field.name(), tags);
+                lastNames[k] = field.name();
+                lastTags[k] = tags;
             }
             if (field.isNull()) {
                 put(tags[1]);
@@ -100,8 +115,21 @@ final class RecordEncoder {
         out.write(buf, 0, len);
     }
 
+    /** A field's two start tags (made once per name), or null for a name XML cannot carry. */
+    private byte[][] tags(String name) throws IOException {
+        byte[][] tags = fieldTags.get(name);
+        if (tags == null) {
+            if (XmlChars.firstIllegal(name) >= 0) {
+                return null;
+            }
+            tags = startTags(name);
+            fieldTags.put(name, tags);
+        }
+        return tags;
+    }
+
     /** A field's two start tags, written by Woodstox itself so that the attribute is escaped as it escapes. */
-    private static byte[][] tags(String name) throws IOException {
+    private static byte[][] startTags(String name) throws IOException {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             XMLStreamWriter xml = Stax.outputFactory().createXMLStreamWriter(bytes, "UTF-8");

@@ -174,4 +174,26 @@ class RecordEncoderTest {
         // Still usable after a refusal.
         assertSame(encoder, new ExternalRecord("1", null, List.of(new FieldValue("f", "ok"))));
     }
+
+    @Test
+    void recordsWhoseFieldsDifferFromTheRecordBeforeGetTheirOwnTags() throws Exception {
+        RecordEncoder encoder = new RecordEncoder();
+        // The encoder remembers the tags by position: other names, other orders, other counts, equal names in other
+        // strings, and a name it refused must each still come out as the StAX path writes them.
+        List<List<FieldValue>> layouts = List.of(
+                List.of(new FieldValue("a", "1"), new FieldValue("b", null)),
+                List.of(new FieldValue("b", "2"), new FieldValue("a", "3")),
+                List.of(new FieldValue(new String("b"), null), new FieldValue(new String("a"), "4")),
+                List.of(new FieldValue("c <&>", "5")),
+                List.of(new FieldValue("a", "6"), new FieldValue("b", "7"), new FieldValue("c <&>", null)),
+                List.of(new FieldValue("a", "8"), new FieldValue("b", "9")));
+        for (int round = 0; round < 2; round++) {
+            for (List<FieldValue> fields : layouts) {
+                assertSame(encoder, new ExternalRecord("1", null, fields));
+            }
+            assertFalse(encoder.encode(new ExternalRecord("1", null, List.of(new FieldValue("a", "x"),
+                    new FieldValue("b\u0001", "y")))));
+        }
+        assertSame(encoder, new ExternalRecord("1", null, List.of(new FieldValue("a", "x"), new FieldValue("b", "y"))));
+    }
 }

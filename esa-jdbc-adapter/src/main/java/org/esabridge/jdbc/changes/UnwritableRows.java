@@ -14,6 +14,8 @@ import javax.sql.DataSource;
 import org.esabridge.api.ExternalRecord;
 import org.esabridge.api.LogText;
 import org.esabridge.api.ResultSink;
+import org.esabridge.api.xml.EncodedRecordSink;
+import org.esabridge.api.xml.EncodedRecords;
 import org.esabridge.api.xml.EsaResultWriter;
 import org.esabridge.api.xml.UnwritableValueException;
 import org.esabridge.jdbc.catalog.Table;
@@ -71,8 +73,11 @@ public final class UnwritableRows {
         return new Filter(table, sink);
     }
 
-    /** Passes what XML can carry on, leaves the rest out and notes it. */
-    public final class Filter implements ResultSink {
+    /**
+     * Passes what XML can carry on, leaves the rest out and notes it. Records encoded ahead pass through as they are
+     * (to a sink that takes them so): what could not be encoded comes as records of its own.
+     */
+    public final class Filter implements EncodedRecordSink {
         private final Table table;
         private final ResultSink sink;
         private final List<String> noted = new ArrayList<>();
@@ -95,6 +100,12 @@ public final class UnwritableRows {
                     noted.add(record.id());
                 }
             }
+        }
+
+        /** Only when the sink beneath is an {@link EncodedRecordSink} too. */
+        @Override
+        public void records(EncodedRecords records) throws IOException {
+            ((EncodedRecordSink) sink).records(records);
         }
 
         @Override

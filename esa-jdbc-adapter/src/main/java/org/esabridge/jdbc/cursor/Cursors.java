@@ -13,10 +13,10 @@ import java.util.function.IntSupplier;
 import javax.sql.DataSource;
 import org.esabridge.api.Cursor;
 import org.esabridge.api.ErrorCode;
-import org.esabridge.api.ExternalRecord;
 import org.esabridge.api.EsaException;
 import org.esabridge.api.ResultSink;
 import org.esabridge.api.Session;
+import org.esabridge.api.xml.EncodedRecordSink;
 import org.esabridge.jdbc.DeleteStrategy;
 import org.esabridge.jdbc.Paging;
 import org.esabridge.jdbc.catalog.PagePlan;
@@ -245,7 +245,9 @@ public final class Cursors implements Paging {
             throws EsaException, IOException {
         UnwritableRows.Filter out = null;
         CursorStore.Stored s;
-        List<Object> ahead;
+        PagePrefetch.Page ahead;
+        // A sink that takes records encoded ahead (the result writer) gets them so: encoded on the reading thread.
+        boolean encode = sink instanceof EncodedRecordSink;
         try (Connection c = ds.getConnection()) {
             s = cursorId == null ? null : store.touch(c, cursorId.trim(), session.principal());
             if (s == null) {
@@ -256,11 +258,15 @@ public final class Cursors implements Paging {
                         + (s.pageCount() - 1) + " (the cursor has " + s.pageCount() + " pages)");
             }
             ahead = prefetch.take(s.id(), session.principal(), pageIndex);
+            if (ahead != null && ahead.encoded() && !encode) {
+                ahead = null; // encoded for the sink of the call before, which took encoded records; this one does not
+            }
             // Not for a table read one row at a time (RowWidth: a row may be larger than a page held ahead).
             if (pageIndex + 1 < s.pageCount() && lookup.table(s.structure()).fetchRows() > 1) {
                 // The next page is read while this one is written (PagePrefetch).
                 CursorStore.Stored cursor = s;
-                prefetch.start(s.id(), session.principal(), pageIndex + 1, into -> readPage(cursor, pageIndex + 1, into));
+                prefetch.start(s.id(), session.principal(), pageIndex + 1, encode,
+                        into -> readPage(cursor, pageIndex + 1, into));
             }
             if (ahead == null) {
                 out = unwritable.filter(lookup.table(s.structure()).table(), sink);
@@ -276,13 +282,7 @@ public final class Cursors implements Paging {
         if (ahead != null) {
             out = unwritable.filter(lookup.table(s.structure()).table(), sink);
             try {
-                for (Object entry : ahead) {
-                    if (entry instanceof ExternalRecord r) {
-                        out.record(r);
-                    } else {
-                        out.id((String) entry);
-                    }
-                }
+                ahead.sendTo(out);
             } finally {
                 out.finish();
             }

@@ -21,6 +21,8 @@ import org.esabridge.api.EsaException;
 import org.esabridge.api.ExternalRecord;
 import org.esabridge.api.FieldValue;
 import org.esabridge.api.ResultSink;
+import org.esabridge.api.xml.EncodedRecordSink;
+import org.esabridge.api.xml.EncodedRecords;
 
 /**
  * Reads a cursor's next page while the current one is written to the host, so that the host's next
@@ -52,14 +54,15 @@ final class PagePrefetch implements AutoCloseable {
         final String principal;
         final long page;
         final long startedNanos = System.nanoTime();
-        final Page entries = new Page();
+        final Page entries;
         Future<?> task;
         /** Dropped (closed, released, stale) before it was served: a read not begun is not made. */
         volatile boolean dropped;
 
-        Ahead(String principal, long page) {
+        Ahead(String principal, long page, boolean encode) {
             this.principal = principal;
             this.page = page;
+            this.entries = new Page(encode);
         }
     }
 
@@ -72,14 +75,50 @@ final class PagePrefetch implements AutoCloseable {
         }
     }
 
-    /** The entries of a page as the reader sent them: records and ids, in order; null entries once too large. */
-    private static final class Page implements ResultSink {
+    /**
+     * A page as the reader sent it: records and ids in order, or, encoding, its records as the answer's bytes and
+     * apart from them the records that could not be encoded (which the answer leaves out); null entries once too
+     * large. Encoded, the encoder runs on the reading thread, and a page is held as a few arrays of bytes instead
+     * of several objects per value, which every young collection copied while the page waited.
+     */
+    static final class Page implements ResultSink {
+        private final EncodedRecords encoded;
         private List<Object> entries = new ArrayList<>();
         private long chars;
 
+        private Page(boolean encode) {
+            this.encoded = encode ? new EncodedRecords() : null;
+        }
+
         @Override
-        public void record(ExternalRecord r) throws TooLarge {
+        public void record(ExternalRecord r) throws IOException {
+            if (encoded != null) {
+                long before = encoded.bytes();
+                if (encoded.add(r)) {
+                    weigh(encoded.bytes() - before);
+                    return;
+                }
+            }
             add(r, 64 + length(r.id()) + fieldChars(r));
+        }
+
+        /** Sends the page to {@code sink}, which takes encoded records if they were encoded. */
+        void sendTo(ResultSink sink) throws IOException {
+            if (encoded != null && encoded.count() > 0) {
+                ((EncodedRecordSink) sink).records(encoded);
+            }
+            for (Object entry : entries) {
+                if (entry instanceof ExternalRecord r) {
+                    sink.record(r);
+                } else {
+                    sink.id((String) entry);
+                }
+            }
+        }
+
+        /** Whether the page's records were encoded as it was read. */
+        boolean encoded() {
+            return encoded != null;
         }
 
         @Override
@@ -88,12 +127,16 @@ final class PagePrefetch implements AutoCloseable {
         }
 
         private void add(Object entry, long weight) throws TooLarge {
+            weigh(weight);
+            entries.add(entry);
+        }
+
+        private void weigh(long weight) throws TooLarge {
             chars += weight;
             if (chars > MAX_CHARS) {
                 entries = null;
                 throw new TooLarge(); // stops the read: the page is read when asked
             }
-            entries.add(entry);
         }
 
         private static long fieldChars(ExternalRecord r) {
@@ -129,8 +172,11 @@ final class PagePrefetch implements AutoCloseable {
     /**
      * Starts reading {@code page} of the cursor unless a read of it is under way, the cursor has a page ahead
      * already, or no place is free.
+     *
+     * @param encode whether to encode the page's records as it is read (for a sink that takes them so, {@link
+     *               EncodedRecordSink})
      */
-    void start(String cursorId, String principal, long page, PageReader reader) {
+    void start(String cursorId, String principal, long page, boolean encode, PageReader reader) {
         Ahead current = ahead.get(cursorId);
         if (current != null) {
             if (current.page == page) {
@@ -144,7 +190,7 @@ final class PagePrefetch implements AutoCloseable {
                 return;
             }
         }
-        Ahead a = new Ahead(principal, page);
+        Ahead a = new Ahead(principal, page, encode);
         FutureTask<Void> task = new FutureTask<>(() -> {
             if (a.dropped) {
                 return;
@@ -171,10 +217,10 @@ final class PagePrefetch implements AutoCloseable {
     }
 
     /**
-     * The entries of {@code page} read ahead for this cursor, waiting for a read under way; null when there are
-     * none (never read, another page, too large, failed). Either way the cursor has no page ahead after this.
+     * {@code page} as read ahead for this cursor, waiting for a read under way; null when there is none (never read,
+     * another page, too large, failed). Either way the cursor has no page ahead after this.
      */
-    List<Object> take(String cursorId, String principal, long page) {
+    Page take(String cursorId, String principal, long page) {
         Ahead a = ahead.remove(cursorId);
         if (a == null) {
             return null;
@@ -192,7 +238,7 @@ final class PagePrefetch implements AutoCloseable {
             } catch (ExecutionException | CancellationException e) {
                 return null;
             }
-            return a.entries.entries;
+            return a.entries.entries == null ? null : a.entries;
         } finally {
             places.release();
         }

@@ -40,8 +40,10 @@ import picocli.CommandLine.Spec;
  * {@code bench}: on generated tables of N rows, with and without an index on the modification column, measures
  * in one run two baselines — the {@code mariadb} command-line client's {@code --quick} read of the table and a
  * raw JDBC streaming read — and a full paged sync of it through HTTPS (getModified → NULL → getModifiedPaged →
- * every readDataPage → closeCursor) by two hosts: one that only counts {@code <record>} tags as the bytes
- * arrive (wire mode: the ESA's own cost) and one that parses every record (parse mode, as a real host does).
+ * every readDataPage → closeCursor) by three hosts: one in this JVM that only counts {@code <record>} tags as the
+ * bytes arrive (wire mode), the same count of what {@code curl} in a process of its own receives (curl mode,
+ * {@link CurlHost}: the ESA's CPU apart from its host's, as on a host on another machine), and one that parses
+ * every record (parse mode, as a real host does).
  * Reports rows/s, ratios to the baselines, the heap high-water of each phase, the load average, and
  * readDataPage latency by page index. With {@code --engine postgresql} the same on PostgreSQL with log capture,
  * against {@code psql}'s {@code COPY … TO STDOUT} instead of the mariadb client, followed by the log reader's
@@ -64,8 +66,10 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Tables with and/or without an index on (modified_at, id). Default: ${DEFAULT-VALUE}.")
     List<String> index;
 
-    @Option(names = "--host", split = ",", defaultValue = "wire,parse", paramLabel = "MODE",
-            description = "wire (count <record> tags, no parse) and/or parse (every record parsed). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--host", split = ",", defaultValue = "wire,curl,parse", paramLabel = "MODE",
+            description = "wire (count <record> tags in this JVM, no parse), curl (curl in its own process fetches the "
+                    + "pages, its output counted here: the ESA's CPU measured apart from the host's) and/or parse "
+                    + "(every record parsed). Default: ${DEFAULT-VALUE}.")
     List<String> hosts;
 
     @Option(names = "--work-dir", defaultValue = "./esa-bench", paramLabel = "DIR",
@@ -106,23 +110,37 @@ public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    private static final long WARM_UP_ROWS = 20_000;
+    /**
+     * Rows of the warm-up table: enough for the JIT to compile the sync's paths fully. With 20,000, the first measured
+     * 1M-row sync still spent 1.5–1.7 µs more ESA CPU a row than a second sync of the same table (the compiler's
+     * threads count as the ESA's). A size no run measures, so that the warm-up reads none of the measured tables.
+     */
+    private static final long WARM_UP_ROWS = 150_000;
     private static final String PASSWORD_VARIABLE = "ESA_BENCH_JDBC_PASSWORD";
 
     private final BenchEnvironment environment;
     /** A second ESA that answers every getModified inline, started only when the paged calls are missing. */
     private BenchEnvironment.Esa inlineEsa;
     private ClientBaseline client;
+    /** The host in a process of its own; null when curl is not asked for or does not start. */
+    private CurlHost curl;
+
+    /** The three hosts of a sync (see the class comment). */
+    private enum Host { WIRE, CURL, PARSE }
 
     public BenchCommand(BenchEnvironment environment) {
         this.environment = environment;
     }
 
     /**
-     * One host's full sync of one table. {@code cpuSeconds}: CPU time of this JVM (ESA and host) during the
-     * sync; on a machine shared with other work it moves far less than the wall-clock rate.
+     * One host's full sync of one table. {@code cpuSeconds}: CPU time of this JVM (ESA and, but for curl, the host)
+     * during the sync; on a machine shared with other work it moves far less than the wall-clock rate. {@code
+     * esaCpuSeconds}: the ESA's alone (curl host: this JVM's less the thread that counts curl's output; NaN for the
+     * hosts in this JVM); {@code hostCpuSeconds}: curl's (NaN for the others); {@code databaseCpuSeconds}: the
+     * database server's, when this JVM started it (else NaN).
      */
-    record Sync(long rows, double seconds, long peakHeap, String mode, List<Double> pageMillis, double cpuSeconds) {
+    record Sync(long rows, double seconds, long peakHeap, String mode, List<Double> pageMillis, double cpuSeconds,
+                double esaCpuSeconds, double hostCpuSeconds, double databaseCpuSeconds) {
         double rate() {
             return rows / seconds;
         }
@@ -133,6 +151,13 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /**
+     * The client baseline's CPU per row: the {@code mariadb} (or {@code psql}) process's own and the database
+     * server's while it read, each NaN when not measured.
+     */
+    record ClientCpu(double clientMicrosPerRow, double databaseMicrosPerRow) {
+    }
+
+    /**
      * One table's figures; a sync or the client baseline is null when not measured. {@code settleSeconds}: from
      * the table's generation to a getCurrentTime answered (the binary-log reader indexing the generated rows), kept
      * out of the syncs; {@code incremental}: a wire sync of the 1 % of rows changed after the full sync;
@@ -140,7 +165,7 @@ public final class BenchCommand implements Callable<Integer> {
      */
     record Run(String table, long rows, String load, double rawRate, long rawPeakHeap, Double clientRate,
                String clientSpread, Sync wire, Sync parse, double settleSeconds, Sync incremental,
-               List<Double> smallCalls) {
+               List<Double> smallCalls, Sync curl, ClientCpu clientCpu) {
     }
 
     private static final int SMALL_CHANGE = 20;
@@ -163,8 +188,8 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         for (String h : hosts) {
-            if (!h.equals("wire") && !h.equals("parse")) {
-                throw new IllegalArgumentException("--host: wire or parse, not " + h);
+            if (!h.equals("wire") && !h.equals("curl") && !h.equals("parse")) {
+                throw new IllegalArgumentException("--host: wire, curl or parse, not " + h);
             }
         }
         if (!engine.equals("mariadb") && !engine.equals("postgresql")) {
@@ -180,6 +205,10 @@ public final class BenchCommand implements Callable<Integer> {
             esaDescription = esa.description();
             client = postgres ? ClientBaseline.psql(db.psqlClient(), db.jdbcUrl(), db.user(), db.password())
                     : ClientBaseline.find(db.mariadbClient(), db.jdbcUrl(), db.user(), db.password());
+            curl = hosts.contains("curl") ? CurlHost.find() : null;
+            if (hosts.contains("curl") && curl == null) {
+                esaDescription += "; curl did not start, so there is no curl host";
+            }
             try {
                 settle(esa);
                 warmUp(db, esa);
@@ -222,7 +251,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * One unreported sync of a small table by each host, so that the first measured table does not carry the
+     * Unreported syncs of a warm-up table by each host, so that the first measured table does not carry the
      * JIT's warm-up (its first pages took ten times the later ones).
      */
     private void warmUp(BenchEnvironment.Database db, BenchEnvironment.Esa esa) throws Exception {
@@ -232,8 +261,11 @@ public final class BenchCommand implements Callable<Integer> {
         }
         settle(esa);
         for (int i = 0; i < 2; i++) {
-            sync(db, esa, table, true);
-            sync(db, esa, table, false);
+            sync(db, esa, table, Host.WIRE);
+            sync(db, esa, table, Host.PARSE);
+            if (curl != null) {
+                sync(db, esa, table, Host.CURL);
+            }
         }
     }
 
@@ -267,12 +299,17 @@ public final class BenchCommand implements Callable<Integer> {
 
         Double clientRate = null;
         String clientSpread = "–";
+        ClientCpu clientCpu = new ClientCpu(Double.NaN, Double.NaN);
         if (client != null) {
             System.err.printf(Locale.ROOT, "%s: %s%n", table, db.engine().equals("postgresql") ? client.label()
                     : client.binary() + " --quick");
+            double own0 = ProcessCpu.childrenSeconds();
+            double db0 = databaseCpu();
             long t0 = System.nanoTime();
             long lines = client.read(table);
             clientRate = lines / seconds(System.nanoTime() - t0);
+            clientCpu = new ClientCpu((ProcessCpu.childrenSeconds() - own0) * 1e6 / lines,
+                    (databaseCpu() - db0) * 1e6 / lines);
         }
 
         System.err.printf(Locale.ROOT, "%s: raw JDBC read%n", table);
@@ -300,8 +337,9 @@ public final class BenchCommand implements Callable<Integer> {
         double rawRate = rawRows / seconds(System.nanoTime() - t0);
         long rawPeak = HeapPeak.bytes();
 
-        Sync wire = hosts.contains("wire") ? sync(db, esa, table, true) : null;
-        Sync parse = hosts.contains("parse") ? sync(db, esa, table, false) : null;
+        Sync wire = hosts.contains("wire") ? sync(db, esa, table, Host.WIRE) : null;
+        Sync curlSync = curl != null ? sync(db, esa, table, Host.CURL) : null;
+        Sync parse = hosts.contains("parse") ? sync(db, esa, table, Host.PARSE) : null;
         if (client != null) {
             // Alternated: the client again after the syncs, so that the ratio's baseline is the mean of the client
             // before and after them (on a shared machine either one alone moved by half).
@@ -314,23 +352,26 @@ public final class BenchCommand implements Callable<Integer> {
         Sync incremental = incremental(db, esa, table, n);
         List<Double> smallCalls = smallCalls(db, esa, table);
         System.err.printf(Locale.ROOT, "%s: " + (db.engine().equals("postgresql") ? "psql COPY" : "mariadb")
-                + " %s rows/s, raw JDBC %,.0f rows/s, wire %s, parse %s (load %s)%n",
+                + " %s rows/s, raw JDBC %,.0f rows/s, wire %s, curl %s, parse %s (load %s)%n",
                 table, clientRate == null ? "-" : String.format(Locale.ROOT, "%,.0f", clientRate), rawRate,
                 wire == null ? "-" : String.format(Locale.ROOT, "%,.0f rows/s %.1f µs CPU/row", wire.rate(),
                         wire.cpuMicrosPerRow()),
+                curlSync == null ? "-" : String.format(Locale.ROOT, "%,.0f rows/s, ESA %.2f µs CPU/row", curlSync.rate(),
+                        curlSync.esaCpuSeconds() * 1e6 / curlSync.rows()),
                 parse == null ? "-" : String.format(Locale.ROOT, "%,.0f rows/s", parse.rate()), load);
         return new Run(table, n, load, rawRate, rawPeak, clientRate, clientSpread, wire, parse, settleSeconds,
-                incremental, smallCalls);
+                incremental, smallCalls, curlSync, clientCpu);
     }
 
-    private Sync sync(BenchEnvironment.Database db, BenchEnvironment.Esa esa, String table, boolean wire)
+    private Sync sync(BenchEnvironment.Database db, BenchEnvironment.Esa esa, String table, Host host)
             throws Exception {
-        return sync(db, esa, table, wire, Instant.EPOCH);
+        return sync(db, esa, table, host, Instant.EPOCH);
     }
 
-    private Sync sync(BenchEnvironment.Database db, BenchEnvironment.Esa esa, String table, boolean wire, Instant after)
+    private Sync sync(BenchEnvironment.Database db, BenchEnvironment.Esa esa, String table, Host host, Instant after)
             throws Exception {
-        System.err.printf(Locale.ROOT, "%s: %s sync through %s%n", table, wire ? "wire" : "parse", esa.url());
+        System.err.printf(Locale.ROOT, "%s: %s sync through %s%n", table, host.name().toLowerCase(Locale.ROOT),
+                esa.url());
         HeapPeak.reset();
         long[] synced = new long[2];
         ResultSink sink = new ResultSink() {
@@ -351,8 +392,11 @@ public final class BenchCommand implements Callable<Integer> {
         String mode;
         long t0 = System.nanoTime();
         long cpu0 = processCpuNanos();
+        long thread0 = threadCpuNanos();
+        double curl0 = ProcessCpu.childrenSeconds();
+        double db0 = databaseCpu();
         try {
-            mode = sync(db, esa, table, after, sink, synced, wire, pageMillis);
+            mode = sync(db, esa, table, after, sink, synced, host, pageMillis);
         } catch (EsaException e) {
             if (e.code() != ErrorCode.NOT_SUPPORTED) {
                 throw e;
@@ -368,18 +412,33 @@ public final class BenchCommand implements Callable<Integer> {
             HeapPeak.reset();
             t0 = System.nanoTime();
             cpu0 = processCpuNanos();
-            mode = sync(db, inlineEsa, table, after, sink, synced, false, pageMillis) + " (paged calls NOT_SUPPORTED)";
+            thread0 = threadCpuNanos();
+            curl0 = ProcessCpu.childrenSeconds();
+            db0 = databaseCpu();
+            host = Host.PARSE;
+            mode = sync(db, inlineEsa, table, after, sink, synced, host, pageMillis) + " (paged calls NOT_SUPPORTED)";
         }
-        return new Sync(synced[0], seconds(System.nanoTime() - t0), HeapPeak.bytes(), mode, pageMillis,
-                seconds(processCpuNanos() - cpu0));
+        double wall = seconds(System.nanoTime() - t0);
+        double cpu = seconds(processCpuNanos() - cpu0);
+        // The curl host's thread here only counts curl's output (and makes the few calls around the pages).
+        double esaCpu = host == Host.CURL ? cpu - seconds(threadCpuNanos() - thread0) : Double.NaN;
+        double hostCpu = host == Host.CURL ? ProcessCpu.childrenSeconds() - curl0 : Double.NaN;
+        return new Sync(synced[0], wall, HeapPeak.bytes(), mode, pageMillis, cpu, esaCpu, hostCpu,
+                databaseCpu() - db0);
+    }
+
+    /** CPU seconds of the database server this JVM started, NaN for one it did not. */
+    private static double databaseCpu() {
+        return ProcessCpu.databaseServer().map(ProcessCpu::ofTree).orElse(Double.NaN);
     }
 
     /**
      * startSync … release, reading every record of the table; the mode says which way the records came. In wire
      * mode the pages are posted as documents and their records counted in the bytes.
      */
-    private static String sync(BenchEnvironment.Database db, BenchEnvironment.Esa esa, String table, Instant after,
-                               ResultSink sink, long[] synced, boolean wire, List<Double> pageMillis) throws Exception {
+    private String sync(BenchEnvironment.Database db, BenchEnvironment.Esa esa, String table, Instant after,
+                        ResultSink sink, long[] synced, Host host, List<Double> pageMillis) throws Exception {
+        boolean wire = host == Host.WIRE;
         HttpsTransport transport = new HttpsTransport(esa.url(), esa.tls(), Duration.ofMinutes(10), null);
         EsaClient client = EsaClient.over(transport);
         RecordCounter counter = new RecordCounter();
@@ -402,7 +461,16 @@ public final class BenchCommand implements Callable<Integer> {
                 mode = "paged, " + cursor.pageCount() + " pages of " + cursor.pageSize() + ", "
                         + plan(db, cursor.cursorId());
                 try {
-                    for (long p = 0; p < cursor.pageCount(); p++) {
+                    if (host == Host.CURL) {
+                        CurlHost.Pages pages = curl.fetch(esa.url(), cursor.cursorId(), cursor.pageCount(), workDir);
+                        if (pages.counted().fault() || pages.counted().records() != cursor.total()) {
+                            throw new EsaException(ErrorCode.INTERNAL, "curl read " + pages.counted().records()
+                                    + " records of " + cursor.total() + " from the pages of " + table
+                                    + (pages.counted().fault() ? ", and a fault" : ""));
+                        }
+                        synced[0] += pages.counted().records();
+                    }
+                    for (long p = 0; host != Host.CURL && p < cursor.pageCount(); p++) {
                         long p0 = System.nanoTime();
                         if (wire) {
                             ByteArrayOutputStream doc = new ByteArrayOutputStream(256);
@@ -487,7 +555,7 @@ public final class BenchCommand implements Callable<Integer> {
                     + (db.engine().equals("postgresql") ? "id % 100 = 0" : "id MOD 100 = 0"));
         }
         settle(esa);
-        return sync(db, esa, table, true, before);
+        return sync(db, esa, table, Host.WIRE, before);
     }
 
     /**
@@ -543,6 +611,10 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    private static long threadCpuNanos() {
+        return ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+    }
+
     private static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
@@ -596,7 +668,9 @@ public final class BenchCommand implements Callable<Integer> {
                 .append(", its output counted by this JVM; raw JDBC: one `SELECT *` "
                         + "with fetch size ").append(fetchSize).append(", every column read with getString. Sync: "
                         + "startSync, getCurrentTime, getModified (NULL), getModifiedPaged, every readDataPage in order, "
-                        + "closeCursor, endSync, release; wire host: counts `<record>` tags in the bytes; parse host: "
+                        + "closeCursor, endSync, release; wire host: counts `<record>` tags in the bytes; curl host: the "
+                        + "pages fetched by one `curl --config` (a section per readDataPage, one kept-alive connection, "
+                        + "`-k`), its output counted by this JVM; parse host: "
                         + "every field of every record parsed and touched. Load: the 1- and 5-minute load average when "
                         + "the table's measurements began.\n\n");
         out.append("| table | rows | " + baseline + " rows/s (mean; before / after the syncs) | raw JDBC rows/s | wire rows/s | wire ÷ " + per + " | wire s "
@@ -612,6 +686,22 @@ public final class BenchCommand implements Callable<Integer> {
                     r.wire() == null ? "–" : String.format(Locale.ROOT, "%.1f", r.wire().cpuMicrosPerRow()),
                     rate(r.parse()), ratio(r.parse(), r.clientRate()), r.rawPeakHeap() >> 20, heap(r.wire()),
                     heap(r.parse()), any == null ? "–" : any.mode(), r.load()));
+        }
+        out.append("\nCPU per row (µs) by process: the ").append(per).append(" client and the database server while it "
+                + "read; the full sync by the curl host (curl in a process of its own, as a host on another machine): its "
+                + "rate, the ESA alone (this JVM less the thread counting curl's output), curl, the database server; and "
+                + "this JVM during the wire host's sync (ESA and host together):\n\n");
+        out.append("| table | " + per + " client | database while " + per + " read | curl rows/s | curl ÷ " + per
+                + " | ESA (curl host) | curl | database (curl host) | JVM (wire host) |\n");
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (Run r : runs) {
+            Sync c = r.curl();
+            out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", r.table(),
+                    micros(r.clientCpu().clientMicrosPerRow()), micros(r.clientCpu().databaseMicrosPerRow()), rate(c),
+                    ratio(c, r.clientRate()), c == null ? "–" : micros(c.esaCpuSeconds() * 1e6 / c.rows()),
+                    c == null ? "–" : micros(c.hostCpuSeconds() * 1e6 / c.rows()),
+                    c == null ? "–" : micros(c.databaseCpuSeconds() * 1e6 / c.rows()),
+                    r.wire() == null ? "–" : micros(r.wire().cpuMicrosPerRow())));
         }
         out.append("\nIncremental sync (1 % of the rows changed after the full syncs, wire host) and small calls (")
                 .append(SMALL_CALLS).append(" inline getModified of ").append(SMALL_CHANGE).append(" changed rows, one "
@@ -653,6 +743,10 @@ public final class BenchCommand implements Callable<Integer> {
 
     private static String ratio(Sync s, Double baseline) {
         return s == null || baseline == null ? "–" : String.format(Locale.ROOT, "%.2f", s.rate() / baseline);
+    }
+
+    private static String micros(double m) {
+        return Double.isNaN(m) ? "–" : String.format(Locale.ROOT, "%.2f", m);
     }
 
     private static String heap(Sync s) {
