@@ -4,9 +4,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Change-index entries as the JSON text of {@link org.esabridge.jdbc.dialect.Dialect#upsertChangesFromJson}: an array
- * of {@code [table, rowId, kind]} triples, the table and the id as the hex digits of their UTF-8 bytes. Hex, because
- * MariaDB's JSON_TABLE (10.11) hands a string's escapes over as they are written ({@code \"} stays two characters),
- * and an id may hold any character; hex digits need no escape at all.
+ * of {@code [table, rowId, kind]} triples, the table and the id as the hex digits of their UTF-8 bytes. Hex, because a
+ * server's JSON_TABLE may hand a string's escapes over as they are written ({@code \"} stays two characters), and an
+ * id may hold any character; hex digits need no escape at all.
  */
 final class ChangeArray {
     private static final char[] DIGITS = "0123456789ABCDEF".toCharArray();
