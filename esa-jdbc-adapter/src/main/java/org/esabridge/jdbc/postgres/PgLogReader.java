@@ -48,6 +48,8 @@ final class PgLogReader implements LogReader, AutoCloseable {
     private static final String HEARTBEAT_PREFIX = "esa-bridge-heartbeat";
     /** A transactional message's prefix: the table after it joined the publication ({@link PgLogCapture}). */
     static final String JOINED_PREFIX = "esa-bridge-joined:";
+    /** The prefix of a table's first join mark, which the reader indexes as {@link IndexedChanges#JOIN_BEGUN}. */
+    static final String JOIN_BEGUN_PREFIX = "esa-bridge-joining:";
 
     /** Where and as whom the replication connection is opened. */
     record Endpoint(String jdbcUrl, String user, String password) {
@@ -231,6 +233,10 @@ final class PgLogReader implements LogReader, AutoCloseable {
         } else if (m instanceof PgOutput.LogicalMessage j && j.prefix().startsWith(JOINED_PREFIX)) {
             if (inTransaction()) {
                 change(j.prefix().substring(JOINED_PREFIX.length()), "", IndexedChanges.JOINED);
+            }
+        } else if (m instanceof PgOutput.LogicalMessage j && j.prefix().startsWith(JOIN_BEGUN_PREFIX)) {
+            if (inTransaction()) {
+                change(j.prefix().substring(JOIN_BEGUN_PREFIX.length()), "", IndexedChanges.JOIN_BEGUN);
             }
         } else if (m instanceof PgOutput.Commit c) {
             if (txEntries != null && !txSkip) {
