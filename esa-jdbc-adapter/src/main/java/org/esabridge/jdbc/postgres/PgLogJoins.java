@@ -14,6 +14,7 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.esabridge.jdbc.capture.ChangeIndex;
 import org.esabridge.jdbc.catalog.ValueCodec;
 import org.esabridge.jdbc.changes.IndexedChanges;
 import org.esabridge.jdbc.dialect.StateTables;
@@ -75,18 +76,20 @@ final class PgLogJoins {
      * a later start that these tables need not join.
      */
     void markFromTheStart(Connection c, Collection<String> tables) throws SQLException {
-        byte[] emptyIdHash;
+        MessageDigest rowHash;
         try {
-            emptyIdHash = MessageDigest.getInstance("SHA-256").digest(new byte[0]);
+            rowHash = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + changeTable + " (table_name, row_hash, row_id,"
-                + " kind, stamp, seq) VALUES (?, ?, '', '" + IndexedChanges.JOINED + "', ?, 0) ON CONFLICT DO NOTHING")) {
+                + " kind, stamp, seq) VALUES (?, ?, ?, '" + IndexedChanges.JOINED + "', ?, 0) ON CONFLICT DO NOTHING")) {
             for (String table : tables) {
+                ChangeIndex.Key marker = ChangeIndex.Key.marker(table);
                 ps.setString(1, table);
-                ps.setBytes(2, emptyIdHash);
-                ps.setObject(3, LocalDateTime.ofInstant(IndexedChanges.BEGINNING, ZoneOffset.UTC));
+                ps.setBytes(2, marker.hash(rowHash));
+                ps.setString(3, marker.storedId());
+                ps.setObject(4, LocalDateTime.ofInstant(IndexedChanges.BEGINNING, ZoneOffset.UTC));
                 ps.addBatch();
             }
             ps.executeBatch();

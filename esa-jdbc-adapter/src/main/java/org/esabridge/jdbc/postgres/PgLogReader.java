@@ -265,6 +265,12 @@ final class PgLogReader implements LogReader, AutoCloseable {
     }
 
     private void change(String table, String rowId, char kind) {
+        if (kind == IndexedChanges.TRUNCATED || kind == IndexedChanges.JOINED || kind == IndexedChanges.JOIN_BEGUN) {
+            ChangeIndex.Key marker = ChangeIndex.Key.marker(table);
+            txEntries.remove(marker);
+            txEntries.put(marker, kind);
+            return;
+        }
         if (rowId == null) {
             LOG.warn("log capture: a row of {} has an id that cannot be spelled; recording a gap", table);
             txGap = true;
