@@ -28,7 +28,7 @@ class PgLogJoinInterruptedByRestartTest {
     void aJoinInterruptedByARestartJoinsAgainAndMissesNothingOfATransactionOpenAtTheJoin() throws Exception {
         TestPostgres.freshDatabase(DB);
         TestPostgres.exec(DB, "CREATE TABLE first (id INT PRIMARY KEY, modified timestamptz NOT NULL DEFAULT now())");
-        AtomicReference<JdbcAdapter> node = new AtomicReference<>(TestPostgres.adapter(DB));
+        AtomicReference<JdbcAdapter> node = new AtomicReference<>(adapter());
         try {
             EngineFixture pg = EngineFixture.POSTGRES_LOG;
             pg.exec(DB, "CREATE FUNCTION stamp() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
@@ -49,7 +49,7 @@ class PgLogJoinInterruptedByRestartTest {
                         "the second mark waits for the held transaction");
 
                 node.get().close();
-                node.set(TestPostgres.adapter(DB));
+                node.set(adapter());
                 host.sync();
                 assertTrue(capture(node.get()).uncapturable().containsKey("item"),
                         "a join the restart interrupted is no horizon: item joins again, polled meanwhile");
@@ -75,6 +75,14 @@ class PgLogJoinInterruptedByRestartTest {
         } finally {
             node.get().close();
         }
+    }
+
+    /**
+     * A short lock wait (a quarter of the query timeout): the held transaction keeps item's triggers from being
+     * installed, and each attempt waits that long.
+     */
+    private static JdbcAdapter adapter() {
+        return TestPostgres.adapter(DB, JdbcAdapterConfig.QUERY_TIMEOUT_SECONDS, "8");
     }
 
     private static LogCapture capture(JdbcAdapter adapter) {
