@@ -25,7 +25,7 @@ final class ChangeArray {
         json.append('[');
         hex(key.table());
         json.append(',');
-        hex(key.rowId());
+        hex(key.storedId());
         json.append(",\"");
         // The kinds are letters (M, D, T): nothing to escape.
         json.append(kind).append("\"]");

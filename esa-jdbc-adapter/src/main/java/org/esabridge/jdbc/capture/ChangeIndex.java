@@ -52,11 +52,34 @@ public final class ChangeIndex {
     private static final String INSERT_TAIL = " ON DUPLICATE KEY UPDATE row_id = VALUES(row_id), kind = VALUES(kind),"
             + " stamp = VALUES(stamp), seq = VALUES(seq)";
 
-    /** A row's change as the index keeps it. */
+    /**
+     * A row's change as the index keeps it; {@code rowId} null for the table's marker entry ({@link #marker}).
+     */
     public record Key(String table, String rowId) {
+        /** The marker's row hash input: not UTF-8, so no id's bytes are it. */
+        private static final byte[] MARKER = {(byte) 0xFF};
+
+        /**
+         * The table's marker entry (its TRUNCATE, its join): a place of its own, which no row's entry shares — a row
+         * may have the empty id, the marker's {@code row_id}.
+         */
+        public static Key marker(String table) {
+            return new Key(table, null);
+        }
+
+        /** The id as {@code row_id} stores it: the marker's is empty (its kind tells it from a row's). */
+        public String storedId() {
+            return rowId == null ? "" : rowId;
+        }
+
+        /** The {@code row_hash}: of the id's UTF-8 bytes, or of bytes no id has for the marker. */
+        public byte[] hash(MessageDigest rowHash) {
+            return rowHash.digest(rowId == null ? MARKER : rowId.getBytes(StandardCharsets.UTF_8));
+        }
+
         /** About the bytes it takes in memory with its map entry (two per character at most). */
         public long weight() {
-            return 96 + 2L * (table.length() + rowId.length());
+            return 96 + 2L * (table.length() + storedId().length());
         }
     }
 
@@ -297,8 +320,8 @@ public final class ChangeIndex {
                 int i = 1;
                 for (Map.Entry<Key, Character> e : chunk) {
                     ps.setString(i++, e.getKey().table());
-                    ps.setBytes(i++, rowHash.digest(e.getKey().rowId().getBytes(StandardCharsets.UTF_8)));
-                    ps.setString(i++, e.getKey().rowId());
+                    ps.setBytes(i++, e.getKey().hash(rowHash));
+                    ps.setString(i++, e.getKey().storedId());
                     ps.setString(i++, String.valueOf(e.getValue()));
                     ps.setObject(i++, at);
                     ps.setLong(i++, ++seq);
@@ -359,8 +382,8 @@ public final class ChangeIndex {
                 for (Map.Entry<Key, Character> e : chunk) {
                     ps.setLong(i++, spillId);
                     ps.setString(i++, e.getKey().table());
-                    ps.setBytes(i++, rowHash.digest(e.getKey().rowId().getBytes(StandardCharsets.UTF_8)));
-                    ps.setString(i++, e.getKey().rowId());
+                    ps.setBytes(i++, e.getKey().hash(rowHash));
+                    ps.setString(i++, e.getKey().storedId());
                     ps.setString(i++, String.valueOf(e.getValue()));
                     ps.setLong(i++, ++seq);
                 }

@@ -66,6 +66,14 @@ public final class IndexedChanges {
      */
     public static final char JOINED = 'J';
 
+    /**
+     * The kind of the marker entry by which the reader marks that a table began to join the log: the transactions
+     * that ran at that moment may not all have ended, so it is no horizon the table's changes are complete from. A
+     * read counts it as {@link #JOINED} (nothing earlier from the index); a later start does not count it as a join,
+     * so the table joins again. It shares the marker's place with {@link #JOINED} and {@link #TRUNCATED}.
+     */
+    public static final char JOIN_BEGUN = 'B';
+
     /** A lower bound below every stored time: "the whole table". */
     public static final Instant BEGINNING = Instant.parse("1000-01-01T00:00:00Z");
     /** The reader's progress row in {@code esa_capture}. */
@@ -146,9 +154,12 @@ public final class IndexedChanges {
         return since != null && !after.isBefore(since);
     }
 
-    /** {@link #covers} for one table: also false before the table joined the log ({@link #JOINED}). */
+    /**
+     * {@link #covers} for one table: also false before the table joined the log ({@link #JOINED}, or began to:
+     * {@link #JOIN_BEGUN}).
+     */
     public boolean covers(Connection c, Table t, Instant after) throws SQLException {
-        return covers(c, after) && !after.isBefore(marked(c, t, "= '" + JOINED + "'"));
+        return covers(c, after) && !after.isBefore(marked(c, t, "IN ('" + JOINED + "', '" + JOIN_BEGUN + "')"));
     }
 
     /** The stamp of the table's marker of those kinds, or {@link #BEGINNING}. */
@@ -177,7 +188,7 @@ public final class IndexedChanges {
         // joined mark.
         for (String sql : List.of("SELECT tracking_since FROM " + state.structure() + " WHERE table_name = ?",
                 "SELECT MAX(stamp) FROM " + state.change() + " WHERE table_name = ? AND kind IN ('" + TRUNCATED + "', '"
-                        + JOINED + "')")) {
+                        + JOINED + "', '" + JOIN_BEGUN + "')")) {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setQueryTimeout(queryTimeout);
                 ps.setString(1, t.name());

@@ -14,6 +14,7 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.esabridge.jdbc.capture.ChangeIndex;
 import org.esabridge.jdbc.catalog.ValueCodec;
 import org.esabridge.jdbc.changes.IndexedChanges;
 import org.esabridge.jdbc.dialect.StateTables;
@@ -32,11 +33,13 @@ import org.slf4j.LoggerFactory;
  * one at its beginning ({@link #markFromTheStart}), the others when they join. A published table without one is not
  * known to be in the index from any moment on, and joins.
  *
- * <p>Two marks, each a transactional logical message the reader turns into the table's {@code J} entry: one in the
- * transaction that adds the table to the publication (so that a restart before the second still reads nothing
- * earlier from the index), and one once every transaction that ran at that moment has ended — a transaction begun
- * before the table was published may have its changes decoded as unpublished, so the index is complete only after
- * the last of them. The table is let go when the second mark is in the index.
+ * <p>Two marks, each a transactional logical message the reader turns into the table's marker entry: one in the
+ * transaction that adds the table to the publication ({@link IndexedChanges#JOIN_BEGUN}: a read still reads nothing
+ * earlier from the index), and one once every transaction that ran at that moment has ended
+ * ({@link IndexedChanges#JOINED}) — a transaction begun before the table was published may have its changes decoded
+ * as unpublished, so the index is complete only after the last of them. The table is let go when the second mark is
+ * in the index. Only the second is a horizon: a start that finds a join begun and not completed (the adapter stopped
+ * between the two) joins the table again.
  */
 final class PgLogJoins {
     private static final Logger LOG = LoggerFactory.getLogger(PgLogJoins.class);
@@ -73,25 +76,31 @@ final class PgLogJoins {
      * a later start that these tables need not join.
      */
     void markFromTheStart(Connection c, Collection<String> tables) throws SQLException {
-        byte[] emptyIdHash;
+        MessageDigest rowHash;
         try {
-            emptyIdHash = MessageDigest.getInstance("SHA-256").digest(new byte[0]);
+            rowHash = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + changeTable + " (table_name, row_hash, row_id,"
-                + " kind, stamp, seq) VALUES (?, ?, '', '" + IndexedChanges.JOINED + "', ?, 0) ON CONFLICT DO NOTHING")) {
+                + " kind, stamp, seq) VALUES (?, ?, ?, '" + IndexedChanges.JOINED + "', ?, 0) ON CONFLICT DO NOTHING")) {
             for (String table : tables) {
+                ChangeIndex.Key marker = ChangeIndex.Key.marker(table);
                 ps.setString(1, table);
-                ps.setBytes(2, emptyIdHash);
-                ps.setObject(3, LocalDateTime.ofInstant(IndexedChanges.BEGINNING, ZoneOffset.UTC));
+                ps.setBytes(2, marker.hash(rowHash));
+                ps.setString(3, marker.storedId());
+                ps.setObject(4, LocalDateTime.ofInstant(IndexedChanges.BEGINNING, ZoneOffset.UTC));
                 ps.addBatch();
             }
             ps.executeBatch();
         }
     }
 
-    /** Whether the index marks when the table joined the log (or its TRUNCATE, which takes the mark's place). */
+    /**
+     * Whether the index marks when the table joined the log (or its TRUNCATE, which takes the mark's place); a join
+     * begun but not completed ({@link IndexedChanges#JOIN_BEGUN}: the adapter stopped between the two marks) is none,
+     * so the table joins again.
+     */
     boolean marked(Connection c, String table) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + changeTable + " WHERE table_name = ?"
                 + " AND kind IN ('" + IndexedChanges.JOINED + "', '" + IndexedChanges.TRUNCATED + "') LIMIT 1")) {
@@ -103,16 +112,17 @@ final class PgLogJoins {
     }
 
     /**
-     * A table already in the publication that the index has no mark for (added by hand): joins as one this class
+     * A table already in the publication that the index has no completed mark for (added by hand, or its join stopped
+     * between the two marks): joins as one this class
      * adds, without the {@code ALTER PUBLICATION}. Its changes since it was added are in the log, but not in the
      * index, which ignored them while the table was polled.
      */
     void joinPublished(Connection c, String table) throws SQLException {
         long waitXmax = snapshot(c, "pg_snapshot_xmax");
-        mark(c, table);
+        mark(c, table, PgLogReader.JOIN_BEGUN_PREFIX);
         joining.put(table, new Join(waitXmax, null));
         LOG.warn("log capture: {} is in publication {} but the change index has no mark of when it joined (added by"
-                + " hand?); it is polled until the log has every change of it, and a read from before that reads it"
+                + " hand, or its join was stopped before it completed?); it is polled until the log has every change of it, and a read from before that reads it"
                 + " whole", table, publication);
     }
 
@@ -123,7 +133,7 @@ final class PgLogJoins {
         try (Statement s = c.createStatement()) {
             s.execute("ALTER PUBLICATION " + PostgresDialect.quoteIdent(publication) + " ADD TABLE "
                     + PostgresDialect.quoteIdent(schema) + "." + PostgresDialect.quoteIdent(table));
-            mark(c, table);
+            mark(c, table, PgLogReader.JOIN_BEGUN_PREFIX);
             c.commit();
         } catch (SQLException e) {
             c.rollback();
@@ -144,30 +154,36 @@ final class PgLogJoins {
         for (Map.Entry<String, Join> e : joining.entrySet()) {
             String table = e.getKey();
             Join j = e.getValue();
-            Instant marked = markedAt(c, table);
             if (j.firstMark() == null) {
-                if (marked != null && snapshot(c, "pg_snapshot_xmin") >= j.waitXmax()) {
-                    mark(c, table);
-                    joining.put(table, new Join(j.waitXmax(), marked));
+                Instant begun = markedAt(c, table, IndexedChanges.JOIN_BEGUN);
+                if (begun != null && snapshot(c, "pg_snapshot_xmin") >= j.waitXmax()) {
+                    mark(c, table, PgLogReader.JOINED_PREFIX);
+                    joining.put(table, new Join(j.waitXmax(), begun));
                 }
-            } else if (marked != null && marked.isAfter(j.firstMark())) {
+                continue;
+            }
+            Instant marked = markedAt(c, table, IndexedChanges.JOINED);
+            if (marked != null && marked.isAfter(j.firstMark())) {
                 joining.remove(table);
                 LOG.info("log capture: {} is read from the log from now on", table);
             }
         }
     }
 
-    private static void mark(Connection c, String table) throws SQLException {
+    private static void mark(Connection c, String table, String prefix) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT pg_logical_emit_message(true, ?, '')")) {
-            ps.setString(1, PgLogReader.JOINED_PREFIX + table);
+            ps.setString(1, prefix + table);
             ps.execute();
         }
     }
 
-    /** The stamp of the table's mark in the index (or of a TRUNCATE's, which takes its place), null when none. */
-    private Instant markedAt(Connection c, String table) throws SQLException {
+    /**
+     * The stamp of the table's mark of that kind in the index (or of a TRUNCATE's, which takes its place), null when
+     * none.
+     */
+    private Instant markedAt(Connection c, String table, char kind) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT MAX(stamp) FROM " + changeTable + " WHERE table_name = ?"
-                + " AND kind IN ('" + IndexedChanges.JOINED + "', '" + IndexedChanges.TRUNCATED + "')")) {
+                + " AND kind IN ('" + kind + "', '" + IndexedChanges.TRUNCATED + "')")) {
             ps.setString(1, table);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? ValueCodec.readInstant(rs, 1) : null;

@@ -48,6 +48,8 @@ final class PgLogReader implements LogReader, AutoCloseable {
     private static final String HEARTBEAT_PREFIX = "esa-bridge-heartbeat";
     /** A transactional message's prefix: the table after it joined the publication ({@link PgLogCapture}). */
     static final String JOINED_PREFIX = "esa-bridge-joined:";
+    /** The prefix of a table's first join mark, which the reader indexes as {@link IndexedChanges#JOIN_BEGUN}. */
+    static final String JOIN_BEGUN_PREFIX = "esa-bridge-joining:";
 
     /** Where and as whom the replication connection is opened. */
     record Endpoint(String jdbcUrl, String user, String password) {
@@ -232,6 +234,10 @@ final class PgLogReader implements LogReader, AutoCloseable {
             if (inTransaction()) {
                 change(j.prefix().substring(JOINED_PREFIX.length()), "", IndexedChanges.JOINED);
             }
+        } else if (m instanceof PgOutput.LogicalMessage j && j.prefix().startsWith(JOIN_BEGUN_PREFIX)) {
+            if (inTransaction()) {
+                change(j.prefix().substring(JOIN_BEGUN_PREFIX.length()), "", IndexedChanges.JOIN_BEGUN);
+            }
         } else if (m instanceof PgOutput.Commit c) {
             if (txEntries != null && !txSkip) {
                 pending.commit(txEntries, txFences, new BinlogPosition("", null, c.endLsn()),
@@ -259,6 +265,12 @@ final class PgLogReader implements LogReader, AutoCloseable {
     }
 
     private void change(String table, String rowId, char kind) {
+        if (kind == IndexedChanges.TRUNCATED || kind == IndexedChanges.JOINED || kind == IndexedChanges.JOIN_BEGUN) {
+            ChangeIndex.Key marker = ChangeIndex.Key.marker(table);
+            txEntries.remove(marker);
+            txEntries.put(marker, kind);
+            return;
+        }
         if (rowId == null) {
             LOG.warn("log capture: a row of {} has an id that cannot be spelled; recording a gap", table);
             txGap = true;
