@@ -4,7 +4,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Change-index entries as the JSON text of {@link org.esabridge.jdbc.dialect.Dialect#upsertChangesFromJson}: an array
- * of {@code [table, rowId, kind]} triples, the table and the id as the hex digits of their UTF-8 bytes. Hex, because a
+ * of {@code [table, rowId, kind]} entries (a table's marker entry with a fourth element, 1), the table and the id as
+ * the hex digits of their UTF-8 bytes. Hex, because a
  * server's JSON_TABLE may hand a string's escapes over as they are written ({@code \"} stays two characters), and an
  * id may hold any character; hex digits need no escape at all.
  */
@@ -28,7 +29,11 @@ final class ChangeArray {
         hex(key.storedId());
         json.append(",\"");
         // The kinds are letters (M, D, T): nothing to escape.
-        json.append(kind).append("\"]");
+        json.append(kind).append('"');
+        if (key.marker()) {
+            json.append(",1");
+        }
+        json.append(']');
     }
 
     int entries() {

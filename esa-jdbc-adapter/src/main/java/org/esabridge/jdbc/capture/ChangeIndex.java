@@ -67,6 +67,11 @@ public final class ChangeIndex {
             return new Key(table, null);
         }
 
+        /** Whether this is the table's marker entry. */
+        public boolean marker() {
+            return rowId == null;
+        }
+
         /** The id as {@code row_id} stores it: the marker's is empty (its kind tells it from a row's). */
         public String storedId() {
             return rowId == null ? "" : rowId;
@@ -355,10 +360,11 @@ public final class ChangeIndex {
         return seq;
     }
 
-    private static void upsert(PreparedStatement ps, LocalDateTime at, long seqBefore, String array) throws SQLException {
-        ps.setObject(1, at);
-        ps.setLong(2, seqBefore);
-        ps.setString(3, array);
+    private void upsert(PreparedStatement ps, LocalDateTime at, long seqBefore, String array) throws SQLException {
+        ps.setBytes(1, Key.marker("").hash(rowHash()));
+        ps.setObject(2, at);
+        ps.setLong(3, seqBefore);
+        ps.setString(4, array);
         ps.executeUpdate();
     }
 

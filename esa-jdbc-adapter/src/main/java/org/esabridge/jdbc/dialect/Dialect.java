@@ -178,9 +178,10 @@ public interface Dialect {
      * An upsert of change-index entries into {@code changeTable} that unpacks them from one JSON array and hashes
      * their ids itself ({@link #rowHash}), or null where the engine (or this {@code server}'s version) has none: the
      * log reader then sends each entry's
-     * six values in a multi-row {@link #upsert}. Parameters: the stamp, the seq before the first entry, and the
-     * array of {@code [table, rowId, kind]} triples, table and id as the hex digits of their UTF-8 bytes (the n-th
-     * triple, counted from 1, gets seq + n).
+     * six values in a multi-row {@link #upsert}. Parameters: the row hash of a table's marker entry (its id is stored
+     * empty but hashed apart from every row's, {@code ChangeIndex.Key#marker}), the stamp, the seq before the first
+     * entry, and the array of {@code [table, rowId, kind]} entries, table and id as the hex digits of their UTF-8
+     * bytes, a marker's with a fourth element {@code 1} (the n-th entry, counted from 1, gets seq + n).
      */
     default String upsertChangesFromJson(String changeTable, java.sql.DatabaseMetaData server) throws java.sql.SQLException {
         return null;

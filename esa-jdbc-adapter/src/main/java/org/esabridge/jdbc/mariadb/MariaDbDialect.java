@@ -274,11 +274,13 @@ public final class MariaDbDialect implements Dialect {
         // Table and id come as hex (capture.ChangeArray): JSON_TABLE does not undo a string's escapes.
         String id = "CONVERT(UNHEX(j.row_id) USING utf8mb4)";
         return "INSERT INTO " + changeTable + " (table_name, row_hash, row_id, kind, stamp, seq)"
-                + " SELECT CONVERT(UNHEX(j.table_name) USING utf8mb4), " + rowHash(id) + ", " + id + ", j.kind, ?, ? + j.n"
+                + " SELECT CONVERT(UNHEX(j.table_name) USING utf8mb4), IF(j.marker IS NULL, " + rowHash(id) + ", ?), "
+                + id + ", j.kind, ?, ? + j.n"
                 + " FROM JSON_TABLE(?, '$[*]' COLUMNS (n FOR ORDINALITY,"
                 + " table_name VARCHAR(512) CHARACTER SET ascii PATH '$[0]',"
                 + " row_id MEDIUMTEXT CHARACTER SET ascii PATH '$[1]',"
-                + " kind CHAR(1) CHARACTER SET ascii PATH '$[2]')) j"
+                + " kind CHAR(1) CHARACTER SET ascii PATH '$[2]',"
+                + " marker INT PATH '$[3]')) j"
                 + " ON DUPLICATE KEY UPDATE row_id = VALUES(row_id), kind = VALUES(kind), stamp = VALUES(stamp),"
                 + " seq = VALUES(seq)";
     }

@@ -402,7 +402,10 @@ final class BinlogReader implements LogReader, AutoCloseable {
             gapHere("a row of " + table + " has an id that cannot be spelled");
             return;
         }
-        ChangeIndex.Key key = new ChangeIndex.Key(table, rowId);
+        change(new ChangeIndex.Key(table, rowId), kind);
+    }
+
+    private void change(ChangeIndex.Key key, char kind) {
         if (txEntries.remove(key) == null) {
             txWeight += key.weight();
         }
@@ -420,7 +423,7 @@ final class BinlogReader implements LogReader, AutoCloseable {
         String[] target = truncate.target();
         if (target != null) {
             if (targets.inSchema(target[0] == null ? currentSchema : target[0])) {
-                change(targets.tableName(target[1]), "", IndexedChanges.TRUNCATED);
+                change(ChangeIndex.Key.marker(targets.tableName(target[1])), IndexedChanges.TRUNCATED);
             }
             return;
         }

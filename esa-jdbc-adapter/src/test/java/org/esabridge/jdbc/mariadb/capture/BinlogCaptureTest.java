@@ -152,6 +152,28 @@ class BinlogCaptureTest {
         }
     }
 
+    /**
+     * A text key may be the empty string, the id the TRUNCATE's marker entry stores: the row's later changes must not
+     * take the marker's place, or the truncated rows' deletions are answered as if there were none.
+     */
+    @Test
+    void aRowWithTheEmptyIdDoesNotTakeTheTruncatesPlace() throws Exception {
+        TestDatabase.freshSchema("cap_empty_id");
+        TestDatabase.exec("cap_empty_id", "CREATE TABLE tag (id VARCHAR(20) PRIMARY KEY, v INT NOT NULL)",
+                "INSERT INTO tag (id, v) VALUES ('', 0), ('a', 0), ('b', 0)");
+        try (JdbcAdapter adapter = TestDatabase.adapter("cap_empty_id")) {
+            Instant before = adapter.getCurrentTime();
+            TestDatabase.exec("cap_empty_id", "TRUNCATE TABLE tag", "INSERT INTO tag (id, v) VALUES ('', 1)");
+            adapter.getCurrentTime();
+            RecordingResultHandler modified = new RecordingResultHandler();
+            assertTrue(adapter.getModified("tag", before, modified));
+            assertEquals(List.of(""), modified.records().stream().map(r -> r.id()).toList(), "the row inserted again is indexed");
+            EsaException refused = assertThrows(EsaException.class,
+                    () -> adapter.getDeleted("tag", before, new RecordingResultHandler()));
+            assertEquals(ErrorCode.NOT_SUPPORTED, refused.code(), "'a' and 'b' left with the TRUNCATE: compare ids");
+        }
+    }
+
     @Test
     void aReaderThatCannotWriteTheIndexReportsItsLagAndIsNotHealthy() throws Exception {
         TestDatabase.freshSchema("cap_lag");
