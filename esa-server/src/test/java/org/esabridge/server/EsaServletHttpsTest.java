@@ -15,12 +15,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.security.KeyStore;
 import java.util.Arrays;
 import java.util.Map;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -215,7 +212,7 @@ class EsaServletHttpsTest {
     void theServerChoosesAes128GcmOverTheClientsFirstChoice() throws Exception {
         // The JDK's client offers AES-256-GCM first in both versions; the server's order decides.
         for (String protocol : new String[] {"TLSv1.3", "TLSv1.2"}) {
-            try (SSLSocket socket = (SSLSocket) trustingContext().getSocketFactory().createSocket(
+            try (SSLSocket socket = (SSLSocket) TestServer.trustingContext(server.server()).getSocketFactory().createSocket(
                     server.esa().getHost(), server.esa().getPort())) {
                 socket.setEnabledProtocols(new String[] {protocol});
                 String[] offered = socket.getEnabledCipherSuites();
@@ -225,17 +222,6 @@ class EsaServletHttpsTest {
                 assertTrue(chosen.contains("_AES_128_GCM_"), protocol + ": " + chosen);
             }
         }
-    }
-
-    private static SSLContext trustingContext() throws Exception {
-        KeyStore trusted = KeyStore.getInstance("PKCS12");
-        trusted.load(null, null);
-        trusted.setCertificateEntry("esa", server.server().tls().certificate());
-        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(trusted);
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(null, trust.getTrustManagers(), null);
-        return tls;
     }
 
     @Test

@@ -9,16 +9,13 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.esabridge.jdbc.JdbcAdapter;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -96,14 +93,7 @@ class SlowReaderHttpsTest {
 
     /** A TLS socket trusting the server's certificate, with a small receive buffer so it fills quickly. */
     static SSLSocket openTrusting(TestServer server) throws Exception {
-        KeyStore trusted = KeyStore.getInstance("PKCS12");
-        trusted.load(null, null);
-        trusted.setCertificateEntry("esa", server.server().tls().certificate());
-        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(trusted);
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(null, trust.getTrustManagers(), null);
-        SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket();
+        SSLSocket socket = (SSLSocket) TestServer.trustingContext(server.server()).getSocketFactory().createSocket();
         socket.setReceiveBufferSize(16 * 1024);
         socket.connect(new InetSocketAddress("localhost", server.esa().getPort()), 5_000);
         socket.startHandshake();

@@ -87,6 +87,12 @@ final class TestServer implements AutoCloseable {
 
     /** @param connectTimeout long for a test that opens hundreds of TLS connections at once on a busy machine */
     static HttpClient trustingClient(EsaServer server, Duration connectTimeout) throws Exception {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(trustingContext(server))
+                .connectTimeout(connectTimeout).build();
+    }
+
+    /** TLS that trusts the server's own certificate, and nothing else. */
+    static SSLContext trustingContext(EsaServer server) throws Exception {
         KeyStore trusted = KeyStore.getInstance("PKCS12");
         trusted.load(null, null);
         trusted.setCertificateEntry("esa", server.tls().certificate());
@@ -94,8 +100,7 @@ final class TestServer implements AutoCloseable {
         trust.init(trusted);
         SSLContext tls = SSLContext.getInstance("TLS");
         tls.init(null, trust.getTrustManagers(), null);
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(tls)
-                .connectTimeout(connectTimeout).build();
+        return tls;
     }
 
     EsaServer server() {

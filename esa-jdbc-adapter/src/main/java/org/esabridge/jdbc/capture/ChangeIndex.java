@@ -127,6 +127,8 @@ public final class ChangeIndex {
     /** Locks the progress row and reads it with the next stamp: one round trip of each flush's several. */
     private final String lockSql;
     private final String insertUpdates;
+    /** The row hash of every table's marker entry ({@link Key#marker}), a parameter of the JSON upsert. */
+    private final byte[] markerHash;
     /** The dialect's {@link Dialect#upsertChangesFromJson} for this server, or null; asked at the first flush. */
     private String upsertFromJson;
     private boolean upsertChosen;
@@ -145,6 +147,7 @@ public final class ChangeIndex {
                 + state.capture() + " WHERE name = ? FOR UPDATE";
         this.insertUpdates = "row_id = " + dialect.inserted("row_id") + ", kind = " + dialect.inserted("kind")
                 + ", stamp = " + dialect.inserted("stamp") + ", seq = " + dialect.inserted("seq");
+        this.markerHash = Key.marker("").hash(rowHash());
     }
 
     /** The log's current end, as the engine spells it. */
@@ -361,7 +364,7 @@ public final class ChangeIndex {
     }
 
     private void upsert(PreparedStatement ps, LocalDateTime at, long seqBefore, String array) throws SQLException {
-        ps.setBytes(1, Key.marker("").hash(rowHash()));
+        ps.setBytes(1, markerHash);
         ps.setObject(2, at);
         ps.setLong(3, seqBefore);
         ps.setString(4, array);
