@@ -54,6 +54,7 @@ final class CaptureSummary {
         int byVersionTable = 0;
         int byIndex = 0;
         Map<DeleteStrategy.Kind, Integer> deletions = new TreeMap<>();
+        int polledTombstones = 0;
         Map<String, String> polled = new TreeMap<>();
         List<String> unindexed = new ArrayList<>();
         for (Table t : catalog.tables()) {
@@ -69,7 +70,11 @@ final class CaptureSummary {
             } else {
                 byColumn++;
             }
-            if (!(t.deleteStrategy().kind() == DeleteStrategy.Kind.TOMBSTONE && missingTriggers.containsKey(t.name()))) {
+            boolean tombstone = t.deleteStrategy().kind() == DeleteStrategy.Kind.TOMBSTONE;
+            if (tombstone && mode == CaptureMode.BINLOG && uncapturable.containsKey(t.name())
+                    && !missingTriggers.containsKey(t.name())) {
+                polledTombstones++; // polled in log mode: its deletions come from its trigger, not the log
+            } else if (!(tombstone && missingTriggers.containsKey(t.name()))) {
                 deletions.merge(t.deleteStrategy().kind(), 1, Integer::sum);
             }
             if (uncapturable.containsKey(t.name())) {
@@ -97,7 +102,7 @@ final class CaptureSummary {
             }
             changes.append(unindexed(unindexed));
             lines.add(changes.toString());
-            lines.add(deletions(deletions, missingTriggers, otherTriggers, true, watermark, dialect));
+            lines.add(deletions(deletions, polledTombstones, missingTriggers, otherTriggers, true, watermark, dialect));
         } else {
             StringBuilder changes = new StringBuilder("change capture: ").append(byColumn)
                     .append(" structure(s) by their modification column");
@@ -113,12 +118,13 @@ final class CaptureSummary {
                         .append(dialect.openTransactionsPrivilege()).append(")");
             }
             if (!binlogMissing.isEmpty()) {
-                changes.append("; exact capture in commit order from ").append(log).append(" is off (polling misses the")
-                        .append(" interleavings the README names), because ").append(String.join("; ", binlogMissing));
+                changes.append("; exact capture in commit order from ").append(log).append(" is off (polling misses what")
+                        .append(" docs/capture-modes.md lists under \"Polling mode: what it cannot see\"), because ")
+                        .append(String.join("; ", binlogMissing));
             }
             changes.append(unindexed(unindexed));
             lines.add(changes.toString());
-            lines.add(deletions(deletions, missingTriggers, otherTriggers, false, watermark, dialect));
+            lines.add(deletions(deletions, 0, missingTriggers, otherTriggers, false, watermark, dialect));
             if (galeraNode) {
                 lines.add(GALERA_POLLING);
             }
@@ -169,11 +175,23 @@ final class CaptureSummary {
         return "not served: " + groups;
     }
 
-    private static String deletions(Map<DeleteStrategy.Kind, Integer> deletions, Map<String, Integer> missingTriggers,
-                                    Map<String, Integer> otherTriggers, boolean binlog, Watermark.Mode watermark,
-                                    Dialect dialect) {
+    /**
+     * @param polledTombstones in log mode: the tables polled instead, whose deletions, key changes and cascades their
+     *                         triggers capture
+     */
+    private static String deletions(Map<DeleteStrategy.Kind, Integer> deletions, int polledTombstones,
+                                    Map<String, Integer> missingTriggers, Map<String, Integer> otherTriggers,
+                                    boolean binlog, Watermark.Mode watermark, Dialect dialect) {
         StringJoiner byKind = new StringJoiner(", ");
-        deletions.forEach((kind, n) -> byKind.add(n + " " + name(kind, binlog, dialect)));
+        deletions.forEach((kind, n) -> {
+            byKind.add(n + " " + name(kind, binlog, dialect));
+            if (kind == DeleteStrategy.Kind.TOMBSTONE && polledTombstones > 0) {
+                byKind.add(polledTombstones + " by triggers (polled)");
+            }
+        });
+        if (polledTombstones > 0 && !deletions.containsKey(DeleteStrategy.Kind.TOMBSTONE)) {
+            byKind.add(polledTombstones + " by triggers (polled)");
+        }
         if (!missingTriggers.isEmpty()) {
             byKind.add(missingTriggers.size() + " not captured - no delete trigger on "
                     + String.join(", ", missingTriggers.keySet())
@@ -181,7 +199,7 @@ final class CaptureSummary {
                     + ", or set structure.<table>.delete-strategy");
         }
         StringBuilder deleted = new StringBuilder("deletions: ")
-                .append(deletions.isEmpty() && missingTriggers.isEmpty() ? "no structures" : byKind);
+                .append(deletions.isEmpty() && missingTriggers.isEmpty() && polledTombstones == 0 ? "no structures" : byKind);
         if (!otherTriggers.isEmpty()) {
             deleted.append("; ").append(otherTriggers.size()).append(" foreign-key cascade or key-change trigger(s)")
                     .append(" could not be installed (").append(String.join(", ", otherTriggers.keySet()))
@@ -192,8 +210,15 @@ final class CaptureSummary {
                 : binlog
                 ? ". Key changes and re-inserted ids come from the binary log, foreign-key cascades from triggers"
                 : ". Key changes, re-inserted ids and foreign-key cascades are captured by triggers");
+        if (!binlog && (!otherTriggers.isEmpty() || !missingTriggers.isEmpty())) {
+            deleted.append(" where those are installed");
+        }
+        if (binlog && polledTombstones > 0) {
+            deleted.append(" (on the polled tables by triggers)");
+        }
         deleted.append("; after a TRUNCATE or a recreated table the host compares ids once");
-        if (watermark == Watermark.Mode.FIXED_LAG && !dialect.truncateTriggers()) {
+        // A log sees a TRUNCATE itself; only a polled table's needs the table ids the privilege shows.
+        if (watermark == Watermark.Mode.FIXED_LAG && !dialect.truncateTriggers() && (!binlog || polledTombstones > 0)) {
             deleted.append(" (without ").append(dialect.openTransactionsPrivilege()).append(" a TRUNCATE goes unnoticed)");
         }
         return deleted.toString();

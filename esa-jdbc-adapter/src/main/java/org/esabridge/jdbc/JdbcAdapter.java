@@ -427,7 +427,8 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         List<String> tracked = fresh.tables().stream()
                 .filter(t -> t.deleteStrategy().kind() == DeleteStrategy.Kind.TOMBSTONE)
                 .map(Table::name).filter(name -> !outcome.failed().containsKey(name)).toList();
-        identity.check(c, tracked, outcome.created());
+        boolean polled = fresh.tables().stream().anyMatch(t -> tracked.contains(t.name()) && !capture.logged(t));
+        identity.check(c, tracked, outcome.created(), polled);
         identity.forget(c, outcome.failed().keySet());
         Map<String, Integer> failedBefore = missingTriggers;
         Map<String, Integer> otherBefore = otherMissingTriggers;

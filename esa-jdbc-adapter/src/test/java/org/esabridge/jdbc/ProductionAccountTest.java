@@ -72,6 +72,9 @@ class ProductionAccountTest {
             assertTrue(line.contains("exact capture in commit order from the binary log is off")
                     && line.contains("GRANT BINLOG MONITOR ON *.* TO 'app'@'127.0.0.1'")
                     && line.contains("GRANT REPLICATION SLAVE ON *.* TO 'app'@'127.0.0.1'"), line);
+            // The README names no interleavings; the page that lists what polling misses is named instead.
+            assertTrue(line.contains("(polling misses what docs/capture-modes.md lists under \"Polling mode: what it"
+                    + " cannot see\")"), line);
         }
 
         try (Connection c = server.connect(""); Statement s = c.createStatement()) {
@@ -99,6 +102,42 @@ class ProductionAccountTest {
         }
     }
 
+    /**
+     * The binary log carries a TRUNCATE: in binlog mode without PROCESS the start must not say it goes unnoticed
+     * (it did), and a {@code getDeleted} from before it answers NOT_SUPPORTED, so the host compares ids.
+     */
+    @Test
+    void binlogModeWithoutProcessSeesATruncateAndDoesNotClaimOtherwise() throws Exception {
+        try (Connection c = server.connect(""); Statement s = c.createStatement()) {
+            s.execute("GRANT REPLICATION SLAVE, BINLOG MONITOR ON *.* TO app@'127.0.0.1'");
+            try {
+                s.execute("REVOKE PROCESS ON *.* FROM app@'127.0.0.1'");
+            } catch (java.sql.SQLException notGranted) {
+                // the other test grants it; without it there is nothing to revoke
+            }
+        }
+        try (JdbcAdapter adapter = adapter("binlog")) {
+            assertEquals(Watermark.Mode.FIXED_LAG, adapter.watermarkMode(), "the account has no PROCESS");
+            String deletions = adapter.captureSummary().get(1);
+            assertTrue(deletions.startsWith("deletions: 1 from the binary log"), deletions);
+            assertFalse(deletions.contains("TRUNCATE goes unnoticed"), deletions);
+
+            Instant before = adapter.getCurrentTime();
+            try (Connection c = server.connect("prod"); Statement s = c.createStatement()) {
+                s.execute("TRUNCATE TABLE item");
+            }
+            adapter.getCurrentTime();
+            EsaException e = assertThrows(EsaException.class,
+                    () -> adapter.getDeleted("item", before, new RecordingResultHandler()));
+            assertEquals(ErrorCode.NOT_SUPPORTED, e.code(), "the TRUNCATE is seen: the host compares ids");
+        } finally {
+            try (Connection c = server.connect(""); Statement s = c.createStatement()) {
+                s.execute("REVOKE REPLICATION SLAVE, BINLOG MONITOR ON *.* FROM app@'127.0.0.1'");
+                s.execute("INSERT IGNORE INTO prod.item (id, v) VALUES (1, 'a'), (2, 'b')");
+            }
+        }
+    }
+
     @Test
     void withoutSuperOrProcessItServesAndNamesWhatItCannotCaptureWithTheRemedy() throws Exception {
         try (JdbcAdapter adapter = adapter("polling")) {
@@ -110,6 +149,10 @@ class ProductionAccountTest {
                     && summary.get(1).contains("log_bin_trust_function_creators=1"), summary.get(1));
             // Not counted among the tables whose deletions triggers capture (issue 24: the line contradicted itself).
             assertTrue(summary.get(1).startsWith("deletions: 1 not captured - no delete trigger on item"), summary.get(1));
+            // Its key-change trigger is missing too: the line must not claim that triggers capture key changes.
+            assertTrue(summary.get(1).contains("could not be installed (esa_key_item)")
+                    && summary.get(1).contains("foreign-key cascades are captured by triggers where those are installed;"),
+                    summary.get(1));
 
             RecordingResultHandler modified = new RecordingResultHandler();
             assertTrue(adapter.getModified("item", Instant.EPOCH, modified));

@@ -37,6 +37,7 @@ public final class TableIdentity {
     private final Dialect dialect;
     private final String structure;
     private volatile boolean tableIdsReadable = true;
+    private volatile boolean warnedUnreadable;
 
     public TableIdentity(Dialect dialect, StateTables state) {
         this.dialect = dialect;
@@ -53,12 +54,20 @@ public final class TableIdentity {
      *
      * @param tables   the tables whose delete trigger is in place
      * @param recreated tables whose delete trigger was just created
+     * @param polled    whether any of them is polled: a log that captures a table sees its TRUNCATE itself, so only
+     *                  a polled table's TRUNCATE needs the table ids, and only then are unreadable ids worth a warning
      */
-    public void check(Connection c, Collection<String> tables, Set<String> recreated) throws SQLException {
+    public void check(Connection c, Collection<String> tables, Set<String> recreated, boolean polled)
+            throws SQLException {
         if (tables.isEmpty()) {
             return;
         }
         Map<String, Identity> now = current(c);
+        if (!tableIdsReadable && polled && !warnedUnreadable) {
+            warnedUnreadable = true;
+            LOG.warn("without the PROCESS privilege InnoDB's table ids cannot be read, so a TRUNCATE of a synced polled"
+                    + " table goes unnoticed and its emptied rows stay on the host; GRANT PROCESS ON *.* to the account");
+        }
         Map<String, Identity> known = new HashMap<>();
         Map<String, Boolean> tracked = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT table_name, create_time, table_id FROM " + structure);
@@ -153,8 +162,6 @@ public final class TableIdentity {
                     throw e;
                 }
                 tableIdsReadable = false;
-                LOG.warn("without the PROCESS privilege InnoDB's table ids cannot be read, so a TRUNCATE of a synced"
-                        + " table goes unnoticed and its emptied rows stay on the host; GRANT PROCESS ON *.* to the account");
             }
         }
         Map<String, Identity> out = new HashMap<>();
