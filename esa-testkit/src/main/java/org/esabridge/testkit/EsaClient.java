@@ -42,7 +42,14 @@ public final class EsaClient implements AutoCloseable {
     static final String CONTENT_TYPE = "application/xml; charset=UTF-8";
 
     private final EsaTransport transport;
-    private final EsaResultReader reader = new EsaResultReader(XmlLimits.defaults());
+    /**
+     * The defaults but for values: an ESA sends a LONGTEXT or BLOB whole (up to its driver's packet, 64 MiB in a small
+     * JVM), and the host syncs tables as applications have them, so a value may be 64 Mi characters here, not 1 Mi.
+     */
+    static final XmlLimits LIMITS = new XmlLimits(XmlLimits.defaults().maxDepth(), XmlLimits.defaults().maxElements(),
+            XmlLimits.defaults().maxAttributeLength(), 64 << 20);
+
+    private final EsaResultReader reader = new EsaResultReader(LIMITS);
     private final AtomicLong callIds = new AtomicLong();
 
     private EsaClient(EsaTransport transport) {

@@ -69,6 +69,10 @@ public final class EsaResultReader {
             if (cause instanceof IOException) {
                 throw (IOException) cause;
             }
+            if (Stax.exceedsTextLimit(e)) {
+                throw new UnreadableResultException("an element holds more than " + limits.maxTextLength()
+                        + " characters" + BoundedXmlParser.position(e.getLocation()));
+            }
             throw new UnreadableResultException("not well-formed XML" + BoundedXmlParser.position(e.getLocation()));
         } finally {
             if (reader != null) {

@@ -47,6 +47,14 @@ final class Stax {
         return factory;
     }
 
+    /**
+     * Whether Woodstox refused a text segment longer than its bound: one segment far over the caller's limit reaches
+     * that bound before the caller sees any of it, and must be named as too long, not as XML that is not well-formed.
+     */
+    static boolean exceedsTextLimit(XMLStreamException e) {
+        return e.getMessage() != null && e.getMessage().startsWith("Text size limit (");
+    }
+
     private static int above(int limit) {
         return limit >= Integer.MAX_VALUE - 1024 ? Integer.MAX_VALUE : limit + 1024;
     }

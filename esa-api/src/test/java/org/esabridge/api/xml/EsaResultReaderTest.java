@@ -155,6 +155,17 @@ class EsaResultReaderTest {
                 .read(new ByteArrayInputStream(doc.getBytes(StandardCharsets.UTF_8)), new RecordingResultHandler()));
     }
 
+    /** A value far over the limit, in one text segment, is named as such, not as XML that is not well-formed. */
+    @Test
+    void aValueFarOverTheLimitIsNamedAsTooLong() {
+        String doc = "<sync><result response-to=\"7\"><record><id>1</id><field name=\"notes\">" + "x".repeat(5_000)
+                + "</field></record></result></sync>";
+        UnreadableResultException e = assertThrows(UnreadableResultException.class,
+                () -> new EsaResultReader(new XmlLimits(32, 100, 100, 10))
+                        .read(new ByteArrayInputStream(doc.getBytes(StandardCharsets.UTF_8)), new RecordingResultHandler()));
+        assertTrue(e.getMessage().contains("holds more than 10 characters"), e.getMessage());
+    }
+
     /**
      * Streaming proof: the writer holds back everything after the first record until the handler has seen
      * it. A reader that buffered the document would wait forever.
