@@ -23,6 +23,7 @@ final class Database implements AutoCloseable {
     private final HikariConfig config;
     private final Engine.EmbeddedServer embedded;
     private HikariDataSource capturePool;
+    private HikariDataSource renewalPool;
 
     private Database(HikariDataSource pool, HikariConfig config, Engine.EmbeddedServer embedded) {
         this.pool = pool;
@@ -118,11 +119,32 @@ final class Database implements AutoCloseable {
         return capturePool;
     }
 
+    /**
+     * One connection of its own for renewing the leases whose work holds a call connection meanwhile (the start's):
+     * with {@code pool-size=1}, or every connection busy with calls, the renewal would wait for the pool until the
+     * lease ran out. Opened when a renewal is due and closed when idle, so it costs nothing between starts.
+     */
+    synchronized DataSource renewalPool() {
+        if (renewalPool == null) {
+            HikariConfig hc = new HikariConfig();
+            config.copyStateTo(hc);
+            hc.setPoolName("esa-lease-renewal");
+            hc.setMaximumPoolSize(1);
+            hc.setMinimumIdle(0);
+            hc.setIdleTimeout(10_000);
+            renewalPool = new HikariDataSource(hc);
+        }
+        return renewalPool;
+    }
+
     @Override
     public void close() {
         synchronized (this) {
             if (capturePool != null) {
                 capturePool.close();
+            }
+            if (renewalPool != null) {
+                renewalPool.close();
             }
         }
         pool.close();

@@ -140,7 +140,8 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
         this.catalog = new Catalog(Map.of(), dialect);
         this.helper = helper;
         this.database = database;
-        this.startLease = new Lease(database.dataSource(), dialect, state, "start", NodeId.next("start"), START_LEASE_TTL);
+        this.startLease = new Lease(database.dataSource(), database::renewalPool, dialect, state, "start",
+                NodeId.next("start"), START_LEASE_TTL);
         this.capture = new CaptureSelection(config, dialect, state, engine.logCapture(), database.server(),
                 database.dataSource(), database::capturePool, forcedCapture);
         this.forcedWatermark = forcedWatermark;

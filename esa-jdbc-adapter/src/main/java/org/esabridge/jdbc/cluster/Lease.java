@@ -10,6 +10,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.esabridge.jdbc.dialect.Dialect;
 import org.esabridge.jdbc.dialect.StateTables;
@@ -38,6 +39,8 @@ import org.slf4j.LoggerFactory;
 public final class Lease {
     private static final Logger LOG = LoggerFactory.getLogger(Lease.class);
     private final DataSource ds;
+    /** Where {@link #runHolding}'s renewals connect: apart from the work's pool, whose connections it may hold. */
+    private final Supplier<DataSource> renewals;
     private final Dialect dialect;
     private final String table;
     private final String name;
@@ -61,10 +64,20 @@ public final class Lease {
 
     /** A lease kept in {@code state}'s {@code esa_lease}. */
     public Lease(DataSource ds, Dialect dialect, StateTables state, String name, String holderId, Duration ttl) {
+        this(ds, () -> ds, dialect, state, name, holderId, ttl);
+    }
+
+    /**
+     * @param renewals where {@link #runHolding}'s renewals connect, when its works hold connections of {@code ds}
+     *                 (with a pool of one, all of them): asked when the first renewal is due
+     */
+    public Lease(DataSource ds, Supplier<DataSource> renewals, Dialect dialect, StateTables state, String name,
+                 String holderId, Duration ttl) {
         if (ttl.isNegative() || ttl.isZero()) {
             throw new IllegalArgumentException("a lease needs a positive time to live: " + ttl);
         }
         this.ds = ds;
+        this.renewals = renewals;
         this.dialect = dialect;
         this.table = state.lease();
         this.name = name;
@@ -385,7 +398,7 @@ public final class Lease {
         }
 
         private void renewOnce() {
-            try (Connection r = ds.getConnection()) {
+            try (Connection r = renewals.get().getConnection()) {
                 if (!renew(r)) {
                     lost = true;
                     timer.shutdown();

@@ -213,6 +213,42 @@ class LeaseTest {
         }
     }
 
+    /**
+     * The start's lease with {@code pool-size=1}: its work holds the pool's only connection, so renewals that wait for
+     * that pool never get one and the lease runs out under the work (the start then fails). Renewals that connect
+     * apart keep it. Both are shown: the first half is how the adapter's start lease was wired before.
+     */
+    @Test
+    void aWorkHoldingThePoolsOnlyConnectionKeepsItsLeaseOnlyWhenRenewalsConnectApart() throws Exception {
+        com.zaxxer.hikari.HikariConfig hc = new com.zaxxer.hikari.HikariConfig();
+        hc.setDataSource(ds);
+        hc.setMaximumPoolSize(1);
+        hc.setConnectionTimeout(250);
+        try (com.zaxxer.hikari.HikariDataSource one = new com.zaxxer.hikari.HikariDataSource(hc)) {
+            org.esabridge.jdbc.dialect.StateTables state =
+                    org.esabridge.jdbc.dialect.StateTables.inConnectionSchema(MariaDbDialect.INSTANCE);
+            Lease shared = new Lease(one, MariaDbDialect.INSTANCE, state, "reader", "node-mine", Duration.ofSeconds(2));
+            try (Connection c = one.getConnection()) {
+                SQLException e = assertThrows(SQLException.class, () -> shared.runHolding(c, Duration.ofSeconds(30),
+                        () -> awaitDatabaseTimePast(c, expiresAt(c).plusSeconds(4))));
+                assertTrue(e.getMessage().contains("was lost while its work ran"), e.getMessage());
+            }
+            TestDatabase.exec(DB, "DELETE FROM esa_lease");
+
+            Lease apart = new Lease(one, () -> ds, MariaDbDialect.INSTANCE, state, "reader", "node-mine",
+                    Duration.ofSeconds(2));
+            Lease other = lease("node-other");
+            List<String> seen = new ArrayList<>();
+            try (Connection c = one.getConnection()) {
+                apart.runHolding(c, Duration.ofSeconds(30), () -> {
+                    awaitDatabaseTimePast(c, expiresAt(c).plusSeconds(4));
+                    seen.add("taken by another: " + other.tryAcquire());
+                });
+            }
+            assertEquals(List.of("taken by another: false"), seen);
+        }
+    }
+
     private static java.time.Instant expiresAt(Connection c) throws SQLException {
         try (java.sql.Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery(
                 "SELECT expires_at FROM esa_lease WHERE name = 'reader'")) {
