@@ -13,6 +13,9 @@ package org.esabridge.jdbc.postgres;
  * <p>A modification column is detected as on MariaDB's {@code ON UPDATE CURRENT_TIMESTAMP}: a timestamp column that a
  * BEFORE UPDATE row trigger of the application assigns ({@code NEW.<column>} in the trigger function's source).
  * Anything else is named with {@code structure.<table>.modified-column}.
+ *
+ * <p>A partitioned table is one table; its partitions are not tables of their own (their rows are the partitioned
+ * table's), and the row triggers PostgreSQL clones onto them are its triggers ({@code tgparentid}).
  */
 final class PostgresCatalog {
     private PostgresCatalog() {
@@ -59,7 +62,8 @@ final class PostgresCatalog {
             JOIN pg_type t ON t.oid = CASE WHEN t0.typtype = 'd' THEN t0.typbasetype ELSE t0.oid END
             CROSS JOIN LATERAL (SELECT CASE WHEN t0.typtype = 'd' THEN t0.typtypmod ELSE a.atttypmod END AS mod) m
             LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-            WHERE c.relnamespace = $SCHEMA AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
+            WHERE c.relnamespace = $SCHEMA AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND a.attnum > 0
+              AND NOT a.attisdropped
             ORDER BY c.relname, a.attnum""";
 
     static final String INDEXES = """
@@ -113,5 +117,6 @@ final class PostgresCatalog {
             LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid AND d.objsubid > 0
               AND NOT a.attisdropped
             WHERE d.classoid = 'pg_class'::regclass AND c.relnamespace = $SCHEMA AND c.relkind IN ('r', 'p')
+              AND NOT c.relispartition
               AND (d.objsubid = 0 OR a.attname IS NOT NULL) AND d.description <> ''""";
 }

@@ -401,7 +401,8 @@ public final class PostgresDialect implements Dialect {
         return "SELECT t.tgname, c.relname, regexp_replace(p.prosrc, '^\\nBEGIN\\n(.*)\\nRETURN [A-Z]+;\\nEND\\n$', '\\1'),"
                 + " CAST(NULL AS TEXT)"
                 + " FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_proc p ON p.oid = t.tgfoid"
-                + " WHERE NOT t.tgisinternal AND c.relnamespace = " + SCHEMA + " AND t.tgname LIKE 'esa\\_%'";
+                + " WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND c.relnamespace = " + SCHEMA
+                + " AND t.tgname LIKE 'esa\\_%'";
     }
 
     @Override
@@ -435,7 +436,7 @@ public final class PostgresDialect implements Dialect {
     public String tableCreateTimesSql() {
         // No creation time; a recreated table is known by its lost trigger and its new oid (tableIdsSql).
         return "SELECT c.relname, CAST(NULL AS TIMESTAMP) FROM pg_class c WHERE c.relnamespace = " + SCHEMA
-                + " AND c.relkind IN ('r', 'p')";
+                + " AND c.relkind IN ('r', 'p') AND NOT c.relispartition";
     }
 
     @Override
@@ -445,7 +446,7 @@ public final class PostgresDialect implements Dialect {
         // moves it at once, to the statement's time, which an open transaction's read could have passed). VACUUM FULL
         // and CLUSTER renew it too: the host then compares ids once, which costs time, never a change.
         return "SELECT c.relname, CAST(pg_relation_filenode(c.oid) AS BIGINT) FROM pg_class c WHERE c.relnamespace = "
-                + SCHEMA + " AND c.relkind IN ('r', 'p')";
+                + SCHEMA + " AND c.relkind IN ('r', 'p') AND NOT c.relispartition";
     }
 
     /**
