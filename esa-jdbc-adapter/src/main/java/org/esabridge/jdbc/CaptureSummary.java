@@ -30,6 +30,13 @@ final class CaptureSummary {
             + " node on that database node reads changes meanwhile; commit-ordered capture from the binary log"
             + " (change-capture=binlog, log_slave_updates=ON) has no such gap";
 
+    /**
+     * The start's line when the database could not be reached: nothing about capture is known yet (no grant, no log,
+     * no table was looked at), so nothing is claimed.
+     */
+    static final String UNREACHABLE = "change capture: not known yet - the database could not be reached at start;"
+            + " calls answer DATABASE_UNAVAILABLE until it is back, and the first call that reaches it prepares capture";
+
     private CaptureSummary() {
     }
 

@@ -502,6 +502,9 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
      * would remedy it (see {@link CaptureSummary}).
      */
     public List<String> captureSummary() {
+        if (!initialised) {
+            return List.of(CaptureSummary.UNREACHABLE);
+        }
         Catalog current = catalog;
         List<String> lines = CaptureSummary.of(current, capture.mode(), capture.missing(), capture.uncapturable(),
                 watermark.mode(), config.watermarkFallbackLagSeconds(), new java.util.TreeMap<>(missingTriggers),

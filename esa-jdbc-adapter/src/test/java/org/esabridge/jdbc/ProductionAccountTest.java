@@ -138,6 +138,22 @@ class ProductionAccountTest {
         }
     }
 
+    /** A start while the database is down claims nothing about capture (it said "late commits found through …"). */
+    @Test
+    void aStartWhileTheDatabaseIsUnreachableClaimsNothingAboutCapture() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = free.getLocalPort();
+        }
+        try (JdbcAdapter adapter = JdbcAdapter.start(JdbcAdapterConfig.fromSettings(Map.of(JdbcAdapterConfig.JDBC_URL,
+                "jdbc:mariadb://127.0.0.1:" + closedPort + "/prod", JdbcAdapterConfig.JDBC_USER, "app",
+                JdbcAdapterConfig.JDBC_PASSWORD, "app-password"), null))) {
+            assertEquals(List.of("change capture: not known yet - the database could not be reached at start; calls"
+                    + " answer DATABASE_UNAVAILABLE until it is back, and the first call that reaches it prepares capture"),
+                    adapter.captureSummary());
+        }
+    }
+
     @Test
     void withoutSuperOrProcessItServesAndNamesWhatItCannotCaptureWithTheRemedy() throws Exception {
         try (JdbcAdapter adapter = adapter("polling")) {
