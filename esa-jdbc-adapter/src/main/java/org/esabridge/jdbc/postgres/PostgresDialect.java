@@ -311,7 +311,9 @@ public final class PostgresDialect implements Dialect {
     private static String textOf(Column c, ValueKind kind, String col) {
         return switch (kind) {
             case BOOLEAN -> "CASE WHEN " + col + " THEN 'true' ELSE 'false' END";
-            case DATE -> "to_char(" + col + ", 'YYYY-MM-DD')";
+            // with the era where it is not ours, as PostgresValues reads it (0044-03-15 BC)
+            case DATE -> "(to_char(" + col + ", 'YYYY-MM-DD') || CASE WHEN " + col + " < DATE '0001-01-01' THEN ' BC'"
+                    + " ELSE '' END)";
             case DATETIME -> dateTime(col, c.fsp());
             case TIMESTAMP -> dateTime("(" + col + " AT TIME ZONE 'UTC')", c.fsp()) + " || 'Z'";
             case BINARY -> "translate(encode(" + col + ", 'base64'), E'\\n', '')";

@@ -21,6 +21,13 @@ final class PostgresValues extends ValueCodec {
     static final PostgresValues INSTANCE = new PostgresValues();
 
     private static final String INFINITY = "infinity";
+    /**
+     * A {@code date} only PostgreSQL holds, in its own text (the session's DateStyle is ISO): before the common era
+     * ({@code 0044-03-15 BC}), after 9999 ({@code 12345-06-07}), or {@code ±infinity}. The wire's YYYY-MM-DD would drop
+     * the era or cut the year, and an unchanged write-back would store another day.
+     */
+    private static final java.util.regex.Pattern OWN_DATE =
+            java.util.regex.Pattern.compile("\\d{4}-\\d\\d-\\d\\d BC|\\d{5,}-\\d\\d-\\d\\d( BC)?|-?infinity");
 
     private PostgresValues() {
     }
@@ -48,6 +55,8 @@ final class PostgresValues extends ValueCodec {
     @Override
     public String read(ResultSet rs, int index, Column c, ValueKind kind) throws SQLException {
         switch (kind) {
+            case DATE:
+                return rs.getString(index); // whole: see OWN_DATE
             case DECIMAL: {
                 String s = rs.getString(index);
                 if (s == null || !hasSpecials(c)) {
@@ -114,6 +123,10 @@ final class PostgresValues extends ValueCodec {
     /** The value to bind for a non-number or an infinity in the wire form of {@link #read}, else null. */
     @Override
     protected Object ownValue(Column c, ValueKind kind, String text) {
+        if (kind == ValueKind.DATE) {
+            // As text: the database reads it with the column's type.
+            return OWN_DATE.matcher(text.trim()).matches() ? text.trim() : null;
+        }
         if (!hasSpecials(c)) {
             return null;
         }
