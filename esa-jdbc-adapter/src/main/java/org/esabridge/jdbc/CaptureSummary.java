@@ -103,9 +103,7 @@ final class CaptureSummary {
                 changes.append("; ").append(byVersionTable).append(" with version tables");
             }
             if (!polled.isEmpty()) {
-                StringJoiner tables = new StringJoiner(", ");
-                polled.forEach((table, why) -> tables.add(table + " (" + why + ")"));
-                changes.append("; polled by their modification column instead: ").append(tables);
+                changes.append("; polled by their modification column instead: ").append(polled(polled, dialect));
             }
             changes.append(unindexed(unindexed));
             lines.add(changes.toString());
@@ -141,6 +139,31 @@ final class CaptureSummary {
             lines.add(unserved);
         }
         return lines;
+    }
+
+    /**
+     * The tables log mode polls instead, each reason once: {@code t (reason)} for a reason only one table has, else
+     * {@code N table(s) (a, b, …) (reason)} with the table's quoted name in the reason written {@code <table>} (a
+     * schema of tables the account does not own named each with the same remedy, the line ran to pages).
+     */
+    private static String polled(Map<String, String> polled, Dialect dialect) {
+        Map<String, List<String>> byReason = new java.util.LinkedHashMap<>();
+        polled.forEach((table, why) -> byReason.computeIfAbsent(why.replace(dialect.quote(table), "<table>"),
+                k -> new ArrayList<>()).add(table));
+        StringJoiner groups = new StringJoiner("; ");
+        byReason.forEach((why, tables) -> {
+            if (tables.size() == 1) {
+                groups.add(tables.get(0) + " (" + polled.get(tables.get(0)) + ")");
+                return;
+            }
+            StringJoiner names = new StringJoiner(", ");
+            tables.stream().limit(NAMES_SHOWN).forEach(names::add);
+            if (tables.size() > NAMES_SHOWN) {
+                names.add("and " + (tables.size() - NAMES_SHOWN) + " more");
+            }
+            groups.add(tables.size() + " table(s) (" + names + ") (" + why + ")");
+        });
+        return groups.toString();
     }
 
     /** The polled tables without an index led by their modification column, or nothing. */

@@ -139,6 +139,29 @@ class PgLogUnownedTablesTest {
         }
     }
 
+    /**
+     * A schema of tables the account does not own: the start names the reason and its remedy once, with the tables
+     * (it named the same remedy for every table, a line of pages on a real schema).
+     */
+    @Test
+    void unownedTablesAreNamedOnceWithTheirReasonAndRemedy() throws Exception {
+        EngineFixture pg = EngineFixture.POSTGRES_LOG;
+        List<String> more = new java.util.ArrayList<>();
+        for (String t : List.of("item2", "item3")) {
+            more.add("CREATE TABLE " + t + " (id INT PRIMARY KEY, v INT NOT NULL, " + pg.modifiedColumn() + ")");
+            more.addAll(pg.stampedOnUpdate(t));
+        }
+        Map<String, String> settings = unownedItem(more.toArray(String[]::new));
+        try (JdbcAdapter adapter = start(settings)) {
+            String line = adapter.captureSummary().get(0);
+            assertTrue(line.contains("polled by their modification column instead: 3 table(s) (item, item2, item3) (not"
+                    + " in publication esa_bridge: the account does not own it (remedy: ALTER TABLE <table> OWNER TO"
+                    + " esa_not_owner, or ALTER PUBLICATION \"esa_bridge\" ADD TABLE <table> as its owner; it joins the"
+                    + " log capture at the next catalog reload (startSync)))"), line);
+            assertEquals(1, line.split("OWNER TO", -1).length - 1, line);
+        }
+    }
+
     private static List<String> structures(JdbcAdapter adapter) throws Exception {
         return adapter.getStructureList().stream().map(ExternalStructure::name).toList();
     }
