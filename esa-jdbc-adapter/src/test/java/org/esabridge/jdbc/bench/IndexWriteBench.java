@@ -22,7 +22,18 @@ import org.esabridge.jdbc.mariadb.embedded.EmbeddedMariaDb;
  * layout/statement variant named, and prints the server's CPU per entry (from /proc via the process handle), the wall
  * time, the handler counters per entry, and a page read of the incremental kind.
  *
- * <p>{@code IndexWriteBench DIR entries updates small variant...}
+ * <p>{@code IndexWriteBench DIR entries updates small variant...}, a variant {@code layout/statement}. Layouts:
+ * {@code v9} (today's: clustered by (table_name, kind, stamp, seq), unique (table_name, row_hash)), {@code v8}
+ * (clustered by the hash, a secondary (table_name, kind, stamp, seq)), {@code nouniq} (v9 without the unique key: a
+ * lower bound, not exact), {@code hist} (the latest entry per row in a narrow table keyed by hash, a history table
+ * clustered by stamp; its statements are its own). Statements: {@code server} (today's JSON upsert, hashed by the
+ * server), {@code client} (hash sent as hex), {@code select} (the JSON_TABLE select alone), {@code plain},
+ * {@code ignore}, {@code replace}, {@code delins} (delete the batch's entries, then a plain insert), {@code updfirst}
+ * and {@code updonly} (an UPDATE joined to the array first; the insert after it always, or only unless every entry
+ * existed), {@code sorted} (the array in hash order, seq following it), {@code sortedseq} (hash order, seq as read),
+ * {@code pertable} (the table a parameter, not an array element), {@code binary} (a server-side prepared statement),
+ * {@code noannot} (the session's binlog_annotate_row_events off). System property {@code server.options}: more
+ * server options, space-separated.
  */
 public final class IndexWriteBench {
     private static final String V9 = "CREATE TABLE %s (table_name VARCHAR(64) NOT NULL, row_hash BINARY(20) NOT NULL,"
@@ -72,6 +83,12 @@ public final class IndexWriteBench {
             + " kind CHAR(1) CHARACTER SET ascii PATH '$[1]')) j"
             + " ON DUPLICATE KEY UPDATE row_id = VALUES(row_id), kind = VALUES(kind), stamp = VALUES(stamp),"
             + " seq = VALUES(seq)";
+    private static final String UPDATE_FIRST = "UPDATE %s e JOIN JSON_TABLE(?, '$[*]' COLUMNS (n FOR ORDINALITY,"
+            + " table_name VARCHAR(512) CHARACTER SET ascii PATH '$[0]',"
+            + " row_id MEDIUMTEXT CHARACTER SET ascii PATH '$[1]', kind CHAR(1) CHARACTER SET ascii PATH '$[2]')) j"
+            + " ON e.table_name = CONVERT(UNHEX(j.table_name) USING utf8mb4)"
+            + " AND e.row_hash = UNHEX(SHA1(CONVERT(UNHEX(j.row_id) USING utf8mb4)))"
+            + " SET e.kind = j.kind, e.stamp = ?, e.seq = ? + j.n";
     private static final String DELETE = "DELETE e FROM JSON_TABLE(?, '$[*]' COLUMNS ("
             + " table_name VARCHAR(512) CHARACTER SET ascii PATH '$[0]',"
             + " row_id MEDIUMTEXT CHARACTER SET ascii PATH '$[1]')) j"
@@ -105,6 +122,10 @@ public final class IndexWriteBench {
         String table = "esa_change_" + layout.toLowerCase();
         try (Connection c = db.connect("ib"); Statement s = c.createStatement()) {
             s.execute("DROP TABLE IF EXISTS " + table);
+            if ("hist".equals(layout)) {
+                runHistory(c, s, server, entries, updates, small);
+                return;
+            }
             s.execute(String.format(switch (layout) {
                 case "v9" -> V9;
                 case "v8" -> V8;
@@ -120,13 +141,14 @@ public final class IndexWriteBench {
                 case "select" -> JSON_SELECT_ONLY;
                 case "plain" -> JSON_SERVER_HASH.substring(0, JSON_SERVER_HASH.indexOf(" ON DUPLICATE"));
                 case "ignore" -> JSON_SERVER_HASH.substring(0, JSON_SERVER_HASH.indexOf(" ON DUPLICATE")).replace("INSERT INTO", "INSERT IGNORE INTO");
-                case "sorted" -> JSON_SERVER_HASH;
+                case "sorted", "binary", "binarysorted", "noannot", "updfirst", "updonly" -> JSON_SERVER_HASH;
                 case "pertable", "pertablesorted" -> PER_TABLE;
                 case "sortedseq" -> JSON_SERVER_HASH.replace("n FOR ORDINALITY,", "").replace("kind CHAR(1) CHARACTER SET ascii PATH '$[2]'", "kind CHAR(1) CHARACTER SET ascii PATH '$[2]', n INT PATH '$[3]'");
                 case "delins" -> JSON_SERVER_HASH.substring(0, JSON_SERVER_HASH.indexOf(" ON DUPLICATE"));
                 case "replace" -> JSON_SERVER_HASH.substring(0, JSON_SERVER_HASH.indexOf(" ON DUPLICATE")).replace("INSERT INTO", "REPLACE INTO");
                 default -> throw new IllegalArgumentException(statement);
             }, table);
+            s.execute("SET SESSION binlog_annotate_row_events = " + ("noannot".equals(statement) ? 0 : 1));
             long[] seq = {0};
             Phase first = phase(c, server, sql, statement, 1, entries, 5000, seq);
             print(variant, "new " + entries + " in 5000s", first, entries);
@@ -140,6 +162,118 @@ public final class IndexWriteBench {
         }
     }
 
+    private static final String J_COLS = " FROM JSON_TABLE(?, '$[*]' COLUMNS (n FOR ORDINALITY,"
+            + " table_name VARCHAR(512) CHARACTER SET ascii PATH '$[0]',"
+            + " row_id MEDIUMTEXT CHARACTER SET ascii PATH '$[1]',"
+            + " kind CHAR(1) CHARACTER SET ascii PATH '$[2]')) j";
+    private static final String J_TABLE = "CONVERT(UNHEX(j.table_name) USING utf8mb4)";
+    private static final String J_ID = "CONVERT(UNHEX(j.row_id) USING utf8mb4)";
+    private static final String J_HASH = "UNHEX(SHA1(" + J_ID + "))";
+
+    /**
+     * A layout not built: the latest entry of each row in a narrow table keyed by its hash (updated in place), the
+     * entries readers page through in a history table clustered by (table_name, kind, stamp, seq) without a secondary
+     * key; an entry that moves deletes its old history row, found through the narrow row's previous position.
+     */
+    private static void runHistory(Connection c, Statement s, ProcessHandle server, int entries, int updates, int small)
+            throws Exception {
+        s.execute("DROP TABLE IF EXISTS h_row");
+        s.execute("DROP TABLE IF EXISTS h_hist");
+        s.execute("CREATE TABLE h_row (table_name VARCHAR(64) NOT NULL, row_hash BINARY(20) NOT NULL, kind CHAR(1) NOT NULL,"
+                + " stamp DATETIME(6) NOT NULL, seq BIGINT NOT NULL, prev_kind CHAR(1) NULL, prev_stamp DATETIME(6) NULL,"
+                + " prev_seq BIGINT NULL, PRIMARY KEY (table_name, row_hash)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin");
+        s.execute("CREATE TABLE h_hist (table_name VARCHAR(64) NOT NULL, kind CHAR(1) NOT NULL, stamp DATETIME(6) NOT NULL,"
+                + " seq BIGINT NOT NULL, row_id TEXT NOT NULL, PRIMARY KEY (table_name, kind, stamp, seq))"
+                + " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin");
+        s.execute("DROP TABLE IF EXISTS progress");
+        s.execute("CREATE TABLE progress (name VARCHAR(32) PRIMARY KEY, last_seq BIGINT NOT NULL) ENGINE=InnoDB");
+        s.execute("INSERT INTO progress VALUES ('binlog', 0)");
+        long[] seq = {0};
+        Phase first = historyPhase(c, server, 1, entries, 5000, seq);
+        print("hist", "new " + entries + " in 5000s", first, entries);
+        if (updates > 0) {
+            Phase second = historyPhase(c, server, 1, updates, small, seq);
+            print("hist", "existing " + updates + " in " + small + "s", second, updates);
+        }
+        readPages(c, "h_hist");
+    }
+
+    private static Phase historyPhase(Connection c, ProcessHandle server, int firstId, int count, int segment, long[] seq)
+            throws Exception {
+        String row = "INSERT INTO h_row (table_name, row_hash, kind, stamp, seq) SELECT " + J_TABLE + ", " + J_HASH
+                + ", j.kind, ?, ? + j.n" + J_COLS + " ON DUPLICATE KEY UPDATE prev_kind = h_row.kind,"
+                + " prev_stamp = h_row.stamp, prev_seq = h_row.seq, kind = VALUES(kind), stamp = VALUES(stamp),"
+                + " seq = VALUES(seq)";
+        String drop = "DELETE h FROM JSON_TABLE(?, '$[*]' COLUMNS (table_name VARCHAR(512) CHARACTER SET ascii PATH '$[0]',"
+                + " row_id MEDIUMTEXT CHARACTER SET ascii PATH '$[1]')) j"
+                + " JOIN h_row r ON r.table_name = " + J_TABLE + " AND r.row_hash = " + J_HASH
+                + " JOIN h_hist h ON h.table_name = r.table_name AND h.kind = r.prev_kind AND h.stamp = r.prev_stamp"
+                + " AND h.seq = r.prev_seq";
+        String hist = "INSERT INTO h_hist (table_name, kind, stamp, seq, row_id) SELECT " + J_TABLE + ", j.kind, ?, ? + j.n, "
+                + J_ID + J_COLS;
+        Map<String, Long> before = counters(c);
+        long cpu0 = cpu(server);
+        long t0 = System.nanoTime();
+        c.setAutoCommit(false);
+        try (PreparedStatement psRow = c.prepareStatement(row); PreparedStatement psDrop = c.prepareStatement(drop);
+             PreparedStatement psHist = c.prepareStatement(hist);
+             PreparedStatement lock = c.prepareStatement("SELECT last_seq FROM progress WHERE name = 'binlog' FOR UPDATE");
+             PreparedStatement progress = c.prepareStatement("UPDATE progress SET last_seq = ? WHERE name = 'binlog'")) {
+            for (int from = firstId; from < firstId + count; from += segment) {
+                int to = Math.min(firstId + count, from + segment);
+                try (ResultSet rs = lock.executeQuery()) {
+                    rs.next();
+                }
+                StringBuilder json = new StringBuilder(64 + 48 * (to - from)).append('[');
+                for (int id = from; id < to; id++) {
+                    if (json.length() > 1) {
+                        json.append(',');
+                    }
+                    json.append("[\"").append(hex("item".getBytes(StandardCharsets.UTF_8))).append("\",\"")
+                            .append(hex(Integer.toString(id).getBytes(StandardCharsets.UTF_8))).append("\",\"M\"]");
+                }
+                json.append(']');
+                LocalDateTime at = LocalDateTime.now();
+                psRow.setObject(1, at);
+                psRow.setLong(2, seq[0]);
+                psRow.setString(3, json.toString());
+                long affected = psRow.executeUpdate();
+                if (affected > to - from) { // 1 a row inserted, 2 a row updated
+                    psDrop.setString(1, json.toString());
+                    psDrop.executeUpdate();
+                }
+                psHist.setObject(1, at);
+                psHist.setLong(2, seq[0]);
+                psHist.setString(3, json.toString());
+                psHist.executeUpdate();
+                seq[0] += to - from;
+                progress.setLong(1, seq[0]);
+                progress.executeUpdate();
+                c.commit();
+            }
+        } finally {
+            c.setAutoCommit(true);
+        }
+        long wall = System.nanoTime() - t0;
+        long cpu = cpu(server) - cpu0;
+        Map<String, Long> after = counters(c);
+        Map<String, Long> delta = new LinkedHashMap<>();
+        for (Map.Entry<String, Long> e : after.entrySet()) {
+            long d = e.getValue() - before.getOrDefault(e.getKey(), 0L);
+            if (d != 0) {
+                delta.put(e.getKey(), d);
+            }
+        }
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT (SELECT COUNT(*) FROM h_hist),"
+                + " (SELECT COUNT(*) FROM h_row)")) {
+            rs.next();
+            if (rs.getLong(1) != rs.getLong(2)) {
+                throw new IllegalStateException("history " + rs.getLong(1) + " rows, latest " + rs.getLong(2));
+            }
+        }
+        return new Phase(cpu, wall, delta);
+    }
+
     private record Phase(long cpuNanos, long wallNanos, Map<String, Long> counters) {
     }
 
@@ -150,7 +284,10 @@ public final class IndexWriteBench {
         long cpu0 = cpu(server);
         long t0 = System.nanoTime();
         c.setAutoCommit(false);
-        try (PreparedStatement ps = c.prepareStatement(sql);
+        try (PreparedStatement ps = statement.startsWith("binary")
+                ? c.unwrap(org.mariadb.jdbc.Connection.class).prepareInternal(sql, Statement.NO_GENERATED_KEYS,
+                        ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY, true)
+                : c.prepareStatement(sql);
              PreparedStatement lock = c.prepareStatement("SELECT last_seq FROM progress WHERE name = 'binlog' FOR UPDATE");
              PreparedStatement progress = c.prepareStatement("UPDATE progress SET last_seq = ? WHERE name = 'binlog'")) {
             for (int from = firstId; from < firstId + count; from += segment) {
@@ -189,9 +326,19 @@ public final class IndexWriteBench {
                     json.append(']');
                 }
                 json.append(']');
-                ps.setObject(1, LocalDateTime.now());
+                LocalDateTime at = LocalDateTime.now();
+                ps.setObject(1, at);
                 ps.setLong(2, seq[0]);
                 ps.setString(3, json.toString());
+                int updated = -1;
+                if (statement.startsWith("upd")) {
+                    try (PreparedStatement upd = c.prepareStatement(String.format(UPDATE_FIRST, sql.substring(12, sql.indexOf(" (")).strip()))) {
+                        upd.setString(1, json.toString());
+                        upd.setObject(2, at);
+                        upd.setLong(3, seq[0]);
+                        updated = upd.executeUpdate();
+                    }
+                }
                 if ("delins".equals(statement)) {
                     try (PreparedStatement del = c.prepareStatement(String.format(DELETE, sql.substring(12, sql.indexOf(" (")).strip()))) {
                         del.setString(1, json.toString());
@@ -200,6 +347,8 @@ public final class IndexWriteBench {
                 }
                 if ("select".equals(statement)) {
                     ps.executeQuery().close();
+                } else if ("updonly".equals(statement) && updated == to - from) {
+                    // every entry existed: nothing to insert
                 } else {
                     ps.executeUpdate();
                 }
