@@ -31,7 +31,7 @@ import org.esabridge.jdbc.mariadb.embedded.EmbeddedMariaDb;
  * {@code ignore}, {@code replace}, {@code delins} (delete the batch's entries, then a plain insert), {@code updfirst}
  * and {@code updonly} (an UPDATE joined to the array first; the insert after it always, or only unless every entry
  * existed), {@code sorted} (the array in hash order, seq following it), {@code sortedseq} (hash order, seq as read),
- * {@code pertable} (the table a parameter, not an array element), {@code binary} (a server-side prepared statement),
+ * {@code serversort} (the server orders the array by hash, seq following it), {@code pertable} (the table a parameter, not an array element), {@code binary} (a server-side prepared statement),
  * {@code noannot} (the session's binlog_annotate_row_events off). System property {@code server.options}: more
  * server options, space-separated.
  */
@@ -81,6 +81,17 @@ public final class IndexWriteBench {
             + " FROM JSON_TABLE(?, '$[*]' COLUMNS (n FOR ORDINALITY,"
             + " row_id MEDIUMTEXT CHARACTER SET ascii PATH '$[0]',"
             + " kind CHAR(1) CHARACTER SET ascii PATH '$[1]')) j"
+            + " ON DUPLICATE KEY UPDATE row_id = VALUES(row_id), kind = VALUES(kind), stamp = VALUES(stamp),"
+            + " seq = VALUES(seq)";
+    /** The server orders the array by hash, seq following that order. */
+    private static final String SERVER_SORT = "INSERT INTO %s (table_name, row_hash, row_id, kind, stamp, seq)"
+            + " SELECT x.t, x.h, x.i, x.kind, ?, ? + ROW_NUMBER() OVER (ORDER BY x.t, x.h) FROM (SELECT"
+            + " CONVERT(UNHEX(j.table_name) USING utf8mb4) t, UNHEX(SHA1(CONVERT(UNHEX(j.row_id) USING utf8mb4))) h,"
+            + " CONVERT(UNHEX(j.row_id) USING utf8mb4) i, j.kind"
+            + " FROM JSON_TABLE(?, '$[*]' COLUMNS ("
+            + " table_name VARCHAR(512) CHARACTER SET ascii PATH '$[0]',"
+            + " row_id MEDIUMTEXT CHARACTER SET ascii PATH '$[1]',"
+            + " kind CHAR(1) CHARACTER SET ascii PATH '$[2]')) j) x ORDER BY x.t, x.h"
             + " ON DUPLICATE KEY UPDATE row_id = VALUES(row_id), kind = VALUES(kind), stamp = VALUES(stamp),"
             + " seq = VALUES(seq)";
     private static final String UPDATE_FIRST = "UPDATE %s e JOIN JSON_TABLE(?, '$[*]' COLUMNS (n FOR ORDINALITY,"
@@ -143,6 +154,7 @@ public final class IndexWriteBench {
                 case "ignore" -> JSON_SERVER_HASH.substring(0, JSON_SERVER_HASH.indexOf(" ON DUPLICATE")).replace("INSERT INTO", "INSERT IGNORE INTO");
                 case "sorted", "binary", "binarysorted", "noannot", "updfirst", "updonly" -> JSON_SERVER_HASH;
                 case "pertable", "pertablesorted" -> PER_TABLE;
+                case "serversort" -> SERVER_SORT;
                 case "sortedseq" -> JSON_SERVER_HASH.replace("n FOR ORDINALITY,", "").replace("kind CHAR(1) CHARACTER SET ascii PATH '$[2]'", "kind CHAR(1) CHARACTER SET ascii PATH '$[2]', n INT PATH '$[3]'");
                 case "delins" -> JSON_SERVER_HASH.substring(0, JSON_SERVER_HASH.indexOf(" ON DUPLICATE"));
                 case "replace" -> JSON_SERVER_HASH.substring(0, JSON_SERVER_HASH.indexOf(" ON DUPLICATE")).replace("INSERT INTO", "REPLACE INTO");
