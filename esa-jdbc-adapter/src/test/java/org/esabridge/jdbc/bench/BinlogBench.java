@@ -67,6 +67,7 @@ public final class BinlogBench {
             ProcessHandle server = serverProcess(dataDir);
             long jvmCpu0 = jvmCpuNanos();
             long serverCpu0 = cpuNanos(server);
+            Map<Long, Long> threads0 = threadCpuTicks(server);
             long t0 = System.nanoTime();
             try (JdbcAdapter adapter = JdbcAdapter.start(config)) {
                 adapter.getCurrentTime();
@@ -76,6 +77,7 @@ public final class BinlogBench {
                 System.out.printf("catch-up: %d row events in %.2f s = %.0f row events/s (start, read, index, fence);"
                         + " CPU: JVM %.2f s + MariaDB %.2f s = %.1f µs per row event%n",
                         rows, s, rows / s, jvmCpu, serverCpu, (jvmCpu + serverCpu) * 1e6 / rows);
+                printBusiestThread(threads0, threadCpuTicks(server), rows);
                 underLoad(db, adapter, seconds, writers, rows, 0);
                 underLoad(db, adapter, seconds, writers, rows, rate);
                 idle(adapter, 200);
@@ -102,6 +104,46 @@ public final class BinlogBench {
 
     private static long cpuNanos(ProcessHandle process) {
         return process.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
+    }
+
+    /**
+     * CPU ticks of each of the server's threads (/proc/PID/task/TID/stat, user + system), or none where /proc is not
+     * there. One thread per connection: in the catch-up the busiest is the index writer's.
+     */
+    private static Map<Long, Long> threadCpuTicks(ProcessHandle process) {
+        Map<Long, Long> ticks = new HashMap<>();
+        Path tasks = Path.of("/proc", Long.toString(process.pid()), "task");
+        try (java.util.stream.Stream<Path> dirs = java.nio.file.Files.list(tasks)) {
+            for (Path dir : (Iterable<Path>) dirs::iterator) {
+                try {
+                    String stat = java.nio.file.Files.readString(dir.resolve("stat"));
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks.put(Long.parseLong(dir.getFileName().toString()),
+                            Long.parseLong(fields[11]) + Long.parseLong(fields[12]));
+                } catch (java.io.IOException | RuntimeException ended) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (java.io.IOException e) {
+            return Map.of();
+        }
+        return ticks;
+    }
+
+    /** The server's busiest thread over the catch-up (the index writer's connection: the serial stage) and the rest. */
+    private static void printBusiestThread(Map<Long, Long> before, Map<Long, Long> after, int rows) {
+        long busiest = 0;
+        long all = 0;
+        for (Map.Entry<Long, Long> e : after.entrySet()) {
+            long delta = e.getValue() - before.getOrDefault(e.getKey(), 0L);
+            busiest = Math.max(busiest, delta);
+            all += delta;
+        }
+        if (all > 0) {
+            double perTick = 1e6 / 100; // µs per clock tick (USER_HZ 100)
+            System.out.printf("catch-up MariaDB CPU by thread: busiest (the index writer) %.1f µs per row event,"
+                    + " the others %.1f%n", busiest * perTick / rows, (all - busiest) * perTick / rows);
+        }
     }
 
     private static long jvmCpuNanos() {
