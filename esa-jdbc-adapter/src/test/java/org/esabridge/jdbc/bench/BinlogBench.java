@@ -23,7 +23,7 @@ import org.esabridge.jdbc.mariadb.embedded.EmbeddedMariaDb;
  *   <li>Under a write load ({@code writers} threads of single-row autocommit inserts and updates for
  *   {@code seconds}), as fast as they go and then throttled to {@code rate} changes/s: capture lag (sampled every
  *   100 ms), getCurrentTime (fence) latency and the fence rows the load phase added.</li>
- *   <li>Idle: getCurrentTime latency one call at a time; bursts of 50 calls at once on the node that reads the log
+ *   <li>Idle: getCurrentTime latency one call at a time, then each right after a one-row commit; bursts of 50 calls at once on the node that reads the log
  *   and on a second node (which sets marker rows), with the fence rows each burst added.</li>
  * </ol>
  * Arguments: {@code [rows] [seconds] [writers] [data-dir] [rate]}, defaults 500000, 20, 2, target/bench-binlog, 2000.
@@ -79,6 +79,7 @@ public final class BinlogBench {
                 underLoad(db, adapter, seconds, writers, rows, 0);
                 underLoad(db, adapter, seconds, writers, rows, rate);
                 idle(adapter, 200);
+                afterCommit(db, adapter, 200);
                 burst(db, adapter, 50, "the reading node");
                 try (JdbcAdapter other = JdbcAdapter.start(config)) {
                     burst(db, other, 50, "a second node");
@@ -152,6 +153,25 @@ public final class BinlogBench {
         }
         Collections.sort(millis);
         System.out.printf("idle: getCurrentTime p50 %.2f ms, p99 %.2f ms (%d calls one at a time)%n",
+                millis.get(calls / 2), millis.get((int) (calls * 0.99)), calls);
+    }
+
+    /**
+     * {@code calls} times one row updated and committed, then getCurrentTime (a host writing back, then asking the
+     * time): the call's latency.
+     */
+    private static void afterCommit(EmbeddedMariaDb db, JdbcAdapter adapter, int calls) throws Exception {
+        List<Double> millis = new ArrayList<>();
+        try (Connection c = db.connect("bench"); Statement s = c.createStatement()) {
+            for (int i = 0; i < calls; i++) {
+                s.execute("UPDATE item SET qty = qty + 1 WHERE id = " + (1 + i));
+                long f0 = System.nanoTime();
+                adapter.getCurrentTime();
+                millis.add((System.nanoTime() - f0) / 1e6);
+            }
+        }
+        Collections.sort(millis);
+        System.out.printf("after a one-row commit: getCurrentTime p50 %.2f ms, p99 %.2f ms (%d calls one at a time)%n",
                 millis.get(calls / 2), millis.get((int) (calls * 0.99)), calls);
     }
 

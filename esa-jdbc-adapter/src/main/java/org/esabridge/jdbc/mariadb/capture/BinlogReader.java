@@ -112,7 +112,7 @@ final class BinlogReader implements LogReader, AutoCloseable {
         this.targets = targets;
         this.stats = stats;
         this.through = through;
-        this.run = through == null ? null : through.start(start, pending::wantStamp);
+        this.run = through == null ? null : through.start(start, pending);
         this.lastSequences = new HashMap<>(GtidPositions.byDomainAndServer(start.position()));
         this.client = endpoint.newClient();
         client.setHeartbeatInterval(HEARTBEAT_MILLIS);
