@@ -76,8 +76,8 @@ public final class BinlogBench {
                 System.out.printf("catch-up: %d row events in %.2f s = %.0f row events/s (start, read, index, fence);"
                         + " CPU: JVM %.2f s + MariaDB %.2f s = %.1f µs per row event%n",
                         rows, s, rows / s, jvmCpu, serverCpu, (jvmCpu + serverCpu) * 1e6 / rows);
-                underLoad(db, adapter, seconds, writers, rows, 0);
-                underLoad(db, adapter, seconds, writers, rows, rate);
+                underLoad(db, server, adapter, seconds, writers, rows, 0);
+                underLoad(db, server, adapter, seconds, writers, rows, rate);
                 idle(adapter, 200);
                 afterCommit(db, adapter, 200);
                 burst(db, adapter, 50, "the reading node");
@@ -184,8 +184,8 @@ public final class BinlogBench {
     }
 
     /** @param rate changes/s over all writers, or 0: as fast as they go */
-    private static void underLoad(EmbeddedMariaDb db, JdbcAdapter adapter, int seconds, int writers, int base, int rate)
-            throws Exception {
+    private static void underLoad(EmbeddedMariaDb db, ProcessHandle server, JdbcAdapter adapter, int seconds,
+                                  int writers, int base, int rate) throws Exception {
         long fenceRowsBefore = fenceRows(db);
         // Each writer's pair of changes is due at a fixed interval from its start (a throttle, not a measurement).
         long pairNanos = rate == 0 ? 0 : 2_000_000_000L * writers / rate;
@@ -218,6 +218,8 @@ public final class BinlogBench {
         long maxLagEvents = 0;
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         long readBefore = status.eventsRead();
+        long jvmCpu0 = jvmCpuNanos();
+        long serverCpu0 = cpuNanos(server);
         long t0 = System.nanoTime();
         while (System.nanoTime() < end) {
             long f0 = System.nanoTime();
@@ -232,13 +234,16 @@ public final class BinlogBench {
             t.join();
         }
         double s = (System.nanoTime() - t0) / 1e9;
+        double jvmCpu = (jvmCpuNanos() - jvmCpu0) / 1e9;
+        double serverCpu = (cpuNanos(server) - serverCpu0) / 1e9;
         Collections.sort(fenceMillis);
         System.out.printf("under load (%s): %d writers, %.0f row changes/s written, %.0f binlog events/s read;"
                         + " capture lag max %.2f s / %d rows; getCurrentTime p50 %.1f ms, p99 %.1f ms, max %.1f ms"
-                        + " (%d fences, %d fence rows)%n",
+                        + " (%d fences, %d fence rows); CPU: JVM %.2f s + MariaDB %.2f s (writers included)%n",
                 rate == 0 ? "unthrottled" : "throttled to " + rate + "/s", writers, written.get() / s,
                 (status.eventsRead() - readBefore) / s, maxLag, maxLagEvents,
                 fenceMillis.get(fenceMillis.size() / 2), fenceMillis.get((int) (fenceMillis.size() * 0.99)),
-                fenceMillis.get(fenceMillis.size() - 1), fenceMillis.size(), fenceRows(db) - fenceRowsBefore);
+                fenceMillis.get(fenceMillis.size() - 1), fenceMillis.size(), fenceRows(db) - fenceRowsBefore, jvmCpu,
+                serverCpu);
     }
 }
