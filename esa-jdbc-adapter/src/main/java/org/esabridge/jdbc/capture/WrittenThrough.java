@@ -115,7 +115,7 @@ public final class WrittenThrough {
             waiting = waiters.size();
             // After publishing the waiter: a reader that read the head before it saw no waiter (Run#read), so its
             // position, set before it looked, is seen here.
-            BinlogPosition read = run.read;
+            BinlogPosition read = run.readThrough;
             if (!covered && read != null && log.covers(read, head.position())) {
                 w.cut = true;
             }
@@ -152,7 +152,7 @@ public final class WrittenThrough {
     public final class Run {
         private final PendingChanges pending;
         /** Where the reader's last transaction read ends (written by its thread without the lock), or null. */
-        private volatile BinlogPosition read;
+        private volatile BinlogPosition readThrough;
         private BinlogPosition written;
         private Instant stamp;
         private String server;
@@ -176,7 +176,7 @@ public final class WrittenThrough {
          * written now rather than when it fills or idles. Each waiter asks once (here or when it starts waiting).
          */
         public boolean read(BinlogPosition end) {
-            read = end; // before looking at the waiters: a fence publishes itself before it looks here (await)
+            readThrough = end; // before looking at the waiters: a fence publishes itself before it looks here (await)
             if (waiting == 0) {
                 return false;
             }
