@@ -426,7 +426,7 @@ public final class ChangeIndex {
      * given up on. A log may hold a commit before the transaction is visible (a synchronous standby, which
      * the reader may be, holds it invisible until the reader confirms it): the flush's update missed such a marker
      * row. Its local waiter was woken all the same; this answers the waiters that read the row (other nodes). The
-     * writer calls it at each turn (at least once a second); auto-commit, one row at a time.
+     * writer calls it at each turn (at least once a second); one row at a time, committed by the writer right after.
      */
     public void stampLateFences(Connection c) throws SQLException {
         if (lateFences.isEmpty()) {

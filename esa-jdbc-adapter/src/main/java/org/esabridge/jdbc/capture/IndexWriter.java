@@ -91,9 +91,13 @@ public final class IndexWriter {
 
     private void writeLoop() {
         try (Connection c = ds.getConnection()) {
+            // Every flush is a transaction: switched off once, not off and on around each flush (a round trip each,
+            // on a fence's path). What runs between flushes is committed at once (no commit is sent for nothing).
+            c.setAutoCommit(false);
             while (true) {
                 PendingChanges.Segment s = pending.take(1000);
                 index.stampLateFences(c);
+                c.commit();
                 if (s == null) {
                     if (ended.getAsBoolean()) {
                         return;
@@ -133,6 +137,7 @@ public final class IndexWriter {
         }
         if (flushes.incrementAndGet() % PURGE_EVERY == 0) {
             index.purgeFences(c);
+            c.commit();
         }
     }
 }

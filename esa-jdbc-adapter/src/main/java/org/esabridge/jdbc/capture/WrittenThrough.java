@@ -51,13 +51,15 @@ public final class WrittenThrough {
     /**
      * A reader starting on this node from what the index holds: it replaces any earlier run.
      *
-     * @param wantStamp asks the reader's writer for a flush with a new stamp, even with nothing to write
+     * @param pending what the reader has read and its writer not yet written: a fence closes the segment holding its
+     *                position ({@link PendingChanges#cut}) or asks for a flush with a new stamp, even with nothing to
+     *                write ({@link PendingChanges#wantStamp})
      */
-    public Run start(ChangeIndex.State from, Runnable wantStamp) {
+    public Run start(ChangeIndex.State from, PendingChanges pending) {
         synchronized (lock) {
             // Waiters of an earlier run asked about its server; this one's is not known yet: they take markers.
             answerAll(null);
-            Run run = new Run(from.position(), from.lastStamp(), wantStamp);
+            Run run = new Run(from.position(), from.lastStamp(), pending);
             current = run;
             return run;
         }
@@ -91,7 +93,9 @@ public final class WrittenThrough {
     /**
      * A future answered with the stamp to give once this node's reader has written the log through {@code head},
      * at once when it has already; answered with null when it cannot tell (no reader here, another server, switched
-     * off, or the reader ends first): then the fence takes a marker.
+     * off, or the reader ends first): then the fence takes a marker. When the reader has read through the head
+     * already (a commit just before the call: no later transaction comes to close the segment holding it), the
+     * segment is closed now, so that the writer takes it at once rather than when the log idles or the segment ages.
      */
     CompletableFuture<Instant> await(LogHead.Head head) {
         Run run;
@@ -109,9 +113,17 @@ public final class WrittenThrough {
             w = new Waiter(head);
             waiters.add(w);
             waiting = waiters.size();
+            // After publishing the waiter: a reader that read the head before it saw no waiter (Run#read), so its
+            // position, set before it looked, is seen here.
+            BinlogPosition read = run.readThrough;
+            if (!covered && read != null && log.covers(read, head.position())) {
+                w.cut = true;
+            }
         }
         if (covered) {
-            run.wantStamp.run();
+            run.pending.wantStamp();
+        } else if (w.cut) {
+            run.pending.cut();
         }
         return w.answer;
     }
@@ -138,15 +150,17 @@ public final class WrittenThrough {
 
     /** One reader's part: its reading thread and its writer tell how far they are. */
     public final class Run {
-        private final Runnable wantStamp;
+        private final PendingChanges pending;
+        /** Where the reader's last transaction read ends (written by its thread without the lock), or null. */
+        private volatile BinlogPosition readThrough;
         private BinlogPosition written;
         private Instant stamp;
         private String server;
 
-        private Run(BinlogPosition written, Instant stamp, Runnable wantStamp) {
+        private Run(BinlogPosition written, Instant stamp, PendingChanges pending) {
             this.written = written;
             this.stamp = stamp;
-            this.wantStamp = wantStamp;
+            this.pending = pending;
         }
 
         /** The server this reader reads (as {@link LogHead#now} names it): until it is known, fences take markers. */
@@ -157,11 +171,12 @@ public final class WrittenThrough {
         }
 
         /**
-         * The reader has read (not yet written) the log through {@code end}: whether a fence waits for a position at
-         * or before it, so that the segment holding it should be written now rather than when it fills or idles.
-         * Each waiter asks once.
+         * The reader has read (not yet written) the log through {@code end}, its transactions handed to the pending
+         * changes: whether a fence waits for a position at or before it, so that the segment holding it should be
+         * written now rather than when it fills or idles. Each waiter asks once (here or when it starts waiting).
          */
         public boolean read(BinlogPosition end) {
+            readThrough = end; // before looking at the waiters: a fence publishes itself before it looks here (await)
             if (waiting == 0) {
                 return false;
             }
@@ -202,7 +217,7 @@ public final class WrittenThrough {
                 waiting = waiters.size();
             }
             if (stale) {
-                wantStamp.run();
+                pending.wantStamp();
             }
         }
 

@@ -23,7 +23,7 @@ import org.esabridge.jdbc.mariadb.embedded.EmbeddedMariaDb;
  *   <li>Under a write load ({@code writers} threads of single-row autocommit inserts and updates for
  *   {@code seconds}), as fast as they go and then throttled to {@code rate} changes/s: capture lag (sampled every
  *   100 ms), getCurrentTime (fence) latency and the fence rows the load phase added.</li>
- *   <li>Idle: getCurrentTime latency one call at a time; bursts of 50 calls at once on the node that reads the log
+ *   <li>Idle: getCurrentTime latency one call at a time, then each right after a one-row commit; bursts of 50 calls at once on the node that reads the log
  *   and on a second node (which sets marker rows), with the fence rows each burst added.</li>
  * </ol>
  * Arguments: {@code [rows] [seconds] [writers] [data-dir] [rate]}, defaults 500000, 20, 2, target/bench-binlog, 2000.
@@ -78,9 +78,10 @@ public final class BinlogBench {
                         + " CPU: JVM %.2f s + MariaDB %.2f s = %.1f µs per row event%n",
                         rows, s, rows / s, jvmCpu, serverCpu, (jvmCpu + serverCpu) * 1e6 / rows);
                 printBusiestThread(threads0, threadCpuTicks(server), rows);
-                underLoad(db, adapter, seconds, writers, rows, 0);
-                underLoad(db, adapter, seconds, writers, rows, rate);
+                underLoad(db, server, adapter, seconds, writers, rows, 0);
+                underLoad(db, server, adapter, seconds, writers, rows, rate);
                 idle(adapter, 200);
+                afterCommit(db, adapter, 200);
                 burst(db, adapter, 50, "the reading node");
                 try (JdbcAdapter other = JdbcAdapter.start(config)) {
                     burst(db, other, 50, "a second node");
@@ -197,6 +198,25 @@ public final class BinlogBench {
                 millis.get(calls / 2), millis.get((int) (calls * 0.99)), calls);
     }
 
+    /**
+     * {@code calls} times one row updated and committed, then getCurrentTime (a host writing back, then asking the
+     * time): the call's latency.
+     */
+    private static void afterCommit(EmbeddedMariaDb db, JdbcAdapter adapter, int calls) throws Exception {
+        List<Double> millis = new ArrayList<>();
+        try (Connection c = db.connect("bench"); Statement s = c.createStatement()) {
+            for (int i = 0; i < calls; i++) {
+                s.execute("UPDATE item SET qty = qty + 1 WHERE id = " + (1 + i));
+                long f0 = System.nanoTime();
+                adapter.getCurrentTime();
+                millis.add((System.nanoTime() - f0) / 1e6);
+            }
+        }
+        Collections.sort(millis);
+        System.out.printf("after a one-row commit: getCurrentTime p50 %.2f ms, p99 %.2f ms (%d calls one at a time)%n",
+                millis.get(calls / 2), millis.get((int) (calls * 0.99)), calls);
+    }
+
     private static long fenceRows(EmbeddedMariaDb db) throws Exception {
         try (Connection c = db.connect("bench"); Statement s = c.createStatement();
              java.sql.ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(id), 0) FROM esa_fence")) {
@@ -206,8 +226,8 @@ public final class BinlogBench {
     }
 
     /** @param rate changes/s over all writers, or 0: as fast as they go */
-    private static void underLoad(EmbeddedMariaDb db, JdbcAdapter adapter, int seconds, int writers, int base, int rate)
-            throws Exception {
+    private static void underLoad(EmbeddedMariaDb db, ProcessHandle server, JdbcAdapter adapter, int seconds,
+                                  int writers, int base, int rate) throws Exception {
         long fenceRowsBefore = fenceRows(db);
         // Each writer's pair of changes is due at a fixed interval from its start (a throttle, not a measurement).
         long pairNanos = rate == 0 ? 0 : 2_000_000_000L * writers / rate;
@@ -240,6 +260,8 @@ public final class BinlogBench {
         long maxLagEvents = 0;
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         long readBefore = status.eventsRead();
+        long jvmCpu0 = jvmCpuNanos();
+        long serverCpu0 = cpuNanos(server);
         long t0 = System.nanoTime();
         while (System.nanoTime() < end) {
             long f0 = System.nanoTime();
@@ -254,13 +276,16 @@ public final class BinlogBench {
             t.join();
         }
         double s = (System.nanoTime() - t0) / 1e9;
+        double jvmCpu = (jvmCpuNanos() - jvmCpu0) / 1e9;
+        double serverCpu = (cpuNanos(server) - serverCpu0) / 1e9;
         Collections.sort(fenceMillis);
         System.out.printf("under load (%s): %d writers, %.0f row changes/s written, %.0f binlog events/s read;"
                         + " capture lag max %.2f s / %d rows; getCurrentTime p50 %.1f ms, p99 %.1f ms, max %.1f ms"
-                        + " (%d fences, %d fence rows)%n",
+                        + " (%d fences, %d fence rows); CPU: JVM %.2f s + MariaDB %.2f s (writers included)%n",
                 rate == 0 ? "unthrottled" : "throttled to " + rate + "/s", writers, written.get() / s,
                 (status.eventsRead() - readBefore) / s, maxLag, maxLagEvents,
                 fenceMillis.get(fenceMillis.size() / 2), fenceMillis.get((int) (fenceMillis.size() * 0.99)),
-                fenceMillis.get(fenceMillis.size() - 1), fenceMillis.size(), fenceRows(db) - fenceRowsBefore);
+                fenceMillis.get(fenceMillis.size() - 1), fenceMillis.size(), fenceRows(db) - fenceRowsBefore, jvmCpu,
+                serverCpu);
     }
 }
