@@ -53,21 +53,38 @@ public record TableSql(Table table, RecordMapper mapper, String modified, String
 
     /**
      * What a cursor runs over one table's rows in {@code after < mod <= horizon} (parameters after, horizon
-     * first): the one pass over the keys, and a page between two keys (see {@code cursor.KeyedRows}).
+     * first): the pass over the keys, the count, a step to a later page start, and a page between two keys (see
+     * {@code cursor.KeyedRows}).
      *
      * @param keys  selects the keys in order
      * @param pages the page statement without bounds, with a lower, with an upper, and with both
+     * @param count counts the entries of the range
+     * @param steps the key {@code ?} entries into the range (the last parameter), from its start and from a lower
+     *              bound
      */
-    public record CursorSql(String keys, List<String> pages) {
-        /** From its parts: a page is {@code select}, its bounds' conditions (lower first), then {@code order}. */
-        public static CursorSql of(String keys, String select, String lower, String upper, String order) {
-            return new CursorSql(keys, List.of(select + order, select + lower + order, select + upper + order,
-                    select + lower + upper + order));
+    public record CursorSql(String keys, List<String> pages, String count, List<String> steps) {
+        /**
+         * From its parts: {@code keyColumns} and {@code columns} are selected from {@code where} (a FROM clause and
+         * its conditions); a page adds its bounds' conditions (lower first), then {@code order}.
+         */
+        public static CursorSql of(String keyColumns, String columns, String where, String lower, String upper,
+                                   String order) {
+            String select = "SELECT " + columns + where;
+            String keys = "SELECT " + keyColumns + where;
+            // LIMIT … OFFSET: both dialects' syntax; the database skips the entries, none is sent.
+            String step = order + " LIMIT 1 OFFSET ?";
+            return new CursorSql(keys + order, List.of(select + order, select + lower + order, select + upper + order,
+                    select + lower + upper + order), "SELECT COUNT(*)" + where, List.of(keys + step, keys + lower + step));
         }
 
         /** The page statement; its bounds' parameters follow the range's, lower first. */
         public String page(boolean lower, boolean upper) {
             return pages.get((lower ? 1 : 0) + (upper ? 2 : 0));
+        }
+
+        /** The step statement; the lower bound's parameters follow the range's, then the number of entries skipped. */
+        public String step(boolean lower) {
+            return steps.get(lower ? 1 : 0);
         }
     }
 
@@ -146,8 +163,8 @@ public record TableSql(Table table, RecordMapper mapper, String modified, String
         String where = " FROM " + m.changesFrom() + " WHERE " + m.mod() + " > " + ts + " AND " + m.mod() + " <= "
                 + ts + liveness;
         String order = " ORDER BY " + m.mod() + ", " + m.idOrder();
-        return CursorSql.of("SELECT " + m.mod() + ", " + m.idOrder() + where + order,
-                "SELECT " + (live ? m.selectList() : m.idOrder()) + where, " AND " + bound(m, ">=", ">=", ts),
+        return CursorSql.of(m.mod() + ", " + m.idOrder(), live ? m.selectList() : m.idOrder(), where,
+                " AND " + bound(m, ">=", ">=", ts),
                 " AND " + bound(m, "<=", "<", ts), order);
     }
 
