@@ -60,7 +60,8 @@ final class CursorStore {
         this.touch = "UPDATE " + cursors + " SET expires_at = " + dialect.plus(now, "?", ChronoUnit.SECONDS)
                 + " WHERE id = ? AND principal = ? AND " + live + " AND expires_at < "
                 + dialect.plus(now, "?", ChronoUnit.SECONDS);
-        this.find = "SELECT " + COLUMNS + " FROM " + cursors + " WHERE id = ? AND principal = ? AND " + live;
+        this.find = "SELECT " + COLUMNS + ", expires_at < " + dialect.plus(now, "?", ChronoUnit.SECONDS) + " FROM "
+                + cursors + " WHERE id = ? AND principal = ? AND " + live;
         this.lease = "UPDATE " + cursors + " SET expires_at = GREATEST(expires_at, "
                 + dialect.plus(now, "?", ChronoUnit.MINUTES) + ") WHERE principal = ? AND " + live;
         this.purge = dialect.deleteFirst(cursors, "expires_at <= " + now, "expires_at", PURGE_BATCH);
@@ -146,30 +147,38 @@ final class CursorStore {
         String who = PrincipalKey.of(principal);
         // Written only when the expiry would move by more than a tenth of the time-out (a minute at most): a
         // commit per page, flushed to disk, cost more than the page's own query on 1000-row pages, and a host
-        // reading pages back to back then writes once a minute instead.
+        // reading pages back to back then writes once a minute instead. Read first, so that a page costs one
+        // statement here, not two.
         int timeoutSeconds = timeoutMinutes * 60;
+        int stale = timeoutSeconds - Math.min(60, timeoutSeconds / 10);
+        Stored found;
+        try (PreparedStatement ps = c.prepareStatement(find)) {
+            ps.setQueryTimeout(queryTimeout);
+            ps.setInt(1, stale);
+            ps.setString(2, id);
+            ps.setString(3, who);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                found = new Stored(rs.getString(1), rs.getString(2), Source.valueOf(rs.getString(3)),
+                        ValueCodec.readInstant(rs, 4), ValueCodec.readInstant(rs, 5), rs.getInt(6), rs.getLong(7),
+                        rs.getLong(8), ValueCodec.readInstant(rs, 9), PagePlan.valueOf(rs.getString(10)),
+                        rs.getObject(11) == null ? -1 : rs.getLong(11));
+                if (!rs.getBoolean(12)) {
+                    return found;
+                }
+            }
+        }
         try (PreparedStatement ps = c.prepareStatement(touch)) {
             ps.setQueryTimeout(queryTimeout);
             ps.setInt(1, timeoutSeconds);
             ps.setString(2, id);
             ps.setString(3, who);
-            ps.setInt(4, timeoutSeconds - Math.min(60, timeoutSeconds / 10));
+            ps.setInt(4, stale);
             ps.executeUpdate();
         }
-        try (PreparedStatement ps = c.prepareStatement(find)) {
-            ps.setQueryTimeout(queryTimeout);
-            ps.setString(1, id);
-            ps.setString(2, who);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return null;
-                }
-                return new Stored(rs.getString(1), rs.getString(2), Source.valueOf(rs.getString(3)),
-                        ValueCodec.readInstant(rs, 4), ValueCodec.readInstant(rs, 5), rs.getInt(6), rs.getLong(7),
-                        rs.getLong(8), ValueCodec.readInstant(rs, 9), PagePlan.valueOf(rs.getString(10)),
-                        rs.getObject(11) == null ? -1 : rs.getLong(11));
-            }
-        }
+        return found; // its expiry as it was read: no caller of a page uses it
     }
 
     /** The first keys of page {@code index} and of the page after it (null past the last page). */
