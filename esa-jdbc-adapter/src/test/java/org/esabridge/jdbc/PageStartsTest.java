@@ -25,6 +25,7 @@ import org.esabridge.jdbc.cursor.Cursors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -59,7 +60,16 @@ class PageStartsTest {
                         + " + INTERVAL (" + ROWS + " - seq) SECOND FROM seq_1_to_" + ROWS,
                 "INSERT INTO narrow_read (id, v, modified) SELECT seq, CONCAT('v', seq), '2024-01-01 00:00:00'"
                         + " FROM seq_" + (ROWS + 1) + "_to_" + (5 * ROWS),
-                "ANALYZE TABLE full_read", "ANALYZE TABLE narrow_read");
+                // Rows outside any range: a modification time in the future (past every horizon) or none.
+                "CREATE TABLE outside (id INT PRIMARY KEY, v VARCHAR(20), modified TIMESTAMP(6) NULL DEFAULT NULL"
+                        + " ON UPDATE CURRENT_TIMESTAMP(6),"
+                        + " KEY outside_mod (modified, id))",
+                "INSERT INTO outside (id, v, modified) SELECT seq, CONCAT('v', seq), TIMESTAMP '2026-01-01 00:00:00'"
+                        + " + INTERVAL seq SECOND FROM seq_1_to_300",
+                "INSERT INTO outside (id, v, modified) SELECT seq, CONCAT('v', seq), '2037-01-01 00:00:00'"
+                        + " FROM seq_301_to_330",
+                "INSERT INTO outside (id, v) SELECT seq, CONCAT('v', seq) FROM seq_331_to_350",
+                "ANALYZE TABLE full_read", "ANALYZE TABLE narrow_read", "ANALYZE TABLE outside");
         String[] settings = {"page-size", Integer.toString(PAGE), "inline-threshold", "10",
                 JdbcAdapterConfig.CHANGE_CAPTURE, "polling"};
         adapter = TestDatabase.adapter(DB, settings);
@@ -129,6 +139,24 @@ class PageStartsTest {
             assertEquals(e.getValue(), page(adapter, c, e.getKey()), "page " + e.getKey() + " read again, on the first node");
         }
         adapter.closeCursor(HOST, c.cursorId());
+    }
+
+    @Test
+    void aReadOfTheWholeTableCountsOnlyTheRowsInItsRange() throws Exception {
+        // From before the oldest change: counted as the table less the rows outside the range.
+        Cursor c = adapter.getModifiedPaged(HOST, "outside", Instant.EPOCH);
+        assertEquals(300, c.total(), "neither the future rows nor those without a modification time");
+        assertEquals(3, c.pageCount());
+        Set<Integer> all = new TreeSet<>();
+        for (long p = 0; p < c.pageCount(); p++) {
+            all.addAll(page(adapter, c, p));
+        }
+        assertEquals(IntStream.rangeClosed(1, 300).boxed().collect(Collectors.toSet()), all);
+        // A narrower range is counted directly; the same answer either way.
+        Cursor part = adapter.getModifiedPaged(HOST, "outside", Instant.parse("2026-01-01T00:04:00Z"));
+        assertTrue(part.total() >= 60 && part.total() <= 300, "the rows from 00:04 on, and the watermark's: " + part.total());
+        adapter.closeCursor(HOST, c.cursorId());
+        adapter.closeCursor(HOST, part.cursorId());
     }
 
     private static Set<Integer> page(JdbcAdapter a, Cursor c, long index) throws Exception {

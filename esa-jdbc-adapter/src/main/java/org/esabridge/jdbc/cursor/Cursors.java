@@ -198,15 +198,19 @@ public final class Cursors implements Paging {
             KeyedRows rows = rows(sql, range.source(), plan);
             Instant from = range.from();
             Instant horizon = range.horizon();
-            // Counted, not walked: the page starts are found as the pages are read (PageStarts).
-            long total = count(c, rows, from, horizon);
+            // Counted, not walked: the page starts are found as the pages are read (PageStarts). A read of every row
+            // counts the table less the rows outside the range (TableSql.countLiveOutside).
+            long total = range.source() == Source.MODIFIED && sql.countLiveOutside() != null
+                    && planner.holdsEveryRow(c, sql, from)
+                    ? count(c, sql.countLiveOutside(), rows, from, horizon) : count(c, rows.countSql(), rows, from, horizon);
             long tablePages = pages(total, pageSize);
             long pageCount = tablePages;
             long touchedFrom = -1;
             if (range.source() == Source.MODIFIED && !index.serves(t)) {
                 // Polling: rows changed without their modification column follow on pages of their own. (Binlog
                 // capture has them in the change index.)
-                long touches = count(c, touchedRows(sql), from, horizon);
+                KeyedRows touchedRows = touchedRows(sql);
+                long touches = count(c, touchedRows.countSql(), touchedRows, from, horizon);
                 if (touches > 0) {
                     touchedFrom = tablePages;
                     total += touches;
@@ -226,9 +230,10 @@ public final class Cursors implements Paging {
         return (entries + pageSize - 1) / pageSize;
     }
 
-    /** The number of entries in (from, horizon]. */
-    private long count(Connection c, KeyedRows rows, Instant from, Instant horizon) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(rows.countSql())) {
+    /** The number of entries in (from, horizon], by {@code countSql} over the range of {@code rows}. */
+    private long count(Connection c, String countSql, KeyedRows rows, Instant from, Instant horizon)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(countSql)) {
             ps.setQueryTimeout(queryTimeout);
             rows.bindRange(ps, 1, from, horizon);
             try (ResultSet rs = ps.executeQuery()) {
