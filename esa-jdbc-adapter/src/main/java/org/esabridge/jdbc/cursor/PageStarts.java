@@ -47,6 +47,12 @@ final class PageStarts {
         CursorStore.Start known = store.latestStart(c, s.id(), first + 1, target);
         long at = known == null ? first : known.index();
         PageKey key = known == null ? null : known.key();
+        // Another reader may have stored this page's start, or the next one's too, since the first look.
+        if (index > first && at == index) {
+            b[0] = key;
+        } else if (index > first && at > index && b[0] == null) {
+            b[0] = store.bounds(c, s.id(), index)[0];
+        }
         while (at < target) {
             PageKey next = step(c, s, rows, key);
             if (next == null) {
