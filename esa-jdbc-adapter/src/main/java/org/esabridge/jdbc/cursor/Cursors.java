@@ -199,10 +199,12 @@ public final class Cursors implements Paging {
             Instant from = range.from();
             Instant horizon = range.horizon();
             // Counted, not walked: the page starts are found as the pages are read (PageStarts). A read of every row
-            // counts the table less the rows outside the range (TableSql.countLiveOutside).
+            // counts the table less the rows past the horizon (TableSql.countLiveOutside). Should a row be given a
+            // time before the oldest between the two statements, the total counts it and no page holds it: a page
+            // may hold fewer entries than counted (rows gone since), never more.
             long total = range.source() == Source.MODIFIED && sql.countLiveOutside() != null
                     && planner.holdsEveryRow(c, sql, from)
-                    ? count(c, sql.countLiveOutside(), rows, from, horizon) : count(c, rows.countSql(), rows, from, horizon);
+                    ? countUpTo(c, sql, horizon) : count(c, rows.countSql(), rows, from, horizon);
             long tablePages = pages(total, pageSize);
             long pageCount = tablePages;
             long touchedFrom = -1;
@@ -228,6 +230,18 @@ public final class Cursors implements Paging {
 
     private static long pages(long entries, int pageSize) {
         return (entries + pageSize - 1) / pageSize;
+    }
+
+    /** The live rows of the table modified up to {@code horizon} ({@link TableSql#countLiveOutside}). */
+    private long countUpTo(Connection c, TableSql sql, Instant horizon) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql.countLiveOutside())) {
+            ps.setQueryTimeout(queryTimeout);
+            sql.mapper().bindMod(ps, 1, horizon);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 
     /** The number of entries in (from, horizon], by {@code countSql} over the range of {@code rows}. */
