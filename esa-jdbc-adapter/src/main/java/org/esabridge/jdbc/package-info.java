@@ -46,9 +46,10 @@
  *       and cursors likewise. Duplicates are allowed, misses are not. Details and limits: {@link
  *       org.esabridge.jdbc.changes.Watermark}.</li>
  *   <li><b>Cursors</b> ({@link org.esabridge.jdbc.cursor.Cursors}). Opening widens {@code after}, freezes a
- *       horizon (the {@link org.esabridge.jdbc.dialect.DatabaseClock}), streams the (mod, id) keys once in index
- *       order and stores every page-size-th key in {@code esa_cursor_page}, the cursor in {@code esa_cursor}.
- *       Page i = keys in [start_i, start_i+1) within (after, horizon], read afresh by keyset (never OFFSET), so
+ *       horizon (the {@link org.esabridge.jdbc.dialect.DatabaseClock}), counts the range and stores the cursor in
+ *       {@code esa_cursor}; each page's start, the key page-size entries after the previous one, is found as the
+ *       pages are read and stored once in {@code esa_cursor_page}.
+ *       Page i = keys in [start_i, start_i+1) within (after, horizon], read afresh by keyset, so
  *       any node answers and a restart loses nothing. Ids are 128 random bits; a cursor belongs to the principal that opened
  *       it; {@code cursor-timeout-minutes} of idleness expire it ({@code readDataPage} and {@code leaseSession}
  *       extend); expired cursors are deleted lazily. Deleted-ids cursors page over tombstones

@@ -76,7 +76,7 @@ class IdRangePagesTest {
     }
 
     @Test
-    void aPagedSyncWithoutTheIndexReadsTheTableTwiceNotOnceAPage() throws Exception {
+    void aPagedSyncWithoutTheIndexReadsTheTableAFewTimesNotOnceAPage() throws Exception {
         long before = rowReads();
         Cursor c = adapter.getModifiedPaged(HOST, "plain", Instant.EPOCH);
         assertEquals(ROWS, c.total());
@@ -99,9 +99,11 @@ class IdRangePagesTest {
         for (int i = 1; i <= ROWS; i++) {
             expected.add(Integer.toString(i));
         }
-        // One pass at opening, one over all the pages together, and the cursor's own rows; a page that scanned
-        // or sorted the table cost ROWS reads each (6 pages: over 18,000).
-        assertTrue(reads < 3L * ROWS, "server row reads for the whole paged sync: " + reads);
+        // One count at opening, one walk finding the page starts (from the last page back: the first read walks
+        // them all), one pass over all the pages together, the pages read ahead in vain (the next page, read
+        // already), and the cursor's own rows; a page that scanned or sorted the table cost ROWS reads each (6
+        // pages: over 18,000).
+        assertTrue(reads < 4L * ROWS, "server row reads for the whole paged sync: " + reads);
         assertTrue(expected.equals(ids), "every row once, pages in id order");
     }
 

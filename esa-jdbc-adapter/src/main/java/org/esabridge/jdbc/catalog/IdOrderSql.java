@@ -41,7 +41,7 @@ public record IdOrderSql(TableSql.CursorSql liveRows, TableSql.CursorSql softDel
         String lead = m.col(m.table().idColumns().get(0));
         String ids = "(" + m.idOrder() + ")";
         String params = "(?" + ", ?".repeat(m.table().idColumns().size() - 1) + ")";
-        return TableSql.CursorSql.of("SELECT " + m.mod() + ", " + m.idOrder() + where + order, "SELECT " + select + where,
+        return TableSql.CursorSql.of(m.mod() + ", " + m.idOrder(), select, where,
                 " AND " + lead + " >= ? AND " + ids + " >= " + params,
                 " AND " + lead + " <= ? AND " + ids + " < " + params, order);
     }

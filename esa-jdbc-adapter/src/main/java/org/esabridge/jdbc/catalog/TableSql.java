@@ -44,30 +44,56 @@ import org.esabridge.jdbc.dialect.Dialect;
  *                         modification index ({@link PagePlan#ID_RANGES})
  * @param fetchRows        the rows of the table a statement reading its records fetches at once
  *                         ({@link RowWidth#fetchRows}); so many records, at most, are read in one batch by id
+ * @param countLiveOutside counts the live rows up to {@code ?} (the horizon) of a table none of whose rows is modified
+ *                         at or before a read's {@code after}, as the table's rows less those past the horizon or
+ *                         without a modification time, in one statement: a count of the whole table skips
+ *                         evaluating the range per row, and the rows left out are ranges of the modification index,
+ *                         so for a read of every row it costs a fraction of {@code liveRows}' count (measured at 1M
+ *                         rows: 0.12-0.2 s against 0.3-0.55 s). (A bound before the earliest TIMESTAMP, as a first
+ *                         sync's {@code after} is, makes no range on MariaDB: hence no part below {@code after}.) Null
+ *                         when the rows cannot be counted so: no modification index, a soft-delete column, a version
+ *                         table, or stamps of the change index
  */
 public record TableSql(Table table, RecordMapper mapper, String modified, String countModified, String softDeleted,
                        String countSoftDeleted, CursorSql liveRows, CursorSql softDeletedRows, String read,
                        String countRange, String readAny, String currentMod, String stampAndCheck, String delete,
                        String lockLive, String stampVersion, List<String> referenced, String maxModified,
-                       String idProbe, IdOrderSql byId, int fetchRows) {
+                       String idProbe, IdOrderSql byId, int fetchRows, String countLiveOutside) {
 
     /**
      * What a cursor runs over one table's rows in {@code after < mod <= horizon} (parameters after, horizon
-     * first): the one pass over the keys, and a page between two keys (see {@code cursor.KeyedRows}).
+     * first): the pass over the keys, the count, a step to a later page start, and a page between two keys (see
+     * {@code cursor.KeyedRows}).
      *
      * @param keys  selects the keys in order
      * @param pages the page statement without bounds, with a lower, with an upper, and with both
+     * @param count counts the entries of the range
+     * @param steps the key {@code ?} entries into the range (the last parameter), from its start and from a lower
+     *              bound
      */
-    public record CursorSql(String keys, List<String> pages) {
-        /** From its parts: a page is {@code select}, its bounds' conditions (lower first), then {@code order}. */
-        public static CursorSql of(String keys, String select, String lower, String upper, String order) {
-            return new CursorSql(keys, List.of(select + order, select + lower + order, select + upper + order,
-                    select + lower + upper + order));
+    public record CursorSql(String keys, List<String> pages, String count, List<String> steps) {
+        /**
+         * From its parts: {@code keyColumns} and {@code columns} are selected from {@code where} (a FROM clause and
+         * its conditions); a page adds its bounds' conditions (lower first), then {@code order}.
+         */
+        public static CursorSql of(String keyColumns, String columns, String where, String lower, String upper,
+                                   String order) {
+            String select = "SELECT " + columns + where;
+            String keys = "SELECT " + keyColumns + where;
+            // LIMIT … OFFSET: both dialects' syntax; the database skips the entries, none is sent.
+            String step = order + " LIMIT 1 OFFSET ?";
+            return new CursorSql(keys + order, List.of(select + order, select + lower + order, select + upper + order,
+                    select + lower + upper + order), "SELECT COUNT(*)" + where, List.of(keys + step, keys + lower + step));
         }
 
         /** The page statement; its bounds' parameters follow the range's, lower first. */
         public String page(boolean lower, boolean upper) {
             return pages.get((lower ? 1 : 0) + (upper ? 2 : 0));
+        }
+
+        /** The step statement; the lower bound's parameters follow the range's, then the number of entries skipped. */
+        public String step(boolean lower) {
+            return steps.get(lower ? 1 : 0);
         }
     }
 
@@ -139,15 +165,24 @@ public record TableSql(Table table, RecordMapper mapper, String modified, String
                 "SELECT MAX(" + m.mod() + ") FROM " + m.from(),
                 "SELECT 1 FROM " + m.tableName() + " t WHERE " + m.idWhere(),
                 IdOrderSql.of(m, live, deleted, dialect),
-                RowWidth.fetchRows(t));
+                RowWidth.fetchRows(t),
+                countLiveOutside(t, m, ts));
+    }
+
+    private static String countLiveOutside(Table t, RecordMapper m, String ts) {
+        if (t.modIndex() == null || t.softDelete() != null || t.versionTable() != null || t.indexStamped()) {
+            return null;
+        }
+        String outside = ") - (SELECT COUNT(*) FROM " + m.changesFrom() + " WHERE " + m.mod();
+        return "SELECT (SELECT COUNT(*) FROM " + m.tableName() + outside + " > " + ts + outside + " IS NULL)";
     }
 
     private static CursorSql cursor(RecordMapper m, boolean live, String liveness, String ts) {
         String where = " FROM " + m.changesFrom() + " WHERE " + m.mod() + " > " + ts + " AND " + m.mod() + " <= "
                 + ts + liveness;
         String order = " ORDER BY " + m.mod() + ", " + m.idOrder();
-        return CursorSql.of("SELECT " + m.mod() + ", " + m.idOrder() + where + order,
-                "SELECT " + (live ? m.selectList() : m.idOrder()) + where, " AND " + bound(m, ">=", ">=", ts),
+        return CursorSql.of(m.mod() + ", " + m.idOrder(), live ? m.selectList() : m.idOrder(), where,
+                " AND " + bound(m, ">=", ">=", ts),
                 " AND " + bound(m, "<=", "<", ts), order);
     }
 

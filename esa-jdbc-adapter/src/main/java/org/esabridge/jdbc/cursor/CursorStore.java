@@ -8,7 +8,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
-import java.util.List;
 import org.esabridge.jdbc.catalog.PagePlan;
 import org.esabridge.jdbc.catalog.ValueCodec;
 import org.esabridge.jdbc.dialect.Dialect;
@@ -21,7 +20,6 @@ import org.esabridge.jdbc.dialect.StateTables;
  */
 final class CursorStore {
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final int INSERT_BATCH = 500;
     private static final int PURGE_BATCH = 500;
     private static final String COLUMNS = "id, structure, source, after, horizon, page_size, total, page_count,"
             + " expires_at, page_plan, touched_from";
@@ -44,6 +42,8 @@ final class CursorStore {
     private final String lease;
     private final String purge;
     private final String countLive;
+    private final String addStart;
+    private final String latestStart;
 
     private final String cursors;
     private final String pages;
@@ -60,11 +60,15 @@ final class CursorStore {
         this.touch = "UPDATE " + cursors + " SET expires_at = " + dialect.plus(now, "?", ChronoUnit.SECONDS)
                 + " WHERE id = ? AND principal = ? AND " + live + " AND expires_at < "
                 + dialect.plus(now, "?", ChronoUnit.SECONDS);
-        this.find = "SELECT " + COLUMNS + " FROM " + cursors + " WHERE id = ? AND principal = ? AND " + live;
+        this.find = "SELECT " + COLUMNS + ", expires_at < " + dialect.plus(now, "?", ChronoUnit.SECONDS) + " FROM "
+                + cursors + " WHERE id = ? AND principal = ? AND " + live;
         this.lease = "UPDATE " + cursors + " SET expires_at = GREATEST(expires_at, "
                 + dialect.plus(now, "?", ChronoUnit.MINUTES) + ") WHERE principal = ? AND " + live;
         this.purge = dialect.deleteFirst(cursors, "expires_at <= " + now, "expires_at", PURGE_BATCH);
         this.countLive = "SELECT COUNT(*) FROM " + cursors + " WHERE principal = ? AND " + live;
+        this.addStart = dialect.insertIfAbsent(pages, "cursor_id, page_index, first_mod, first_id", "VALUES (?, ?, ?, ?)");
+        this.latestStart = "SELECT page_index, first_mod, first_id FROM " + pages + " WHERE cursor_id = ? AND page_index"
+                + " BETWEEN ? AND ? ORDER BY page_index DESC" + dialect.limit("1");
     }
 
     /** 128 random bits, base64url without padding (22 characters): unguessable, and safe in XML and logs. */
@@ -74,52 +78,64 @@ final class CursorStore {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
-    /** Stores a cursor and its page starts in one transaction. */
-    void insert(Connection c, Stored s, String principal, Instant requestedAfter, List<PageKey> starts) throws SQLException {
-        c.setAutoCommit(false);
-        try {
-            try (PreparedStatement ps = c.prepareStatement(insert)) {
-                ps.setQueryTimeout(queryTimeout);
-                ps.setString(1, s.id());
-                ps.setString(2, s.structure());
-                ps.setString(3, s.source().name());
-                ValueCodec.bindInstant(ps, 4, s.after());
-                ValueCodec.bindInstant(ps, 5, s.horizon());
-                ps.setInt(6, s.pageSize());
-                ps.setLong(7, s.total());
-                ps.setLong(8, s.pageCount());
-                ValueCodec.bindInstant(ps, 9, s.expiresAt());
-                ps.setString(10, s.plan().name());
-                if (s.touchedFrom() < 0) {
-                    ps.setNull(11, java.sql.Types.BIGINT);
-                } else {
-                    ps.setLong(11, s.touchedFrom());
-                }
-                ps.setString(12, PrincipalKey.of(principal));
-                ValueCodec.bindInstant(ps, 13, requestedAfter);
-                ps.executeUpdate();
+    /** Stores a cursor; its page starts are stored as they are found ({@link PageStarts}). */
+    void insert(Connection c, Stored s, String principal, Instant requestedAfter) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(insert)) {
+            ps.setQueryTimeout(queryTimeout);
+            ps.setString(1, s.id());
+            ps.setString(2, s.structure());
+            ps.setString(3, s.source().name());
+            ValueCodec.bindInstant(ps, 4, s.after());
+            ValueCodec.bindInstant(ps, 5, s.horizon());
+            ps.setInt(6, s.pageSize());
+            ps.setLong(7, s.total());
+            ps.setLong(8, s.pageCount());
+            ValueCodec.bindInstant(ps, 9, s.expiresAt());
+            ps.setString(10, s.plan().name());
+            if (s.touchedFrom() < 0) {
+                ps.setNull(11, java.sql.Types.BIGINT);
+            } else {
+                ps.setLong(11, s.touchedFrom());
             }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO " + pages + " (cursor_id, page_index, first_mod, first_id) VALUES (?, ?, ?, ?)")) {
-                ps.setQueryTimeout(queryTimeout);
-                for (int i = 0; i < starts.size(); i++) {
-                    ps.setString(1, s.id());
-                    ps.setLong(2, i);
-                    ValueCodec.bindInstant(ps, 3, starts.get(i).mod());
-                    ps.setString(4, starts.get(i).id());
-                    ps.addBatch();
-                    if (i % INSERT_BATCH == INSERT_BATCH - 1) {
-                        ps.executeBatch();
-                    }
-                }
-                ps.executeBatch();
+            ps.setString(12, PrincipalKey.of(principal));
+            ValueCodec.bindInstant(ps, 13, requestedAfter);
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Stores the first key of page {@code index} unless one is stored already; the stored one, which every reader
+     * of the cursor then uses (null when the cursor is gone).
+     */
+    PageKey addStart(Connection c, String id, long index, PageKey key) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(addStart)) {
+            ps.setQueryTimeout(queryTimeout);
+            ps.setString(1, id);
+            ps.setLong(2, index);
+            ValueCodec.bindInstant(ps, 3, key.mod());
+            ps.setString(4, key.id());
+            if (ps.executeUpdate() == 1) {
+                return key;
             }
-            c.commit();
-        } catch (SQLException | RuntimeException e) {
-            c.rollback();
-            throw e;
-        } finally {
-            c.setAutoCommit(true);
+        }
+        return bounds(c, id, index)[0];
+    }
+
+    /** A page start as stored. */
+    record Start(long index, PageKey key) {
+    }
+
+    /** The stored start of the latest page in {@code [lowest, index]}, or null. */
+    Start latestStart(Connection c, String id, long lowest, long index) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(latestStart)) {
+            ps.setQueryTimeout(queryTimeout);
+            ps.setString(1, id);
+            ps.setLong(2, lowest);
+            ps.setLong(3, index);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new Start(rs.getLong(1), new PageKey(ValueCodec.readInstant(rs, 2), rs.getString(3)))
+                        : null;
+            }
         }
     }
 
@@ -131,30 +147,38 @@ final class CursorStore {
         String who = PrincipalKey.of(principal);
         // Written only when the expiry would move by more than a tenth of the time-out (a minute at most): a
         // commit per page, flushed to disk, cost more than the page's own query on 1000-row pages, and a host
-        // reading pages back to back then writes once a minute instead.
+        // reading pages back to back then writes once a minute instead. Read first, so that a page costs one
+        // statement here, not two.
         int timeoutSeconds = timeoutMinutes * 60;
+        int stale = timeoutSeconds - Math.min(60, timeoutSeconds / 10);
+        Stored found;
+        try (PreparedStatement ps = c.prepareStatement(find)) {
+            ps.setQueryTimeout(queryTimeout);
+            ps.setInt(1, stale);
+            ps.setString(2, id);
+            ps.setString(3, who);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                found = new Stored(rs.getString(1), rs.getString(2), Source.valueOf(rs.getString(3)),
+                        ValueCodec.readInstant(rs, 4), ValueCodec.readInstant(rs, 5), rs.getInt(6), rs.getLong(7),
+                        rs.getLong(8), ValueCodec.readInstant(rs, 9), PagePlan.valueOf(rs.getString(10)),
+                        rs.getObject(11) == null ? -1 : rs.getLong(11));
+                if (!rs.getBoolean(12)) {
+                    return found;
+                }
+            }
+        }
         try (PreparedStatement ps = c.prepareStatement(touch)) {
             ps.setQueryTimeout(queryTimeout);
             ps.setInt(1, timeoutSeconds);
             ps.setString(2, id);
             ps.setString(3, who);
-            ps.setInt(4, timeoutSeconds - Math.min(60, timeoutSeconds / 10));
+            ps.setInt(4, stale);
             ps.executeUpdate();
         }
-        try (PreparedStatement ps = c.prepareStatement(find)) {
-            ps.setQueryTimeout(queryTimeout);
-            ps.setString(1, id);
-            ps.setString(2, who);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return null;
-                }
-                return new Stored(rs.getString(1), rs.getString(2), Source.valueOf(rs.getString(3)),
-                        ValueCodec.readInstant(rs, 4), ValueCodec.readInstant(rs, 5), rs.getInt(6), rs.getLong(7),
-                        rs.getLong(8), ValueCodec.readInstant(rs, 9), PagePlan.valueOf(rs.getString(10)),
-                        rs.getObject(11) == null ? -1 : rs.getLong(11));
-            }
-        }
+        return found; // its expiry as it was read: no caller of a page uses it
     }
 
     /** The first keys of page {@code index} and of the page after it (null past the last page). */

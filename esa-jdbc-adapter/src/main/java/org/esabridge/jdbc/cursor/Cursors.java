@@ -7,8 +7,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.IntSupplier;
 import javax.sql.DataSource;
 import org.esabridge.api.Cursor;
@@ -37,11 +35,12 @@ import org.esabridge.jdbc.dialect.Faults;
  * survives a restart.
  *
  * <p><b>Opening</b> widens {@code after} by the {@link Watermark}, freezes a horizon (the
- * {@link DatabaseClock}'s now; later changes are left for the next sync), then makes one pass over the
- * keys in the read's {@link PagePlan} order — (mod, id) on the modification index for a narrow range, or id
- * order along the primary key when there is no such index or the range holds most of the table
- * ({@link ReadPlanner}) — streamed, keeping every page-size-th key as a page start: work and memory
- * grow with the number of pages, not rows. Cursor, plan and page starts are stored in one transaction.
+ * {@link DatabaseClock}'s now; later changes are left for the next sync), chooses the read's {@link PagePlan} —
+ * (mod, id) on the modification index for a narrow range, or id order along the primary key when there is no such
+ * index or the range holds most of the table ({@link ReadPlanner}) — and counts the range's entries (the answer's
+ * exact total and page count). The page starts are found as the pages are read ({@link PageStarts}), each
+ * page-size entries after the one before, and stored once found: the host gets the cursor without waiting for a
+ * pass over every key.
  *
  * <p><b>A page</b> is every entry with key in {@code [start_i, start_i+1)} and {@code after < mod <= horizon},
  * read afresh (keyset, never OFFSET) and streamed to the sink: any page, any order, as often as wanted. A row
@@ -90,6 +89,7 @@ public final class Cursors implements Paging {
     private final TableSql.CursorSql touched;
     private final ReadPlanner planner;
     private final PagePrefetch prefetch = new PagePrefetch();
+    private final PageStarts starts;
 
     public Cursors(DataSource ds, Dialect dialect, StateTables state, UnwritableRows unwritable, DatabaseClock clock, Watermark watermark, ChangeReader changes,
                    IndexedChanges index, TableLookup lookup, IntSupplier pageSize, int timeoutMinutes,
@@ -108,6 +108,7 @@ public final class Cursors implements Paging {
         this.state = state;
         this.unwritable = unwritable;
         this.store = new CursorStore(dialect, state, timeoutMinutes, queryTimeout);
+        this.starts = new PageStarts(store, queryTimeout);
         this.tombstones = LogRows.sql(dialect, state, LogRows.Log.TOMBSTONES);
         this.touched = LogRows.sql(dialect, state, LogRows.Log.TOUCHED);
         this.planner = new ReadPlanner(dialect, queryTimeout);
@@ -181,7 +182,7 @@ public final class Cursors implements Paging {
         }
         try (Connection c = ds.getConnection()) {
             store.purgeExpired(c);
-            // Checked before the scan, so a refusal costs one indexed count; calls racing past it at once can
+            // Checked before the count, so a refusal costs one indexed count; calls racing past it at once can
             // exceed the cap by at most their number.
             long open = store.countLive(c, session.principal());
             if (open >= maxOpenCursors) {
@@ -197,47 +198,63 @@ public final class Cursors implements Paging {
             KeyedRows rows = rows(sql, range.source(), plan);
             Instant from = range.from();
             Instant horizon = range.horizon();
-            List<PageKey> starts = new ArrayList<>();
-            long total = scan(c, rows, from, horizon, pageSize, starts);
+            // Counted, not walked: the page starts are found as the pages are read (PageStarts). A read of every row
+            // counts the table less the rows past the horizon (TableSql.countLiveOutside). Should a row be given a
+            // time before the oldest between the two statements, the total counts it and no page holds it: a page
+            // may hold fewer entries than counted (rows gone since), never more.
+            long total = range.source() == Source.MODIFIED && sql.countLiveOutside() != null
+                    && planner.holdsEveryRow(c, sql, from)
+                    ? countUpTo(c, sql, horizon) : count(c, rows.countSql(), rows, from, horizon);
+            long tablePages = pages(total, pageSize);
+            long pageCount = tablePages;
             long touchedFrom = -1;
             if (range.source() == Source.MODIFIED && !index.serves(t)) {
                 // Polling: rows changed without their modification column follow on pages of their own. (Binlog
                 // capture has them in the change index.)
-                int tablePages = starts.size();
-                long touches = scan(c, touchedRows(sql), from, horizon, pageSize, starts);
+                KeyedRows touchedRows = touchedRows(sql);
+                long touches = count(c, touchedRows.countSql(), touchedRows, from, horizon);
                 if (touches > 0) {
                     touchedFrom = tablePages;
                     total += touches;
+                    pageCount += pages(touches, pageSize);
                 }
             }
             CursorStore.Stored s = new CursorStore.Stored(CursorStore.newId(), t.name(), range.source(), from, horizon,
-                    pageSize, total, starts.size(), horizon.plus(timeout), plan, touchedFrom);
-            store.insert(c, s, session.principal(), after, starts);
+                    pageSize, total, pageCount, horizon.plus(timeout), plan, touchedFrom);
+            store.insert(c, s, session.principal(), after);
             return new Cursor(s.id(), rows.type(), s.pageCount(), pageSize, total, s.expiresAt());
         } catch (SQLException e) {
             throw Faults.of(dialect, e, "opening a cursor on " + t.name());
         }
     }
 
-    /** One pass over the keys in (from, horizon], adding every page-size-th key to {@code starts}; the count. */
-    private long scan(Connection c, KeyedRows rows, Instant from, Instant horizon, int pageSize, List<PageKey> starts)
-            throws SQLException {
-        long total = 0;
-        try (PreparedStatement ps = c.prepareStatement(rows.keysSql())) {
+    private static long pages(long entries, int pageSize) {
+        return (entries + pageSize - 1) / pageSize;
+    }
+
+    /** The live rows of the table modified up to {@code horizon} ({@link TableSql#countLiveOutside}). */
+    private long countUpTo(Connection c, TableSql sql, Instant horizon) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql.countLiveOutside())) {
             ps.setQueryTimeout(queryTimeout);
-            ps.setFetchSize(FETCH_SIZE);
-            rows.bindRange(ps, 1, from, horizon);
+            sql.mapper().bindMod(ps, 1, horizon);
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    // Only page starts are decoded: the other rows cost a cursor step, no allocation.
-                    if (total % pageSize == 0) {
-                        starts.add(rows.key(rs));
-                    }
-                    total++;
-                }
+                rs.next();
+                return rs.getLong(1);
             }
         }
-        return total;
+    }
+
+    /** The number of entries in (from, horizon], by {@code countSql} over the range of {@code rows}. */
+    private long count(Connection c, String countSql, KeyedRows rows, Instant from, Instant horizon)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(countSql)) {
+            ps.setQueryTimeout(queryTimeout);
+            rows.bindRange(ps, 1, from, horizon);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 
     @Override
@@ -300,12 +317,15 @@ public final class Cursors implements Paging {
 
     private void readPage(Connection c, CursorStore.Stored s, long pageIndex, ResultSink out)
             throws SQLException, EsaException, IOException {
-        PageKey[] bounds = store.bounds(c, s.id(), pageIndex);
         TableSql table = lookup.table(s.structure());
         boolean touchedPage = s.touchedFrom() >= 0 && pageIndex >= s.touchedFrom();
         KeyedRows rows = touchedPage ? touchedRows(table) : rows(table, s.source(), s.plan());
         long first = touchedPage ? s.touchedFrom() : 0;
         long end = s.touchedFrom() >= 0 && !touchedPage ? s.touchedFrom() : s.pageCount();
+        PageKey[] bounds = starts.bounds(c, s, rows, pageIndex, first, end);
+        if (pageIndex > first && bounds[0] == null) {
+            return; // its start lies past the range's last entry: the rows that would have filled it left the range
+        }
         // The first page has no lower bound: a row stamped earlier than its first key but committed late is
         // welcome there (a duplicate at worst), and the range stays the cursor's whole (after, horizon].
         // Likewise the first page of the touched rows, which follow the table's pages.

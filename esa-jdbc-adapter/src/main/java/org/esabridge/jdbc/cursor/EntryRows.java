@@ -28,7 +28,7 @@ abstract class EntryRows implements KeyedRows {
         String ts = dialect.timestampParameter();
         String where = " FROM " + source + " AND " + time + " > " + ts + " AND " + time + " <= " + ts;
         String order = " ORDER BY " + time + ", seq";
-        return TableSql.CursorSql.of("SELECT " + time + ", seq" + where + order, "SELECT row_id" + where,
+        return TableSql.CursorSql.of(time + ", seq", "row_id", where,
                 " AND " + time + " >= " + ts + " AND (" + time + ", seq) >= (" + ts + ", ?)",
                 " AND " + time + " <= " + ts + " AND (" + time + ", seq) < (" + ts + ", ?)", order);
     }
@@ -36,6 +36,16 @@ abstract class EntryRows implements KeyedRows {
     @Override
     public String keysSql() {
         return sql.keys();
+    }
+
+    @Override
+    public String countSql() {
+        return sql.count();
+    }
+
+    @Override
+    public String stepSql(boolean lower) {
+        return sql.step(lower);
     }
 
     @Override

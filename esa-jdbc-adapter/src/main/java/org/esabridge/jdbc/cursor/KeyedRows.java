@@ -25,7 +25,16 @@ interface KeyedRows {
     /** Selects the keys (mod, id columns…) in order; parameters bound by {@link #bindRange}. */
     String keysSql();
 
-    /** The key of the current row of {@link #keysSql()}. */
+    /** Counts the entries of the range; parameters bound by {@link #bindRange}. */
+    String countSql();
+
+    /**
+     * Selects the key that many entries (the last parameter) into the range, or past a lower bound (a page start),
+     * in key order: the next page's start, found without reading the entries.
+     */
+    String stepSql(boolean lower);
+
+    /** The key of the current row of {@link #keysSql()} or {@link #stepSql}. */
     PageKey key(ResultSet rs) throws SQLException;
 
     /**

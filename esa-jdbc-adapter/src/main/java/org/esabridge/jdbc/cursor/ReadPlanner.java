@@ -32,14 +32,7 @@ final class ReadPlanner {
             return t.pagePlan();
         }
         RecordMapper m = sql.mapper();
-        Instant oldest;
-        try (PreparedStatement ps = c.prepareStatement("SELECT MIN(" + m.mod() + ") FROM " + m.changesFrom())) {
-            ps.setQueryTimeout(queryTimeout);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                oldest = rs.getObject(1) == null ? null : m.readMod(rs, 1);
-            }
-        }
+        Instant oldest = oldest(c, sql);
         if (oldest == null) {
             return PagePlan.MOD_KEYSET;
         }
@@ -64,6 +57,30 @@ final class ReadPlanner {
             all = estimatedRows(ps);
         }
         return PagePlan.forRead(t, false, range, all);
+    }
+
+    /**
+     * Whether a range starting at {@code from} holds every row the modification index has (from before its oldest
+     * entry): a read of the whole table, whose count is cheaper as the table's less the rows outside the range.
+     */
+    boolean holdsEveryRow(Connection c, TableSql sql, Instant from) throws SQLException {
+        if (sql.table().modIndex() == null) {
+            return false;
+        }
+        Instant oldest = oldest(c, sql);
+        return oldest != null && from.isBefore(oldest);
+    }
+
+    /** The oldest modification time, the first entry of the modification index; null for an empty table. */
+    private Instant oldest(Connection c, TableSql sql) throws SQLException {
+        RecordMapper m = sql.mapper();
+        try (PreparedStatement ps = c.prepareStatement("SELECT MIN(" + m.mod() + ") FROM " + m.changesFrom())) {
+            ps.setQueryTimeout(queryTimeout);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getObject(1) == null ? null : m.readMod(rs, 1);
+            }
+        }
     }
 
     private long estimatedRows(PreparedStatement ps) throws SQLException {

@@ -25,6 +25,7 @@ final class TableRows implements KeyedRows {
     private final boolean live;
     private final PagePlan plan;
     private final TableSql.CursorSql sql;
+    private final String count;
 
     TableRows(TableSql t, boolean live, PagePlan plan) {
         this.m = t.mapper();
@@ -34,6 +35,10 @@ final class TableRows implements KeyedRows {
             case MOD_KEYSET -> live ? t.liveRows() : t.softDeletedRows();
             case ID_RANGES -> live ? t.byId().liveRows() : t.byId().softDeletedRows();
         };
+        // Counted on the modification index when there is one, whatever the plan: a range of its small entries
+        // instead of the table's rows.
+        TableSql.CursorSql byMod = live ? t.liveRows() : t.softDeletedRows();
+        this.count = t.table().modIndex() != null ? byMod.count() : sql.count();
     }
 
     @Override
@@ -44,6 +49,16 @@ final class TableRows implements KeyedRows {
     @Override
     public String keysSql() {
         return sql.keys();
+    }
+
+    @Override
+    public String countSql() {
+        return count;
+    }
+
+    @Override
+    public String stepSql(boolean lower) {
+        return sql.step(lower);
     }
 
     @Override
