@@ -206,6 +206,11 @@ public final class WrittenThrough {
             }
         }
 
+        /** Whether a fence waits now (read without the lock): a reader that polls its stream may look sooner. */
+        public boolean awaited() {
+            return waiting > 0;
+        }
+
         /** The reader has stopped: its waiters take markers. */
         public void ended() {
             synchronized (lock) {

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
 import javax.sql.DataSource;
 import org.esabridge.jdbc.capture.BinlogPosition;
@@ -22,6 +23,7 @@ import org.esabridge.jdbc.capture.ChangeIndex;
 import org.esabridge.jdbc.capture.IndexWriter;
 import org.esabridge.jdbc.capture.LogReader;
 import org.esabridge.jdbc.capture.PendingChanges;
+import org.esabridge.jdbc.capture.WrittenThrough;
 import org.esabridge.jdbc.changes.IndexedChanges;
 import org.postgresql.PGConnection;
 import org.postgresql.PGProperty;
@@ -46,6 +48,8 @@ final class PgLogReader implements LogReader, AutoCloseable {
     /** Milliseconds from the Unix epoch to PostgreSQL's (2000-01-01). */
     private static final long PG_EPOCH_MILLIS = 946_684_800_000L;
     private static final String HEARTBEAT_PREFIX = "esa-bridge-heartbeat";
+    /** How often the stream is looked at while a fence waits (else every 5 ms). */
+    private static final long FENCE_POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
     /** A transactional message's prefix: the table after it joined the publication ({@link PgLogCapture}). */
     static final String JOINED_PREFIX = "esa-bridge-joined:";
     /** The prefix of a table's first join mark, which the reader indexes as {@link IndexedChanges#JOIN_BEGUN}. */
@@ -70,6 +74,8 @@ final class PgLogReader implements LogReader, AutoCloseable {
     private volatile String failure;
     private volatile long lastMessageMillis = System.currentTimeMillis();
     private volatile Connection replication;
+    /** This reader's part in the fence by the WAL's position ({@link WalHead}). */
+    private final WrittenThrough.Run run;
 
     // The reading thread's.
     private final Map<Integer, PgLogTargets.Target> relations = new HashMap<>();
@@ -80,10 +86,12 @@ final class PgLogReader implements LogReader, AutoCloseable {
     private long txEvents;
     private long confirmedSent;
     private long lastHeartbeatMillis = System.currentTimeMillis();
+    /** Every transaction committed up to this LSN has been handed to {@link #pending}. */
+    private long readThrough;
 
     PgLogReader(Endpoint endpoint, PgLogTargets targets, String slot, String publication, DataSource ds,
                 ChangeIndex index, ChangeIndex.State start, BiConsumer<List<Long>, Instant> fencesReached,
-                CaptureStats stats, long heartbeatMillis) {
+                CaptureStats stats, long heartbeatMillis, WrittenThrough through) {
         this.endpoint = endpoint;
         this.targets = targets;
         this.slot = slot;
@@ -92,9 +100,11 @@ final class PgLogReader implements LogReader, AutoCloseable {
         this.startLsn = start.position().pos();
         this.stats = stats;
         this.heartbeatMillis = heartbeatMillis;
+        this.readThrough = startLsn;
+        this.run = through.start(start, pending::wantStamp);
         // Committed in the index (or nothing of ours): the slot may let go of it.
         this.writer = new IndexWriter("esa-pglog-writer", ds, index, start, pending, fencesReached, stats,
-                end -> confirmable.accumulateAndGet(end.pos(), Math::max), this::ended, this::end);
+                this::written, this::ended, this::end);
     }
 
     /** A connection in replication mode (walsender), as the stream needs it. */
@@ -126,6 +136,8 @@ final class PgLogReader implements LogReader, AutoCloseable {
                     .withSlotOption("messages", "true")
                     .withStatusInterval(1, TimeUnit.SECONDS)
                     .start();
+            // The walsender holds the slot now: the fence's server is this one when the slot's active_pid is its pid.
+            run.server(String.valueOf(c.unwrap(PGConnection.class).getBackendPID()));
             while (outcome == Outcome.RUNNING) {
                 ByteBuffer msg = stream.readPending();
                 if (msg == null) {
@@ -152,12 +164,25 @@ final class PgLogReader implements LogReader, AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            run.ended();
         }
         return outcome;
     }
 
-    /** Nothing to read: confirm what may be, send a heartbeat when due, and wait a moment. */
+    /** The writer's thread: the log up to {@code end} is in the index (or had nothing of ours). */
+    private void written(BinlogPosition end) {
+        confirmable.accumulateAndGet(end.pos(), Math::max);
+        run.written(end, writer.stored().lastStamp());
+    }
+
+    /**
+     * Nothing to read: pass on how far the server has sent, confirm what may be, send a heartbeat when due, and wait a
+     * moment — less while a fence waits.
+     */
     private void idle(PGReplicationStream stream) throws SQLException, InterruptedException {
+        if (txEntries == null) {
+            sentThrough(stream.getLastReceiveLSN());
+        }
         if (txEntries == null && pending.drained()) {
             // Everything handed over is in the index: the server's last word (keepalive, heartbeat) is ours to confirm.
             LogSequenceNumber last = stream.getLastReceiveLSN();
@@ -172,7 +197,42 @@ final class PgLogReader implements LogReader, AutoCloseable {
             heartbeat();
         }
         pending.idle();
-        TimeUnit.MILLISECONDS.sleep(5); // the stream offers no blocking read with a timeout
+        // The stream offers no blocking read with a timeout.
+        if (run.awaited()) {
+            LockSupport.parkNanos(FENCE_POLL_NANOS);
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+        } else {
+            TimeUnit.MILLISECONDS.sleep(5);
+        }
+    }
+
+    /**
+     * Between transactions, where the stream stands: the start of the last message, or what the walsender's last
+     * keepalive said (the position its decoding has passed, skipped records and transactions with nothing published
+     * included). Every transaction committed up to there has been received, since the walsender sends each at its
+     * commit record, before it moves on: handed to the writer as an empty transaction, so that the fence by position
+     * learns that the log is written through it once what came before is.
+     */
+    private void sentThrough(LogSequenceNumber last) throws InterruptedException {
+        long lsn = last == null ? 0 : last.asLong();
+        if (Long.compareUnsigned(lsn, readThrough) > 0) {
+            read(Map.of(), List.of(), lsn, System.currentTimeMillis(), 0, false);
+        }
+    }
+
+    /** Hands one committed transaction (or a stretch without any of ours) to the writer. */
+    private void read(Map<ChangeIndex.Key, Character> entries, List<Long> fences, long endLsn, long commitMillis,
+                      long events, boolean gap) throws InterruptedException {
+        BinlogPosition end = new BinlogPosition("", null, endLsn);
+        pending.commit(entries, fences, end, commitMillis, events, gap);
+        if (Long.compareUnsigned(endLsn, readThrough) > 0) {
+            readThrough = endLsn;
+        }
+        if (run.read(end)) {
+            pending.cut(); // a fence waits for this position: written now, not when the segment fills or idles
+        }
     }
 
     /**
@@ -240,8 +300,7 @@ final class PgLogReader implements LogReader, AutoCloseable {
             }
         } else if (m instanceof PgOutput.Commit c) {
             if (txEntries != null && !txSkip) {
-                pending.commit(txEntries, txFences, new BinlogPosition("", null, c.endLsn()),
-                        c.commitMicros() / 1000 + PG_EPOCH_MILLIS, txEvents, txGap);
+                read(txEntries, txFences, c.endLsn(), c.commitMicros() / 1000 + PG_EPOCH_MILLIS, txEvents, txGap);
             } else if (txEntries != null && pending.drained()) {
                 confirmable.accumulateAndGet(c.endLsn(), Math::max);
             }
