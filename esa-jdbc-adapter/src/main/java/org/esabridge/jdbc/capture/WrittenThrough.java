@@ -113,6 +113,7 @@ public final class WrittenThrough {
         if (covered) {
             run.wantStamp.run();
         }
+        run.wake.run();
         return w.answer;
     }
 
@@ -139,6 +140,8 @@ public final class WrittenThrough {
     /** One reader's part: its reading thread and its writer tell how far they are. */
     public final class Run {
         private final Runnable wantStamp;
+        /** Told of each new waiter ({@link #wakeOnWait}); nothing by default. */
+        private volatile Runnable wake = () -> { };
         private BinlogPosition written;
         private Instant stamp;
         private String server;
@@ -204,6 +207,14 @@ public final class WrittenThrough {
             if (stale) {
                 wantStamp.run();
             }
+        }
+
+        /**
+         * Tells {@code wake} of each fence that starts to wait: a reader that polls its stream between naps looks at
+         * once rather than when its nap ends.
+         */
+        public void wakeOnWait(Runnable wake) {
+            this.wake = wake;
         }
 
         /** Whether a fence waits now (read without the lock): a reader that polls its stream may look sooner. */

@@ -48,8 +48,10 @@ final class PgLogReader implements LogReader, AutoCloseable {
     /** Milliseconds from the Unix epoch to PostgreSQL's (2000-01-01). */
     private static final long PG_EPOCH_MILLIS = 946_684_800_000L;
     private static final String HEARTBEAT_PREFIX = "esa-bridge-heartbeat";
-    /** How often the stream is looked at while a fence waits (else every 5 ms). */
+    /** How often the stream is looked at while a fence waits ... */
     private static final long FENCE_POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
+    /** ... and otherwise. */
+    private static final long IDLE_NAP_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     /** A transactional message's prefix: the table after it joined the publication ({@link PgLogCapture}). */
     static final String JOINED_PREFIX = "esa-bridge-joined:";
     /** The prefix of a table's first join mark, which the reader indexes as {@link IndexedChanges#JOIN_BEGUN}. */
@@ -103,7 +105,7 @@ final class PgLogReader implements LogReader, AutoCloseable {
         this.readThrough = startLsn;
         this.run = through.start(start, pending::wantStamp);
         // Committed in the index (or nothing of ours): the slot may let go of it.
-        this.writer = new IndexWriter("esa-pglog-writer", ds, index, start, pending, fencesReached, stats,
+        this.writer = new IndexWriter("esa-pglog-writer", new DurableCommits(ds), index, start, pending, fencesReached, stats,
                 this::written, this::ended, this::end);
     }
 
@@ -122,6 +124,8 @@ final class PgLogReader implements LogReader, AutoCloseable {
 
     @Override
     public Outcome run() {
+        Thread reading = Thread.currentThread();
+        run.wakeOnWait(() -> LockSupport.unpark(reading));
         writer.start();
         try (Connection c = replicationConnection(endpoint)) {
             replication = c;
@@ -180,7 +184,8 @@ final class PgLogReader implements LogReader, AutoCloseable {
      * moment — less while a fence waits.
      */
     private void idle(PGReplicationStream stream) throws SQLException, InterruptedException {
-        if (txEntries == null) {
+        if (txEntries == null && (run.awaited() || pending.drained())) {
+            // Not into an open segment unless a fence waits: its idle moment would start again.
             sentThrough(stream.getLastReceiveLSN());
         }
         if (txEntries == null && pending.drained()) {
@@ -197,14 +202,10 @@ final class PgLogReader implements LogReader, AutoCloseable {
             heartbeat();
         }
         pending.idle();
-        // The stream offers no blocking read with a timeout.
-        if (run.awaited()) {
-            LockSupport.parkNanos(FENCE_POLL_NANOS);
-            if (Thread.interrupted()) {
-                throw new InterruptedException();
-            }
-        } else {
-            TimeUnit.MILLISECONDS.sleep(5);
+        // The stream offers no blocking read with a timeout: a nap, which a fence starting to wait cuts short.
+        LockSupport.parkNanos(this, run.awaited() ? FENCE_POLL_NANOS : IDLE_NAP_NANOS);
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
         }
     }
 
@@ -219,6 +220,8 @@ final class PgLogReader implements LogReader, AutoCloseable {
         long lsn = last == null ? 0 : last.asLong();
         if (Long.compareUnsigned(lsn, readThrough) > 0) {
             read(Map.of(), List.of(), lsn, System.currentTimeMillis(), 0, false);
+        } else if (run.read(new BinlogPosition("", null, readThrough))) {
+            pending.cut(); // a fence began to wait for what was read already
         }
     }
 
