@@ -2,6 +2,7 @@ package org.esabridge.jdbc.postgres;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
@@ -16,9 +17,12 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.BooleanSupplier;
+import org.esabridge.api.ErrorCode;
+import org.esabridge.api.EsaException;
 import org.esabridge.api.Session;
 import org.esabridge.jdbc.HostReads;
 import org.esabridge.jdbc.JdbcAdapter;
+import org.esabridge.jdbc.JdbcAdapterConfig;
 import org.esabridge.jdbc.capture.CaptureMode;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -28,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * getCurrentTime and log-mode reads write no row into {@code esa_fence} and still cover every write committed before
  * them — also a write committed with {@code synchronous_commit=off}, visible before its commit record is written out
  * — under concurrent writers; on an idle log the answer is not older than the database's clock at the call; another
- * node sets a marker.
+ * node sets a marker; a reader whose writer is stuck still ends the call in DATABASE_UNAVAILABLE within the deadline.
  */
 @Tag("database")
 class PgPositionFenceTest {
@@ -134,6 +138,37 @@ class PgPositionFenceTest {
             assertFalse(stamp(db, 1).isAfter(t));
             leader.getCurrentTime();
             assertEquals(before + 1, markers(db), "the leader sets none");
+        }
+    }
+
+    @Test
+    void aReaderWhoseWriterIsStuckStillEndsTheCallInDatabaseUnavailableWithinTheDeadline() throws Exception {
+        String db = "pg_position_fence_stuck";
+        TestPostgres.freshDatabase(db);
+        TestPostgres.exec(db, TABLE);
+        int timeout = 1;
+        int lease = 3;
+        try (JdbcAdapter adapter = TestPostgres.adapter(db, "structure.item.modified-column", "modified",
+                JdbcAdapterConfig.CAPTURE_FENCE_TIMEOUT_SECONDS, String.valueOf(timeout),
+                JdbcAdapterConfig.CAPTURE_LEASE_SECONDS, String.valueOf(lease));
+             Connection lock = TestPostgres.connect(db); Statement s = lock.createStatement()) {
+            awaitPositionFence(db, adapter);
+            // The writer's next flush waits for this lock: the reader reads on, the index stands still.
+            lock.setAutoCommit(false);
+            s.executeQuery("SELECT * FROM esa.esa_capture FOR UPDATE").close();
+            try {
+                TestPostgres.exec(db, "INSERT INTO item (id, v) VALUES (1, 1)");
+                long start = System.nanoTime();
+                EsaException e = assertThrows(EsaException.class, adapter::getCurrentTime);
+                long millis = (System.nanoTime() - start) / 1_000_000;
+                assertEquals(ErrorCode.DATABASE_UNAVAILABLE, e.code(), e.getMessage());
+                // The budget: the timeout twice and the lease's time to live, and a moment for the last look.
+                assertTrue(millis >= timeout * 1000L && millis < (2L * timeout + lease) * 1000 + 1500, millis + " ms");
+            } finally {
+                lock.rollback();
+            }
+            Instant t = adapter.getCurrentTime();
+            assertFalse(stamp(db, 1).isAfter(t), "the index goes on once unlocked");
         }
     }
 
