@@ -105,8 +105,8 @@ final class PgLogReader implements LogReader, AutoCloseable {
         this.readThrough = startLsn;
         this.run = through.start(start, pending::wantStamp);
         // Committed in the index (or nothing of ours): the slot may let go of it.
-        this.writer = new IndexWriter("esa-pglog-writer", new DurableCommits(ds), index, start, pending, fencesReached, stats,
-                this::written, this::ended, this::end);
+        this.writer = new IndexWriter("esa-pglog-writer", new DurableCommits(ds), index, start, pending, fencesReached,
+                stats, this::written, this::ended, this::end);
     }
 
     /** A connection in replication mode (walsender), as the stream needs it. */

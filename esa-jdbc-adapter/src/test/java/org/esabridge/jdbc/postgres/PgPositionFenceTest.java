@@ -73,7 +73,8 @@ class PgPositionFenceTest {
                             Instant now = adapter.getCurrentTime();
                             Instant stamp = stamp(db, id);
                             if (stamp == null || stamp.isAfter(now)) {
-                                wrong.add(id + ": committed before getCurrentTime " + now + ", in the index at " + stamp);
+                                wrong.add(id + ": committed before getCurrentTime " + now + ", in the index at "
+                                        + stamp);
                             }
                             if (!reads.modified("item", before).contains(String.valueOf(id))) {
                                 wrong.add(id + ": not in getModified after " + before);
