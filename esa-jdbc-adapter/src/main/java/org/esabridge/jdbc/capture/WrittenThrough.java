@@ -125,6 +125,7 @@ public final class WrittenThrough {
         } else if (w.cut) {
             run.pending.cut();
         }
+        run.wake.run();
         return w.answer;
     }
 
@@ -153,6 +154,8 @@ public final class WrittenThrough {
         private final PendingChanges pending;
         /** Where the reader's last transaction read ends (written by its thread without the lock), or null. */
         private volatile BinlogPosition readThrough;
+        /** Told of each new waiter ({@link #wakeOnWait}); nothing by default. */
+        private volatile Runnable wake = () -> { };
         private BinlogPosition written;
         private Instant stamp;
         private String server;
@@ -219,6 +222,19 @@ public final class WrittenThrough {
             if (stale) {
                 pending.wantStamp();
             }
+        }
+
+        /**
+         * Tells {@code wake} of each fence that starts to wait: a reader that polls its stream between naps looks at
+         * once rather than when its nap ends.
+         */
+        public void wakeOnWait(Runnable wake) {
+            this.wake = wake;
+        }
+
+        /** Whether a fence waits now (read without the lock): a reader that polls its stream may look sooner. */
+        public boolean awaited() {
+            return waiting > 0;
         }
 
         /** The reader has stopped: its waiters take markers. */

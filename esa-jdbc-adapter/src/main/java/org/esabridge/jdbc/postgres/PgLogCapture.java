@@ -15,6 +15,7 @@ import org.esabridge.jdbc.capture.CaptureLeadership;
 import org.esabridge.jdbc.capture.CaptureStatus;
 import org.esabridge.jdbc.capture.ChangeIndex;
 import org.esabridge.jdbc.capture.LogCapture;
+import org.esabridge.jdbc.capture.WrittenThrough;
 import org.esabridge.jdbc.catalog.Table;
 import org.esabridge.jdbc.cluster.Lease;
 import org.slf4j.Logger;
@@ -78,6 +79,8 @@ public final class PgLogCapture implements LogCapture {
     private final CaptureLeadership<PgLogReader> leadership;
     private final ChangeIndex index;
     private final CaptureFence fence;
+    /** How far this node's reader has written, for the fence by the WAL's position ({@link WalHead}). */
+    private final WrittenThrough through;
     private final PgLogTargets targets;
     private final Map<String, String> uncapturable = new ConcurrentHashMap<>();
     /** Served tables the account could not add to the publication, with the cause. */
@@ -106,8 +109,10 @@ public final class PgLogCapture implements LogCapture {
         this.leadership = new CaptureLeadership<>("log capture", "esa-pglog", ds, s.state(), config.captureLease(),
                 timing, new Reading());
         this.index = new ChangeIndex(leadership.lease(), s.state(), this::slotHead);
+        WalHead head = new WalHead(slot, s.state().dialect().now());
+        this.through = new WrittenThrough(head);
         this.fence = new CaptureFence(s.callPool(), s.state().dialect(), s.state(), config.captureFenceTimeout(),
-                config.captureLease());
+                config.captureLease(), head, through);
         this.targets = new PgLogTargets(ds, s.state().dialect(), stateSchema, schema, s.tables(),
                 t -> uncapturable.containsKey(t) && !unpublished.containsKey(t));
         this.joins = new PgLogJoins(publication, schema, s.state());
@@ -347,7 +352,7 @@ public final class PgLogCapture implements LogCapture {
                         + " for an earlier 'after' reads whole tables, getDeleted answers NOT_SUPPORTED", slot);
             }
             return new PgLogReader(endpoint, targets, slot, publication, ds, index, start, fence::reached,
-                    leadership.stats(), heartbeatMillis);
+                    leadership.stats(), heartbeatMillis, through);
         }
 
         /** The holder evidently reads nothing: the slot has had no walsender at two looks in a row. */

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
 import javax.sql.DataSource;
 import org.esabridge.jdbc.capture.BinlogPosition;
@@ -22,6 +23,7 @@ import org.esabridge.jdbc.capture.ChangeIndex;
 import org.esabridge.jdbc.capture.IndexWriter;
 import org.esabridge.jdbc.capture.LogReader;
 import org.esabridge.jdbc.capture.PendingChanges;
+import org.esabridge.jdbc.capture.WrittenThrough;
 import org.esabridge.jdbc.changes.IndexedChanges;
 import org.postgresql.PGConnection;
 import org.postgresql.PGProperty;
@@ -46,6 +48,10 @@ final class PgLogReader implements LogReader, AutoCloseable {
     /** Milliseconds from the Unix epoch to PostgreSQL's (2000-01-01). */
     private static final long PG_EPOCH_MILLIS = 946_684_800_000L;
     private static final String HEARTBEAT_PREFIX = "esa-bridge-heartbeat";
+    /** How often the stream is looked at while a fence waits ... */
+    private static final long FENCE_POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
+    /** ... and otherwise. */
+    private static final long IDLE_NAP_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     /** A transactional message's prefix: the table after it joined the publication ({@link PgLogCapture}). */
     static final String JOINED_PREFIX = "esa-bridge-joined:";
     /** The prefix of a table's first join mark, which the reader indexes as {@link IndexedChanges#JOIN_BEGUN}. */
@@ -63,13 +69,16 @@ final class PgLogReader implements LogReader, AutoCloseable {
     private final CaptureStats stats;
     private final long heartbeatMillis;
     private final long startLsn;
-    private final PendingChanges pending = new PendingChanges(5_000, 100_000, 5, 200);
+    /** Segments aged at most 20 ms, as the binary log's reader takes them: a fence under load waits for few entries. */
+    private final PendingChanges pending = new PendingChanges(5_000, 100_000, 5, 20);
     private final IndexWriter writer;
     private final AtomicLong confirmable = new AtomicLong();
     private volatile Outcome outcome = Outcome.RUNNING;
     private volatile String failure;
     private volatile long lastMessageMillis = System.currentTimeMillis();
     private volatile Connection replication;
+    /** This reader's part in the fence by the WAL's position ({@link WalHead}). */
+    private final WrittenThrough.Run run;
 
     // The reading thread's.
     private final Map<Integer, PgLogTargets.Target> relations = new HashMap<>();
@@ -80,10 +89,12 @@ final class PgLogReader implements LogReader, AutoCloseable {
     private long txEvents;
     private long confirmedSent;
     private long lastHeartbeatMillis = System.currentTimeMillis();
+    /** Every transaction committed up to this LSN has been handed to {@link #pending}. */
+    private long readThrough;
 
     PgLogReader(Endpoint endpoint, PgLogTargets targets, String slot, String publication, DataSource ds,
                 ChangeIndex index, ChangeIndex.State start, BiConsumer<List<Long>, Instant> fencesReached,
-                CaptureStats stats, long heartbeatMillis) {
+                CaptureStats stats, long heartbeatMillis, WrittenThrough through) {
         this.endpoint = endpoint;
         this.targets = targets;
         this.slot = slot;
@@ -92,9 +103,11 @@ final class PgLogReader implements LogReader, AutoCloseable {
         this.startLsn = start.position().pos();
         this.stats = stats;
         this.heartbeatMillis = heartbeatMillis;
+        this.readThrough = startLsn;
+        this.run = through.start(start, pending);
         // Committed in the index (or nothing of ours): the slot may let go of it.
-        this.writer = new IndexWriter("esa-pglog-writer", ds, index, start, pending, fencesReached, stats,
-                end -> confirmable.accumulateAndGet(end.pos(), Math::max), this::ended, this::end);
+        this.writer = new IndexWriter("esa-pglog-writer", new DurableCommits(ds), index, start, pending, fencesReached,
+                stats, this::written, this::ended, this::end);
     }
 
     /** A connection in replication mode (walsender), as the stream needs it. */
@@ -112,6 +125,8 @@ final class PgLogReader implements LogReader, AutoCloseable {
 
     @Override
     public Outcome run() {
+        Thread reading = Thread.currentThread();
+        run.wakeOnWait(() -> LockSupport.unpark(reading));
         writer.start();
         try (Connection c = replicationConnection(endpoint)) {
             replication = c;
@@ -126,6 +141,8 @@ final class PgLogReader implements LogReader, AutoCloseable {
                     .withSlotOption("messages", "true")
                     .withStatusInterval(1, TimeUnit.SECONDS)
                     .start();
+            // The walsender holds the slot now: the fence's server is this one when the slot's active_pid is its pid.
+            run.server(String.valueOf(c.unwrap(PGConnection.class).getBackendPID()));
             while (outcome == Outcome.RUNNING) {
                 ByteBuffer msg = stream.readPending();
                 if (msg == null) {
@@ -152,12 +169,26 @@ final class PgLogReader implements LogReader, AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            run.ended();
         }
         return outcome;
     }
 
-    /** Nothing to read: confirm what may be, send a heartbeat when due, and wait a moment. */
+    /** The writer's thread: the log up to {@code end} is in the index (or had nothing of ours). */
+    private void written(BinlogPosition end) {
+        confirmable.accumulateAndGet(end.pos(), Math::max);
+        run.written(end, writer.stored().lastStamp());
+    }
+
+    /**
+     * Nothing to read: pass on how far the server has sent, confirm what may be, send a heartbeat when due, and wait a
+     * moment — less while a fence waits.
+     */
     private void idle(PGReplicationStream stream) throws SQLException, InterruptedException {
+        if (txEntries == null && (run.awaited() || pending.drained())) {
+            // Not into an open segment unless a fence waits: its idle moment would start again.
+            sentThrough(stream.getLastReceiveLSN());
+        }
         if (txEntries == null && pending.drained()) {
             // Everything handed over is in the index: the server's last word (keepalive, heartbeat) is ours to confirm.
             LogSequenceNumber last = stream.getLastReceiveLSN();
@@ -172,7 +203,46 @@ final class PgLogReader implements LogReader, AutoCloseable {
             heartbeat();
         }
         pending.idle();
-        TimeUnit.MILLISECONDS.sleep(5); // the stream offers no blocking read with a timeout
+        // The stream offers no blocking read with a timeout: a nap, which a fence starting to wait cuts short.
+        LockSupport.parkNanos(this, run.awaited() ? FENCE_POLL_NANOS : IDLE_NAP_NANOS);
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+    }
+
+    /**
+     * Between transactions, where the stream stands: the start of the last message, or what the walsender's last
+     * keepalive said (the position its decoding has passed, skipped records and transactions with nothing published
+     * included). Every transaction committed up to there has been received, since the walsender sends each at its
+     * commit record, before it moves on: handed to the writer as an empty transaction, so that the fence by position
+     * learns that the log is written through it once what came before is.
+     */
+    private void sentThrough(LogSequenceNumber last) throws InterruptedException {
+        long lsn = last == null ? 0 : last.asLong();
+        if (Long.compareUnsigned(lsn, readThrough) > 0) {
+            read(Map.of(), List.of(), lsn, System.currentTimeMillis(), 0, false);
+        } else if (run.read(new BinlogPosition("", null, readThrough))) {
+            // A fence began to wait for what was read already, maybe nothing of ours: its flush, now, with a stamp
+            // after the call (getCurrentTime's answer), rather than a flush of nothing and then one for the stamp.
+            pending.cut();
+            pending.wantStamp();
+        }
+    }
+
+    /** Hands one committed transaction (or a stretch without any of ours) to the writer. */
+    private void read(Map<ChangeIndex.Key, Character> entries, List<Long> fences, long endLsn, long commitMillis,
+                      long events, boolean gap) throws InterruptedException {
+        BinlogPosition end = new BinlogPosition("", null, endLsn);
+        pending.commit(entries, fences, end, commitMillis, events, gap);
+        if (Long.compareUnsigned(endLsn, readThrough) > 0) {
+            readThrough = endLsn;
+        }
+        if (run.read(end)) {
+            pending.cut(); // a fence waits for this position: written now, not when the segment fills or idles
+            if (entries.isEmpty() && fences.isEmpty()) {
+                pending.wantStamp(); // nothing of ours since: the flush would keep an old stamp, too old for the fence
+            }
+        }
     }
 
     /**
@@ -240,8 +310,7 @@ final class PgLogReader implements LogReader, AutoCloseable {
             }
         } else if (m instanceof PgOutput.Commit c) {
             if (txEntries != null && !txSkip) {
-                pending.commit(txEntries, txFences, new BinlogPosition("", null, c.endLsn()),
-                        c.commitMicros() / 1000 + PG_EPOCH_MILLIS, txEvents, txGap);
+                read(txEntries, txFences, c.endLsn(), c.commitMicros() / 1000 + PG_EPOCH_MILLIS, txEvents, txGap);
             } else if (txEntries != null && pending.drained()) {
                 confirmable.accumulateAndGet(c.endLsn(), Math::max);
             }

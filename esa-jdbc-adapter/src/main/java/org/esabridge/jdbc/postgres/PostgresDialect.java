@@ -120,8 +120,10 @@ public final class PostgresDialect implements Dialect {
     @Override
     public Map<String, String> driverProperties() {
         // Strings are sent untyped, so that uuid, json, inet, interval, enum and array columns take their text form;
-        // timestamps go as java.time values in the session's zone (UTC).
-        return Map.of("stringtype", "unspecified", "ApplicationName", "esa-bridge");
+        // timestamps go as java.time values in the session's zone (UTC). numeric comes as text, which is its wire
+        // form already: in binary (once a statement is prepared on the server) the driver makes a BigDecimal of each
+        // value and prints it again.
+        return Map.of("stringtype", "unspecified", "ApplicationName", "esa-bridge", "binaryTransferDisable", "NUMERIC");
     }
 
     @Override

@@ -1,6 +1,5 @@
 package org.esabridge.jdbc.postgres;
 
-import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDateTime;
@@ -58,11 +57,14 @@ final class PostgresValues extends ValueCodec {
             case DATE:
                 return rs.getString(index); // whole: see OWN_DATE
             case DECIMAL: {
+                // numeric's text is plain and exact (no exponent, the value's scale), as the wire wants it; only NaN
+                // and ±Infinity, which end in a letter, are spelled otherwise.
                 String s = rs.getString(index);
-                if (s == null || !hasSpecials(c)) {
+                if (s == null || s.isEmpty() || Character.isDigit(s.charAt(s.length() - 1)) || !hasSpecials(c)) {
                     return s;
                 }
-                return special(s) != null ? special(s) : new BigDecimal(s).toPlainString();
+                String special = special(s);
+                return special != null ? special : s;
             }
             case DATETIME, TIMESTAMP: {
                 LocalDateTime t = utcWallTime(rs, index, c);
