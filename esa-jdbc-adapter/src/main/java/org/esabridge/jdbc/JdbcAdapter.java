@@ -225,8 +225,9 @@ public final class JdbcAdapter implements ExternalSystemAdapter {
     }
 
     /**
-     * Records and deleted ids this node left out of answers because XML 1.0 cannot carry a character of them
-     * ({@link UnwritableRows}), since start: the {@code esa_unwritable_left_out_total} metric.
+     * Records and deleted ids this node left out of answers because XML 1.0 cannot carry a character of them, or the
+     * host would trim their id into another's ({@link UnwritableRows}), since start: the
+     * {@code esa_unwritable_left_out_total} metric.
      */
     public long unwritableLeftOut() {
         return unwritable.leftOut();

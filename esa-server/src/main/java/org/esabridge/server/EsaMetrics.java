@@ -100,7 +100,8 @@ final class EsaMetrics {
         FunctionCounter.builder("esa.capture.gaps", jdbc, j -> j.captureStatus() == null ? 0 : j.captureStatus().gaps())
                 .description("gaps recorded: a purged or unreadable stretch of the binary log").register(registry);
         FunctionCounter.builder("esa.unwritable.left.out", jdbc, JdbcAdapter::unwritableLeftOut)
-                .description("records and ids left out of answers because XML cannot carry a character of them")
+                .description("records and ids left out of answers because XML cannot carry a character of them, or the"
+                        + " host would trim their id into another's")
                 .register(registry);
     }
 

@@ -398,7 +398,8 @@ public final class CatalogLoader {
                 out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new Column(rs.getString(2),
                         rs.getString(3), rs.getString(4), rs.getObject(5, Long.class),
                         rs.getObject(6, Long.class), rs.getObject(7, Long.class), (int) Math.min(6, fsp),
-                        nullable, hasDefault, autoIncrement, generated, extra.contains("on update")));
+                        nullable, hasDefault, autoIncrement, generated, extra.contains("on update"),
+                        "PAD SPACE".equals(rs.getString(13))));
             }
         }
         return out;

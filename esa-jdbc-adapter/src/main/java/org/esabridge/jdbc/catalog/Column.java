@@ -18,14 +18,25 @@ import java.util.Locale;
  * @param autoIncrement   whether the database generates it
  * @param generated       whether it is a computed (virtual or stored) column that cannot be written
  * @param onUpdateNow     whether it has {@code ON UPDATE CURRENT_TIMESTAMP}
+ * @param padSpace        whether the database compares its values ignoring trailing spaces (MariaDB's PAD SPACE
+ *                        collations, PostgreSQL's {@code char(n)}), so that a value and the value with its trailing
+ *                        spaces cut find the same row ({@link IdWhiteSpace})
  */
 public record Column(String name, String dataType, String columnType, Long charLength, Long precision, Long scale,
                      int fsp, boolean nullable, boolean hasDefault, boolean autoIncrement, boolean generated,
-                     boolean onUpdateNow) {
+                     boolean onUpdateNow, boolean padSpace) {
 
     public Column {
         dataType = dataType.toLowerCase(Locale.ROOT);
         columnType = columnType.toLowerCase(Locale.ROOT);
+    }
+
+    /** A column compared exactly, trailing spaces included (every column not read from the catalog). */
+    public Column(String name, String dataType, String columnType, Long charLength, Long precision, Long scale,
+                  int fsp, boolean nullable, boolean hasDefault, boolean autoIncrement, boolean generated,
+                  boolean onUpdateNow) {
+        this(name, dataType, columnType, charLength, precision, scale, fsp, nullable, hasDefault, autoIncrement,
+                generated, onUpdateNow, false);
     }
 
     /** TIMESTAMP: stored in UTC, shown with {@code Z}. */

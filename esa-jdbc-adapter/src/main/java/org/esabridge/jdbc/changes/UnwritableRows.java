@@ -18,6 +18,7 @@ import org.esabridge.api.xml.EncodedRecordSink;
 import org.esabridge.api.xml.EncodedRecords;
 import org.esabridge.api.xml.EsaResultWriter;
 import org.esabridge.api.xml.UnwritableValueException;
+import org.esabridge.jdbc.catalog.IdWhiteSpace;
 import org.esabridge.jdbc.catalog.Table;
 import org.esabridge.jdbc.dialect.Dialect;
 import org.esabridge.jdbc.dialect.StateTables;
@@ -33,6 +34,10 @@ import org.slf4j.LoggerFactory;
  * {@code getModified} looks at it again, and delivers it the moment it can be written — whether or not whoever
  * fixes it moves its modification column. No value is ever altered. A deleted id that cannot be written is left
  * out for good: no answer could ever have given it to the host.
+ *
+ * <p>So is a record or deleted id whose surrounding white space the host would trim away where the database does not
+ * ignore it ({@link IdWhiteSpace}): the host would take it for another row. Such a record is not noted for a later
+ * look — only a change of its id, which is another row, can fix it.
  *
  * <p>Thread-safe; one per adapter. Each read gets its own {@link Filter}.
  */
@@ -91,6 +96,12 @@ public final class UnwritableRows {
         // (EsaResultWriter#record): so the common case costs no second scan of every value.
         @Override
         public void record(ExternalRecord record) throws IOException {
+            String lost = IdWhiteSpace.lost(table, record.id());
+            if (lost != null) {
+                // Not noted for a later look: only a change of the id itself, another row, can fix it.
+                reportTrimmed(record.id(), record.modifiedAt(), lost, "record");
+                return;
+            }
             try {
                 sink.record(record);
             } catch (UnwritableValueException e) {
@@ -110,6 +121,11 @@ public final class UnwritableRows {
 
         @Override
         public void id(String id) throws IOException {
+            String lost = IdWhiteSpace.lost(table, id);
+            if (lost != null) {
+                reportTrimmed(id, null, lost, "deleted id");
+                return;
+            }
             try {
                 sink.id(id);
             } catch (UnwritableValueException e) {
@@ -117,18 +133,29 @@ public final class UnwritableRows {
             }
         }
 
-        private void report(String id, Instant modifiedAt, String part, String what) {
-            leftOut.incrementAndGet();
-            String key = table.name() + '\u0000' + id + '\u0000' + modifiedAt + '\u0000' + part;
-            boolean first;
-            synchronized (warned) {
-                first = warned.put(key, Boolean.TRUE) == null;
+        private void reportTrimmed(String id, Instant modifiedAt, String lost, String what) {
+            if (firstReport(id, modifiedAt, lost)) {
+                LOG.warn("{} {} of table {} left out of the answer: its id has {}, which the host trims away and"
+                                + " the database does not ignore (modified-at {})", what, encoded(id),
+                        encoded(table.name()), lost, modifiedAt == null ? "-" : modifiedAt);
             }
-            if (first) {
+        }
+
+        private void report(String id, Instant modifiedAt, String part, String what) {
+            if (firstReport(id, modifiedAt, part)) {
                 LOG.warn("{} {} of table {} left out of the answer: its {} holds a character XML cannot carry; it is"
                                 + " delivered once fixed (modified-at {})", what, encoded(id), encoded(table.name()),
                         part.startsWith("field ") ? "field " + encoded(part.substring(6)) : part,
                         modifiedAt == null ? "-" : modifiedAt);
+            }
+        }
+
+        /** Counts a left-out entry; whether it is the first report of this change of the row on this node. */
+        private boolean firstReport(String id, Instant modifiedAt, String part) {
+            leftOut.incrementAndGet();
+            String key = table.name() + '\u0000' + id + '\u0000' + modifiedAt + '\u0000' + part;
+            synchronized (warned) {
+                return warned.put(key, Boolean.TRUE) == null;
             }
         }
 

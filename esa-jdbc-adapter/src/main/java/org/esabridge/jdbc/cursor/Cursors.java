@@ -17,6 +17,7 @@ import org.esabridge.api.Session;
 import org.esabridge.api.xml.EncodedRecordSink;
 import org.esabridge.jdbc.DeleteStrategy;
 import org.esabridge.jdbc.Paging;
+import org.esabridge.jdbc.catalog.IdWhiteSpace;
 import org.esabridge.jdbc.catalog.PagePlan;
 import org.esabridge.jdbc.catalog.Table;
 import org.esabridge.jdbc.catalog.TableSql;
@@ -282,7 +283,9 @@ public final class Cursors implements Paging {
             if (pageIndex + 1 < s.pageCount() && lookup.table(s.structure()).fetchRows() > 1) {
                 // The next page is read while this one is written (PagePrefetch).
                 CursorStore.Stored cursor = s;
+                Table table = lookup.table(s.structure()).table();
                 prefetch.start(s.id(), session.principal(), pageIndex + 1, encode,
+                        r -> IdWhiteSpace.lost(table, r.id()) == null,
                         into -> readPage(cursor, pageIndex + 1, into));
             }
             if (ahead == null) {

@@ -17,6 +17,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import org.esabridge.api.EsaException;
 import org.esabridge.api.ExternalRecord;
 import org.esabridge.api.FieldValue;
@@ -59,10 +60,10 @@ final class PagePrefetch implements AutoCloseable {
         /** Dropped (closed, released, stale) before it was served: a read not begun is not made. */
         volatile boolean dropped;
 
-        Ahead(String principal, long page, boolean encode) {
+        Ahead(String principal, long page, boolean encode, Predicate<ExternalRecord> encodable) {
             this.principal = principal;
             this.page = page;
-            this.entries = new Page(encode);
+            this.entries = new Page(encode, encodable);
         }
     }
 
@@ -83,16 +84,18 @@ final class PagePrefetch implements AutoCloseable {
      */
     static final class Page implements ResultSink {
         private final EncodedRecords encoded;
+        private final Predicate<ExternalRecord> encodable;
         private List<Object> entries = new ArrayList<>();
         private long chars;
 
-        private Page(boolean encode) {
+        private Page(boolean encode, Predicate<ExternalRecord> encodable) {
             this.encoded = encode ? new EncodedRecords() : null;
+            this.encodable = encodable;
         }
 
         @Override
         public void record(ExternalRecord r) throws IOException {
-            if (encoded != null) {
+            if (encoded != null && encodable.test(r)) {
                 long before = encoded.bytes();
                 if (encoded.add(r)) {
                     weigh(encoded.bytes() - before);
@@ -175,8 +178,11 @@ final class PagePrefetch implements AutoCloseable {
      *
      * @param encode whether to encode the page's records as it is read (for a sink that takes them so, {@link
      *               EncodedRecordSink})
+     * @param encodable which records may be encoded: the others are held as they are, for the answer's filter to
+     *                  judge ({@code changes.UnwritableRows})
      */
-    void start(String cursorId, String principal, long page, boolean encode, PageReader reader) {
+    void start(String cursorId, String principal, long page, boolean encode, Predicate<ExternalRecord> encodable,
+               PageReader reader) {
         Ahead current = ahead.get(cursorId);
         if (current != null) {
             if (current.page == page) {
@@ -190,7 +196,7 @@ final class PagePrefetch implements AutoCloseable {
                 return;
             }
         }
-        Ahead a = new Ahead(principal, page, encode);
+        Ahead a = new Ahead(principal, page, encode, encodable);
         FutureTask<Void> task = new FutureTask<>(() -> {
             if (a.dropped) {
                 return;

@@ -378,7 +378,8 @@ public interface Dialect {
      * Every column of every base table, in table and column order: table, column, data type, full column
      * type, character length, numeric precision, numeric scale, fractional-second digits, nullable
      * ({@code YES}/{@code NO}), default, extra ({@code auto_increment}, {@code on update …},
-     * {@code … generated}), generated ({@code ALWAYS}/{@code NEVER}).
+     * {@code … generated}), generated ({@code ALWAYS}/{@code NEVER}), and how values compare: {@code PAD SPACE} when
+     * trailing spaces are ignored, else {@code NO PAD} (catalog.Column#padSpace).
      */
     String columnsSql();
 

@@ -570,7 +570,11 @@ public final class MariaDbDialect implements Dialect {
     @Override
     public String columnsSql() {
         return "SELECT c.TABLE_NAME, COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, CHARACTER_MAXIMUM_LENGTH,"
-                + " NUMERIC_PRECISION, NUMERIC_SCALE, DATETIME_PRECISION, IS_NULLABLE, COLUMN_DEFAULT, EXTRA, IS_GENERATED"
+                + " NUMERIC_PRECISION, NUMERIC_SCALE, DATETIME_PRECISION, IS_NULLABLE, COLUMN_DEFAULT, EXTRA, IS_GENERATED,"
+                // From the name, which every version spells so (COLLATIONS.PAD_ATTRIBUTE is not in 10.11); binary
+                // strings have no collation and compare every byte; 11.4's utf8mb4_0900_* are uca1400_nopad aliases.
+                + " CASE WHEN c.COLLATION_NAME IS NULL OR c.COLLATION_NAME LIKE '%nopad%'"
+                + " OR c.COLLATION_NAME LIKE '%\\_0900\\_%' THEN 'NO PAD' ELSE 'PAD SPACE' END"
                 + " FROM information_schema.COLUMNS c JOIN information_schema.TABLES t"
                 + " ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME AND t.TABLE_TYPE = 'BASE TABLE'"
                 + " WHERE c.TABLE_SCHEMA = DATABASE() ORDER BY c.TABLE_NAME, ORDINAL_POSITION";

@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import org.esabridge.api.helper.DeletionReporter;
+import org.esabridge.jdbc.catalog.IdWhiteSpace;
 import org.esabridge.jdbc.catalog.Table;
 import org.esabridge.jdbc.catalog.ValueCodec;
 import org.esabridge.jdbc.dialect.Dialect;
@@ -59,7 +60,9 @@ final class IndexDeletions {
                     while (rs.next()) {
                         Instant stamp = ValueCodec.readInstant(rs, 1);
                         last.put(t.name(), new Position(stamp, rs.getLong(2)));
-                        deletions.report(stamp, t.name(), rs.getString(3));
+                        if (IdWhiteSpace.lost(t, rs.getString(3)) == null) { // getDeleted leaves it out, and says so
+                            deletions.report(stamp, t.name(), rs.getString(3));
+                        }
                     }
                 }
             }

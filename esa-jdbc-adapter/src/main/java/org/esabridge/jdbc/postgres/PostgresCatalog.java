@@ -55,7 +55,8 @@ final class PostgresCatalog {
                       AND lower(p.prosrc) ~ ('new\\.' || regexp_replace(lower(a.attname), '([^a-z0-9_])', '\\\\\\1', 'g')
                                              || '($|[^a-z0-9_$])'))
                      THEN 'on update CURRENT_TIMESTAMP' END),
-              CASE WHEN a.attgenerated <> '' THEN 'ALWAYS' ELSE 'NEVER' END
+              CASE WHEN a.attgenerated <> '' THEN 'ALWAYS' ELSE 'NEVER' END,
+              CASE WHEN t.typname = 'bpchar' THEN 'PAD SPACE' ELSE 'NO PAD' END
             FROM pg_attribute a
             JOIN pg_class c ON c.oid = a.attrelid
             JOIN pg_type t0 ON t0.oid = a.atttypid

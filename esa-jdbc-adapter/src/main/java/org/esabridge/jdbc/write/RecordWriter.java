@@ -17,6 +17,7 @@ import org.esabridge.api.ExternalRecord;
 import org.esabridge.api.FieldValue;
 import org.esabridge.jdbc.catalog.Catalog;
 import org.esabridge.jdbc.catalog.Column;
+import org.esabridge.jdbc.catalog.IdWhiteSpace;
 import org.esabridge.jdbc.catalog.RecordMapper;
 import org.esabridge.jdbc.catalog.Table;
 import org.esabridge.jdbc.catalog.TableSql;
@@ -84,6 +85,12 @@ public final class RecordWriter {
                 // Looked up, an id may hold anything its columns can; stored anew, it is a value like any other.
                 throw new EsaRecordException(ErrorCode.INVALID_VALUE, "the id holds a control character", t.name(),
                         null, null);
+            }
+            String lost = IdWhiteSpace.lost(t, record.id());
+            if (lost != null) {
+                // Stored, the row could never be named to the host: readers trim ids (esa-protocol.md §5).
+                throw new EsaRecordException(ErrorCode.INVALID_VALUE, "the id has " + lost + ", which readers trim"
+                        + " away and the id column does not ignore", t.name(), null, null);
             }
         }
         Column generatedId = null;
