@@ -1,30 +1,25 @@
 package org.esabridge.jdbc;
 
+import static org.esabridge.jdbc.HostAnswers.deleted;
+import static org.esabridge.jdbc.HostAnswers.modified;
+import static org.esabridge.jdbc.HostAnswers.paged;
+import static org.esabridge.jdbc.HostAnswers.pagedDeleted;
+import static org.esabridge.jdbc.HostAnswers.sorted;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import org.esabridge.api.Cursor;
 import org.esabridge.api.ErrorCode;
 import org.esabridge.api.EsaException;
 import org.esabridge.api.ExternalRecord;
 import org.esabridge.api.FieldValue;
 import org.esabridge.api.Session;
-import org.esabridge.api.xml.EsaResultReader;
-import org.esabridge.api.xml.EsaResultWriter;
-import org.esabridge.api.xml.RecordingResultHandler;
-import org.esabridge.api.xml.SyncSchema;
-import org.esabridge.api.xml.XmlLimits;
-import org.esabridge.jdbc.cursor.Cursors;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -133,65 +128,6 @@ class IdWhiteSpaceTest {
         try (Connection c = TestDatabase.connect(db); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
-        }
-    }
-
-    static List<String> modified(JdbcAdapter adapter, String table, Instant after) throws Exception {
-        Answer answer = new Answer();
-        assertTrue(adapter.getModified(table, after, answer.writer));
-        return answer.end().records().stream().map(ExternalRecord::id).toList();
-    }
-
-    static List<String> deleted(JdbcAdapter adapter, String table, Instant after) throws Exception {
-        Answer answer = new Answer();
-        assertTrue(adapter.getDeleted(table, after, answer.writer));
-        return answer.end().ids();
-    }
-
-    static List<String> paged(JdbcAdapter adapter, String table) throws Exception {
-        return pages(adapter, adapter.getModifiedPaged(HOST, table, Instant.EPOCH), true);
-    }
-
-    static List<String> pagedDeleted(JdbcAdapter adapter, String table, Instant after) throws Exception {
-        return pages(adapter, adapter.getDeletedPaged(HOST, table, after), false);
-    }
-
-    private static List<String> pages(JdbcAdapter adapter, Cursor cursor, boolean records) throws Exception {
-        List<String> out = new ArrayList<>();
-        for (long p = 0; p < cursor.pageCount(); p++) {
-            if (p > 0) {
-                // The page read ahead while the one before was written, encoded: served as it was read.
-                ((Cursors) adapter.paging()).awaitReadAhead(cursor.cursorId());
-            }
-            Answer answer = new Answer();
-            adapter.readDataPage(HOST, cursor.cursorId(), p, answer.writer);
-            RecordingResultHandler read = answer.end();
-            out.addAll(records ? read.records().stream().map(ExternalRecord::id).toList() : read.ids());
-        }
-        adapter.closeCursor(HOST, cursor.cursorId());
-        return out;
-    }
-
-    static List<String> sorted(List<String> ids) {
-        return ids.stream().sorted().toList();
-    }
-
-    /** The answer as the server writes it (the real result writer, which takes records encoded ahead), read back. */
-    static final class Answer {
-        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        final EsaResultWriter writer = new EsaResultWriter(bytes);
-
-        Answer() throws Exception {
-            writer.begin("1");
-        }
-
-        RecordingResultHandler end() throws Exception {
-            writer.end();
-            byte[] document = bytes.toByteArray();
-            SyncSchema.validate(document);
-            RecordingResultHandler read = new RecordingResultHandler();
-            new EsaResultReader(XmlLimits.defaults()).read(new ByteArrayInputStream(document), read);
-            return read;
         }
     }
 }

@@ -1,28 +1,23 @@
 package org.esabridge.jdbc.postgres;
 
+import static org.esabridge.jdbc.HostAnswers.deleted;
+import static org.esabridge.jdbc.HostAnswers.modified;
+import static org.esabridge.jdbc.HostAnswers.paged;
+import static org.esabridge.jdbc.HostAnswers.sorted;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import org.esabridge.api.Cursor;
 import org.esabridge.api.ErrorCode;
 import org.esabridge.api.EsaException;
 import org.esabridge.api.ExternalRecord;
 import org.esabridge.api.FieldValue;
 import org.esabridge.api.Session;
-import org.esabridge.api.xml.EsaResultReader;
-import org.esabridge.api.xml.EsaResultWriter;
-import org.esabridge.api.xml.RecordingResultHandler;
-import org.esabridge.api.xml.SyncSchema;
-import org.esabridge.api.xml.XmlLimits;
 import org.esabridge.jdbc.JdbcAdapter;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -52,7 +47,7 @@ class PgIdWhiteSpaceTest {
                 "INSERT INTO c (id, body) VALUES ('a', 'a'), ('b ', 'b'), (' c', 'c')");
         try (JdbcAdapter adapter = TestPostgres.adapter(DB, "change-capture", "polling",
                 "structure.t.writable", "true", "structure.c.writable", "true")) {
-            assertEquals(List.of("a", "b"), sorted(modified(adapter, "t")), "'b ' and ' b' are not b");
+            assertEquals(List.of("a", "b"), sorted(modified(adapter, "t", Instant.EPOCH)), "'b ' and ' b' are not b");
             assertEquals(List.of("a", "b"), sorted(paged(adapter, "t")));
             assertEquals("b", adapter.read("t", "b").field("body").text(), "b is b, not 'b '");
             assertTrue(adapter.unwritableLeftOut() >= 4, "counted: " + adapter.unwritableLeftOut());
@@ -63,7 +58,7 @@ class PgIdWhiteSpaceTest {
             }
 
             // char(4): read blank-padded ('a   '), compared ignoring trailing spaces; ' c' keeps its leading space.
-            assertEquals(List.of("a", "b"), sorted(modified(adapter, "c")), "char(n)'s padding is harmless");
+            assertEquals(List.of("a", "b"), sorted(modified(adapter, "c", Instant.EPOCH)), "char(n)'s padding is harmless");
             ExternalRecord b = adapter.read("c", "b");
             adapter.update(HOST, "c", b.modifiedAt(), new ExternalRecord("b", null,
                     List.of(new FieldValue("body", "written"))));
@@ -79,53 +74,6 @@ class PgIdWhiteSpaceTest {
     private static String body(String sql) throws Exception {
         try (Connection c = TestPostgres.connect(DB); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             return rs.next() ? rs.getString(1) : null;
-        }
-    }
-
-    private static List<String> modified(JdbcAdapter adapter, String table) throws Exception {
-        Answer answer = new Answer();
-        assertTrue(adapter.getModified(table, Instant.EPOCH, answer.writer));
-        return answer.end().records().stream().map(ExternalRecord::id).toList();
-    }
-
-    private static List<String> deleted(JdbcAdapter adapter, String table, Instant after) throws Exception {
-        Answer answer = new Answer();
-        assertTrue(adapter.getDeleted(table, after, answer.writer));
-        return answer.end().ids();
-    }
-
-    private static List<String> paged(JdbcAdapter adapter, String table) throws Exception {
-        Cursor cursor = adapter.getModifiedPaged(HOST, table, Instant.EPOCH);
-        List<String> out = new ArrayList<>();
-        for (long p = 0; p < cursor.pageCount(); p++) {
-            Answer answer = new Answer();
-            adapter.readDataPage(HOST, cursor.cursorId(), p, answer.writer);
-            out.addAll(answer.end().records().stream().map(ExternalRecord::id).toList());
-        }
-        adapter.closeCursor(HOST, cursor.cursorId());
-        return out;
-    }
-
-    private static List<String> sorted(List<String> ids) {
-        return ids.stream().sorted().toList();
-    }
-
-    /** The answer as the server writes it, validated and read back as a host reads it (ids trimmed). */
-    private static final class Answer {
-        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        final EsaResultWriter writer = new EsaResultWriter(bytes);
-
-        Answer() throws Exception {
-            writer.begin("1");
-        }
-
-        RecordingResultHandler end() throws Exception {
-            writer.end();
-            byte[] document = bytes.toByteArray();
-            SyncSchema.validate(document);
-            RecordingResultHandler read = new RecordingResultHandler();
-            new EsaResultReader(XmlLimits.defaults()).read(new ByteArrayInputStream(document), read);
-            return read;
         }
     }
 }

@@ -12,14 +12,12 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.function.BooleanSupplier;
 import org.esabridge.api.ErrorCode;
 import org.esabridge.api.EsaException;
 import org.esabridge.api.Session;
+import org.esabridge.jdbc.FenceRace;
 import org.esabridge.jdbc.HostReads;
 import org.esabridge.jdbc.JdbcAdapter;
 import org.esabridge.jdbc.JdbcAdapterConfig;
@@ -54,45 +52,11 @@ class PgPositionFenceTest {
             assertEquals(CaptureMode.BINLOG, adapter.captureMode());
             awaitPositionFence(db, adapter);
             long markers = markers(db);
-            HostReads reads = new HostReads(adapter, new Session("host"));
-            CountDownLatch go = new CountDownLatch(1);
-            ConcurrentLinkedQueue<String> wrong = new ConcurrentLinkedQueue<>();
-            List<Thread> writers = new ArrayList<>();
-            for (int w = 0; w < WRITERS; w++) {
-                int writer = w;
-                Thread t = new Thread(() -> {
-                    try (Connection c = TestPostgres.connect(db); Statement s = c.createStatement()) {
-                        // Half commit asynchronously: visible at once, in the WAL's buffers only, not yet at
-                        // pg_current_wal_lsn() (the test server commits so by default: the other half asks to wait).
-                        s.execute("SET synchronous_commit = " + (writer % 2 == 0 ? "off" : "on"));
-                        Instant before = adapter.getCurrentTime();
-                        go.await();
-                        for (int i = 0; i < ROUNDS; i++) {
-                            int id = writer * 1000 + i;
-                            s.executeUpdate("INSERT INTO item (id, v) VALUES (" + id + ", " + i + ")");
-                            Instant now = adapter.getCurrentTime();
-                            Instant stamp = stamp(db, id);
-                            if (stamp == null || stamp.isAfter(now)) {
-                                wrong.add(id + ": committed before getCurrentTime " + now + ", in the index at "
-                                        + stamp);
-                            }
-                            if (!reads.modified("item", before).contains(String.valueOf(id))) {
-                                wrong.add(id + ": not in getModified after " + before);
-                            }
-                            before = now;
-                        }
-                    } catch (Exception e) {
-                        wrong.add("writer " + writer + ": " + e);
-                    }
-                }, "pg-position-fence-writer-" + w);
-                writers.add(t);
-                t.start();
-            }
-            go.countDown();
-            for (Thread t : writers) {
-                t.join();
-            }
-            assertEquals(List.of(), List.copyOf(wrong));
+            // Half commit asynchronously: visible at once, in the WAL's buffers only, not yet at pg_current_wal_lsn()
+            // (the test server commits so by default: the other half asks to wait).
+            assertEquals(List.of(), FenceRace.run(adapter, WRITERS, ROUNDS, () -> TestPostgres.connect(db),
+                    (s, writer) -> s.execute("SET synchronous_commit = " + (writer % 2 == 0 ? "off" : "on")),
+                    id -> stamp(db, id)));
             assertEquals(markers, markers(db), "fence rows set by " + WRITERS * ROUNDS * 2 + " calls on the leader");
         }
     }

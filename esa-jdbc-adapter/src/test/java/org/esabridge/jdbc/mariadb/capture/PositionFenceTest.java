@@ -10,14 +10,12 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.function.BooleanSupplier;
 import org.esabridge.api.ErrorCode;
 import org.esabridge.api.EsaException;
 import org.esabridge.api.Session;
+import org.esabridge.jdbc.FenceRace;
 import org.esabridge.jdbc.HostReads;
 import org.esabridge.jdbc.JdbcAdapter;
 import org.esabridge.jdbc.JdbcAdapterConfig;
@@ -48,41 +46,11 @@ class PositionFenceTest {
             assertEquals(CaptureMode.BINLOG, adapter.captureMode());
             awaitPositionFence(db, adapter);
             long markers = markers(db);
-            HostReads reads = new HostReads(adapter, new Session("host"));
-            CountDownLatch go = new CountDownLatch(1);
-            ConcurrentLinkedQueue<String> wrong = new ConcurrentLinkedQueue<>();
-            List<Thread> writers = new ArrayList<>();
-            for (int w = 0; w < WRITERS; w++) {
-                int writer = w;
-                Thread t = new Thread(() -> {
-                    try (Connection c = TestDatabase.connect(db); Statement s = c.createStatement()) {
-                        Instant before = adapter.getCurrentTime();
-                        go.await();
-                        for (int i = 0; i < ROUNDS; i++) {
-                            int id = writer * 1000 + i;
-                            s.executeUpdate("INSERT INTO item (id, v) VALUES (" + id + ", " + i + ")");
-                            Instant now = adapter.getCurrentTime();
-                            ChangeIndexRows.Entry e = ChangeIndexRows.of(db, "item").get(String.valueOf(id));
-                            if (e == null || e.stamp().isAfter(now)) {
-                                wrong.add(id + ": committed before getCurrentTime " + now + ", in the index as " + e);
-                            }
-                            if (!reads.modified("item", before).contains(String.valueOf(id))) {
-                                wrong.add(id + ": not in getModified after " + before);
-                            }
-                            before = now;
-                        }
-                    } catch (Exception e) {
-                        wrong.add("writer " + writer + ": " + e);
-                    }
-                }, "position-fence-writer-" + w);
-                writers.add(t);
-                t.start();
-            }
-            go.countDown();
-            for (Thread t : writers) {
-                t.join();
-            }
-            assertEquals(List.of(), List.copyOf(wrong));
+            assertEquals(List.of(), FenceRace.run(adapter, WRITERS, ROUNDS, () -> TestDatabase.connect(db),
+                    (s, writer) -> { }, id -> {
+                        ChangeIndexRows.Entry e = ChangeIndexRows.of(db, "item").get(String.valueOf(id));
+                        return e == null ? null : e.stamp();
+                    }));
             assertEquals(markers, markers(db), "fence rows set by " + WRITERS * ROUNDS * 2 + " calls on the leader");
         }
     }
