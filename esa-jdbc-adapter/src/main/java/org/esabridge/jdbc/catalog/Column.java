@@ -18,8 +18,8 @@ import java.util.Locale;
  * @param autoIncrement   whether the database generates it
  * @param generated       whether it is a computed (virtual or stored) column that cannot be written
  * @param onUpdateNow     whether it has {@code ON UPDATE CURRENT_TIMESTAMP}
- * @param padSpace        whether the database compares its values ignoring trailing spaces (MariaDB's PAD SPACE
- *                        collations, PostgreSQL's {@code char(n)}), so that a value and the value with its trailing
+ * @param padSpace        whether the database compares its values ignoring trailing spaces (a PAD SPACE
+ *                        collation, a blank-padded {@code char(n)} type), so that a value and the value with its trailing
  *                        spaces cut find the same row ({@link IdWhiteSpace})
  */
 public record Column(String name, String dataType, String columnType, Long charLength, Long precision, Long scale,

@@ -4,10 +4,10 @@ package org.esabridge.jdbc.catalog;
  * Whether an id survives the trip to the host and back. Readers trim the white space around control elements, ids
  * included (esa-protocol.md §2), as {@link String#strip} does: an id with white space around it reaches the host
  * without it, and comes back so. That is harmless only where the database finds the same row by the trimmed id:
- * trailing spaces (U+0020, nothing else) under a comparison that ignores them ({@link Column#padSpace}: MariaDB's
- * PAD SPACE collations, PostgreSQL's {@code char(n)}). Anywhere else — leading white space always, trailing tabs or
- * line ends always, trailing spaces under NO PAD collations, binary strings, PostgreSQL's {@code text} and
- * {@code varchar} — the host would read, write or delete another row, or none, by it (esa-protocol.md §5).
+ * trailing spaces (U+0020, nothing else) under a comparison that ignores them ({@link Column#padSpace}: PAD SPACE
+ * collations, blank-padded {@code char(n)} types; each dialect says which). Anywhere else — leading white space
+ * always, trailing tabs or line ends always, trailing spaces under NO PAD collations, binary strings, unpadded
+ * {@code text} and {@code varchar} — the host would read, write or delete another row, or none, by it (esa-protocol.md §5).
  *
  * <p>The decision is the id columns' (from the catalog, once per load), never guessed from the rows: of a composite
  * id only the first column's start and the last column's end are its surroundings.

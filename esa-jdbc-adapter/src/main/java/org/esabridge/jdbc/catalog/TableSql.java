@@ -50,7 +50,7 @@ import org.esabridge.jdbc.dialect.Dialect;
  *                         evaluating the range per row, and the rows left out are ranges of the modification index,
  *                         so for a read of every row it costs a fraction of {@code liveRows}' count (measured at 1M
  *                         rows: 0.12-0.2 s against 0.3-0.55 s). (A bound before the earliest TIMESTAMP, as a first
- *                         sync's {@code after} is, makes no range on MariaDB: hence no part below {@code after}.) Null
+ *                         sync's {@code after} is, makes no range on some engines: hence no part below {@code after}.) Null
  *                         when the rows cannot be counted so: no modification index, a soft-delete column, a version
  *                         table, or stamps of the change index
  */
