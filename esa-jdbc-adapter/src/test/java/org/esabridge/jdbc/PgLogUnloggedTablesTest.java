@@ -37,7 +37,8 @@ class PgLogUnloggedTablesTest {
         List<String> tables = new ArrayList<>();
         tables.add("CREATE TABLE item (id INT PRIMARY KEY, v INT NOT NULL, " + pg.modifiedColumn() + ")");
         for (String t : List.of("scratch1", "scratch2")) {
-            tables.add("CREATE UNLOGGED TABLE " + t + " (id INT PRIMARY KEY, v INT NOT NULL, " + pg.modifiedColumn() + ")");
+            tables.add("CREATE UNLOGGED TABLE " + t + " (id INT PRIMARY KEY, v INT NOT NULL, " + pg.modifiedColumn()
+                    + ")");
             tables.add("INSERT INTO " + t + " (id, v) VALUES (1, 0), (2, 0)");
         }
         tables.add("CREATE UNLOGGED TABLE plain (id INT PRIMARY KEY, v TEXT)");

@@ -225,14 +225,19 @@ public final class PgLogCapture implements LogCapture {
      * write-ahead log, so the publication cannot take it (whoever owns it), and its triggers capture it instead.
      */
     private String unloggedProblem(Connection c, String table) throws SQLException {
-        if (!PgLogSetup.unlogged(c, schema, table)) {
+        List<String> parts = PgLogSetup.unlogged(c, schema, table);
+        if (parts.isEmpty()) {
             unlogged.remove(table);
             return null;
         }
         unlogged.add(table);
-        return "unlogged, so not in the write-ahead log (to read it from the log: ALTER TABLE "
-                + PostgresDialect.quoteIdent(table) + " SET LOGGED; it joins the log capture at the next catalog reload"
-                + " (startSync))";
+        if (parts.equals(List.of(table))) {
+            return "unlogged, so not in the write-ahead log (to read it from the log: ALTER TABLE "
+                    + PostgresDialect.quoteIdent(table) + " SET LOGGED; it joins the log capture at the next catalog"
+                    + " reload (startSync))";
+        }
+        return "unlogged partitions " + parts + ", not in the write-ahead log (to read it from the log: ALTER TABLE"
+                + " <partition> SET LOGGED on each; it joins the log capture at the next catalog reload (startSync))";
     }
 
     /** Adds a table served after the start to the publication ({@link PgLogJoins}); the problem, or null. */

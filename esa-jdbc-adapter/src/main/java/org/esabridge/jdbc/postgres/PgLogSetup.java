@@ -171,18 +171,26 @@ final class PgLogSetup {
     }
 
     /**
-     * Whether the table is unlogged: its changes never reach the write-ahead log, so no publication can carry them
-     * (PostgreSQL refuses to add it to one).
+     * The unlogged ones among the table and, for a partitioned table, its partitions: their changes never reach the
+     * write-ahead log, so no publication can carry them (PostgreSQL refuses to add an unlogged table to one, and a
+     * partitioned table's unlogged partition would be left out of it silently). Empty when every one is logged.
      */
-    static boolean unlogged(Connection c, String schema, String table) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT c.relpersistence = 'u' FROM pg_class c"
-                + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?")) {
+    static List<String> unlogged(Connection c, String schema, String table) throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT p.relname FROM pg_class c"
+                + " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " CROSS JOIN LATERAL (SELECT c.oid AS relid UNION SELECT relid FROM pg_partition_tree(c.oid)) t"
+                + " JOIN pg_class p ON p.oid = t.relid WHERE n.nspname = ? AND c.relname = ? AND p.relpersistence = 'u'"
+                + " ORDER BY 1")) {
             ps.setString(1, schema);
             ps.setString(2, table);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() && rs.getBoolean(1);
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
             }
         }
+        return names;
     }
 
     /** The account's name as SQL spells it. */

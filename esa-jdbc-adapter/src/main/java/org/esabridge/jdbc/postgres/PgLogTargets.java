@@ -113,9 +113,9 @@ final class PgLogTargets {
      * detached before the reader reaches its earlier changes is no longer found, and those changes are not indexed.
      */
     private String servedRoot(int relationId) throws SQLException {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT p.relname FROM pg_class p"
-                + " JOIN pg_namespace n ON n.oid = p.relnamespace WHERE n.nspname = ? AND p.oid = pg_partition_root("
-                + "CAST(CAST(? AS BIGINT) AS OID)) AND p.relkind = 'p'")) {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT p.relname"
+                + " FROM pg_class p JOIN pg_namespace n ON n.oid = p.relnamespace WHERE n.nspname = ?"
+                + " AND p.oid = pg_partition_root(CAST(CAST(? AS BIGINT) AS OID)) AND p.relkind = 'p'")) {
             ps.setString(1, servedSchema);
             ps.setLong(2, Integer.toUnsignedLong(relationId));
             try (ResultSet rs = ps.executeQuery()) {
