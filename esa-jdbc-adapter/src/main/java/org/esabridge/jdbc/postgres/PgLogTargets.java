@@ -83,11 +83,7 @@ final class PgLogTargets {
         if (r.namespace().equals(stateSchema)) {
             return r.name().equals("esa_fence") ? new FenceTarget(indexOf(r, "id")) : IGNORED;
         }
-        Table table = r.namespace().equals(servedSchema) ? tables.find(r.name()) : null;
-        if (table == null) {
-            String root = servedRoot(r.id());
-            table = root == null ? null : tables.find(root);
-        }
+        Table table = servedTable(r);
         if (table == null || ignored.test(table.name())) {
             return IGNORED;
         }
@@ -103,6 +99,16 @@ final class PgLogTargets {
         }
         boolean asIs = table.idColumns().stream().allMatch(c -> TEXT_AS_IS.contains(table.kind(c)));
         return new RowsTarget(name, asIs ? new TextIds(positions) : new SqlIds(table, positions, types(r, positions)));
+    }
+
+    /** The served table the relation is, or whose partition it is; null when none. */
+    private Table servedTable(PgOutput.Relation r) throws SQLException {
+        Table table = r.namespace().equals(servedSchema) ? tables.find(r.name()) : null;
+        if (table != null) {
+            return table;
+        }
+        String root = servedRoot(r.id());
+        return root == null ? null : tables.find(root);
     }
 
     /**
