@@ -179,7 +179,7 @@ final class PgLogSetup {
         List<String> names = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT p.relname FROM pg_class c"
                 + " JOIN pg_namespace n ON n.oid = c.relnamespace"
-                + " CROSS JOIN LATERAL (SELECT c.oid AS relid UNION SELECT relid FROM pg_partition_tree(c.oid)) t"
+                + " CROSS JOIN LATERAL (SELECT c.oid AS relid UNION SELECT CAST(relid AS OID) FROM pg_partition_tree(c.oid)) t"
                 + " JOIN pg_class p ON p.oid = t.relid WHERE n.nspname = ? AND c.relname = ? AND p.relpersistence = 'u'"
                 + " ORDER BY 1")) {
             ps.setString(1, schema);
