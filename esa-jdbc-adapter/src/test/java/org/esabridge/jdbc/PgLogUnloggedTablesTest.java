@@ -58,7 +58,7 @@ class PgLogUnloggedTablesTest {
             err.print(warnings);
         }
         try (JdbcAdapter adapter = started) {
-            List<String> polledWarnings = warnings.lines().filter(l -> l.contains("served by their triggers")).toList();
+            List<String> polledWarnings = warnings.lines().filter(l -> l.contains("triggers (polling)")).toList();
             assertEquals(1, polledWarnings.size(), "one warning for the unlogged tables: " + polledWarnings);
             assertTrue(polledWarnings.get(0).contains("3 table(s) (plain, scratch1, scratch2) (" + REASON + ")"),
                     polledWarnings.get(0));
