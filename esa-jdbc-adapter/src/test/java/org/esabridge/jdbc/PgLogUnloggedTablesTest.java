@@ -29,6 +29,9 @@ class PgLogUnloggedTablesTest {
     private static final String DB = "esa_pg_unlogged_test";
     private static final String REASON = "unlogged, so not in the write-ahead log (to read it from the log: ALTER TABLE"
             + " <table> SET LOGGED; it joins the log capture at the next catalog reload (startSync))";
+    private static final String PARTED = "unlogged partitions [parted_old], not in the write-ahead log (to read it from"
+            + " the log: ALTER TABLE <partition> SET LOGGED on each; it joins the log capture at the next catalog reload"
+            + " (startSync))";
 
     @Test
     void unloggedTablesArePolledNamedOnceWithTheRemedyThatWorksAndJoinOnceLogged() throws Exception {
@@ -42,8 +45,13 @@ class PgLogUnloggedTablesTest {
             tables.add("INSERT INTO " + t + " (id, v) VALUES (1, 0), (2, 0)");
         }
         tables.add("CREATE UNLOGGED TABLE plain (id INT PRIMARY KEY, v TEXT)");
+        // A partitioned table would be published, and its unlogged partition's changes left out of the log silently.
+        tables.add("CREATE TABLE parted (id INT, at DATE, v INT NOT NULL, " + pg.modifiedColumn() + ", PRIMARY KEY (id,"
+                + " at)) PARTITION BY RANGE (at)");
+        tables.add("CREATE UNLOGGED TABLE parted_old PARTITION OF parted FOR VALUES FROM ('2000-01-01') TO ('2020-01-01')");
+        tables.add("CREATE TABLE parted_new PARTITION OF parted DEFAULT");
         pg.exec(DB, tables.toArray(String[]::new));
-        pg.exec(DB, pg.stampedOnUpdate("item", "scratch1", "scratch2").toArray(String[]::new));
+        pg.exec(DB, pg.stampedOnUpdate("item", "scratch1", "scratch2", "parted").toArray(String[]::new));
 
         String warnings;
         JdbcAdapter started;
@@ -65,8 +73,8 @@ class PgLogUnloggedTablesTest {
 
             List<String> summary = adapter.captureSummary();
             String line = summary.get(0);
-            assertTrue(line.contains("polled by their modification column instead: 2 table(s) (scratch1, scratch2) ("
-                    + REASON + ")"), line);
+            assertTrue(line.contains("polled by their modification column instead: parted (" + PARTED + "); 2 table(s)"
+                    + " (scratch1, scratch2) (" + REASON + ")"), line);
             assertFalse(line.contains("OWNER TO") || line.contains("ADD TABLE") || line.contains("\n"), line);
             assertEquals("not served: 1 table(s) with no modification column, and unlogged (not in the write-ahead log)"
                     + " (plain) - ALTER TABLE <table> SET LOGGED (served from the next catalog reload on, once it joined"
@@ -89,7 +97,7 @@ class PgLogUnloggedTablesTest {
                 adapter.getStructureList(); // reloads the catalog: scratch1 joins, then is read from the log
             } while (capture.uncapturable().containsKey("scratch1"));
             assertEquals(Map.of("scratch2", REASON.replace("<table>", "\"scratch2\""), "plain",
-                    REASON.replace("<table>", "\"plain\"")), capture.uncapturable());
+                    REASON.replace("<table>", "\"plain\""), "parted", PARTED), capture.uncapturable());
             Instant t = adapter.getCurrentTime();
             pg.exec(DB, "DELETE FROM scratch1 WHERE id = 2");
             deleted = new RecordingResultHandler();
