@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.StringJoiner;
 import java.util.TreeMap;
 import org.esabridge.jdbc.capture.CaptureMode;
+import org.esabridge.jdbc.capture.TablesByReason;
 import org.esabridge.jdbc.catalog.Catalog;
 import org.esabridge.jdbc.catalog.Table;
 import org.esabridge.jdbc.changes.Watermark;
@@ -147,23 +148,7 @@ final class CaptureSummary {
      * schema of tables the account does not own named each with the same remedy, the line ran to pages).
      */
     private static String polled(Map<String, String> polled, Dialect dialect) {
-        Map<String, List<String>> byReason = new java.util.LinkedHashMap<>();
-        polled.forEach((table, why) -> byReason.computeIfAbsent(why.replace(dialect.quote(table), "<table>"),
-                k -> new ArrayList<>()).add(table));
-        StringJoiner groups = new StringJoiner("; ");
-        byReason.forEach((why, tables) -> {
-            if (tables.size() == 1) {
-                groups.add(tables.get(0) + " (" + polled.get(tables.get(0)) + ")");
-                return;
-            }
-            StringJoiner names = new StringJoiner(", ");
-            tables.stream().limit(NAMES_SHOWN).forEach(names::add);
-            if (tables.size() > NAMES_SHOWN) {
-                names.add("and " + (tables.size() - NAMES_SHOWN) + " more");
-            }
-            groups.add(tables.size() + " table(s) (" + names + ") (" + why + ")");
-        });
-        return groups.toString();
+        return TablesByReason.of(polled, dialect::quote, NAMES_SHOWN);
     }
 
     /** The polled tables without an index led by their modification column, or nothing. */

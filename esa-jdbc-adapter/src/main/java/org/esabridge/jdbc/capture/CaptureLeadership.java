@@ -133,9 +133,13 @@ public final class CaptureLeadership<R extends LogReader> implements CaptureStat
             }
         }
         leader = false;
-        if (halted || jvmShuttingDown()) {
-            return; // at JVM exit the server may be gone already; the lease expires by itself
+        if (halted) {
+            return;
         }
+        // Given back at JVM exit too (a server's clean stop runs in a shutdown hook): a database server of its own is
+        // still there, and the next start takes the lease at once instead of taking it over from a node that stopped.
+        // An embedded server stopping alongside may be gone already: the release then fails within the pool's
+        // connection timeout and the lease expires by itself.
         try {
             lease.release();
         } catch (SQLException e) {

@@ -2,6 +2,7 @@ package org.esabridge.jdbc.postgres;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,6 +16,7 @@ import org.esabridge.jdbc.capture.CaptureLeadership;
 import org.esabridge.jdbc.capture.CaptureStatus;
 import org.esabridge.jdbc.capture.ChangeIndex;
 import org.esabridge.jdbc.capture.LogCapture;
+import org.esabridge.jdbc.capture.TablesByReason;
 import org.esabridge.jdbc.capture.WrittenThrough;
 import org.esabridge.jdbc.catalog.Table;
 import org.esabridge.jdbc.cluster.Lease;
@@ -85,6 +87,8 @@ public final class PgLogCapture implements LogCapture {
     private final Map<String, String> uncapturable = new ConcurrentHashMap<>();
     /** Served tables the account could not add to the publication, with the cause. */
     private final Map<String, String> unpublished = new ConcurrentHashMap<>();
+    /** Served tables that are unlogged: polled until they are set logged. */
+    private final Set<String> unlogged = ConcurrentHashMap.newKeySet();
     /** The account's name as SQL spells it, for remedies; read when first needed. */
     private volatile String account;
     private final SlotLag slotLag = new SlotLag();
@@ -179,8 +183,12 @@ public final class PgLogCapture implements LogCapture {
      */
     private void check(Connection c, List<Table> served, boolean beforeIndex) throws SQLException {
         Set<String> published = PgLogSetup.published(c, publication, schema);
+        Map<String, String> polled = new LinkedHashMap<>();
         for (Table t : served) {
-            String problem = PgLogSetup.identityProblem(c, schema, t);
+            String problem = unloggedProblem(c, t.name());
+            if (problem == null) {
+                problem = PgLogSetup.identityProblem(c, schema, t);
+            }
             if (problem == null && !published.contains(t.name())) {
                 if (beforeIndex) {
                     try {
@@ -198,9 +206,38 @@ public final class PgLogCapture implements LogCapture {
                 uncapturable.remove(t.name());
                 unpublished.remove(t.name());
             } else if (!problem.equals(uncapturable.put(t.name(), problem))) {
-                LOG.warn("log capture: {} is served by its triggers (polling): {}", t.name(), problem);
+                polled.put(t.name(), problem);
             }
         }
+        warnPolled(polled);
+    }
+
+    /** One warning for the tables newly polled, each reason once (as the start line names them). */
+    private static void warnPolled(Map<String, String> polled) {
+        if (!polled.isEmpty()) {
+            LOG.warn("log capture: served by their triggers (polling) instead: {}",
+                    TablesByReason.of(polled, PostgresDialect::quoteIdent, Integer.MAX_VALUE));
+        }
+    }
+
+    /**
+     * Why an unlogged table is polled, with the remedy, or null when the table is logged: its changes never reach the
+     * write-ahead log, so the publication cannot take it (whoever owns it), and its triggers capture it instead.
+     */
+    private String unloggedProblem(Connection c, String table) throws SQLException {
+        List<String> parts = PgLogSetup.unlogged(c, schema, table);
+        if (parts.isEmpty()) {
+            unlogged.remove(table);
+            return null;
+        }
+        unlogged.add(table);
+        if (parts.equals(List.of(table))) {
+            return "unlogged, so not in the write-ahead log (to read it from the log: ALTER TABLE "
+                    + PostgresDialect.quoteIdent(table) + " SET LOGGED; it joins the log capture at the next catalog"
+                    + " reload (startSync))";
+        }
+        return "unlogged partitions " + parts + ", not in the write-ahead log (to read it from the log: ALTER TABLE"
+                + " <partition> SET LOGGED on each; it joins the log capture at the next catalog reload (startSync))";
     }
 
     /** Adds a table served after the start to the publication ({@link PgLogJoins}); the problem, or null. */
@@ -218,11 +255,16 @@ public final class PgLogCapture implements LogCapture {
      * the table and the publication add it); remembered for {@link #unservedReason}.
      */
     private String unpublishable(Connection c, Table t, SQLException e) throws SQLException {
-        String cause = PgLogSetup.owns(c, schema, t.name()) ? "the account may not add it (" + e.getMessage() + ")"
-                : "the account does not own it";
+        String cause = PgLogSetup.owns(c, schema, t.name()) ? "the account may not add it (" + oneLine(e.getMessage())
+                + ")" : "the account does not own it";
         String problem = "not in publication " + publication + ": " + cause + " (remedy: " + remedy(c, t.name()) + ")";
         unpublished.put(t.name(), cause);
         return problem;
+    }
+
+    /** PostgreSQL's message with its DETAIL and HINT lines, on one line: it goes into the start line and the log's. */
+    private static String oneLine(String message) {
+        return message == null ? "" : message.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 
     /** Either way of publishing a table; {@link #refresh} notices both. */
@@ -243,6 +285,7 @@ public final class PgLogCapture implements LogCapture {
     @Override
     public void refresh(Connection c, List<Table> served) throws SQLException {
         Set<String> published = PgLogSetup.published(c, publication, schema);
+        Map<String, String> polled = new LinkedHashMap<>();
         for (Table t : served) {
             String name = t.name();
             if (joins.contains(name)) {
@@ -258,18 +301,27 @@ public final class PgLogCapture implements LogCapture {
                 }
                 continue;
             }
-            if (uncapturable.containsKey(name) && !(unpublished.containsKey(name) && PgLogSetup.owns(c, schema, name))) {
+            boolean wasUnlogged = unlogged.contains(name);
+            if (uncapturable.containsKey(name) && !wasUnlogged
+                    && !(unpublished.containsKey(name) && PgLogSetup.owns(c, schema, name))) {
                 continue;
             }
-            // A new table, or one the account has come to own since it could not be added.
-            String problem = join(c, t);
+            // A new table, one the account has come to own since it could not be added, or one set logged since.
+            String problem = unloggedProblem(c, name);
+            if (problem == null && wasUnlogged) {
+                problem = PgLogSetup.identityProblem(c, schema, t);
+            }
+            if (problem == null) {
+                problem = join(c, t);
+            }
             if (problem == null) {
                 uncapturable.remove(name);
                 unpublished.remove(name);
             } else if (!problem.equals(uncapturable.put(name, problem))) {
-                LOG.warn("log capture: {} is served by its triggers (polling): {}", name, problem);
+                polled.put(name, problem);
             }
         }
+        warnPolled(polled);
         joins.advance(c);
     }
 
@@ -292,6 +344,11 @@ public final class PgLogCapture implements LogCapture {
         if (joins.contains(table)) {
             return "no modification column, joining the log capture (publication " + publication + ") - served once the"
                     + " change index holds every change of it, usually within seconds";
+        }
+        if (unlogged.contains(table)) {
+            return "no modification column, and unlogged (not in the write-ahead log) - ALTER TABLE <table> SET LOGGED"
+                    + " (served from the next catalog reload on, once it joined the log capture); or add a modification"
+                    + " column, or set structure.<table>.change-tracking=version-table";
         }
         String cause = unpublished.get(table);
         if (cause == null) {

@@ -122,13 +122,22 @@ final class PgLogSetup {
         }
     }
 
-    /** The tables of {@code schema} in the publication. */
+    /**
+     * The tables of {@code schema} in the publication. {@code pg_publication_tables} lists a partitioned table's
+     * partitions, not itself (its changes are published as theirs: {@code publish_via_partition_root} is off), so a
+     * partitioned table counts as published when it is itself a member ({@code pg_publication_rel}).
+     */
     static Set<String> published(Connection c, String publication, String schema) throws SQLException {
         Set<String> names = new HashSet<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT tablename FROM pg_publication_tables WHERE pubname = ?"
-                + " AND schemaname = ?")) {
+                + " AND schemaname = ? UNION SELECT t.relname FROM pg_publication_rel r"
+                + " JOIN pg_publication p ON p.oid = r.prpubid JOIN pg_class t ON t.oid = r.prrelid"
+                + " JOIN pg_namespace n ON n.oid = t.relnamespace WHERE p.pubname = ? AND n.nspname = ?"
+                + " AND t.relkind = 'p'")) {
             ps.setString(1, publication);
             ps.setString(2, schema);
+            ps.setString(3, publication);
+            ps.setString(4, schema);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     names.add(rs.getString(1));
@@ -159,6 +168,29 @@ final class PgLogSetup {
                 return rs.next() && rs.getBoolean(1);
             }
         }
+    }
+
+    /**
+     * The unlogged ones among the table and, for a partitioned table, its partitions: their changes never reach the
+     * write-ahead log, so no publication can carry them (PostgreSQL refuses to add an unlogged table to one, and a
+     * partitioned table's unlogged partition would be left out of it silently). Empty when every one is logged.
+     */
+    static List<String> unlogged(Connection c, String schema, String table) throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT p.relname FROM pg_class c"
+                + " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " CROSS JOIN LATERAL (SELECT c.oid AS relid UNION SELECT CAST(relid AS OID) FROM pg_partition_tree(c.oid)) t"
+                + " JOIN pg_class p ON p.oid = t.relid WHERE n.nspname = ? AND c.relname = ? AND p.relpersistence = 'u'"
+                + " ORDER BY 1")) {
+            ps.setString(1, schema);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+            }
+        }
+        return names;
     }
 
     /** The account's name as SQL spells it. */

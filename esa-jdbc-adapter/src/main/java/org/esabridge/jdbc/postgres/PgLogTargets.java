@@ -83,24 +83,51 @@ final class PgLogTargets {
         if (r.namespace().equals(stateSchema)) {
             return r.name().equals("esa_fence") ? new FenceTarget(indexOf(r, "id")) : IGNORED;
         }
-        if (!r.namespace().equals(servedSchema)) {
+        Table table = servedTable(r);
+        if (table == null || ignored.test(table.name())) {
             return IGNORED;
         }
-        Table table = tables.find(r.name());
-        if (table == null || ignored.test(r.name())) {
-            return IGNORED;
-        }
+        String name = table.name();
         int[] positions = new int[table.idColumns().size()];
         for (int i = 0; i < positions.length; i++) {
             positions[i] = indexOf(r, table.idColumns().get(i).name());
             if (positions[i] < 0) {
                 LOG.warn("log capture: the stream's {} has no column {}; its changes are recorded as a gap", r.name(),
                         table.idColumns().get(i).name());
-                return unspellable(r.name());
+                return unspellable(name);
             }
         }
         boolean asIs = table.idColumns().stream().allMatch(c -> TEXT_AS_IS.contains(table.kind(c)));
-        return new RowsTarget(r.name(), asIs ? new TextIds(positions) : new SqlIds(table, positions, types(r, positions)));
+        return new RowsTarget(name, asIs ? new TextIds(positions) : new SqlIds(table, positions, types(r, positions)));
+    }
+
+    /** The served table the relation is, or whose partition it is; null when none. */
+    private Table servedTable(PgOutput.Relation r) throws SQLException {
+        Table table = r.namespace().equals(servedSchema) ? tables.find(r.name()) : null;
+        if (table != null) {
+            return table;
+        }
+        String root = servedRoot(r.id());
+        return root == null ? null : tables.find(root);
+    }
+
+    /**
+     * The served partitioned table a partition belongs to (its topmost parent in the served schema), or null. The
+     * publication sends a partition's changes under the partition's own name and columns: with
+     * {@code publish_via_partition_root} off, which it is, so that a TRUNCATE of one partition is sent too (under the
+     * root, pgoutput leaves it out). Looked up when the Relation message arrives, not as of the change: a partition
+     * detached before the reader reaches its earlier changes is no longer found, and those changes are not indexed.
+     */
+    private String servedRoot(int relationId) throws SQLException {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT p.relname"
+                + " FROM pg_class p JOIN pg_namespace n ON n.oid = p.relnamespace WHERE n.nspname = ?"
+                + " AND p.oid = pg_partition_root(CAST(CAST(? AS BIGINT) AS OID)) AND p.relkind = 'p'")) {
+            ps.setString(1, servedSchema);
+            ps.setLong(2, Integer.toUnsignedLong(relationId));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
     }
 
     private static int indexOf(PgOutput.Relation r, String column) {
