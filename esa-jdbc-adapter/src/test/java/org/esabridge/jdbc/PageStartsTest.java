@@ -3,9 +3,6 @@ package org.esabridge.jdbc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -93,7 +90,7 @@ class PageStartsTest {
     void pagesFoundLateHoldEveryRemainingRowOnceAndKeepTheirBounds(String table) throws Exception {
         Instant after = table.equals("full_read") ? Instant.EPOCH : Instant.parse("2025-12-31T23:59:59Z");
         Cursor c = adapter.getModifiedPaged(HOST, table, after);
-        assertEquals(table.equals("full_read") ? PagePlan.ID_RANGES : PagePlan.MOD_KEYSET, storedPlan(c));
+        assertEquals(table.equals("full_read") ? PagePlan.ID_RANGES : PagePlan.MOD_KEYSET, ReadPlanTest.storedPlan(DB, c));
         assertEquals(ROWS, c.total(), "the total is exact at the opening");
         assertEquals(ROWS / PAGE, c.pageCount());
 
@@ -168,16 +165,5 @@ class PageStartsTest {
             assertTrue(ids.add(Integer.parseInt(r.id())), "no row twice on page " + index);
         }
         return ids;
-    }
-
-    private static PagePlan storedPlan(Cursor c) throws Exception {
-        try (Connection conn = TestDatabase.connect(DB);
-             PreparedStatement ps = conn.prepareStatement("SELECT page_plan FROM esa_cursor WHERE id = ?")) {
-            ps.setString(1, c.cursorId());
-            try (ResultSet rs = ps.executeQuery()) {
-                assertTrue(rs.next(), "the cursor is stored");
-                return PagePlan.valueOf(rs.getString(1));
-            }
-        }
     }
 }

@@ -61,7 +61,7 @@ class ReadPlanTest {
     @Test
     void aFullSyncWalksThePrimaryKeyDespiteTheModificationIndex() throws Exception {
         Cursor c = adapter.getModifiedPaged(HOST, "both_idx", Instant.EPOCH);
-        assertEquals(PagePlan.ID_RANGES, storedPlan(c));
+        assertEquals(PagePlan.ID_RANGES, storedPlan(DB, c));
         List<String> ids = readAll(c);
         List<String> expected = new ArrayList<>();
         for (int i = 1; i <= ROWS; i++) {
@@ -74,7 +74,7 @@ class ReadPlanTest {
     void aRangeHoldingMostOfTheTableWalksThePrimaryKey() throws Exception {
         // Rows modified after START + 1000 s: ids 1..1999, two thirds of the table; the oldest change is older.
         Cursor c = adapter.getModifiedPaged(HOST, "both_idx", START.plusSeconds(1000));
-        assertEquals(PagePlan.ID_RANGES, storedPlan(c));
+        assertEquals(PagePlan.ID_RANGES, storedPlan(DB, c));
         assertEquals(1999, c.total());
         List<String> ids = readAll(c);
         assertEquals(1999, ids.size());
@@ -87,7 +87,7 @@ class ReadPlanTest {
         // The 20 rows modified last: ids 1..20, newest first in (mod, id) order.
         long before = rowReads();
         Cursor c = adapter.getModifiedPaged(HOST, "both_idx", START.plusSeconds(ROWS - 21));
-        assertEquals(PagePlan.MOD_KEYSET, storedPlan(c));
+        assertEquals(PagePlan.MOD_KEYSET, storedPlan(DB, c));
         assertEquals(20, c.total());
         List<String> ids = readAll(c);
         long reads = rowReads() - before;
@@ -108,7 +108,7 @@ class ReadPlanTest {
         TestDatabase.exec(DB, q.toString());
         // 230 of 2230 rows: a narrow range, on the modification index.
         Cursor c = adapter.getModifiedPaged(HOST, "pair", Instant.parse("2025-01-01T00:00:00Z"));
-        assertEquals(PagePlan.MOD_KEYSET, storedPlan(c));
+        assertEquals(PagePlan.MOD_KEYSET, storedPlan(DB, c));
         assertEquals(230, c.total());
         assertEquals(3, c.pageCount());
         List<String> expected = new ArrayList<>();
@@ -137,8 +137,9 @@ class ReadPlanTest {
         return ids;
     }
 
-    private static PagePlan storedPlan(Cursor c) throws Exception {
-        try (Connection conn = TestDatabase.connect(DB);
+    /** The plan the cursor {@code c} stored at its opening in {@code db}. */
+    static PagePlan storedPlan(String db, Cursor c) throws Exception {
+        try (Connection conn = TestDatabase.connect(db);
              PreparedStatement ps = conn.prepareStatement("SELECT page_plan FROM esa_cursor WHERE id = ?")) {
             ps.setString(1, c.cursorId());
             try (ResultSet rs = ps.executeQuery()) {
