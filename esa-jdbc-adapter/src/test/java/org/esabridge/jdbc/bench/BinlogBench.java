@@ -68,6 +68,7 @@ public final class BinlogBench {
             long jvmCpu0 = jvmCpuNanos();
             long serverCpu0 = cpuNanos(server);
             Map<Long, Long> threads0 = threadCpuTicks(server);
+            Map<String, Long> jvmThreads0 = jvmThreadTicks();
             long t0 = System.nanoTime();
             try (JdbcAdapter adapter = JdbcAdapter.start(config)) {
                 adapter.getCurrentTime();
@@ -78,6 +79,7 @@ public final class BinlogBench {
                         + " CPU: JVM %.2f s + MariaDB %.2f s = %.1f µs per row event%n",
                         rows, s, rows / s, jvmCpu, serverCpu, (jvmCpu + serverCpu) * 1e6 / rows);
                 printBusiestThread(threads0, threadCpuTicks(server), rows);
+                printJvmThreads(jvmThreads0, jvmThreadTicks(), rows);
                 underLoad(db, server, adapter, seconds, writers, rows, 0);
                 underLoad(db, server, adapter, seconds, writers, rows, rate);
                 idle(adapter, 200);
@@ -111,7 +113,7 @@ public final class BinlogBench {
      * CPU ticks of each of the server's threads (/proc/PID/task/TID/stat, user + system), or none where /proc is not
      * there. One thread per connection: in the catch-up the busiest is the index writer's.
      */
-    private static Map<Long, Long> threadCpuTicks(ProcessHandle process) {
+    static Map<Long, Long> threadCpuTicks(ProcessHandle process) {
         Map<Long, Long> ticks = new HashMap<>();
         Path tasks = Path.of("/proc", Long.toString(process.pid()), "task");
         try (java.util.stream.Stream<Path> dirs = java.nio.file.Files.list(tasks)) {
@@ -145,6 +147,44 @@ public final class BinlogBench {
             System.out.printf("catch-up MariaDB CPU by thread: busiest (the index writer) %.1f µs per row event,"
                     + " the others %.1f%n", busiest * perTick / rows, (all - busiest) * perTick / rows);
         }
+    }
+
+    /**
+     * This JVM's CPU ticks by thread kind (/proc/self/task/TID/comm, digits dropped so that a pool's threads add up):
+     * the log reader's thread, the index writer's, the JIT compiler's, the collector's.
+     */
+    private static Map<String, Long> jvmThreadTicks() {
+        Map<String, Long> ticks = new HashMap<>();
+        try (java.util.stream.Stream<Path> dirs = java.nio.file.Files.list(Path.of("/proc/self/task"))) {
+            for (Path dir : (Iterable<Path>) dirs::iterator) {
+                try {
+                    String name = java.nio.file.Files.readString(dir.resolve("comm")).strip().replaceAll("[0-9]+", "#");
+                    String stat = java.nio.file.Files.readString(dir.resolve("stat"));
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks.merge(name + "/" + dir.getFileName(), Long.parseLong(fields[11]) + Long.parseLong(fields[12]),
+                            Long::sum);
+                } catch (java.io.IOException | RuntimeException ended) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (java.io.IOException e) {
+            return Map.of();
+        }
+        return ticks;
+    }
+
+    private static void printJvmThreads(Map<String, Long> before, Map<String, Long> after, int rows) {
+        Map<String, Long> byKind = new java.util.TreeMap<>();
+        for (Map.Entry<String, Long> e : after.entrySet()) {
+            long delta = e.getValue() - before.getOrDefault(e.getKey(), 0L);
+            if (delta > 0) {
+                byKind.merge(e.getKey().substring(0, e.getKey().lastIndexOf('/')), delta, Long::sum);
+            }
+        }
+        StringBuilder line = new StringBuilder("catch-up JVM CPU by thread, µs per row event:");
+        byKind.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(e -> line.append(String.format(" %s %.2f;", e.getKey(), e.getValue() * 1e4 / rows)));
+        System.out.println(line);
     }
 
     private static long jvmCpuNanos() {

@@ -25,13 +25,17 @@ import org.esabridge.jdbc.mariadb.embedded.EmbeddedMariaDb;
  * <p>{@code IndexWriteBench DIR entries updates small variant...}, a variant {@code layout/statement}. Layouts:
  * {@code v9} (today's: clustered by (table_name, kind, stamp, seq), unique (table_name, row_hash)), {@code v8}
  * (clustered by the hash, a secondary (table_name, kind, stamp, seq)), {@code nouniq} (v9 without the unique key: a
- * lower bound, not exact), {@code hist} (the latest entry per row in a narrow table keyed by hash, a history table
+ * lower bound, not exact), {@code dup} (v9 with a non-unique
+ * {@code (table_name, row_hash)} key: append-only entries, superseded ones to be removed later, with {@code plain}),
+ * {@code hist} (the latest entry per row in a narrow table keyed by hash, a history table
  * clustered by stamp; its statements are its own). Statements: {@code server} (today's JSON upsert, hashed by the
  * server), {@code client} (hash sent as hex), {@code select} (the JSON_TABLE select alone), {@code plain},
  * {@code ignore}, {@code replace}, {@code delins} (delete the batch's entries, then a plain insert), {@code updfirst}
  * and {@code updonly} (an UPDATE joined to the array first; the insert after it always, or only unless every entry
  * existed), {@code sorted} (the array in hash order, seq following it), {@code sortedseq} (hash order, seq as read),
- * {@code serversort} (the server orders the array by hash, seq following it), {@code pertable} (the table a parameter, not an array element), {@code binary} (a server-side prepared statement),
+ * {@code serversort} (the server orders the array by hash, seq following it), {@code pertable} (the table a parameter, not an array element),
+ * {@code par1}/{@code par2}/{@code par3} (a segment's entries split by hash over that many connections written at
+ * once, see {@link #parallelPhase}), {@code binary} (a server-side prepared statement),
  * {@code noannot} (the session's binlog_annotate_row_events off). System property {@code server.options}: more
  * server options, space-separated.
  */
@@ -141,6 +145,7 @@ public final class IndexWriteBench {
                 case "v9" -> V9;
                 case "v8" -> V8;
                 case "nouniq" -> NOUNIQ;
+                case "dup" -> V9.replace("UNIQUE KEY", "KEY");
                 default -> throw new IllegalArgumentException(layout);
             }, table));
             s.execute("DROP TABLE IF EXISTS progress");
@@ -152,7 +157,7 @@ public final class IndexWriteBench {
                 case "select" -> JSON_SELECT_ONLY;
                 case "plain" -> JSON_SERVER_HASH.substring(0, JSON_SERVER_HASH.indexOf(" ON DUPLICATE"));
                 case "ignore" -> JSON_SERVER_HASH.substring(0, JSON_SERVER_HASH.indexOf(" ON DUPLICATE")).replace("INSERT INTO", "INSERT IGNORE INTO");
-                case "sorted", "binary", "binarysorted", "noannot", "updfirst", "updonly" -> JSON_SERVER_HASH;
+                case "par1", "par2", "par3", "sorted", "binary", "binarysorted", "noannot", "updfirst", "updonly" -> JSON_SERVER_HASH;
                 case "pertable", "pertablesorted" -> PER_TABLE;
                 case "serversort" -> SERVER_SORT;
                 case "sortedseq" -> JSON_SERVER_HASH.replace("n FOR ORDINALITY,", "").replace("kind CHAR(1) CHARACTER SET ascii PATH '$[2]'", "kind CHAR(1) CHARACTER SET ascii PATH '$[2]', n INT PATH '$[3]'");
@@ -162,6 +167,16 @@ public final class IndexWriteBench {
             }, table);
             s.execute("SET SESSION binlog_annotate_row_events = " + ("noannot".equals(statement) ? 0 : 1));
             long[] seq = {0};
+            if (statement.startsWith("par")) {
+                int ways = Integer.parseInt(statement.substring(3));
+                Phase first = parallelPhase(db, c, server, JSON_SERVER_HASH.formatted(table), ways, 1, entries, 5000, seq);
+                print(variant, "new " + entries + " in 5000s", first, entries);
+                if (updates > 0) {
+                    Phase second = parallelPhase(db, c, server, JSON_SERVER_HASH.formatted(table), ways, 1, updates, small, seq);
+                    print(variant, "existing " + updates + " in " + small + "s", second, updates);
+                }
+                return;
+            }
             Phase first = phase(c, server, sql, statement, 1, entries, 5000, seq);
             print(variant, "new " + entries + " in 5000s", first, entries);
             if (updates > 0) {
@@ -287,6 +302,151 @@ public final class IndexWriteBench {
     }
 
     private record Phase(long cpuNanos, long wallNanos, Map<String, Long> counters) {
+    }
+
+    /** A segment the simulated reader produced: its ids, split into {@code ways} arrays by the id's hash. */
+    private record Segment(int from, int to, List<String> arrays) {
+    }
+
+    /**
+     * Design change A of issue 22 item 3, as a bench: each segment's entries partitioned by row hash into {@code ways}
+     * arrays, each written by its own connection at once (one thread each), the progress row locked first and updated
+     * by the first connection after all wrote; the other connections commit first, then the first. {@code ways} 1 is
+     * today's writer in this frame. A producer thread makes the segments one ahead and burns {@code reader.us} µs of
+     * its own CPU per entry (system property, default 0): the log reader's share of the two cores.
+     */
+    private static Phase parallelPhase(EmbeddedMariaDb db, Connection c, ProcessHandle server, String sql, int ways,
+                                       int firstId, int count, int segment, long[] seq) throws Exception {
+        double readerMicros = Double.parseDouble(System.getProperty("reader.us", "0"));
+        java.util.concurrent.BlockingQueue<Segment> queue = new java.util.concurrent.ArrayBlockingQueue<>(1);
+        Segment end = new Segment(0, 0, List.of());
+        Thread reader = new Thread(() -> {
+            try {
+                java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+                MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
+                for (int from = firstId; from < firstId + count; from += segment) {
+                    int to = Math.min(firstId + count, from + segment);
+                    long burnUntil = mx.getCurrentThreadCpuTime() + (long) (readerMicros * 1000 * (to - from));
+                    List<StringBuilder> parts = new ArrayList<>();
+                    for (int w = 0; w < ways; w++) {
+                        parts.add(new StringBuilder(64 + 48 * (to - from) / ways).append('['));
+                    }
+                    for (int id = from; id < to; id++) {
+                        byte[] idBytes = Integer.toString(id).getBytes(StandardCharsets.UTF_8);
+                        StringBuilder json = parts.get((sha1.digest(idBytes)[0] & 0xFF) % ways);
+                        if (json.length() > 1) {
+                            json.append(',');
+                        }
+                        json.append("[\"").append(hex("item".getBytes(StandardCharsets.UTF_8))).append("\",\"")
+                                .append(hex(idBytes)).append("\",\"M\"]");
+                    }
+                    List<String> arrays = new ArrayList<>();
+                    for (StringBuilder json : parts) {
+                        arrays.add(json.append(']').toString());
+                    }
+                    while (mx.getCurrentThreadCpuTime() < burnUntil) {
+                        Thread.onSpinWait();
+                    }
+                    queue.put(new Segment(from, to, arrays));
+                }
+                queue.put(end);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "reader");
+        List<Connection> others = new ArrayList<>();
+        for (int w = 1; w < ways; w++) {
+            Connection o = db.connect("ib");
+            o.setAutoCommit(false);
+            others.add(o);
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, ways - 1));
+        Map<String, Long> before = counters(c);
+        Map<Long, Long> threads0 = BinlogBench.threadCpuTicks(server);
+        long jvm0 = cpu(ProcessHandle.current());
+        double load0 = loadAverage();
+        long cpu0 = cpu(server);
+        long t0 = System.nanoTime();
+        c.setAutoCommit(false);
+        reader.start();
+        try (PreparedStatement lock = c.prepareStatement("SELECT last_seq FROM progress WHERE name = 'binlog' FOR UPDATE");
+             PreparedStatement progress = c.prepareStatement("UPDATE progress SET last_seq = ? WHERE name = 'binlog'")) {
+            for (Segment s = queue.take(); s != end; s = queue.take()) {
+                try (ResultSet rs = lock.executeQuery()) {
+                    rs.next();
+                }
+                LocalDateTime at = LocalDateTime.now();
+                long seqBefore = seq[0];
+                List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+                for (int w = 1; w < ways; w++) {
+                    Connection o = others.get(w - 1);
+                    String array = s.arrays().get(w);
+                    long base = seqBefore + (long) w * (s.to() - s.from()); // disjoint seq ranges per part
+                    done.add(pool.submit(() -> {
+                        try (PreparedStatement ps = o.prepareStatement(sql)) {
+                            ps.setObject(1, at);
+                            ps.setLong(2, base);
+                            ps.setString(3, array);
+                            ps.executeUpdate();
+                        }
+                        return null;
+                    }));
+                }
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    ps.setObject(1, at);
+                    ps.setLong(2, seqBefore);
+                    ps.setString(3, s.arrays().get(0));
+                    ps.executeUpdate();
+                }
+                for (java.util.concurrent.Future<?> f : done) {
+                    f.get();
+                }
+                seq[0] += (long) ways * (s.to() - s.from());
+                progress.setLong(1, seq[0]);
+                progress.executeUpdate();
+                for (Connection o : others) {
+                    o.commit();
+                }
+                c.commit();
+            }
+        } finally {
+            c.setAutoCommit(true);
+            pool.shutdown();
+            for (Connection o : others) {
+                o.close();
+            }
+        }
+        reader.join();
+        long wall = System.nanoTime() - t0;
+        long cpu = cpu(server) - cpu0;
+        long jvm = cpu(ProcessHandle.current()) - jvm0;
+        Map<Long, Long> threads1 = BinlogBench.threadCpuTicks(server);
+        List<Long> deltas = new ArrayList<>();
+        for (Map.Entry<Long, Long> e : threads1.entrySet()) {
+            deltas.add(e.getValue() - threads0.getOrDefault(e.getKey(), 0L));
+        }
+        deltas.sort(java.util.Comparator.reverseOrder());
+        StringBuilder busiest = new StringBuilder();
+        long rest = 0;
+        for (int i = 0; i < deltas.size(); i++) {
+            if (i < ways + 1) {
+                busiest.append(String.format(" %.2f", deltas.get(i) * 1e4 / count)); // ticks of 10 ms → µs per entry
+            } else {
+                rest += deltas.get(i);
+            }
+        }
+        System.out.printf("  %d-way: %.0f entries/s; server threads µs/entry, busiest first:%s, the rest %.2f; JVM %.2f"
+                + " µs/entry (reader burns %.1f); load %.2f → %.2f%n", ways, count / (wall / 1e9), busiest, rest * 1e4 / count,
+                jvm / 1e3 / count, readerMicros, load0, loadAverage());
+        Map<String, Long> after = counters(c);
+        Map<String, Long> delta = new LinkedHashMap<>();
+        for (Map.Entry<String, Long> e : after.entrySet()) {
+            long d = e.getValue() - before.getOrDefault(e.getKey(), 0L);
+            if (d != 0) {
+                delta.put(e.getKey(), d);
+            }
+        }
+        return new Phase(cpu, wall, delta);
     }
 
     private static Phase phase(Connection c, ProcessHandle server, String sql, String statement, int firstId, int count,
@@ -430,6 +590,10 @@ public final class IndexWriteBench {
             }
         }
         return m;
+    }
+
+    private static double loadAverage() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
     private static String hex(byte[] bytes) {
