@@ -157,7 +157,7 @@ public final class IndexWriteBench {
                 case "select" -> JSON_SELECT_ONLY;
                 case "plain" -> JSON_SERVER_HASH.substring(0, JSON_SERVER_HASH.indexOf(" ON DUPLICATE"));
                 case "ignore" -> JSON_SERVER_HASH.substring(0, JSON_SERVER_HASH.indexOf(" ON DUPLICATE")).replace("INSERT INTO", "INSERT IGNORE INTO");
-                case "par1", "par2", "par3", "sorted", "binary", "binarysorted", "noannot", "updfirst", "updonly" -> JSON_SERVER_HASH;
+                case "par1", "par2", "par3", "nolog", "sorted", "binary", "binarysorted", "noannot", "updfirst", "updonly" -> JSON_SERVER_HASH;
                 case "pertable", "pertablesorted" -> PER_TABLE;
                 case "serversort" -> SERVER_SORT;
                 case "sortedseq" -> JSON_SERVER_HASH.replace("n FOR ORDINALITY,", "").replace("kind CHAR(1) CHARACTER SET ascii PATH '$[2]'", "kind CHAR(1) CHARACTER SET ascii PATH '$[2]', n INT PATH '$[3]'");
@@ -166,6 +166,7 @@ public final class IndexWriteBench {
                 default -> throw new IllegalArgumentException(statement);
             }, table);
             s.execute("SET SESSION binlog_annotate_row_events = " + ("noannot".equals(statement) ? 0 : 1));
+            s.execute("SET SESSION sql_log_bin = " + ("nolog".equals(statement) ? 0 : 1));
             long[] seq = {0};
             if (statement.startsWith("par")) {
                 int ways = Integer.parseInt(statement.substring(3));
