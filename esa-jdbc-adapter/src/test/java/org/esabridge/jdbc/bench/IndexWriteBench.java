@@ -36,7 +36,8 @@ import org.esabridge.jdbc.mariadb.embedded.EmbeddedMariaDb;
  * {@code serversort} (the server orders the array by hash, seq following it), {@code pertable} (the table a parameter, not an array element),
  * {@code par1}/{@code par2}/{@code par3} (a segment's entries split by hash over that many connections written at
  * once, see {@link #parallelPhase}), {@code binary} (a server-side prepared statement),
- * {@code noannot} (the session's binlog_annotate_row_events off). System property {@code server.options}: more
+ * {@code noannot} (the session's binlog_annotate_row_events off), {@code nolog} (the session's sql_log_bin off: the
+ * index's rows not in the binary log). System property {@code server.options}: more
  * server options, space-separated.
  */
 public final class IndexWriteBench {
