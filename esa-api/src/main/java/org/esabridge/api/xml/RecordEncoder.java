@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -30,7 +31,7 @@ import org.esabridge.api.FieldValue;
  *
  * <p>Not thread-safe: one per result writer.
  */
-final class RecordEncoder {
+final class RecordEncoder implements RecordText {
     private static final byte[] RECORD_START = ascii("<" + Wire.RECORD + ">");
     private static final byte[] RECORD_END = ascii("</" + Wire.RECORD + ">");
     private static final byte[] ID_START = ascii("<" + Wire.ID + ">");
@@ -54,60 +55,128 @@ final class RecordEncoder {
     private byte[][][] lastTags = new byte[0][][];
     private byte[] buf = new byte[8 * 1024];
     private int len;
+    /** The position of the next field of the record begun, and whether every part so far could be encoded. */
+    private int fieldAt;
+    private boolean encodable;
 
     /**
      * Encodes the record into the scratch buffer, replacing what it held.
      *
      * @return false, with the buffer's content undefined, when a text holds a character XML cannot carry
      */
-    boolean encode(ExternalRecord record) throws IOException {
+    boolean encode(ExternalRecord record) {
+        begin();
+        id(record.id());
+        modifiedAt(record.modifiedAt());
+        List<FieldValue> fields = record.fields();
+        for (int k = 0; k < fields.size(); k++) {
+            FieldValue field = fields.get(k);
+            field(field.name(), field.text());
+        }
+        return end();
+    }
+
+    /** Starts a record in the scratch buffer, replacing what it held; its parts follow ({@link RecordText}). */
+    void begin() {
         len = 0;
+        fieldAt = 0;
+        encodable = true;
         put(RECORD_START);
-        if (record.id() != null) {
+    }
+
+    /**
+     * Ends the record begun.
+     *
+     * @return false, with the buffer's content undefined, when a part held a character XML cannot carry
+     */
+    boolean end() {
+        if (encodable) {
+            put(RECORD_END);
+        }
+        return encodable;
+    }
+
+    @Override
+    public void id(String id) {
+        if (id != null && encodable) {
             put(ID_START);
-            if (!text(record.id())) {
-                return false;
-            }
+            encodable = text(id);
             put(ID_END);
         }
-        if (record.modifiedAt() != null) {
+    }
+
+    @Override
+    public void modifiedAt(Instant modifiedAt) {
+        if (modifiedAt != null && encodable) {
             put(MODIFIED_START);
             ensure(ProtocolTime.FIXED_LENGTH);
-            if (ProtocolTime.formatInto(record.modifiedAt(), buf, len)) {
+            if (ProtocolTime.formatInto(modifiedAt, buf, len)) {
                 len += ProtocolTime.FIXED_LENGTH;
             } else {
-                text(ProtocolTime.format(record.modifiedAt()));
+                text(ProtocolTime.format(modifiedAt));
             }
             put(MODIFIED_END);
         }
-        List<FieldValue> fields = record.fields();
-        if (lastNames.length != fields.size()) {
-            lastNames = new String[fields.size()];
-            lastTags = new byte[fields.size()][][];
+    }
+
+    @Override
+    public void field(String name, String text) {
+        byte[][] tags = tagsAt(name);
+        if (tags == null) {
+            return;
         }
-        for (int k = 0; k < fields.size(); k++) {
-            FieldValue field = fields.get(k);
-            byte[][] tags = lastTags[k];
-            if (lastNames[k] != field.name()) {
-                tags = tags(field.name());
-                if (tags == null) {
-                    return false;
-                }
-                lastNames[k] = field.name();
-                lastTags[k] = tags;
-            }
-            if (field.isNull()) {
-                put(tags[1]);
-            } else {
-                put(tags[0]);
-                if (!text(field.text())) {
-                    return false;
-                }
-                put(FIELD_END);
-            }
+        if (text == null) {
+            put(tags[1]);
+        } else {
+            put(tags[0]);
+            encodable = text(text);
+            put(FIELD_END);
         }
-        put(RECORD_END);
-        return true;
+    }
+
+    @Override
+    public void fieldUtf8(String name, byte[] utf8) {
+        byte[][] tags = tagsAt(name);
+        if (tags == null) {
+            return;
+        }
+        if (utf8 == null) {
+            put(tags[1]);
+            return;
+        }
+        put(tags[0]);
+        if (plainEnd(utf8) == utf8.length) {
+            // Plain ASCII, one byte a character: what text() writes for the same string, without the string.
+            put(utf8);
+        } else {
+            encodable = text(new String(utf8, StandardCharsets.UTF_8));
+        }
+        put(FIELD_END);
+    }
+
+    /**
+     * The tags of the next field, found by position ({@link #lastNames}); null, refusing the record, when a part
+     * before was refused or the name is one XML cannot carry.
+     */
+    private byte[][] tagsAt(String name) {
+        if (!encodable) {
+            return null;
+        }
+        int k = fieldAt++;
+        if (k == lastNames.length) {
+            lastNames = Arrays.copyOf(lastNames, k + 1);
+            lastTags = Arrays.copyOf(lastTags, k + 1);
+        }
+        if (lastNames[k] != name) {
+            byte[][] tags = tags(name);
+            if (tags == null) {
+                encodable = false;
+                return null;
+            }
+            lastNames[k] = name;
+            lastTags[k] = tags;
+        }
+        return lastTags[k];
     }
 
     /** Writes what {@link #encode} produced. */
@@ -116,20 +185,26 @@ final class RecordEncoder {
     }
 
     /** A field's two start tags (made once per name), or null for a name XML cannot carry. */
-    private byte[][] tags(String name) throws IOException {
+    private byte[][] tags(String name) {
         byte[][] tags = fieldTags.get(name);
         if (tags == null) {
             if (XmlChars.firstIllegal(name) >= 0) {
                 return null;
             }
             tags = startTags(name);
+            if (tags == null) {
+                return null;
+            }
             fieldTags.put(name, tags);
         }
         return tags;
     }
 
-    /** A field's two start tags, written by Woodstox itself so that the attribute is escaped as it escapes. */
-    private static byte[][] startTags(String name) throws IOException {
+    /**
+     * A field's two start tags, written by Woodstox itself so that the attribute is escaped as it escapes; null when
+     * Woodstox refuses the name (the record then goes to the writer, which refuses it as it refuses any).
+     */
+    private static byte[][] startTags(String name) {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             XMLStreamWriter xml = Stax.outputFactory().createXMLStreamWriter(bytes, "UTF-8");
@@ -155,7 +230,7 @@ final class RecordEncoder {
             int end = all.length - "</x>".length();
             return new byte[][] {Arrays.copyOfRange(all, prefix, open), Arrays.copyOfRange(all, close, end)};
         } catch (XMLStreamException e) {
-            throw new IOException("field name " + name + " could not be encoded", e);
+            return null;
         }
     }
 
@@ -165,9 +240,10 @@ final class RecordEncoder {
 
     /**
      * ASCII characters written as they are: printable ones but {@code & < >}, and tab and line feed. Digits,
-     * spaces and punctuation are most of a record's text; one look-up instead of a chain of tests.
+     * spaces and punctuation are most of a record's text; one look-up instead of a chain of tests. Indexed by a
+     * UTF-8 byte too, whose values from 0x80 are never plain.
      */
-    private static final boolean[] PLAIN = new boolean[0x80];
+    private static final boolean[] PLAIN = new boolean[0x100];
 
     static {
         for (char c = 0x20; c < 0x7F; c++) {
@@ -269,6 +345,15 @@ final class RecordEncoder {
             if (c >= 0x80 || !PLAIN[c]) {
                 break;
             }
+            i++;
+        }
+        return i;
+    }
+
+    /** The end of the run of {@link #PLAIN} bytes that starts a value's UTF-8 bytes. */
+    private static int plainEnd(byte[] utf8) {
+        int i = 0;
+        while (i < utf8.length && PLAIN[utf8[i] & 0xFF]) {
             i++;
         }
         return i;

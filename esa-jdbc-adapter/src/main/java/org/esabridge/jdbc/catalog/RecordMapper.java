@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.StringJoiner;
 import org.esabridge.api.ExternalRecord;
 import org.esabridge.api.FieldValue;
+import org.esabridge.api.xml.RecordText;
 import org.esabridge.jdbc.dialect.Dialect;
 
 /**
@@ -178,6 +179,23 @@ public final class RecordMapper {
         }
         // An immutable list, which ExternalRecord keeps as it is: a wrapped array would be copied once more per row.
         return new ExternalRecord(id, readMod(rs, mod), List.of(fields));
+    }
+
+    /**
+     * Writes the current row of a result selected with {@link #selectList()} into {@code out}: the parts of the record
+     * {@link #map} gives, without building it.
+     *
+     * @return the record's id
+     */
+    public String encode(ResultSet rs, RecordText out) throws SQLException {
+        String id = readId(rs, 1);
+        out.id(id);
+        int mod = modIndex();
+        out.modifiedAt(readMod(rs, mod));
+        for (int k = 0; k < fieldColumns.length; k++) {
+            values.encode(rs, mod + 1 + k, fieldColumns[k], fieldKinds[k], out);
+        }
+        return id;
     }
 
     /** Reads a modification time, in the zone of the table's modification column ({@link Table#modZone()}). */
