@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -115,6 +117,20 @@ final class RecordEncoder implements RecordText {
             } else {
                 text(ProtocolTime.format(modifiedAt));
             }
+            put(MODIFIED_END);
+        }
+    }
+
+    @Override
+    public void modifiedAtUtc(LocalDateTime utc) {
+        if (utc != null && encodable) {
+            ensure(MODIFIED_START.length + ProtocolTime.FIXED_LENGTH);
+            if (!ProtocolTime.formatInto(utc, buf, len + MODIFIED_START.length)) {
+                modifiedAt(utc.toInstant(ZoneOffset.UTC));
+                return;
+            }
+            put(MODIFIED_START);
+            len += ProtocolTime.FIXED_LENGTH;
             put(MODIFIED_END);
         }
     }

@@ -1,6 +1,7 @@
 package org.esabridge.api.xml;
 
 import java.time.Instant;
+import java.time.LocalDateTime;
 
 /**
  * One record's parts, written in their order (id, modification time, fields) by a source that reads them itself, such
@@ -16,6 +17,12 @@ public interface RecordText {
 
     /** The record's modification time; after the id, before the fields. */
     void modifiedAt(Instant modifiedAt);
+
+    /**
+     * {@link #modifiedAt(Instant)} for the instant whose UTC wall time is {@code utc}: the same text, without the
+     * instant.
+     */
+    void modifiedAtUtc(LocalDateTime utc);
 
     /**
      * The next field, in protocol text form ({@link org.esabridge.api.FieldValue#text()}).

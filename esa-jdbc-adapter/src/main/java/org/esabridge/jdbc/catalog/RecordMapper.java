@@ -4,6 +4,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;
@@ -29,6 +30,8 @@ public final class RecordMapper {
     private final Column[] fieldColumns;
     private final ValueKind[] fieldKinds;
     private final ValueKind[] idKinds;
+    /** Whether the modification column's wall times are UTC's ({@link Table#modZone()}): read without an instant. */
+    private final boolean modUtc;
 
     public RecordMapper(Table table, Dialect dialect) {
         this.table = table;
@@ -57,6 +60,7 @@ public final class RecordMapper {
             fieldKinds[k] = table.kind(fieldColumns[k]);
         }
         this.idKinds = table.idColumns().stream().map(table::kind).toArray(ValueKind[]::new);
+        this.modUtc = table.modZone() != null && ZoneOffset.UTC.equals(table.modZone().normalized());
     }
 
     public Table table() {
@@ -191,7 +195,11 @@ public final class RecordMapper {
         String id = readId(rs, 1);
         out.id(id);
         int mod = modIndex();
-        out.modifiedAt(readMod(rs, mod));
+        if (modUtc) {
+            out.modifiedAtUtc(values.utcWallTime(rs, mod, table.modColumn()));
+        } else {
+            out.modifiedAt(readMod(rs, mod));
+        }
         for (int k = 0; k < fieldColumns.length; k++) {
             values.encode(rs, mod + 1 + k, fieldColumns[k], fieldKinds[k], out);
         }
