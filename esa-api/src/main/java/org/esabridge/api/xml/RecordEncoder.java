@@ -45,6 +45,7 @@ final class RecordEncoder implements RecordText {
     private static final byte[] LT = ascii("&lt;");
     private static final byte[] GT = ascii("&gt;");
     private static final byte[] CR = ascii("&#13;");
+    private static final byte[] DEL = hexReference((char) 0x7F);
 
     /** Per field name: {@code <field name="…">} and {@code <field name="…" xsi:nil="true"/>}. */
     private final Map<String, byte[][]> fieldTags = new HashMap<>();
@@ -161,10 +162,9 @@ final class RecordEncoder implements RecordText {
             return;
         }
         put(tags[0]);
-        if (plainEnd(utf8) == utf8.length) {
-            // Plain ASCII, one byte a character: what text() writes for the same string, without the string.
-            put(utf8);
-        } else {
+        int start = len;
+        if (!asciiText(utf8)) {
+            len = start;
             encodable = text(new String(utf8, StandardCharsets.UTF_8));
         }
         put(FIELD_END);
@@ -353,6 +353,90 @@ final class RecordEncoder implements RecordText {
         return true;
     }
 
+    /**
+     * {@link #text} for a value given as UTF-8 bytes, while they are ASCII (one byte a character, so that positions
+     * are the same): the same escapes, refusals and {@code >} guard, without a string. False, with the buffer from
+     * the text's start undefined, at a byte of 0x80 or above (the caller decodes the bytes and calls {@link #text})
+     * and at a character XML cannot carry ({@link #encodable} then false).
+     */
+    private boolean asciiText(byte[] s) {
+        int n = s.length;
+        ensure(n * 6 + 16);
+        byte[] b = buf;
+        int at = len;
+        int segment = 0;
+        int segmentEnd = segmentEnd(s, 0);
+        boolean copied = segmentEnd >= COPIED_FROM;
+        int afterEscape = -1;
+        for (int i = 0; i < n; i++) {
+            int plainEnd = plainEnd(s, i);
+            if (plainEnd > i) {
+                System.arraycopy(s, i, b, at, plainEnd - i);
+                at += plainEnd - i;
+                i = plainEnd;
+                if (i == n) {
+                    break;
+                }
+            }
+            int c = s[i];
+            if (c < 0) {
+                return false; // not ASCII: decoded and written by text()
+            }
+            byte[] entity;
+            if (c < 0x20) {
+                if (c != 0xD) {
+                    encodable = false;
+                    return true;
+                }
+                entity = CR;
+                segment = i + 1;
+                segmentEnd = segmentEnd(s, segment);
+                copied = segmentEnd - segment >= COPIED_FROM;
+            } else if (c == '&') {
+                entity = AMP;
+            } else if (c == '<') {
+                entity = LT;
+            } else if (c == '>') {
+                boolean runStart = i == segment || s[i - 1] == ']'
+                        || copied && (i == afterEscape || (i - segment) % CHUNK == 0);
+                if (!runStart) {
+                    b[at++] = (byte) c;
+                    continue;
+                }
+                entity = GT;
+            } else {
+                entity = DEL;
+            }
+            if (copied && c != 0xD) {
+                afterEscape = i + 1;
+            }
+            // Six bytes a character reserved above: the longest entity (&#x7f;) fits without growing.
+            System.arraycopy(entity, 0, b, at, entity.length);
+            at += entity.length;
+        }
+        len = at;
+        return true;
+    }
+
+    /** The end of the run of {@link #PLAIN} bytes that starts at {@code from}. */
+    private static int plainEnd(byte[] s, int from) {
+        int i = from;
+        while (i < s.length && PLAIN[s[i] & 0xFF]) {
+            i++;
+        }
+        return i;
+    }
+
+    /** {@link #segmentEnd(String, int)} of ASCII bytes. */
+    private static int segmentEnd(byte[] s, int from) {
+        for (int i = from; i < s.length; i++) {
+            if (s[i] == '\r') {
+                return i;
+            }
+        }
+        return s.length;
+    }
+
     /** The end of the run of {@link #PLAIN} characters that starts at {@code from}. */
     private static int plainEnd(String s, int from, int n) {
         int i = from;
@@ -361,15 +445,6 @@ final class RecordEncoder implements RecordText {
             if (c >= 0x80 || !PLAIN[c]) {
                 break;
             }
-            i++;
-        }
-        return i;
-    }
-
-    /** The end of the run of {@link #PLAIN} bytes that starts a value's UTF-8 bytes. */
-    private static int plainEnd(byte[] utf8) {
-        int i = 0;
-        while (i < utf8.length && PLAIN[utf8[i] & 0xFF]) {
             i++;
         }
         return i;

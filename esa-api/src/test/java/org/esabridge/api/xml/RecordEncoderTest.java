@@ -45,8 +45,11 @@ class RecordEncoderTest {
         return bytes.toByteArray();
     }
 
+    /** The StAX path's bytes, from the record and from its parts given as UTF-8 bytes ({@link #viaParts}). */
     private static void assertSame(RecordEncoder encoder, ExternalRecord record) throws Exception {
-        assertArrayEquals(viaStax(record), viaEncoder(encoder, record), () -> "record " + record);
+        byte[] stax = viaStax(record);
+        assertArrayEquals(stax, viaEncoder(encoder, record), () -> "record " + record);
+        assertArrayEquals(stax, viaParts(encoder, record), () -> "record as parts " + record);
     }
 
     @Test
