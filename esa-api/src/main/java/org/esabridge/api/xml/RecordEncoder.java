@@ -361,11 +361,17 @@ final class RecordEncoder implements RecordText {
      */
     private boolean asciiText(byte[] s) {
         int n = s.length;
+        int first = plainEnd(s, 0);
+        if (first == n) {
+            put(s); // most values: nothing to escape
+            return true;
+        }
         ensure(n * 6 + 16);
         byte[] b = buf;
         int at = len;
         int segment = 0;
-        int segmentEnd = segmentEnd(s, 0);
+        // A carriage return is not plain: the first lies at or after the first byte that is not.
+        int segmentEnd = segmentEnd(s, first);
         boolean copied = segmentEnd >= COPIED_FROM;
         int afterEscape = -1;
         for (int i = 0; i < n; i++) {
