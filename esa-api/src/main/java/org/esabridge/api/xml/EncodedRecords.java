@@ -38,6 +38,29 @@ public final class EncodedRecords {
         return true;
     }
 
+    /**
+     * Begins a record to be written part by part, from a source that reads its parts itself (a result set's row),
+     * dropping one begun and not {@linkplain #end() ended}.
+     */
+    public RecordText begin() {
+        encoder.begin();
+        return encoder;
+    }
+
+    /**
+     * Appends the record {@linkplain #begin() begun}, as {@link #add} appends a record of the same parts.
+     *
+     * @return false, with nothing appended, when a part holds a character XML 1.0 cannot carry (as {@link #add})
+     */
+    public boolean end() throws IOException {
+        if (!encoder.end()) {
+            return false;
+        }
+        encoder.writeTo(chunks);
+        count++;
+        return true;
+    }
+
     /** Records appended. */
     public int count() {
         return count;

@@ -88,6 +88,36 @@ public final class ProtocolTime {
         return true;
     }
 
+    /**
+     * {@link #formatInto(Instant, byte[], int)} for the instant whose UTC wall time is {@code utc}, read without an
+     * {@code Instant} (a page's modification times come from the database as wall times).
+     */
+    static boolean formatInto(LocalDateTime utc, byte[] c, int at) {
+        int year = utc.getYear();
+        if (year < 1 || year > 9999) {
+            return false;
+        }
+        pair(c, at, year / 100);
+        pair(c, at + 2, year % 100);
+        c[at + 4] = '-';
+        pair(c, at + 5, utc.getMonthValue());
+        c[at + 7] = '-';
+        pair(c, at + 8, utc.getDayOfMonth());
+        c[at + 10] = 'T';
+        pair(c, at + 11, utc.getHour());
+        c[at + 13] = ':';
+        pair(c, at + 14, utc.getMinute());
+        c[at + 16] = ':';
+        pair(c, at + 17, utc.getSecond());
+        c[at + 19] = '.';
+        int micros = utc.getNano() / 1000;
+        pair(c, at + 20, micros / 10_000);
+        pair(c, at + 22, micros / 100 % 100);
+        pair(c, at + 24, micros % 100);
+        c[at + 26] = 'Z';
+        return true;
+    }
+
     /** "00" … "99": two digits a look-up, half the divisions of one digit at a time. */
     private static final byte[] PAIRS = new byte[200];
 

@@ -4,6 +4,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -30,7 +33,7 @@ import org.esabridge.api.FieldValue;
  *
  * <p>Not thread-safe: one per result writer.
  */
-final class RecordEncoder {
+final class RecordEncoder implements RecordText {
     private static final byte[] RECORD_START = ascii("<" + Wire.RECORD + ">");
     private static final byte[] RECORD_END = ascii("</" + Wire.RECORD + ">");
     private static final byte[] ID_START = ascii("<" + Wire.ID + ">");
@@ -42,6 +45,7 @@ final class RecordEncoder {
     private static final byte[] LT = ascii("&lt;");
     private static final byte[] GT = ascii("&gt;");
     private static final byte[] CR = ascii("&#13;");
+    private static final byte[] DEL = hexReference((char) 0x7F);
 
     /** Per field name: {@code <field name="…">} and {@code <field name="…" xsi:nil="true"/>}. */
     private final Map<String, byte[][]> fieldTags = new HashMap<>();
@@ -54,60 +58,141 @@ final class RecordEncoder {
     private byte[][][] lastTags = new byte[0][][];
     private byte[] buf = new byte[8 * 1024];
     private int len;
+    /** The position of the next field of the record begun, and whether every part so far could be encoded. */
+    private int fieldAt;
+    private boolean encodable;
 
     /**
      * Encodes the record into the scratch buffer, replacing what it held.
      *
      * @return false, with the buffer's content undefined, when a text holds a character XML cannot carry
      */
-    boolean encode(ExternalRecord record) throws IOException {
+    boolean encode(ExternalRecord record) {
+        begin();
+        id(record.id());
+        modifiedAt(record.modifiedAt());
+        List<FieldValue> fields = record.fields();
+        for (int k = 0; k < fields.size(); k++) {
+            FieldValue field = fields.get(k);
+            field(field.name(), field.text());
+        }
+        return end();
+    }
+
+    /** Starts a record in the scratch buffer, replacing what it held; its parts follow ({@link RecordText}). */
+    void begin() {
         len = 0;
+        fieldAt = 0;
+        encodable = true;
         put(RECORD_START);
-        if (record.id() != null) {
+    }
+
+    /**
+     * Ends the record begun.
+     *
+     * @return false, with the buffer's content undefined, when a part held a character XML cannot carry
+     */
+    boolean end() {
+        if (encodable) {
+            put(RECORD_END);
+        }
+        return encodable;
+    }
+
+    @Override
+    public void id(String id) {
+        if (id != null && encodable) {
             put(ID_START);
-            if (!text(record.id())) {
-                return false;
-            }
+            encodable = text(id);
             put(ID_END);
         }
-        if (record.modifiedAt() != null) {
+    }
+
+    @Override
+    public void modifiedAt(Instant modifiedAt) {
+        if (modifiedAt != null && encodable) {
             put(MODIFIED_START);
             ensure(ProtocolTime.FIXED_LENGTH);
-            if (ProtocolTime.formatInto(record.modifiedAt(), buf, len)) {
+            if (ProtocolTime.formatInto(modifiedAt, buf, len)) {
                 len += ProtocolTime.FIXED_LENGTH;
             } else {
-                text(ProtocolTime.format(record.modifiedAt()));
+                text(ProtocolTime.format(modifiedAt));
             }
             put(MODIFIED_END);
         }
-        List<FieldValue> fields = record.fields();
-        if (lastNames.length != fields.size()) {
-            lastNames = new String[fields.size()];
-            lastTags = new byte[fields.size()][][];
-        }
-        for (int k = 0; k < fields.size(); k++) {
-            FieldValue field = fields.get(k);
-            byte[][] tags = lastTags[k];
-            if (lastNames[k] != field.name()) {
-                tags = tags(field.name());
-                if (tags == null) {
-                    return false;
-                }
-                lastNames[k] = field.name();
-                lastTags[k] = tags;
+    }
+
+    @Override
+    public void modifiedAtUtc(LocalDateTime utc) {
+        if (utc != null && encodable) {
+            ensure(MODIFIED_START.length + ProtocolTime.FIXED_LENGTH);
+            if (!ProtocolTime.formatInto(utc, buf, len + MODIFIED_START.length)) {
+                modifiedAt(utc.toInstant(ZoneOffset.UTC));
+                return;
             }
-            if (field.isNull()) {
-                put(tags[1]);
-            } else {
-                put(tags[0]);
-                if (!text(field.text())) {
-                    return false;
-                }
-                put(FIELD_END);
-            }
+            put(MODIFIED_START);
+            len += ProtocolTime.FIXED_LENGTH;
+            put(MODIFIED_END);
         }
-        put(RECORD_END);
-        return true;
+    }
+
+    @Override
+    public void field(String name, String text) {
+        byte[][] tags = tagsAt(name);
+        if (tags == null) {
+            return;
+        }
+        if (text == null) {
+            put(tags[1]);
+        } else {
+            put(tags[0]);
+            encodable = text(text);
+            put(FIELD_END);
+        }
+    }
+
+    @Override
+    public void fieldUtf8(String name, byte[] utf8) {
+        byte[][] tags = tagsAt(name);
+        if (tags == null) {
+            return;
+        }
+        if (utf8 == null) {
+            put(tags[1]);
+            return;
+        }
+        put(tags[0]);
+        int start = len;
+        if (!asciiText(utf8)) {
+            len = start;
+            encodable = text(new String(utf8, StandardCharsets.UTF_8));
+        }
+        put(FIELD_END);
+    }
+
+    /**
+     * The tags of the next field, found by position ({@link #lastNames}); null, refusing the record, when a part
+     * before was refused or the name is one XML cannot carry.
+     */
+    private byte[][] tagsAt(String name) {
+        if (!encodable) {
+            return null;
+        }
+        int k = fieldAt++;
+        if (k == lastNames.length) {
+            lastNames = Arrays.copyOf(lastNames, k + 1);
+            lastTags = Arrays.copyOf(lastTags, k + 1);
+        }
+        if (lastNames[k] != name) {
+            byte[][] tags = tags(name);
+            if (tags == null) {
+                encodable = false;
+                return null;
+            }
+            lastNames[k] = name;
+            lastTags[k] = tags;
+        }
+        return lastTags[k];
     }
 
     /** Writes what {@link #encode} produced. */
@@ -116,20 +201,26 @@ final class RecordEncoder {
     }
 
     /** A field's two start tags (made once per name), or null for a name XML cannot carry. */
-    private byte[][] tags(String name) throws IOException {
+    private byte[][] tags(String name) {
         byte[][] tags = fieldTags.get(name);
         if (tags == null) {
             if (XmlChars.firstIllegal(name) >= 0) {
                 return null;
             }
             tags = startTags(name);
+            if (tags == null) {
+                return null;
+            }
             fieldTags.put(name, tags);
         }
         return tags;
     }
 
-    /** A field's two start tags, written by Woodstox itself so that the attribute is escaped as it escapes. */
-    private static byte[][] startTags(String name) throws IOException {
+    /**
+     * A field's two start tags, written by Woodstox itself so that the attribute is escaped as it escapes; null when
+     * Woodstox refuses the name (the record then goes to the writer, which refuses it as it refuses any).
+     */
+    private static byte[][] startTags(String name) {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             XMLStreamWriter xml = Stax.outputFactory().createXMLStreamWriter(bytes, "UTF-8");
@@ -155,7 +246,7 @@ final class RecordEncoder {
             int end = all.length - "</x>".length();
             return new byte[][] {Arrays.copyOfRange(all, prefix, open), Arrays.copyOfRange(all, close, end)};
         } catch (XMLStreamException e) {
-            throw new IOException("field name " + name + " could not be encoded", e);
+            return null;
         }
     }
 
@@ -165,9 +256,10 @@ final class RecordEncoder {
 
     /**
      * ASCII characters written as they are: printable ones but {@code & < >}, and tab and line feed. Digits,
-     * spaces and punctuation are most of a record's text; one look-up instead of a chain of tests.
+     * spaces and punctuation are most of a record's text; one look-up instead of a chain of tests. Indexed by a
+     * UTF-8 byte too, whose values from 0x80 are never plain.
      */
-    private static final boolean[] PLAIN = new boolean[0x80];
+    private static final boolean[] PLAIN = new boolean[0x100];
 
     static {
         for (char c = 0x20; c < 0x7F; c++) {
@@ -259,6 +351,96 @@ final class RecordEncoder {
         }
         len = at;
         return true;
+    }
+
+    /**
+     * {@link #text} for a value given as UTF-8 bytes, while they are ASCII (one byte a character, so that positions
+     * are the same): the same escapes, refusals and {@code >} guard, without a string. False, with the buffer from
+     * the text's start undefined, at a byte of 0x80 or above (the caller decodes the bytes and calls {@link #text})
+     * and at a character XML cannot carry ({@link #encodable} then false).
+     */
+    private boolean asciiText(byte[] s) {
+        int n = s.length;
+        int first = plainEnd(s, 0);
+        if (first == n) {
+            put(s); // most values: nothing to escape
+            return true;
+        }
+        ensure(n * 6 + 16);
+        byte[] b = buf;
+        int at = len;
+        int segment = 0;
+        // A carriage return is not plain: the first lies at or after the first byte that is not.
+        int segmentEnd = segmentEnd(s, first);
+        boolean copied = segmentEnd >= COPIED_FROM;
+        int afterEscape = -1;
+        for (int i = 0; i < n; i++) {
+            int plainEnd = plainEnd(s, i);
+            if (plainEnd > i) {
+                System.arraycopy(s, i, b, at, plainEnd - i);
+                at += plainEnd - i;
+                i = plainEnd;
+                if (i == n) {
+                    break;
+                }
+            }
+            int c = s[i];
+            if (c < 0) {
+                return false; // not ASCII: decoded and written by text()
+            }
+            byte[] entity;
+            if (c < 0x20) {
+                if (c != 0xD) {
+                    encodable = false;
+                    return true;
+                }
+                entity = CR;
+                segment = i + 1;
+                segmentEnd = segmentEnd(s, segment);
+                copied = segmentEnd - segment >= COPIED_FROM;
+            } else if (c == '&') {
+                entity = AMP;
+            } else if (c == '<') {
+                entity = LT;
+            } else if (c == '>') {
+                boolean runStart = i == segment || s[i - 1] == ']'
+                        || copied && (i == afterEscape || (i - segment) % CHUNK == 0);
+                if (!runStart) {
+                    b[at++] = (byte) c;
+                    continue;
+                }
+                entity = GT;
+            } else {
+                entity = DEL;
+            }
+            if (copied && c != 0xD) {
+                afterEscape = i + 1;
+            }
+            // Six bytes a character reserved above: the longest entity (&#x7f;) fits without growing.
+            System.arraycopy(entity, 0, b, at, entity.length);
+            at += entity.length;
+        }
+        len = at;
+        return true;
+    }
+
+    /** The end of the run of {@link #PLAIN} bytes that starts at {@code from}. */
+    private static int plainEnd(byte[] s, int from) {
+        int i = from;
+        while (i < s.length && PLAIN[s[i] & 0xFF]) {
+            i++;
+        }
+        return i;
+    }
+
+    /** {@link #segmentEnd(String, int)} of ASCII bytes. */
+    private static int segmentEnd(byte[] s, int from) {
+        for (int i = from; i < s.length; i++) {
+            if (s[i] == '\r') {
+                return i;
+            }
+        }
+        return s.length;
     }
 
     /** The end of the run of {@link #PLAIN} characters that starts at {@code from}. */

@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -42,8 +45,11 @@ class RecordEncoderTest {
         return bytes.toByteArray();
     }
 
+    /** The StAX path's bytes, from the record and from its parts given as UTF-8 bytes ({@link #viaParts}). */
     private static void assertSame(RecordEncoder encoder, ExternalRecord record) throws Exception {
-        assertArrayEquals(viaStax(record), viaEncoder(encoder, record), () -> "record " + record);
+        byte[] stax = viaStax(record);
+        assertArrayEquals(stax, viaEncoder(encoder, record), () -> "record " + record);
+        assertArrayEquals(stax, viaParts(encoder, record), () -> "record as parts " + record);
     }
 
     @Test
@@ -195,5 +201,60 @@ class RecordEncoderTest {
                     new FieldValue("b\u0001", "y")))));
         }
         assertSame(encoder, new ExternalRecord("1", null, List.of(new FieldValue("a", "x"), new FieldValue("b", "y"))));
+    }
+
+    /** A record written part by part, the texts as UTF-8 bytes and the time as a UTC wall time. */
+    private static byte[] viaParts(RecordEncoder encoder, ExternalRecord record) throws Exception {
+        encoder.begin();
+        encoder.id(record.id());
+        encoder.modifiedAtUtc(record.modifiedAt() == null ? null
+                : LocalDateTime.ofInstant(record.modifiedAt(), ZoneOffset.UTC));
+        for (FieldValue f : record.fields()) {
+            encoder.fieldUtf8(f.name(), f.text() == null ? null : f.text().getBytes(StandardCharsets.UTF_8));
+        }
+        assertTrue(encoder.end(), () -> "record " + record);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        encoder.writeTo(bytes);
+        return bytes.toByteArray();
+    }
+
+    @Test
+    void partsGivenAsBytesAndWallTimesAreWrittenAsTheirRecordIs() throws Exception {
+        RecordEncoder encoder = new RecordEncoder();
+        List<String> texts = new ArrayList<>(List.of("", "plain", "]]>", ">", "a>b", "<&>", "cr\r", "del\u007f",
+                "nel\u0085", "😀", "é", "tab\tlf\n", "]".repeat(600) + ">", "x".repeat(511) + ">y>"));
+        for (int c = 0x20; c < 0x800; c++) {
+            texts.add("ab" + (char) c + "cd");
+        }
+        Random random = new Random(7);
+        for (String t : List.of("0001-01-01T00:00:00Z", "9999-12-31T23:59:59.999999999Z", "+10000-01-01T00:00:00Z",
+                "-0001-12-31T23:59:59.5Z", "0000-06-15T12:00:00Z", "1969-12-31T23:59:59.000001Z")) {
+            texts.add(t);
+            ExternalRecord r = new ExternalRecord("1", Instant.parse(t), List.of(new FieldValue("f", t)));
+            assertArrayEquals(viaStax(r), viaParts(encoder, r), t);
+        }
+        for (String text : texts) {
+            Instant t = Instant.ofEpochSecond(random.nextLong() % 300_000_000_000L, random.nextInt(1_000_000_000));
+            ExternalRecord r = new ExternalRecord("1", t, List.of(new FieldValue("a", text), new FieldValue("b", null),
+                    new FieldValue("c", text + text)));
+            assertArrayEquals(viaStax(r), viaParts(encoder, r), () -> "record " + r);
+        }
+    }
+
+    @Test
+    void bytesOfACharacterXmlCannotCarryRefuseTheRecord() throws Exception {
+        RecordEncoder encoder = new RecordEncoder();
+        for (String bad : List.of("\u0000", "a\u0001", "\uFFFE", "\uFFFF", "form\ffeed")) {
+            encoder.begin();
+            encoder.id("1");
+            encoder.fieldUtf8("f", ("x".repeat(20) + bad).getBytes(StandardCharsets.UTF_8));
+            encoder.fieldUtf8("g", "ok".getBytes(StandardCharsets.UTF_8));
+            assertFalse(encoder.end(), bad);
+        }
+        // Malformed UTF-8 is decoded as new String(bytes, UTF_8) decodes it: replaced, then written.
+        encoder.begin();
+        encoder.fieldUtf8("f", new byte[] {'a', (byte) 0xC3});
+        assertTrue(encoder.end());
+        assertSame(encoder, new ExternalRecord("1", null, List.of(new FieldValue("f", "ok"))));
     }
 }

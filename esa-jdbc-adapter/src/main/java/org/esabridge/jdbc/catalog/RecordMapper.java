@@ -4,11 +4,13 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;
 import org.esabridge.api.ExternalRecord;
 import org.esabridge.api.FieldValue;
+import org.esabridge.api.xml.RecordText;
 import org.esabridge.jdbc.dialect.Dialect;
 
 /**
@@ -28,6 +30,8 @@ public final class RecordMapper {
     private final Column[] fieldColumns;
     private final ValueKind[] fieldKinds;
     private final ValueKind[] idKinds;
+    /** Whether the modification column's wall times are UTC's ({@link Table#modZone()}): read without an instant. */
+    private final boolean modUtc;
 
     public RecordMapper(Table table, Dialect dialect) {
         this.table = table;
@@ -56,6 +60,7 @@ public final class RecordMapper {
             fieldKinds[k] = table.kind(fieldColumns[k]);
         }
         this.idKinds = table.idColumns().stream().map(table::kind).toArray(ValueKind[]::new);
+        this.modUtc = table.modZone() != null && ZoneOffset.UTC.equals(table.modZone().normalized());
     }
 
     public Table table() {
@@ -178,6 +183,27 @@ public final class RecordMapper {
         }
         // An immutable list, which ExternalRecord keeps as it is: a wrapped array would be copied once more per row.
         return new ExternalRecord(id, readMod(rs, mod), List.of(fields));
+    }
+
+    /**
+     * Writes the current row of a result selected with {@link #selectList()} into {@code out}: the parts of the record
+     * {@link #map} gives, without building it.
+     *
+     * @return the record's id
+     */
+    public String encode(ResultSet rs, RecordText out) throws SQLException {
+        String id = readId(rs, 1);
+        out.id(id);
+        int mod = modIndex();
+        if (modUtc) {
+            out.modifiedAtUtc(values.utcWallTime(rs, mod, table.modColumn()));
+        } else {
+            out.modifiedAt(readMod(rs, mod));
+        }
+        for (int k = 0; k < fieldColumns.length; k++) {
+            values.encode(rs, mod + 1 + k, fieldColumns[k], fieldKinds[k], out);
+        }
+        return id;
     }
 
     /** Reads a modification time, in the zone of the table's modification column ({@link Table#modZone()}). */

@@ -19,6 +19,7 @@ import java.util.Base64;
 import java.util.Locale;
 import java.util.regex.Pattern;
 import org.esabridge.api.ControlCharacters;
+import org.esabridge.api.xml.RecordText;
 
 /**
  * Column values ⇄ protocol text (esa-protocol.md §3, §3.1): plain decimals at full precision, {@code true}/
@@ -144,6 +145,14 @@ public abstract class ValueCodec {
             default:
                 throw new IllegalStateException("kind " + kind);
         }
+    }
+
+    /**
+     * Writes column {@code index} of the current row as the next field of {@code out}: the text {@link #read} gives,
+     * which an engine may hand over in a cheaper form (the driver's bytes of a text).
+     */
+    public void encode(ResultSet rs, int index, Column c, ValueKind kind, RecordText out) throws SQLException {
+        out.field(c.name(), read(rs, index, c, kind));
     }
 
     /**

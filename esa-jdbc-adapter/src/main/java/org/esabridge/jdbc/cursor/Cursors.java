@@ -285,7 +285,7 @@ public final class Cursors implements Paging {
                 CursorStore.Stored cursor = s;
                 Table table = lookup.table(s.structure()).table();
                 prefetch.start(s.id(), session.principal(), pageIndex + 1, encode,
-                        r -> IdWhiteSpace.lost(table, r.id()) == null,
+                        id -> IdWhiteSpace.lost(table, id) == null,
                         into -> readPage(cursor, pageIndex + 1, into));
             }
             if (ahead == null) {

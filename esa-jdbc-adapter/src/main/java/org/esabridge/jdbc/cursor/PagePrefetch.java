@@ -1,6 +1,8 @@
 package org.esabridge.jdbc.cursor;
 
 import java.io.IOException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +26,7 @@ import org.esabridge.api.FieldValue;
 import org.esabridge.api.ResultSink;
 import org.esabridge.api.xml.EncodedRecordSink;
 import org.esabridge.api.xml.EncodedRecords;
+import org.esabridge.jdbc.catalog.RecordMapper;
 
 /**
  * Reads a cursor's next page while the current one is written to the host, so that the host's next
@@ -60,7 +63,7 @@ final class PagePrefetch implements AutoCloseable {
         /** Dropped (closed, released, stale) before it was served: a read not begun is not made. */
         volatile boolean dropped;
 
-        Ahead(String principal, long page, boolean encode, Predicate<ExternalRecord> encodable) {
+        Ahead(String principal, long page, boolean encode, Predicate<String> encodable) {
             this.principal = principal;
             this.page = page;
             this.entries = new Page(encode, encodable);
@@ -84,18 +87,18 @@ final class PagePrefetch implements AutoCloseable {
      */
     static final class Page implements ResultSink {
         private final EncodedRecords encoded;
-        private final Predicate<ExternalRecord> encodable;
+        private final Predicate<String> encodable;
         private List<Object> entries = new ArrayList<>();
         private long chars;
 
-        private Page(boolean encode, Predicate<ExternalRecord> encodable) {
+        private Page(boolean encode, Predicate<String> encodable) {
             this.encoded = encode ? new EncodedRecords() : null;
             this.encodable = encodable;
         }
 
         @Override
         public void record(ExternalRecord r) throws IOException {
-            if (encoded != null && encodable.test(r)) {
+            if (encoded != null && encodable.test(r.id())) {
                 long before = encoded.bytes();
                 if (encoded.add(r)) {
                     weigh(encoded.bytes() - before);
@@ -103,6 +106,26 @@ final class PagePrefetch implements AutoCloseable {
                 }
             }
             add(r, 64 + length(r.id()) + fieldChars(r));
+        }
+
+        /**
+         * Encodes the current row of {@code rs} as {@link #record} would encode its record, without the record (the
+         * values go from the driver to the page's bytes).
+         *
+         * @return false, with nothing added, when the page is not encoded or the row's record may not be: then it is
+         *         to be {@linkplain RecordMapper#map mapped} and given to {@link #record}, which holds it as it is
+         */
+        boolean encodeRow(ResultSet rs, RecordMapper m) throws SQLException, IOException {
+            if (encoded == null) {
+                return false;
+            }
+            long before = encoded.bytes();
+            String id = m.encode(rs, encoded.begin());
+            if (!encodable.test(id) || !encoded.end()) {
+                return false;
+            }
+            weigh(encoded.bytes() - before);
+            return true;
         }
 
         /** Sends the page to {@code sink}, which takes encoded records if they were encoded. */
@@ -178,10 +201,10 @@ final class PagePrefetch implements AutoCloseable {
      *
      * @param encode whether to encode the page's records as it is read (for a sink that takes them so, {@link
      *               EncodedRecordSink})
-     * @param encodable which records may be encoded: the others are held as they are, for the answer's filter to
-     *                  judge ({@code changes.UnwritableRows})
+     * @param encodable which records, by id, may be encoded: the others are held as they are, for the answer's filter
+     *                  to judge ({@code changes.UnwritableRows})
      */
-    void start(String cursorId, String principal, long page, boolean encode, Predicate<ExternalRecord> encodable,
+    void start(String cursorId, String principal, long page, boolean encode, Predicate<String> encodable,
                PageReader reader) {
         Ahead current = ahead.get(cursorId);
         if (current != null) {

@@ -98,7 +98,9 @@ final class TableRows implements KeyedRows {
     @Override
     public void emit(ResultSet rs, ResultSink sink) throws SQLException, IOException {
         if (live) {
-            sink.record(m.map(rs));
+            if (!(sink instanceof PagePrefetch.Page page) || !page.encodeRow(rs, m)) {
+                sink.record(m.map(rs));
+            }
         } else {
             sink.id(m.readId(rs, 1));
         }

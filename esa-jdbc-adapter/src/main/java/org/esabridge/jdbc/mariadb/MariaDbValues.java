@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.DateTimeException;
 import java.time.LocalDateTime;
+import org.esabridge.api.xml.RecordText;
 import org.esabridge.jdbc.catalog.Column;
 import org.esabridge.jdbc.catalog.ValueCodec;
 import org.esabridge.jdbc.catalog.ValueKind;
@@ -94,6 +95,19 @@ final class MariaDbValues extends ValueCodec {
                 // A DATE's text is read as text by the shared codec: the driver cannot decode 2024-00-15 (or shifts
                 // it to 2023-12-15), nor an ALLOW_INVALID_DATES 2024-02-31; its text is its wire form already.
                 return super.read(rs, index, c, kind);
+        }
+    }
+
+    /**
+     * {@inheritDoc} A text column's value as the driver's bytes: the text protocol sends every value as UTF-8 (the
+     * connection's {@code character_set_results}), which is what the driver decodes for {@link #read}.
+     */
+    @Override
+    public void encode(ResultSet rs, int index, Column c, ValueKind kind, RecordText out) throws SQLException {
+        if (kind == ValueKind.STRING) {
+            out.fieldUtf8(c.name(), rs.getBytes(index));
+        } else {
+            super.encode(rs, index, c, kind, out);
         }
     }
 
