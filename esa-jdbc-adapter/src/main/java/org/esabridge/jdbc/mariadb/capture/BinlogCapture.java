@@ -11,6 +11,7 @@ import org.esabridge.jdbc.capture.CaptureLeadership;
 import org.esabridge.jdbc.capture.CaptureStatus;
 import org.esabridge.jdbc.capture.ChangeIndex;
 import org.esabridge.jdbc.capture.LogCapture;
+import org.esabridge.jdbc.capture.TablesByReason;
 import org.esabridge.jdbc.capture.WrittenThrough;
 import org.esabridge.jdbc.catalog.Table;
 import org.esabridge.jdbc.cluster.Lease;
@@ -62,6 +63,8 @@ public final class BinlogCapture implements LogCapture {
     private final CaptureLeadership<BinlogReader> leadership;
     private final ChangeIndex index;
     private final TableTargets targets;
+    /** How SQL spells a table's name, for the reasons' remedies. */
+    private final java.util.function.UnaryOperator<String> quote;
     private final CaptureFence fence;
     /** How far this node's reader has written, for the position fence; null on Galera. */
     private final WrittenThrough through;
@@ -76,6 +79,7 @@ public final class BinlogCapture implements LogCapture {
                 s.config().captureLease(), TIMING, new Reading());
         this.index = new ChangeIndex(leadership.lease(), s.state(), GtidPositions::head);
         this.targets = new TableTargets(ds, s.tables(), schema, s.state(), namesFolded);
+        this.quote = s.state().dialect()::quote;
         this.through = writtenThrough(galera);
         this.fence = new CaptureFence(s.callPool(), s.state().dialect(), s.state(), s.config().captureFenceTimeout(),
                 s.config().captureLease(), through == null ? null : GtidHead.INSTANCE, through);
@@ -125,7 +129,19 @@ public final class BinlogCapture implements LogCapture {
      */
     @Override
     public void check(Connection c, List<Table> served) throws SQLException {
+        Map<String, String> before = Map.copyOf(targets.uncapturable());
         targets.check(c, served);
+        Map<String, String> polled = new java.util.TreeMap<>();
+        targets.uncapturable().forEach((table, why) -> {
+            if (!why.equals(before.get(table))) {
+                polled.put(table, why);
+            }
+        });
+        if (!polled.isEmpty()) {
+            // The start line names those the start finds; these the log names, as the start line would.
+            LOG.warn("binlog capture: served by their triggers (polling) instead: {}",
+                    TablesByReason.of(polled, quote, Integer.MAX_VALUE));
+        }
     }
 
     /** Served tables whose ids the binary log cannot spell, with the reason: they need polling. */
