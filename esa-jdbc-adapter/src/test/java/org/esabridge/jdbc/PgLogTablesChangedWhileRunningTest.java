@@ -1,7 +1,6 @@
 package org.esabridge.jdbc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -62,21 +61,7 @@ class PgLogTablesChangedWhileRunningTest {
             assertTrue(polled.get(0).contains("scratch (" + UNLOGGED.replace("<table>", "\"scratch\"") + ")"),
                     polled.get(0));
 
-            Instant before = adapter.getCurrentTime();
-            pg.exec(DB, "DELETE FROM again WHERE id = 1");
-            assertEquals(List.of("1"), deleted(adapter, "again", before), "polled: its trigger reports the deletion");
-
-            pg.exec(DB, "ALTER TABLE again REPLICA IDENTITY FULL");
-            long deadline = System.nanoTime() + 60_000_000_000L;
-            do {
-                assertTrue(System.nanoTime() < deadline, "again never came to be read from the log: "
-                        + capture.uncapturable());
-                adapter.getStructureList(); // reloads the catalog: again joins, then is read from the log
-            } while (capture.uncapturable().containsKey("again"));
-            assertFalse(capture.uncapturable().containsKey("again"));
-            Instant t = adapter.getCurrentTime();
-            pg.exec(DB, "DELETE FROM again WHERE id = 2");
-            assertEquals(List.of("2"), deleted(adapter, "again", t), "from the change index now");
+            polledUntilRemediedThenIndexed(adapter, "again", "ALTER TABLE again REPLICA IDENTITY FULL");
         }
     }
 
@@ -99,21 +84,35 @@ class PgLogTablesChangedWhileRunningTest {
             assertEquals(Map.of("item", "a REPLICA IDENTITY index without its id columns [id]: its deletes would arrive"
                     + " without their id (remedy: ALTER TABLE \"item\" REPLICA IDENTITY FULL, or USING INDEX on its id;"
                     + " it joins the log capture at the next catalog reload (startSync))"), capture.uncapturable());
-            Instant before = adapter.getCurrentTime();
-            pg.exec(DB, "DELETE FROM item WHERE id = 1");
-            assertEquals(List.of("1"), deleted(adapter, "item", before), "polled: its trigger reports the deletion");
-
-            pg.exec(DB, "ALTER TABLE item REPLICA IDENTITY DEFAULT");
-            long deadline = System.nanoTime() + 60_000_000_000L;
-            do {
-                assertTrue(System.nanoTime() < deadline, "item never came to be read from the log: "
-                        + capture.uncapturable());
-                adapter.getStructureList();
-            } while (capture.uncapturable().containsKey("item"));
-            Instant t = adapter.getCurrentTime();
-            pg.exec(DB, "DELETE FROM item WHERE id = 2");
-            assertEquals(List.of("2"), deleted(adapter, "item", t), "from the change index now");
+            polledUntilRemediedThenIndexed(adapter, "item", "ALTER TABLE item REPLICA IDENTITY DEFAULT");
         }
+    }
+
+    /**
+     * The table is polled: its trigger reports the deletion of row 1. Once {@code remedy} runs it joins the log
+     * capture at a catalog reload, and the deletion of row 2 comes from the change index.
+     */
+    private static void polledUntilRemediedThenIndexed(JdbcAdapter adapter, String table, String remedy)
+            throws Exception {
+        Instant before = adapter.getCurrentTime();
+        EngineFixture.POSTGRES_LOG.exec(DB, "DELETE FROM " + table + " WHERE id = 1");
+        assertEquals(List.of("1"), deleted(adapter, table, before), "polled: its trigger reports the deletion");
+        EngineFixture.POSTGRES_LOG.exec(DB, remedy);
+        awaitReadFromLog(adapter, table);
+        Instant t = adapter.getCurrentTime();
+        EngineFixture.POSTGRES_LOG.exec(DB, "DELETE FROM " + table + " WHERE id = 2");
+        assertEquals(List.of("2"), deleted(adapter, table, t), "from the change index now");
+    }
+
+    /** Reloads the catalog until {@code table} is read from the log: it joins, then its join completes. */
+    static void awaitReadFromLog(JdbcAdapter adapter, String table) throws Exception {
+        LogCapture capture = (LogCapture) adapter.captureStatus();
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        do {
+            assertTrue(System.nanoTime() < deadline, table + " never came to be read from the log: "
+                    + capture.uncapturable());
+            adapter.getStructureList(); // reloads the catalog
+        } while (capture.uncapturable().containsKey(table));
     }
 
     private static List<String> deleted(JdbcAdapter adapter, String table, Instant after) throws Exception {
