@@ -128,7 +128,8 @@ public final class BinlogCapture implements LogCapture {
      * not only the reader's, knows at once which tables need polling ({@link #uncapturable()}).
      */
     @Override
-    public void check(Connection c, List<Table> served) throws SQLException {
+    public synchronized void check(Connection c, List<Table> served) throws SQLException {
+        // Synchronized: two reloads at once (a call's and the reader's) name a table once between them.
         Map<String, String> before = Map.copyOf(targets.uncapturable());
         targets.check(c, served);
         Map<String, String> polled = new java.util.TreeMap<>();
