@@ -159,9 +159,8 @@ public final class CaptureSelection implements AutoCloseable {
 
     /**
      * In log mode, checks the tables not checked yet (new names, or other id columns under a checked name) against
-     * what the log can capture and leaves out those stamped
-     * by the change index whose changes the log cannot capture: another table of that kind is polled by its
-     * modification column, these have none.
+     * what the log can capture and leaves out those stamped by the change index whose changes the log cannot capture:
+     * another table of that kind is polled by its modification column, these have none.
      */
     public Catalog capturable(Connection c, Catalog loaded) throws SQLException {
         LogCapture running = capture;

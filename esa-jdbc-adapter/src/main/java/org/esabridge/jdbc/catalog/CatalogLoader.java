@@ -312,10 +312,10 @@ public final class CatalogLoader {
                 modZone(mod, versioned || changeIndex != null, s), changeIndex);
     }
 
-    /** Why a table without a key is not served, and what would serve it. */
     /** Why a view is not served, and what serves its rows: a view has no rows, keys or changes of its own. */
     public static final String VIEW = "no rows of their own (views) - a view is not served; serve the tables it reads"
             + " instead";
+    /** Why a table without a key is not served, and what would serve it. */
     public static final String NO_KEY = "no primary key and no unique key over NOT NULL columns - add one, or set"
             + " structure.<table>.id-columns to columns that identify a row";
     /** Why a table without a modification column is not served in polling capture, and what would serve it. */

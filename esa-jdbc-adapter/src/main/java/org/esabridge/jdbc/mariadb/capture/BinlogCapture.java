@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
 import org.esabridge.jdbc.JdbcAdapterConfig;
 import org.esabridge.jdbc.capture.CaptureFence;
@@ -64,7 +66,7 @@ public final class BinlogCapture implements LogCapture {
     private final ChangeIndex index;
     private final TableTargets targets;
     /** How SQL spells a table's name, for the reasons' remedies. */
-    private final java.util.function.UnaryOperator<String> quote;
+    private final UnaryOperator<String> quote;
     private final CaptureFence fence;
     /** How far this node's reader has written, for the position fence; null on Galera. */
     private final WrittenThrough through;
@@ -132,7 +134,7 @@ public final class BinlogCapture implements LogCapture {
         // Synchronized: two reloads at once (a call's and the reader's) name a table once between them.
         Map<String, String> before = Map.copyOf(targets.uncapturable());
         targets.check(c, served);
-        Map<String, String> polled = new java.util.TreeMap<>();
+        Map<String, String> polled = new TreeMap<>();
         targets.uncapturable().forEach((table, why) -> {
             if (!why.equals(before.get(table))) {
                 polled.put(table, why);
