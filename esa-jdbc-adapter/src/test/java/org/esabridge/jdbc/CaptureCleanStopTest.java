@@ -29,7 +29,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @Tag("database")
 class CaptureCleanStopTest {
-    private static final String LEADS = "leads";
     private static final String LEASE = "binlog-capture";
 
     @ParameterizedTest
@@ -44,14 +43,11 @@ class CaptureCleanStopTest {
         String leaseTable = fixture.postgres() ? "esa.esa_lease" : "esa_lease";
 
         Path childLog = Files.createTempFile("esa-clean-stop", ".log");
-        Process node = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Node.class.getName(),
-                settings.get(JdbcAdapterConfig.JDBC_URL), settings.get(JdbcAdapterConfig.JDBC_USER),
-                settings.get(JdbcAdapterConfig.JDBC_PASSWORD), fixture.capture)
-                .redirectError(childLog.toFile()).start();
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(node.getInputStream(),
-                StandardCharsets.UTF_8))) {
-            assertEquals(LEADS, lines.readLine(), "the child JVM leads (its log: " + childLog + ")");
+        Process node = null;
+        try {
+            node = LeadingChild.start(Node.class, childLog, settings.get(JdbcAdapterConfig.JDBC_URL),
+                    settings.get(JdbcAdapterConfig.JDBC_USER), settings.get(JdbcAdapterConfig.JDBC_PASSWORD),
+                    fixture.capture);
             String holder = holder(fixture, db, leaseTable);
             assertTrue(holder != null, "the child holds the lease");
             try (OutputStream stop = node.getOutputStream()) {
@@ -62,7 +58,9 @@ class CaptureCleanStopTest {
             assertNull(holder(fixture, db, leaseTable), "the lease is given back at a clean stop (was held by " + holder
                     + ")");
         } finally {
-            node.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            if (node != null) {
+                node.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            }
             Files.deleteIfExists(childLog);
         }
 
@@ -90,7 +88,7 @@ class CaptureCleanStopTest {
 
     /**
      * The child JVM: a node on the database ({@code url user password change-capture}) that stops as the server does,
-     * closing its adapter in a shutdown hook; it says {@value #LEADS} once it reads the log, and exits at a line on its
+     * closing its adapter in a shutdown hook; it says so once it reads the log ({@link LeadingChild}), and exits at a line on its
      * standard input.
      */
     static final class Node {
@@ -102,15 +100,7 @@ class CaptureCleanStopTest {
             m.put(JdbcAdapterConfig.CHANGE_CAPTURE, args[3]);
             JdbcAdapter node = JdbcAdapter.start(JdbcAdapterConfig.fromSettings(m, null));
             Runtime.getRuntime().addShutdownHook(new Thread(node::close, "esa-shutdown"));
-            long deadline = System.nanoTime() + 60_000_000_000L;
-            while (!node.captureStatus().leader()) {
-                if (System.nanoTime() > deadline) {
-                    System.exit(1);
-                }
-                Thread.sleep(20); // the child's own wait for its lease; the test waits on its line
-            }
-            System.out.println(LEADS);
-            System.out.flush();
+            LeadingChild.announce(node);
             new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
             System.exit(0);
         }

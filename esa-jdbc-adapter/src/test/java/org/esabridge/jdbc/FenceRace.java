@@ -31,7 +31,28 @@ public final class FenceRace {
         Instant of(int id) throws Exception;
     }
 
+    /** How many marker rows {@code esa_fence} holds. */
+    public interface Markers {
+        long count() throws Exception;
+    }
+
     private FenceRace() {
+    }
+
+    /** Waits until a getCurrentTime sets no marker row: the reader runs on this node and its log's head is known. */
+    public static void awaitPositionFence(JdbcAdapter adapter, Markers markers) throws Exception {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (true) {
+            long before = markers.count();
+            adapter.getCurrentTime();
+            if (markers.count() == before) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the leader's fence still sets marker rows after 60 s");
+            }
+            Thread.sleep(20); // a poll with a deadline: the reader connects on its own thread
+        }
     }
 
     /** Runs {@code writers} writers of {@code rounds} rows each; what they found wrong (empty when none). */

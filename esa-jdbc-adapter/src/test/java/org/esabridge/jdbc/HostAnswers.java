@@ -43,7 +43,12 @@ public final class HostAnswers {
 
     /** The ids of every page of a paged getModified of the whole table. */
     public static List<String> paged(JdbcAdapter adapter, String table) throws Exception {
-        return pages(adapter, adapter.getModifiedPaged(HOST, table, Instant.EPOCH), true);
+        return paged(adapter, table, Instant.EPOCH);
+    }
+
+    /** The ids of every page of a paged getModified after {@code after}. */
+    public static List<String> paged(JdbcAdapter adapter, String table, Instant after) throws Exception {
+        return pages(adapter, adapter.getModifiedPaged(HOST, table, after), true);
     }
 
     /** The ids of every page of a paged getDeleted after {@code after}. */

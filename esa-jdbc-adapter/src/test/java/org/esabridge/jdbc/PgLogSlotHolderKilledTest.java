@@ -3,8 +3,6 @@ package org.esabridge.jdbc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -34,7 +32,6 @@ class PgLogSlotHolderKilledTest {
     private static final String DB = "esa_pg_log_killed_test";
     private static final int INITIAL = 500;
     private static final int WRITERS = 3;
-    private static final String LEADS = "leads";
     private static final long LEASE_MILLIS = 30_000;
 
     /** The settings both nodes run with. */
@@ -58,19 +55,19 @@ class PgLogSlotHolderKilledTest {
         TestPostgres.exec(DB, "CREATE TABLE item (id INT PRIMARY KEY, v INT NOT NULL, modified timestamptz NOT NULL"
                 + " DEFAULT now())", "INSERT INTO item (id, v) SELECT g, 0 FROM generate_series(1, " + INITIAL + ") g");
         Path childLog = Files.createTempFile("esa-pg-slot-holder", ".log");
-        Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Node.class.getName(), TestPostgres.url(DB),
-                TestPostgres.user(), TestPostgres.password())
-                .redirectError(childLog.toFile()).start();
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(holder.getInputStream()))) {
-            assertEquals(LEADS, lines.readLine(), "the child JVM leads (its log: " + childLog + ")");
+        Process holder = null;
+        try {
+            holder = LeadingChild.start(Node.class, childLog, TestPostgres.url(DB), TestPostgres.user(),
+                    TestPostgres.password());
             try (JdbcAdapter survivor = JdbcAdapter.start(JdbcAdapterConfig.fromSettings(settings(TestPostgres.url(DB),
                     TestPostgres.user(), TestPostgres.password()), null))) {
                 assertTrue(!survivor.captureStatus().leader(), "the child JVM holds the slot");
                 run(holder, survivor);
             }
         } finally {
-            holder.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            if (holder != null) {
+                holder.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            }
             Files.deleteIfExists(childLog);
         }
     }
@@ -119,22 +116,14 @@ class PgLogSlotHolderKilledTest {
     }
 
     /**
-     * The child JVM: an esa-bridge node on the database ({@code url user password}) that says {@value #LEADS} once
-     * it holds the slot, then reads until it is killed.
+     * The child JVM: an esa-bridge node on the database ({@code url user password}) that says so once it holds the
+     * slot ({@link LeadingChild}), then reads until it is killed.
      */
     static final class Node {
         public static void main(String[] args) throws Exception {
             JdbcAdapter node = JdbcAdapter.start(JdbcAdapterConfig.fromSettings(settings(args[0], args[1],
                     args.length > 2 ? args[2] : ""), null));
-            long deadline = System.nanoTime() + 60_000_000_000L;
-            while (!node.captureStatus().leader()) {
-                if (System.nanoTime() > deadline) {
-                    System.exit(1);
-                }
-                Thread.sleep(20); // the child's own wait for its lease; the test waits on its line
-            }
-            System.out.println(LEADS);
-            System.out.flush();
+            LeadingChild.announce(node);
             new java.util.concurrent.CountDownLatch(1).await(); // for good: the child ends only by its kill
         }
     }

@@ -1,27 +1,14 @@
 package org.esabridge.jdbc;
 
+import static org.esabridge.jdbc.HostAnswers.sorted;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import org.esabridge.api.Cursor;
-import org.esabridge.api.EsaException;
-import org.esabridge.api.ExternalRecord;
-import org.esabridge.api.ResultSink;
-import org.esabridge.api.Session;
-import org.esabridge.api.xml.EsaResultReader;
-import org.esabridge.api.xml.EsaResultWriter;
-import org.esabridge.api.xml.RecordingResultHandler;
-import org.esabridge.api.xml.SyncSchema;
-import org.esabridge.api.xml.XmlLimits;
 import org.esabridge.jdbc.capture.CaptureMode;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -35,7 +22,6 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("database")
 class UnwritableValuesTest {
-    private static final Session HOST = new Session("host");
     private static final String TABLE = "CREATE TABLE note (id VARCHAR(20) PRIMARY KEY, body TEXT, modified TIMESTAMP(6)"
             + " NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6))";
     /** A key holding NEL (U+0085): legal XML 1.0, refused in values sent to the ESA, stored by another writer. */
@@ -131,67 +117,18 @@ class UnwritableValuesTest {
     }
 
     private static List<String> modified(JdbcAdapter adapter, Instant after) throws Exception {
-        XmlAnswer answer = new XmlAnswer();
-        assertTrue(adapter.getModified("note", after, answer));
-        return answer.end().records().stream().map(ExternalRecord::id).toList();
+        return HostAnswers.modified(adapter, "note", after);
     }
 
     private static List<String> deleted(JdbcAdapter adapter, Instant after) throws Exception {
-        XmlAnswer answer = new XmlAnswer();
-        assertTrue(adapter.getDeleted("note", after, answer));
-        return answer.end().ids();
+        return HostAnswers.deleted(adapter, "note", after);
     }
 
     private static List<String> paged(JdbcAdapter adapter, Instant after) throws Exception {
-        return pages(adapter, adapter.getModifiedPaged(HOST, "note", after), true);
+        return HostAnswers.paged(adapter, "note", after);
     }
 
     private static List<String> pagedDeleted(JdbcAdapter adapter, Instant after) throws Exception {
-        return pages(adapter, adapter.getDeletedPaged(HOST, "note", after), false);
-    }
-
-    private static List<String> pages(JdbcAdapter adapter, Cursor cursor, boolean records) throws Exception {
-        List<String> out = new ArrayList<>();
-        for (long p = 0; p < cursor.pageCount(); p++) {
-            XmlAnswer answer = new XmlAnswer();
-            adapter.readDataPage(HOST, cursor.cursorId(), p, answer);
-            RecordingResultHandler read = answer.end();
-            out.addAll(records ? read.records().stream().map(ExternalRecord::id).toList() : read.ids());
-        }
-        adapter.closeCursor(HOST, cursor.cursorId());
-        return out;
-    }
-
-    private static List<String> sorted(List<String> ids) {
-        return ids.stream().sorted().toList();
-    }
-
-    /** The answer as the server writes it (the real result writer), read back after validating it. */
-    private static final class XmlAnswer implements ResultSink {
-        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        private final EsaResultWriter writer = new EsaResultWriter(bytes);
-
-        XmlAnswer() throws IOException {
-            writer.begin("1");
-        }
-
-        @Override
-        public void record(ExternalRecord record) throws IOException {
-            writer.record(record);
-        }
-
-        @Override
-        public void id(String id) throws IOException {
-            writer.id(id);
-        }
-
-        RecordingResultHandler end() throws IOException, EsaException {
-            writer.end();
-            byte[] document = bytes.toByteArray();
-            SyncSchema.validate(document);
-            RecordingResultHandler read = new RecordingResultHandler();
-            new EsaResultReader(XmlLimits.defaults()).read(new ByteArrayInputStream(document), read);
-            return read;
-        }
+        return HostAnswers.pagedDeleted(adapter, "note", after);
     }
 }

@@ -7,7 +7,6 @@ import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -16,6 +15,7 @@ import org.esabridge.api.ErrorCode;
 import org.esabridge.api.EsaException;
 import org.esabridge.jdbc.JdbcAdapterConfig;
 import org.esabridge.jdbc.catalog.Catalog;
+import org.esabridge.jdbc.catalog.Column;
 import org.esabridge.jdbc.catalog.Table;
 import org.esabridge.jdbc.dialect.Dialect;
 import org.esabridge.jdbc.dialect.StateTables;
@@ -39,8 +39,11 @@ public final class CaptureSelection implements AutoCloseable {
     private final Supplier<DataSource> capturePool;
     /** The capture mode tests impose (reads only, no reader started), else null. */
     private final CaptureMode forced;
-    /** Tables checked against what the log can capture (log mode). */
-    private final Set<String> checked = ConcurrentHashMap.newKeySet();
+    /**
+     * Tables checked against what the log can capture (log mode), with the id columns they were checked with: a table
+     * renamed or recreated under a checked name with other id columns is checked again.
+     */
+    private final Map<String, List<Column>> checked = new ConcurrentHashMap<>();
     private volatile CaptureMode mode = CaptureMode.POLLING;
     /** Why auto chose polling: what log capture lacks, each with its remedy. */
     private volatile List<String> missing = List.of();
@@ -106,7 +109,7 @@ public final class CaptureSelection implements AutoCloseable {
         }
         capture = support.start(new LogCapture.Support.Start(capturePool.get(), callPool, state, config, server, schema,
                 served, tables));
-        served.forEach(t -> checked.add(t.name()));
+        served.forEach(t -> checked.put(t.name(), t.idColumns()));
         return true;
     }
 
@@ -155,18 +158,19 @@ public final class CaptureSelection implements AutoCloseable {
     }
 
     /**
-     * In log mode, checks the tables not checked yet against what the log can capture and leaves out those stamped
-     * by the change index whose changes the log cannot capture: another table of that kind is polled by its
-     * modification column, these have none.
+     * In log mode, checks the tables not checked yet (new names, or other id columns under a checked name) against
+     * what the log can capture and leaves out those stamped by the change index whose changes the log cannot capture:
+     * another table of that kind is polled by its modification column, these have none.
      */
     public Catalog capturable(Connection c, Catalog loaded) throws SQLException {
         LogCapture running = capture;
         if (mode != CaptureMode.BINLOG || forced != null || running == null) {
             return loaded;
         }
-        List<Table> unchecked = loaded.tables().stream().filter(t -> !checked.contains(t.name())).toList();
+        List<Table> unchecked = loaded.tables().stream()
+                .filter(t -> !t.idColumns().equals(checked.get(t.name()))).toList();
         running.check(c, unchecked);
-        unchecked.forEach(t -> checked.add(t.name()));
+        unchecked.forEach(t -> checked.put(t.name(), t.idColumns()));
         running.refresh(c, loaded.tables());
         Map<String, String> uncapturable = running.uncapturable();
         Map<String, Table> kept = new LinkedHashMap<>();

@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * TIMESTAMP/DATETIME column with {@code ON UPDATE CURRENT_TIMESTAMP}), a version table
  * ({@code change-tracking=version-table}) or, in binlog capture, the change index's stamp of the row's latest
  * change ({@link #INDEX_STAMP}). Every other table the patterns select is named in {@link Catalog#unserved()}
- * with the reason and the remedy, which the start prints once; misconfigured ones are logged at warn as well.
+ * with the reason and the remedy, which the start prints once (views too: {@link #VIEW}); misconfigured ones are
+ * logged at warn as well.
  */
 public final class CatalogLoader {
     private static final Logger LOG = LoggerFactory.getLogger(CatalogLoader.class);
@@ -96,6 +97,11 @@ public final class CatalogLoader {
                 tables.put(t.name(), t);
                 // Not created behind the owner's back: an index on a large table is a schema decision. The start's
                 // summary names the tables without one (CaptureSummary), where it matters: polled tables.
+            }
+        }
+        for (String view : views(c)) {
+            if (mayExpose(view)) {
+                unserved.put(view, VIEW);
             }
         }
         Map<String, Table> withRelations = new LinkedHashMap<>();
@@ -306,6 +312,9 @@ public final class CatalogLoader {
                 modZone(mod, versioned || changeIndex != null, s), changeIndex);
     }
 
+    /** Why a view is not served, and what serves its rows: a view has no rows, keys or changes of its own. */
+    public static final String VIEW = "no rows of their own (views) - a view is not served; serve the tables it reads"
+            + " instead";
     /** Why a table without a key is not served, and what would serve it. */
     public static final String NO_KEY = "no primary key and no unique key over NOT NULL columns - add one, or set"
             + " structure.<table>.id-columns to columns that identify a row";
@@ -382,6 +391,16 @@ public final class CatalogLoader {
             }
         }
         return null;
+    }
+
+    private List<String> views(Connection c) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(dialect.viewsSql()); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
     }
 
     private Map<String, List<Column>> columns(Connection c) throws SQLException {

@@ -374,6 +374,9 @@ public interface Dialect {
      */
     boolean isPossibleTableName(String name);
 
+    /** The name of every view of the schema (materialized ones too, where the engine has them): none is served. */
+    String viewsSql();
+
     /**
      * Every column of every base table, in table and column order: table, column, data type, full column
      * type, character length, numeric precision, numeric scale, fractional-second digits, nullable

@@ -557,6 +557,12 @@ public final class MariaDbDialect implements Dialect {
     // --- catalog: information_schema tells what JDBC metadata does not (ON UPDATE, generated, exact types) ---
 
     @Override
+    public String viewsSql() {
+        return "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'VIEW'"
+                + " ORDER BY 1";
+    }
+
+    @Override
     public String tableExistsSql() {
         return "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?";
     }

@@ -87,6 +87,8 @@ public final class PgLogCapture implements LogCapture {
     private final Map<String, String> uncapturable = new ConcurrentHashMap<>();
     /** Served tables the account could not add to the publication, with the cause. */
     private final Map<String, String> unpublished = new ConcurrentHashMap<>();
+    /** Tables a {@link #check} after the start found polled, warned of by the {@link #refresh} that follows it. */
+    private final Map<String, String> unwarned = new LinkedHashMap<>();
     /** Served tables that are unlogged: polled until they are set logged. */
     private final Set<String> unlogged = ConcurrentHashMap.newKeySet();
     /** The account's name as SQL spells it, for remedies; read when first needed. */
@@ -171,8 +173,9 @@ public final class PgLogCapture implements LogCapture {
         return fence;
     }
 
+    /** Its warning goes out with the {@link #refresh} that follows it at the same reload: one for the reload. */
     @Override
-    public void check(Connection c, List<Table> served) throws SQLException {
+    public synchronized void check(Connection c, List<Table> served) throws SQLException {
         check(c, served, false);
     }
 
@@ -185,10 +188,7 @@ public final class PgLogCapture implements LogCapture {
         Set<String> published = PgLogSetup.published(c, publication, schema);
         Map<String, String> polled = new LinkedHashMap<>();
         for (Table t : served) {
-            String problem = unloggedProblem(c, t.name());
-            if (problem == null) {
-                problem = PgLogSetup.identityProblem(c, schema, t);
-            }
+            String problem = ownProblem(c, t);
             if (problem == null && !published.contains(t.name())) {
                 if (beforeIndex) {
                     try {
@@ -202,21 +202,39 @@ public final class PgLogCapture implements LogCapture {
             } else if (problem == null && !beforeIndex && !joins.contains(t.name()) && !joins.marked(c, t.name())) {
                 joins.joinPublished(c, t.name());
             }
-            if (problem == null) {
-                uncapturable.remove(t.name());
-                unpublished.remove(t.name());
-            } else if (!problem.equals(uncapturable.put(t.name(), problem))) {
-                polled.put(t.name(), problem);
-            }
+            settle(t.name(), problem, polled);
         }
-        warnPolled(polled);
+        if (beforeIndex) {
+            warnPolled(polled);
+        } else {
+            unwarned.putAll(polled);
+        }
+    }
+
+    /**
+     * What keeps the table itself from the log, with the remedy, or null: unlogged, or a replica identity that does
+     * not carry its id. The start and every reload ask this of each table they consider for the publication.
+     */
+    private String ownProblem(Connection c, Table t) throws SQLException {
+        String problem = unloggedProblem(c, t.name());
+        return problem != null ? problem : PgLogSetup.identityProblem(c, schema, t);
+    }
+
+    /** Records the table's problem (null: captured, or joining); a new or changed one goes into {@code polled}. */
+    private void settle(String table, String problem, Map<String, String> polled) {
+        if (problem == null) {
+            uncapturable.remove(table);
+            unpublished.remove(table);
+        } else if (!problem.equals(uncapturable.put(table, problem))) {
+            polled.put(table, problem);
+        }
     }
 
     /** One warning for the tables newly polled, each reason once (as the start line names them). */
     private static void warnPolled(Map<String, String> polled) {
         if (!polled.isEmpty()) {
             LOG.warn("log capture: served by their triggers (polling) instead: {}",
-                    TablesByReason.of(polled, PostgresDialect::quoteIdent, Integer.MAX_VALUE));
+                    TablesByReason.of(new TreeMap<>(polled), PostgresDialect::quoteIdent, Integer.MAX_VALUE));
         }
     }
 
@@ -280,12 +298,15 @@ public final class PgLogCapture implements LogCapture {
     /**
      * Keeps the publication on the served tables at every catalog reload: a table created, recreated or renamed in
      * since (a dropped table leaves the publication with its old self) joins it, so does one the account could not add
-     * and has come to own, or that someone added by hand; and joining tables move on.
+     * and has come to own, or that someone added by hand; and joining tables move on. Each unpublished table is checked
+     * as at the start ({@link #ownProblem}): one still unlogged, or whose replica identity still lacks its id, stays
+     * polled; one remedied since joins.
      */
     @Override
-    public void refresh(Connection c, List<Table> served) throws SQLException {
+    public synchronized void refresh(Connection c, List<Table> served) throws SQLException {
         Set<String> published = PgLogSetup.published(c, publication, schema);
-        Map<String, String> polled = new LinkedHashMap<>();
+        Map<String, String> polled = new LinkedHashMap<>(unwarned);
+        unwarned.clear();
         for (Table t : served) {
             String name = t.name();
             if (joins.contains(name)) {
@@ -298,28 +319,27 @@ public final class PgLogCapture implements LogCapture {
                     joins.joinPublished(c, name);
                     uncapturable.remove(name);
                     unpublished.remove(name);
+                } else if (uncapturable.containsKey(name)) {
+                    // Published, polled for its replica identity (its changes are not indexed): remedied since, it
+                    // joins as one published by hand.
+                    String problem = ownProblem(c, t);
+                    if (problem == null) {
+                        joins.joinPublished(c, name);
+                    }
+                    settle(name, problem, polled);
                 }
                 continue;
             }
-            boolean wasUnlogged = unlogged.contains(name);
-            if (uncapturable.containsKey(name) && !wasUnlogged
-                    && !(unpublished.containsKey(name) && PgLogSetup.owns(c, schema, name))) {
-                continue;
+            if (unpublished.containsKey(name) && !PgLogSetup.owns(c, schema, name)) {
+                continue; // still not the account's to publish: the reason stands
             }
-            // A new table, one the account has come to own since it could not be added, or one set logged since.
-            String problem = unloggedProblem(c, name);
-            if (problem == null && wasUnlogged) {
-                problem = PgLogSetup.identityProblem(c, schema, t);
-            }
+            // A table created or recreated since, one polled for its own state (unlogged, its replica identity) that
+            // may have been remedied, or one the account has come to own: checked as the start checks it.
+            String problem = ownProblem(c, t);
             if (problem == null) {
                 problem = join(c, t);
             }
-            if (problem == null) {
-                uncapturable.remove(name);
-                unpublished.remove(name);
-            } else if (!problem.equals(uncapturable.put(name, problem))) {
-                polled.put(name, problem);
-            }
+            settle(name, problem, polled);
         }
         warnPolled(polled);
         joins.advance(c);

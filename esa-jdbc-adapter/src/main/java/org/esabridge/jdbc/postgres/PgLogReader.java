@@ -222,10 +222,7 @@ final class PgLogReader implements LogReader, AutoCloseable {
         if (Long.compareUnsigned(lsn, readThrough) > 0) {
             read(Map.of(), List.of(), lsn, System.currentTimeMillis(), 0, false);
         } else if (run.read(new BinlogPosition("", null, readThrough))) {
-            // A fence began to wait for what was read already, maybe nothing of ours: its flush, now, with a stamp
-            // after the call (getCurrentTime's answer), rather than a flush of nothing and then one for the stamp.
-            pending.cut();
-            pending.wantStamp();
+            pending.cut(); // a fence began to wait for what was read already
         }
     }
 
@@ -238,10 +235,10 @@ final class PgLogReader implements LogReader, AutoCloseable {
             readThrough = endLsn;
         }
         if (run.read(end)) {
-            pending.cut(); // a fence waits for this position: written now, not when the segment fills or idles
-            if (entries.isEmpty() && fences.isEmpty()) {
-                pending.wantStamp(); // nothing of ours since: the flush would keep an old stamp, too old for the fence
-            }
+            // A fence waits for this position: written now, not when the segment fills or idles. A new stamp is not
+            // asked for here, even with nothing of ours since: WrittenThrough asks for one once the segment is written
+            // and only for a fence that needs it (getCurrentTime's); a read's fence needs none.
+            pending.cut();
         }
     }
 

@@ -235,7 +235,8 @@ final class PgLogSetup {
                     default -> "a REPLICA IDENTITY index without its id columns " + idColumns;
                 };
                 return what + ": its deletes would arrive without their id (remedy: ALTER TABLE "
-                        + PostgresDialect.quoteIdent(t.name()) + " REPLICA IDENTITY FULL, or USING INDEX on its id)";
+                        + PostgresDialect.quoteIdent(t.name()) + " REPLICA IDENTITY FULL, or USING INDEX on its id; it"
+                        + " joins the log capture at the next catalog reload (startSync))";
             }
         }
     }

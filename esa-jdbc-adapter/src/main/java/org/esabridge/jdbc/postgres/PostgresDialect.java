@@ -548,6 +548,12 @@ public final class PostgresDialect implements Dialect {
     // --- catalog ---
 
     @Override
+    public String viewsSql() {
+        return "SELECT c.relname FROM pg_class c WHERE c.relnamespace = " + SCHEMA + " AND c.relkind IN ('v', 'm')"
+                + " ORDER BY 1";
+    }
+
+    @Override
     public String tableExistsSql() {
         return "SELECT 1 FROM pg_class c WHERE c.relnamespace = " + SCHEMA + " AND c.relname = ?"
                 + " AND c.relkind IN ('r', 'p', 'v')";

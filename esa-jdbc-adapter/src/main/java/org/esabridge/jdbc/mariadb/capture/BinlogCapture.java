@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
 import org.esabridge.jdbc.JdbcAdapterConfig;
 import org.esabridge.jdbc.capture.CaptureFence;
@@ -11,6 +13,7 @@ import org.esabridge.jdbc.capture.CaptureLeadership;
 import org.esabridge.jdbc.capture.CaptureStatus;
 import org.esabridge.jdbc.capture.ChangeIndex;
 import org.esabridge.jdbc.capture.LogCapture;
+import org.esabridge.jdbc.capture.TablesByReason;
 import org.esabridge.jdbc.capture.WrittenThrough;
 import org.esabridge.jdbc.catalog.Table;
 import org.esabridge.jdbc.cluster.Lease;
@@ -62,6 +65,8 @@ public final class BinlogCapture implements LogCapture {
     private final CaptureLeadership<BinlogReader> leadership;
     private final ChangeIndex index;
     private final TableTargets targets;
+    /** How SQL spells a table's name, for the reasons' remedies. */
+    private final UnaryOperator<String> quote;
     private final CaptureFence fence;
     /** How far this node's reader has written, for the position fence; null on Galera. */
     private final WrittenThrough through;
@@ -76,6 +81,7 @@ public final class BinlogCapture implements LogCapture {
                 s.config().captureLease(), TIMING, new Reading());
         this.index = new ChangeIndex(leadership.lease(), s.state(), GtidPositions::head);
         this.targets = new TableTargets(ds, s.tables(), schema, s.state(), namesFolded);
+        this.quote = s.state().dialect()::quote;
         this.through = writtenThrough(galera);
         this.fence = new CaptureFence(s.callPool(), s.state().dialect(), s.state(), s.config().captureFenceTimeout(),
                 s.config().captureLease(), through == null ? null : GtidHead.INSTANCE, through);
@@ -124,8 +130,21 @@ public final class BinlogCapture implements LogCapture {
      * not only the reader's, knows at once which tables need polling ({@link #uncapturable()}).
      */
     @Override
-    public void check(Connection c, List<Table> served) throws SQLException {
+    public synchronized void check(Connection c, List<Table> served) throws SQLException {
+        // Synchronized: two reloads at once (a call's and the reader's) name a table once between them.
+        Map<String, String> before = Map.copyOf(targets.uncapturable());
         targets.check(c, served);
+        Map<String, String> polled = new TreeMap<>();
+        targets.uncapturable().forEach((table, why) -> {
+            if (!why.equals(before.get(table))) {
+                polled.put(table, why);
+            }
+        });
+        if (!polled.isEmpty()) {
+            // The start line names those the start finds; these the log names, as the start line would.
+            LOG.warn("binlog capture: served by their triggers (polling) instead: {}",
+                    TablesByReason.of(polled, quote, Integer.MAX_VALUE));
+        }
     }
 
     /** Served tables whose ids the binary log cannot spell, with the reason: they need polling. */

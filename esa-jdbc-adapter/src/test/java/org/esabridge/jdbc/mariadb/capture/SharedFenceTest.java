@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
  * getCurrentTime calls that arrive together share one fence marker (group commit): a burst of calls costs the
  * marker already being inserted when it came and one more for all of it, counted in {@code esa_fence}'s rows.
  * The insert under way is held by a table lock, so that the burst arrives while it lasts, whatever the timing. The
- * calls go to the node that does not read the log (the reader's own node sets no marker: {@link PositionFenceTest}).
+ * calls go to the node that does not read the log (the reader's own node sets no marker:
+ * {@code org.esabridge.jdbc.PositionFenceTest}).
  */
 @Tag("database")
 class SharedFenceTest {
