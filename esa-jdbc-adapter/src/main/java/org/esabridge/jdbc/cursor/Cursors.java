@@ -290,7 +290,7 @@ public final class Cursors implements Paging {
             }
             if (ahead == null) {
                 out = unwritable.filter(lookup.table(s.structure()).table(), sink);
-                readPage(c, s, pageIndex, out);
+                readPage(c, s, pageIndex, out, false);
             }
         } catch (SQLException e) {
             throw Faults.of(dialect, e, "readDataPage");
@@ -312,20 +312,43 @@ public final class Cursors implements Paging {
     /** Reads a page of the cursor into {@code into} with a connection of its own (a page read ahead). */
     private void readPage(CursorStore.Stored s, long pageIndex, ResultSink into) throws EsaException, IOException {
         try (Connection c = ds.getConnection()) {
-            readPage(c, s, pageIndex, into);
+            readPage(c, s, pageIndex, into, true);
         } catch (SQLException e) {
             throw Faults.of(dialect, e, "readDataPage");
         }
     }
 
-    private void readPage(Connection c, CursorStore.Stored s, long pageIndex, ResultSink out)
+    /**
+     * A page read ahead that found the next page's start where another reader had stored a different one (rows left
+     * the range between the two reads): its rows end elsewhere than the stored start says, so it is dropped and the
+     * page is read when asked, between the stored starts.
+     */
+    private static final class StartMoved extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        StartMoved() {
+            super("the next page's start was stored by another read");
+        }
+    }
+
+    /**
+     * Reads one page into {@code out}.
+     *
+     * @param ahead whether {@code out} holds the page until it is asked for (a page read ahead), so that it can be
+     *              dropped: such a read finds the next page's start itself when it is not stored yet, reading the
+     *              page one entry further instead of a step over the page's keys before it. A page sent to the host
+     *              as it is read leaves that to {@link PageStarts}, since its rows cannot be taken back should
+     *              another reader store a different start meanwhile.
+     */
+    private void readPage(Connection c, CursorStore.Stored s, long pageIndex, ResultSink out, boolean ahead)
             throws SQLException, EsaException, IOException {
         TableSql table = lookup.table(s.structure());
         boolean touchedPage = s.touchedFrom() >= 0 && pageIndex >= s.touchedFrom();
         KeyedRows rows = touchedPage ? touchedRows(table) : rows(table, s.source(), s.plan());
         long first = touchedPage ? s.touchedFrom() : 0;
         long end = s.touchedFrom() >= 0 && !touchedPage ? s.touchedFrom() : s.pageCount();
-        PageKey[] bounds = starts.bounds(c, s, rows, pageIndex, first, end);
+        boolean last = pageIndex + 1 >= end;
+        PageKey[] bounds = starts.bounds(c, s, rows, pageIndex, first, end, !ahead);
         if (pageIndex > first && bounds[0] == null) {
             return; // its start lies past the range's last entry: the rows that would have filled it left the range
         }
@@ -333,8 +356,9 @@ public final class Cursors implements Paging {
         // welcome there (a duplicate at worst), and the range stays the cursor's whole (after, horizon].
         // Likewise the first page of the touched rows, which follow the table's pages.
         boolean lower = pageIndex > first;
-        boolean upper = bounds[1] != null && pageIndex + 1 < end;
-        try (PreparedStatement ps = c.prepareStatement(rows.pageSql(lower, upper))) {
+        boolean upper = bounds[1] != null && !last;
+        boolean findNext = ahead && !upper && !last;
+        try (PreparedStatement ps = c.prepareStatement(findNext ? rows.pageAheadSql(lower) : rows.pageSql(lower, upper))) {
             ps.setQueryTimeout(queryTimeout);
             // A page of records holds no more rows at once than the table's widest rows allow (RowWidth).
             ps.setFetchSize(Math.min(FETCH_SIZE, table.fetchRows()));
@@ -344,9 +368,18 @@ public final class Cursors implements Paging {
             }
             if (upper) {
                 rows.bindKey(ps, i, bounds[1]);
+            } else if (findNext) {
+                ps.setLong(i, s.pageSize() + 1L);
             }
+            PageKey next;
             try (ResultSet rs = ps.executeQuery()) {
-                rows.emitPage(c, rs, out);
+                next = rows.emitPage(c, rs, out, findNext ? s.pageSize() : Long.MAX_VALUE);
+            }
+            if (next != null) {
+                PageKey stored = starts.found(c, s, pageIndex + 1, next);
+                if (stored != null && !stored.equals(next)) {
+                    throw new StartMoved();
+                }
             }
         } catch (RuntimeException | Error e) {
             throw UnsettledConnection.discarded(c, e, "readDataPage");

@@ -31,15 +31,18 @@ final class PageStarts {
     /**
      * The starts of page {@code index} and of the page after it, found if need be; null for the first page of the
      * part ({@code first}), for a page past the part's {@code end}, and for a start past the range's last entry.
+     *
+     * @param findNext whether to find the next page's start when it is not stored; if not, it is null unless stored
+     *                 (the caller reads the page one entry further and stores what it finds, {@link #found})
      */
-    PageKey[] bounds(Connection c, CursorStore.Stored s, KeyedRows rows, long index, long first, long end)
-            throws SQLException {
+    PageKey[] bounds(Connection c, CursorStore.Stored s, KeyedRows rows, long index, long first, long end,
+                     boolean findNext) throws SQLException {
         PageKey[] b = store.bounds(c, s.id(), index);
         if (index == first) {
             b[0] = null; // a cursor stored before starts were found lazily kept the first page's start too
         }
         boolean lower = index > first && b[0] == null;
-        boolean upper = index + 1 < end && b[1] == null;
+        boolean upper = findNext && index + 1 < end && b[1] == null;
         if (!lower && !upper) {
             return b;
         }
@@ -69,6 +72,14 @@ final class PageStarts {
             b[1] = key;
         }
         return b;
+    }
+
+    /**
+     * Stores the start of page {@code index} found by a read of the page before it past its end, unless another
+     * reader stored one first; the stored start, which rules (null when the cursor is gone).
+     */
+    PageKey found(Connection c, CursorStore.Stored s, long index, PageKey key) throws SQLException {
+        return store.addStart(c, s.id(), index, key);
     }
 
     /** The key page-size entries past {@code from} (the range's start when null), or null past the last entry. */
