@@ -387,6 +387,25 @@ public final class Cursors implements Paging {
         rows.finish(c, out);
     }
 
+    /**
+     * Reads a page of the cursor into {@code into} as a read ahead does ({@link PagePrefetch}), on the calling thread;
+     * for tests. Fails with an IOException when the read is dropped (its next page's start was stored by another
+     * read meanwhile).
+     */
+    public void readAhead(Session session, String cursorId, long pageIndex, ResultSink into)
+            throws EsaException, IOException {
+        CursorStore.Stored s;
+        try (Connection c = ds.getConnection()) {
+            s = store.touch(c, cursorId, session.principal());
+        } catch (SQLException e) {
+            throw Faults.of(dialect, e, "readDataPage");
+        }
+        if (s == null) {
+            throw notFound();
+        }
+        readPage(s, pageIndex, into);
+    }
+
     /** Pages read ahead ({@link PagePrefetch}) held or being read now, over all cursors; for tests. */
     public int pagesReadAhead() {
         return prefetch.held();
