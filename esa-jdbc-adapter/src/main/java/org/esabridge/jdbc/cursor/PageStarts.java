@@ -10,8 +10,12 @@ import java.sql.SQLException;
  * answered (which kept the host waiting ~0.6 s per million rows before page 0).
  *
  * <p>Page {@code k + 1} starts at the key page-size entries after page {@code k}'s start (the first page of a part
- * from the start of the range), found by the database skipping them ({@link KeyedRows#stepSql}); a page asked for
- * beyond the starts found walks forward from the latest one stored. Each start is stored once
+ * from the start of the range). A page read ahead (the host reading in order) finds it as it reads page {@code k}:
+ * one entry further than a page ({@link KeyedRows#pageAheadSql}), whose key is the start, so the database walks the
+ * page's rows once. Otherwise the database skips page-size entries to find it ({@link KeyedRows#stepSql}) before
+ * the page is read: a page sent to the host as it is read cannot take rows back should another reader have stored a
+ * different start meanwhile, while a page read ahead is then dropped and read when asked. A page asked for beyond
+ * the starts found walks forward from the latest one stored. Each start is stored once
  * ({@link CursorStore#addStart}): the first reader to store it wins and every reader of any node then cuts the page
  * there, so a page re-read or read out of order covers the same key range, and pages never overlap. Keys are what
  * the pages are cut by, as before: a row that changes while the cursor is read leaves the range (its modification
