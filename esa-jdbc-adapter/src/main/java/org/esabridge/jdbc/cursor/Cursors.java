@@ -181,6 +181,8 @@ public final class Cursors implements Paging {
         if (index.serves(t)) {
             index.catchUp();
         }
+        String id = null;
+        String opened = null;
         try (Connection c = ds.getConnection()) {
             store.purgeExpired(c);
             // Checked before the count, so a refusal costs one indexed count; calls racing past it at once can
@@ -199,6 +201,16 @@ public final class Cursors implements Paging {
             KeyedRows rows = rows(sql, range.source(), plan);
             Instant from = range.from();
             Instant horizon = range.horizon();
+            // Stored before it is counted, with its counts to come, so that its first page is read ahead while the
+            // database counts (PagePrefetch): the host asks for it next. Nobody else knows the cursor's id yet.
+            id = CursorStore.newId();
+            CursorStore.Stored uncounted = new CursorStore.Stored(id, t.name(), range.source(), from, horizon, pageSize,
+                    0, Long.MAX_VALUE, horizon.plus(timeout), plan, -1);
+            store.insert(c, uncounted, session.principal(), after);
+            if (sql.fetchRows() > 1) {
+                prefetch.start(id, session.principal(), 0, true, r -> IdWhiteSpace.lost(t, r.id()) == null,
+                        into -> readPage(uncounted, 0, into));
+            }
             // Counted, not walked: the page starts are found as the pages are read (PageStarts). A read of every row
             // counts the table less the rows past the horizon (TableSql.countLiveOutside). Should a row be given a
             // time before the oldest between the two statements, the total counts it and no page holds it: a page
@@ -220,12 +232,30 @@ public final class Cursors implements Paging {
                     pageCount += pages(touches, pageSize);
                 }
             }
-            CursorStore.Stored s = new CursorStore.Stored(CursorStore.newId(), t.name(), range.source(), from, horizon,
+            CursorStore.Stored s = new CursorStore.Stored(id, t.name(), range.source(), from, horizon,
                     pageSize, total, pageCount, horizon.plus(timeout), plan, touchedFrom);
-            store.insert(c, s, session.principal(), after);
+            store.counted(c, s);
+            if (tablePages == 0) {
+                prefetch.discard(id, session.principal()); // its first page is of the touched rows, or there is none
+            }
+            opened = id;
             return new Cursor(s.id(), rows.type(), s.pageCount(), pageSize, total, s.expiresAt());
         } catch (SQLException e) {
             throw Faults.of(dialect, e, "opening a cursor on " + t.name());
+        } finally {
+            if (opened == null && id != null) {
+                forget(id, session.principal());
+            }
+        }
+    }
+
+    /** Drops a cursor whose opening failed after it was stored: its page read ahead, and its row if it can. */
+    private void forget(String id, String principal) {
+        prefetch.discard(id, principal);
+        try (Connection c = ds.getConnection()) {
+            store.delete(c, id, principal);
+        } catch (SQLException e) {
+            // It expires like any other cursor; the opening's own failure is what the host is told.
         }
     }
 
