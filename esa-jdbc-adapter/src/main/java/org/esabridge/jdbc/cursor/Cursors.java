@@ -39,7 +39,8 @@ import org.esabridge.jdbc.dialect.Faults;
  * {@link DatabaseClock}'s now; later changes are left for the next sync), chooses the read's {@link PagePlan} —
  * (mod, id) on the modification index for a narrow range, or id order along the primary key when there is no such
  * index or the range holds most of the table ({@link ReadPlanner}) — and counts the range's entries (the answer's
- * exact total and page count). The page starts are found as the pages are read ({@link PageStarts}), each
+ * exact total and page count). The cursor is stored before it is counted, so that its first page is read ahead
+ * ({@link PagePrefetch}) while the database counts. The page starts are found as the pages are read ({@link PageStarts}), each
  * page-size entries after the one before, and stored once found: the host gets the cursor without waiting for a
  * pass over every key.
  *
