@@ -169,8 +169,13 @@ class IdRangePagesTest {
                 List<String> both = new ArrayList<>(repeat(low, bound));
                 both.addAll(repeat(high, bound));
                 assertUsesPrimaryKeyWithoutSort(table, cursor.page(true, true), both, "range");
+                // A page read one entry past its end, to find the next page's start.
+                assertUsesPrimaryKeyWithoutSort(table, cursor.ahead(false), List.of(PAGE + 1L), null);
+                List<Object> ahead = new ArrayList<>(repeat(low, bound));
+                ahead.add(PAGE + 1L);
+                assertUsesPrimaryKeyWithoutSort(table, cursor.ahead(true), ahead, "range");
             }
-            assertUsesPrimaryKeyWithoutSort(table, byId.modified(), List.of("1001"), null);
+            assertUsesPrimaryKeyWithoutSort(table, byId.modified(), List.of(1001L), null);
         }
     }
 
@@ -182,20 +187,16 @@ class IdRangePagesTest {
      * EXPLAINs the statement, its modification range bound to (2000, 2100] and then {@code rest}; checks the
      * table's row of the plan (an inline read also counts its at most threshold + 1 rows in a temporary table).
      */
-    private static void assertUsesPrimaryKeyWithoutSort(String table, String sql, List<String> rest, String type)
+    private static void assertUsesPrimaryKeyWithoutSort(String table, String sql, List<?> rest, String type)
             throws Exception {
         try (Connection conn = TestDatabase.connect(DB); PreparedStatement ps = conn.prepareStatement("EXPLAIN " + sql)) {
             int i = 1;
             ps.setString(i++, "2000-01-01 00:00:00");
-            if (!sql.contains("LIMIT ?")) {
+            if (!sql.contains("LIMIT ?) x")) { // the inline read has no upper end
                 ps.setString(i++, "2100-01-01 00:00:00");
             }
-            for (String value : rest) {
-                if (sql.contains("LIMIT ?")) {
-                    ps.setLong(i++, Long.parseLong(value));
-                } else {
-                    ps.setString(i++, value);
-                }
+            for (Object value : rest) {
+                ps.setObject(i++, value); // a limit as a number, a bound as text
             }
             Set<String> tables = new HashSet<>();
             try (ResultSet plan = ps.executeQuery()) {

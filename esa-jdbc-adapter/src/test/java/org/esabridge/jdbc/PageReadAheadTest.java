@@ -153,6 +153,27 @@ class PageReadAheadTest {
     }
 
     @Test
+    void aNewCursorsFirstPageIsReadAheadWhileItIsCounted() throws Exception {
+        String db = "esa_read_ahead_polling";
+        Cursor c = polling.getModifiedPaged(HOST, "item", Instant.EPOCH);
+        cursors(polling).awaitReadAhead(c.cursorId());
+        assertEquals(1, cursors(polling).pagesReadAhead(), "page 0, read as the cursor was counted");
+        // Changed after page 0 was read ahead: the page served is the one read ahead, then the row leaves the cursor.
+        TestDatabase.exec(db, "UPDATE item SET v = 'changed' WHERE id = 50");
+        try {
+            String ahead = new String(document(polling, c, 0), StandardCharsets.UTF_8);
+            assertTrue(ahead.contains("<id>1</id>") && ahead.contains("<id>50</id>") && ahead.contains("<id>100</id>")
+                    && !ahead.contains("<id>101</id>"), ahead);
+            assertFalse(new String(document(polling, c, 0), StandardCharsets.UTF_8).contains("<id>50</id>"),
+                    "read afresh, row 50 has changed past the cursor's horizon");
+            assertEquals(300 - 1, page(polling, c, 0).size() + page(polling, c, 1).size() + page(polling, c, 2).size());
+        } finally {
+            polling.closeCursor(HOST, c.cursorId());
+            TestDatabase.exec(db, "UPDATE item SET v = 'v50', modified = TIMESTAMP '2026-01-01 00:00:50' WHERE id = 50");
+        }
+    }
+
+    @Test
     void aClosedOrReleasedCursorDropsItsPageAndNoConnectionIsHeld() throws Exception {
         HikariDataSource pool = (HikariDataSource) polling.dataSource();
         Cursor c = polling.getModifiedPaged(HOST, "item", Instant.EPOCH);

@@ -32,7 +32,7 @@ public record IdOrderSql(TableSql.CursorSql liveRows, TableSql.CursorSql softDel
         String changed = " FROM " + m.idOrderFrom() + " WHERE " + m.mod() + " > " + ts;
         String order = " ORDER BY " + m.idOrder();
         return new IdOrderSql(cursor(m, m.selectList(), changed + " AND " + m.mod() + " <= " + ts + live, order),
-                cursor(m, m.idOrder(), changed + " AND " + m.mod() + " <= " + ts + deleted, order),
+                cursor(m, m.idOrder() + ", " + m.mod(), changed + " AND " + m.mod() + " <= " + ts + deleted, order),
                 counted(m, m.selectList(), changed + live + order, dialect),
                 counted(m, m.idOrder(), changed + deleted + order, dialect));
     }

@@ -70,11 +70,15 @@ public record TableSql(Table table, RecordMapper mapper, String modified, String
      * @param count counts the entries of the range
      * @param steps the key {@code ?} entries into the range (the last parameter), from its start and from a lower
      *              bound
+     * @param ahead a page without an upper bound and at most {@code ?} entries (the last parameter), from the
+     *              range's start and from a lower bound: a page read with one entry more, whose key is the next
+     *              page's start
      */
-    public record CursorSql(String keys, List<String> pages, String count, List<String> steps) {
+    public record CursorSql(String keys, List<String> pages, String count, List<String> steps, List<String> ahead) {
         /**
          * From its parts: {@code keyColumns} and {@code columns} are selected from {@code where} (a FROM clause and
-         * its conditions); a page adds its bounds' conditions (lower first), then {@code order}.
+         * its conditions); a page adds its bounds' conditions (lower first), then {@code order}. {@code columns}
+         * holds the key's values too, so that a page's row tells where the next page starts.
          */
         public static CursorSql of(String keyColumns, String columns, String where, String lower, String upper,
                                    String order) {
@@ -83,7 +87,8 @@ public record TableSql(Table table, RecordMapper mapper, String modified, String
             // LIMIT … OFFSET: both dialects' syntax; the database skips the entries, none is sent.
             String step = order + " LIMIT 1 OFFSET ?";
             return new CursorSql(keys + order, List.of(select + order, select + lower + order, select + upper + order,
-                    select + lower + upper + order), "SELECT COUNT(*)" + where, List.of(keys + step, keys + lower + step));
+                    select + lower + upper + order), "SELECT COUNT(*)" + where, List.of(keys + step, keys + lower + step),
+                    List.of(select + order + " LIMIT ?", select + lower + order + " LIMIT ?"));
         }
 
         /** The page statement; its bounds' parameters follow the range's, lower first. */
@@ -94,6 +99,11 @@ public record TableSql(Table table, RecordMapper mapper, String modified, String
         /** The step statement; the lower bound's parameters follow the range's, then the number of entries skipped. */
         public String step(boolean lower) {
             return steps.get(lower ? 1 : 0);
+        }
+
+        /** The page read ahead of its end; the lower bound's parameters follow the range's, then the limit. */
+        public String ahead(boolean lower) {
+            return ahead.get(lower ? 1 : 0);
         }
     }
 
@@ -181,7 +191,8 @@ public record TableSql(Table table, RecordMapper mapper, String modified, String
         String where = " FROM " + m.changesFrom() + " WHERE " + m.mod() + " > " + ts + " AND " + m.mod() + " <= "
                 + ts + liveness;
         String order = " ORDER BY " + m.mod() + ", " + m.idOrder();
-        return CursorSql.of(m.mod() + ", " + m.idOrder(), live ? m.selectList() : m.idOrder(), where,
+        // Ids then the modification time, as in the select list of records: a page's key is read alike from both.
+        return CursorSql.of(m.mod() + ", " + m.idOrder(), live ? m.selectList() : m.idOrder() + ", " + m.mod(), where,
                 " AND " + bound(m, ">=", ">=", ts),
                 " AND " + bound(m, "<=", "<", ts), order);
     }

@@ -103,6 +103,23 @@ final class CursorStore {
         }
     }
 
+    /** Stores a cursor's counts ({@code total}, {@code page_count}, {@code touched_from}), found after {@link #insert}. */
+    void counted(Connection c, Stored s) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + cursors
+                + " SET total = ?, page_count = ?, touched_from = ? WHERE id = ?")) {
+            ps.setQueryTimeout(queryTimeout);
+            ps.setLong(1, s.total());
+            ps.setLong(2, s.pageCount());
+            if (s.touchedFrom() < 0) {
+                ps.setNull(3, java.sql.Types.BIGINT);
+            } else {
+                ps.setLong(3, s.touchedFrom());
+            }
+            ps.setString(4, s.id());
+            ps.executeUpdate();
+        }
+    }
+
     /**
      * Stores the first key of page {@code index} unless one is stored already; the stored one, which every reader
      * of the cursor then uses (null when the cursor is gone).

@@ -39,7 +39,8 @@ import org.esabridge.jdbc.dialect.Faults;
  * {@link DatabaseClock}'s now; later changes are left for the next sync), chooses the read's {@link PagePlan} —
  * (mod, id) on the modification index for a narrow range, or id order along the primary key when there is no such
  * index or the range holds most of the table ({@link ReadPlanner}) — and counts the range's entries (the answer's
- * exact total and page count). The page starts are found as the pages are read ({@link PageStarts}), each
+ * exact total and page count). The cursor is stored before it is counted, so that its first page is read ahead
+ * ({@link PagePrefetch}) while the database counts. The page starts are found as the pages are read ({@link PageStarts}), each
  * page-size entries after the one before, and stored once found: the host gets the cursor without waiting for a
  * pass over every key.
  *
@@ -181,6 +182,8 @@ public final class Cursors implements Paging {
         if (index.serves(t)) {
             index.catchUp();
         }
+        String id = null;
+        String opened = null;
         try (Connection c = ds.getConnection()) {
             store.purgeExpired(c);
             // Checked before the count, so a refusal costs one indexed count; calls racing past it at once can
@@ -199,6 +202,16 @@ public final class Cursors implements Paging {
             KeyedRows rows = rows(sql, range.source(), plan);
             Instant from = range.from();
             Instant horizon = range.horizon();
+            // Stored before it is counted, with its counts to come, so that its first page is read ahead while the
+            // database counts (PagePrefetch): the host asks for it next. Nobody else knows the cursor's id yet.
+            id = CursorStore.newId();
+            CursorStore.Stored uncounted = new CursorStore.Stored(id, t.name(), range.source(), from, horizon, pageSize,
+                    0, Long.MAX_VALUE, horizon.plus(timeout), plan, -1);
+            store.insert(c, uncounted, session.principal(), after);
+            if (sql.fetchRows() > 1) {
+                prefetch.start(id, session.principal(), 0, true, r -> IdWhiteSpace.lost(t, r.id()) == null,
+                        into -> readPage(uncounted, 0, into));
+            }
             // Counted, not walked: the page starts are found as the pages are read (PageStarts). A read of every row
             // counts the table less the rows past the horizon (TableSql.countLiveOutside). Should a row be given a
             // time before the oldest between the two statements, the total counts it and no page holds it: a page
@@ -220,12 +233,30 @@ public final class Cursors implements Paging {
                     pageCount += pages(touches, pageSize);
                 }
             }
-            CursorStore.Stored s = new CursorStore.Stored(CursorStore.newId(), t.name(), range.source(), from, horizon,
+            CursorStore.Stored s = new CursorStore.Stored(id, t.name(), range.source(), from, horizon,
                     pageSize, total, pageCount, horizon.plus(timeout), plan, touchedFrom);
-            store.insert(c, s, session.principal(), after);
+            store.counted(c, s);
+            if (tablePages == 0) {
+                prefetch.discard(id, session.principal()); // its first page is of the touched rows, or there is none
+            }
+            opened = id;
             return new Cursor(s.id(), rows.type(), s.pageCount(), pageSize, total, s.expiresAt());
         } catch (SQLException e) {
             throw Faults.of(dialect, e, "opening a cursor on " + t.name());
+        } finally {
+            if (opened == null && id != null) {
+                forget(id, session.principal());
+            }
+        }
+    }
+
+    /** Drops a cursor whose opening failed after it was stored: its page read ahead, and its row if it can. */
+    private void forget(String id, String principal) {
+        prefetch.discard(id, principal);
+        try (Connection c = ds.getConnection()) {
+            store.delete(c, id, principal);
+        } catch (SQLException e) {
+            // It expires like any other cursor; the opening's own failure is what the host is told.
         }
     }
 
@@ -290,7 +321,7 @@ public final class Cursors implements Paging {
             }
             if (ahead == null) {
                 out = unwritable.filter(lookup.table(s.structure()).table(), sink);
-                readPage(c, s, pageIndex, out);
+                readPage(c, s, pageIndex, out, false);
             }
         } catch (SQLException e) {
             throw Faults.of(dialect, e, "readDataPage");
@@ -312,20 +343,43 @@ public final class Cursors implements Paging {
     /** Reads a page of the cursor into {@code into} with a connection of its own (a page read ahead). */
     private void readPage(CursorStore.Stored s, long pageIndex, ResultSink into) throws EsaException, IOException {
         try (Connection c = ds.getConnection()) {
-            readPage(c, s, pageIndex, into);
+            readPage(c, s, pageIndex, into, true);
         } catch (SQLException e) {
             throw Faults.of(dialect, e, "readDataPage");
         }
     }
 
-    private void readPage(Connection c, CursorStore.Stored s, long pageIndex, ResultSink out)
+    /**
+     * A page read ahead that found the next page's start where another reader had stored a different one (rows left
+     * the range between the two reads): its rows end elsewhere than the stored start says, so it is dropped and the
+     * page is read when asked, between the stored starts.
+     */
+    private static final class StartMoved extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        StartMoved() {
+            super("the next page's start was stored by another read");
+        }
+    }
+
+    /**
+     * Reads one page into {@code out}.
+     *
+     * @param ahead whether {@code out} holds the page until it is asked for (a page read ahead), so that it can be
+     *              dropped: such a read finds the next page's start itself when it is not stored yet, reading the
+     *              page one entry further instead of a step over the page's keys before it. A page sent to the host
+     *              as it is read leaves that to {@link PageStarts}, since its rows cannot be taken back should
+     *              another reader store a different start meanwhile.
+     */
+    private void readPage(Connection c, CursorStore.Stored s, long pageIndex, ResultSink out, boolean ahead)
             throws SQLException, EsaException, IOException {
         TableSql table = lookup.table(s.structure());
         boolean touchedPage = s.touchedFrom() >= 0 && pageIndex >= s.touchedFrom();
         KeyedRows rows = touchedPage ? touchedRows(table) : rows(table, s.source(), s.plan());
         long first = touchedPage ? s.touchedFrom() : 0;
         long end = s.touchedFrom() >= 0 && !touchedPage ? s.touchedFrom() : s.pageCount();
-        PageKey[] bounds = starts.bounds(c, s, rows, pageIndex, first, end);
+        boolean last = pageIndex + 1 >= end;
+        PageKey[] bounds = starts.bounds(c, s, rows, pageIndex, first, end, !ahead);
         if (pageIndex > first && bounds[0] == null) {
             return; // its start lies past the range's last entry: the rows that would have filled it left the range
         }
@@ -333,8 +387,9 @@ public final class Cursors implements Paging {
         // welcome there (a duplicate at worst), and the range stays the cursor's whole (after, horizon].
         // Likewise the first page of the touched rows, which follow the table's pages.
         boolean lower = pageIndex > first;
-        boolean upper = bounds[1] != null && pageIndex + 1 < end;
-        try (PreparedStatement ps = c.prepareStatement(rows.pageSql(lower, upper))) {
+        boolean upper = bounds[1] != null && !last;
+        boolean findNext = ahead && !upper && !last;
+        try (PreparedStatement ps = c.prepareStatement(findNext ? rows.pageAheadSql(lower) : rows.pageSql(lower, upper))) {
             ps.setQueryTimeout(queryTimeout);
             // A page of records holds no more rows at once than the table's widest rows allow (RowWidth).
             ps.setFetchSize(Math.min(FETCH_SIZE, table.fetchRows()));
@@ -344,14 +399,42 @@ public final class Cursors implements Paging {
             }
             if (upper) {
                 rows.bindKey(ps, i, bounds[1]);
+            } else if (findNext) {
+                ps.setLong(i, s.pageSize() + 1L);
             }
+            PageKey next;
             try (ResultSet rs = ps.executeQuery()) {
-                rows.emitPage(c, rs, out);
+                next = rows.emitPage(c, rs, out, findNext ? s.pageSize() : Long.MAX_VALUE);
+            }
+            if (next != null) {
+                PageKey stored = starts.found(c, s, pageIndex + 1, next);
+                if (stored != null && !stored.equals(next)) {
+                    throw new StartMoved();
+                }
             }
         } catch (RuntimeException | Error e) {
             throw UnsettledConnection.discarded(c, e, "readDataPage");
         }
         rows.finish(c, out);
+    }
+
+    /**
+     * Reads a page of the cursor into {@code into} as a read ahead does ({@link PagePrefetch}), on the calling thread;
+     * for tests. Fails with an IOException when the read is dropped (its next page's start was stored by another
+     * read meanwhile).
+     */
+    public void readAhead(Session session, String cursorId, long pageIndex, ResultSink into)
+            throws EsaException, IOException {
+        CursorStore.Stored s;
+        try (Connection c = ds.getConnection()) {
+            s = store.touch(c, cursorId, session.principal());
+        } catch (SQLException e) {
+            throw Faults.of(dialect, e, "readDataPage");
+        }
+        if (s == null) {
+            throw notFound();
+        }
+        readPage(s, pageIndex, into);
     }
 
     /** Pages read ahead ({@link PagePrefetch}) held or being read now, over all cursors; for tests. */

@@ -28,7 +28,7 @@ abstract class EntryRows implements KeyedRows {
         String ts = dialect.timestampParameter();
         String where = " FROM " + source + " AND " + time + " > " + ts + " AND " + time + " <= " + ts;
         String order = " ORDER BY " + time + ", seq";
-        return TableSql.CursorSql.of(time + ", seq", "row_id", where,
+        return TableSql.CursorSql.of(time + ", seq", "row_id, " + time + ", seq", where,
                 " AND " + time + " >= " + ts + " AND (" + time + ", seq) >= (" + ts + ", ?)",
                 " AND " + time + " <= " + ts + " AND (" + time + ", seq) < (" + ts + ", ?)", order);
     }
@@ -56,6 +56,16 @@ abstract class EntryRows implements KeyedRows {
     @Override
     public String pageSql(boolean lower, boolean upper) {
         return sql.page(lower, upper);
+    }
+
+    @Override
+    public String pageAheadSql(boolean lower) {
+        return sql.ahead(lower);
+    }
+
+    @Override
+    public PageKey pageKey(ResultSet rs) throws SQLException {
+        return new PageKey(ValueCodec.readInstant(rs, 2), Long.toString(rs.getLong(3)));
     }
 
     @Override

@@ -69,9 +69,14 @@ final class IndexRows extends EntryRows {
     }
 
     @Override
-    public void emitPage(Connection c, ResultSet rs, ResultSink sink) throws SQLException, IOException {
+    public PageKey emitPage(Connection c, ResultSet rs, ResultSink sink, long limit) throws SQLException, IOException {
         List<String> ids = new ArrayList<>();
+        PageKey next = null;
         while (rs.next()) {
+            if (ids.size() == limit) {
+                next = pageKey(rs);
+                break;
+            }
             ids.add(rs.getString(1));
         }
         RowsById rows = new RowsById(table, queryTimeout);
@@ -94,5 +99,6 @@ final class IndexRows extends EntryRows {
                 }
             }
         }
+        return next;
     }
 }

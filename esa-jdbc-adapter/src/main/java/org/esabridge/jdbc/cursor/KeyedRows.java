@@ -45,6 +45,17 @@ interface KeyedRows {
      */
     String pageSql(boolean lower, boolean upper);
 
+    /**
+     * Selects a page without an upper bound and at most the last parameter's number of entries: the page read
+     * with one entry more, the next page's start ({@link #emitPage}'s answer), instead of a step to find it first.
+     *
+     * @param lower whether the page starts at a key (every page but the first)
+     */
+    String pageAheadSql(boolean lower);
+
+    /** The key of the current row of {@link #pageSql} or {@link #pageAheadSql}. */
+    PageKey pageKey(ResultSet rs) throws SQLException;
+
     /** Binds the (after, horizon] range (and whatever precedes it); returns the next parameter index. */
     int bindRange(PreparedStatement ps, int index, Instant after, Instant horizon) throws SQLException;
 
@@ -54,11 +65,20 @@ interface KeyedRows {
     /** Sends the current row of {@link #pageSql} to the sink (or keeps it for {@link #finish}). */
     void emit(ResultSet rs, ResultSink sink) throws SQLException, IOException;
 
-    /** Sends every row of {@link #pageSql}'s result to the sink; {@code c} is the connection it was read on. */
-    default void emitPage(Connection c, ResultSet rs, ResultSink sink) throws SQLException, IOException {
-        while (rs.next()) {
+    /**
+     * Sends the first {@code limit} rows of a page's result to the sink; {@code c} is the connection it was read on.
+     * The SQL rows are counted, not what reaches the host (the sink may leave some out).
+     *
+     * @return the key of the row after the first {@code limit}, or null when there is none
+     */
+    default PageKey emitPage(Connection c, ResultSet rs, ResultSink sink, long limit) throws SQLException, IOException {
+        for (long n = 0; rs.next(); n++) {
+            if (n == limit) {
+                return pageKey(rs);
+            }
             emit(rs, sink);
         }
+        return null;
     }
 
     /** Sends what {@link #emit} kept, after the page's last row, on a connection outside the page's read. */

@@ -29,8 +29,8 @@ import org.esabridge.api.xml.EncodedRecords;
 import org.esabridge.jdbc.catalog.RecordMapper;
 
 /**
- * Reads a cursor's next page while the current one is written to the host, so that the host's next
- * {@code readDataPage} finds it in memory instead of waiting for the database.
+ * Reads a cursor's next page while the current one is written to the host (and a new cursor's first page while it
+ * is counted), so that the host's next {@code readDataPage} finds it in memory instead of waiting for the database.
  *
  * <p>Bounds: one page ahead per cursor, at most {@value #MAX_PAGES} pages held or being read over all cursors
  * (a read that finds no free place is not made), and the read of a page larger than {@value #MAX_CHARS} characters

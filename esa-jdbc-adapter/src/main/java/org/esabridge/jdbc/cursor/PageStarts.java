@@ -10,8 +10,12 @@ import java.sql.SQLException;
  * answered (which kept the host waiting ~0.6 s per million rows before page 0).
  *
  * <p>Page {@code k + 1} starts at the key page-size entries after page {@code k}'s start (the first page of a part
- * from the start of the range), found by the database skipping them ({@link KeyedRows#stepSql}); a page asked for
- * beyond the starts found walks forward from the latest one stored. Each start is stored once
+ * from the start of the range). A page read ahead (the host reading in order) finds it as it reads page {@code k}:
+ * one entry further than a page ({@link KeyedRows#pageAheadSql}), whose key is the start, so the database walks the
+ * page's rows once. Otherwise the database skips page-size entries to find it ({@link KeyedRows#stepSql}) before
+ * the page is read: a page sent to the host as it is read cannot take rows back should another reader have stored a
+ * different start meanwhile, while a page read ahead is then dropped and read when asked. A page asked for beyond
+ * the starts found walks forward from the latest one stored. Each start is stored once
  * ({@link CursorStore#addStart}): the first reader to store it wins and every reader of any node then cuts the page
  * there, so a page re-read or read out of order covers the same key range, and pages never overlap. Keys are what
  * the pages are cut by, as before: a row that changes while the cursor is read leaves the range (its modification
@@ -31,15 +35,18 @@ final class PageStarts {
     /**
      * The starts of page {@code index} and of the page after it, found if need be; null for the first page of the
      * part ({@code first}), for a page past the part's {@code end}, and for a start past the range's last entry.
+     *
+     * @param findNext whether to find the next page's start when it is not stored; if not, it is null unless stored
+     *                 (the caller reads the page one entry further and stores what it finds, {@link #found})
      */
-    PageKey[] bounds(Connection c, CursorStore.Stored s, KeyedRows rows, long index, long first, long end)
-            throws SQLException {
+    PageKey[] bounds(Connection c, CursorStore.Stored s, KeyedRows rows, long index, long first, long end,
+                     boolean findNext) throws SQLException {
         PageKey[] b = store.bounds(c, s.id(), index);
         if (index == first) {
             b[0] = null; // a cursor stored before starts were found lazily kept the first page's start too
         }
         boolean lower = index > first && b[0] == null;
-        boolean upper = index + 1 < end && b[1] == null;
+        boolean upper = findNext && index + 1 < end && b[1] == null;
         if (!lower && !upper) {
             return b;
         }
@@ -69,6 +76,14 @@ final class PageStarts {
             b[1] = key;
         }
         return b;
+    }
+
+    /**
+     * Stores the start of page {@code index} found by a read of the page before it past its end, unless another
+     * reader stored one first; the stored start, which rules (null when the cursor is gone).
+     */
+    PageKey found(Connection c, CursorStore.Stored s, long index, PageKey key) throws SQLException {
+        return store.addStart(c, s.id(), index, key);
     }
 
     /** The key page-size entries past {@code from} (the range's start when null), or null past the last entry. */

@@ -70,6 +70,17 @@ final class TableRows implements KeyedRows {
     public String pageSql(boolean lower, boolean upper) {
         return sql.page(lower, upper);
     }
+
+    @Override
+    public String pageAheadSql(boolean lower) {
+        return sql.ahead(lower);
+    }
+
+    @Override
+    public PageKey pageKey(ResultSet rs) throws SQLException {
+        // Records and ids alike select the id columns, then the modification time.
+        return new PageKey(m.readMod(rs, m.modIndex()), m.readId(rs, 1));
+    }
     @Override
     public int bindRange(PreparedStatement ps, int index, Instant after, Instant horizon) throws SQLException {
         m.bindMod(ps, index, after);
