@@ -209,7 +209,7 @@ public final class Cursors implements Paging {
                     0, Long.MAX_VALUE, horizon.plus(timeout), plan, -1);
             store.insert(c, uncounted, session.principal(), after);
             if (sql.fetchRows() > 1) {
-                prefetch.start(id, session.principal(), 0, true, r -> IdWhiteSpace.lost(t, r.id()) == null,
+                prefetch.start(id, session.principal(), 0, true, rowId -> IdWhiteSpace.lost(t, rowId) == null,
                         into -> readPage(uncounted, 0, into));
             }
             // Counted, not walked: the page starts are found as the pages are read (PageStarts). A read of every row
