@@ -342,6 +342,12 @@ public final class CaptureTriggers {
                 && TriggerDdl.modeInPlace(dialect, found[2]);
     }
 
+    /** Whether the table's delete trigger is in place, so that its tombstones record every delete. */
+    public boolean deleteTriggerInPlace(Connection c, String table) throws SQLException {
+        String[] found = existing(c).get(deleteTriggerName(table));
+        return found != null && found[0].equals(table);
+    }
+
     /** The schema's adapter triggers now: name → (table, body, sql_mode). */
     private Map<String, String[]> existing(Connection c) throws SQLException {
         Map<String, String[]> existing = new HashMap<>();

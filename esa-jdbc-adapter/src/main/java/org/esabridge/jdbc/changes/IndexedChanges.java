@@ -48,6 +48,9 @@ import org.esabridge.jdbc.dialect.Faults;
  *       recorded gap). For an earlier {@code after} any row may have changed: changed records are the whole
  *       table ({@link ChangeReader} without a lower bound), deletions are {@link ErrorCode#NOT_SUPPORTED} so
  *       the host compares ids, as for the tombstones' horizon in polling mode.</li>
+ *   <li>Before a table's own join mark only ({@link #JOINED}: polled until then), deletions are the tombstones of
+ *       the trigger it was polled by, which stays ({@link #tombstonesCover}): a host's time taken while the table
+ *       joined is answered the same before and after the switch.</li>
  * </ul>
  */
 public final class IndexedChanges {
@@ -87,6 +90,7 @@ public final class IndexedChanges {
     private final int queryTimeout;
     private final ChangeReader polling;
     private final CatchUp catchUp;
+    private final CaptureTriggers triggers;
     private final String count;
     private final String batch;
 
@@ -100,6 +104,7 @@ public final class IndexedChanges {
         this.inlineThreshold = inlineThreshold;
         this.queryTimeout = queryTimeout;
         this.polling = polling;
+        this.triggers = new CaptureTriggers(dialect, state);
         String ts = dialect.timestampParameter();
         String entries = " FROM " + state.change() + " WHERE table_name = ? AND kind = ? AND stamp > " + ts;
         this.count = "SELECT COUNT(*) FROM (SELECT 1" + entries + dialect.limit("?") + ") x";
@@ -181,26 +186,64 @@ public final class IndexedChanges {
      * moves when the table was created again or renamed — rows that vanished so leave no row event in the log.
      */
     public boolean coversDeletions(Connection c, Table t, Instant after) throws SQLException {
+        return deletionHorizon(c, t, after) == DeletionHorizon.COVERED;
+    }
+
+    /**
+     * Whether the deletions after {@code after} are the delete trigger's tombstones rather than the index's: the table
+     * joined the log after {@code after} and was polled until then, so a host may well hold an {@code after} from that
+     * time (a {@code getCurrentTime} just after the reload that made it join). Nothing before the join mark is in
+     * the index, but the trigger put in place for the polling stays (nothing drops a trigger of a table the log
+     * captures), so its tombstones hold every delete from the table's tracking horizon on, across the switch: the
+     * polled answer ({@link ChangeReader#getDeleted}, which refuses an {@code after} before that horizon) is exact.
+     * Without the trigger (dropped by hand since) deletions stay refused.
+     */
+    public boolean tombstonesCover(Connection c, Table t, Instant after) throws SQLException {
+        return deletionHorizon(c, t, after) == DeletionHorizon.BEFORE_JOIN && triggers.deleteTriggerInPlace(c, t.name());
+    }
+
+    /** Where an {@code after} stands against a table's deletion horizon in the index. */
+    private enum DeletionHorizon {
+        COVERED,
+        /** Before the table's join mark only: the index starts later, the polled tombstones may go back further. */
+        BEFORE_JOIN,
+        BEFORE
+    }
+
+    private DeletionHorizon deletionHorizon(Connection c, Table t, Instant after) throws SQLException {
         if (!covers(c, after)) {
-            return false;
+            return DeletionHorizon.BEFORE;
         }
-        // The table's own horizon: set by TableIdentity (recreated, renamed), and by the reader's TRUNCATE or
-        // joined mark.
-        for (String sql : List.of("SELECT tracking_since FROM " + state.structure() + " WHERE table_name = ?",
-                "SELECT MAX(stamp) FROM " + state.change() + " WHERE table_name = ? AND kind IN ('" + TRUNCATED + "', '"
-                        + JOINED + "', '" + JOIN_BEGUN + "')")) {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setQueryTimeout(queryTimeout);
-                ps.setString(1, t.name());
-                try (ResultSet rs = ps.executeQuery()) {
-                    Instant since = rs.next() ? ValueCodec.readInstant(rs, 1) : null;
-                    if (since != null && after.isBefore(since)) {
-                        return false;
-                    }
+        // The table's own horizon: set by TableIdentity (recreated, renamed).
+        try (PreparedStatement ps = c.prepareStatement("SELECT tracking_since FROM " + state.structure()
+                + " WHERE table_name = ?")) {
+            ps.setQueryTimeout(queryTimeout);
+            ps.setString(1, t.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                Instant since = rs.next() ? ValueCodec.readInstant(rs, 1) : null;
+                if (since != null && after.isBefore(since)) {
+                    return DeletionHorizon.BEFORE;
                 }
             }
         }
-        return true;
+        // And by the reader's TRUNCATE or joined mark: one entry per table, its kind says which came last.
+        try (PreparedStatement ps = c.prepareStatement("SELECT kind, stamp FROM " + state.change() + " WHERE table_name = ?"
+                + " AND kind IN ('" + TRUNCATED + "', '" + JOINED + "', '" + JOIN_BEGUN + "') ORDER BY stamp DESC"
+                + dialect.limit("1"))) {
+            ps.setQueryTimeout(queryTimeout);
+            ps.setString(1, t.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return DeletionHorizon.COVERED;
+                }
+                String kind = rs.getString(1);
+                Instant since = ValueCodec.readInstant(rs, 2);
+                if (!after.isBefore(since)) {
+                    return DeletionHorizon.COVERED;
+                }
+                return kind.equals(String.valueOf(TRUNCATED)) ? DeletionHorizon.BEFORE : DeletionHorizon.BEFORE_JOIN;
+            }
+        }
     }
 
     /**
@@ -243,10 +286,15 @@ public final class IndexedChanges {
         catchUp();
         RowsById rows = new RowsById(q, queryTimeout);
         Boolean answered;
+        boolean[] polled = new boolean[1];
         try (Connection c = ds.getConnection()) {
             answered = Snapshot.run(c, () -> {
                 if (!(soft ? covers(c, t, after) : coversDeletions(c, t, after))) {
                     if (soft) {
+                        return null;
+                    }
+                    if (tombstonesCover(c, t, after)) {
+                        polled[0] = true;
                         return null;
                     }
                     throw beforeHorizon(t);
@@ -268,6 +316,9 @@ public final class IndexedChanges {
             });
         } catch (SQLException e) {
             throw Faults.of(dialect, e, "getDeleted of " + t.name());
+        }
+        if (polled[0]) {
+            return polling.getDeleted(q, after, sink);
         }
         // Soft-deleted rows before the horizon: every row marked deleted, as the table shows them.
         return answered != null ? answered : polling.getDeleted(q, BEGINNING, sink);

@@ -155,11 +155,14 @@ public final class Cursors implements Paging {
                 };
                 return new Range(indexed, after, index.horizon(c));
             }
-            if (source == Source.TOMBSTONES) {
+            if (source == Source.TOMBSTONES && !index.tombstonesCover(c, t, after)) {
                 throw IndexedChanges.beforeHorizon(t);
             }
-            // Before the index's horizon any row may have changed: the whole table.
-            return new Range(source, IndexedChanges.BEGINNING, clock.now(c));
+            if (source != Source.TOMBSTONES) {
+                // Before the index's horizon any row may have changed: the whole table.
+                return new Range(source, IndexedChanges.BEGINNING, clock.now(c));
+            }
+            // Before the table joined the log: the tombstones it was polled by, as below.
         }
         if (source == Source.TOMBSTONES) {
             changes.checkHorizon(c, t, after);
