@@ -49,7 +49,7 @@ import org.esabridge.jdbc.dialect.Faults;
  *       table ({@link ChangeReader} without a lower bound), deletions are {@link ErrorCode#NOT_SUPPORTED} so
  *       the host compares ids, as for the tombstones' horizon in polling mode.</li>
  *   <li>Before a table's own join mark only ({@link #JOINED}: polled until then), deletions are the tombstones of
- *       the trigger it was polled by, which stays ({@link #tombstonesCover}): a host's time taken while the table
+ *       the trigger it was polled by, which stays ({@link Deletions#TOMBSTONES}): a host's time taken while the table
  *       joined is answered the same before and after the switch.</li>
  * </ul>
  */
@@ -180,26 +180,35 @@ public final class IndexedChanges {
         }
     }
 
-    /**
-     * {@link #covers} for the deletions of one table: also false before the table's own deletion horizon — its
-     * last TRUNCATE as the reader saw it, or {@code esa_structure.tracking_since}, which {@link TableIdentity}
-     * moves when the table was created again or renamed — rows that vanished so leave no row event in the log.
-     */
-    public boolean coversDeletions(Connection c, Table t, Instant after) throws SQLException {
-        return deletionHorizon(c, t, after) == DeletionHorizon.COVERED;
+    /** Where a table's deletions after a time are found ({@link #deletionsAfter}). */
+    public enum Deletions {
+        /** In the change index. */
+        INDEX,
+        /**
+         * In the tombstones of the delete trigger the table was polled by before it joined the log: nothing before
+         * its join mark is in the index, but that trigger stays (nothing drops a trigger of a table the log captures),
+         * so its tombstones hold every delete from the table's tracking horizon on, across the switch, and the polled
+         * answer ({@link ChangeReader#getDeleted}, which refuses an {@code after} before that horizon) is exact. A host
+         * may well hold such an {@code after}: a {@code getCurrentTime} just after the reload that made it join.
+         */
+        TOMBSTONES,
+        /** Nowhere: any row may have vanished unrecorded; the host compares ids. */
+        NONE
     }
 
     /**
-     * Whether the deletions after {@code after} are the delete trigger's tombstones rather than the index's: the table
-     * joined the log after {@code after} and was polled until then, so a host may well hold an {@code after} from that
-     * time (a {@code getCurrentTime} just after the reload that made it join). Nothing before the join mark is in
-     * the index, but the trigger put in place for the polling stays (nothing drops a trigger of a table the log
-     * captures), so its tombstones hold every delete from the table's tracking horizon on, across the switch: the
-     * polled answer ({@link ChangeReader#getDeleted}, which refuses an {@code after} before that horizon) is exact.
-     * Without the trigger (dropped by hand since) deletions stay refused.
+     * Where the deletions of {@code t} after {@code after} are found: {@link #covers} for one table, also not in the
+     * index before the table's own deletion horizon — its last TRUNCATE or join as the reader saw it, or
+     * {@code esa_structure.tracking_since}, which {@link TableIdentity} moves when the table was created again or
+     * renamed — rows that vanished so leave no row event in the log. Before a join mark only, the trigger's
+     * tombstones, while the trigger is in place (not when it was dropped by hand since).
      */
-    public boolean tombstonesCover(Connection c, Table t, Instant after) throws SQLException {
-        return deletionHorizon(c, t, after) == DeletionHorizon.BEFORE_JOIN && triggers.deleteTriggerInPlace(c, t.name());
+    public Deletions deletionsAfter(Connection c, Table t, Instant after) throws SQLException {
+        return switch (deletionHorizon(c, t, after)) {
+            case COVERED -> Deletions.INDEX;
+            case BEFORE_JOIN -> triggers.deleteTriggerInPlace(c, t.name()) ? Deletions.TOMBSTONES : Deletions.NONE;
+            case BEFORE -> Deletions.NONE;
+        };
     }
 
     /** Where an {@code after} stands against a table's deletion horizon in the index. */
@@ -289,15 +298,18 @@ public final class IndexedChanges {
         boolean[] polled = new boolean[1];
         try (Connection c = ds.getConnection()) {
             answered = Snapshot.run(c, () -> {
-                if (!(soft ? covers(c, t, after) : coversDeletions(c, t, after))) {
-                    if (soft) {
-                        return null;
+                if (soft && !covers(c, t, after)) {
+                    return null;
+                }
+                if (!soft) {
+                    Deletions found = deletionsAfter(c, t, after);
+                    if (found == Deletions.NONE) {
+                        throw beforeHorizon(t);
                     }
-                    if (tombstonesCover(c, t, after)) {
+                    if (found == Deletions.TOMBSTONES) {
                         polled[0] = true;
                         return null;
                     }
-                    throw beforeHorizon(t);
                 }
                 return walk(c, t, soft ? Kind.MODIFIED : Kind.DELETED, after, ids -> {
                     if (soft) {

@@ -147,22 +147,22 @@ public final class Cursors implements Paging {
     private Range range(Connection c, Table t, Source source, Instant after) throws SQLException, EsaException {
         if (index.serves(t)) {
             // Binlog capture: the change index, exact, no watermark (IndexedChanges).
-            if (source == Source.TOMBSTONES ? index.coversDeletions(c, t, after) : index.covers(c, t, after)) {
-                Source indexed = switch (source) {
-                    case MODIFIED -> Source.INDEX_MODIFIED;
-                    case SOFT_DELETED -> Source.INDEX_MARKED;
-                    default -> Source.INDEX_DELETED;
-                };
-                return new Range(indexed, after, index.horizon(c));
-            }
-            if (source == Source.TOMBSTONES && !index.tombstonesCover(c, t, after)) {
-                throw IndexedChanges.beforeHorizon(t);
-            }
             if (source != Source.TOMBSTONES) {
                 // Before the index's horizon any row may have changed: the whole table.
-                return new Range(source, IndexedChanges.BEGINNING, clock.now(c));
+                return index.covers(c, t, after)
+                        ? new Range(source == Source.MODIFIED ? Source.INDEX_MODIFIED : Source.INDEX_MARKED, after,
+                                index.horizon(c))
+                        : new Range(source, IndexedChanges.BEGINNING, clock.now(c));
             }
-            // Before the table joined the log: the tombstones it was polled by, as below.
+            switch (index.deletionsAfter(c, t, after)) {
+                case INDEX -> {
+                    return new Range(Source.INDEX_DELETED, after, index.horizon(c));
+                }
+                case NONE -> throw IndexedChanges.beforeHorizon(t);
+                case TOMBSTONES -> {
+                    // Before the table joined the log: the tombstones it was polled by, as below.
+                }
+            }
         }
         if (source == Source.TOMBSTONES) {
             changes.checkHorizon(c, t, after);
